@@ -1,0 +1,116 @@
+//! Audit entries (R11): append-only, with who, when, what, before and after.
+
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::agreement::str_enum;
+use super::change_request::RequestId;
+use super::ids::{AgreementNumber, Csn};
+use super::roles::{Actor, UserId};
+
+str_enum!(
+    /// What happened.
+    AuditAction {
+        /// A partner change was requested.
+        ChangeRequested = "change_requested",
+        /// A pending change was withdrawn (R9).
+        ChangeWithdrawn = "change_withdrawn",
+        /// The worker applied a change (R8).
+        ChangeApplied = "change_applied",
+        /// The worker rejected a change at apply time (R8).
+        ChangeRejected = "change_rejected",
+        /// Partners of record changed (any source).
+        PartnerAssignmentChanged = "partner_assignment_changed",
+        /// A financial transaction was recorded (R3).
+        TransactionRecorded = "transaction_recorded",
+        /// A user was created or imported.
+        UserCreated = "user_created",
+        /// A user's role changed.
+        RoleChanged = "role_changed",
+        /// An API token was issued.
+        TokenIssued = "token_issued",
+        /// An import file was applied.
+        ImportApplied = "import_applied",
+        /// A policy setting changed.
+        PolicyChanged = "policy_changed",
+    }
+);
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// Identifier (UUIDv7).
+    pub id: Uuid,
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The person, or `None` for the system (worker, CLI import).
+    pub actor_id: Option<UserId>,
+    /// Who, readable: "anna@muster.example (primary_admin)" or "worker".
+    pub actor: String,
+    /// What happened.
+    pub action: AuditAction,
+    /// The account concerned, if any.
+    pub account: Option<Csn>,
+    /// The agreement concerned, if any.
+    pub agreement: Option<AgreementNumber>,
+    /// The change request concerned, if any.
+    pub request: Option<RequestId>,
+    /// State before.
+    pub before: Value,
+    /// State after.
+    pub after: Value,
+}
+
+/// Who did it, for audit entries.
+#[derive(Debug, Clone)]
+pub enum By<'a> {
+    /// A signed-in person.
+    Person(&'a Actor),
+    /// A background process, by name ("worker", "import").
+    System(&'static str),
+}
+
+impl AuditEntry {
+    /// A new entry at `at` by `by`.
+    pub fn new(at: OffsetDateTime, by: By<'_>, action: AuditAction) -> AuditEntry {
+        let (actor_id, actor) = match by {
+            By::Person(a) => (Some(a.user_id), a.label()),
+            By::System(name) => (None, name.to_owned()),
+        };
+        AuditEntry {
+            id: Uuid::now_v7(),
+            at,
+            actor_id,
+            actor,
+            action,
+            account: None,
+            agreement: None,
+            request: None,
+            before: Value::Null,
+            after: Value::Null,
+        }
+    }
+
+    /// Sets the account and agreement concerned.
+    pub fn on(mut self, account: &Csn, agreement: &AgreementNumber) -> Self {
+        self.account = Some(account.clone());
+        self.agreement = Some(agreement.clone());
+        self
+    }
+
+    /// Sets the change request concerned.
+    pub fn request(mut self, id: RequestId) -> Self {
+        self.request = Some(id);
+        self
+    }
+
+    /// Sets before and after.
+    pub fn change(mut self, before: Value, after: Value) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+}

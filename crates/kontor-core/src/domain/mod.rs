@@ -1,0 +1,10 @@
+//! Pure domain code: no I/O, exhaustively testable.
+
+pub mod agreement;
+pub mod audit;
+pub mod change_request;
+pub mod eligibility;
+pub mod ids;
+pub mod notify;
+pub mod policy;
+pub mod roles;

@@ -1,0 +1,128 @@
+//! Who is told about a partner change, in which language (R10).
+//!
+//! The messages are written to the outbox in the same transaction as the
+//! state change; delivery retries until it succeeds.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::agreement::str_enum;
+use super::change_request::ChangeRequest;
+use super::eligibility::ReasonCode;
+use super::ids::{AgreementNumber, Csn};
+use super::roles::Lang;
+
+str_enum!(
+    /// The event a notification reports.
+    ChangeEvent {
+        /// Request submitted.
+        Submitted = "submitted",
+        /// Request withdrawn.
+        Withdrawn = "withdrawn",
+        /// Request applied.
+        Applied = "applied",
+        /// Request rejected at apply time.
+        Rejected = "rejected",
+    }
+);
+
+str_enum!(
+    /// Why the recipient is told.
+    RecipientRole {
+        /// An admin of the customer account.
+        AccountAdmin = "account_admin",
+        /// The partner that will serve the agreement.
+        NewPartner = "new_partner",
+        /// A partner being replaced.
+        OldPartner = "old_partner",
+    }
+);
+
+/// Someone to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// Email address.
+    pub email: String,
+    /// Preferred language.
+    pub lang: Lang,
+}
+
+/// A message waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// An email about a partner change.
+    PartnerChangeEmail {
+        /// Stable id of the event, shared by all its recipients.
+        event_id: Uuid,
+        /// What happened.
+        event: ChangeEvent,
+        /// Recipient address.
+        to: String,
+        /// Recipient language.
+        lang: Lang,
+        /// Why they are told.
+        recipient: RecipientRole,
+        /// The request.
+        request: Uuid,
+        /// The agreement.
+        agreement: AgreementNumber,
+        /// The customer account.
+        account: Csn,
+        /// The new partner.
+        new_partner: Csn,
+        /// The partners being replaced.
+        old_partners: Vec<Csn>,
+        /// Reasons, for rejections.
+        reasons: Vec<ReasonCode>,
+    },
+}
+
+impl OutboxMessage {
+    /// Stable kind, as stored in the outbox's `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OutboxMessage::PartnerChangeEmail { .. } => "partner_change_email",
+        }
+    }
+}
+
+/// The language to write to a partner in: German for the DACH countries.
+pub fn partner_lang(country: &str) -> Lang {
+    match country {
+        "DE" | "AT" | "CH" | "LI" => Lang::De,
+        _ => Lang::En,
+    }
+}
+
+/// R10: one email per recipient — every admin of the account, the new
+/// partner, and each partner being replaced — sharing one event id.
+pub fn partner_change_emails(
+    event: ChangeEvent,
+    request: &ChangeRequest,
+    admins: &[Contact],
+    new_partner: Option<&Contact>,
+    old_partners: &[Contact],
+) -> Vec<OutboxMessage> {
+    let event_id = Uuid::now_v7();
+    let to = |c: &Contact, recipient| OutboxMessage::PartnerChangeEmail {
+        event_id,
+        event,
+        to: c.email.clone(),
+        lang: c.lang,
+        recipient,
+        request: request.id.0,
+        agreement: request.agreement.clone(),
+        account: request.account.clone(),
+        new_partner: request.new_partner.clone(),
+        old_partners: request.old_partners.clone(),
+        reasons: request.reasons.clone(),
+    };
+    let mut out: Vec<OutboxMessage> = admins
+        .iter()
+        .map(|c| to(c, RecipientRole::AccountAdmin))
+        .collect();
+    out.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
+    out.extend(old_partners.iter().map(|c| to(c, RecipientRole::OldPartner)));
+    out
+}

@@ -1,0 +1,94 @@
+//! The domain error: each variant's doc says what the user sees.
+
+use serde::Serialize;
+
+use crate::domain::eligibility::Reason;
+
+/// One invalid input field and what was expected (R2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// JSON path of the field, e.g. `new_partner` or `agreements[3].number`.
+    pub field: String,
+    /// What was wrong and what is expected.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Shorthand constructor.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Errors of the use cases.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 401: no or bad credentials.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// 404: the object does not exist *or belongs to another tenant* (R1).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 403: the caller may see the object but not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 409: the object's state does not allow this (R7 pending, R9 final).
+    #[error("{detail}")]
+    Conflict {
+        /// Stable machine-readable code.
+        code: &'static str,
+        /// Sentence for people.
+        detail: String,
+    },
+    /// 422: input fields were invalid (R2, R5); nothing was written.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// 422: the self-service change is not available (R3, R4), every reason listed.
+    #[error("the partner change is not available for this agreement")]
+    Ineligible(Vec<Reason>),
+    /// 500: logged with its chain, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// A single invalid field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+/// Errors reported by a storage backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write; the name says which.
+    #[error("conflict on {0}")]
+    Conflict(&'static str),
+    /// The row to change was not there (or not in the expected state).
+    #[error("not found")]
+    NotFound,
+    /// Anything else; a bug or an outage.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::NotFound => Error::NotFound("object"),
+            StoreError::Conflict(what) => Error::Conflict {
+                code: what,
+                detail: format!("conflict on {what}"),
+            },
+            StoreError::Other(e) => Error::Internal(e),
+        }
+    }
+}
+
+/// Result with the domain error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+/// Result of a store call.
+pub type StoreResult<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,228 @@
+//! The storage contract both backends implement.
+//!
+//! A store method is one unit of work and owns its transaction: a state
+//! change, its audit entries and its outbox messages commit together.
+//! Reads take a [`Scope`] so tenant isolation (R1) is applied in the query
+//! itself — an object outside the scope is simply not found.
+
+mod records;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+pub use records::*;
+
+use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment};
+use crate::domain::audit::AuditEntry;
+use crate::domain::change_request::{ChangeRequest, RequestId};
+use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::notify::{Contact, OutboxMessage};
+use crate::domain::roles::{Actor, UserId};
+use crate::error::StoreResult;
+
+/// Accounts, partners and people.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// A partner from the directory.
+    async fn partner(&self, csn: &Csn) -> StoreResult<Option<Partner>>;
+    /// A customer account.
+    async fn account(&self, csn: &Csn) -> StoreResult<Option<Account>>;
+    /// Primary and secondary admins of an account (R10 recipients).
+    async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>>;
+    /// A person by sign-in email (lower-cased).
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    /// Creates a person; `Conflict("email")` when the email is taken,
+    /// `Conflict("primary_admin")` when the account already has one.
+    async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()>;
+    /// Lets a `user` see an agreement of their account.
+    async fn assign_agreement(
+        &self,
+        user: UserId,
+        agreement: &AgreementNumber,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+}
+
+/// Personal API tokens, stored as SHA-256 hashes.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Stores a newly issued token.
+    async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()>;
+    /// The person a (non-revoked) token belongs to.
+    async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>>;
+}
+
+/// Agreements and partner history.
+#[async_trait]
+pub trait AgreementStore: Send + Sync {
+    /// An agreement within `scope`, with its open request if any.
+    async fn agreement_state(
+        &self,
+        scope: &Scope,
+        number: &AgreementNumber,
+    ) -> StoreResult<Option<AgreementState>>;
+    /// Agreements within `scope`, ordered by number, after the cursor.
+    async fn agreements(&self, scope: &Scope, filter: &AgreementFilter)
+    -> StoreResult<Vec<Agreement>>;
+    /// Every partner assignment of an agreement, oldest first. The caller
+    /// has checked the agreement is visible.
+    async fn partner_history(&self, number: &AgreementNumber)
+    -> StoreResult<Vec<PartnerAssignment>>;
+    /// Records a financial transaction and its effects on the agreement
+    /// (term, seats, partner of record) in one transaction (R3).
+    async fn record_transaction(
+        &self,
+        tx: &Transaction,
+        updated: &Agreement,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
+}
+
+/// Partner change requests.
+#[async_trait]
+pub trait ChangeStore: Send + Sync {
+    /// Inserts a new open request. `Conflict("open_request")` when the
+    /// agreement already has one — enforced by a unique index, so it holds
+    /// under concurrency (R7).
+    async fn insert_request(
+        &self,
+        request: &ChangeRequest,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// One request within `scope`.
+    async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>>;
+    /// Requests within `scope`, newest first.
+    async fn requests(&self, scope: &Scope, filter: &RequestFilter)
+    -> StoreResult<Vec<ChangeRequest>>;
+    /// Moves a request to a final state when it is still in one of
+    /// `expected`; `NotFound` when it is not (someone else got there first).
+    async fn decide_request(
+        &self,
+        decided: &ChangeRequest,
+        expected: &[crate::domain::change_request::RequestStatus],
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Claims up to `limit` requests due at `now`, asks `planner` what to do
+    /// with each, and commits every decision with its partner assignments,
+    /// audit entries and outbox messages in one transaction (R8).
+    async fn apply_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        planner: &dyn ApplyPlanner,
+    ) -> StoreResult<ApplyReport>;
+}
+
+/// The audit log (R11).
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Entries within `scope`, oldest first, after the cursor.
+    async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
+    /// Appends entries that have no other state change (sign-in events and the like).
+    async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()>;
+}
+
+/// Idempotency keys for retried POSTs (R7).
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Starts work under a key, or reports what an earlier use left.
+    /// A `running` claim older than `stale_before` is taken over (its
+    /// holder crashed).
+    async fn claim_key(
+        &self,
+        key: &IdempotencyKey,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+    ) -> StoreResult<Claim>;
+    /// Stores the response for replays.
+    async fn complete_key(
+        &self,
+        key: &IdempotencyKey,
+        status: u16,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Forgets a claim whose work failed unexpectedly, so a retry can run.
+    async fn release_key(&self, key: &IdempotencyKey) -> StoreResult<()>;
+    /// Removes keys created before `before`; returns how many.
+    async fn purge_keys(&self, before: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// Bulk import and export.
+#[async_trait]
+pub trait BulkStore: Send + Sync {
+    /// Opens one all-or-nothing import transaction.
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportSession>>;
+    /// Reads everything in import format order, page by page.
+    async fn export_page(&self, what: ExportWhat, after: Option<String>, limit: u32)
+    -> StoreResult<ExportPage>;
+}
+
+/// Operations: readiness and counts.
+#[async_trait]
+pub trait OpsStore: Send + Sync {
+    /// Database reachable and migrations current.
+    async fn ready(&self) -> StoreResult<()>;
+    /// Row counts per table, for verification and metrics.
+    async fn counts(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// Pending outbox messages (until the delivery worker drains them).
+    async fn outbox_pending(&self) -> StoreResult<Vec<OutboxMessage>>;
+}
+
+/// Everything kontor keeps.
+pub trait Store:
+    DirectoryStore
+    + TokenStore
+    + AgreementStore
+    + ChangeStore
+    + AuditStore
+    + IdempotencyStore
+    + BulkStore
+    + OpsStore
+{
+}
+impl<T> Store for T where
+    T: DirectoryStore
+        + TokenStore
+        + AgreementStore
+        + ChangeStore
+        + AuditStore
+        + IdempotencyStore
+        + BulkStore
+        + OpsStore
+{
+}
+
+/// One import transaction. Writes are batched by the backend; nothing is
+/// visible to others until `commit`.
+#[async_trait]
+pub trait ImportSession: Send {
+    /// Inserts or updates a partner by CSN.
+    async fn upsert_partner(&mut self, p: &Partner) -> StoreResult<()>;
+    /// Inserts or updates an account by CSN.
+    async fn upsert_account(&mut self, a: &Account) -> StoreResult<()>;
+    /// Inserts or updates a person by email. `password_hash` of `None`
+    /// keeps the stored one.
+    async fn upsert_user(&mut self, u: &NewUser) -> StoreResult<()>;
+    /// The stored password hash of a person, to avoid re-hashing an
+    /// unchanged password (so a second import changes nothing).
+    async fn password_hash(&mut self, email: &str) -> StoreResult<Option<String>>;
+    /// Inserts or updates an agreement; when its partner set differs,
+    /// closes the old assignments and opens new ones (source `import`).
+    async fn upsert_agreement(&mut self, a: &Agreement, at: OffsetDateTime) -> StoreResult<()>;
+    /// Whether an account with this CSN exists (stored or imported earlier in this session).
+    async fn account_exists(&mut self, csn: &Csn) -> StoreResult<bool>;
+    /// Whether a partner with this CSN exists (stored or imported earlier in this session).
+    async fn partner_exists(&mut self, csn: &Csn) -> StoreResult<bool>;
+    /// Makes everything visible, with one audit entry.
+    async fn commit(self: Box<Self>, audit: &AuditEntry) -> StoreResult<()>;
+}
+
+/// Decides, for each due request, what the worker does (pure domain code
+/// called by the store inside its transaction).
+pub trait ApplyPlanner: Send + Sync {
+    /// The decision for one due request.
+    fn plan(&self, item: &DueItem, now: OffsetDateTime) -> ApplyPlan;
+}

@@ -1,0 +1,286 @@
+//! Plain records passed across the store traits.
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::domain::agreement::{Account, Agreement, AgreementStatus, Partner, ProductLine, str_enum};
+use crate::domain::audit::AuditEntry;
+use crate::domain::change_request::{ChangeRequest, RequestStatus};
+use crate::domain::eligibility::ReasonCode;
+use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
+use crate::domain::notify::{Contact, OutboxMessage};
+use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+
+/// Which tenant's data a read may return (R1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Vendor staff: everything.
+    All,
+    /// Admins of a customer account: that account's data.
+    Account(Csn),
+    /// A customer `user`: agreements of the account assigned to them.
+    AccountUser(Csn, UserId),
+    /// Partner staff: agreements the partner serves, requests that concern it.
+    Partner(Csn),
+}
+
+impl Scope {
+    /// The scope a person reads in.
+    pub fn of(actor: &Actor) -> Scope {
+        match (&actor.tenant, actor.role) {
+            (Tenant::Vendor, _) => Scope::All,
+            (Tenant::Partner(p), _) => Scope::Partner(p.clone()),
+            (Tenant::Account(a), Role::User) => Scope::AccountUser(a.clone(), actor.user_id),
+            (Tenant::Account(a), _) => Scope::Account(a.clone()),
+        }
+    }
+}
+
+/// A stored person.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    /// The person.
+    pub actor: Actor,
+    /// argon2id PHC string; `None` for people who cannot sign in with a password.
+    pub password_hash: Option<String>,
+}
+
+/// A person to create or import.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Identifier.
+    pub id: UserId,
+    /// Sign-in email, lower-cased.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Tenant, consistent with the role.
+    pub tenant: Tenant,
+    /// Language.
+    pub lang: Lang,
+    /// argon2id PHC string.
+    pub password_hash: Option<String>,
+    /// When created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A personal API token to store (only its hash).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// Identifier.
+    pub id: Uuid,
+    /// Owner.
+    pub user_id: UserId,
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Owner's label for it.
+    pub label: String,
+    /// When issued.
+    pub created_at: OffsetDateTime,
+}
+
+/// An agreement with its open change request.
+#[derive(Debug, Clone)]
+pub struct AgreementState {
+    /// The agreement and its current partners.
+    pub agreement: Agreement,
+    /// Pending or awaiting-partner request, if any.
+    pub open_request: Option<ChangeRequest>,
+}
+
+/// Filters of the agreement list.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    /// Only this kind.
+    pub kind: Option<AgreementKind>,
+    /// Only this status.
+    pub status: Option<AgreementStatus>,
+    /// Only where this partner is partner of record.
+    pub partner: Option<Csn>,
+    /// Number prefix or product name substring.
+    pub q: Option<String>,
+    /// Cursor: the last number of the previous page.
+    pub after: Option<AgreementNumber>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// Filters of the request list.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Only this status.
+    pub status: Option<RequestStatus>,
+    /// Only this agreement.
+    pub agreement: Option<AgreementNumber>,
+    /// Cursor: the last id of the previous page (ids sort by time).
+    pub before: Option<Uuid>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this agreement.
+    pub agreement: Option<AgreementNumber>,
+    /// Cursor: the sequence number of the last entry of the previous page.
+    pub after: Option<i64>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// An audit entry with its position in the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    /// Position (cursor).
+    pub seq: i64,
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
+str_enum!(
+    /// Kind of financial transaction (R3).
+    TransactionKind {
+        /// A new term.
+        Renewal = "renewal",
+        /// More seats of a product.
+        AddSeats = "add_seats",
+        /// A different term end.
+        SwitchTerm = "switch_term",
+        /// Another product replacing one.
+        Upgrade = "upgrade",
+    }
+);
+
+/// A financial transaction on an agreement (R3).
+#[derive(Debug, Clone, Serialize)]
+pub struct Transaction {
+    /// Identifier.
+    pub id: Uuid,
+    /// The agreement.
+    pub agreement: AgreementNumber,
+    /// What kind.
+    pub kind: TransactionKind,
+    /// The partner placing it; becomes partner of record on completion.
+    pub partner: Csn,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+    /// New term end (renewal, switch_term).
+    pub term_end: Option<Date>,
+    /// Product line added or upgraded to (add_seats, upgrade).
+    pub product: Option<ProductLine>,
+    /// Product replaced (upgrade).
+    pub replaces: Option<String>,
+}
+
+/// A due request with everything the planner needs, read in the same
+/// transaction that applies it.
+#[derive(Debug, Clone)]
+pub struct DueItem {
+    /// The request (status pending, due).
+    pub request: ChangeRequest,
+    /// The agreement as it is now, if it still exists.
+    pub agreement: Option<Agreement>,
+    /// The new partner as it is now, if it still exists.
+    pub new_partner: Option<Partner>,
+    /// The requester as they are now (role and tenant may have changed).
+    pub requester: Option<Actor>,
+    /// Admins of the account now (R10).
+    pub admins: Vec<Contact>,
+    /// Current partners of record, with their contacts (R10).
+    pub current_partners: Vec<Partner>,
+}
+
+/// What to do with one due request.
+#[derive(Debug, Clone)]
+pub struct ApplyPlan {
+    /// The request in its final state (applied or rejected, with reasons).
+    pub decided: ChangeRequest,
+    /// Audit entries to write.
+    pub audit: Vec<AuditEntry>,
+    /// Notifications to queue.
+    pub outbox: Vec<OutboxMessage>,
+}
+
+/// What one worker round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Requests applied.
+    pub applied: u32,
+    /// Requests rejected (R8).
+    pub rejected: u32,
+}
+
+impl ApplyReport {
+    /// Requests handled in all.
+    pub fn total(&self) -> u32 {
+        self.applied + self.rejected
+    }
+}
+
+/// Why a stored reason list could not be read (corrupt data is a bug).
+pub fn parse_reasons(raw: &[String]) -> Vec<ReasonCode> {
+    raw.iter().filter_map(|r| ReasonCode::parse(r)).collect()
+}
+
+/// Key and fingerprint of an idempotent request, scoped to the caller.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    /// The caller.
+    pub user: UserId,
+    /// The operation ("POST /api/v1/partner-changes").
+    pub scope: String,
+    /// The client's `Idempotency-Key` header.
+    pub key: String,
+    /// SHA-256 of the request body, hex.
+    pub fingerprint: String,
+}
+
+/// What claiming an idempotency key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// New key: do the work, then `complete_key`.
+    Started,
+    /// Done before with the same body: replay this response.
+    Replay {
+        /// HTTP status.
+        status: u16,
+        /// Response body bytes.
+        body: Vec<u8>,
+    },
+    /// Used before with another body.
+    Mismatch,
+    /// The first request with this key is still running.
+    InFlight,
+}
+
+/// Which collection to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportWhat {
+    /// The partner directory.
+    Partners,
+    /// Accounts with their users.
+    Accounts,
+    /// Agreements with current partners.
+    Agreements,
+}
+
+/// One page of an export.
+#[derive(Debug, Clone, Default)]
+pub struct ExportPage {
+    /// Partners on this page.
+    pub partners: Vec<Partner>,
+    /// Accounts with their users on this page.
+    pub accounts: Vec<(Account, Vec<UserRecord>)>,
+    /// Agreements on this page.
+    pub agreements: Vec<Agreement>,
+    /// Cursor for the next page; `None` at the end.
+    pub next: Option<String>,
+}
