@@ -1,1 +1,164 @@
-pub fn x(){}
+//! kontor's storage on an embedded SQLite file.
+//!
+//! One writer connection beside a pool of readers: SQLite allows one writer
+//! at a time anyway, and funnelling writes through one connection turns
+//! would-be `SQLITE_BUSY` errors into a short queue. Every write transaction
+//! starts with `BEGIN IMMEDIATE` so it takes the write lock up front — a
+//! deferred transaction that reads first and then writes can fail with
+//! `SQLITE_BUSY` when another process (a separate `kontor worker`) wrote in
+//! between.
+
+mod agreements;
+mod audit;
+mod bulk;
+mod changes;
+mod directory;
+mod idempotency;
+mod ops;
+mod rows;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use kontor_core::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+
+/// The migrations embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// SQLite-backed [`kontor_core::store::Store`].
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+fn options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL in WAL mode is durable against process crashes; only an OS
+        // crash or power loss can drop the last transactions.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("temp_store", "memory")
+        .statement_cache_capacity(256)
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file, without migrating.
+    pub async fn open(path: &Path, readers: u32) -> anyhow::Result<SqliteStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options(path))
+            .await
+            .with_context(|| format!("failed to open database {}", path.display()))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options(path).read_only(true))
+            .await
+            .with_context(|| format!("failed to open database {} for reading", path.display()))?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    /// Opens and brings the schema up to date (what `serve` does at start).
+    pub async fn open_and_migrate(path: &Path, readers: u32) -> anyhow::Result<SqliteStore> {
+        let store = Self::open(path, readers).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; refuses a database migrated by a newer kontor.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_optional(&self.writer)
+            .await
+            .ok()
+            .flatten();
+        if let Some(v) = applied
+            && v > newest_known
+        {
+            anyhow::bail!(
+                "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
+            );
+        }
+        MIGRATOR.run(&self.writer).await.context("failed to run migrations")?;
+        Ok(())
+    }
+
+    /// Online backup into `dest` (a consistent snapshot, while others write).
+    pub async fn backup(&self, dest: &Path) -> anyhow::Result<()> {
+        let dest = dest.to_str().context("backup path is not valid UTF-8")?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(dest)
+            .execute(&self.reader)
+            .await
+            .context("VACUUM INTO failed")?;
+        Ok(())
+    }
+
+    /// Starts a write transaction holding the write lock from the start.
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| StoreError::Other(anyhow::Error::new(e).context("failed to begin write transaction")))
+    }
+
+    /// Closes both pools (graceful shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// Opens a store from a `sqlite://path` URL or a plain path.
+pub fn path_from_url(url: &str) -> anyhow::Result<std::path::PathBuf> {
+    let opts = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
+    Ok(opts.get_filename().to_path_buf())
+}
+
+/// Maps driver errors: unique violations to `Conflict` naming the rule.
+fn map_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let msg = db.message();
+        if msg.contains("UNIQUE constraint failed") {
+            let what = if msg.contains("change_requests.agreement_number") {
+                "open_request"
+            } else if msg.contains("users.account_csn") {
+                "primary_admin"
+            } else if msg.contains("users.email") {
+                "email"
+            } else {
+                "unique"
+            };
+            return StoreError::Conflict(what);
+        }
+    }
+    StoreError::Other(anyhow::Error::new(e))
+}
+
+trait Ctx<T> {
+    fn ctx(self, what: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Ctx<T> for Result<T, sqlx::Error> {
+    fn ctx(self, what: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| match map_err(e) {
+            StoreError::Other(e) => StoreError::Other(e.context(what)),
+            other => other,
+        })
+    }
+}

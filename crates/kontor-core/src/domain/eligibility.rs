@@ -32,11 +32,17 @@ pub enum ReasonCode {
     ChangePending,
     /// The person is not an admin of the account.
     NotPermitted,
+    /// R5 at apply time: the new partner no longer exists.
+    PartnerUnknown,
+    /// R5 at apply time: the new partner is no longer active.
+    PartnerInactive,
+    /// R5 at apply time: the new partner is already the partner of record.
+    PartnerUnchanged,
 }
 
 impl ReasonCode {
     /// Every code, in the order they are reported.
-    pub const ALL: [ReasonCode; 8] = [
+    pub const ALL: [ReasonCode; 11] = [
         ReasonCode::AutoRenew,
         ReasonCode::TokenFlexEba,
         ReasonCode::Expired,
@@ -45,6 +51,9 @@ impl ReasonCode {
         ReasonCode::SubscriptionRequiresTransaction,
         ReasonCode::ChangePending,
         ReasonCode::NotPermitted,
+        ReasonCode::PartnerUnknown,
+        ReasonCode::PartnerInactive,
+        ReasonCode::PartnerUnchanged,
     ];
 
     /// Stable snake_case code.
@@ -58,6 +67,9 @@ impl ReasonCode {
             ReasonCode::SubscriptionRequiresTransaction => "subscription_requires_transaction",
             ReasonCode::ChangePending => "change_pending",
             ReasonCode::NotPermitted => "not_permitted",
+            ReasonCode::PartnerUnknown => "partner_unknown",
+            ReasonCode::PartnerInactive => "partner_inactive",
+            ReasonCode::PartnerUnchanged => "partner_unchanged",
         }
     }
 
@@ -85,6 +97,12 @@ impl ReasonCode {
             (ReasonCode::ChangePending, Lang::De) => "Für diesen Vertrag wird bereits ein Partnerwechsel bearbeitet. Warten Sie, bis er abgeschlossen ist, oder ziehen Sie ihn zurück.".into(),
             (ReasonCode::NotPermitted, Lang::En) => "Only an administrator of this account can change the partner. Please ask your administrator.".into(),
             (ReasonCode::NotPermitted, Lang::De) => "Nur ein Administrator dieses Kontos kann den Partner ändern. Bitte wenden Sie sich an Ihren Administrator.".into(),
+            (ReasonCode::PartnerUnknown, Lang::En) => "The chosen partner no longer exists. Please choose another partner.".into(),
+            (ReasonCode::PartnerUnknown, Lang::De) => "Der gewählte Partner existiert nicht mehr. Bitte wählen Sie einen anderen Partner.".into(),
+            (ReasonCode::PartnerInactive, Lang::En) => "The chosen partner is no longer active. Please choose another partner.".into(),
+            (ReasonCode::PartnerInactive, Lang::De) => "Der gewählte Partner ist nicht mehr aktiv. Bitte wählen Sie einen anderen Partner.".into(),
+            (ReasonCode::PartnerUnchanged, Lang::En) => "The chosen partner already is the partner of record; nothing to change.".into(),
+            (ReasonCode::PartnerUnchanged, Lang::De) => "Der gewählte Partner ist bereits Ihr Partner; es gibt nichts zu ändern.".into(),
         }
     }
 }
@@ -185,6 +203,17 @@ pub enum PartnerProblem {
     /// Choosing it would leave the partners of record unchanged.
     #[error("partner {0} is already the partner of record")]
     Unchanged(Csn),
+}
+
+impl PartnerProblem {
+    /// The reason code recorded when the problem shows up at apply time (R8).
+    pub fn code(&self) -> ReasonCode {
+        match self {
+            PartnerProblem::Unknown(_) => ReasonCode::PartnerUnknown,
+            PartnerProblem::Inactive(_) => ReasonCode::PartnerInactive,
+            PartnerProblem::Unchanged(_) => ReasonCode::PartnerUnchanged,
+        }
+    }
 }
 
 /// R5: the new partner must exist, be active, and differ from the current

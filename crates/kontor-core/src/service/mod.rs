@@ -1,1 +1,33 @@
-//! Use cases.
+//! Use cases: each reads, applies the pure domain rules, and hands one unit
+//! of work (state change + audit + outbox) to the store.
+
+pub mod apply;
+pub mod import;
+pub mod partner_change;
+pub mod transaction;
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::domain::policy::Policy;
+use crate::store::Store;
+
+/// What every use case needs: the store, the clock and the policy.
+#[derive(Clone)]
+pub struct Services {
+    /// Storage backend.
+    pub store: Arc<dyn Store>,
+    /// Injected clock.
+    pub clock: Arc<dyn Clock>,
+    /// Policy settings.
+    pub policy: Policy,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("clock", &self.clock)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,604 @@
+//! Import (SPEC "Import format"): all-or-nothing, idempotent (upsert by
+//! natural key), streamed record by record so memory stays flat.
+//!
+//! The caller parses the file and feeds one JSON object at a time to
+//! [`Importer::add`]; every invalid record is collected with its index,
+//! field and message, and if there is any, nothing is committed.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::{Date, OffsetDateTime};
+
+use crate::domain::agreement::{
+    Account, Agreement, AgreementStatus, Partner, PartnerStatus, ProductLine, Program, SupportLevel,
+};
+use crate::domain::audit::{AuditAction, AuditEntry, By};
+use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
+use crate::domain::roles::{Lang, Role, Tenant, TenantKind, UserId};
+use crate::error::StoreError;
+use crate::store::{ImportSession, NewUser};
+
+/// Hashes and verifies passwords (argon2id in the binary).
+pub trait PasswordHasher: Send + Sync {
+    /// A PHC string for `password`.
+    fn hash(&self, password: &str) -> anyhow::Result<String>;
+    /// True when `password` matches `phc`.
+    fn verify(&self, password: &str, phc: &str) -> bool;
+}
+
+/// The collections of the import format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collection {
+    /// `partners`
+    Partners,
+    /// `accounts`
+    Accounts,
+    /// `users` (partner and vendor staff, or customer users with `account`)
+    Users,
+    /// `agreements`
+    Agreements,
+}
+
+impl Collection {
+    /// The key in the JSON file (and the CSV file's stem).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Collection::Partners => "partners",
+            Collection::Accounts => "accounts",
+            Collection::Users => "users",
+            Collection::Agreements => "agreements",
+        }
+    }
+
+    /// Parses a collection key.
+    pub fn parse(raw: &str) -> Option<Collection> {
+        [Collection::Partners, Collection::Accounts, Collection::Users, Collection::Agreements]
+            .into_iter()
+            .find(|c| c.as_str() == raw)
+    }
+}
+
+/// One problem with one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    /// Collection of the record.
+    pub collection: Collection,
+    /// Zero-based index of the record within its collection.
+    pub index: usize,
+    /// Field path within the record, e.g. `products[0].seats`.
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+/// Counts of records imported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Partners upserted.
+    pub partners: u64,
+    /// Accounts upserted.
+    pub accounts: u64,
+    /// Users upserted.
+    pub users: u64,
+    /// Agreements upserted.
+    pub agreements: u64,
+}
+
+/// At most this many errors are kept; the count of the rest is reported.
+pub const MAX_ERRORS: usize = 10_000;
+
+/// Why an import was not committed.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// Invalid records; nothing written.
+    Invalid {
+        /// Up to [`MAX_ERRORS`] errors, in file order.
+        errors: Vec<ImportError>,
+        /// Errors beyond those listed.
+        more: usize,
+    },
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportFailure {
+    fn from(e: StoreError) -> Self {
+        ImportFailure::Store(e)
+    }
+}
+
+/// A reference checked once the whole file has been read, because the
+/// record it names may come later in the file.
+struct DeferredRef {
+    collection: Collection,
+    index: usize,
+    field: String,
+    csn: Csn,
+    is_account: bool,
+}
+
+/// One running import.
+pub struct Importer<'h> {
+    session: Box<dyn ImportSession>,
+    hasher: &'h dyn PasswordHasher,
+    now: OffsetDateTime,
+    errors: Vec<ImportError>,
+    more_errors: usize,
+    deferred: Vec<DeferredRef>,
+    report: ImportReport,
+}
+
+/// Collects field errors of one record.
+struct Fields<'a> {
+    obj: &'a Map<String, Value>,
+    prefix: String,
+    errors: Vec<(String, String)>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(obj: &'a Map<String, Value>, prefix: &str, allowed: &[&str]) -> Self {
+        let mut f = Fields { obj, prefix: prefix.to_owned(), errors: Vec::new() };
+        for key in obj.keys() {
+            if !allowed.contains(&key.as_str()) {
+                f.err(key, format!("unknown field; expected one of: {}", allowed.join(", ")));
+            }
+        }
+        f
+    }
+
+    fn path(&self, name: &str) -> String {
+        format!("{}{}", self.prefix, name)
+    }
+
+    fn err(&mut self, name: &str, message: impl Into<String>) {
+        let path = self.path(name);
+        self.errors.push((path, message.into()));
+    }
+
+    fn str_opt(&mut self, name: &str) -> Option<&'a str> {
+        match self.obj.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => {
+                self.err(name, "expected a string");
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, name: &str, max: usize) -> Option<String> {
+        match self.str_opt(name).map(str::trim) {
+            None => {
+                self.err(name, "required");
+                None
+            }
+            Some(s) if s.is_empty() || s.chars().count() > max => {
+                self.err(name, format!("expected 1–{max} characters"));
+                None
+            }
+            Some(s) => Some(s.to_owned()),
+        }
+    }
+
+    fn parsed<T>(&mut self, name: &str, expected: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        match self.str_opt(name) {
+            None => {
+                self.err(name, format!("required: {expected}"));
+                None
+            }
+            Some(raw) => {
+                let v = parse(raw);
+                if v.is_none() {
+                    self.err(name, format!("expected {expected}"));
+                }
+                v
+            }
+        }
+    }
+
+    fn csn(&mut self, name: &str) -> Option<Csn> {
+        self.parsed(name, Csn::EXPECTED, |s| Csn::parse(s).ok())
+    }
+
+    fn country(&mut self, name: &str) -> Option<String> {
+        self.parsed(name, "an ISO 3166-1 alpha-2 country code such as DE", |s| {
+            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())).then(|| s.to_owned())
+        })
+    }
+
+    fn email(&mut self, name: &str) -> Option<String> {
+        self.parsed(name, "an email address such as anna@example.com", parse_email)
+    }
+
+    fn date(&mut self, name: &str) -> Option<Date> {
+        self.parsed(name, "a date as YYYY-MM-DD", parse_date)
+    }
+
+    fn bool_or(&mut self, name: &str, default: bool) -> bool {
+        match self.obj.get(name) {
+            None | Some(Value::Null) => default,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.err(name, "expected true or false");
+                default
+            }
+        }
+    }
+}
+
+/// Lower-cases and checks an email address (one `@`, non-empty parts, no spaces).
+pub fn parse_email(raw: &str) -> Option<String> {
+    let e = raw.trim().to_lowercase();
+    let (local, domain) = e.split_once('@')?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && e.len() <= 254
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(e)
+}
+
+/// Parses an ISO date (YYYY-MM-DD).
+pub fn parse_date(raw: &str) -> Option<Date> {
+    Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+impl<'h> Importer<'h> {
+    /// Starts an import on an open session.
+    pub fn new(session: Box<dyn ImportSession>, hasher: &'h dyn PasswordHasher, now: OffsetDateTime) -> Self {
+        Importer {
+            session,
+            hasher,
+            now,
+            errors: Vec::new(),
+            more_errors: 0,
+            deferred: Vec::new(),
+            report: ImportReport::default(),
+        }
+    }
+
+    /// Counts so far.
+    pub fn report(&self) -> ImportReport {
+        self.report
+    }
+
+    /// Errors so far.
+    pub fn error_count(&self) -> usize {
+        self.errors.len() + self.more_errors
+    }
+
+    fn push_errors(&mut self, collection: Collection, index: usize, errors: Vec<(String, String)>) {
+        for (field, message) in errors {
+            if self.errors.len() < MAX_ERRORS {
+                self.errors.push(ImportError { collection, index, field, message });
+            } else {
+                self.more_errors += 1;
+            }
+        }
+    }
+
+    /// Validates one record and, when valid, writes it into the session.
+    pub async fn add(&mut self, collection: Collection, index: usize, record: &Value) -> Result<(), StoreError> {
+        let Some(obj) = record.as_object() else {
+            self.push_errors(collection, index, vec![(String::new(), "expected an object".into())]);
+            return Ok(());
+        };
+        match collection {
+            Collection::Partners => self.add_partner(index, obj).await,
+            Collection::Accounts => self.add_account(index, obj).await,
+            Collection::Users => {
+                let errors = self.add_user(index, obj, "", None).await?;
+                self.push_errors(collection, index, errors);
+                Ok(())
+            }
+            Collection::Agreements => self.add_agreement(index, obj).await,
+        }
+    }
+
+    async fn add_partner(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
+        let mut f = Fields::new(obj, "", &["csn", "name", "city", "country", "status", "email"]);
+        let csn = f.csn("csn");
+        let name = f.text("name", 200);
+        let city = f.text("city", 100);
+        let country = f.country("country");
+        let status = match f.str_opt("status") {
+            None => Some(PartnerStatus::Active),
+            Some(s) => {
+                let v = PartnerStatus::parse(s);
+                if v.is_none() {
+                    f.err("status", format!("expected one of: {}", PartnerStatus::expected()));
+                }
+                v
+            }
+        };
+        let email = f.email("email");
+        let errors = std::mem::take(&mut f.errors);
+        if let (true, Some(csn), Some(name), Some(city), Some(country), Some(status), Some(email)) =
+            (errors.is_empty(), csn, name, city, country, status, email)
+        {
+            self.session.upsert_partner(&Partner { csn, name, city, country, status, email }).await?;
+            self.report.partners += 1;
+        }
+        self.push_errors(Collection::Partners, index, errors);
+        Ok(())
+    }
+
+    async fn add_account(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
+        let mut f = Fields::new(obj, "", &["csn", "name", "country", "users"]);
+        let csn = f.csn("csn");
+        let name = f.text("name", 200);
+        let country = f.country("country");
+        let users = match obj.get("users") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(_) => {
+                f.err("users", "expected an array of users");
+                Vec::new()
+            }
+        };
+        let primaries = users
+            .iter()
+            .filter(|u| u.get("role").and_then(Value::as_str) == Some("primary_admin"))
+            .count();
+        if primaries > 1 {
+            f.err("users", "an account has exactly one primary_admin");
+        }
+        let mut errors = std::mem::take(&mut f.errors);
+        if let (true, Some(csn), Some(name), Some(country)) = (errors.is_empty(), csn, name, country) {
+            self.session.upsert_account(&Account { csn: csn.clone(), name, country }).await?;
+            self.report.accounts += 1;
+            for (i, user) in users.into_iter().enumerate() {
+                let prefix = format!("users[{i}].");
+                match user.as_object() {
+                    Some(u) => errors.extend(self.add_user(index, u, &prefix, Some(&csn)).await?),
+                    None => errors.push((format!("users[{i}]"), "expected an object".into())),
+                }
+            }
+        }
+        self.push_errors(Collection::Accounts, index, errors);
+        Ok(())
+    }
+
+    /// Validates and writes one user; returns the field errors.
+    async fn add_user(
+        &mut self,
+        index: usize,
+        obj: &Map<String, Value>,
+        prefix: &str,
+        account: Option<&Csn>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let allowed: &[&str] = if account.is_some() {
+            &["email", "name", "role", "lang", "password"]
+        } else {
+            &["email", "name", "role", "lang", "password", "account", "partner", "vendor"]
+        };
+        let mut f = Fields::new(obj, prefix, allowed);
+        let email = f.email("email");
+        let name = f.text("name", 200);
+        let role = f.parsed("role", "one of: primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator", Role::parse);
+        let lang = match f.str_opt("lang") {
+            None => Some(Lang::En),
+            Some(s) => {
+                let l = Lang::parse(s);
+                if l.is_none() {
+                    f.err("lang", "expected de or en");
+                }
+                l
+            }
+        };
+        let password = f.str_opt("password");
+        if password.is_some_and(|p| p.chars().count() < 8) {
+            f.err("password", "expected at least 8 characters");
+        }
+        let tenant = match account {
+            Some(a) => Some(Tenant::Account(a.clone())),
+            None => {
+                let acc = obj.get("account").is_some().then(|| f.csn("account")).flatten();
+                let partner = obj.get("partner").is_some().then(|| f.csn("partner")).flatten();
+                let vendor = f.bool_or("vendor", false);
+                match (acc, partner, vendor) {
+                    (Some(a), None, false) => Some(Tenant::Account(a)),
+                    (None, Some(p), false) => Some(Tenant::Partner(p)),
+                    (None, None, true) => Some(Tenant::Vendor),
+                    _ => {
+                        f.err("partner", "give exactly one of account, partner or vendor: true");
+                        None
+                    }
+                }
+            }
+        };
+        if let (Some(role), Some(tenant)) = (role, &tenant)
+            && role.tenant_kind() != tenant.kind()
+        {
+            let what = match tenant.kind() {
+                TenantKind::Account => "primary_admin, secondary_admin or user",
+                TenantKind::Partner => "partner_admin or partner_agent",
+                TenantKind::Vendor => "support_agent or operator",
+            };
+            f.err("role", format!("expected {what} for this tenant"));
+        }
+        let errors = std::mem::take(&mut f.errors);
+        let (true, Some(email), Some(name), Some(role), Some(lang), Some(tenant)) =
+            (errors.is_empty(), email, name, role, lang, tenant)
+        else {
+            return Ok(errors);
+        };
+        match &tenant {
+            Tenant::Partner(p) if !self.session.partner_exists(p).await? => {
+                self.deferred.push(DeferredRef {
+                    collection: if account.is_some() { Collection::Accounts } else { Collection::Users },
+                    index,
+                    field: format!("{prefix}partner"),
+                    csn: p.clone(),
+                    is_account: false,
+                });
+            }
+            Tenant::Account(a) if account.is_none() && !self.session.account_exists(a).await? => {
+                self.deferred.push(DeferredRef {
+                    collection: Collection::Users,
+                    index,
+                    field: format!("{prefix}account"),
+                    csn: a.clone(),
+                    is_account: true,
+                });
+            }
+            _ => {}
+        }
+        let password_hash = match password {
+            None => None,
+            Some(pw) => match self.session.password_hash(&email).await? {
+                // Unchanged password: keep the stored hash so a re-import changes nothing.
+                Some(stored) if self.hasher.verify(pw, &stored) => None,
+                _ => Some(self.hasher.hash(pw).map_err(StoreError::Other)?),
+            },
+        };
+        let user = NewUser {
+            id: UserId(uuid::Uuid::now_v7()),
+            email,
+            name,
+            role,
+            tenant,
+            lang,
+            password_hash,
+            created_at: self.now,
+        };
+        match self.session.upsert_user(&user).await {
+            Ok(()) => self.report.users += 1,
+            Err(StoreError::Conflict(what)) => {
+                return Ok(vec![(format!("{prefix}{}", if what == "primary_admin" { "role" } else { "email" }),
+                    if what == "primary_admin" { "the account already has another primary_admin".into() } else { format!("conflicts with an existing {what}") })]);
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(errors)
+    }
+
+    async fn add_agreement(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
+        let mut f = Fields::new(
+            obj,
+            "",
+            &["number", "kind", "account", "products", "term_start", "term_end", "auto_renew", "program", "support_level", "status", "partners"],
+        );
+        let kind = f.parsed("kind", "contract or subscription", AgreementKind::parse);
+        let number = match (f.str_opt("number"), kind) {
+            (None, _) => {
+                f.err("number", "required");
+                None
+            }
+            (Some(raw), Some(kind)) => match AgreementNumber::parse_kind(raw, kind) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    f.err("number", format!("expected {} for kind {}", e.expected, kind.as_str()));
+                    None
+                }
+            },
+            (Some(raw), None) => AgreementNumber::parse(raw).ok(),
+        };
+        let account = f.csn("account");
+        let products = self::products(&mut f);
+        let term_start = f.date("term_start");
+        let term_end = f.date("term_end");
+        if let (Some(s), Some(e)) = (term_start, term_end)
+            && e < s
+        {
+            f.err("term_end", "must not be before term_start");
+        }
+        let auto_renew = f.bool_or("auto_renew", false);
+        let program = match f.str_opt("program") {
+            None => Some(Program::standard()),
+            Some(p) => {
+                let v = Program::parse(p);
+                if v.is_none() {
+                    f.err("program", format!("expected {}", Program::EXPECTED));
+                }
+                v
+            }
+        };
+        let support_level = f.parsed("support_level", &format!("one of: {}", SupportLevel::expected()), SupportLevel::parse);
+        let status = f.parsed("status", &format!("one of: {}", AgreementStatus::expected()), AgreementStatus::parse);
+        let mut partners = Vec::new();
+        match obj.get("partners") {
+            Some(Value::Array(list)) if !list.is_empty() => {
+                for (i, p) in list.iter().enumerate() {
+                    match p.as_str().map(Csn::parse) {
+                        Some(Ok(c)) if !partners.contains(&c) => partners.push(c),
+                        Some(Ok(_)) => f.err(&format!("partners[{i}]"), "listed twice"),
+                        _ => f.err(&format!("partners[{i}]"), format!("expected {}", Csn::EXPECTED)),
+                    }
+                }
+            }
+            _ => f.err("partners", "expected a non-empty array of partner CSNs"),
+        }
+        partners.sort();
+        let errors = std::mem::take(&mut f.errors);
+        if let (true, Some(number), Some(account), Some(products), Some(term_start), Some(term_end), Some(program), Some(support_level), Some(status)) =
+            (errors.is_empty(), number, account, products, term_start, term_end, program, support_level, status)
+        {
+            if !self.session.account_exists(&account).await? {
+                self.deferred.push(DeferredRef { collection: Collection::Agreements, index, field: "account".into(), csn: account.clone(), is_account: true });
+            }
+            for (i, p) in partners.iter().enumerate() {
+                if !self.session.partner_exists(p).await? {
+                    self.deferred.push(DeferredRef { collection: Collection::Agreements, index, field: format!("partners[{i}]"), csn: p.clone(), is_account: false });
+                }
+            }
+            let a = Agreement { number, account, products, term_start, term_end, auto_renew, program, support_level, status, partners };
+            self.session.upsert_agreement(&a, self.now).await?;
+            self.report.agreements += 1;
+        }
+        self.push_errors(Collection::Agreements, index, errors);
+        Ok(())
+    }
+
+    /// Checks the references that pointed forward, then commits — or, when
+    /// any record was invalid, drops the session so nothing is written.
+    pub async fn finish(mut self, by: By<'_>) -> Result<ImportReport, ImportFailure> {
+        for r in std::mem::take(&mut self.deferred) {
+            let found = if r.is_account {
+                self.session.account_exists(&r.csn).await?
+            } else {
+                self.session.partner_exists(&r.csn).await?
+            };
+            if !found {
+                let what = if r.is_account { "account" } else { "partner" };
+                self.push_errors(r.collection, r.index, vec![(r.field, format!("no {what} with CSN {} exists in the file or the database", r.csn))]);
+            }
+        }
+        if !self.errors.is_empty() {
+            self.errors.sort_by(|a, b| (a.collection as u8, a.index).cmp(&(b.collection as u8, b.index)));
+            return Err(ImportFailure::Invalid { errors: self.errors, more: self.more_errors });
+        }
+        let audit = AuditEntry::new(self.now, by, AuditAction::ImportApplied)
+            .change(Value::Null, serde_json::to_value(self.report).unwrap_or(Value::Null));
+        self.session.commit(&audit).await?;
+        Ok(self.report)
+    }
+}
+
+fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
+    let Some(Value::Array(list)) = f.obj.get("products") else {
+        f.err("products", "expected a non-empty array of {name, seats}");
+        return None;
+    };
+    if list.is_empty() {
+        f.err("products", "expected a non-empty array of {name, seats}");
+        return None;
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let name = p.get("name").and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty() && n.len() <= 200);
+        let seats = p.get("seats").and_then(Value::as_u64).filter(|s| (1..=1_000_000).contains(s));
+        if p.as_object().is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats")) {
+            f.err(&format!("products[{i}]"), "unknown field; expected name and seats");
+        }
+        match (name, seats) {
+            (Some(n), Some(s)) => out.push(ProductLine { name: n.to_owned(), seats: s as u32 }),
+            (None, _) => f.err(&format!("products[{i}].name"), "expected 1–200 characters"),
+            (_, None) => f.err(&format!("products[{i}].seats"), "expected a whole number from 1 to 1000000"),
+        }
+    }
+    (out.len() == list.len()).then_some(out)
+}

@@ -1,0 +1,194 @@
+//! The self-service partner change: eligibility, submit, withdraw (R3–R9).
+
+use serde_json::json;
+
+use super::Services;
+use crate::domain::agreement::Partner;
+use crate::domain::audit::{AuditAction, AuditEntry, By};
+use crate::domain::change_request::{
+    ChangeRequest, RequestEvent, RequestId, RequestStatus, transition,
+};
+use crate::domain::eligibility::{self, Eligibility, PendingFacts, ReasonCode};
+use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::notify::{ChangeEvent, Contact, OutboxMessage, partner_change_emails, partner_lang};
+use crate::domain::roles::Actor;
+use crate::error::{Error, Result, StoreError};
+use crate::store::{AgreementState, RequestFilter, Scope};
+
+impl Services {
+    /// An agreement the caller may see (R1: otherwise 404).
+    pub async fn agreement(&self, actor: &Actor, number: &AgreementNumber) -> Result<AgreementState> {
+        self.store
+            .agreement_state(&Scope::of(actor), number)
+            .await?
+            .ok_or(Error::NotFound("agreement"))
+    }
+
+    /// R3/R4 for one agreement, as the caller sees it.
+    pub async fn eligibility(
+        &self,
+        actor: &Actor,
+        number: &AgreementNumber,
+    ) -> Result<(AgreementState, Eligibility)> {
+        let state = self.agreement(actor, number).await?;
+        let e = self.eligibility_of(actor, &state);
+        Ok((state, e))
+    }
+
+    fn eligibility_of(&self, actor: &Actor, state: &AgreementState) -> Eligibility {
+        let a = &state.agreement;
+        let pending = state.open_request.as_ref().map(|r| PendingFacts { due_at: r.due_at });
+        let today = eligibility::today(self.clock.now());
+        eligibility::check(a, actor.is_admin_of(&a.account), pending, today, &self.policy)
+    }
+
+    /// The partner lookup step: any signed-in person may look a partner up.
+    pub async fn lookup_partner(&self, csn: &Csn) -> Result<Partner> {
+        self.store.partner(csn).await?.ok_or(Error::NotFound("partner"))
+    }
+
+    /// Submits a partner change (R4, R5, R7). The request is pending until
+    /// the processing delay has passed.
+    pub async fn submit(
+        &self,
+        actor: &Actor,
+        number: &AgreementNumber,
+        new_partner: &Csn,
+    ) -> Result<ChangeRequest> {
+        let state = self.agreement(actor, number).await?;
+        let e = self.eligibility_of(actor, &state);
+        refuse_unless_eligible(actor, &e)?;
+        let agreement = state.agreement;
+        let found = self.store.partner(new_partner).await?;
+        eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
+            .map_err(|p| Error::invalid("new_partner", p.to_string()))?;
+        let now = self.clock.now();
+        let request = ChangeRequest {
+            id: RequestId(uuid::Uuid::now_v7()),
+            agreement: agreement.number.clone(),
+            account: agreement.account.clone(),
+            old_partners: agreement.partners.clone(),
+            new_partner: new_partner.clone(),
+            status: RequestStatus::Pending,
+            requested_by: actor.user_id,
+            created_at: now,
+            due_at: now + self.policy.processing_delay(),
+            decided_at: None,
+            decided_by: None,
+            reasons: Vec::new(),
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeRequested)
+            .on(&request.account, &request.agreement)
+            .request(request.id)
+            .change(
+                json!({ "partners": request.old_partners }),
+                json!({ "new_partner": request.new_partner, "status": "pending",
+                        "due_at": request.due_at.unix_timestamp() }),
+            );
+        let outbox = self.emails(ChangeEvent::Submitted, &request).await?;
+        match self.store.insert_request(&request, &[audit], &outbox).await {
+            Ok(()) => Ok(request),
+            Err(StoreError::Conflict(_)) => Err(change_pending()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Withdraws an open request (R9): the requester or another admin of the account.
+    pub async fn withdraw(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        let request = self.request(actor, id).await?;
+        if !actor.is_admin_of(&request.account) {
+            return Err(Error::Forbidden(
+                "only an administrator of the account can withdraw a partner change".into(),
+            ));
+        }
+        let status = transition(request.status, RequestEvent::Withdraw).map_err(|t| Error::Conflict {
+            code: "not_open",
+            detail: t.to_string(),
+        })?;
+        let now = self.clock.now();
+        let decided = ChangeRequest {
+            status,
+            decided_at: Some(now),
+            decided_by: Some(actor.user_id),
+            ..request.clone()
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeWithdrawn)
+            .on(&request.account, &request.agreement)
+            .request(request.id)
+            .change(
+                json!({ "status": request.status }),
+                json!({ "status": decided.status }),
+            );
+        let outbox = self.emails(ChangeEvent::Withdrawn, &decided).await?;
+        let open = [RequestStatus::Pending, RequestStatus::AwaitingPartner];
+        match self.store.decide_request(&decided, &open, &[audit], &outbox).await {
+            Ok(()) => Ok(decided),
+            // The worker applied it (or another admin withdrew it) meanwhile.
+            Err(StoreError::NotFound) => Err(Error::Conflict {
+                code: "not_open",
+                detail: "the request was decided meanwhile and can no longer be withdrawn".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One request the caller may see.
+    pub async fn request(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        self.store
+            .request(&Scope::of(actor), id)
+            .await?
+            .ok_or(Error::NotFound("partner change"))
+    }
+
+    /// Requests the caller may see, newest first.
+    pub async fn requests(&self, actor: &Actor, filter: &RequestFilter) -> Result<Vec<ChangeRequest>> {
+        Ok(self.store.requests(&Scope::of(actor), filter).await?)
+    }
+
+    /// R10 recipients of an event about `request`.
+    async fn emails(&self, event: ChangeEvent, request: &ChangeRequest) -> Result<Vec<OutboxMessage>> {
+        let admins = self.store.account_admins(&request.account).await?;
+        let new_partner = self.store.partner(&request.new_partner).await?.map(|p| contact(&p));
+        let mut old = Vec::with_capacity(request.old_partners.len());
+        for csn in &request.old_partners {
+            if let Some(p) = self.store.partner(csn).await? {
+                old.push(contact(&p));
+            }
+        }
+        Ok(partner_change_emails(event, request, &admins, new_partner.as_ref(), &old))
+    }
+}
+
+/// A partner's notification contact.
+pub fn contact(p: &Partner) -> Contact {
+    Contact {
+        email: p.email.clone(),
+        lang: partner_lang(&p.country),
+    }
+}
+
+fn change_pending() -> Error {
+    Error::Conflict {
+        code: "change_pending",
+        detail: "a partner change for this agreement is already pending".into(),
+    }
+}
+
+/// Maps an ineligible answer to the error the caller sees: 403 when they
+/// may not act at all, 409 when only a pending request is in the way (R7),
+/// 422 with every reason otherwise.
+fn refuse_unless_eligible(actor: &Actor, e: &Eligibility) -> Result<()> {
+    if e.eligible {
+        return Ok(());
+    }
+    if e.has(ReasonCode::NotPermitted) {
+        let who = if actor.role.is_account_admin() { "this account's" } else { "an account" };
+        return Err(Error::Forbidden(format!(
+            "only {who} administrator can change the partner; please ask your administrator"
+        )));
+    }
+    if e.reasons.iter().all(|r| r.code == ReasonCode::ChangePending) {
+        return Err(change_pending());
+    }
+    Err(Error::Ineligible(e.reasons.clone()))
+}

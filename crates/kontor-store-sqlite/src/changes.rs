@@ -1,0 +1,244 @@
+//! Partner change requests and the worker's apply step (R7, R8, R9).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use kontor_core::domain::agreement::{Agreement, AssignmentSource, Partner};
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
+use kontor_core::domain::notify::{Contact, OutboxMessage};
+use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::store::{ApplyPlanner, ApplyReport, ChangeStore, DueItem, RequestFilter, Scope};
+use kontor_core::{StoreError, StoreResult};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use time::OffsetDateTime;
+
+use crate::agreements::replace_partners;
+use crate::audit::{insert_audit, insert_outbox};
+use crate::rows::{AGREEMENT_COLUMNS, AgreementRow, PartnerRow, REQUEST_COLUMNS, RequestRow, USER_COLUMNS, UserRow, json, ms};
+use crate::{Ctx, SqliteStore};
+
+fn push_request_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::Account(a) => {
+            q.push(" AND r.account_csn = ").push_bind(a.as_str().to_owned());
+        }
+        Scope::AccountUser(a, user) => {
+            q.push(" AND r.account_csn = ").push_bind(a.as_str().to_owned());
+            q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = r.agreement_number AND ua.user_id = ")
+                .push_bind(user.0.to_string())
+                .push(")");
+        }
+        // Incoming (new partner) and outgoing (being replaced) requests.
+        Scope::Partner(p) => {
+            q.push(" AND (r.new_partner_csn = ")
+                .push_bind(p.as_str().to_owned())
+                .push(" OR EXISTS (SELECT 1 FROM json_each(r.old_partners) WHERE value = ")
+                .push_bind(p.as_str().to_owned())
+                .push("))");
+        }
+    }
+}
+
+async fn write_decision(conn: &mut SqliteConnection, decided: &ChangeRequest, expected: &[RequestStatus]) -> StoreResult<bool> {
+    let reasons: Vec<&str> = decided.reasons.iter().map(|r| r.as_str()).collect();
+    let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
+    let done = sqlx::query(
+        "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?, reasons = ?, old_partners = ? \
+         WHERE id = ? AND status IN (SELECT value FROM json_each(?))",
+    )
+    .bind(decided.status.as_str())
+    .bind(decided.decided_at.map(ms))
+    .bind(decided.decided_by.map(|u| u.0.to_string()))
+    .bind(json(&reasons)?)
+    .bind(json(&decided.old_partners)?)
+    .bind(decided.id.0.to_string())
+    .bind(json(&expected)?)
+    .execute(&mut *conn)
+    .await
+    .ctx("failed to update request")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `SELECT … WHERE key IN (json list)` as one query for a whole batch.
+async fn fetch_in<T>(conn: &mut SqliteConnection, sql: &str, keys: &[String]) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    sqlx::query_as::<_, T>(sql)
+        .bind(json(&keys)?)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("failed to read batch context")
+}
+
+#[async_trait]
+impl ChangeStore for SqliteStore {
+    async fn insert_request(&self, r: &ChangeRequest, audit: &[AuditEntry], outbox: &[OutboxMessage]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+             requested_by, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(r.id.0.to_string())
+        .bind(r.agreement.as_str())
+        .bind(r.account.as_str())
+        .bind(json(&r.old_partners)?)
+        .bind(r.new_partner.as_str())
+        .bind(r.status.as_str())
+        .bind(r.requested_by.0.to_string())
+        .bind(ms(r.created_at))
+        .bind(ms(r.due_at))
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to insert request")?;
+        insert_audit(&mut tx, audit).await?;
+        insert_outbox(&mut tx, outbox, r.created_at).await?;
+        tx.commit().await.ctx("failed to commit request")
+    }
+
+    async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.id = "));
+        q.push_bind(id.0.to_string());
+        push_request_scope(&mut q, scope);
+        q.build_query_as::<RequestRow>()
+            .fetch_optional(&self.reader)
+            .await
+            .ctx("failed to read request")?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
+    async fn requests(&self, scope: &Scope, f: &RequestFilter) -> StoreResult<Vec<ChangeRequest>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE 1 = 1"));
+        push_request_scope(&mut q, scope);
+        if let Some(s) = f.status {
+            q.push(" AND r.status = ").push_bind(s.as_str());
+        }
+        if let Some(a) = &f.agreement {
+            q.push(" AND r.agreement_number = ").push_bind(a.as_str().to_owned());
+        }
+        if let Some(before) = f.before {
+            q.push(" AND r.id < ").push_bind(before.to_string());
+        }
+        q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(f.limit));
+        let rows: Vec<RequestRow> = q.build_query_as().fetch_all(&self.reader).await.ctx("failed to list requests")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn decide_request(
+        &self,
+        decided: &ChangeRequest,
+        expected: &[RequestStatus],
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        if !write_decision(&mut tx, decided, expected).await? {
+            return Err(StoreError::NotFound);
+        }
+        insert_audit(&mut tx, audit).await?;
+        insert_outbox(&mut tx, outbox, decided.decided_at.unwrap_or(decided.created_at)).await?;
+        tx.commit().await.ctx("failed to commit decision")
+    }
+
+    async fn apply_due(&self, now: OffsetDateTime, limit: u32, planner: &dyn ApplyPlanner) -> StoreResult<ApplyReport> {
+        let mut tx = self.write().await?;
+        let due: Vec<RequestRow> = sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.status = 'pending' AND r.due_at <= ? \
+             ORDER BY r.due_at LIMIT ?"
+        ))
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("failed to read due requests")?;
+        if due.is_empty() {
+            return Ok(ApplyReport::default());
+        }
+        let due: Vec<ChangeRequest> = due.into_iter().map(TryInto::try_into).collect::<StoreResult<_>>()?;
+        let numbers: Vec<String> = due.iter().map(|r| r.agreement.to_string()).collect();
+        let agreements: HashMap<String, Agreement> = fetch_in::<AgreementRow>(
+            &mut tx,
+            &format!("SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE a.number IN (SELECT value FROM json_each(?))"),
+            &numbers,
+        )
+        .await?
+        .into_iter()
+        .map(|row| Agreement::try_from(row).map(|a| (a.number.to_string(), a)))
+        .collect::<StoreResult<_>>()?;
+        let mut partner_keys: Vec<String> = due.iter().map(|r| r.new_partner.to_string()).collect();
+        partner_keys.extend(agreements.values().flat_map(|a| a.partners.iter().map(|p| p.to_string())));
+        partner_keys.sort();
+        partner_keys.dedup();
+        let partners: HashMap<String, Partner> = fetch_in::<PartnerRow>(
+            &mut tx,
+            "SELECT csn, name, city, country, status, email FROM partners WHERE csn IN (SELECT value FROM json_each(?))",
+            &partner_keys,
+        )
+        .await?
+        .into_iter()
+        .map(|row| Partner::try_from(row).map(|p| (p.csn.to_string(), p)))
+        .collect::<StoreResult<_>>()?;
+        let user_keys: Vec<String> = due.iter().map(|r| r.requested_by.to_string()).collect();
+        let requesters: HashMap<String, Actor> = fetch_in::<UserRow>(
+            &mut tx,
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id IN (SELECT value FROM json_each(?))"),
+            &user_keys,
+        )
+        .await?
+        .into_iter()
+        .map(|row| row.actor().map(|a| (a.user_id.to_string(), a)))
+        .collect::<StoreResult<_>>()?;
+        let account_keys: Vec<String> = due.iter().map(|r| r.account.to_string()).collect();
+        let mut admins: HashMap<String, Vec<Contact>> = HashMap::new();
+        let admin_rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT account_csn, email, lang FROM users WHERE role IN ('primary_admin', 'secondary_admin') \
+             AND account_csn IN (SELECT value FROM json_each(?)) ORDER BY email",
+        )
+        .bind(json(&account_keys)?)
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("failed to read account admins")?;
+        for (acc, email, lang) in admin_rows {
+            admins.entry(acc).or_default().push(Contact { email, lang: Lang::parse(&lang).unwrap_or_default() });
+        }
+
+        let mut report = ApplyReport::default();
+        let mut audit = Vec::new();
+        let mut outbox = Vec::new();
+        for request in due {
+            let agreement = agreements.get(request.agreement.as_str()).cloned();
+            let current_partners = agreement
+                .as_ref()
+                .map(|a| a.partners.iter().filter_map(|p| partners.get(p.as_str()).cloned()).collect())
+                .unwrap_or_default();
+            let item = DueItem {
+                new_partner: partners.get(request.new_partner.as_str()).cloned(),
+                requester: requesters.get(&request.requested_by.to_string()).cloned(),
+                admins: admins.get(request.account.as_str()).cloned().unwrap_or_default(),
+                current_partners,
+                agreement,
+                request,
+            };
+            let plan = planner.plan(&item, now);
+            if !write_decision(&mut tx, &plan.decided, &[RequestStatus::Pending]).await? {
+                continue;
+            }
+            if plan.decided.status == RequestStatus::Applied {
+                let new = std::slice::from_ref(&plan.decided.new_partner);
+                replace_partners(&mut tx, &plan.decided.agreement, new, now, AssignmentSource::SelfService, Some(plan.decided.id)).await?;
+                report.applied += 1;
+            } else {
+                report.rejected += 1;
+            }
+            audit.extend(plan.audit);
+            outbox.extend(plan.outbox);
+        }
+        insert_audit(&mut tx, &audit).await?;
+        insert_outbox(&mut tx, &outbox, now).await?;
+        tx.commit().await.ctx("failed to commit applied requests")?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,134 @@
+//! Accounts, partners, people and API tokens.
+
+use async_trait::async_trait;
+use kontor_core::StoreResult;
+use kontor_core::domain::agreement::{Account, Partner};
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::notify::Contact;
+use kontor_core::domain::roles::{Actor, Lang, UserId};
+use kontor_core::store::{DirectoryStore, NewToken, NewUser, TokenStore, UserRecord};
+
+use crate::audit::insert_audit;
+use crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
+use crate::{Ctx, SqliteStore};
+
+#[async_trait]
+impl DirectoryStore for SqliteStore {
+    async fn partner(&self, csn: &Csn) -> StoreResult<Option<Partner>> {
+        sqlx::query_as::<_, PartnerRow>("SELECT csn, name, city, country, status, email FROM partners WHERE csn = ?")
+            .bind(csn.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .ctx("failed to read partner")?
+            .map(Partner::try_from)
+            .transpose()
+    }
+
+    async fn account(&self, csn_: &Csn) -> StoreResult<Option<Account>> {
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT csn, name, country FROM accounts WHERE csn = ?")
+                .bind(csn_.as_str())
+                .fetch_optional(&self.reader)
+                .await
+                .ctx("failed to read account")?;
+        row.map(|(c, name, country)| Ok(Account { csn: csn(&c)?, name, country }))
+            .transpose()
+    }
+
+    async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT email, lang FROM users WHERE account_csn = ? \
+             AND role IN ('primary_admin', 'secondary_admin') ORDER BY email",
+        )
+        .bind(csn.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to read account admins")?;
+        Ok(rows
+            .into_iter()
+            .map(|(email, lang)| Contact { email, lang: Lang::parse(&lang).unwrap_or_default() })
+            .collect())
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?"))
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await
+            .ctx("failed to read user")?;
+        row.map(|r| Ok(UserRecord { actor: r.actor()?, password_hash: r.password_hash }))
+            .transpose()
+    }
+
+    async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert_user(&mut tx, user).await?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit user")
+    }
+
+    async fn assign_agreement(&self, user: UserId, agreement: &AgreementNumber, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT OR IGNORE INTO user_agreements (user_id, agreement_number) VALUES (?, ?)")
+            .bind(user.0.to_string())
+            .bind(agreement.as_str())
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to assign agreement")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit assignment")
+    }
+}
+
+/// Inserts a person; unique violations surface as `Conflict`.
+pub(crate) async fn insert_user(conn: &mut sqlx::SqliteConnection, user: &NewUser) -> StoreResult<()> {
+    let (account, partner) = tenant_columns(&user.tenant);
+    sqlx::query(
+        "INSERT INTO users (id, email, name, role, account_csn, partner_csn, lang, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.id.0.to_string())
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(user.role.as_str())
+    .bind(account)
+    .bind(partner)
+    .bind(user.lang.as_str())
+    .bind(&user.password_hash)
+    .bind(ms(user.created_at))
+    .execute(conn)
+    .await
+    .ctx("failed to insert user")?;
+    Ok(())
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(token.id.to_string())
+            .bind(token.user_id.0.to_string())
+            .bind(&token.token_hash)
+            .bind(&token.label)
+            .bind(ms(token.created_at))
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to insert token")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit token")
+    }
+
+    async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
+        let row = sqlx::query_as::<_, UserRow>(&format!(
+            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .ctx("failed to read token")?;
+        row.map(|r| r.actor()).transpose()
+    }
+}

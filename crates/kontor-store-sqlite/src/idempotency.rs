@@ -1,0 +1,102 @@
+//! Idempotency-Key records (R7).
+
+use async_trait::async_trait;
+use kontor_core::StoreResult;
+use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
+use time::OffsetDateTime;
+
+use crate::rows::ms;
+use crate::{Ctx, SqliteStore};
+
+#[async_trait]
+impl IdempotencyStore for SqliteStore {
+    async fn claim_key(&self, k: &IdempotencyKey, now: OffsetDateTime, stale_before: OffsetDateTime) -> StoreResult<Claim> {
+        let mut tx = self.write().await?;
+        let row: Option<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = sqlx::query_as(
+            "SELECT fingerprint, state, status, body, updated_at FROM idempotency_keys \
+             WHERE user_id = ? AND scope = ? AND key = ?",
+        )
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("failed to read idempotency key")?;
+        let claim = match row {
+            None => {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at) \
+                     VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                )
+                .bind(k.user.0.to_string())
+                .bind(&k.scope)
+                .bind(&k.key)
+                .bind(&k.fingerprint)
+                .bind(ms(now))
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to store idempotency key")?;
+                Claim::Started
+            }
+            Some((fp, _, _, _, _)) if fp != k.fingerprint => Claim::Mismatch,
+            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay { status: status as u16, body },
+            Some((_, _, _, _, updated)) if updated < ms(stale_before) => {
+                // The first attempt's process died mid-request; let this one run.
+                sqlx::query("UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ? AND scope = ? AND key = ?")
+                    .bind(ms(now))
+                    .bind(k.user.0.to_string())
+                    .bind(&k.scope)
+                    .bind(&k.key)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to take over idempotency key")?;
+                Claim::Started
+            }
+            Some(_) => Claim::InFlight,
+        };
+        tx.commit().await.ctx("failed to commit idempotency key")?;
+        Ok(claim)
+    }
+
+    async fn complete_key(&self, k: &IdempotencyKey, status: u16, body: &[u8], now: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, updated_at = ? \
+             WHERE user_id = ? AND scope = ? AND key = ?",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(ms(now))
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to complete idempotency key")?;
+        tx.commit().await.ctx("failed to commit idempotency key")
+    }
+
+    async fn release_key(&self, k: &IdempotencyKey) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ? AND state = 'running'")
+            .bind(k.user.0.to_string())
+            .bind(&k.scope)
+            .bind(&k.key)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to release idempotency key")?;
+        tx.commit().await.ctx("failed to commit idempotency key")
+    }
+
+    async fn purge_keys(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+            .bind(ms(before))
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to purge idempotency keys")?;
+        tx.commit().await.ctx("failed to commit purge")?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,189 @@
+//! Row types and their conversion to domain types.
+
+use anyhow::{Context, anyhow};
+use kontor_core::StoreError;
+use kontor_core::domain::agreement::{Agreement, AgreementStatus, Partner, PartnerStatus, Program, SupportLevel};
+use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
+use kontor_core::domain::eligibility::ReasonCode;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// Unix milliseconds of an instant.
+pub fn ms(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// The instant of unix milliseconds.
+pub fn from_ms(v: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(v as i128 * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+pub fn bad(what: &str, raw: &str) -> StoreError {
+    StoreError::Other(anyhow!("corrupt {what} in database: {raw:?}"))
+}
+
+pub fn csn(raw: &str) -> Result<Csn, StoreError> {
+    Csn::parse(raw).map_err(|_| bad("CSN", raw))
+}
+
+pub fn date(raw: &str) -> Result<Date, StoreError> {
+    kontor_core::service::import::parse_date(raw).ok_or_else(|| bad("date", raw))
+}
+
+pub fn uuid(raw: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(raw).map_err(|_| bad("uuid", raw))
+}
+
+pub fn csn_list(raw: &str) -> Result<Vec<Csn>, StoreError> {
+    let list: Vec<String> = serde_json::from_str(raw).map_err(|_| bad("CSN list", raw))?;
+    list.iter().map(|s| csn(s)).collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PartnerRow {
+    pub csn: String,
+    pub name: String,
+    pub city: String,
+    pub country: String,
+    pub status: String,
+    pub email: String,
+}
+
+impl TryFrom<PartnerRow> for Partner {
+    type Error = StoreError;
+    fn try_from(r: PartnerRow) -> Result<Partner, StoreError> {
+        Ok(Partner {
+            csn: csn(&r.csn)?,
+            status: PartnerStatus::parse(&r.status).ok_or_else(|| bad("partner status", &r.status))?,
+            name: r.name,
+            city: r.city,
+            country: r.country,
+            email: r.email,
+        })
+    }
+}
+
+pub const AGREEMENT_COLUMNS: &str = "a.number, a.account_csn, a.term_start, a.term_end, a.auto_renew, a.program, \
+     a.support_level, a.status, a.products, \
+     (SELECT json_group_array(partner_csn) FROM (SELECT partner_csn FROM partner_assignments \
+       WHERE agreement_number = a.number AND valid_to IS NULL ORDER BY partner_csn)) AS partners";
+
+#[derive(sqlx::FromRow)]
+pub struct AgreementRow {
+    pub number: String,
+    pub account_csn: String,
+    pub term_start: String,
+    pub term_end: String,
+    pub auto_renew: bool,
+    pub program: String,
+    pub support_level: String,
+    pub status: String,
+    pub products: String,
+    pub partners: String,
+}
+
+impl TryFrom<AgreementRow> for Agreement {
+    type Error = StoreError;
+    fn try_from(r: AgreementRow) -> Result<Agreement, StoreError> {
+        Ok(Agreement {
+            number: AgreementNumber::parse(&r.number).map_err(|_| bad("agreement number", &r.number))?,
+            account: csn(&r.account_csn)?,
+            products: serde_json::from_str(&r.products).map_err(|_| bad("products", &r.products))?,
+            term_start: date(&r.term_start)?,
+            term_end: date(&r.term_end)?,
+            auto_renew: r.auto_renew,
+            program: Program::parse(&r.program).ok_or_else(|| bad("program", &r.program))?,
+            support_level: SupportLevel::parse(&r.support_level).ok_or_else(|| bad("support level", &r.support_level))?,
+            status: AgreementStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
+            partners: csn_list(&r.partners)?,
+        })
+    }
+}
+
+pub const REQUEST_COLUMNS: &str = "r.id, r.agreement_number, r.account_csn, r.old_partners, r.new_partner_csn, r.status, \
+     r.requested_by, r.created_at, r.due_at, r.decided_at, r.decided_by, r.reasons";
+
+#[derive(sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    pub agreement_number: String,
+    pub account_csn: String,
+    pub old_partners: String,
+    pub new_partner_csn: String,
+    pub status: String,
+    pub requested_by: String,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<String>,
+    pub reasons: String,
+}
+
+impl TryFrom<RequestRow> for ChangeRequest {
+    type Error = StoreError;
+    fn try_from(r: RequestRow) -> Result<ChangeRequest, StoreError> {
+        let reasons: Vec<String> = serde_json::from_str(&r.reasons).map_err(|_| bad("reasons", &r.reasons))?;
+        Ok(ChangeRequest {
+            id: RequestId(uuid(&r.id)?),
+            agreement: AgreementNumber::parse(&r.agreement_number).map_err(|_| bad("agreement number", &r.agreement_number))?,
+            account: csn(&r.account_csn)?,
+            old_partners: csn_list(&r.old_partners)?,
+            new_partner: csn(&r.new_partner_csn)?,
+            status: RequestStatus::parse(&r.status).ok_or_else(|| bad("request status", &r.status))?,
+            requested_by: UserId(uuid(&r.requested_by)?),
+            created_at: from_ms(r.created_at),
+            due_at: from_ms(r.due_at),
+            decided_at: r.decided_at.map(from_ms),
+            decided_by: r.decided_by.as_deref().map(uuid).transpose()?.map(UserId),
+            reasons: reasons.iter().filter_map(|c| ReasonCode::parse(c)).collect(),
+        })
+    }
+}
+
+pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash";
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub account_csn: Option<String>,
+    pub partner_csn: Option<String>,
+    pub lang: String,
+    pub password_hash: Option<String>,
+}
+
+impl UserRow {
+    pub fn actor(&self) -> Result<Actor, StoreError> {
+        let tenant = match (&self.account_csn, &self.partner_csn) {
+            (Some(a), None) => Tenant::Account(csn(a)?),
+            (None, Some(p)) => Tenant::Partner(csn(p)?),
+            (None, None) => Tenant::Vendor,
+            _ => return Err(bad("user tenant", &self.email)),
+        };
+        Ok(Actor {
+            user_id: UserId(uuid(&self.id)?),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: Role::parse(&self.role).ok_or_else(|| bad("role", &self.role))?,
+            tenant,
+            lang: Lang::parse(&self.lang).unwrap_or_default(),
+        })
+    }
+}
+
+pub fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).context("failed to serialise").map_err(StoreError::Other)
+}
+
+/// `(account_csn, partner_csn)` columns of a tenant.
+pub fn tenant_columns(t: &Tenant) -> (Option<&str>, Option<&str>) {
+    match t {
+        Tenant::Account(a) => (Some(a.as_str()), None),
+        Tenant::Partner(p) => (None, Some(p.as_str())),
+        Tenant::Vendor => (None, None),
+    }
+}
