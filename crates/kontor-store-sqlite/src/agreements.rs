@@ -12,7 +12,9 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
-use crate::rows::{AGREEMENT_COLUMNS, AgreementRow, REQUEST_COLUMNS, RequestRow, bad, csn, from_ms, json, ms};
+use crate::rows::{
+    AGREEMENT_COLUMNS, AgreementRow, REQUEST_COLUMNS, RequestRow, bad, csn, from_ms, json, ms,
+};
 use crate::{Ctx, SqliteStore};
 
 /// Appends the tenant condition of `scope` on agreements aliased `a` (R1).
@@ -20,10 +22,12 @@ pub(crate) fn push_agreement_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Sco
     match scope {
         Scope::All => {}
         Scope::Account(acc) => {
-            q.push(" AND a.account_csn = ").push_bind(acc.as_str().to_owned());
+            q.push(" AND a.account_csn = ")
+                .push_bind(acc.as_str().to_owned());
         }
         Scope::AccountUser(acc, user) => {
-            q.push(" AND a.account_csn = ").push_bind(acc.as_str().to_owned());
+            q.push(" AND a.account_csn = ")
+                .push_bind(acc.as_str().to_owned());
             q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = a.number AND ua.user_id = ")
                 .push_bind(user.0.to_string())
                 .push(")");
@@ -41,11 +45,21 @@ pub(crate) fn push_agreement_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Sco
 
 #[async_trait]
 impl AgreementStore for SqliteStore {
-    async fn agreement_state(&self, scope: &Scope, number: &AgreementNumber) -> StoreResult<Option<AgreementState>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE a.number = "));
+    async fn agreement_state(
+        &self,
+        scope: &Scope,
+        number: &AgreementNumber,
+    ) -> StoreResult<Option<AgreementState>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE a.number = "
+        ));
         q.push_bind(number.as_str().to_owned());
         push_agreement_scope(&mut q, scope);
-        let mut conn = self.reader.acquire().await.ctx("failed to get a read connection")?;
+        let mut conn = self
+            .reader
+            .acquire()
+            .await
+            .ctx("failed to get a read connection")?;
         let Some(row) = q
             .build_query_as::<AgreementRow>()
             .fetch_optional(&mut *conn)
@@ -69,10 +83,13 @@ impl AgreementStore for SqliteStore {
     }
 
     async fn agreements(&self, scope: &Scope, f: &AgreementFilter) -> StoreResult<Vec<Agreement>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE 1 = 1"));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE 1 = 1"
+        ));
         push_agreement_scope(&mut q, scope);
         if let Some(after) = &f.after {
-            q.push(" AND a.number > ").push_bind(after.as_str().to_owned());
+            q.push(" AND a.number > ")
+                .push_bind(after.as_str().to_owned());
         }
         if let Some(kind) = f.kind {
             q.push(" AND a.kind = ").push_bind(kind.as_str());
@@ -92,17 +109,27 @@ impl AgreementStore for SqliteStore {
             let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
             let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
             q.push(" AND (lower(a.products) LIKE ").push_bind(like);
-            if !digits.is_empty() && digits.len() == text.chars().filter(|c| !matches!(c, ' ' | '-')).count() {
+            if !digits.is_empty()
+                && digits.len() == text.chars().filter(|c| !matches!(c, ' ' | '-')).count()
+            {
                 q.push(" OR a.number LIKE ").push_bind(format!("{digits}%"));
             }
             q.push(")");
         }
-        q.push(" ORDER BY a.number LIMIT ").push_bind(i64::from(f.limit));
-        let rows: Vec<AgreementRow> = q.build_query_as().fetch_all(&self.reader).await.ctx("failed to list agreements")?;
+        q.push(" ORDER BY a.number LIMIT ")
+            .push_bind(i64::from(f.limit));
+        let rows: Vec<AgreementRow> = q
+            .build_query_as()
+            .fetch_all(&self.reader)
+            .await
+            .ctx("failed to list agreements")?;
         rows.into_iter().map(Agreement::try_from).collect()
     }
 
-    async fn partner_history(&self, number: &AgreementNumber) -> StoreResult<Vec<PartnerAssignment>> {
+    async fn partner_history(
+        &self,
+        number: &AgreementNumber,
+    ) -> StoreResult<Vec<PartnerAssignment>> {
         let rows: Vec<(String, String, i64, Option<i64>, String)> = sqlx::query_as(
             "SELECT pa.partner_csn, p.name, pa.valid_from, pa.valid_to, pa.source \
              FROM partner_assignments pa JOIN partners p ON p.csn = pa.partner_csn \
@@ -119,15 +146,23 @@ impl AgreementStore for SqliteStore {
                     partner_name: name,
                     valid_from: from_ms(from),
                     valid_to: to.map(from_ms),
-                    source: AssignmentSource::parse(&source).ok_or_else(|| bad("assignment source", &source))?,
+                    source: AssignmentSource::parse(&source)
+                        .ok_or_else(|| bad("assignment source", &source))?,
                 })
             })
             .collect()
     }
 
-    async fn record_transaction(&self, t: &Transaction, updated: &Agreement, audit: &[AuditEntry]) -> StoreResult<()> {
+    async fn record_transaction(
+        &self,
+        t: &Transaction,
+        updated: &Agreement,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let details = json(&json!({ "term_end": t.term_end.map(|d| d.to_string()), "product": t.product, "replaces": t.replaces }))?;
+        let details = json(
+            &json!({ "term_end": t.term_end.map(|d| d.to_string()), "product": t.product, "replaces": t.replaces }),
+        )?;
         sqlx::query(
             "INSERT INTO transactions (id, agreement_number, kind, partner_csn, recorded_by, recorded_at, details) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -143,14 +178,25 @@ impl AgreementStore for SqliteStore {
         .await
         .ctx("failed to insert transaction")?;
         update_agreement(&mut tx, updated).await?;
-        replace_partners(&mut tx, &updated.number, &updated.partners, t.recorded_at, AssignmentSource::Transaction, None).await?;
+        replace_partners(
+            &mut tx,
+            &updated.number,
+            &updated.partners,
+            t.recorded_at,
+            AssignmentSource::Transaction,
+            None,
+        )
+        .await?;
         insert_audit(&mut tx, audit).await?;
         tx.commit().await.ctx("failed to commit transaction")
     }
 }
 
 /// Writes the agreement's own columns (not its partners).
-pub(crate) async fn update_agreement(conn: &mut SqliteConnection, a: &Agreement) -> StoreResult<()> {
+pub(crate) async fn update_agreement(
+    conn: &mut SqliteConnection,
+    a: &Agreement,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE agreements SET term_start = ?, term_end = ?, auto_renew = ?, program = ?, \
          support_level = ?, status = ?, products = ? WHERE number = ?",

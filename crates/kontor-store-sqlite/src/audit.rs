@@ -18,7 +18,10 @@ use crate::{Ctx, SqliteStore};
 /// Rows per multi-row INSERT: well under SQLite's 32,766 bound variables.
 const CHUNK: usize = 500;
 
-pub(crate) async fn insert_audit(conn: &mut SqliteConnection, entries: &[AuditEntry]) -> StoreResult<()> {
+pub(crate) async fn insert_audit(
+    conn: &mut SqliteConnection,
+    entries: &[AuditEntry],
+) -> StoreResult<()> {
     for chunk in entries.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) ",
@@ -39,7 +42,10 @@ pub(crate) async fn insert_audit(conn: &mut SqliteConnection, entries: &[AuditEn
                 .push_bind(before)
                 .push_bind(after);
         });
-        q.build().execute(&mut *conn).await.ctx("failed to append audit entries")?;
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("failed to append audit entries")?;
     }
     Ok(())
 }
@@ -50,8 +56,9 @@ pub(crate) async fn insert_outbox(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     for chunk in messages.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
+        );
         let mut payloads = Vec::with_capacity(chunk.len());
         for m in chunk {
             payloads.push(json(m)?);
@@ -63,7 +70,10 @@ pub(crate) async fn insert_outbox(
                 .push_bind(ms(now))
                 .push_bind(ms(now));
         });
-        q.build().execute(&mut *conn).await.ctx("failed to queue outbox messages")?;
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("failed to queue outbox messages")?;
     }
     Ok(())
 }
@@ -93,15 +103,22 @@ impl TryFrom<AuditRow> for AuditRecord {
                 at: from_ms(r.at),
                 actor_id: r.actor_id.as_deref().map(uuid).transpose()?.map(UserId),
                 actor: r.actor,
-                action: AuditAction::parse(&r.action).ok_or_else(|| bad("audit action", &r.action))?,
+                action: AuditAction::parse(&r.action)
+                    .ok_or_else(|| bad("audit action", &r.action))?,
                 account: r.account_csn.as_deref().map(csn).transpose()?,
                 agreement: r
                     .agreement_number
                     .as_deref()
                     .map(|n| AgreementNumber::parse(n).map_err(|_| bad("agreement number", n)))
                     .transpose()?,
-                request: r.request_id.as_deref().map(uuid).transpose()?.map(RequestId),
-                before: serde_json::from_str(&r.before).map_err(|_| bad("audit before", &r.before))?,
+                request: r
+                    .request_id
+                    .as_deref()
+                    .map(uuid)
+                    .transpose()?
+                    .map(RequestId),
+                before: serde_json::from_str(&r.before)
+                    .map_err(|_| bad("audit before", &r.before))?,
                 after: serde_json::from_str(&r.after).map_err(|_| bad("audit after", &r.after))?,
             },
         })
@@ -127,8 +144,13 @@ impl AuditStore for SqliteStore {
         if let Some(a) = &filter.agreement {
             q.push(" AND agreement_number = ").push_bind(a.as_str());
         }
-        q.push(" ORDER BY seq LIMIT ").push_bind(i64::from(filter.limit));
-        let rows: Vec<AuditRow> = q.build_query_as().fetch_all(&self.reader).await.ctx("failed to read audit log")?;
+        q.push(" ORDER BY seq LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows: Vec<AuditRow> = q
+            .build_query_as()
+            .fetch_all(&self.reader)
+            .await
+            .ctx("failed to read audit log")?;
         rows.into_iter().map(AuditRecord::try_from).collect()
     }
 

@@ -3,16 +3,19 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
+use kontor_core::StoreResult;
 use kontor_core::domain::agreement::{Account, Agreement, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::ids::Csn;
 use kontor_core::store::{BulkStore, ExportPage, ExportWhat, ImportSession, NewUser, UserRecord};
-use kontor_core::StoreResult;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
-use crate::rows::{AGREEMENT_COLUMNS, AgreementRow, PartnerRow, USER_COLUMNS, UserRow, csn, json, ms, tenant_columns};
+use crate::rows::{
+    AGREEMENT_COLUMNS, AgreementRow, PartnerRow, USER_COLUMNS, UserRow, csn, json, ms,
+    tenant_columns,
+};
 use crate::{Ctx, SqliteStore};
 
 /// Agreements buffered before one multi-row write (10 columns each).
@@ -32,7 +35,10 @@ impl SqliteImport {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.agreements);
-        let products: Vec<String> = batch.iter().map(|a| json(&a.products)).collect::<StoreResult<_>>()?;
+        let products: Vec<String> = batch
+            .iter()
+            .map(|a| json(&a.products))
+            .collect::<StoreResult<_>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO agreements (number, kind, account_csn, term_start, term_end, auto_renew, program, support_level, status, products) ",
         );
@@ -53,18 +59,30 @@ impl SqliteImport {
              term_end = excluded.term_end, auto_renew = excluded.auto_renew, program = excluded.program, \
              support_level = excluded.support_level, status = excluded.status, products = excluded.products",
         );
-        q.build().execute(&mut *self.tx).await.ctx("failed to import agreements")?;
+        q.build()
+            .execute(&mut *self.tx)
+            .await
+            .ctx("failed to import agreements")?;
 
         let pairs: Vec<(&str, &str)> = batch
             .iter()
-            .flat_map(|a| a.partners.iter().map(move |p| (a.number.as_str(), p.as_str())))
+            .flat_map(|a| {
+                a.partners
+                    .iter()
+                    .map(move |p| (a.number.as_str(), p.as_str()))
+            })
             .collect();
         for chunk in pairs.chunks(BATCH * 4) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO temp.import_partners (agreement_number, partner_csn) ");
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO temp.import_partners (agreement_number, partner_csn) ",
+            );
             q.push_values(chunk, |mut b, (n, p)| {
                 b.push_bind(n.to_string()).push_bind(p.to_string());
             });
-            q.build().execute(&mut *self.tx).await.ctx("failed to stage partners")?;
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .ctx("failed to stage partners")?;
         }
         // Close assignments no longer listed, open the ones not yet current;
         // an unchanged partner set writes nothing (re-import is a no-op).
@@ -157,11 +175,12 @@ impl ImportSession for SqliteImport {
     }
 
     async fn password_hash(&mut self, email: &str) -> StoreResult<Option<String>> {
-        let hash: Option<Option<String>> = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .ctx("failed to read password hash")?;
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .ctx("failed to read password hash")?;
         Ok(hash.flatten())
     }
 
@@ -217,12 +236,18 @@ impl BulkStore for SqliteStore {
         let mut tx = self.write().await?;
         // References may point forward in the file; they are checked by the
         // importer and by SQLite at commit.
-        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await.ctx("failed to defer foreign keys")?;
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to defer foreign keys")?;
         sqlx::query("CREATE TEMP TABLE IF NOT EXISTS import_partners (agreement_number TEXT NOT NULL, partner_csn TEXT NOT NULL)")
             .execute(&mut *tx)
             .await
             .ctx("failed to create staging table")?;
-        sqlx::query("DELETE FROM temp.import_partners").execute(&mut *tx).await.ctx("failed to clear staging table")?;
+        sqlx::query("DELETE FROM temp.import_partners")
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to clear staging table")?;
         Ok(Box::new(SqliteImport {
             tx,
             agreements: Vec::with_capacity(BATCH),
@@ -232,7 +257,12 @@ impl BulkStore for SqliteStore {
         }))
     }
 
-    async fn export_page(&self, what: ExportWhat, after: Option<String>, limit: u32) -> StoreResult<ExportPage> {
+    async fn export_page(
+        &self,
+        what: ExportWhat,
+        after: Option<String>,
+        limit: u32,
+    ) -> StoreResult<ExportPage> {
         let after = after.unwrap_or_default();
         let mut page = ExportPage::default();
         match what {
@@ -245,17 +275,23 @@ impl BulkStore for SqliteStore {
                 .fetch_all(&self.reader)
                 .await
                 .ctx("failed to export partners")?;
-                page.partners = rows.into_iter().map(Partner::try_from).collect::<StoreResult<_>>()?;
-                page.next = (page.partners.len() == limit as usize).then(|| page.partners.last().map(|p| p.csn.to_string())).flatten();
+                page.partners = rows
+                    .into_iter()
+                    .map(Partner::try_from)
+                    .collect::<StoreResult<_>>()?;
+                page.next = (page.partners.len() == limit as usize)
+                    .then(|| page.partners.last().map(|p| p.csn.to_string()))
+                    .flatten();
             }
             ExportWhat::Accounts => {
-                let rows: Vec<(String, String, String)> =
-                    sqlx::query_as("SELECT csn, name, country FROM accounts WHERE csn > ? ORDER BY csn LIMIT ?")
-                        .bind(&after)
-                        .bind(i64::from(limit))
-                        .fetch_all(&self.reader)
-                        .await
-                        .ctx("failed to export accounts")?;
+                let rows: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT csn, name, country FROM accounts WHERE csn > ? ORDER BY csn LIMIT ?",
+                )
+                .bind(&after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await
+                .ctx("failed to export accounts")?;
                 for (c, name, country) in rows {
                     let users: Vec<UserRow> =
                         sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.account_csn = ? ORDER BY u.email"))
@@ -265,11 +301,25 @@ impl BulkStore for SqliteStore {
                             .ctx("failed to export users")?;
                     let users = users
                         .into_iter()
-                        .map(|u| Ok(UserRecord { actor: u.actor()?, password_hash: u.password_hash }))
+                        .map(|u| {
+                            Ok(UserRecord {
+                                actor: u.actor()?,
+                                password_hash: u.password_hash,
+                            })
+                        })
                         .collect::<StoreResult<_>>()?;
-                    page.accounts.push((Account { csn: csn(&c)?, name, country }, users));
+                    page.accounts.push((
+                        Account {
+                            csn: csn(&c)?,
+                            name,
+                            country,
+                        },
+                        users,
+                    ));
                 }
-                page.next = (page.accounts.len() == limit as usize).then(|| page.accounts.last().map(|a| a.0.csn.to_string())).flatten();
+                page.next = (page.accounts.len() == limit as usize)
+                    .then(|| page.accounts.last().map(|a| a.0.csn.to_string()))
+                    .flatten();
             }
             ExportWhat::Agreements => {
                 let rows: Vec<AgreementRow> =
@@ -279,8 +329,13 @@ impl BulkStore for SqliteStore {
                         .fetch_all(&self.reader)
                         .await
                         .ctx("failed to export agreements")?;
-                page.agreements = rows.into_iter().map(Agreement::try_from).collect::<StoreResult<_>>()?;
-                page.next = (page.agreements.len() == limit as usize).then(|| page.agreements.last().map(|a| a.number.to_string())).flatten();
+                page.agreements = rows
+                    .into_iter()
+                    .map(Agreement::try_from)
+                    .collect::<StoreResult<_>>()?;
+                page.next = (page.agreements.len() == limit as usize)
+                    .then(|| page.agreements.last().map(|a| a.number.to_string()))
+                    .flatten();
             }
         }
         Ok(page)

@@ -15,17 +15,22 @@ use time::OffsetDateTime;
 
 use crate::agreements::replace_partners;
 use crate::audit::{insert_audit, insert_outbox};
-use crate::rows::{AGREEMENT_COLUMNS, AgreementRow, PartnerRow, REQUEST_COLUMNS, RequestRow, USER_COLUMNS, UserRow, json, ms};
+use crate::rows::{
+    AGREEMENT_COLUMNS, AgreementRow, PartnerRow, REQUEST_COLUMNS, RequestRow, USER_COLUMNS,
+    UserRow, json, ms,
+};
 use crate::{Ctx, SqliteStore};
 
 fn push_request_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
     match scope {
         Scope::All => {}
         Scope::Account(a) => {
-            q.push(" AND r.account_csn = ").push_bind(a.as_str().to_owned());
+            q.push(" AND r.account_csn = ")
+                .push_bind(a.as_str().to_owned());
         }
         Scope::AccountUser(a, user) => {
-            q.push(" AND r.account_csn = ").push_bind(a.as_str().to_owned());
+            q.push(" AND r.account_csn = ")
+                .push_bind(a.as_str().to_owned());
             q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = r.agreement_number AND ua.user_id = ")
                 .push_bind(user.0.to_string())
                 .push(")");
@@ -41,7 +46,11 @@ fn push_request_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
     }
 }
 
-async fn write_decision(conn: &mut SqliteConnection, decided: &ChangeRequest, expected: &[RequestStatus]) -> StoreResult<bool> {
+async fn write_decision(
+    conn: &mut SqliteConnection,
+    decided: &ChangeRequest,
+    expected: &[RequestStatus],
+) -> StoreResult<bool> {
     let reasons: Vec<&str> = decided.reasons.iter().map(|r| r.as_str()).collect();
     let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let done = sqlx::query(
@@ -75,7 +84,12 @@ where
 
 #[async_trait]
 impl ChangeStore for SqliteStore {
-    async fn insert_request(&self, r: &ChangeRequest, audit: &[AuditEntry], outbox: &[OutboxMessage]) -> StoreResult<()> {
+    async fn insert_request(
+        &self,
+        r: &ChangeRequest,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
@@ -99,7 +113,9 @@ impl ChangeStore for SqliteStore {
     }
 
     async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.id = "));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.id = "
+        ));
         q.push_bind(id.0.to_string());
         push_request_scope(&mut q, scope);
         q.build_query_as::<RequestRow>()
@@ -111,19 +127,27 @@ impl ChangeStore for SqliteStore {
     }
 
     async fn requests(&self, scope: &Scope, f: &RequestFilter) -> StoreResult<Vec<ChangeRequest>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE 1 = 1"));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE 1 = 1"
+        ));
         push_request_scope(&mut q, scope);
         if let Some(s) = f.status {
             q.push(" AND r.status = ").push_bind(s.as_str());
         }
         if let Some(a) = &f.agreement {
-            q.push(" AND r.agreement_number = ").push_bind(a.as_str().to_owned());
+            q.push(" AND r.agreement_number = ")
+                .push_bind(a.as_str().to_owned());
         }
         if let Some(before) = f.before {
             q.push(" AND r.id < ").push_bind(before.to_string());
         }
-        q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(f.limit));
-        let rows: Vec<RequestRow> = q.build_query_as().fetch_all(&self.reader).await.ctx("failed to list requests")?;
+        q.push(" ORDER BY r.id DESC LIMIT ")
+            .push_bind(i64::from(f.limit));
+        let rows: Vec<RequestRow> = q
+            .build_query_as()
+            .fetch_all(&self.reader)
+            .await
+            .ctx("failed to list requests")?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -139,11 +163,21 @@ impl ChangeStore for SqliteStore {
             return Err(StoreError::NotFound);
         }
         insert_audit(&mut tx, audit).await?;
-        insert_outbox(&mut tx, outbox, decided.decided_at.unwrap_or(decided.created_at)).await?;
+        insert_outbox(
+            &mut tx,
+            outbox,
+            decided.decided_at.unwrap_or(decided.created_at),
+        )
+        .await?;
         tx.commit().await.ctx("failed to commit decision")
     }
 
-    async fn apply_due(&self, now: OffsetDateTime, limit: u32, planner: &dyn ApplyPlanner) -> StoreResult<ApplyReport> {
+    async fn apply_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        planner: &dyn ApplyPlanner,
+    ) -> StoreResult<ApplyReport> {
         let mut tx = self.write().await?;
         let due: Vec<RequestRow> = sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.status = 'pending' AND r.due_at <= ? \
@@ -157,7 +191,10 @@ impl ChangeStore for SqliteStore {
         if due.is_empty() {
             return Ok(ApplyReport::default());
         }
-        let due: Vec<ChangeRequest> = due.into_iter().map(TryInto::try_into).collect::<StoreResult<_>>()?;
+        let due: Vec<ChangeRequest> = due
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<StoreResult<_>>()?;
         let numbers: Vec<String> = due.iter().map(|r| r.agreement.to_string()).collect();
         let agreements: HashMap<String, Agreement> = fetch_in::<AgreementRow>(
             &mut tx,
@@ -169,7 +206,11 @@ impl ChangeStore for SqliteStore {
         .map(|row| Agreement::try_from(row).map(|a| (a.number.to_string(), a)))
         .collect::<StoreResult<_>>()?;
         let mut partner_keys: Vec<String> = due.iter().map(|r| r.new_partner.to_string()).collect();
-        partner_keys.extend(agreements.values().flat_map(|a| a.partners.iter().map(|p| p.to_string())));
+        partner_keys.extend(
+            agreements
+                .values()
+                .flat_map(|a| a.partners.iter().map(|p| p.to_string())),
+        );
         partner_keys.sort();
         partner_keys.dedup();
         let partners: HashMap<String, Partner> = fetch_in::<PartnerRow>(
@@ -184,7 +225,9 @@ impl ChangeStore for SqliteStore {
         let user_keys: Vec<String> = due.iter().map(|r| r.requested_by.to_string()).collect();
         let requesters: HashMap<String, Actor> = fetch_in::<UserRow>(
             &mut tx,
-            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id IN (SELECT value FROM json_each(?))"),
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.id IN (SELECT value FROM json_each(?))"
+            ),
             &user_keys,
         )
         .await?
@@ -202,7 +245,10 @@ impl ChangeStore for SqliteStore {
         .await
         .ctx("failed to read account admins")?;
         for (acc, email, lang) in admin_rows {
-            admins.entry(acc).or_default().push(Contact { email, lang: Lang::parse(&lang).unwrap_or_default() });
+            admins.entry(acc).or_default().push(Contact {
+                email,
+                lang: Lang::parse(&lang).unwrap_or_default(),
+            });
         }
 
         let mut report = ApplyReport::default();
@@ -212,12 +258,20 @@ impl ChangeStore for SqliteStore {
             let agreement = agreements.get(request.agreement.as_str()).cloned();
             let current_partners = agreement
                 .as_ref()
-                .map(|a| a.partners.iter().filter_map(|p| partners.get(p.as_str()).cloned()).collect())
+                .map(|a| {
+                    a.partners
+                        .iter()
+                        .filter_map(|p| partners.get(p.as_str()).cloned())
+                        .collect()
+                })
                 .unwrap_or_default();
             let item = DueItem {
                 new_partner: partners.get(request.new_partner.as_str()).cloned(),
                 requester: requesters.get(&request.requested_by.to_string()).cloned(),
-                admins: admins.get(request.account.as_str()).cloned().unwrap_or_default(),
+                admins: admins
+                    .get(request.account.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
                 current_partners,
                 agreement,
                 request,
@@ -228,7 +282,15 @@ impl ChangeStore for SqliteStore {
             }
             if plan.decided.status == RequestStatus::Applied {
                 let new = std::slice::from_ref(&plan.decided.new_partner);
-                replace_partners(&mut tx, &plan.decided.agreement, new, now, AssignmentSource::SelfService, Some(plan.decided.id)).await?;
+                replace_partners(
+                    &mut tx,
+                    &plan.decided.agreement,
+                    new,
+                    now,
+                    AssignmentSource::SelfService,
+                    Some(plan.decided.id),
+                )
+                .await?;
                 report.applied += 1;
             } else {
                 report.rejected += 1;

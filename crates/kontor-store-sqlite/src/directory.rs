@@ -16,13 +16,15 @@ use crate::{Ctx, SqliteStore};
 #[async_trait]
 impl DirectoryStore for SqliteStore {
     async fn partner(&self, csn: &Csn) -> StoreResult<Option<Partner>> {
-        sqlx::query_as::<_, PartnerRow>("SELECT csn, name, city, country, status, email FROM partners WHERE csn = ?")
-            .bind(csn.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .ctx("failed to read partner")?
-            .map(Partner::try_from)
-            .transpose()
+        sqlx::query_as::<_, PartnerRow>(
+            "SELECT csn, name, city, country, status, email FROM partners WHERE csn = ?",
+        )
+        .bind(csn.as_str())
+        .fetch_optional(&self.reader)
+        .await
+        .ctx("failed to read partner")?
+        .map(Partner::try_from)
+        .transpose()
     }
 
     async fn account(&self, csn_: &Csn) -> StoreResult<Option<Account>> {
@@ -32,8 +34,14 @@ impl DirectoryStore for SqliteStore {
                 .fetch_optional(&self.reader)
                 .await
                 .ctx("failed to read account")?;
-        row.map(|(c, name, country)| Ok(Account { csn: csn(&c)?, name, country }))
-            .transpose()
+        row.map(|(c, name, country)| {
+            Ok(Account {
+                csn: csn(&c)?,
+                name,
+                country,
+            })
+        })
+        .transpose()
     }
 
     async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>> {
@@ -47,18 +55,28 @@ impl DirectoryStore for SqliteStore {
         .ctx("failed to read account admins")?;
         Ok(rows
             .into_iter()
-            .map(|(email, lang)| Contact { email, lang: Lang::parse(&lang).unwrap_or_default() })
+            .map(|(email, lang)| Contact {
+                email,
+                lang: Lang::parse(&lang).unwrap_or_default(),
+            })
             .collect())
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?"))
-            .bind(email)
-            .fetch_optional(&self.reader)
-            .await
-            .ctx("failed to read user")?;
-        row.map(|r| Ok(UserRecord { actor: r.actor()?, password_hash: r.password_hash }))
-            .transpose()
+        let row = sqlx::query_as::<_, UserRow>(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?"
+        ))
+        .bind(email)
+        .fetch_optional(&self.reader)
+        .await
+        .ctx("failed to read user")?;
+        row.map(|r| {
+            Ok(UserRecord {
+                actor: r.actor()?,
+                password_hash: r.password_hash,
+            })
+        })
+        .transpose()
     }
 
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()> {
@@ -68,21 +86,31 @@ impl DirectoryStore for SqliteStore {
         tx.commit().await.ctx("failed to commit user")
     }
 
-    async fn assign_agreement(&self, user: UserId, agreement: &AgreementNumber, audit: &AuditEntry) -> StoreResult<()> {
+    async fn assign_agreement(
+        &self,
+        user: UserId,
+        agreement: &AgreementNumber,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("INSERT OR IGNORE INTO user_agreements (user_id, agreement_number) VALUES (?, ?)")
-            .bind(user.0.to_string())
-            .bind(agreement.as_str())
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to assign agreement")?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO user_agreements (user_id, agreement_number) VALUES (?, ?)",
+        )
+        .bind(user.0.to_string())
+        .bind(agreement.as_str())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to assign agreement")?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit assignment")
     }
 }
 
 /// Inserts a person; unique violations surface as `Conflict`.
-pub(crate) async fn insert_user(conn: &mut sqlx::SqliteConnection, user: &NewUser) -> StoreResult<()> {
+pub(crate) async fn insert_user(
+    conn: &mut sqlx::SqliteConnection,
+    user: &NewUser,
+) -> StoreResult<()> {
     let (account, partner) = tenant_columns(&user.tenant);
     sqlx::query(
         "INSERT INTO users (id, email, name, role, account_csn, partner_csn, lang, password_hash, created_at) \

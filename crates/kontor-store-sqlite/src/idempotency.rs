@@ -10,7 +10,12 @@ use crate::{Ctx, SqliteStore};
 
 #[async_trait]
 impl IdempotencyStore for SqliteStore {
-    async fn claim_key(&self, k: &IdempotencyKey, now: OffsetDateTime, stale_before: OffsetDateTime) -> StoreResult<Claim> {
+    async fn claim_key(
+        &self,
+        k: &IdempotencyKey,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+    ) -> StoreResult<Claim> {
         let mut tx = self.write().await?;
         let row: Option<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = sqlx::query_as(
             "SELECT fingerprint, state, status, body, updated_at FROM idempotency_keys \
@@ -40,7 +45,10 @@ impl IdempotencyStore for SqliteStore {
                 Claim::Started
             }
             Some((fp, _, _, _, _)) if fp != k.fingerprint => Claim::Mismatch,
-            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay { status: status as u16, body },
+            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay {
+                status: status as u16,
+                body,
+            },
             Some((_, _, _, _, updated)) if updated < ms(stale_before) => {
                 // The first attempt's process died mid-request; let this one run.
                 sqlx::query("UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ? AND scope = ? AND key = ?")
@@ -59,7 +67,13 @@ impl IdempotencyStore for SqliteStore {
         Ok(claim)
     }
 
-    async fn complete_key(&self, k: &IdempotencyKey, status: u16, body: &[u8], now: OffsetDateTime) -> StoreResult<()> {
+    async fn complete_key(
+        &self,
+        k: &IdempotencyKey,
+        status: u16,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         sqlx::query(
             "UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, updated_at = ? \

@@ -23,7 +23,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use kontor_core::StoreError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, Transaction};
 
 /// The migrations embedded in the binary.
@@ -54,7 +56,8 @@ impl SqliteStore {
     /// Opens (creating if missing) the database file, without migrating.
     pub async fn open(path: &Path, readers: u32) -> anyhow::Result<SqliteStore> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -94,7 +97,10 @@ impl SqliteStore {
                 "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
             );
         }
-        MIGRATOR.run(&self.writer).await.context("failed to run migrations")?;
+        MIGRATOR
+            .run(&self.writer)
+            .await
+            .context("failed to run migrations")?;
         Ok(())
     }
 
@@ -114,7 +120,11 @@ impl SqliteStore {
         self.writer
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(|e| StoreError::Other(anyhow::Error::new(e).context("failed to begin write transaction")))
+            .map_err(|e| {
+                StoreError::Other(
+                    anyhow::Error::new(e).context("failed to begin write transaction"),
+                )
+            })
     }
 
     /// Closes both pools (graceful shutdown).

@@ -25,10 +25,11 @@ const TABLES: [&str; 10] = [
 #[async_trait]
 impl OpsStore for SqliteStore {
     async fn ready(&self) -> StoreResult<()> {
-        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(&self.reader)
-            .await
-            .ctx("database not reachable")?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&self.reader)
+                .await
+                .ctx("database not reachable")?;
         let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         if applied != Some(newest) {
             return Err(StoreError::Other(anyhow::anyhow!(
@@ -51,10 +52,11 @@ impl OpsStore for SqliteStore {
     }
 
     async fn outbox_pending(&self) -> StoreResult<Vec<OutboxMessage>> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT payload FROM outbox WHERE status = 'pending' ORDER BY id")
-            .fetch_all(&self.reader)
-            .await
-            .ctx("failed to read outbox")?;
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT payload FROM outbox WHERE status = 'pending' ORDER BY id")
+                .fetch_all(&self.reader)
+                .await
+                .ctx("failed to read outbox")?;
         rows.iter()
             .map(|p| serde_json::from_str(p).map_err(|_| bad("outbox payload", p)))
             .collect()

@@ -2,7 +2,9 @@
 
 use anyhow::{Context, anyhow};
 use kontor_core::StoreError;
-use kontor_core::domain::agreement::{Agreement, AgreementStatus, Partner, PartnerStatus, Program, SupportLevel};
+use kontor_core::domain::agreement::{
+    Agreement, AgreementStatus, Partner, PartnerStatus, Program, SupportLevel,
+};
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
@@ -17,7 +19,8 @@ pub fn ms(t: OffsetDateTime) -> i64 {
 
 /// The instant of unix milliseconds.
 pub fn from_ms(v: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(v as i128 * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(v as i128 * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 pub fn bad(what: &str, raw: &str) -> StoreError {
@@ -56,7 +59,8 @@ impl TryFrom<PartnerRow> for Partner {
     fn try_from(r: PartnerRow) -> Result<Partner, StoreError> {
         Ok(Partner {
             csn: csn(&r.csn)?,
-            status: PartnerStatus::parse(&r.status).ok_or_else(|| bad("partner status", &r.status))?,
+            status: PartnerStatus::parse(&r.status)
+                .ok_or_else(|| bad("partner status", &r.status))?,
             name: r.name,
             city: r.city,
             country: r.country,
@@ -88,14 +92,17 @@ impl TryFrom<AgreementRow> for Agreement {
     type Error = StoreError;
     fn try_from(r: AgreementRow) -> Result<Agreement, StoreError> {
         Ok(Agreement {
-            number: AgreementNumber::parse(&r.number).map_err(|_| bad("agreement number", &r.number))?,
+            number: AgreementNumber::parse(&r.number)
+                .map_err(|_| bad("agreement number", &r.number))?,
             account: csn(&r.account_csn)?,
-            products: serde_json::from_str(&r.products).map_err(|_| bad("products", &r.products))?,
+            products: serde_json::from_str(&r.products)
+                .map_err(|_| bad("products", &r.products))?,
             term_start: date(&r.term_start)?,
             term_end: date(&r.term_end)?,
             auto_renew: r.auto_renew,
             program: Program::parse(&r.program).ok_or_else(|| bad("program", &r.program))?,
-            support_level: SupportLevel::parse(&r.support_level).ok_or_else(|| bad("support level", &r.support_level))?,
+            support_level: SupportLevel::parse(&r.support_level)
+                .ok_or_else(|| bad("support level", &r.support_level))?,
             status: AgreementStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
             partners: csn_list(&r.partners)?,
         })
@@ -124,25 +131,32 @@ pub struct RequestRow {
 impl TryFrom<RequestRow> for ChangeRequest {
     type Error = StoreError;
     fn try_from(r: RequestRow) -> Result<ChangeRequest, StoreError> {
-        let reasons: Vec<String> = serde_json::from_str(&r.reasons).map_err(|_| bad("reasons", &r.reasons))?;
+        let reasons: Vec<String> =
+            serde_json::from_str(&r.reasons).map_err(|_| bad("reasons", &r.reasons))?;
         Ok(ChangeRequest {
             id: RequestId(uuid(&r.id)?),
-            agreement: AgreementNumber::parse(&r.agreement_number).map_err(|_| bad("agreement number", &r.agreement_number))?,
+            agreement: AgreementNumber::parse(&r.agreement_number)
+                .map_err(|_| bad("agreement number", &r.agreement_number))?,
             account: csn(&r.account_csn)?,
             old_partners: csn_list(&r.old_partners)?,
             new_partner: csn(&r.new_partner_csn)?,
-            status: RequestStatus::parse(&r.status).ok_or_else(|| bad("request status", &r.status))?,
+            status: RequestStatus::parse(&r.status)
+                .ok_or_else(|| bad("request status", &r.status))?,
             requested_by: UserId(uuid(&r.requested_by)?),
             created_at: from_ms(r.created_at),
             due_at: from_ms(r.due_at),
             decided_at: r.decided_at.map(from_ms),
             decided_by: r.decided_by.as_deref().map(uuid).transpose()?.map(UserId),
-            reasons: reasons.iter().filter_map(|c| ReasonCode::parse(c)).collect(),
+            reasons: reasons
+                .iter()
+                .filter_map(|c| ReasonCode::parse(c))
+                .collect(),
         })
     }
 }
 
-pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash";
+pub const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash";
 
 #[derive(sqlx::FromRow)]
 pub struct UserRow {
@@ -176,7 +190,9 @@ impl UserRow {
 }
 
 pub fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).context("failed to serialise").map_err(StoreError::Other)
+    serde_json::to_string(v)
+        .context("failed to serialise")
+        .map_err(StoreError::Other)
 }
 
 /// `(account_csn, partner_csn)` columns of a tenant.

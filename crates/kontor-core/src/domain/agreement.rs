@@ -78,8 +78,7 @@ impl Program {
     /// Enterprise Business Agreement with Token Flex (R4 `token_flex_eba`).
     pub const EBA_TOKEN_FLEX: &'static str = "eba_token_flex";
     /// Expected format for error messages.
-    pub const EXPECTED: &'static str =
-        "a program name of 1–40 lower-case letters, digits or underscores (e.g. standard, eba_token_flex)";
+    pub const EXPECTED: &'static str = "a program name of 1–40 lower-case letters, digits or underscores (e.g. standard, eba_token_flex)";
 
     /// Validates a program name.
     pub fn parse(raw: &str) -> Option<Program> {

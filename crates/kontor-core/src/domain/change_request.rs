@@ -40,7 +40,10 @@ str_enum!(
 impl RequestStatus {
     /// Open requests block a second one for the same agreement (R7).
     pub fn is_open(self) -> bool {
-        matches!(self, RequestStatus::Pending | RequestStatus::AwaitingPartner)
+        matches!(
+            self,
+            RequestStatus::Pending | RequestStatus::AwaitingPartner
+        )
     }
 }
 

@@ -13,7 +13,9 @@ use super::policy::Policy;
 use super::roles::Lang;
 
 /// Stable code of a reason why the self-service change is unavailable (R4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// The agreement renews automatically.
@@ -156,7 +158,12 @@ pub fn check(
     policy: &Policy,
 ) -> Eligibility {
     let mut reasons = Vec::new();
-    let mut add = |code, possible_from| reasons.push(Reason { code, possible_from });
+    let mut add = |code, possible_from| {
+        reasons.push(Reason {
+            code,
+            possible_from,
+        })
+    };
     if agreement.auto_renew {
         add(ReasonCode::AutoRenew, None);
     }
@@ -334,11 +341,23 @@ mod tests {
         assert_eq!(codes(&e), vec![ReasonCode::ExpiresSoon]);
         // The last day of the term is still "0 days left", the next is expired.
         assert_eq!(
-            codes(&check(&a, true, None, date!(2028 - 02 - 29), &Policy::default())),
+            codes(&check(
+                &a,
+                true,
+                None,
+                date!(2028 - 02 - 29),
+                &Policy::default()
+            )),
             vec![ReasonCode::ExpiresSoon]
         );
         assert_eq!(
-            codes(&check(&a, true, None, date!(2028 - 03 - 01), &Policy::default())),
+            codes(&check(
+                &a,
+                true,
+                None,
+                date!(2028 - 03 - 01),
+                &Policy::default()
+            )),
             vec![ReasonCode::Expired]
         );
     }
@@ -497,7 +516,10 @@ mod tests {
     fn r5_new_partner_must_exist_be_active_and_differ() {
         let current = vec![csn("5100000001")];
         let other = partner("5100000002", PartnerStatus::Active);
-        assert_eq!(check_new_partner(&current, &other.csn, Some(&other)), Ok(()));
+        assert_eq!(
+            check_new_partner(&current, &other.csn, Some(&other)),
+            Ok(())
+        );
         assert_eq!(
             check_new_partner(&current, &csn("5100000009"), None),
             Err(PartnerProblem::Unknown(csn("5100000009")))

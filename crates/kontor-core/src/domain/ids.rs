@@ -244,7 +244,9 @@ mod tests {
     fn serde_rejects_malformed_ids() {
         assert!(serde_json::from_str::<Csn>("\"123\"").is_err());
         assert_eq!(
-            serde_json::from_str::<Csn>("\"51-00000001\"").unwrap().as_str(),
+            serde_json::from_str::<Csn>("\"51-00000001\"")
+                .unwrap()
+                .as_str(),
             "5100000001"
         );
     }

@@ -123,6 +123,10 @@ pub fn partner_change_emails(
         .map(|c| to(c, RecipientRole::AccountAdmin))
         .collect();
     out.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
-    out.extend(old_partners.iter().map(|c| to(c, RecipientRole::OldPartner)));
+    out.extend(
+        old_partners
+            .iter()
+            .map(|c| to(c, RecipientRole::OldPartner)),
+    );
     out
 }

@@ -26,10 +26,9 @@ pub fn recheck(item: &DueItem, policy: &Policy, now: OffsetDateTime) -> Vec<Reas
     };
     // The requester must still be an admin of *this agreement's* account:
     // a request can never move another account's agreement (R1).
-    let is_admin = item
-        .requester
-        .as_ref()
-        .is_some_and(|r| r.is_admin_of(&agreement.account) && agreement.account == item.request.account);
+    let is_admin = item.requester.as_ref().is_some_and(|r| {
+        r.is_admin_of(&agreement.account) && agreement.account == item.request.account
+    });
     let e = eligibility::check(agreement, is_admin, None, eligibility::today(now), policy);
     let mut reasons: Vec<ReasonCode> = e.reasons.iter().map(|r| r.code).collect();
     if let Err(problem) = eligibility::check_new_partner(
@@ -53,14 +52,22 @@ impl ApplyPlanner for Planner {
         };
         // Due requests are read with status pending, so both events are valid.
         let status = transition(req.status, event).unwrap_or(req.status);
-        let current: Vec<_> = item.current_partners.iter().map(|p| p.csn.clone()).collect();
+        let current: Vec<_> = item
+            .current_partners
+            .iter()
+            .map(|p| p.csn.clone())
+            .collect();
         let decided_req = ChangeRequest {
             status,
             decided_at: Some(now),
             decided_by: None,
             reasons: reasons.clone(),
             // Record who was actually replaced, which may differ from submit time.
-            old_partners: if reasons.is_empty() { current.clone() } else { req.old_partners.clone() },
+            old_partners: if reasons.is_empty() {
+                current.clone()
+            } else {
+                req.old_partners.clone()
+            },
             ..req.clone()
         };
         let by = || By::System("worker");
@@ -70,13 +77,19 @@ impl ApplyPlanner for Planner {
                 AuditEntry::new(now, by(), AuditAction::ChangeApplied)
                     .on(&req.account, &req.agreement)
                     .request(req.id)
-                    .change(json!({ "status": "pending" }), json!({ "status": "applied" })),
+                    .change(
+                        json!({ "status": "pending" }),
+                        json!({ "status": "applied" }),
+                    ),
             );
             audit.push(
                 AuditEntry::new(now, by(), AuditAction::PartnerAssignmentChanged)
                     .on(&req.account, &req.agreement)
                     .request(req.id)
-                    .change(json!({ "partners": current }), json!({ "partners": [req.new_partner] })),
+                    .change(
+                        json!({ "partners": current }),
+                        json!({ "partners": [req.new_partner] }),
+                    ),
             );
         } else {
             audit.push(
@@ -91,7 +104,13 @@ impl ApplyPlanner for Planner {
         }
         let new_partner = item.new_partner.as_ref().map(contact);
         let old: Vec<_> = item.current_partners.iter().map(contact).collect();
-        let outbox = partner_change_emails(decided, &decided_req, &item.admins, new_partner.as_ref(), &old);
+        let outbox = partner_change_emails(
+            decided,
+            &decided_req,
+            &item.admins,
+            new_partner.as_ref(),
+            &old,
+        );
         ApplyPlan {
             decided: decided_req,
             audit,

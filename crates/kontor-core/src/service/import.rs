@@ -53,9 +53,14 @@ impl Collection {
 
     /// Parses a collection key.
     pub fn parse(raw: &str) -> Option<Collection> {
-        [Collection::Partners, Collection::Accounts, Collection::Users, Collection::Agreements]
-            .into_iter()
-            .find(|c| c.as_str() == raw)
+        [
+            Collection::Partners,
+            Collection::Accounts,
+            Collection::Users,
+            Collection::Agreements,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == raw)
     }
 }
 
@@ -138,10 +143,17 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(obj: &'a Map<String, Value>, prefix: &str, allowed: &[&str]) -> Self {
-        let mut f = Fields { obj, prefix: prefix.to_owned(), errors: Vec::new() };
+        let mut f = Fields {
+            obj,
+            prefix: prefix.to_owned(),
+            errors: Vec::new(),
+        };
         for key in obj.keys() {
             if !allowed.contains(&key.as_str()) {
-                f.err(key, format!("unknown field; expected one of: {}", allowed.join(", ")));
+                f.err(
+                    key,
+                    format!("unknown field; expected one of: {}", allowed.join(", ")),
+                );
             }
         }
         f
@@ -181,7 +193,12 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn parsed<T>(&mut self, name: &str, expected: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        name: &str,
+        expected: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
         match self.str_opt(name) {
             None => {
                 self.err(name, format!("required: {expected}"));
@@ -208,7 +225,11 @@ impl<'a> Fields<'a> {
     }
 
     fn email(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, "an email address such as anna@example.com", parse_email)
+        self.parsed(
+            name,
+            "an email address such as anna@example.com",
+            parse_email,
+        )
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
@@ -243,12 +264,20 @@ pub fn parse_email(raw: &str) -> Option<String> {
 
 /// Parses an ISO date (YYYY-MM-DD).
 pub fn parse_date(raw: &str) -> Option<Date> {
-    Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 impl<'h> Importer<'h> {
     /// Starts an import on an open session.
-    pub fn new(session: Box<dyn ImportSession>, hasher: &'h dyn PasswordHasher, now: OffsetDateTime) -> Self {
+    pub fn new(
+        session: Box<dyn ImportSession>,
+        hasher: &'h dyn PasswordHasher,
+        now: OffsetDateTime,
+    ) -> Self {
         Importer {
             session,
             hasher,
@@ -273,7 +302,12 @@ impl<'h> Importer<'h> {
     fn push_errors(&mut self, collection: Collection, index: usize, errors: Vec<(String, String)>) {
         for (field, message) in errors {
             if self.errors.len() < MAX_ERRORS {
-                self.errors.push(ImportError { collection, index, field, message });
+                self.errors.push(ImportError {
+                    collection,
+                    index,
+                    field,
+                    message,
+                });
             } else {
                 self.more_errors += 1;
             }
@@ -281,9 +315,18 @@ impl<'h> Importer<'h> {
     }
 
     /// Validates one record and, when valid, writes it into the session.
-    pub async fn add(&mut self, collection: Collection, index: usize, record: &Value) -> Result<(), StoreError> {
+    pub async fn add(
+        &mut self,
+        collection: Collection,
+        index: usize,
+        record: &Value,
+    ) -> Result<(), StoreError> {
         let Some(obj) = record.as_object() else {
-            self.push_errors(collection, index, vec![(String::new(), "expected an object".into())]);
+            self.push_errors(
+                collection,
+                index,
+                vec![(String::new(), "expected an object".into())],
+            );
             return Ok(());
         };
         match collection {
@@ -298,8 +341,16 @@ impl<'h> Importer<'h> {
         }
     }
 
-    async fn add_partner(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
-        let mut f = Fields::new(obj, "", &["csn", "name", "city", "country", "status", "email"]);
+    async fn add_partner(
+        &mut self,
+        index: usize,
+        obj: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
+        let mut f = Fields::new(
+            obj,
+            "",
+            &["csn", "name", "city", "country", "status", "email"],
+        );
         let csn = f.csn("csn");
         let name = f.text("name", 200);
         let city = f.text("city", 100);
@@ -309,7 +360,10 @@ impl<'h> Importer<'h> {
             Some(s) => {
                 let v = PartnerStatus::parse(s);
                 if v.is_none() {
-                    f.err("status", format!("expected one of: {}", PartnerStatus::expected()));
+                    f.err(
+                        "status",
+                        format!("expected one of: {}", PartnerStatus::expected()),
+                    );
                 }
                 v
             }
@@ -319,14 +373,27 @@ impl<'h> Importer<'h> {
         if let (true, Some(csn), Some(name), Some(city), Some(country), Some(status), Some(email)) =
             (errors.is_empty(), csn, name, city, country, status, email)
         {
-            self.session.upsert_partner(&Partner { csn, name, city, country, status, email }).await?;
+            self.session
+                .upsert_partner(&Partner {
+                    csn,
+                    name,
+                    city,
+                    country,
+                    status,
+                    email,
+                })
+                .await?;
             self.report.partners += 1;
         }
         self.push_errors(Collection::Partners, index, errors);
         Ok(())
     }
 
-    async fn add_account(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
+    async fn add_account(
+        &mut self,
+        index: usize,
+        obj: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
         let mut f = Fields::new(obj, "", &["csn", "name", "country", "users"]);
         let csn = f.csn("csn");
         let name = f.text("name", 200);
@@ -347,8 +414,16 @@ impl<'h> Importer<'h> {
             f.err("users", "an account has exactly one primary_admin");
         }
         let mut errors = std::mem::take(&mut f.errors);
-        if let (true, Some(csn), Some(name), Some(country)) = (errors.is_empty(), csn, name, country) {
-            self.session.upsert_account(&Account { csn: csn.clone(), name, country }).await?;
+        if let (true, Some(csn), Some(name), Some(country)) =
+            (errors.is_empty(), csn, name, country)
+        {
+            self.session
+                .upsert_account(&Account {
+                    csn: csn.clone(),
+                    name,
+                    country,
+                })
+                .await?;
             self.report.accounts += 1;
             for (i, user) in users.into_iter().enumerate() {
                 let prefix = format!("users[{i}].");
@@ -373,7 +448,9 @@ impl<'h> Importer<'h> {
         let allowed: &[&str] = if account.is_some() {
             &["email", "name", "role", "lang", "password"]
         } else {
-            &["email", "name", "role", "lang", "password", "account", "partner", "vendor"]
+            &[
+                "email", "name", "role", "lang", "password", "account", "partner", "vendor",
+            ]
         };
         let mut f = Fields::new(obj, prefix, allowed);
         let email = f.email("email");
@@ -396,15 +473,26 @@ impl<'h> Importer<'h> {
         let tenant = match account {
             Some(a) => Some(Tenant::Account(a.clone())),
             None => {
-                let acc = obj.get("account").is_some().then(|| f.csn("account")).flatten();
-                let partner = obj.get("partner").is_some().then(|| f.csn("partner")).flatten();
+                let acc = obj
+                    .get("account")
+                    .is_some()
+                    .then(|| f.csn("account"))
+                    .flatten();
+                let partner = obj
+                    .get("partner")
+                    .is_some()
+                    .then(|| f.csn("partner"))
+                    .flatten();
                 let vendor = f.bool_or("vendor", false);
                 match (acc, partner, vendor) {
                     (Some(a), None, false) => Some(Tenant::Account(a)),
                     (None, Some(p), false) => Some(Tenant::Partner(p)),
                     (None, None, true) => Some(Tenant::Vendor),
                     _ => {
-                        f.err("partner", "give exactly one of account, partner or vendor: true");
+                        f.err(
+                            "partner",
+                            "give exactly one of account, partner or vendor: true",
+                        );
                         None
                     }
                 }
@@ -429,7 +517,11 @@ impl<'h> Importer<'h> {
         match &tenant {
             Tenant::Partner(p) if !self.session.partner_exists(p).await? => {
                 self.deferred.push(DeferredRef {
-                    collection: if account.is_some() { Collection::Accounts } else { Collection::Users },
+                    collection: if account.is_some() {
+                        Collection::Accounts
+                    } else {
+                        Collection::Users
+                    },
                     index,
                     field: format!("{prefix}partner"),
                     csn: p.clone(),
@@ -468,19 +560,48 @@ impl<'h> Importer<'h> {
         match self.session.upsert_user(&user).await {
             Ok(()) => self.report.users += 1,
             Err(StoreError::Conflict(what)) => {
-                return Ok(vec![(format!("{prefix}{}", if what == "primary_admin" { "role" } else { "email" }),
-                    if what == "primary_admin" { "the account already has another primary_admin".into() } else { format!("conflicts with an existing {what}") })]);
+                return Ok(vec![(
+                    format!(
+                        "{prefix}{}",
+                        if what == "primary_admin" {
+                            "role"
+                        } else {
+                            "email"
+                        }
+                    ),
+                    if what == "primary_admin" {
+                        "the account already has another primary_admin".into()
+                    } else {
+                        format!("conflicts with an existing {what}")
+                    },
+                )]);
             }
             Err(e) => return Err(e),
         }
         Ok(errors)
     }
 
-    async fn add_agreement(&mut self, index: usize, obj: &Map<String, Value>) -> Result<(), StoreError> {
+    async fn add_agreement(
+        &mut self,
+        index: usize,
+        obj: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
         let mut f = Fields::new(
             obj,
             "",
-            &["number", "kind", "account", "products", "term_start", "term_end", "auto_renew", "program", "support_level", "status", "partners"],
+            &[
+                "number",
+                "kind",
+                "account",
+                "products",
+                "term_start",
+                "term_end",
+                "auto_renew",
+                "program",
+                "support_level",
+                "status",
+                "partners",
+            ],
         );
         let kind = f.parsed("kind", "contract or subscription", AgreementKind::parse);
         let number = match (f.str_opt("number"), kind) {
@@ -491,7 +612,10 @@ impl<'h> Importer<'h> {
             (Some(raw), Some(kind)) => match AgreementNumber::parse_kind(raw, kind) {
                 Ok(n) => Some(n),
                 Err(e) => {
-                    f.err("number", format!("expected {} for kind {}", e.expected, kind.as_str()));
+                    f.err(
+                        "number",
+                        format!("expected {} for kind {}", e.expected, kind.as_str()),
+                    );
                     None
                 }
             },
@@ -517,8 +641,16 @@ impl<'h> Importer<'h> {
                 v
             }
         };
-        let support_level = f.parsed("support_level", &format!("one of: {}", SupportLevel::expected()), SupportLevel::parse);
-        let status = f.parsed("status", &format!("one of: {}", AgreementStatus::expected()), AgreementStatus::parse);
+        let support_level = f.parsed(
+            "support_level",
+            &format!("one of: {}", SupportLevel::expected()),
+            SupportLevel::parse,
+        );
+        let status = f.parsed(
+            "status",
+            &format!("one of: {}", AgreementStatus::expected()),
+            AgreementStatus::parse,
+        );
         let mut partners = Vec::new();
         match obj.get("partners") {
             Some(Value::Array(list)) if !list.is_empty() => {
@@ -526,7 +658,10 @@ impl<'h> Importer<'h> {
                     match p.as_str().map(Csn::parse) {
                         Some(Ok(c)) if !partners.contains(&c) => partners.push(c),
                         Some(Ok(_)) => f.err(&format!("partners[{i}]"), "listed twice"),
-                        _ => f.err(&format!("partners[{i}]"), format!("expected {}", Csn::EXPECTED)),
+                        _ => f.err(
+                            &format!("partners[{i}]"),
+                            format!("expected {}", Csn::EXPECTED),
+                        ),
                     }
                 }
             }
@@ -534,18 +669,59 @@ impl<'h> Importer<'h> {
         }
         partners.sort();
         let errors = std::mem::take(&mut f.errors);
-        if let (true, Some(number), Some(account), Some(products), Some(term_start), Some(term_end), Some(program), Some(support_level), Some(status)) =
-            (errors.is_empty(), number, account, products, term_start, term_end, program, support_level, status)
-        {
+        if let (
+            true,
+            Some(number),
+            Some(account),
+            Some(products),
+            Some(term_start),
+            Some(term_end),
+            Some(program),
+            Some(support_level),
+            Some(status),
+        ) = (
+            errors.is_empty(),
+            number,
+            account,
+            products,
+            term_start,
+            term_end,
+            program,
+            support_level,
+            status,
+        ) {
             if !self.session.account_exists(&account).await? {
-                self.deferred.push(DeferredRef { collection: Collection::Agreements, index, field: "account".into(), csn: account.clone(), is_account: true });
+                self.deferred.push(DeferredRef {
+                    collection: Collection::Agreements,
+                    index,
+                    field: "account".into(),
+                    csn: account.clone(),
+                    is_account: true,
+                });
             }
             for (i, p) in partners.iter().enumerate() {
                 if !self.session.partner_exists(p).await? {
-                    self.deferred.push(DeferredRef { collection: Collection::Agreements, index, field: format!("partners[{i}]"), csn: p.clone(), is_account: false });
+                    self.deferred.push(DeferredRef {
+                        collection: Collection::Agreements,
+                        index,
+                        field: format!("partners[{i}]"),
+                        csn: p.clone(),
+                        is_account: false,
+                    });
                 }
             }
-            let a = Agreement { number, account, products, term_start, term_end, auto_renew, program, support_level, status, partners };
+            let a = Agreement {
+                number,
+                account,
+                products,
+                term_start,
+                term_end,
+                auto_renew,
+                program,
+                support_level,
+                status,
+                partners,
+            };
             self.session.upsert_agreement(&a, self.now).await?;
             self.report.agreements += 1;
         }
@@ -564,15 +740,31 @@ impl<'h> Importer<'h> {
             };
             if !found {
                 let what = if r.is_account { "account" } else { "partner" };
-                self.push_errors(r.collection, r.index, vec![(r.field, format!("no {what} with CSN {} exists in the file or the database", r.csn))]);
+                self.push_errors(
+                    r.collection,
+                    r.index,
+                    vec![(
+                        r.field,
+                        format!(
+                            "no {what} with CSN {} exists in the file or the database",
+                            r.csn
+                        ),
+                    )],
+                );
             }
         }
         if !self.errors.is_empty() {
-            self.errors.sort_by(|a, b| (a.collection as u8, a.index).cmp(&(b.collection as u8, b.index)));
-            return Err(ImportFailure::Invalid { errors: self.errors, more: self.more_errors });
+            self.errors
+                .sort_by(|a, b| (a.collection as u8, a.index).cmp(&(b.collection as u8, b.index)));
+            return Err(ImportFailure::Invalid {
+                errors: self.errors,
+                more: self.more_errors,
+            });
         }
-        let audit = AuditEntry::new(self.now, by, AuditAction::ImportApplied)
-            .change(Value::Null, serde_json::to_value(self.report).unwrap_or(Value::Null));
+        let audit = AuditEntry::new(self.now, by, AuditAction::ImportApplied).change(
+            Value::Null,
+            serde_json::to_value(self.report).unwrap_or(Value::Null),
+        );
         self.session.commit(&audit).await?;
         Ok(self.report)
     }
@@ -589,15 +781,33 @@ fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
     }
     let mut out = Vec::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
-        let name = p.get("name").and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty() && n.len() <= 200);
-        let seats = p.get("seats").and_then(Value::as_u64).filter(|s| (1..=1_000_000).contains(s));
-        if p.as_object().is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats")) {
-            f.err(&format!("products[{i}]"), "unknown field; expected name and seats");
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.len() <= 200);
+        let seats = p
+            .get("seats")
+            .and_then(Value::as_u64)
+            .filter(|s| (1..=1_000_000).contains(s));
+        if p.as_object()
+            .is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats"))
+        {
+            f.err(
+                &format!("products[{i}]"),
+                "unknown field; expected name and seats",
+            );
         }
         match (name, seats) {
-            (Some(n), Some(s)) => out.push(ProductLine { name: n.to_owned(), seats: s as u32 }),
+            (Some(n), Some(s)) => out.push(ProductLine {
+                name: n.to_owned(),
+                seats: s as u32,
+            }),
             (None, _) => f.err(&format!("products[{i}].name"), "expected 1–200 characters"),
-            (_, None) => f.err(&format!("products[{i}].seats"), "expected a whole number from 1 to 1000000"),
+            (_, None) => f.err(
+                &format!("products[{i}].seats"),
+                "expected a whole number from 1 to 1000000",
+            ),
         }
     }
     (out.len() == list.len()).then_some(out)

@@ -10,14 +10,20 @@ use crate::domain::change_request::{
 };
 use crate::domain::eligibility::{self, Eligibility, PendingFacts, ReasonCode};
 use crate::domain::ids::{AgreementNumber, Csn};
-use crate::domain::notify::{ChangeEvent, Contact, OutboxMessage, partner_change_emails, partner_lang};
+use crate::domain::notify::{
+    ChangeEvent, Contact, OutboxMessage, partner_change_emails, partner_lang,
+};
 use crate::domain::roles::Actor;
 use crate::error::{Error, Result, StoreError};
 use crate::store::{AgreementState, RequestFilter, Scope};
 
 impl Services {
     /// An agreement the caller may see (R1: otherwise 404).
-    pub async fn agreement(&self, actor: &Actor, number: &AgreementNumber) -> Result<AgreementState> {
+    pub async fn agreement(
+        &self,
+        actor: &Actor,
+        number: &AgreementNumber,
+    ) -> Result<AgreementState> {
         self.store
             .agreement_state(&Scope::of(actor), number)
             .await?
@@ -37,14 +43,26 @@ impl Services {
 
     fn eligibility_of(&self, actor: &Actor, state: &AgreementState) -> Eligibility {
         let a = &state.agreement;
-        let pending = state.open_request.as_ref().map(|r| PendingFacts { due_at: r.due_at });
+        let pending = state
+            .open_request
+            .as_ref()
+            .map(|r| PendingFacts { due_at: r.due_at });
         let today = eligibility::today(self.clock.now());
-        eligibility::check(a, actor.is_admin_of(&a.account), pending, today, &self.policy)
+        eligibility::check(
+            a,
+            actor.is_admin_of(&a.account),
+            pending,
+            today,
+            &self.policy,
+        )
     }
 
     /// The partner lookup step: any signed-in person may look a partner up.
     pub async fn lookup_partner(&self, csn: &Csn) -> Result<Partner> {
-        self.store.partner(csn).await?.ok_or(Error::NotFound("partner"))
+        self.store
+            .partner(csn)
+            .await?
+            .ok_or(Error::NotFound("partner"))
     }
 
     /// Submits a partner change (R4, R5, R7). The request is pending until
@@ -101,10 +119,11 @@ impl Services {
                 "only an administrator of the account can withdraw a partner change".into(),
             ));
         }
-        let status = transition(request.status, RequestEvent::Withdraw).map_err(|t| Error::Conflict {
-            code: "not_open",
-            detail: t.to_string(),
-        })?;
+        let status =
+            transition(request.status, RequestEvent::Withdraw).map_err(|t| Error::Conflict {
+                code: "not_open",
+                detail: t.to_string(),
+            })?;
         let now = self.clock.now();
         let decided = ChangeRequest {
             status,
@@ -121,7 +140,11 @@ impl Services {
             );
         let outbox = self.emails(ChangeEvent::Withdrawn, &decided).await?;
         let open = [RequestStatus::Pending, RequestStatus::AwaitingPartner];
-        match self.store.decide_request(&decided, &open, &[audit], &outbox).await {
+        match self
+            .store
+            .decide_request(&decided, &open, &[audit], &outbox)
+            .await
+        {
             Ok(()) => Ok(decided),
             // The worker applied it (or another admin withdrew it) meanwhile.
             Err(StoreError::NotFound) => Err(Error::Conflict {
@@ -141,21 +164,39 @@ impl Services {
     }
 
     /// Requests the caller may see, newest first.
-    pub async fn requests(&self, actor: &Actor, filter: &RequestFilter) -> Result<Vec<ChangeRequest>> {
+    pub async fn requests(
+        &self,
+        actor: &Actor,
+        filter: &RequestFilter,
+    ) -> Result<Vec<ChangeRequest>> {
         Ok(self.store.requests(&Scope::of(actor), filter).await?)
     }
 
     /// R10 recipients of an event about `request`.
-    async fn emails(&self, event: ChangeEvent, request: &ChangeRequest) -> Result<Vec<OutboxMessage>> {
+    async fn emails(
+        &self,
+        event: ChangeEvent,
+        request: &ChangeRequest,
+    ) -> Result<Vec<OutboxMessage>> {
         let admins = self.store.account_admins(&request.account).await?;
-        let new_partner = self.store.partner(&request.new_partner).await?.map(|p| contact(&p));
+        let new_partner = self
+            .store
+            .partner(&request.new_partner)
+            .await?
+            .map(|p| contact(&p));
         let mut old = Vec::with_capacity(request.old_partners.len());
         for csn in &request.old_partners {
             if let Some(p) = self.store.partner(csn).await? {
                 old.push(contact(&p));
             }
         }
-        Ok(partner_change_emails(event, request, &admins, new_partner.as_ref(), &old))
+        Ok(partner_change_emails(
+            event,
+            request,
+            &admins,
+            new_partner.as_ref(),
+            &old,
+        ))
     }
 }
 
@@ -182,12 +223,19 @@ fn refuse_unless_eligible(actor: &Actor, e: &Eligibility) -> Result<()> {
         return Ok(());
     }
     if e.has(ReasonCode::NotPermitted) {
-        let who = if actor.role.is_account_admin() { "this account's" } else { "an account" };
+        let who = if actor.role.is_account_admin() {
+            "this account's"
+        } else {
+            "an account"
+        };
         return Err(Error::Forbidden(format!(
             "only {who} administrator can change the partner; please ask your administrator"
         )));
     }
-    if e.reasons.iter().all(|r| r.code == ReasonCode::ChangePending) {
+    if e.reasons
+        .iter()
+        .all(|r| r.code == ReasonCode::ChangePending)
+    {
         return Err(change_pending());
     }
     Err(Error::Ineligible(e.reasons.clone()))

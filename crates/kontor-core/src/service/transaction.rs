@@ -33,24 +33,39 @@ pub struct NewTransaction {
 impl Services {
     /// Records a transaction. Operators record any; partner staff record
     /// them for agreements they serve, naming their own partner.
-    pub async fn record_transaction(&self, actor: &Actor, input: NewTransaction) -> Result<Transaction> {
+    pub async fn record_transaction(
+        &self,
+        actor: &Actor,
+        input: NewTransaction,
+    ) -> Result<Transaction> {
         let state = self.agreement(actor, &input.agreement).await?;
         match actor.role {
             Role::Operator => {}
             Role::PartnerAdmin | Role::PartnerAgent if actor.partner() == Some(&input.partner) => {}
             Role::PartnerAdmin | Role::PartnerAgent => {
-                return Err(Error::invalid("partner", "partner staff can only name their own partner"));
+                return Err(Error::invalid(
+                    "partner",
+                    "partner staff can only name their own partner",
+                ));
             }
-            _ => return Err(Error::Forbidden("only partners and operators record transactions".into())),
+            _ => {
+                return Err(Error::Forbidden(
+                    "only partners and operators record transactions".into(),
+                ));
+            }
         }
         let mut a = state.agreement;
         let partner = self.store.partner(&input.partner).await?;
         let mut errors = Vec::new();
         match partner {
-            None => errors.push(FieldError::new("partner", format!("no partner with CSN {} exists", input.partner))),
-            Some(p) if p.status != PartnerStatus::Active => {
-                errors.push(FieldError::new("partner", format!("partner {} is not active", input.partner)))
-            }
+            None => errors.push(FieldError::new(
+                "partner",
+                format!("no partner with CSN {} exists", input.partner),
+            )),
+            Some(p) if p.status != PartnerStatus::Active => errors.push(FieldError::new(
+                "partner",
+                format!("partner {} is not active", input.partner),
+            )),
             Some(_) => {}
         }
         if matches!(a.status, AgreementStatus::Canceled) {
@@ -60,10 +75,18 @@ impl Services {
         let before = json!({ "term_end": a.term_end.to_string(), "products": a.products, "partners": a.partners, "status": a.status });
         match input.kind {
             TransactionKind::Renewal | TransactionKind::SwitchTerm => match input.term_end {
-                None => errors.push(FieldError::new("term_end", "required for this kind, as YYYY-MM-DD")),
-                Some(end) if input.kind == TransactionKind::Renewal && end <= a.term_end => errors.push(
-                    FieldError::new("term_end", format!("a renewal must end after the current term end {}", a.term_end)),
-                ),
+                None => errors.push(FieldError::new(
+                    "term_end",
+                    "required for this kind, as YYYY-MM-DD",
+                )),
+                Some(end) if input.kind == TransactionKind::Renewal && end <= a.term_end => errors
+                    .push(FieldError::new(
+                        "term_end",
+                        format!(
+                            "a renewal must end after the current term end {}",
+                            a.term_end
+                        ),
+                    )),
                 Some(end) if end < today || end == a.term_end => errors.push(FieldError::new(
                     "term_end",
                     "the new term end must differ from the current one and not be in the past",
@@ -81,16 +104,28 @@ impl Services {
                     Some(line) => line.seats = line.seats.saturating_add(p.seats),
                     None => a.products.push(p.clone()),
                 },
-                _ => errors.push(FieldError::new("product", "required: {name, seats} with seats ≥ 1")),
+                _ => errors.push(FieldError::new(
+                    "product",
+                    "required: {name, seats} with seats ≥ 1",
+                )),
             },
             TransactionKind::Upgrade => {
-                let pos = input.replaces.as_ref().and_then(|r| a.products.iter().position(|l| &l.name == r));
+                let pos = input
+                    .replaces
+                    .as_ref()
+                    .and_then(|r| a.products.iter().position(|l| &l.name == r));
                 match &input.product {
                     Some(p) if p.seats > 0 => match pos {
                         Some(i) => a.products[i] = p.clone(),
-                        None => errors.push(FieldError::new("replaces", "must name a product line of the agreement")),
+                        None => errors.push(FieldError::new(
+                            "replaces",
+                            "must name a product line of the agreement",
+                        )),
                     },
-                    _ => errors.push(FieldError::new("product", "required: {name, seats} with seats ≥ 1")),
+                    _ => errors.push(FieldError::new(
+                        "product",
+                        "required: {name, seats} with seats ≥ 1",
+                    )),
                 }
             }
         }
@@ -115,13 +150,23 @@ impl Services {
         let mut audit = vec![
             AuditEntry::new(now, By::Person(actor), AuditAction::TransactionRecorded)
                 .on(&a.account, &a.number)
-                .change(before.clone(), json!({ "transaction": tx, "agreement": after })),
+                .change(
+                    before.clone(),
+                    json!({ "transaction": tx, "agreement": after }),
+                ),
         ];
         if partner_changes {
             audit.push(
-                AuditEntry::new(now, By::Person(actor), AuditAction::PartnerAssignmentChanged)
-                    .on(&a.account, &a.number)
-                    .change(json!({ "partners": before["partners"] }), json!({ "partners": a.partners })),
+                AuditEntry::new(
+                    now,
+                    By::Person(actor),
+                    AuditAction::PartnerAssignmentChanged,
+                )
+                .on(&a.account, &a.number)
+                .change(
+                    json!({ "partners": before["partners"] }),
+                    json!({ "partners": a.partners }),
+                ),
             );
         }
         self.store.record_transaction(&tx, &a, &audit).await?;

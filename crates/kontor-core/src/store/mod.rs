@@ -62,12 +62,17 @@ pub trait AgreementStore: Send + Sync {
         number: &AgreementNumber,
     ) -> StoreResult<Option<AgreementState>>;
     /// Agreements within `scope`, ordered by number, after the cursor.
-    async fn agreements(&self, scope: &Scope, filter: &AgreementFilter)
-    -> StoreResult<Vec<Agreement>>;
+    async fn agreements(
+        &self,
+        scope: &Scope,
+        filter: &AgreementFilter,
+    ) -> StoreResult<Vec<Agreement>>;
     /// Every partner assignment of an agreement, oldest first. The caller
     /// has checked the agreement is visible.
-    async fn partner_history(&self, number: &AgreementNumber)
-    -> StoreResult<Vec<PartnerAssignment>>;
+    async fn partner_history(
+        &self,
+        number: &AgreementNumber,
+    ) -> StoreResult<Vec<PartnerAssignment>>;
     /// Records a financial transaction and its effects on the agreement
     /// (term, seats, partner of record) in one transaction (R3).
     async fn record_transaction(
@@ -93,8 +98,11 @@ pub trait ChangeStore: Send + Sync {
     /// One request within `scope`.
     async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>>;
     /// Requests within `scope`, newest first.
-    async fn requests(&self, scope: &Scope, filter: &RequestFilter)
-    -> StoreResult<Vec<ChangeRequest>>;
+    async fn requests(
+        &self,
+        scope: &Scope,
+        filter: &RequestFilter,
+    ) -> StoreResult<Vec<ChangeRequest>>;
     /// Moves a request to a final state when it is still in one of
     /// `expected`; `NotFound` when it is not (someone else got there first).
     async fn decide_request(
@@ -156,8 +164,12 @@ pub trait BulkStore: Send + Sync {
     /// Opens one all-or-nothing import transaction.
     async fn begin_import(&self) -> StoreResult<Box<dyn ImportSession>>;
     /// Reads everything in import format order, page by page.
-    async fn export_page(&self, what: ExportWhat, after: Option<String>, limit: u32)
-    -> StoreResult<ExportPage>;
+    async fn export_page(
+        &self,
+        what: ExportWhat,
+        after: Option<String>,
+        limit: u32,
+    ) -> StoreResult<ExportPage>;
 }
 
 /// Operations: readiness and counts.

@@ -4,7 +4,9 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::domain::agreement::{Account, Agreement, AgreementStatus, Partner, ProductLine, str_enum};
+use crate::domain::agreement::{
+    Account, Agreement, AgreementStatus, Partner, ProductLine, str_enum,
+};
 use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestStatus};
 use crate::domain::eligibility::ReasonCode;

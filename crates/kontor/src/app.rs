@@ -1,0 +1,123 @@
+//! Wiring: the store, clock and services from the configuration, and the
+//! HTTP server with its in-process worker.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use kontor_core::clock::{Clock, ManualClock, SystemClock};
+use kontor_core::service::Services;
+use kontor_core::store::Store;
+use kontor_store_sqlite::SqliteStore;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::web::{self, AppState};
+use crate::worker::{self, WorkerConfig};
+
+/// The clock the configuration asks for.
+pub fn clock(config: &Config) -> anyhow::Result<Arc<dyn Clock>> {
+    Ok(match config.pinned_clock()? {
+        Some(at) => Arc::new(ManualClock::new(at)),
+        None => Arc::new(SystemClock),
+    })
+}
+
+/// Opens the store named by the configuration and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = &config.database_url {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            bail!(
+                "PostgreSQL is not supported by this build yet; unset KONTOR_DATABASE_URL to use the embedded database"
+            );
+        }
+        let path = kontor_store_sqlite::path_from_url(url)?;
+        return Ok(Arc::new(
+            SqliteStore::open_and_migrate(&path, config.read_connections).await?,
+        ));
+    }
+    let path = config.sqlite_path();
+    let store = SqliteStore::open_and_migrate(&path, config.read_connections)
+        .await
+        .with_context(|| format!("failed to open the embedded database at {}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+/// Services from a store and clock.
+pub fn services(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Services {
+    Services {
+        store,
+        clock,
+        policy: config.policy(),
+    }
+}
+
+/// Worker settings from the configuration.
+pub fn worker_config(config: &Config) -> WorkerConfig {
+    WorkerConfig {
+        batch: config.worker_batch,
+        poll: std::time::Duration::from_secs(config.worker_poll_seconds.max(1)),
+        keep_keys: time::Duration::hours(config.idempotency_hours),
+    }
+}
+
+/// Serves HTTP on `listener` (and runs the worker when `with_worker`) until
+/// `shutdown` turns true; in-flight requests finish first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    with_worker: bool,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let worker = with_worker.then(|| {
+        tokio::spawn(worker::run(
+            state.services.clone(),
+            worker_config(&state.config),
+            shutdown.clone(),
+        ))
+    });
+    let app = web::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            while !*shutdown.borrow() {
+                if shutdown.changed().await.is_err() {
+                    break;
+                }
+            }
+        })
+        .await
+        .context("HTTP server failed")?;
+    if let Some(w) = worker {
+        w.await.ok();
+    }
+    Ok(())
+}
+
+/// A watch channel that turns true on SIGTERM or Ctrl-C.
+pub fn shutdown_signal() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        ctrl_c.await.ok();
+                        tx.send(true).ok();
+                        return;
+                    }
+                };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        ctrl_c.await.ok();
+        tracing::info!("shutting down");
+        tx.send(true).ok();
+    });
+    rx
+}

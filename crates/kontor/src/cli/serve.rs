@@ -1,0 +1,63 @@
+//! `kontor serve`, `kontor worker`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::app;
+use crate::config::Config;
+use crate::demo;
+use crate::web::AppState;
+use crate::web::extract::TokenCache;
+
+pub async fn serve(
+    mut config: Config,
+    listen: Option<String>,
+    with_demo: bool,
+    no_worker: bool,
+) -> anyhow::Result<()> {
+    if let Some(l) = listen {
+        config.listen = l;
+    }
+    let store = app::open_store(&config).await?;
+    let services = app::services(&config, store, app::clock(&config)?);
+    if with_demo {
+        demo::load(&services).await?;
+    }
+    let listener = TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("failed to listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}");
+    // Scripts and tests read this line to find a port chosen with :0.
+    println!("kontor listening on {base}");
+    if with_demo {
+        println!("{}", demo::logins_text(&base));
+    }
+    let metrics = crate::telemetry::metrics_handle();
+    let state = AppState {
+        services,
+        config: Arc::new(config),
+        tokens: Arc::new(TokenCache::default()),
+        metrics,
+    };
+    app::serve(listener, state, !no_worker, app::shutdown_signal()).await
+}
+
+pub async fn worker(config: Config, once: bool) -> anyhow::Result<()> {
+    let store = app::open_store(&config).await?;
+    let services = app::services(&config, store, app::clock(&config)?);
+    if once {
+        let r = crate::worker::drain_due(&services, config.worker_batch).await?;
+        println!("applied {} rejected {}", r.applied, r.rejected);
+        return Ok(());
+    }
+    crate::worker::run(
+        services,
+        app::worker_config(&config),
+        app::shutdown_signal(),
+    )
+    .await;
+    Ok(())
+}

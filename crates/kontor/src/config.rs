@@ -1,0 +1,281 @@
+//! Configuration: defaults, then `kontor.toml`, then `KONTOR_*` environment
+//! variables (environment wins), then command-line flags. Loaded once in
+//! `main` and passed down; there is no global.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use kontor_core::domain::policy::Policy;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The effective configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Folder of the embedded database (`kontor.db`).
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of the embedded database.
+    pub database_url: Option<String>,
+    /// Address `serve` listens on.
+    pub listen: String,
+    /// Minutes between submit and apply (SPEC: at least one hour).
+    pub processing_delay_minutes: i64,
+    /// R4 expiry window in days.
+    pub expiry_window_days: i64,
+    /// New partner must accept first.
+    pub acceptance_required: bool,
+    /// Days the new partner has to accept.
+    pub acceptance_days: i64,
+    /// Pins the clock (tests, demos): an RFC 3339 instant.
+    pub clock: Option<String>,
+    /// Seconds the worker sleeps when nothing is due.
+    pub worker_poll_seconds: u64,
+    /// Requests the worker applies per transaction.
+    pub worker_batch: u32,
+    /// Read connections to the embedded database.
+    pub read_connections: u32,
+    /// Log format: `json` or `pretty`.
+    pub log_format: String,
+    /// Hours idempotency keys are kept (at least 24).
+    pub idempotency_hours: i64,
+    /// Largest accepted request body, in bytes (imports excepted).
+    pub max_body_bytes: usize,
+    /// Largest accepted import body, in bytes.
+    pub max_import_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let policy = Policy::default();
+        Config {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            listen: "127.0.0.1:8080".into(),
+            processing_delay_minutes: policy.processing_delay_minutes,
+            expiry_window_days: policy.expiry_window_days,
+            acceptance_required: policy.acceptance_required,
+            acceptance_days: policy.acceptance_days,
+            clock: None,
+            worker_poll_seconds: 1,
+            worker_batch: 500,
+            read_connections: 4,
+            log_format: "pretty".into(),
+            idempotency_hours: 48,
+            max_body_bytes: 1024 * 1024,
+            max_import_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// Environment variables that configure kontor (besides `KONTOR_CONFIG`).
+pub const ENV_KEYS: &[&str] = &[
+    "KONTOR_DATA_DIR",
+    "KONTOR_DATABASE_URL",
+    "KONTOR_LISTEN",
+    "KONTOR_PROCESSING_DELAY_MINUTES",
+    "KONTOR_EXPIRY_WINDOW_DAYS",
+    "KONTOR_ACCEPTANCE_REQUIRED",
+    "KONTOR_ACCEPTANCE_DAYS",
+    "KONTOR_CLOCK",
+    "KONTOR_WORKER_POLL_SECONDS",
+    "KONTOR_WORKER_BATCH",
+    "KONTOR_READ_CONNECTIONS",
+    "KONTOR_LOG_FORMAT",
+    "KONTOR_IDEMPOTENCY_HOURS",
+    "KONTOR_MAX_BODY_BYTES",
+    "KONTOR_MAX_IMPORT_BYTES",
+];
+
+fn parse_env<T: std::str::FromStr>(key: &str, raw: &str) -> anyhow::Result<T> {
+    raw.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "{key}={raw:?} is not valid: expected a {}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+impl Config {
+    /// Loads `file` (when it exists), then applies `env` pairs on top.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let mut config = match file {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("failed to read {}", path.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("invalid configuration in {}", path.display()))?
+            }
+            Some(path) if path != Path::new("kontor.toml") => {
+                bail!("configuration file {} not found", path.display())
+            }
+            _ => Config::default(),
+        };
+        for (key, value) in env {
+            if !key.starts_with("KONTOR_")
+                || key == "KONTOR_CONFIG"
+                || key.starts_with("KONTOR_TEST")
+            {
+                continue;
+            }
+            match key.as_str() {
+                "KONTOR_DATA_DIR" => config.data_dir = PathBuf::from(value),
+                "KONTOR_DATABASE_URL" => {
+                    config.database_url = Some(value).filter(|v| !v.is_empty())
+                }
+                "KONTOR_LISTEN" => config.listen = value,
+                "KONTOR_PROCESSING_DELAY_MINUTES" => {
+                    config.processing_delay_minutes = parse_env(&key, &value)?
+                }
+                "KONTOR_EXPIRY_WINDOW_DAYS" => config.expiry_window_days = parse_env(&key, &value)?,
+                "KONTOR_ACCEPTANCE_REQUIRED" => {
+                    config.acceptance_required = parse_env(&key, &value)?
+                }
+                "KONTOR_ACCEPTANCE_DAYS" => config.acceptance_days = parse_env(&key, &value)?,
+                "KONTOR_CLOCK" => config.clock = Some(value).filter(|v| !v.is_empty()),
+                "KONTOR_WORKER_POLL_SECONDS" => {
+                    config.worker_poll_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_WORKER_BATCH" => config.worker_batch = parse_env(&key, &value)?,
+                "KONTOR_READ_CONNECTIONS" => config.read_connections = parse_env(&key, &value)?,
+                "KONTOR_LOG_FORMAT" => config.log_format = value,
+                "KONTOR_IDEMPOTENCY_HOURS" => config.idempotency_hours = parse_env(&key, &value)?,
+                "KONTOR_MAX_BODY_BYTES" => config.max_body_bytes = parse_env(&key, &value)?,
+                "KONTOR_MAX_IMPORT_BYTES" => config.max_import_bytes = parse_env(&key, &value)?,
+                other => eprintln!("warning: unknown environment variable {other} ignored"),
+            }
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.processing_delay_minutes < 0 {
+            bail!("processing_delay_minutes must be 0 or more");
+        }
+        if self.expiry_window_days < 0 {
+            bail!("expiry_window_days must be 0 or more");
+        }
+        if self.acceptance_days < 1 {
+            bail!("acceptance_days must be 1 or more");
+        }
+        if self.idempotency_hours < 24 {
+            bail!("idempotency_hours must be at least 24");
+        }
+        if self.worker_batch == 0 {
+            bail!("worker_batch must be at least 1");
+        }
+        self.pinned_clock()?;
+        Ok(())
+    }
+
+    /// The pinned instant, when `clock` is set.
+    pub fn pinned_clock(&self) -> anyhow::Result<Option<OffsetDateTime>> {
+        self.clock
+            .as_deref()
+            .map(|c| {
+                OffsetDateTime::parse(c, &time::format_description::well_known::Rfc3339)
+                    .with_context(|| format!("KONTOR_CLOCK={c:?} is not an RFC 3339 instant such as 2026-11-25T09:00:00Z"))
+            })
+            .transpose()
+    }
+
+    /// The policy the rules read.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            processing_delay_minutes: self.processing_delay_minutes,
+            expiry_window_days: self.expiry_window_days,
+            acceptance_required: self.acceptance_required,
+            acceptance_days: self.acceptance_days,
+        }
+    }
+
+    /// The embedded database file.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("kontor.db")
+    }
+
+    /// The effective configuration as TOML with secrets masked.
+    pub fn masked_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = shown.database_url.map(|u| mask_url(&u));
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+/// Hides the password of a database URL.
+pub fn mask_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:****@{}", &url[..s], &url[at + 1..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn environment_wins_over_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kontor.toml");
+        std::fs::write(
+            &file,
+            "processing_delay_minutes = 30\nexpiry_window_days = 60\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[("KONTOR_PROCESSING_DELAY_MINUTES", "5")]),
+        )
+        .unwrap();
+        assert_eq!(c.processing_delay_minutes, 5);
+        assert_eq!(c.expiry_window_days, 60);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err =
+            Config::load(None, env(&[("KONTOR_PROCESSING_DELAY_MINUTES", "soon")])).unwrap_err();
+        assert!(
+            err.to_string().contains("KONTOR_PROCESSING_DELAY_MINUTES"),
+            "{err}"
+        );
+        let err = Config::load(None, env(&[("KONTOR_CLOCK", "yesterday")])).unwrap_err();
+        assert!(format!("{err:#}").contains("RFC 3339"), "{err:#}");
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.toml");
+        std::fs::write(&file, "procesing_delay = 30\n").unwrap();
+        assert!(Config::load(Some(&file), env(&[])).is_err());
+    }
+
+    #[test]
+    fn database_password_is_masked() {
+        assert_eq!(
+            mask_url("postgres://kontor:s3cret@db:5432/k"),
+            "postgres://kontor:****@db:5432/k"
+        );
+        assert_eq!(mask_url("postgres://db/k"), "postgres://db/k");
+    }
+}

@@ -1,0 +1,12 @@
+//! The `kontor` binary's library: configuration, HTTP, worker and CLI.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod export;
+pub mod import_file;
+pub mod telemetry;
+pub mod web;
+pub mod worker;

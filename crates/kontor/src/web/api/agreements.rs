@@ -1,0 +1,232 @@
+//! Agreements: list, detail, partner history, eligibility (R1, R3, R4).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use kontor_core::domain::agreement::AgreementStatus;
+use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
+use kontor_core::store::{AgreementFilter, Scope};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{Format, Page, csv_response, encode_cursor};
+use crate::web::AppState;
+use crate::web::dto::{
+    AgreementDto, AgreementListResponse, EligibilityResponse, HistoryEntryDto,
+    PartnerHistoryResponse,
+};
+use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::extract::{Caller, lang_for};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(detail))
+        .routes(routes!(history))
+        .routes(routes!(eligibility))
+}
+
+/// Parses an agreement number from the path (R2).
+pub fn number(raw: &str) -> ApiResult<AgreementNumber> {
+    AgreementNumber::parse(raw)
+        .map_err(|e| ApiError::field("number", format!("expected {}", e.expected)))
+}
+
+/// Filters of the agreement list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `contract` or `subscription`.
+    pub kind: Option<String>,
+    /// `active`, `expired`, `canceled` or `suspended`.
+    pub status: Option<String>,
+    /// Partner CSN: only agreements it serves.
+    pub partner: Option<String>,
+    /// Number prefix or product name.
+    pub q: Option<String>,
+}
+
+/// Agreements the caller may see (R1), ordered by number.
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", params(ListQuery, Page),
+    responses((status = 200, body = AgreementListResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Query(q): Query<ListQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<AgreementListResponse>> {
+    let mut errors = Vec::new();
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| AgreementKind::parse(k).ok_or("expected contract or subscription"));
+    let status = q.status.as_deref().map(|s| {
+        AgreementStatus::parse(s).ok_or("expected active, expired, canceled or suspended")
+    });
+    let partner = q
+        .partner
+        .as_deref()
+        .map(|p| Csn::parse(p).map_err(|_| Csn::EXPECTED));
+    let kind = match kind.transpose() {
+        Ok(k) => k,
+        Err(m) => {
+            errors.push(kontor_core::FieldError::new("kind", m));
+            None
+        }
+    };
+    let status = match status.transpose() {
+        Ok(s) => s,
+        Err(m) => {
+            errors.push(kontor_core::FieldError::new("status", m));
+            None
+        }
+    };
+    let partner = match partner.transpose() {
+        Ok(p) => p,
+        Err(m) => {
+            errors.push(kontor_core::FieldError::new(
+                "partner",
+                format!("expected {m}"),
+            ));
+            None
+        }
+    };
+    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        errors.push(kontor_core::FieldError::new(
+            "q",
+            "expected at most 100 characters",
+        ));
+    }
+    let limit = page.limit()?;
+    let after = page
+        .cursor()?
+        .map(|c| {
+            number(&c).map_err(|_| {
+                ApiError::field("cursor", "expected a cursor returned by the previous page")
+            })
+        })
+        .transpose()?;
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let filter = AgreementFilter {
+        kind,
+        status,
+        partner,
+        q: q.q,
+        after,
+        limit,
+    };
+    let items = state
+        .services
+        .store
+        .agreements(&Scope::of(&me), &filter)
+        .await?;
+    let now = state.services.clock.now();
+    let next_cursor = (items.len() == limit as usize)
+        .then(|| items.last().map(|a| encode_cursor(a.number.as_str())))
+        .flatten();
+    Ok(Json(AgreementListResponse {
+        items: items
+            .iter()
+            .map(|a| AgreementDto::new(a, None, now))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// One agreement with products, term, partners of record and open change.
+#[utoipa::path(get, path = "/api/v1/agreements/{number}", tag = "agreements",
+    params(("number" = String, Path, description = "Contract number (12 digits) or subscription ID (14 digits)")),
+    responses((status = 200, body = AgreementDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn detail(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<AgreementDto>> {
+    let n = number(&raw)?;
+    let s = state.services.agreement(&me, &n).await?;
+    Ok(Json(AgreementDto::new(
+        &s.agreement,
+        s.open_request.as_ref(),
+        state.services.clock.now(),
+    )))
+}
+
+/// Partner assignments with date ranges, oldest first (`?format=csv` for a download).
+#[utoipa::path(get, path = "/api/v1/agreements/{number}/partner-history", tag = "agreements",
+    params(("number" = String, Path, description = "Agreement number"), Format),
+    responses((status = 200, content((PartnerHistoryResponse = "application/json"), (String = "text/csv"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn history(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+    Query(format): Query<Format>,
+) -> ApiResult<Response> {
+    let n = number(&raw)?;
+    let csv = format.is_csv()?;
+    state.services.agreement(&me, &n).await?;
+    let items = state.services.store.partner_history(&n).await?;
+    let items: Vec<HistoryEntryDto> = items.iter().map(Into::into).collect();
+    if csv {
+        let mut rows = vec![vec![
+            "agreement".into(),
+            "partner".into(),
+            "partner_name".into(),
+            "valid_from".into(),
+            "valid_to".into(),
+            "source".into(),
+        ]];
+        rows.extend(items.into_iter().map(|h| {
+            vec![
+                n.to_string(),
+                h.partner,
+                h.partner_name,
+                h.valid_from,
+                h.valid_to.unwrap_or_default(),
+                h.source,
+            ]
+        }));
+        return csv_response(&format!("partner-history-{n}.csv"), rows);
+    }
+    Ok(Json(PartnerHistoryResponse {
+        agreement: n.to_string(),
+        items,
+    })
+    .into_response())
+}
+
+/// Whether the caller can request a partner change now, with every reason
+/// that holds (R3, R4), in the language of `Accept-Language`.
+#[utoipa::path(get, path = "/api/v1/agreements/{number}/partner-change/eligibility", tag = "agreements",
+    params(("number" = String, Path, description = "Agreement number")),
+    responses((status = 200, body = EligibilityResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn eligibility(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: axum::http::HeaderMap,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<EligibilityResponse>> {
+    let n = number(&raw)?;
+    let (s, e) = state.services.eligibility(&me, &n).await?;
+    let lang = lang_for(&headers, &me);
+    Ok(Json(EligibilityResponse::new(
+        &s.agreement,
+        &e,
+        lang,
+        state.services.policy.expiry_window_days,
+    )))
+}

@@ -1,0 +1,123 @@
+//! `GET /api/v1/audit` (R11): admins read their account's log, vendor staff all.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use kontor_core::Error;
+use kontor_core::domain::roles::Role;
+use kontor_core::store::{AuditFilter, Scope};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agreements::number;
+use super::{Format, Page, csv_response, encode_cursor};
+use crate::web::AppState;
+use crate::web::dto::{AuditDto, AuditListResponse};
+use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::extract::Caller;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only entries about this agreement.
+    pub agreement: Option<String>,
+}
+
+/// Audit entries the caller may read, oldest first (`?format=csv` for a download).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery, Page, Format),
+    responses((status = 200, content((AuditListResponse = "application/json"), (String = "text/csv"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Query(q): Query<AuditQuery>,
+    Query(page): Query<Page>,
+    Query(format): Query<Format>,
+) -> ApiResult<Response> {
+    if !matches!(
+        me.role,
+        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
+    ) {
+        return Err(Error::Forbidden(
+            "only account administrators and vendor staff read the audit log".into(),
+        )
+        .into());
+    }
+    let csv = format.is_csv()?;
+    let agreement = q.agreement.as_deref().map(number).transpose()?;
+    if let Some(n) = &agreement {
+        // R1: another tenant's agreement is "not found", never an empty log.
+        state.services.agreement(&me, n).await?;
+    }
+    let limit = if csv && page.limit.is_none() {
+        500
+    } else {
+        page.limit()?
+    };
+    let after = page
+        .cursor()?
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::field("cursor", "expected a cursor returned by the previous page")
+            })
+        })
+        .transpose()?;
+    let items = state
+        .services
+        .store
+        .audit(
+            &Scope::of(&me),
+            &AuditFilter {
+                agreement,
+                after,
+                limit,
+            },
+        )
+        .await?;
+    let items: Vec<AuditDto> = items.iter().map(Into::into).collect();
+    let next_cursor = (items.len() == limit as usize)
+        .then(|| items.last().map(|e| encode_cursor(&e.seq.to_string())))
+        .flatten();
+    if csv {
+        let mut rows = vec![
+            [
+                "seq",
+                "at",
+                "actor",
+                "action",
+                "account",
+                "agreement",
+                "request",
+                "before",
+                "after",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        rows.extend(items.into_iter().map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at,
+                e.actor,
+                e.action,
+                e.account.unwrap_or_default(),
+                e.agreement.unwrap_or_default(),
+                e.request.unwrap_or_default(),
+                e.before.to_string(),
+                e.after.to_string(),
+            ]
+        }));
+        return csv_response("audit.csv", rows);
+    }
+    Ok(Json(AuditListResponse { items, next_cursor }).into_response())
+}

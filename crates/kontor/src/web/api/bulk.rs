@@ -1,0 +1,111 @@
+//! `POST /api/v1/import`, `GET /api/v1/export` (operators).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kontor_core::Error;
+use kontor_core::domain::audit::By;
+use kontor_core::domain::roles::Role;
+use kontor_core::service::import::ImportFailure;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Argon2Hasher;
+use crate::export::export_json;
+use crate::import_file::import_json;
+use crate::web::AppState;
+use crate::web::dto::ImportResponse;
+use crate::web::error::{ApiError, ApiResult, FieldErrorDto, Problem};
+use crate::web::extract::Caller;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import))
+        .routes(routes!(export))
+}
+
+fn operator_only(role: Role) -> ApiResult<()> {
+    if role == Role::Operator {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only operators import and export data".into()).into())
+    }
+}
+
+/// Imports partners, accounts, users and agreements (SPEC "Import format").
+/// All-or-nothing: any invalid record rejects the whole file with every
+/// error listed (`errors[].field` is `collection[index].field`). Importing
+/// the same file again changes nothing.
+#[utoipa::path(post, path = "/api/v1/import", tag = "bulk", request_body(content = serde_json::Value, content_type = "application/json"),
+    responses((status = 200, body = ImportResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than max_import_bytes"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn import(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    body: Bytes,
+) -> ApiResult<Json<ImportResponse>> {
+    operator_only(me.role)?;
+    let reader = std::io::Cursor::new(body);
+    match import_json(
+        &state.services,
+        &Argon2Hasher,
+        reader,
+        By::Person(&me),
+        |_| {},
+    )
+    .await
+    {
+        Ok(r) => Ok(Json(ImportResponse {
+            partners: r.partners,
+            accounts: r.accounts,
+            users: r.users,
+            agreements: r.agreements,
+        })),
+        Err(ImportFailure::Store(e)) => Err(e.into()),
+        Err(ImportFailure::Invalid { errors, more }) => {
+            let mut p = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_import",
+                format!(
+                    "{} invalid field(s); nothing was imported",
+                    errors.len() + more
+                ),
+            );
+            p.0.errors = errors
+                .into_iter()
+                .map(|e| FieldErrorDto {
+                    field: if e.field.is_empty() {
+                        format!("{}[{}]", e.collection.as_str(), e.index)
+                    } else {
+                        format!("{}[{}].{}", e.collection.as_str(), e.index, e.field)
+                    },
+                    message: e.message,
+                })
+                .collect();
+            Err(p)
+        }
+    }
+}
+
+/// Exports everything in the import format (users without passwords).
+#[utoipa::path(get, path = "/api/v1/export", tag = "bulk",
+    responses((status = 200, body = serde_json::Value),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn export(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
+    operator_only(me.role)?;
+    let mut out = Vec::new();
+    export_json(state.services.store.as_ref(), &mut out)
+        .await
+        .map_err(Error::Internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,113 @@
+//! `GET /api/v1/me`, `POST /api/v1/tokens`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use kontor_core::Error;
+use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
+use kontor_core::domain::roles::Actor;
+use kontor_core::service::import::PasswordHasher as _;
+use kontor_core::store::NewToken;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{Argon2Hasher, new_token, token_hash};
+use crate::web::AppState;
+use crate::web::dto::{MeResponse, TokenRequest, TokenResponse, rfc3339};
+use crate::web::error::{ApiResult, Problem};
+use crate::web::extract::{Caller, parse_json};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(issue_token))
+}
+
+/// The caller, their role and tenant.
+#[utoipa::path(get, path = "/api/v1/me", tag = "me",
+    responses((status = 200, body = MeResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn me(Caller(me): Caller) -> Json<MeResponse> {
+    Json(MeResponse::from(&me))
+}
+
+/// A PHC string to verify against when the email is unknown, so the answer
+/// takes as long as for a known one and does not reveal which emails exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dW5rbm93bnVua25vd251bmtub3dudW5rbm93bnVua24";
+
+async fn sign_in(state: &AppState, email: &str, password: String) -> ApiResult<Actor> {
+    let email = email.trim().to_lowercase();
+    let user = state.services.store.user_by_email(&email).await?;
+    let hash = user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = tokio::task::spawn_blocking(move || Argon2Hasher.verify(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    match user {
+        Some(u) if ok && u.password_hash.is_some() => Ok(u.actor),
+        _ => Err(Error::Unauthenticated.into()),
+    }
+}
+
+/// Issues a personal API token, shown once. Authenticate with email and
+/// password in the body, or with an existing token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "me", request_body = TokenRequest,
+    security((), ("bearer" = [])),
+    responses((status = 201, body = TokenResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn issue_token(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+    let req: TokenRequest = parse_json(&headers, &body)?;
+    let actor = match (caller, req.email.as_deref(), req.password) {
+        (Some(Caller(a)), _, _) => a,
+        (None, Some(email), Some(password)) => sign_in(&state, email, password).await?,
+        (None, _, _) => return Err(Error::Unauthenticated.into()),
+    };
+    let label = req.label.unwrap_or_else(|| "API token".into());
+    if label.chars().count() > 100 {
+        return Err(crate::web::error::ApiError::field(
+            "label",
+            "expected at most 100 characters",
+        ));
+    }
+    let token = new_token();
+    let now = state.services.clock.now();
+    let record = NewToken {
+        id: uuid::Uuid::now_v7(),
+        user_id: actor.user_id,
+        token_hash: token_hash(&token),
+        label: label.clone(),
+        created_at: now,
+    };
+    let audit = AuditEntry::new(now, By::Person(&actor), AuditAction::TokenIssued).change(
+        json!(null),
+        json!({ "token_id": record.id, "label": label }),
+    );
+    let audit = match actor.account() {
+        Some(a) => AuditEntry {
+            account: Some(a.clone()),
+            ..audit
+        },
+        None => audit,
+    };
+    state.services.store.insert_token(&record, &audit).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            id: record.id.to_string(),
+            token,
+            label,
+            created_at: rfc3339(now),
+        }),
+    ))
+}

@@ -1,0 +1,187 @@
+//! The JSON API under `/api/v1`, with its OpenAPI 3.1 document served at
+//! `/api/v1/openapi.json` and a self-hosted docs page at `/api/docs`.
+
+mod agreements;
+mod audit;
+mod bulk;
+mod me;
+mod partner_changes;
+mod partners;
+mod transactions;
+
+use axum::Router;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde::Deserialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::AppState;
+use super::error::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kontor API",
+        description = "Self-service partner changes, agreements, audit and bulk data. \
+            Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem documents. \
+            Rule ids (R1…) refer to the product specification.",
+        version = "1"
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "me", description = "The caller and API tokens"),
+        (name = "agreements", description = "Agreements, partner history, eligibility (R3, R4)"),
+        (name = "partners", description = "Partner lookup"),
+        (name = "partner-changes", description = "Self-service partner changes (R5–R9)"),
+        (name = "transactions", description = "Financial transactions (R3)"),
+        (name = "audit", description = "Audit log (R11)"),
+        (name = "bulk", description = "Import and export (operators)")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("kontor_pat_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API routes and the OpenAPI document built from them.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(me::router())
+        .merge(agreements::router())
+        .merge(partners::router())
+        .merge(partner_changes::router())
+        .merge(transactions::router())
+        .merge(audit::router())
+        .merge(bulk::router())
+        .split_for_parts()
+}
+
+/// The API router with the docs page.
+pub fn router(_state: AppState) -> Router<AppState> {
+    let (api, doc) = routes();
+    api.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+}
+
+/// The OpenAPI document (for `kontor openapi` and tests).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+/// Unknown routes answer with a problem document too.
+pub async fn not_found(uri: Uri) -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such endpoint: {}", uri.path()),
+    )
+    .into_response()
+}
+
+/// Paging parameters of list endpoints.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl Page {
+    /// The validated page size.
+    pub fn limit(&self) -> Result<u32, ApiError> {
+        match self.limit {
+            None => Ok(50),
+            Some(n @ 1..=500) => Ok(n),
+            Some(_) => Err(ApiError::field(
+                "limit",
+                "expected a whole number from 1 to 500",
+            )),
+        }
+    }
+
+    /// The decoded cursor.
+    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+        self.cursor
+            .as_deref()
+            .map(|c| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(c)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or_else(|| {
+                        ApiError::field("cursor", "expected a cursor returned by the previous page")
+                    })
+            })
+            .transpose()
+    }
+}
+
+/// Encodes a cursor for `next_cursor`.
+pub fn encode_cursor(key: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+/// `?format=csv` or JSON.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Format {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+impl Format {
+    /// True for CSV; refuses unknown formats.
+    pub fn is_csv(&self) -> Result<bool, ApiError> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok(false),
+            Some("csv") => Ok(true),
+            Some(_) => Err(ApiError::field("format", "expected json or csv")),
+        }
+    }
+}
+
+/// A CSV response with a download file name.
+pub fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(&row)
+            .map_err(|e| kontor_core::Error::Internal(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| kontor_core::Error::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,354 @@
+//! Partner change requests: submit, preview, bulk, list, get, withdraw (R4–R9).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kontor_core::domain::change_request::{RequestId, RequestStatus};
+use kontor_core::domain::eligibility::check_new_partner;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::store::RequestFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agreements::number;
+use super::{Page, encode_cursor};
+use crate::web::AppState;
+use crate::web::dto::{
+    BulkItemResult, BulkRequest, BulkResponse, ChangeRequestDto, ChangeRequestListResponse,
+    ReasonDto, SubmitRequest,
+};
+use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::extract::{Caller, lang_for, parse_json};
+use crate::web::idempotency::idempotent;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit, list))
+        .routes(routes!(preview))
+        .routes(routes!(bulk))
+        .routes(routes!(get_one))
+        .routes(routes!(withdraw))
+}
+
+/// Most agreements in one preview or bulk call.
+const MAX_BULK: usize = 500;
+
+fn new_partner(raw: &str) -> ApiResult<Csn> {
+    Csn::parse(raw).map_err(|e| ApiError::field("new_partner", format!("expected {}", e.expected)))
+}
+
+fn request_id(raw: &str) -> ApiResult<RequestId> {
+    uuid::Uuid::parse_str(raw)
+        .map(RequestId)
+        .map_err(|_| ApiError::field("id", "expected a request id (UUID)"))
+}
+
+async fn submit_one(
+    state: &AppState,
+    me: &Actor,
+    lang: Lang,
+    agreement: &str,
+    partner: &Csn,
+) -> ApiResult<ChangeRequestDto> {
+    let n = AgreementNumber::parse(agreement)
+        .map_err(|e| ApiError::field("agreement", format!("expected {}", e.expected)))?;
+    let window = state.services.policy.expiry_window_days;
+    let r = state
+        .services
+        .submit(me, &n, partner)
+        .await
+        .map_err(|e| ApiError::localized(e, lang, window))?;
+    Ok(ChangeRequestDto::from(&r))
+}
+
+/// Requests a partner change for one contract. Answers 202 with the pending
+/// request and its expected completion time. Send an `Idempotency-Key` to
+/// retry safely: the same key and body replay the first response.
+#[utoipa::path(post, path = "/api/v1/partner-changes", tag = "partner-changes", request_body = SubmitRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (R7)")),
+    responses((status = 202, body = ChangeRequestDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A change is already pending (R7), or the key is in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input (R2, R5) or not eligible (R3, R4) with every reason", body = Problem, content_type = "application/problem+json")))]
+async fn submit(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotent(
+        &state,
+        &me,
+        &headers,
+        "POST /api/v1/partner-changes",
+        &body,
+        || async {
+            let run = async {
+                let req: SubmitRequest = parse_json(&headers, &body)?;
+                let partner = new_partner(&req.new_partner)?;
+                submit_one(
+                    &state,
+                    &me,
+                    lang_for(&headers, &me),
+                    &req.agreement,
+                    &partner,
+                )
+                .await
+            };
+            match run.await {
+                Ok(dto) => (StatusCode::ACCEPTED, Json(dto)).into_response(),
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+    .await
+}
+
+fn check_bulk_size(req: &BulkRequest) -> ApiResult<()> {
+    if req.agreements.is_empty() || req.agreements.len() > MAX_BULK {
+        return Err(ApiError::field(
+            "agreements",
+            format!("expected 1–{MAX_BULK} agreement numbers"),
+        ));
+    }
+    Ok(())
+}
+
+fn error_item(agreement: String, e: ApiError) -> BulkItemResult {
+    BulkItemResult {
+        agreement,
+        status: e.0.status,
+        eligible: None,
+        reasons: Vec::new(),
+        request: None,
+        error: Some(*e.0),
+    }
+}
+
+/// Eligibility for many agreements at once, each with its own result. With
+/// `new_partner`, the partner is checked too (R5).
+#[utoipa::path(post, path = "/api/v1/partner-changes/preview", tag = "partner-changes", request_body = BulkRequest,
+    responses((status = 200, body = BulkResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn preview(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<BulkResponse>> {
+    let req: BulkRequest = parse_json(&headers, &body)?;
+    check_bulk_size(&req)?;
+    let partner_csn = req.new_partner.as_deref().map(new_partner).transpose()?;
+    let partner = match &partner_csn {
+        Some(c) => state.services.store.partner(c).await?,
+        None => None,
+    };
+    let lang = lang_for(&headers, &me);
+    let window = state.services.policy.expiry_window_days;
+    let mut results = Vec::with_capacity(req.agreements.len());
+    for raw in req.agreements {
+        let n = match number(&raw) {
+            Ok(n) => n,
+            Err(e) => {
+                results.push(error_item(raw, e));
+                continue;
+            }
+        };
+        match state.services.eligibility(&me, &n).await {
+            Ok((s, e)) => {
+                let mut reasons: Vec<ReasonDto> = e
+                    .reasons
+                    .iter()
+                    .map(|r| ReasonDto::new(r, lang, window))
+                    .collect();
+                if let Some(c) = &partner_csn
+                    && let Err(p) = check_new_partner(&s.agreement.partners, c, partner.as_ref())
+                {
+                    reasons.push(BulkItemResult::partner_reason(p.code(), lang, window));
+                }
+                results.push(BulkItemResult {
+                    agreement: raw,
+                    status: 200,
+                    eligible: Some(reasons.is_empty()),
+                    reasons,
+                    request: None,
+                    error: None,
+                });
+            }
+            Err(e) => results.push(error_item(raw, e.into())),
+        }
+    }
+    Ok(Json(BulkResponse { results }))
+}
+
+/// Submits a partner change for many agreements, each with its own result
+/// (202 with the request, or the problem). Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/partner-changes/bulk", tag = "partner-changes", request_body = BulkRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (R7)")),
+    responses((status = 200, body = BulkResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn bulk(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotent(
+        &state,
+        &me,
+        &headers,
+        "POST /api/v1/partner-changes/bulk",
+        &body,
+        || async {
+            let run = async {
+                let req: BulkRequest = parse_json(&headers, &body)?;
+                check_bulk_size(&req)?;
+                let raw_partner = req
+                    .new_partner
+                    .as_deref()
+                    .ok_or_else(|| ApiError::field("new_partner", "required"))?;
+                let partner = new_partner(raw_partner)?;
+                let lang = lang_for(&headers, &me);
+                let mut results = Vec::with_capacity(req.agreements.len());
+                for raw in req.agreements {
+                    match submit_one(&state, &me, lang, &raw, &partner).await {
+                        Ok(dto) => results.push(BulkItemResult {
+                            agreement: raw,
+                            status: 202,
+                            eligible: None,
+                            reasons: Vec::new(),
+                            request: Some(dto),
+                            error: None,
+                        }),
+                        Err(e) => results.push(error_item(raw, e)),
+                    }
+                }
+                Ok::<_, ApiError>(BulkResponse { results })
+            };
+            match run.await {
+                Ok(r) => Json(r).into_response(),
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+    .await
+}
+
+/// Filters of the request list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this agreement.
+    pub agreement: Option<String>,
+}
+
+/// Requests the caller may see, newest first: a customer's own, a partner's
+/// incoming and outgoing ones, everything for vendor staff.
+#[utoipa::path(get, path = "/api/v1/partner-changes", tag = "partner-changes", params(ListQuery, Page),
+    responses((status = 200, body = ChangeRequestListResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Query(q): Query<ListQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<ChangeRequestListResponse>> {
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            RequestStatus::parse(s).ok_or_else(|| {
+                ApiError::field(
+                    "status",
+                    format!("expected one of: {}", RequestStatus::expected()),
+                )
+            })
+        })
+        .transpose()?;
+    let agreement = q
+        .agreement
+        .as_deref()
+        .map(|a| number(a).map_err(|_| ApiError::field("agreement", AgreementNumber::EXPECTED)))
+        .transpose()?;
+    let limit = page.limit()?;
+    let before = page
+        .cursor()?
+        .map(|c| {
+            uuid::Uuid::parse_str(&c).map_err(|_| {
+                ApiError::field("cursor", "expected a cursor returned by the previous page")
+            })
+        })
+        .transpose()?;
+    let items = state
+        .services
+        .requests(
+            &me,
+            &RequestFilter {
+                status,
+                agreement,
+                before,
+                limit,
+            },
+        )
+        .await?;
+    let next_cursor = (items.len() == limit as usize)
+        .then(|| items.last().map(|r| encode_cursor(&r.id.to_string())))
+        .flatten();
+    Ok(Json(ChangeRequestListResponse {
+        items: items.iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// One request with its status and expected completion time.
+#[utoipa::path(get, path = "/api/v1/partner-changes/{id}", tag = "partner-changes",
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = ChangeRequestDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn get_one(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<ChangeRequestDto>> {
+    let r = state.services.request(&me, request_id(&raw)?).await?;
+    Ok(Json(ChangeRequestDto::from(&r)))
+}
+
+/// Withdraws a pending request (R9): the requester or another admin of the account.
+#[utoipa::path(post, path = "/api/v1/partner-changes/{id}/withdraw", tag = "partner-changes",
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = ChangeRequestDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already applied, rejected or withdrawn", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn withdraw(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<ChangeRequestDto>> {
+    let r = state.services.withdraw(&me, request_id(&raw)?).await?;
+    Ok(Json(ChangeRequestDto::from(&r)))
+}

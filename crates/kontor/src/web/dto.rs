@@ -1,0 +1,495 @@
+//! Request and response bodies of the JSON API, each documented for OpenAPI.
+
+use kontor_core::domain::agreement::{Agreement, Partner, PartnerAssignment, ProductLine};
+use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::eligibility::{Eligibility, Reason, ReasonCode, today};
+use kontor_core::domain::roles::{Actor, Lang, Tenant};
+use kontor_core::store::AuditRecord;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
+
+/// RFC 3339 text of an instant.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The caller, their role and tenant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    /// User id.
+    pub id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role, e.g. `primary_admin`.
+    pub role: String,
+    /// `account`, `partner` or `vendor`.
+    pub tenant_kind: String,
+    /// CSN of the account or partner; absent for vendor staff.
+    pub tenant_csn: Option<String>,
+    /// `de` or `en`.
+    pub lang: String,
+}
+
+impl From<&Actor> for MeResponse {
+    fn from(a: &Actor) -> Self {
+        let (kind, csn) = match &a.tenant {
+            Tenant::Account(c) => ("account", Some(c.to_string())),
+            Tenant::Partner(c) => ("partner", Some(c.to_string())),
+            Tenant::Vendor => ("vendor", None),
+        };
+        MeResponse {
+            id: a.user_id.to_string(),
+            email: a.email.clone(),
+            name: a.name.clone(),
+            role: a.role.as_str().into(),
+            tenant_kind: kind.into(),
+            tenant_csn: csn,
+            lang: a.lang.as_str().into(),
+        }
+    }
+}
+
+/// Credentials for issuing a personal API token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// Sign-in email (not needed when called with a token or session).
+    pub email: Option<String>,
+    /// Password (not needed when called with a token or session).
+    pub password: Option<String>,
+    /// Your name for the token, e.g. "CI export".
+    pub label: Option<String>,
+}
+
+/// A newly issued token. The token is shown only here, once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Token id.
+    pub id: String,
+    /// The secret: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Label.
+    pub label: String,
+    /// When issued (RFC 3339).
+    pub created_at: String,
+}
+
+/// One product line.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDto {
+    /// Product name.
+    pub name: String,
+    /// Seats.
+    pub seats: u32,
+}
+
+impl From<&ProductLine> for ProductDto {
+    fn from(p: &ProductLine) -> Self {
+        ProductDto {
+            name: p.name.clone(),
+            seats: p.seats,
+        }
+    }
+}
+
+/// An agreement with products, term and partners of record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementDto {
+    /// Contract number (12 digits) or subscription ID (14 digits).
+    pub number: String,
+    /// `contract` or `subscription`.
+    pub kind: String,
+    /// Customer account CSN.
+    pub account: String,
+    /// Product lines.
+    pub products: Vec<ProductDto>,
+    /// First day of the term (YYYY-MM-DD).
+    pub term_start: String,
+    /// Last day of the term (YYYY-MM-DD).
+    pub term_end: String,
+    /// Whole days from today (UTC) to the term end; negative once expired.
+    pub days_left: i64,
+    /// Renews automatically.
+    pub auto_renew: bool,
+    /// Program, e.g. `standard` or `eba_token_flex`.
+    pub program: String,
+    /// `standard`, `advanced` or `premium`.
+    pub support_level: String,
+    /// `active`, `expired`, `canceled` or `suspended`.
+    pub status: String,
+    /// Current partners of record (CSNs).
+    pub partners: Vec<String>,
+    /// The open partner change, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_change: Option<ChangeRequestDto>,
+}
+
+impl AgreementDto {
+    /// The agreement as seen on `now`.
+    pub fn new(a: &Agreement, open: Option<&ChangeRequest>, now: OffsetDateTime) -> Self {
+        AgreementDto {
+            number: a.number.to_string(),
+            kind: a.kind().as_str().into(),
+            account: a.account.to_string(),
+            products: a.products.iter().map(Into::into).collect(),
+            term_start: a.term_start.to_string(),
+            term_end: a.term_end.to_string(),
+            days_left: a.days_left(today(now)),
+            auto_renew: a.auto_renew,
+            program: a.program.as_str().into(),
+            support_level: a.support_level.as_str().into(),
+            status: a.status.as_str().into(),
+            partners: a.partners.iter().map(ToString::to_string).collect(),
+            open_change: open.map(ChangeRequestDto::from),
+        }
+    }
+}
+
+/// A page of agreements.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementListResponse {
+    /// The agreements.
+    pub items: Vec<AgreementDto>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One period in which a partner was partner of record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntryDto {
+    /// Partner CSN.
+    pub partner: String,
+    /// Partner name.
+    pub partner_name: String,
+    /// Start (RFC 3339).
+    pub valid_from: String,
+    /// End (RFC 3339); absent while current.
+    pub valid_to: Option<String>,
+    /// `import`, `self_service`, `transaction` or `support`.
+    pub source: String,
+}
+
+impl From<&PartnerAssignment> for HistoryEntryDto {
+    fn from(h: &PartnerAssignment) -> Self {
+        HistoryEntryDto {
+            partner: h.partner.to_string(),
+            partner_name: h.partner_name.clone(),
+            valid_from: rfc3339(h.valid_from),
+            valid_to: h.valid_to.map(rfc3339),
+            source: h.source.as_str().into(),
+        }
+    }
+}
+
+/// Partner history of one agreement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerHistoryResponse {
+    /// The agreement.
+    pub agreement: String,
+    /// Assignments, oldest first.
+    pub items: Vec<HistoryEntryDto>,
+}
+
+/// Why the self-service change is not available, and what to do instead (R4).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReasonDto {
+    /// Stable code, e.g. `expires_soon`.
+    pub code: String,
+    /// What holds and what the admin can do instead, in the caller's language.
+    pub message: String,
+    /// Date (YYYY-MM-DD) from which this reason no longer holds, when known.
+    pub possible_from: Option<String>,
+}
+
+impl ReasonDto {
+    /// A reason in `lang`.
+    pub fn new(r: &Reason, lang: Lang, window_days: i64) -> Self {
+        ReasonDto {
+            code: r.code.as_str().into(),
+            message: r.code.message(lang, window_days),
+            possible_from: r.possible_from.map(|d| d.to_string()),
+        }
+    }
+
+    fn code(code: ReasonCode, lang: Lang, window_days: i64) -> Self {
+        ReasonDto::new(
+            &Reason {
+                code,
+                possible_from: None,
+            },
+            lang,
+            window_days,
+        )
+    }
+}
+
+/// Eligibility of one agreement for the self-service change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EligibilityResponse {
+    /// The agreement.
+    pub agreement: String,
+    /// True when the change can be requested now.
+    pub eligible: bool,
+    /// Every reason that holds.
+    pub reasons: Vec<ReasonDto>,
+    /// Current partners of record.
+    pub current_partners: Vec<String>,
+    /// True when several partners would all be replaced by one (R6).
+    pub replaces_several_partners: bool,
+}
+
+impl EligibilityResponse {
+    /// Builds the answer in `lang`.
+    pub fn new(a: &Agreement, e: &Eligibility, lang: Lang, window_days: i64) -> Self {
+        EligibilityResponse {
+            agreement: a.number.to_string(),
+            eligible: e.eligible,
+            reasons: e
+                .reasons
+                .iter()
+                .map(|r| ReasonDto::new(r, lang, window_days))
+                .collect(),
+            current_partners: a.partners.iter().map(ToString::to_string).collect(),
+            replaces_several_partners: a.partners.len() > 1,
+        }
+    }
+}
+
+/// A partner as shown in the lookup step.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerDto {
+    /// Partner CSN.
+    pub csn: String,
+    /// Company name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// Country code.
+    pub country: String,
+    /// `active` or `inactive`.
+    pub status: String,
+}
+
+impl From<&Partner> for PartnerDto {
+    fn from(p: &Partner) -> Self {
+        PartnerDto {
+            csn: p.csn.to_string(),
+            name: p.name.clone(),
+            city: p.city.clone(),
+            country: p.country.clone(),
+            status: p.status.as_str().into(),
+        }
+    }
+}
+
+/// Request a partner change for one agreement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// Contract number (12 digits).
+    pub agreement: String,
+    /// CSN of the new partner (10 digits).
+    pub new_partner: String,
+}
+
+/// A partner change request with its status and expected completion time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeRequestDto {
+    /// Request id.
+    pub id: String,
+    /// The agreement.
+    pub agreement: String,
+    /// The customer account.
+    pub account: String,
+    /// Partners of record replaced (at submit; at apply once applied).
+    pub old_partners: Vec<String>,
+    /// The new partner.
+    pub new_partner: String,
+    /// `pending`, `applied`, `rejected`, `withdrawn` (`awaiting_partner`, `declined`, `expired` with acceptance on).
+    pub status: String,
+    /// Who asked (user id).
+    pub requested_by: String,
+    /// Submitted at (RFC 3339).
+    pub created_at: String,
+    /// When the change is expected to be applied (RFC 3339).
+    pub expected_completion: String,
+    /// When it reached its final status (RFC 3339).
+    pub decided_at: Option<String>,
+    /// Reason codes of a rejection.
+    pub reasons: Vec<String>,
+}
+
+impl From<&ChangeRequest> for ChangeRequestDto {
+    fn from(r: &ChangeRequest) -> Self {
+        ChangeRequestDto {
+            id: r.id.to_string(),
+            agreement: r.agreement.to_string(),
+            account: r.account.to_string(),
+            old_partners: r.old_partners.iter().map(ToString::to_string).collect(),
+            new_partner: r.new_partner.to_string(),
+            status: r.status.as_str().into(),
+            requested_by: r.requested_by.to_string(),
+            created_at: rfc3339(r.created_at),
+            expected_completion: rfc3339(r.due_at),
+            decided_at: r.decided_at.map(rfc3339),
+            reasons: r.reasons.iter().map(|c| c.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+/// A page of change requests, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeRequestListResponse {
+    /// The requests.
+    pub items: Vec<ChangeRequestDto>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Several agreements at once.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// Agreement numbers (1–500).
+    pub agreements: Vec<String>,
+    /// New partner CSN; required for `bulk`, optional for `preview` (then R5 is checked too).
+    pub new_partner: Option<String>,
+}
+
+/// The result for one agreement of a preview or bulk submit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkItemResult {
+    /// The agreement as given.
+    pub agreement: String,
+    /// HTTP status this agreement alone would have got (200/202, 404, 409, 422 …).
+    pub status: u16,
+    /// Preview: whether the change can be requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<bool>,
+    /// Preview: every reason that holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ReasonDto>,
+    /// Bulk: the request created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<ChangeRequestDto>,
+    /// The problem for this agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::error::Problem>,
+}
+
+/// Per-agreement results, in the order given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResponse {
+    /// One result per agreement.
+    pub results: Vec<BulkItemResult>,
+}
+
+impl BulkItemResult {
+    /// The R5 reason for a partner that cannot be chosen, for previews.
+    pub fn partner_reason(code: ReasonCode, lang: Lang, window_days: i64) -> ReasonDto {
+        ReasonDto::code(code, lang, window_days)
+    }
+}
+
+/// A financial transaction naming a partner (R3).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionRequest {
+    /// Agreement number.
+    pub agreement: String,
+    /// `renewal`, `add_seats`, `switch_term` or `upgrade`.
+    pub kind: String,
+    /// CSN of the partner placing it; becomes partner of record.
+    pub partner: String,
+    /// New term end (YYYY-MM-DD) for `renewal` and `switch_term`.
+    pub term_end: Option<String>,
+    /// Product line for `add_seats` and `upgrade`.
+    pub product: Option<ProductDto>,
+    /// Product name replaced by `upgrade`.
+    pub replaces: Option<String>,
+}
+
+/// A recorded transaction and the agreement after it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransactionResponse {
+    /// Transaction id.
+    pub id: String,
+    /// Kind.
+    pub kind: String,
+    /// Partner placing it.
+    pub partner: String,
+    /// Recorded at (RFC 3339).
+    pub recorded_at: String,
+    /// The agreement after the transaction.
+    pub agreement: AgreementDto,
+}
+
+/// One audit entry (R11).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditDto {
+    /// Position in the log (cursor).
+    pub seq: i64,
+    /// Entry id.
+    pub id: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who: "email (role)" or "worker".
+    pub actor: String,
+    /// What, e.g. `change_applied`.
+    pub action: String,
+    /// Account concerned.
+    pub account: Option<String>,
+    /// Agreement concerned.
+    pub agreement: Option<String>,
+    /// Change request concerned.
+    pub request: Option<String>,
+    /// State before.
+    pub before: serde_json::Value,
+    /// State after.
+    pub after: serde_json::Value,
+}
+
+impl From<&AuditRecord> for AuditDto {
+    fn from(r: &AuditRecord) -> Self {
+        let e = &r.entry;
+        AuditDto {
+            seq: r.seq,
+            id: e.id.to_string(),
+            at: rfc3339(e.at),
+            actor: e.actor.clone(),
+            action: e.action.as_str().into(),
+            account: e.account.as_ref().map(ToString::to_string),
+            agreement: e.agreement.as_ref().map(ToString::to_string),
+            request: e.request.map(|r| r.to_string()),
+            before: e.before.clone(),
+            after: e.after.clone(),
+        }
+    }
+}
+
+/// A page of audit entries, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditListResponse {
+    /// The entries.
+    pub items: Vec<AuditDto>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Counts of an applied import.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResponse {
+    /// Partners upserted.
+    pub partners: u64,
+    /// Accounts upserted.
+    pub accounts: u64,
+    /// Users upserted.
+    pub users: u64,
+    /// Agreements upserted.
+    pub agreements: u64,
+}

@@ -1,0 +1,165 @@
+//! One error shape for the whole API: RFC 9457 `application/problem+json`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kontor_core::domain::eligibility::Reason;
+use kontor_core::domain::roles::Lang;
+use kontor_core::{Error, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::dto::ReasonDto;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI identifying the problem type, e.g. `urn:kontor:problem:change_pending`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What happened in this case.
+    pub detail: String,
+    /// Invalid fields, each with what was expected (validation errors).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldErrorDto>,
+    /// Why a partner change is not available (R4), each with what to do instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ReasonDto>,
+}
+
+/// One invalid input field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldErrorDto {
+    /// Path of the field, e.g. `new_partner` or `items[2].agreement`.
+    pub field: String,
+    /// What was wrong and what is expected.
+    pub message: String,
+}
+
+impl From<FieldError> for FieldErrorDto {
+    fn from(e: FieldError) -> Self {
+        FieldErrorDto {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+/// The error type of every API handler.
+#[derive(Debug)]
+pub struct ApiError(pub Box<Problem>);
+
+impl ApiError {
+    /// A problem with a status, stable code and detail.
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> ApiError {
+        ApiError(Box::new(Problem {
+            kind: format!("urn:kontor:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            reasons: Vec::new(),
+        }))
+    }
+
+    /// 422 with field errors.
+    pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            _ => format!("{} fields are invalid", errors.len()),
+        };
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", detail);
+        e.0.errors = errors.into_iter().map(Into::into).collect();
+        e
+    }
+
+    /// 422 for one field.
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Converts a domain error, writing reason messages in `lang`.
+    pub fn localized(e: Error, lang: Lang, window_days: i64) -> ApiError {
+        match e {
+            Error::Ineligible(reasons) => ineligible(&reasons, lang, window_days),
+            other => other.into(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+fn ineligible(reasons: &[Reason], lang: Lang, window_days: i64) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_eligible",
+        "the partner change is not available for this agreement; see reasons",
+    );
+    e.0.reasons = reasons
+        .iter()
+        .map(|r| ReasonDto::new(r, lang, window_days))
+        .collect();
+    e
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        match e {
+            Error::Unauthenticated => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "send a valid API token as `Authorization: Bearer <token>`",
+            ),
+            // R1: the same body whether the object is missing or another tenant's.
+            Error::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+            ),
+            Error::Forbidden(detail) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            Error::Conflict { code, detail } => ApiError::new(StatusCode::CONFLICT, code, detail),
+            Error::Invalid(errors) => ApiError::invalid(errors),
+            Error::Ineligible(reasons) => ineligible(&reasons, Lang::En, 90),
+            Error::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged",
+                )
+            }
+        }
+    }
+}
+
+impl From<kontor_core::StoreError> for ApiError {
+    fn from(e: kontor_core::StoreError) -> ApiError {
+        Error::from(e).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&*self.0).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// Result of an API handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,161 @@
+//! Extractors: the authenticated caller, the language, JSON bodies.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::{Error, FieldError};
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::auth::token_hash;
+
+/// How long a verified token is trusted without asking the database again.
+/// Revocation takes effect within this time on other instances.
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
+const TOKEN_CACHE_MAX: usize = 10_000;
+
+/// Verified tokens, so the read path does not hit the database for them.
+#[derive(Debug, Default)]
+pub struct TokenCache(RwLock<HashMap<String, (Actor, Instant)>>);
+
+impl TokenCache {
+    fn get(&self, hash: &str) -> Option<Actor> {
+        let map = self.0.read().unwrap_or_else(|p| p.into_inner());
+        map.get(hash)
+            .filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL)
+            .map(|(a, _)| a.clone())
+    }
+
+    fn put(&self, hash: String, actor: Actor) {
+        let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= TOKEN_CACHE_MAX {
+            map.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+            if map.len() >= TOKEN_CACHE_MAX {
+                map.clear();
+            }
+        }
+        map.insert(hash, (actor, Instant::now()));
+    }
+}
+
+/// The authenticated caller (personal API token).
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or(Error::Unauthenticated)?;
+        let hash = token_hash(token);
+        if let Some(actor) = state.tokens.get(&hash) {
+            return Ok(Caller(actor));
+        }
+        let actor = state
+            .services
+            .store
+            .actor_by_token(&hash)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        state.tokens.put(hash, actor.clone());
+        Ok(Caller(actor))
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        if bearer(&parts.headers).is_none() {
+            return Ok(None);
+        }
+        <Caller as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}
+
+/// The language for messages: the first of de/en in `Accept-Language`,
+/// else the caller's own setting.
+pub fn lang_for(headers: &HeaderMap, caller: &Actor) -> Lang {
+    accept_language(headers).unwrap_or(caller.lang)
+}
+
+/// The first supported language listed in `Accept-Language`, if any.
+pub fn accept_language(headers: &HeaderMap) -> Option<Lang> {
+    let raw = headers.get(ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let mut tags: Vec<(f32, Lang)> = raw
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.split(';');
+            let lang = Lang::parse(it.next()?)?;
+            let q = it
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            Some((q, lang))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+    tags.first().map(|(_, l)| *l)
+}
+
+/// Parses a JSON body, naming the offending field in the error.
+pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    let ct = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime != "application/json" && !mime.ends_with("+json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {inner}"),
+            );
+        }
+        let field = if path == "." { "body".to_owned() } else { path };
+        // serde's message ends with " at line L column C"; the field already says where.
+        let msg = inner.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        ApiError::invalid(vec![FieldError::new(field, msg)])
+    })
+}

@@ -1,0 +1,124 @@
+//! `Idempotency-Key` handling for POSTs that create things (R7).
+//!
+//! Same key and same body replays the first response byte for byte; same
+//! key with another body is refused (422); same key while the first request
+//! is still running answers 409. Keys are scoped to the caller and the
+//! operation and kept for `idempotency_hours` (at least 24 h).
+
+use std::future::Future;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kontor_core::domain::roles::Actor;
+use kontor_core::store::{Claim, IdempotencyKey};
+use time::Duration;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::auth::fingerprint;
+
+/// Header name.
+pub const HEADER: &str = "idempotency-key";
+/// A claim left `running` this long is assumed abandoned (its process died).
+const STALE_AFTER: Duration = Duration::minutes(2);
+
+/// Runs `work` at most once per key; replays its stored response afterwards.
+pub async fn idempotent<F, Fut>(
+    state: &AppState,
+    caller: &Actor,
+    headers: &HeaderMap,
+    operation: &str,
+    body: &[u8],
+    work: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let Some(raw) = headers.get(HEADER) else {
+        return work().await;
+    };
+    let key = match raw.to_str() {
+        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => k.trim().to_owned(),
+        _ => {
+            return ApiError::field("Idempotency-Key", "expected 1–255 visible ASCII characters")
+                .into_response();
+        }
+    };
+    let key = IdempotencyKey {
+        user: caller.user_id,
+        scope: operation.to_owned(),
+        key,
+        fingerprint: fingerprint(body),
+    };
+    let store = &state.services.store;
+    let now = state.services.clock.now();
+    let claim = match store.claim_key(&key, now, now - STALE_AFTER).await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    match claim {
+        Claim::Replay { status, body } => replay(status, body),
+        Claim::Mismatch => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request body",
+        )
+        .into_response(),
+        Claim::InFlight => ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_flight",
+            "a request with this Idempotency-Key is still being processed; retry shortly",
+        )
+        .into_response(),
+        Claim::Started => {
+            let res = work().await;
+            let status = res.status();
+            if status.is_server_error() {
+                // Let a retry run again rather than replay an outage.
+                if let Err(e) = store.release_key(&key).await {
+                    tracing::warn!(error = ?e, "failed to release idempotency key");
+                }
+                return res;
+            }
+            let bytes = match to_bytes(res.into_body(), usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => {
+                    return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
+                }
+            };
+            if let Err(e) = store
+                .complete_key(&key, status.as_u16(), &bytes, state.services.clock.now())
+                .await
+            {
+                tracing::warn!(error = ?e, "failed to store idempotent response");
+            }
+            respond(status, bytes.to_vec(), false)
+        }
+    }
+}
+
+fn replay(status: u16, body: Vec<u8>) -> Response {
+    respond(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        body,
+        true,
+    )
+}
+
+fn respond(status: StatusCode, body: Vec<u8>, replayed: bool) -> Response {
+    let ct = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    let mut res = (status, Body::from(body)).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    if replayed {
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}

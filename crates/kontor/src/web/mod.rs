@@ -1,0 +1,61 @@
+//! HTTP: the JSON API, its OpenAPI document and docs page, and operations
+//! endpoints. Each area owns its router; this module merges them and adds
+//! the middleware stack.
+
+pub mod api;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+mod ops;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use kontor_core::service::Services;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Use cases, store, clock and policy.
+    pub services: Services,
+    /// The effective configuration.
+    pub config: Arc<Config>,
+    /// Verified API tokens.
+    pub tokens: Arc<extract::TokenCache>,
+    /// Prometheus exporter, when metrics are installed.
+    pub metrics: Option<PrometheusHandle>,
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let body_limit = state
+        .config
+        .max_body_bytes
+        .max(state.config.max_import_bytes);
+    Router::new()
+        .merge(api::router(state.clone()))
+        .merge(ops::router())
+        .fallback(api::not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

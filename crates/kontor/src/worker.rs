@@ -1,0 +1,80 @@
+//! The background worker: applies due partner changes (R8) and purges old
+//! idempotency keys. Runs inside `serve` and alone as `kontor worker`.
+//!
+//! Each round is one store transaction, so a crash at any instant leaves
+//! every request either untouched (and picked up again) or fully applied.
+
+use std::time::Duration;
+
+use kontor_core::service::Services;
+use kontor_core::service::apply::Planner;
+use kontor_core::store::ApplyReport;
+use tokio::sync::watch;
+
+/// How often old idempotency keys are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+/// Worker settings.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Requests per transaction.
+    pub batch: u32,
+    /// Sleep when nothing is due.
+    pub poll: Duration,
+    /// How long idempotency keys are kept.
+    pub keep_keys: time::Duration,
+}
+
+/// Applies everything due now; returns what it did.
+pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyReport> {
+    let planner = Planner {
+        policy: services.policy.clone(),
+    };
+    let mut total = ApplyReport::default();
+    loop {
+        let report = services
+            .store
+            .apply_due(services.clock.now(), batch, &planner)
+            .await?;
+        total.applied += report.applied;
+        total.rejected += report.rejected;
+        metrics::counter!("kontor_requests_applied_total").increment(u64::from(report.applied));
+        metrics::counter!("kontor_requests_rejected_total").increment(u64::from(report.rejected));
+        if report.total() < batch {
+            return Ok(total);
+        }
+    }
+}
+
+/// Runs until `shutdown` turns true; finishes the round in flight first.
+pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(batch = config.batch, "worker started");
+    let mut last_purge = std::time::Instant::now() - PURGE_EVERY;
+    while !*shutdown.borrow() {
+        match drain_due(&services, config.batch).await {
+            Ok(r) if r.total() > 0 => {
+                tracing::info!(
+                    applied = r.applied,
+                    rejected = r.rejected,
+                    "applied due partner changes"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "worker round failed; retrying"),
+        }
+        if last_purge.elapsed() >= PURGE_EVERY {
+            last_purge = std::time::Instant::now();
+            let before = services.clock.now() - config.keep_keys;
+            match services.store.purge_keys(before).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged old idempotency keys"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "failed to purge idempotency keys"),
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(config.poll) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("worker stopped");
+}
