@@ -754,8 +754,7 @@ impl<'h> Importer<'h> {
             }
         }
         if !self.errors.is_empty() {
-            self.errors
-                .sort_by(|a, b| (a.collection as u8, a.index).cmp(&(b.collection as u8, b.index)));
+            self.errors.sort_by_key(|e| (e.collection as u8, e.index));
             return Err(ImportFailure::Invalid {
                 errors: self.errors,
                 more: self.more_errors,

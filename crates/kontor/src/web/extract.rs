@@ -152,10 +152,21 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
                 format!("the body is not valid JSON: {inner}"),
             );
         }
-        let field = if path == "." { "body".to_owned() } else { path };
         // serde's message ends with " at line L column C"; the field already says where.
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        // "missing field `x`" and "unknown field `x`" name a field below the path.
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|p| msg.strip_prefix(p))
+            .and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), named) {
+            (".", Some(name)) => name.to_owned(),
+            (".", None) => "body".to_owned(),
+            // serde_path_to_error already ends the path with an unknown field's name.
+            (p, Some(name)) if !p.ends_with(name) => format!("{p}.{name}"),
+            (p, _) => p.to_owned(),
+        };
         ApiError::invalid(vec![FieldError::new(field, msg)])
     })
 }

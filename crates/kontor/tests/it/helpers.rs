@@ -1,0 +1,260 @@
+//! `TestApp`: a server on 127.0.0.1:0 over a fresh copy of the demo database,
+//! with a clock the test moves and the worker driven by the test.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use kontor::config::Config;
+use kontor::web::AppState;
+use kontor::web::extract::TokenCache;
+use kontor_core::clock::ManualClock;
+use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
+use kontor_core::service::Services;
+use kontor_core::store::NewToken;
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use tokio::sync::{OnceCell, watch};
+
+/// The instant every test starts at.
+pub const START: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
+
+/// The demo database with a token for every demo login, built once per
+/// test run and copied for each test.
+static TEMPLATE: OnceCell<(tempfile::TempDir, PathBuf, HashMap<String, String>)> =
+    OnceCell::const_new();
+
+async fn template() -> &'static (tempfile::TempDir, PathBuf, HashMap<String, String>) {
+    TEMPLATE
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let config = Config {
+                data_dir: dir.path().to_owned(),
+                ..Config::default()
+            };
+            let store =
+                kontor_store_sqlite::SqliteStore::open_and_migrate(&config.sqlite_path(), 1)
+                    .await
+                    .expect("template db");
+            let services = Services {
+                store: Arc::new(store.clone()),
+                clock: Arc::new(ManualClock::new(START)),
+                policy: config.policy(),
+            };
+            kontor::demo::load(&services).await.expect("demo data");
+            let mut tokens = HashMap::new();
+            for (email, _, _) in kontor::demo::LOGINS {
+                tokens.insert(email.to_string(), issue_token(&services, email).await);
+            }
+            // A standalone, checkpointed copy that tests can copy file by file.
+            let path = dir.path().join("template.db");
+            store.backup(&path).await.expect("template backup");
+            store.close().await;
+            (dir, path, tokens)
+        })
+        .await
+}
+
+async fn issue_token(services: &Services, email: &str) -> String {
+    let user = services
+        .store
+        .user_by_email(email)
+        .await
+        .unwrap()
+        .expect("demo user");
+    let token = kontor::auth::new_token();
+    let now = services.clock.now();
+    let record = NewToken {
+        id: uuid::Uuid::now_v7(),
+        user_id: user.actor.user_id,
+        token_hash: kontor::auth::token_hash(&token),
+        label: "test".into(),
+        created_at: now,
+    };
+    let audit = AuditEntry::new(now, By::System("test"), AuditAction::TokenIssued);
+    services.store.insert_token(&record, &audit).await.unwrap();
+    token
+}
+
+/// A running server over its own database.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub services: Services,
+    /// Keeps the database folder alive for the test's lifetime.
+    pub dir: tempfile::TempDir,
+    tokens: HashMap<String, String>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl TestApp {
+    /// Demo data, clock at [`START`], delay 60 minutes, worker off.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like `spawn`, with configuration tweaks.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config {
+            data_dir: dir.path().to_owned(),
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let (_, template, tokens) = template().await;
+        std::fs::copy(template, config.sqlite_path()).expect("copy template");
+        let store = kontor::app::open_store(&config).await.expect("store");
+        let clock = Arc::new(ManualClock::new(START));
+        let services = kontor::app::services(&config, store, clock.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState {
+            services: services.clone(),
+            config: Arc::new(config.clone()),
+            tokens: Arc::new(TokenCache::default()),
+            metrics: None,
+        };
+        let (shutdown, rx) = watch::channel(false);
+        tokio::spawn(kontor::app::serve(listener, state, false, rx));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            base,
+            client,
+            clock,
+            services,
+            dir,
+            tokens: tokens.clone(),
+            shutdown,
+        }
+    }
+
+    /// The API token of a demo login.
+    pub async fn token(&self, email: &str) -> String {
+        self.tokens
+            .get(email)
+            .cloned()
+            .unwrap_or_else(|| panic!("{email} is not a demo login"))
+    }
+
+    pub async fn get(&self, who: &str, path: &str) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_lang(&self, who: &str, path: &str, lang: &str) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .header("accept-language", lang)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, who: &str, path: &str, body: &Value) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn submit(&self, who: &str, agreement: &str, partner: &str) -> Response {
+        self.post(
+            who,
+            "/api/v1/partner-changes",
+            &serde_json::json!({ "agreement": agreement, "new_partner": partner }),
+        )
+        .await
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Runs the worker once over everything due now.
+    pub async fn run_worker(&self) -> kontor_core::store::ApplyReport {
+        kontor::worker::drain_due(&self.services, 500)
+            .await
+            .expect("worker")
+    }
+
+    /// Row counts per table.
+    pub async fn counts(&self) -> HashMap<String, i64> {
+        self.services
+            .store
+            .counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .collect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Reads a JSON body, asserting the status first (with the body in the message).
+pub async fn json_with(res: Response, status: StatusCode) -> Value {
+    let got = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = res.text().await.expect("body");
+    assert_eq!(got, status, "unexpected status; body: {text}");
+    if !status.is_success() {
+        assert_eq!(
+            ct, "application/problem+json",
+            "errors are problem documents"
+        );
+    }
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Field names of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reason codes of an eligibility answer or problem.
+pub fn reason_codes(v: &Value) -> Vec<String> {
+    v["reasons"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| r["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

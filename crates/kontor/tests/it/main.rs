@@ -1,0 +1,15 @@
+//! The one integration-test binary: each test starts the real server on a
+//! random port with a fresh database and drives it over HTTP.
+
+mod helpers;
+
+mod cli;
+mod concurrency;
+mod crash;
+mod flow;
+mod idempotency;
+mod import;
+mod openapi;
+mod subscription;
+mod tenancy;
+mod validation;

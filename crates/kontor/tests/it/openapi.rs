@@ -1,0 +1,83 @@
+//! The OpenAPI document is served, complete and self-hosted.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn openapi_document_lists_every_api_route() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    for p in [
+        "/api/v1/me",
+        "/api/v1/tokens",
+        "/api/v1/agreements",
+        "/api/v1/agreements/{number}",
+        "/api/v1/agreements/{number}/partner-history",
+        "/api/v1/agreements/{number}/partner-change/eligibility",
+        "/api/v1/partners/{csn}",
+        "/api/v1/partner-changes",
+        "/api/v1/partner-changes/preview",
+        "/api/v1/partner-changes/bulk",
+        "/api/v1/partner-changes/{id}",
+        "/api/v1/partner-changes/{id}/withdraw",
+        "/api/v1/transactions",
+        "/api/v1/audit",
+        "/api/v1/import",
+        "/api/v1/export",
+    ] {
+        assert!(paths.iter().any(|k| k.as_str() == p), "{p} missing");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn the_docs_page_serves_all_its_assets_itself() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "no CDN: {html}"
+    );
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        assert!(html.contains(asset), "{asset}");
+        let res = app
+            .client
+            .get(format!("{}/api/docs/{asset}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{asset}");
+    }
+    let init = app
+        .client
+        .get(format!("{}/api/docs/swagger-initializer.js", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/v1/openapi.json"), "{init}");
+}

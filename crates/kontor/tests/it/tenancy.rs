@@ -1,0 +1,255 @@
+//! R1: another tenant's object is indistinguishable from a missing one.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+const DORA: &str = "dora@example-ltd.example";
+const ANNA: &str = "anna@muster.example";
+
+/// (status, body) of a response.
+async fn answer(res: reqwest::Response) -> (StatusCode, String) {
+    let s = res.status();
+    (s, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_agreement_endpoint_answers_another_tenants_object_like_a_missing_one() {
+    let app = TestApp::spawn().await;
+    // Muster Bau's agreement (exists) and one that does not exist at all.
+    let theirs = "110000000001";
+    let missing = "110000000999";
+    for path in [
+        "/api/v1/agreements/{}",
+        "/api/v1/agreements/{}/partner-history",
+        "/api/v1/agreements/{}/partner-history?format=csv",
+        "/api/v1/agreements/{}/partner-change/eligibility",
+        "/api/v1/audit?agreement={}",
+    ] {
+        let a = answer(app.get(DORA, &path.replace("{}", theirs)).await).await;
+        let b = answer(app.get(DORA, &path.replace("{}", missing)).await).await;
+        assert_eq!(a.0, StatusCode::NOT_FOUND, "{path}: {}", a.1);
+        assert_eq!(a, b, "{path}");
+    }
+    let a = answer(app.submit(DORA, theirs, "5100000004").await).await;
+    let b = answer(app.submit(DORA, missing, "5100000004").await).await;
+    assert_eq!(a.0, StatusCode::NOT_FOUND);
+    assert_eq!(a, b);
+    let tx = |n: &str| json!({ "agreement": n, "kind": "add_seats", "partner": "5100000001", "product": {"name": "X", "seats": 1} });
+    let a = answer(
+        app.post("olga@vendor.example", "/api/v1/transactions", &tx(missing))
+            .await,
+    )
+    .await;
+    let b = answer(
+        app.post(
+            "pia@cad-partner.example",
+            "/api/v1/transactions",
+            &tx("110000000101"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(a.0, StatusCode::NOT_FOUND);
+    assert_eq!(a, b);
+    // Preview and bulk: per-item results say not found in the same words.
+    let res = json_with(
+        app.post(
+            DORA,
+            "/api/v1/partner-changes/preview",
+            &json!({ "agreements": [theirs, missing] }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(res["results"][0]["status"], 404);
+    assert_eq!(res["results"][0]["error"], res["results"][1]["error"]);
+}
+
+#[tokio::test]
+async fn another_tenants_change_request_is_not_found() {
+    let app = TestApp::spawn().await;
+    let r = json_with(
+        app.submit(ANNA, "110000000001", "5100000002").await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let id = r["id"].as_str().unwrap();
+    let missing = uuid::Uuid::now_v7().to_string();
+    for who in [DORA, "fay@example-ltd.example", "paul@cad-partner.example"] {
+        let a = answer(app.get(who, &format!("/api/v1/partner-changes/{id}")).await).await;
+        let b = answer(
+            app.get(who, &format!("/api/v1/partner-changes/{missing}"))
+                .await,
+        )
+        .await;
+        if who == "paul@cad-partner.example" {
+            // CAD Partner is being replaced: the request concerns it.
+            assert_eq!(a.0, StatusCode::OK);
+            continue;
+        }
+        assert_eq!(a.0, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(a, b, "{who}");
+        let a = answer(
+            app.post(
+                who,
+                &format!("/api/v1/partner-changes/{id}/withdraw"),
+                &json!({}),
+            )
+            .await,
+        )
+        .await;
+        let b = answer(
+            app.post(
+                who,
+                &format!("/api/v1/partner-changes/{missing}/withdraw"),
+                &json!({}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(a.0, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(a, b, "{who}");
+    }
+}
+
+#[tokio::test]
+async fn lists_show_only_the_callers_tenant() {
+    let app = TestApp::spawn().await;
+    let numbers = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let dora = json_with(app.get(DORA, "/api/v1/agreements").await, StatusCode::OK).await;
+    assert_eq!(numbers(&dora), ["110000000101", "12000000000101"]);
+    let carla = json_with(
+        app.get("carla@muster.example", "/api/v1/agreements").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(numbers(&carla), ["110000000001"]);
+    let ben = json_with(
+        app.get("ben@bim-solutions.example", "/api/v1/agreements")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(numbers(&ben), ["110000000011", "12000000000002"]);
+    let anna = json_with(
+        app.get(ANNA, "/api/v1/agreements?limit=500").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(numbers(&anna).len(), 14);
+    let sam = json_with(
+        app.get("sam@vendor.example", "/api/v1/agreements?limit=500")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(numbers(&sam).len(), 16);
+    // A user cannot open an agreement not assigned to them.
+    json_with(
+        app.get("carla@muster.example", "/api/v1/agreements/110000000002")
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Partners and users do not read the audit log; another tenant's log is empty.
+    json_with(
+        app.get("carla@muster.example", "/api/v1/audit").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    json_with(
+        app.get("ben@bim-solutions.example", "/api/v1/audit").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    json_with(
+        app.submit(ANNA, "110000000001", "5100000002").await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let log = json_with(app.get(DORA, "/api/v1/audit").await, StatusCode::OK).await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["account"] != "7000000001"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn filters_and_paging_walk_every_agreement_once() {
+    let app = TestApp::spawn().await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/agreements?limit=5".to_owned();
+    loop {
+        let page = json_with(app.get(ANNA, &path).await, StatusCode::OK).await;
+        for a in page["items"].as_array().unwrap() {
+            seen.push(a["number"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/agreements?limit=5&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 14);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, seen);
+    let subs = json_with(
+        app.get(ANNA, "/api/v1/agreements?kind=subscription").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(subs["items"].as_array().unwrap().len(), 2);
+    let susp = json_with(
+        app.get(ANNA, "/api/v1/agreements?status=suspended").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(susp["items"].as_array().unwrap().len(), 2);
+    let bim = json_with(
+        app.get(ANNA, "/api/v1/agreements?partner=5100000002").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(bim["items"].as_array().unwrap().len(), 2);
+    let q = json_with(
+        app.get(ANNA, "/api/v1/agreements?q=1100-0000-001").await,
+        StatusCode::OK,
+    )
+    .await;
+    let found: Vec<&str> = q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        ["110000000010", "110000000011", "110000000012"],
+        "number prefix search"
+    );
+    let q = json_with(
+        app.get(ANNA, "/api/v1/agreements?q=revit").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        q["items"].as_array().unwrap().len(),
+        14,
+        "product search is case-insensitive"
+    );
+}
