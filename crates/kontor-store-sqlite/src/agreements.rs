@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
 use crate::rows::{
-    AGREEMENT_COLUMNS, AgreementRow, REQUEST_COLUMNS, RequestRow, bad, csn, from_ms, json, ms,
+    AGREEMENT_COLUMNS, AgreementRow, AgreementWithRequestRow, REQUEST_COLUMNS_OPT, bad, csn,
+    from_ms, json, ms,
 };
 use crate::{Ctx, SqliteStore};
 
@@ -50,35 +51,27 @@ impl AgreementStore for SqliteStore {
         scope: &Scope,
         number: &AgreementNumber,
     ) -> StoreResult<Option<AgreementState>> {
+        // One query for the agreement, its partners and its open request: the
+        // eligibility read path is the hottest route.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE a.number = "
+            "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
+             LEFT JOIN change_requests r ON r.agreement_number = a.number AND r.status IN ('pending', 'awaiting_partner') \
+             WHERE a.number = "
         ));
         q.push_bind(number.as_str().to_owned());
         push_agreement_scope(&mut q, scope);
-        let mut conn = self
-            .reader
-            .acquire()
-            .await
-            .ctx("failed to get a read connection")?;
         let Some(row) = q
-            .build_query_as::<AgreementRow>()
-            .fetch_optional(&mut *conn)
+            .build_query_as::<AgreementWithRequestRow>()
+            .fetch_optional(&self.reader)
             .await
             .ctx("failed to read agreement")?
         else {
             return Ok(None);
         };
-        let open = sqlx::query_as::<_, RequestRow>(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.agreement_number = ? \
-             AND r.status IN ('pending', 'awaiting_partner')"
-        ))
-        .bind(number.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .ctx("failed to read open request")?;
+        let open = row.open_request()?;
         Ok(Some(AgreementState {
-            agreement: row.try_into()?,
-            open_request: open.map(TryInto::try_into).transpose()?,
+            agreement: row.agreement.try_into()?,
+            open_request: open,
         }))
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use kontor_core::domain::agreement::{Agreement, AssignmentSource, Partner};
+use kontor_core::domain::agreement::{Agreement, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::notify::{Contact, OutboxMessage};
@@ -13,8 +13,8 @@ use kontor_core::{StoreError, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
-use crate::agreements::replace_partners;
 use crate::audit::{insert_audit, insert_outbox};
+use crate::group_commit::SubmitJob;
 use crate::rows::{
     AGREEMENT_COLUMNS, AgreementRow, PartnerRow, REQUEST_COLUMNS, RequestRow, USER_COLUMNS,
     UserRow, json, ms,
@@ -90,26 +90,20 @@ impl ChangeStore for SqliteStore {
         audit: &[AuditEntry],
         outbox: &[OutboxMessage],
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-             requested_by, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(r.id.0.to_string())
-        .bind(r.agreement.as_str())
-        .bind(r.account.as_str())
-        .bind(json(&r.old_partners)?)
-        .bind(r.new_partner.as_str())
-        .bind(r.status.as_str())
-        .bind(r.requested_by.0.to_string())
-        .bind(ms(r.created_at))
-        .bind(ms(r.due_at))
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to insert request")?;
-        insert_audit(&mut tx, audit).await?;
-        insert_outbox(&mut tx, outbox, r.created_at).await?;
-        tx.commit().await.ctx("failed to commit request")
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = SubmitJob {
+            request: r.clone(),
+            audit: audit.to_vec(),
+            outbox: outbox.to_vec(),
+            reply,
+        };
+        self.submits
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the submit committer has stopped")))?;
+        answer.await.map_err(|_| {
+            StoreError::Other(anyhow::anyhow!("the submit committer dropped a request"))
+        })?
     }
 
     async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>> {
@@ -254,6 +248,8 @@ impl ChangeStore for SqliteStore {
         let mut report = ApplyReport::default();
         let mut audit = Vec::new();
         let mut outbox = Vec::new();
+        let mut decisions = Vec::with_capacity(due.len());
+        let mut applied = Vec::new();
         for request in due {
             let agreement = agreements.get(request.agreement.as_str()).cloned();
             let current_partners = agreement
@@ -277,20 +273,16 @@ impl ChangeStore for SqliteStore {
                 request,
             };
             let plan = planner.plan(&item, now);
-            if !write_decision(&mut tx, &plan.decided, &[RequestStatus::Pending]).await? {
-                continue;
-            }
-            if plan.decided.status == RequestStatus::Applied {
-                let new = std::slice::from_ref(&plan.decided.new_partner);
-                replace_partners(
-                    &mut tx,
-                    &plan.decided.agreement,
-                    new,
-                    now,
-                    AssignmentSource::SelfService,
-                    Some(plan.decided.id),
-                )
-                .await?;
+            let d = &plan.decided;
+            let reasons: Vec<&str> = d.reasons.iter().map(|r| r.as_str()).collect();
+            decisions.push(serde_json::json!({
+                "id": d.id.to_string(), "status": d.status.as_str(), "decided_at": d.decided_at.map(ms),
+                "reasons": json(&reasons)?, "old": json(&d.old_partners)?,
+            }));
+            if d.status == RequestStatus::Applied {
+                applied.push(serde_json::json!({
+                    "id": d.id.to_string(), "agreement": d.agreement.as_str(), "partner": d.new_partner.as_str(),
+                }));
                 report.applied += 1;
             } else {
                 report.rejected += 1;
@@ -298,6 +290,47 @@ impl ChangeStore for SqliteStore {
             audit.extend(plan.audit);
             outbox.extend(plan.outbox);
         }
+        // Set-based writes: a handful of statements per batch, not per request.
+        let decided = sqlx::query(
+            "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
+             old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
+             value ->> 'decided_at' AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
+             FROM json_each(?)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
+        )
+        .bind(json(&decisions)?)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to record decisions")?;
+        if decided.rows_affected() != decisions.len() as u64 {
+            // Cannot happen inside one IMMEDIATE transaction; refuse to half-apply if it does.
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "{} of {} due requests changed state during the batch",
+                decisions.len() as u64 - decided.rows_affected(),
+                decisions.len()
+            )));
+        }
+        let applied = json(&applied)?;
+        sqlx::query(
+            "UPDATE partner_assignments SET valid_to = ? WHERE id IN (SELECT pa.id FROM json_each(?) j \
+             JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
+             AND pa.partner_csn <> j.value ->> 'partner')",
+        )
+        .bind(ms(now))
+        .bind(&applied)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to close replaced assignments")?;
+        sqlx::query(
+            "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
+             SELECT j.value ->> 'agreement', j.value ->> 'partner', ?, 'self_service', j.value ->> 'id' FROM json_each(?) j \
+             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.value ->> 'agreement' \
+             AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
+        )
+        .bind(ms(now))
+        .bind(&applied)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to open new assignments")?;
         insert_audit(&mut tx, &audit).await?;
         insert_outbox(&mut tx, &outbox, now).await?;
         tx.commit().await.ctx("failed to commit applied requests")?;

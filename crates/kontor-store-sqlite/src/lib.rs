@@ -13,6 +13,7 @@ mod audit;
 mod bulk;
 mod changes;
 mod directory;
+mod group_commit;
 mod idempotency;
 mod ops;
 mod rows;
@@ -36,6 +37,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Queue of the group-committed submits.
+    submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
@@ -72,7 +75,12 @@ impl SqliteStore {
             .connect_with(options(path).read_only(true))
             .await
             .with_context(|| format!("failed to open database {} for reading", path.display()))?;
-        Ok(SqliteStore { writer, reader })
+        let submits = group_commit::start(writer.clone());
+        Ok(SqliteStore {
+            writer,
+            reader,
+            submits,
+        })
     }
 
     /// Opens and brings the schema up to date (what `serve` does at start).

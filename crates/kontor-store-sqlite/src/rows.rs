@@ -155,6 +155,79 @@ impl TryFrom<RequestRow> for ChangeRequest {
     }
 }
 
+/// The request columns under `r_` names, for a LEFT JOIN that may find none.
+pub const REQUEST_COLUMNS_OPT: &str = "r.id AS r_id, r.agreement_number AS r_agreement_number, \
+     r.account_csn AS r_account_csn, r.old_partners AS r_old_partners, r.new_partner_csn AS r_new_partner_csn, \
+     r.status AS r_status, r.requested_by AS r_requested_by, r.created_at AS r_created_at, r.due_at AS r_due_at, \
+     r.decided_at AS r_decided_at, r.decided_by AS r_decided_by, r.reasons AS r_reasons";
+
+/// An agreement with its open request, if any (one row of a LEFT JOIN).
+#[derive(sqlx::FromRow)]
+pub struct AgreementWithRequestRow {
+    #[sqlx(flatten)]
+    pub agreement: AgreementRow,
+    pub r_id: Option<String>,
+    pub r_agreement_number: Option<String>,
+    pub r_account_csn: Option<String>,
+    pub r_old_partners: Option<String>,
+    pub r_new_partner_csn: Option<String>,
+    pub r_status: Option<String>,
+    pub r_requested_by: Option<String>,
+    pub r_created_at: Option<i64>,
+    pub r_due_at: Option<i64>,
+    pub r_decided_at: Option<i64>,
+    pub r_decided_by: Option<String>,
+    pub r_reasons: Option<String>,
+}
+
+impl AgreementWithRequestRow {
+    /// The open request, when the join found one.
+    pub fn open_request(&self) -> Result<Option<ChangeRequest>, StoreError> {
+        let (
+            Some(id),
+            Some(agreement_number),
+            Some(account_csn),
+            Some(old_partners),
+            Some(new_partner_csn),
+            Some(status),
+            Some(requested_by),
+            Some(created_at),
+            Some(due_at),
+            Some(reasons),
+        ) = (
+            self.r_id.clone(),
+            self.r_agreement_number.clone(),
+            self.r_account_csn.clone(),
+            self.r_old_partners.clone(),
+            self.r_new_partner_csn.clone(),
+            self.r_status.clone(),
+            self.r_requested_by.clone(),
+            self.r_created_at,
+            self.r_due_at,
+            self.r_reasons.clone(),
+        )
+        else {
+            return Ok(None);
+        };
+        RequestRow {
+            id,
+            agreement_number,
+            account_csn,
+            old_partners,
+            new_partner_csn,
+            status,
+            requested_by,
+            created_at,
+            due_at,
+            decided_at: self.r_decided_at,
+            decided_by: self.r_decided_by.clone(),
+            reasons,
+        }
+        .try_into()
+        .map(Some)
+    }
+}
+
 pub const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash";
 
