@@ -47,22 +47,31 @@ pub struct Contact {
     pub lang: Lang,
 }
 
-/// A message waiting in the outbox.
+/// One recipient of a notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// Email address.
+    pub to: String,
+    /// Language to write in.
+    pub lang: Lang,
+    /// Why they are told.
+    pub role: RecipientRole,
+}
+
+/// A message waiting in the outbox: one per event. Delivery fans it out to
+/// its recipients and tracks each of them, so the state change writes one
+/// row however many people are told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutboxMessage {
-    /// An email about a partner change.
-    PartnerChangeEmail {
-        /// Stable id of the event, shared by all its recipients.
+    /// Emails about a partner change (R10).
+    PartnerChangeEmails {
+        /// Stable id of the event.
         event_id: Uuid,
         /// What happened.
         event: ChangeEvent,
-        /// Recipient address.
-        to: String,
-        /// Recipient language.
-        lang: Lang,
-        /// Why they are told.
-        recipient: RecipientRole,
+        /// Everyone to tell, each in their language.
+        recipients: Vec<Recipient>,
         /// The request.
         request: Uuid,
         /// The agreement.
@@ -82,7 +91,7 @@ impl OutboxMessage {
     /// Stable kind, as stored in the outbox's `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {
-            OutboxMessage::PartnerChangeEmail { .. } => "partner_change_email",
+            OutboxMessage::PartnerChangeEmails { .. } => "partner_change_emails",
         }
     }
 }
@@ -95,8 +104,8 @@ pub fn partner_lang(country: &str) -> Lang {
     }
 }
 
-/// R10: one email per recipient — every admin of the account, the new
-/// partner, and each partner being replaced — sharing one event id.
+/// R10: every admin of the account, the new partner, and each partner
+/// being replaced, each in their language.
 pub fn partner_change_emails(
     event: ChangeEvent,
     request: &ChangeRequest,
@@ -104,29 +113,22 @@ pub fn partner_change_emails(
     new_partner: Option<&Contact>,
     old_partners: &[Contact],
 ) -> Vec<OutboxMessage> {
-    let event_id = Uuid::now_v7();
-    let to = |c: &Contact, recipient| OutboxMessage::PartnerChangeEmail {
-        event_id,
+    let to = |c: &Contact, role| Recipient { to: c.email.clone(), lang: c.lang, role };
+    let mut recipients: Vec<Recipient> = admins.iter().map(|c| to(c, RecipientRole::AccountAdmin)).collect();
+    recipients.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
+    recipients.extend(old_partners.iter().map(|c| to(c, RecipientRole::OldPartner)));
+    if recipients.is_empty() {
+        return Vec::new();
+    }
+    vec![OutboxMessage::PartnerChangeEmails {
+        event_id: Uuid::now_v7(),
         event,
-        to: c.email.clone(),
-        lang: c.lang,
-        recipient,
+        recipients,
         request: request.id.0,
         agreement: request.agreement.clone(),
         account: request.account.clone(),
         new_partner: request.new_partner.clone(),
         old_partners: request.old_partners.clone(),
         reasons: request.reasons.clone(),
-    };
-    let mut out: Vec<OutboxMessage> = admins
-        .iter()
-        .map(|c| to(c, RecipientRole::AccountAdmin))
-        .collect();
-    out.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
-    out.extend(
-        old_partners
-            .iter()
-            .map(|c| to(c, RecipientRole::OldPartner)),
-    );
-    out
+    }]
 }

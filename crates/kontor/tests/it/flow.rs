@@ -159,16 +159,14 @@ async fn contract_partner_change_goes_from_lookup_to_applied_with_history_and_au
     // Notifications (R10): both admins, the new partner and the replaced one,
     // for the submit and for the apply, each in their language.
     let outbox = app.services.store.outbox_pending().await.unwrap();
+    assert_eq!(outbox.len(), 2, "one outbox message per event");
     let mut sent: Vec<(String, String, String)> = outbox
         .iter()
-        .map(|m| match m {
-            OutboxMessage::PartnerChangeEmail {
-                event, to, lang, ..
-            } => (
-                event.as_str().to_owned(),
-                to.clone(),
-                lang.as_str().to_owned(),
-            ),
+        .flat_map(|m| match m {
+            OutboxMessage::PartnerChangeEmails { event, recipients, .. } => recipients
+                .iter()
+                .map(|r| (event.as_str().to_owned(), r.to.clone(), r.lang.as_str().to_owned()))
+                .collect::<Vec<_>>(),
         })
         .collect();
     sent.sort();
