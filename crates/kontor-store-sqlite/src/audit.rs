@@ -154,6 +154,14 @@ impl AuditStore for SqliteStore {
         rows.into_iter().map(AuditRecord::try_from).collect()
     }
 
+    async fn audit_head(&self) -> StoreResult<i64> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
+            .fetch_one(&self.reader)
+            .await
+            .ctx("failed to read audit head")?;
+        Ok(head.unwrap_or(0))
+    }
+
     async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = self.write().await?;
         insert_audit(&mut tx, entries).await?;

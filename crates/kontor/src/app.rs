@@ -6,7 +6,9 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use kontor_core::clock::{Clock, ManualClock, SystemClock};
 use kontor_core::service::Services;
+use kontor_core::service::cache::ReadCache;
 use kontor_core::store::Store;
+use kontor_core::store::{AuditFilter, Scope};
 use kontor_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -49,6 +51,56 @@ pub fn services(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -
         store,
         clock,
         policy: config.policy(),
+        cache: Arc::new(ReadCache::new(config.read_cache)),
+    }
+}
+
+/// Feeds other processes' writes into the read cache from the audit log
+/// until `shutdown` turns true.
+///
+/// SQLite assigns audit sequence numbers in commit order (one writer), so
+/// reading "everything after the last seen number" misses nothing.
+pub async fn follow_audit_feed(
+    services: Services,
+    every: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut last = match services.store.audit_head().await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = ?e, "cannot read the audit head");
+            0
+        }
+    };
+    while !*shutdown.borrow() {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => break,
+        }
+        loop {
+            let filter = AuditFilter {
+                agreement: None,
+                after: Some(last),
+                limit: 1000,
+            };
+            match services.store.audit(&Scope::All, &filter).await {
+                Ok(entries) => {
+                    services.cache.apply_feed(&entries);
+                    if let Some(e) = entries.last() {
+                        last = e.seq;
+                    }
+                    if entries.len() < 1000 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    // Unknown what changed meanwhile: start cold.
+                    tracing::warn!(error = ?e, "audit feed failed; clearing the read cache");
+                    services.cache.clear();
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -76,6 +128,14 @@ pub async fn serve(
             shutdown.clone(),
         ))
     });
+    if state.config.read_cache {
+        let every = std::time::Duration::from_millis(state.config.cache_poll_ms.max(10));
+        tokio::spawn(follow_audit_feed(
+            state.services.clone(),
+            every,
+            shutdown.clone(),
+        ));
+    }
     let app = web::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

@@ -35,6 +35,11 @@ pub struct Config {
     pub worker_batch: u32,
     /// Read connections to the embedded database.
     pub read_connections: u32,
+    /// Cache agreements, partners and admins in memory (invalidated by
+    /// this process's writes at once and by others' within `cache_poll_ms`).
+    pub read_cache: bool,
+    /// How often other processes' writes are picked up from the audit feed.
+    pub cache_poll_ms: u64,
     /// Log format: `json` or `pretty`.
     pub log_format: String,
     /// Hours idempotency keys are kept (at least 24).
@@ -60,6 +65,8 @@ impl Default for Config {
             worker_poll_seconds: 1,
             worker_batch: 500,
             read_connections: 4,
+            read_cache: true,
+            cache_poll_ms: 250,
             log_format: "pretty".into(),
             idempotency_hours: 48,
             max_body_bytes: 1024 * 1024,
@@ -81,6 +88,8 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_WORKER_POLL_SECONDS",
     "KONTOR_WORKER_BATCH",
     "KONTOR_READ_CONNECTIONS",
+    "KONTOR_READ_CACHE",
+    "KONTOR_CACHE_POLL_MS",
     "KONTOR_LOG_FORMAT",
     "KONTOR_IDEMPOTENCY_HOURS",
     "KONTOR_MAX_BODY_BYTES",
@@ -141,6 +150,8 @@ impl Config {
                 }
                 "KONTOR_WORKER_BATCH" => config.worker_batch = parse_env(&key, &value)?,
                 "KONTOR_READ_CONNECTIONS" => config.read_connections = parse_env(&key, &value)?,
+                "KONTOR_READ_CACHE" => config.read_cache = parse_env(&key, &value)?,
+                "KONTOR_CACHE_POLL_MS" => config.cache_poll_ms = parse_env(&key, &value)?,
                 "KONTOR_LOG_FORMAT" => config.log_format = value,
                 "KONTOR_IDEMPOTENCY_HOURS" => config.idempotency_hours = parse_env(&key, &value)?,
                 "KONTOR_MAX_BODY_BYTES" => config.max_body_bytes = parse_env(&key, &value)?,

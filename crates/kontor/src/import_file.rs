@@ -127,5 +127,7 @@ pub async fn import_json(
             more: importer.error_count(),
         });
     }
-    importer.finish(by).await
+    let report = importer.finish(by).await;
+    services.cache.clear();
+    report
 }

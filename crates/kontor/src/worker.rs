@@ -36,6 +36,10 @@ pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyR
             .store
             .apply_due(services.clock.now(), batch, &planner)
             .await?;
+        if report.total() > 0 {
+            // What changed is not listed per agreement; start the cache afresh.
+            services.cache.clear();
+        }
         total.applied += report.applied;
         total.rejected += report.rejected;
         metrics::counter!("kontor_requests_applied_total").increment(u64::from(report.applied));

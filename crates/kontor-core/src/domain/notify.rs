@@ -113,10 +113,21 @@ pub fn partner_change_emails(
     new_partner: Option<&Contact>,
     old_partners: &[Contact],
 ) -> Vec<OutboxMessage> {
-    let to = |c: &Contact, role| Recipient { to: c.email.clone(), lang: c.lang, role };
-    let mut recipients: Vec<Recipient> = admins.iter().map(|c| to(c, RecipientRole::AccountAdmin)).collect();
+    let to = |c: &Contact, role| Recipient {
+        to: c.email.clone(),
+        lang: c.lang,
+        role,
+    };
+    let mut recipients: Vec<Recipient> = admins
+        .iter()
+        .map(|c| to(c, RecipientRole::AccountAdmin))
+        .collect();
     recipients.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
-    recipients.extend(old_partners.iter().map(|c| to(c, RecipientRole::OldPartner)));
+    recipients.extend(
+        old_partners
+            .iter()
+            .map(|c| to(c, RecipientRole::OldPartner)),
+    );
     if recipients.is_empty() {
         return Vec::new();
     }

@@ -2,6 +2,7 @@
 //! of work (state change + audit + outbox) to the store.
 
 pub mod apply;
+pub mod cache;
 pub mod import;
 pub mod partner_change;
 pub mod transaction;
@@ -21,6 +22,8 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// Policy settings.
     pub policy: Policy,
+    /// Read-through cache of the hot read paths.
+    pub cache: Arc<cache::ReadCache>,
 }
 
 impl std::fmt::Debug for Services {
@@ -28,6 +31,7 @@ impl std::fmt::Debug for Services {
         f.debug_struct("Services")
             .field("clock", &self.clock)
             .field("policy", &self.policy)
+            .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
 }

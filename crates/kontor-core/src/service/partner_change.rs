@@ -18,16 +18,61 @@ use crate::error::{Error, Result, StoreError};
 use crate::store::{AgreementState, RequestFilter, Scope};
 
 impl Services {
-    /// An agreement the caller may see (R1: otherwise 404).
+    /// An agreement the caller may see (R1: otherwise 404, whether it is
+    /// missing or another tenant's).
     pub async fn agreement(
         &self,
         actor: &Actor,
         number: &AgreementNumber,
     ) -> Result<AgreementState> {
-        self.store
-            .agreement_state(&Scope::of(actor), number)
-            .await?
-            .ok_or(Error::NotFound("agreement"))
+        let scope = Scope::of(actor);
+        if matches!(scope, Scope::AccountUser(..)) {
+            // A `user` sees the agreements assigned to them; only the store knows which.
+            return self
+                .store
+                .agreement_state(&scope, number)
+                .await?
+                .ok_or(Error::NotFound("agreement"));
+        }
+        let state = match self.cache.agreement(number) {
+            Some(s) => s,
+            None => {
+                let ticket = self.cache.ticket();
+                let s = self
+                    .store
+                    .agreement_state(&Scope::All, number)
+                    .await?
+                    .ok_or(Error::NotFound("agreement"))?;
+                self.cache.put_agreement(ticket, &s);
+                s
+            }
+        };
+        match scope.admits(&state.agreement) {
+            Some(true) => Ok(state),
+            _ => Err(Error::NotFound("agreement")),
+        }
+    }
+
+    /// A partner from the directory, through the cache.
+    pub async fn partner(&self, csn: &Csn) -> Result<Option<Partner>> {
+        if let Some(p) = self.cache.partner(csn) {
+            return Ok(p);
+        }
+        let ticket = self.cache.ticket();
+        let p = self.store.partner(csn).await?;
+        self.cache.put_partner(ticket, csn, &p);
+        Ok(p)
+    }
+
+    /// Admins of an account (R10 recipients), through the cache.
+    pub async fn account_admins(&self, account: &Csn) -> Result<Vec<Contact>> {
+        if let Some(a) = self.cache.admins(account) {
+            return Ok(a);
+        }
+        let ticket = self.cache.ticket();
+        let admins = self.store.account_admins(account).await?;
+        self.cache.put_admins(ticket, account, &admins);
+        Ok(admins)
     }
 
     /// R3/R4 for one agreement, as the caller sees it.
@@ -77,7 +122,7 @@ impl Services {
         let e = self.eligibility_of(actor, &state);
         refuse_unless_eligible(actor, &e)?;
         let agreement = state.agreement;
-        let found = self.store.partner(new_partner).await?;
+        let found = self.partner(new_partner).await?;
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
             .map_err(|p| Error::invalid("new_partner", p.to_string()))?;
         let now = self.clock.now();
@@ -104,7 +149,9 @@ impl Services {
                         "due_at": request.due_at.unix_timestamp() }),
             );
         let outbox = self.emails(ChangeEvent::Submitted, &request).await?;
-        match self.store.insert_request(&request, &[audit], &outbox).await {
+        let result = self.store.insert_request(&request, &[audit], &outbox).await;
+        self.cache.invalidate_agreement(&request.agreement);
+        match result {
             Ok(()) => Ok(request),
             Err(StoreError::Conflict(_)) => Err(change_pending()),
             Err(e) => Err(e.into()),
@@ -140,11 +187,12 @@ impl Services {
             );
         let outbox = self.emails(ChangeEvent::Withdrawn, &decided).await?;
         let open = [RequestStatus::Pending, RequestStatus::AwaitingPartner];
-        match self
+        let result = self
             .store
             .decide_request(&decided, &open, &[audit], &outbox)
-            .await
-        {
+            .await;
+        self.cache.invalidate_agreement(&decided.agreement);
+        match result {
             Ok(()) => Ok(decided),
             // The worker applied it (or another admin withdrew it) meanwhile.
             Err(StoreError::NotFound) => Err(Error::Conflict {
@@ -178,15 +226,14 @@ impl Services {
         event: ChangeEvent,
         request: &ChangeRequest,
     ) -> Result<Vec<OutboxMessage>> {
-        let admins = self.store.account_admins(&request.account).await?;
+        let admins = self.account_admins(&request.account).await?;
         let new_partner = self
-            .store
             .partner(&request.new_partner)
             .await?
             .map(|p| contact(&p));
         let mut old = Vec::with_capacity(request.old_partners.len());
         for csn in &request.old_partners {
-            if let Some(p) = self.store.partner(csn).await? {
+            if let Some(p) = self.partner(csn).await? {
                 old.push(contact(&p));
             }
         }

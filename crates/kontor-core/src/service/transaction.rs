@@ -55,7 +55,7 @@ impl Services {
             }
         }
         let mut a = state.agreement;
-        let partner = self.store.partner(&input.partner).await?;
+        let partner = self.partner(&input.partner).await?;
         let mut errors = Vec::new();
         match partner {
             None => errors.push(FieldError::new(
@@ -169,7 +169,9 @@ impl Services {
                 ),
             );
         }
-        self.store.record_transaction(&tx, &a, &audit).await?;
+        let result = self.store.record_transaction(&tx, &a, &audit).await;
+        self.cache.invalidate_agreement(&a.number);
+        result?;
         Ok(tx)
     }
 }

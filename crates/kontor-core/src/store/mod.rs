@@ -128,6 +128,8 @@ pub trait ChangeStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     /// Entries within `scope`, oldest first, after the cursor.
     async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
+    /// The sequence number of the newest entry (0 when empty).
+    async fn audit_head(&self) -> StoreResult<i64>;
     /// Appends entries that have no other state change (sign-in events and the like).
     async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()>;
 }

@@ -39,6 +39,20 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Whether an agreement lies within this scope, judged from the
+    /// agreement alone; `None` for `AccountUser`, whose assignments only the
+    /// store knows. Must agree with the stores' SQL scope filters (R1).
+    pub fn admits(&self, a: &Agreement) -> Option<bool> {
+        match self {
+            Scope::All => Some(true),
+            Scope::Account(c) => Some(&a.account == c),
+            Scope::Partner(p) => Some(a.partners.contains(p)),
+            Scope::AccountUser(..) => None,
+        }
+    }
+}
+
 /// A stored person.
 #[derive(Debug, Clone)]
 pub struct UserRecord {

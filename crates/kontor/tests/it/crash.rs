@@ -172,3 +172,55 @@ async fn a_worker_killed_at_random_moments_applies_every_request_exactly_once() 
     assert_eq!(applied.len(), N);
     eprintln!("crash test: {N} requests, worker killed {kills} times");
 }
+
+/// Writes by another process (a separate `kontor worker`) reach a serving
+/// instance's read cache through the audit feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_applying_a_change_is_seen_by_the_cache_within_the_poll_interval() {
+    let app = TestApp::spawn_with(|c| c.cache_poll_ms = 50).await;
+    json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        reqwest::StatusCode::ACCEPTED,
+    )
+    .await;
+    // Read once so the agreement is cached.
+    let a = json_with(
+        app.get("anna@muster.example", "/api/v1/agreements/110000000001")
+            .await,
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    assert_eq!(a["partners"], json!(["5100000001"]));
+    let out = Command::new(env!("CARGO_BIN_EXE_kontor"))
+        .arg("--data-dir")
+        .arg(app.dir.path())
+        .args(["worker", "--once"])
+        .env("KONTOR_CLOCK", "2026-11-25T11:00:00Z")
+        .env("RUST_LOG", "error")
+        .env_remove("KONTOR_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "applied 1 rejected 0"
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let a = json_with(
+            app.get("anna@muster.example", "/api/v1/agreements/110000000001")
+                .await,
+            reqwest::StatusCode::OK,
+        )
+        .await;
+        if a["partners"] == json!(["5100000002"]) {
+            assert!(a.get("open_change").is_none());
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "still stale after 3 s: {a}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -163,9 +163,17 @@ async fn contract_partner_change_goes_from_lookup_to_applied_with_history_and_au
     let mut sent: Vec<(String, String, String)> = outbox
         .iter()
         .flat_map(|m| match m {
-            OutboxMessage::PartnerChangeEmails { event, recipients, .. } => recipients
+            OutboxMessage::PartnerChangeEmails {
+                event, recipients, ..
+            } => recipients
                 .iter()
-                .map(|r| (event.as_str().to_owned(), r.to.clone(), r.lang.as_str().to_owned()))
+                .map(|r| {
+                    (
+                        event.as_str().to_owned(),
+                        r.to.clone(),
+                        r.lang.as_str().to_owned(),
+                    )
+                })
                 .collect::<Vec<_>>(),
         })
         .collect();

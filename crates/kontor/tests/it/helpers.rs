@@ -38,11 +38,11 @@ async fn template() -> &'static (tempfile::TempDir, PathBuf, HashMap<String, Str
                 kontor_store_sqlite::SqliteStore::open_and_migrate(&config.sqlite_path(), 1)
                     .await
                     .expect("template db");
-            let services = Services {
-                store: Arc::new(store.clone()),
-                clock: Arc::new(ManualClock::new(START)),
-                policy: config.policy(),
-            };
+            let services = kontor::app::services(
+                &config,
+                Arc::new(store.clone()),
+                Arc::new(ManualClock::new(START)),
+            );
             kontor::demo::load(&services).await.expect("demo data");
             let mut tokens = HashMap::new();
             for (email, _, _) in kontor::demo::LOGINS {

@@ -1,0 +1,252 @@
+//! A read-through cache of what the hot read paths need: agreements with
+//! their open request, partners, and account admins.
+//!
+//! Correctness rests on one rule: every state change writes an audit entry
+//! (R11). Writes made by this process invalidate what they touch at once
+//! (read-your-writes); writes made by other processes (a separate
+//! `kontor worker`, other instances) reach the cache through the audit feed
+//! ([`ReadCache::apply_feed`]), polled by the binary a few times a second.
+//! A generation counter stops a slow read that started before an
+//! invalidation from putting stale data back.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::domain::agreement::Partner;
+use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::notify::Contact;
+use crate::store::{AgreementState, AuditRecord};
+
+/// Entries per map before it is emptied (a crude but bounded eviction).
+const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Debug, Default)]
+struct Maps {
+    agreements: HashMap<AgreementNumber, AgreementState>,
+    partners: HashMap<Csn, Option<Partner>>,
+    admins: HashMap<Csn, Vec<Contact>>,
+}
+
+/// The cache. Cheap to share (`Arc`), safe to use from any task.
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    maps: RwLock<Maps>,
+    generation: AtomicU64,
+    enabled: bool,
+}
+
+/// Read before a store read; pass back to `put_*` so stale results are dropped.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+impl ReadCache {
+    /// An empty cache; `enabled = false` makes every lookup miss.
+    pub fn new(enabled: bool) -> Self {
+        ReadCache {
+            enabled,
+            ..ReadCache::default()
+        }
+    }
+
+    /// Take before reading from the store.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.generation.load(Ordering::Acquire))
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Maps> {
+        self.maps.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Maps> {
+        self.maps.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `put` when nothing was invalidated since `ticket` was taken.
+    fn put(&self, ticket: Ticket, put: impl FnOnce(&mut Maps)) {
+        if !self.enabled {
+            return;
+        }
+        let mut maps = self.write();
+        // Checked under the write lock: invalidations take it too.
+        if self.generation.load(Ordering::Acquire) == ticket.0 {
+            put(&mut maps);
+        }
+    }
+
+    /// A cached agreement.
+    pub fn agreement(&self, n: &AgreementNumber) -> Option<AgreementState> {
+        self.enabled
+            .then(|| self.read().agreements.get(n).cloned())
+            .flatten()
+    }
+
+    /// Caches an agreement read with `ticket`.
+    pub fn put_agreement(&self, ticket: Ticket, state: &AgreementState) {
+        self.put(ticket, |m| {
+            if m.agreements.len() >= MAX_ENTRIES {
+                m.agreements.clear();
+            }
+            m.agreements
+                .insert(state.agreement.number.clone(), state.clone());
+        });
+    }
+
+    /// A cached partner lookup (`Some(None)`: known not to exist).
+    pub fn partner(&self, csn: &Csn) -> Option<Option<Partner>> {
+        self.enabled
+            .then(|| self.read().partners.get(csn).cloned())
+            .flatten()
+    }
+
+    /// Caches a partner lookup read with `ticket`.
+    pub fn put_partner(&self, ticket: Ticket, csn: &Csn, p: &Option<Partner>) {
+        self.put(ticket, |m| {
+            if m.partners.len() >= MAX_ENTRIES {
+                m.partners.clear();
+            }
+            m.partners.insert(csn.clone(), p.clone());
+        });
+    }
+
+    /// Cached admins of an account.
+    pub fn admins(&self, account: &Csn) -> Option<Vec<Contact>> {
+        self.enabled
+            .then(|| self.read().admins.get(account).cloned())
+            .flatten()
+    }
+
+    /// Caches admins read with `ticket`.
+    pub fn put_admins(&self, ticket: Ticket, account: &Csn, admins: &[Contact]) {
+        self.put(ticket, |m| {
+            if m.admins.len() >= MAX_ENTRIES {
+                m.admins.clear();
+            }
+            m.admins.insert(account.clone(), admins.to_vec());
+        });
+    }
+
+    /// Forgets one agreement (it changed).
+    pub fn invalidate_agreement(&self, n: &AgreementNumber) {
+        let mut maps = self.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        maps.agreements.remove(n);
+    }
+
+    /// Forgets everything (imports, user and directory changes, worker rounds).
+    pub fn clear(&self) {
+        let mut maps = self.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        *maps = Maps::default();
+    }
+
+    /// Applies audit entries written since the last poll: an entry about an
+    /// agreement invalidates it; any other entry (users, partners, imports)
+    /// clears everything.
+    pub fn apply_feed(&self, entries: &[AuditRecord]) {
+        for r in entries {
+            match &r.entry.agreement {
+                Some(n) => self.invalidate_agreement(n),
+                None => {
+                    self.clear();
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::domain::agreement::{Agreement, AgreementStatus, Program, SupportLevel};
+    use crate::domain::audit::{AuditAction, AuditEntry, By};
+
+    fn state(n: &str) -> AgreementState {
+        AgreementState {
+            agreement: Agreement {
+                number: AgreementNumber::parse(n).unwrap(),
+                account: Csn::parse("7000000001").unwrap(),
+                products: vec![],
+                term_start: date!(2026 - 01 - 01),
+                term_end: date!(2027 - 01 - 01),
+                auto_renew: false,
+                program: Program::standard(),
+                support_level: SupportLevel::Standard,
+                status: AgreementStatus::Active,
+                partners: vec![Csn::parse("5100000001").unwrap()],
+            },
+            open_request: None,
+        }
+    }
+
+    fn entry(agreement: Option<&str>) -> AuditRecord {
+        let mut e = AuditEntry::new(
+            datetime!(2026-01-01 0:00 UTC),
+            By::System("t"),
+            AuditAction::ChangeApplied,
+        );
+        e.agreement = agreement.map(|n| AgreementNumber::parse(n).unwrap());
+        e.before = Value::Null;
+        AuditRecord { seq: 1, entry: e }
+    }
+
+    #[test]
+    fn a_read_that_raced_an_invalidation_is_not_cached() {
+        let cache = ReadCache::new(true);
+        let n = AgreementNumber::parse("110000000001").unwrap();
+        let ticket = cache.ticket();
+        // A write lands while the read is in flight…
+        cache.invalidate_agreement(&n);
+        // …so the (possibly stale) result of the read is dropped.
+        cache.put_agreement(ticket, &state("110000000001"));
+        assert!(cache.agreement(&n).is_none());
+        let ticket = cache.ticket();
+        cache.put_agreement(ticket, &state("110000000001"));
+        assert!(cache.agreement(&n).is_some());
+    }
+
+    #[test]
+    fn the_audit_feed_invalidates_agreements_and_clears_on_other_changes() {
+        let cache = ReadCache::new(true);
+        for n in ["110000000001", "110000000002"] {
+            cache.put_agreement(cache.ticket(), &state(n));
+        }
+        let csn = Csn::parse("5100000001").unwrap();
+        cache.put_partner(cache.ticket(), &csn, &None);
+        cache.apply_feed(&[entry(Some("110000000001"))]);
+        assert!(
+            cache
+                .agreement(&AgreementNumber::parse("110000000001").unwrap())
+                .is_none()
+        );
+        assert!(
+            cache
+                .agreement(&AgreementNumber::parse("110000000002").unwrap())
+                .is_some()
+        );
+        assert_eq!(cache.partner(&csn), Some(None));
+        // An entry about no agreement (an import, a user change) clears all.
+        cache.apply_feed(&[entry(None)]);
+        assert!(
+            cache
+                .agreement(&AgreementNumber::parse("110000000002").unwrap())
+                .is_none()
+        );
+        assert_eq!(cache.partner(&csn), None);
+    }
+
+    #[test]
+    fn a_disabled_cache_never_answers() {
+        let cache = ReadCache::new(false);
+        cache.put_agreement(cache.ticket(), &state("110000000001"));
+        assert!(
+            cache
+                .agreement(&AgreementNumber::parse("110000000001").unwrap())
+                .is_none()
+        );
+    }
+}
