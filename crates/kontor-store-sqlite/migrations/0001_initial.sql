@@ -141,8 +141,10 @@ CREATE TABLE transactions (
 ) WITHOUT ROWID;
 
 -- R11: append-only. The database itself refuses UPDATE and DELETE.
+-- `seq` needs no AUTOINCREMENT: rows are never deleted, so max(seq) + 1 is
+-- never a reused number, and it is the order of commits (one writer).
 CREATE TABLE audit (
-    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq              INTEGER PRIMARY KEY,
     id               TEXT NOT NULL UNIQUE,
     at               INTEGER NOT NULL,
     actor_id         TEXT,
@@ -167,7 +169,8 @@ END;
 
 -- Transactional outbox: written with the state change, drained by the worker.
 CREATE TABLE outbox (
-    id              TEXT PRIMARY KEY NOT NULL,
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
     kind            TEXT NOT NULL,
     payload         TEXT NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,
@@ -177,7 +180,7 @@ CREATE TABLE outbox (
     created_at      INTEGER NOT NULL,
     delivered_at    INTEGER,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead'))
-) WITHOUT ROWID;
+);
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
 
 -- Idempotency-Key records, scoped to the caller and the operation (R7).

@@ -53,7 +53,7 @@ impl OpsStore for SqliteStore {
 
     async fn outbox_pending(&self) -> StoreResult<Vec<OutboxMessage>> {
         let rows: Vec<String> =
-            sqlx::query_scalar("SELECT payload FROM outbox WHERE status = 'pending' ORDER BY id")
+            sqlx::query_scalar("SELECT payload FROM outbox WHERE status = 'pending' ORDER BY seq")
                 .fetch_all(&self.reader)
                 .await
                 .ctx("failed to read outbox")?;
