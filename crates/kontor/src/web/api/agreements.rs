@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Format, Page, csv_response, encode_cursor};
+use super::{Format, Page, csv_response, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{
     AgreementDto, AgreementListResponse, EligibilityResponse, HistoryEntryDto,
@@ -127,9 +127,7 @@ async fn list(
         .agreements(&Scope::of(&me), &filter)
         .await?;
     let now = state.services.clock.now();
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|a| encode_cursor(a.number.as_str())))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |a| a.number.to_string());
     Ok(Json(AgreementListResponse {
         items: items
             .iter()

@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agreements::number;
-use super::{Format, Page, csv_response, encode_cursor};
+use super::{Format, Page, csv_response, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{AuditDto, AuditListResponse};
 use crate::web::error::{ApiError, ApiResult, Problem};
@@ -85,9 +85,7 @@ async fn list(
         )
         .await?;
     let items: Vec<AuditDto> = items.iter().map(Into::into).collect();
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|e| encode_cursor(&e.seq.to_string())))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |e| e.seq.to_string());
     if csv {
         let mut rows = vec![
             [

@@ -136,9 +136,15 @@ impl Page {
     }
 }
 
-/// Encodes a cursor for `next_cursor`.
-pub fn encode_cursor(key: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
+/// The `next_cursor` of a page: the last item's key, opaque, when the page
+/// is full (a short page is the last one).
+pub fn next_cursor<T>(items: &[T], limit: u32, key: impl Fn(&T) -> String) -> Option<String> {
+    if items.len() < limit as usize {
+        return None;
+    }
+    items
+        .last()
+        .map(|last| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key(last).as_bytes()))
 }
 
 /// `?format=csv` or JSON.

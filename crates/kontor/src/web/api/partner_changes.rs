@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agreements::number;
-use super::{Page, encode_cursor};
+use super::{Page, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{
     BulkItemResult, BulkRequest, BulkResponse, ChangeRequestDto, ChangeRequestListResponse,
@@ -310,9 +310,7 @@ async fn list(
             },
         )
         .await?;
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|r| encode_cursor(&r.id.to_string())))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |r| r.id.to_string());
     Ok(Json(ChangeRequestListResponse {
         items: items.iter().map(Into::into).collect(),
         next_cursor,
