@@ -17,6 +17,7 @@ mod group_commit;
 mod idempotency;
 mod ops;
 mod rows;
+mod sessions;
 
 use std::path::Path;
 use std::str::FromStr;

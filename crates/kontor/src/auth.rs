@@ -33,14 +33,41 @@ impl kontor_core::service::import::PasswordHasher for Argon2Hasher {
     }
 }
 
-/// A new token: 256 random bits, base64url, with the recognisable prefix.
-pub fn new_token() -> String {
+/// A PHC string to verify against when the email is unknown, so the answer
+/// takes as long as for a known one and does not reveal which emails exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dW5rbm93bnVua25vd251bmtub3dudW5rbm93bnVua24";
+
+/// The person with this email and password, or `None`. Takes the same time
+/// whether or not the email exists.
+pub async fn verify_credentials(
+    services: &kontor_core::service::Services,
+    email: &str,
+    password: String,
+) -> anyhow::Result<Option<kontor_core::domain::roles::Actor>> {
+    use kontor_core::service::import::PasswordHasher as _;
+    let email = email.trim().to_lowercase();
+    let user = services.store.user_by_email(&email).await?;
+    let hash = user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = tokio::task::spawn_blocking(move || Argon2Hasher.verify(&password, &hash)).await?;
+    Ok(match user {
+        Some(u) if ok && u.password_hash.is_some() => Some(u.actor),
+        _ => None,
+    })
+}
+
+/// 256 random bits, base64url (session ids, form tokens).
+pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{TOKEN_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A new API token: 256 random bits with the recognisable prefix.
+pub fn new_token() -> String {
+    format!("{TOKEN_PREFIX}{}", new_secret())
 }
 
 /// What is stored of a token: its SHA-256, hex. Lookups compare hashes in

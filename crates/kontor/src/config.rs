@@ -44,6 +44,12 @@ pub struct Config {
     pub log_format: String,
     /// Hours idempotency keys are kept (at least 24).
     pub idempotency_hours: i64,
+    /// Portal sessions end after this many minutes without activity.
+    pub session_idle_minutes: i64,
+    /// Portal sessions end this many hours after sign-in.
+    pub session_absolute_hours: i64,
+    /// Mark cookies `Secure` (set when kontor is served over HTTPS).
+    pub cookie_secure: bool,
     /// Largest accepted request body, in bytes (imports excepted).
     pub max_body_bytes: usize,
     /// Largest accepted import body, in bytes.
@@ -69,6 +75,9 @@ impl Default for Config {
             cache_poll_ms: 250,
             log_format: "pretty".into(),
             idempotency_hours: 48,
+            session_idle_minutes: 30,
+            session_absolute_hours: 8,
+            cookie_secure: false,
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 512 * 1024 * 1024,
         }
@@ -92,6 +101,9 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_CACHE_POLL_MS",
     "KONTOR_LOG_FORMAT",
     "KONTOR_IDEMPOTENCY_HOURS",
+    "KONTOR_SESSION_IDLE_MINUTES",
+    "KONTOR_SESSION_ABSOLUTE_HOURS",
+    "KONTOR_COOKIE_SECURE",
     "KONTOR_MAX_BODY_BYTES",
     "KONTOR_MAX_IMPORT_BYTES",
 ];
@@ -154,6 +166,13 @@ impl Config {
                 "KONTOR_CACHE_POLL_MS" => config.cache_poll_ms = parse_env(&key, &value)?,
                 "KONTOR_LOG_FORMAT" => config.log_format = value,
                 "KONTOR_IDEMPOTENCY_HOURS" => config.idempotency_hours = parse_env(&key, &value)?,
+                "KONTOR_SESSION_IDLE_MINUTES" => {
+                    config.session_idle_minutes = parse_env(&key, &value)?
+                }
+                "KONTOR_SESSION_ABSOLUTE_HOURS" => {
+                    config.session_absolute_hours = parse_env(&key, &value)?
+                }
+                "KONTOR_COOKIE_SECURE" => config.cookie_secure = parse_env(&key, &value)?,
                 "KONTOR_MAX_BODY_BYTES" => config.max_body_bytes = parse_env(&key, &value)?,
                 "KONTOR_MAX_IMPORT_BYTES" => config.max_import_bytes = parse_env(&key, &value)?,
                 other => eprintln!("warning: unknown environment variable {other} ignored"),

@@ -52,6 +52,19 @@ pub trait TokenStore: Send + Sync {
     async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>>;
 }
 
+/// Portal sign-in sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Stores a new session.
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    /// A session with its person, by the hash of its id.
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    /// Records activity (for the idle timeout).
+    async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
+    /// Ends a session (sign-out, expiry).
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+}
+
 /// Agreements and partner history.
 #[async_trait]
 pub trait AgreementStore: Send + Sync {
@@ -189,6 +202,7 @@ pub trait OpsStore: Send + Sync {
 pub trait Store:
     DirectoryStore
     + TokenStore
+    + SessionStore
     + AgreementStore
     + ChangeStore
     + AuditStore
@@ -200,6 +214,7 @@ pub trait Store:
 impl<T> Store for T where
     T: DirectoryStore
         + TokenStore
+        + SessionStore
         + AgreementStore
         + ChangeStore
         + AuditStore

@@ -300,3 +300,29 @@ pub struct ExportPage {
     /// Cursor for the next page; `None` at the end.
     pub next: Option<String>,
 }
+
+/// A session to store.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// SHA-256 of the session id, hex.
+    pub id_hash: String,
+    /// Who signed in.
+    pub user_id: UserId,
+    /// The session's CSRF form token.
+    pub csrf: String,
+    /// When signed in.
+    pub created_at: OffsetDateTime,
+}
+
+/// A stored session with its person.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    /// The person.
+    pub actor: Actor,
+    /// The session's CSRF form token.
+    pub csrf: String,
+    /// When signed in (absolute expiry counts from here).
+    pub created_at: OffsetDateTime,
+    /// Last activity (idle expiry counts from here).
+    pub last_seen_at: OffsetDateTime,
+}

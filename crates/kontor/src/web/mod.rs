@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 mod ops;
+pub mod pages;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ops::router())
+        .merge(pages::router())
         .fallback(api::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))

@@ -7,13 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use kontor_core::Error;
 use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
 use kontor_core::domain::roles::Actor;
-use kontor_core::service::import::PasswordHasher as _;
 use kontor_core::store::NewToken;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Argon2Hasher, new_token, token_hash};
+use crate::auth::{new_token, token_hash, verify_credentials};
 use crate::web::AppState;
 use crate::web::dto::{MeResponse, TokenRequest, TokenResponse, rfc3339};
 use crate::web::error::{ApiResult, Problem};
@@ -32,24 +31,11 @@ async fn me(Caller(me): Caller) -> Json<MeResponse> {
     Json(MeResponse::from(&me))
 }
 
-/// A PHC string to verify against when the email is unknown, so the answer
-/// takes as long as for a known one and does not reveal which emails exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dW5rbm93bnVua25vd251bmtub3dudW5rbm93bnVua24";
-
 async fn sign_in(state: &AppState, email: &str, password: String) -> ApiResult<Actor> {
-    let email = email.trim().to_lowercase();
-    let user = state.services.store.user_by_email(&email).await?;
-    let hash = user
-        .as_ref()
-        .and_then(|u| u.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let ok = tokio::task::spawn_blocking(move || Argon2Hasher.verify(&password, &hash))
+    verify_credentials(&state.services, email, password)
         .await
-        .map_err(|e| Error::Internal(e.into()))?;
-    match user {
-        Some(u) if ok && u.password_hash.is_some() => Ok(u.actor),
-        _ => Err(Error::Unauthenticated.into()),
-    }
+        .map_err(Error::Internal)?
+        .ok_or_else(|| Error::Unauthenticated.into())
 }
 
 /// Issues a personal API token, shown once. Authenticate with email and

@@ -1,0 +1,353 @@
+//! Billing and orders › Subscriptions and contracts: the list and one agreement.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use kontor_core::domain::agreement::{Agreement, AgreementStatus};
+use kontor_core::domain::eligibility::{ReasonCode, today};
+use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
+use kontor_core::domain::roles::Role;
+use kontor_core::store::{AgreementFilter, AuditFilter, Scope};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::Chrome;
+use super::error::PageError;
+use super::i18n::Tr;
+use super::session::{SignedIn, url_escape};
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agreements", get(list))
+        .route("/agreements/{number}", get(detail))
+}
+
+/// A date and time as people read it (UTC).
+pub fn when(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+}
+
+/// "Contract" / "Vertrag" etc.
+pub fn kind_label(tr: Tr, kind: AgreementKind) -> String {
+    tr.t(&format!("kind-{}", kind.as_str()))
+}
+
+/// A partner as "Name (CSN)", falling back to the CSN.
+pub async fn partner_label(state: &AppState, csn: &Csn) -> String {
+    match state.services.partner(csn).await {
+        Ok(Some(p)) => format!("{} ({}, {})", p.name, p.city, p.csn),
+        _ => csn.to_string(),
+    }
+}
+
+/// One row of the agreement list.
+pub struct Row {
+    pub number: String,
+    pub number_label: String,
+    pub status: String,
+    pub term_end: String,
+    pub days_left: String,
+    pub auto_renew: String,
+    pub partners: Vec<String>,
+    pub support: String,
+}
+
+async fn row(state: &AppState, tr: Tr, a: &Agreement) -> Row {
+    let days = a.days_left(today(state.services.clock.now()));
+    let mut partners = Vec::with_capacity(a.partners.len());
+    for p in &a.partners {
+        partners.push(partner_label(state, p).await);
+    }
+    Row {
+        number: a.number.to_string(),
+        number_label: tr.t(&format!("number-{}", a.kind().as_str())),
+        status: tr.t(&format!("status-{}", a.status.as_str())),
+        term_end: a.term_end.to_string(),
+        days_left: if days < 0 {
+            tr.tn("days-expired", "days", -days)
+        } else {
+            tr.tn("days-left", "days", days)
+        },
+        auto_renew: tr.t(if a.auto_renew { "yes" } else { "no" }),
+        partners,
+        support: tr.t(&format!("support-{}", a.support_level.as_str())),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/agreements.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    kind: String,
+    status: String,
+    q: String,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    kind: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+    after: Option<String>,
+}
+
+const PAGE_SIZE: u32 = 25;
+
+async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let filter = AgreementFilter {
+        kind: q.kind.as_deref().and_then(AgreementKind::parse),
+        status: q.status.as_deref().and_then(AgreementStatus::parse),
+        partner: None,
+        q: q.q
+            .clone()
+            .filter(|t| !t.trim().is_empty() && t.chars().count() <= 100),
+        after: q
+            .after
+            .as_deref()
+            .and_then(|a| AgreementNumber::parse(a).ok()),
+        limit: PAGE_SIZE,
+    };
+    let items = state
+        .services
+        .store
+        .agreements(&Scope::of(&me.actor), &filter)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let mut rows = Vec::with_capacity(items.len());
+    for a in &items {
+        rows.push(row(&state, tr, a).await);
+    }
+    let kind = filter
+        .kind
+        .map(|k| k.as_str().to_owned())
+        .unwrap_or_default();
+    let status = filter
+        .status
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    let query = q.q.clone().unwrap_or_default();
+    let next = (items.len() == PAGE_SIZE as usize).then(|| {
+        let last = items
+            .last()
+            .map(|a| a.number.to_string())
+            .unwrap_or_default();
+        format!(
+            "/agreements?kind={kind}&status={status}&q={}&after={last}",
+            url_escape(&query)
+        )
+    });
+    let page = ListPage {
+        c: Chrome::new(&me, "agreements", "/agreements"),
+        rows,
+        kind,
+        status,
+        q: query,
+        next,
+    };
+    Ok(page.into_response())
+}
+
+/// One entry of the partner history as shown.
+pub struct HistoryView {
+    pub partner: String,
+    pub from: String,
+    pub to: String,
+    pub source: String,
+}
+
+/// One audit entry as shown.
+pub struct AuditView {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+}
+
+/// A reason why the change is not possible, as shown.
+pub struct ReasonView {
+    pub code: String,
+    pub message: String,
+    pub possible_from: Option<String>,
+}
+
+/// The reasons in the person's language.
+pub fn reason_views(
+    tr: Tr,
+    reasons: &[kontor_core::domain::eligibility::Reason],
+    window: i64,
+) -> Vec<ReasonView> {
+    reasons
+        .iter()
+        .map(|r| ReasonView {
+            code: r.code.as_str().to_owned(),
+            message: r.code.message(tr.lang, window),
+            possible_from: r
+                .possible_from
+                .map(|d| tr.t1("possible-from", "date", &d.to_string())),
+        })
+        .collect()
+}
+
+/// The open request as shown.
+pub struct PendingView {
+    pub id: String,
+    pub text: String,
+    pub can_withdraw: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/agreement.html")]
+struct DetailPage {
+    c: Chrome,
+    title: String,
+    r: Row,
+    products: Vec<(String, u32)>,
+    term: String,
+    program: String,
+    history: Vec<HistoryView>,
+    audit: Option<Vec<AuditView>>,
+    pending: Option<PendingView>,
+    is_admin: bool,
+    is_customer: bool,
+    eligible: bool,
+    reasons: Vec<ReasonView>,
+    flash: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DetailQuery {
+    flash: Option<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let n = AgreementNumber::parse(&raw).map_err(|_| PageError::not_found(tr))?;
+    let (s, e) = state
+        .services
+        .eligibility(&me.actor, &n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let a = &s.agreement;
+    let store = &state.services.store;
+    let history = store
+        .partner_history(&n)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let history = history
+        .iter()
+        .map(|h| HistoryView {
+            partner: format!("{} ({})", h.partner_name, h.partner),
+            from: when(h.valid_from),
+            to: h
+                .valid_to
+                .map(when)
+                .unwrap_or_else(|| tr.t("history-current")),
+            source: tr.t(&format!("source-{}", h.source.as_str())),
+        })
+        .collect();
+    let reads_audit = matches!(
+        me.actor.role,
+        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
+    );
+    let audit = if reads_audit {
+        let filter = AuditFilter {
+            agreement: Some(n.clone()),
+            after: None,
+            limit: 200,
+        };
+        let entries = store
+            .audit(&Scope::of(&me.actor), &filter)
+            .await
+            .map_err(|e| PageError::from_core(e.into(), tr))?;
+        Some(
+            entries
+                .iter()
+                .map(|r| AuditView {
+                    when: when(r.entry.at),
+                    who: r.entry.actor.clone(),
+                    what: r.entry.action.as_str().replace('_', " "),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let pending = match &s.open_request {
+        Some(r) => Some(PendingView {
+            id: r.id.to_string(),
+            text: tr.ta(
+                "pending-text",
+                &[
+                    (
+                        "partner",
+                        partner_label(&state, &r.new_partner).await.into(),
+                    ),
+                    ("when", when(r.due_at).into()),
+                ],
+            ),
+            can_withdraw: me.actor.is_admin_of(&r.account),
+        }),
+        None => None,
+    };
+    let window = state.services.policy.expiry_window_days;
+    // A `user` is told to ask their administrator instead of seeing reasons.
+    let reasons: Vec<_> = e
+        .reasons
+        .iter()
+        .filter(|r| r.code != ReasonCode::NotPermitted)
+        .cloned()
+        .collect();
+    let page = DetailPage {
+        c: Chrome::new(&me, "agreements", &format!("/agreements/{n}")),
+        title: tr.ta(
+            "agreement-title",
+            &[
+                ("kind", kind_label(tr, a.kind()).into()),
+                ("number", n.to_string().into()),
+            ],
+        ),
+        r: row(&state, tr, a).await,
+        products: a
+            .products
+            .iter()
+            .map(|p| (p.name.clone(), p.seats))
+            .collect(),
+        term: tr.ta(
+            "term-range",
+            &[
+                ("start", a.term_start.to_string().into()),
+                ("end", a.term_end.to_string().into()),
+            ],
+        ),
+        program: a.program.as_str().to_owned(),
+        history,
+        audit,
+        pending,
+        is_admin: me.actor.is_admin_of(&a.account),
+        is_customer: me.actor.account().is_some(),
+        eligible: e.eligible,
+        reasons: reason_views(tr, &reasons, window),
+        flash: q
+            .flash
+            .as_deref()
+            .filter(|f| *f == "withdrawn")
+            .map(|_| tr.t("withdrawn-flash")),
+    };
+    Ok(page.into_response())
+}

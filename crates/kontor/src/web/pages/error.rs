@@ -1,0 +1,88 @@
+//! Error pages (400, 403, 404, 500) in the visitor's language; internal
+//! errors are logged with their chain and never shown.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kontor_core::Error;
+
+use super::i18n::Tr;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/error.html")]
+struct ErrorPage {
+    tr: Tr,
+    code: u16,
+}
+
+impl ErrorPage {
+    fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+/// An error answered with an error page.
+#[derive(Debug)]
+pub struct PageError {
+    /// HTTP status.
+    pub status: StatusCode,
+    tr: Tr,
+}
+
+impl PageError {
+    /// 404 — also for another tenant's object (R1).
+    pub fn not_found(tr: Tr) -> Self {
+        PageError {
+            status: StatusCode::NOT_FOUND,
+            tr,
+        }
+    }
+
+    /// 403.
+    pub fn forbidden(tr: Tr) -> Self {
+        PageError {
+            status: StatusCode::FORBIDDEN,
+            tr,
+        }
+    }
+
+    /// 400: e.g. a form without a valid token.
+    pub fn bad_request(tr: Tr) -> Self {
+        PageError {
+            status: StatusCode::BAD_REQUEST,
+            tr,
+        }
+    }
+
+    /// 500, logged.
+    pub fn internal(e: anyhow::Error, tr: Tr) -> Self {
+        tracing::error!(error = ?e, "internal error on a page");
+        PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            tr,
+        }
+    }
+
+    /// From a domain error; input errors are handled by the forms themselves.
+    pub fn from_core(e: Error, tr: Tr) -> Self {
+        match e {
+            Error::NotFound(_) => PageError::not_found(tr),
+            Error::Forbidden(_) | Error::Unauthenticated => PageError::forbidden(tr),
+            Error::Internal(e) => PageError::internal(e, tr),
+            Error::Conflict { .. } | Error::Invalid(_) | Error::Ineligible(_) => {
+                PageError::bad_request(tr)
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            tr: self.tr,
+            code: self.status.as_u16(),
+        };
+        (self.status, page).into_response()
+    }
+}

@@ -1,0 +1,120 @@
+//! Translations (Fluent files in `locales/`, compiled into the binary).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, static_loader};
+use kontor_core::domain::roles::Lang;
+use unic_langid::langid;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Fluent wraps arguments in invisible isolation marks by default;
+        // they would end up in HTML and mails.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static DE: LanguageIdentifier = langid!("de");
+static EN: LanguageIdentifier = langid!("en");
+
+/// Messages in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    /// The language.
+    pub lang: Lang,
+}
+
+impl Tr {
+    fn id(&self) -> &'static LanguageIdentifier {
+        match self.lang {
+            Lang::De => &DE,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The message `key`.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The message `key` with arguments.
+    pub fn ta(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+
+    /// The message `key` with one text argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.ta(key, &[(name, FluentValue::from(value.to_owned()))])
+    }
+
+    /// The message `key` with one number argument.
+    pub fn tn(&self, key: &str, name: &'static str, value: i64) -> String {
+        self.ta(key, &[(name, FluentValue::from(value))])
+    }
+
+    /// The language code, for `<html lang>`.
+    pub fn code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the English file exists in the German one and vice versa.
+    #[test]
+    fn both_languages_have_every_message() {
+        let keys = |text: &str| -> Vec<String> {
+            let mut k: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '*', '[']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap_or("").trim().to_owned())
+                .collect();
+            k.sort();
+            k
+        };
+        let en = keys(include_str!("../../../locales/en/main.ftl"));
+        let de = keys(include_str!("../../../locales/de/main.ftl"));
+        assert_eq!(en, de);
+        for key in &en {
+            let de = Tr { lang: Lang::De }.t(key);
+            assert!(
+                !de.is_empty() && !de.contains("Unknown localization"),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_seed_wording_is_used_in_german() {
+        let de = Tr { lang: Lang::De };
+        assert_eq!(de.t("nav-billing"), "Rechnungen und Bestellungen");
+        assert_eq!(de.t("nav-agreements"), "Abonnements und Verträge");
+        assert_eq!(de.t("actions"), "Aktionen");
+        assert_eq!(
+            de.t("action-update-partner"),
+            "Fachhändlerdaten aktualisieren"
+        );
+        assert_eq!(de.t("wizard-search"), "Suchen");
+        assert_eq!(de.t("wizard-continue"), "Weiter");
+        assert_eq!(de.t("wizard-submit"), "Senden");
+        assert_eq!(de.t("wizard-done"), "Fertig");
+    }
+
+    #[test]
+    fn arguments_are_inserted_without_isolation_marks() {
+        let en = Tr { lang: Lang::En };
+        assert_eq!(en.tn("days-left", "days", 1), "1 day left");
+        assert_eq!(en.tn("days-left", "days", 91), "91 days left");
+        assert!(!en.t1("signed-in-as", "name", "Anna").contains('\u{2068}'));
+    }
+}

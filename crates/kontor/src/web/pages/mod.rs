@@ -1,0 +1,121 @@
+//! The portal: server-rendered pages (askama, compiled in) in German and
+//! English, working without JavaScript.
+
+mod agreements;
+mod changes;
+pub mod error;
+pub mod i18n;
+mod levels;
+pub mod session;
+mod signin;
+mod wizard;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
+use kontor_core::domain::roles::{Actor, Lang};
+use serde::Deserialize;
+
+use self::i18n::Tr;
+use self::session::{SignedIn, local_path, set_language, url_escape};
+use super::AppState;
+
+/// The portal's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/agreements") }))
+        .route("/static/kontor.css", get(stylesheet))
+        .route("/lang/{lang}", get(switch_language))
+        .merge(signin::router())
+        .merge(agreements::router())
+        .merge(wizard::router())
+        .merge(changes::router())
+        .merge(levels::router())
+}
+
+/// What every page's frame needs: language, the person, the form token.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Messages.
+    pub tr: Tr,
+    /// Display name of the signed-in person.
+    pub user: Option<String>,
+    /// Form token for the sign-out button.
+    pub csrf: String,
+    /// Which navigation item is current.
+    pub nav: &'static str,
+    /// This page's path, escaped, for the language switcher.
+    pub back: String,
+}
+
+impl Chrome {
+    /// The frame for a signed-in page.
+    pub fn new(me: &SignedIn, nav: &'static str, path: &str) -> Chrome {
+        Chrome {
+            tr: me.tr,
+            user: Some(me.actor.name.clone()),
+            csrf: me.csrf.clone(),
+            nav,
+            back: url_escape(path),
+        }
+    }
+
+    /// The frame for a page without a session.
+    pub fn anonymous(tr: Tr, path: &str) -> Chrome {
+        Chrome {
+            tr,
+            user: None,
+            csrf: String::new(),
+            nav: "",
+            back: url_escape(path),
+        }
+    }
+
+    /// A message.
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+/// One stylesheet of our own, compiled in.
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../../static/kontor.css"),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// The language switcher: remembers the choice in a cookie and goes back.
+async fn switch_language(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(lang): Path<String>,
+    Query(q): Query<Back>,
+) -> Response {
+    let lang = Lang::parse(&lang).unwrap_or_default();
+    let jar = set_language(&state, jar, lang);
+    (jar, Redirect::to(&local_path(q.back.as_deref()))).into_response()
+}
+
+/// Whether the person may request partner changes for agreements of their account.
+pub fn is_customer_admin(actor: &Actor) -> bool {
+    actor.role.is_account_admin()
+}

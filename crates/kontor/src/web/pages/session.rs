@@ -1,0 +1,228 @@
+//! Portal sessions, language choice and CSRF protection.
+//!
+//! The session cookie holds 256 random bits; the database keeps only their
+//! SHA-256. Cookies are HttpOnly and SameSite=Lax (Secure when configured).
+//! A new id is issued at every sign-in. Sessions end after
+//! `session_idle_minutes` without activity or `session_absolute_hours`
+//! after sign-in, and at sign-out (server-side).
+//!
+//! Every form carries a token; unsafe requests are refused when
+//! `Sec-Fetch-Site` or `Origin` shows another site, and when the token does
+//! not match — so a browser that sends neither header is still protected.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::store::NewSession;
+use subtle::ConstantTimeEq;
+use time::Duration;
+
+use super::error::PageError;
+use super::i18n::Tr;
+use crate::auth::{new_secret, token_hash};
+use crate::web::AppState;
+use crate::web::extract::accept_language;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "kontor_session";
+/// The language chosen with the switcher.
+pub const LANG_COOKIE: &str = "kontor_lang";
+/// The sign-in form's token (before there is a session).
+pub const SIGNIN_CSRF_COOKIE: &str = "kontor_signin";
+/// Activity is recorded at most this often (a write per page view would not scale).
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// The language for a request: the switcher's cookie, else the person's
+/// setting, else `Accept-Language`, else English.
+pub fn language(jar: &CookieJar, headers: &HeaderMap, actor: Option<&Actor>) -> Lang {
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .or(actor.map(|a| a.lang))
+        .or_else(|| accept_language(headers))
+        .unwrap_or_default()
+}
+
+/// A signed-in person on a portal page.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// Who.
+    pub actor: Actor,
+    /// The session's form token.
+    pub csrf: String,
+    /// Messages in their language.
+    pub tr: Tr,
+    /// Hash of the session id (sign-out).
+    pub sid_hash: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let to_signin = || {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let next: String = url_escape(next);
+            Redirect::to(&format!("/signin?next={next}")).into_response()
+        };
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Err(to_signin());
+        };
+        let hash = token_hash(cookie.value());
+        let store = &state.services.store;
+        let record = match store.session(&hash).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Err(to_signin()),
+            Err(e) => {
+                return Err(PageError::internal(e.into(), Tr { lang: Lang::En }).into_response());
+            }
+        };
+        let now = state.services.clock.now();
+        let idle = Duration::minutes(state.config.session_idle_minutes);
+        let absolute = Duration::hours(state.config.session_absolute_hours);
+        if now - record.last_seen_at > idle || now - record.created_at > absolute {
+            let _ = store.delete_session(&hash).await;
+            return Err(to_signin());
+        }
+        if now - record.last_seen_at > TOUCH_EVERY
+            && let Err(e) = store.touch_session(&hash, now).await
+        {
+            tracing::warn!(error = ?e, "failed to record session activity");
+        }
+        let lang = language(&jar, &parts.headers, Some(&record.actor));
+        Ok(SignedIn {
+            actor: record.actor,
+            csrf: record.csrf,
+            tr: Tr { lang },
+            sid_hash: hash,
+        })
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A safe place to go after sign-in: a local path only.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/agreements".to_owned(),
+    }
+}
+
+/// Whether the headers prove the request came from another site.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
+    }
+    false
+}
+
+/// Refuses cross-site form posts and posts without the right token.
+pub fn verify_form(
+    headers: &HeaderMap,
+    sent: Option<&str>,
+    expected: &str,
+    tr: Tr,
+) -> Result<(), PageError> {
+    let token_ok = sent.is_some_and(|s| {
+        !expected.is_empty() && bool::from(s.as_bytes().ct_eq(expected.as_bytes()))
+    });
+    if cross_site(headers) || !token_ok {
+        return Err(PageError::bad_request(tr));
+    }
+    Ok(())
+}
+
+/// The cookie attributes every kontor cookie shares.
+fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.cookie_secure)
+        .build()
+}
+
+/// The sign-in form's token, set as a cookie when missing.
+pub fn signin_token(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
+    if let Some(c) = jar.get(SIGNIN_CSRF_COOKIE) {
+        let v = c.value().to_owned();
+        return (jar, v);
+    }
+    let token = new_secret();
+    (
+        jar.add(cookie(state, SIGNIN_CSRF_COOKIE, token.clone())),
+        token,
+    )
+}
+
+/// Starts a session for `actor`, replacing the browser's previous one.
+pub async fn start_session(
+    state: &AppState,
+    jar: CookieJar,
+    actor: &Actor,
+) -> Result<CookieJar, PageError> {
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        let _ = state
+            .services
+            .store
+            .delete_session(&token_hash(old.value()))
+            .await;
+    }
+    let id = new_secret();
+    let record = NewSession {
+        id_hash: token_hash(&id),
+        user_id: actor.user_id,
+        csrf: new_secret(),
+        created_at: state.services.clock.now(),
+    };
+    state
+        .services
+        .store
+        .create_session(&record)
+        .await
+        .map_err(|e| PageError::internal(e.into(), Tr { lang: actor.lang }))?;
+    Ok(jar
+        .remove(Cookie::from(SIGNIN_CSRF_COOKIE))
+        .add(cookie(state, SESSION_COOKIE, id)))
+}
+
+/// Ends the session server-side and clears the cookie.
+pub async fn end_session(state: &AppState, jar: CookieJar, sid_hash: &str) -> CookieJar {
+    if let Err(e) = state.services.store.delete_session(sid_hash).await {
+        tracing::warn!(error = ?e, "failed to delete session");
+    }
+    jar.remove(Cookie::build(SESSION_COOKIE).path("/").build())
+}
+
+/// Sets the language cookie.
+pub fn set_language(state: &AppState, jar: CookieJar, lang: Lang) -> CookieJar {
+    let mut c = cookie(state, LANG_COOKIE, lang.as_str().to_owned());
+    c.set_max_age(Duration::days(365));
+    jar.add(c)
+}

@@ -1,0 +1,124 @@
+//! Sign in and sign out.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use super::Chrome;
+use super::error::PageError;
+use super::i18n::Tr;
+use super::session::{
+    SignedIn, end_session, language, local_path, signin_token, start_session, verify_form,
+};
+use crate::auth::verify_credentials;
+use crate::web::AppState;
+
+pub fn router() -> axum::Router<AppState> {
+    Router::new()
+        .route("/signin", get(show).post(submit))
+        .route("/signout", post(signout))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/signin.html")]
+struct SigninPage {
+    c: Chrome,
+    email: String,
+    next: String,
+    token: String,
+    failed: bool,
+    signed_out: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct SigninQuery {
+    next: Option<String>,
+    bye: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Query(q): Query<SigninQuery>,
+) -> Response {
+    let tr = Tr {
+        lang: language(&jar, &headers, None),
+    };
+    let (jar, token) = signin_token(&state, jar);
+    let page = SigninPage {
+        c: Chrome::anonymous(tr, "/signin"),
+        email: String::new(),
+        next: local_path(q.next.as_deref()),
+        token,
+        failed: false,
+        signed_out: q.bye.is_some(),
+    };
+    (jar, page).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct SigninForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+    csrf: Option<String>,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Form(form): Form<SigninForm>,
+) -> Result<Response, PageError> {
+    let tr = Tr {
+        lang: language(&jar, &headers, None),
+    };
+    let expected = jar
+        .get(super::session::SIGNIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
+    let next = local_path(form.next.as_deref());
+    match verify_credentials(&state.services, &form.email, form.password).await {
+        Ok(Some(actor)) => {
+            let jar = start_session(&state, jar, &actor).await?;
+            Ok((jar, Redirect::to(&next)).into_response())
+        }
+        Ok(None) => {
+            let page = SigninPage {
+                c: Chrome::anonymous(tr, "/signin"),
+                email: form.email,
+                next,
+                token: expected,
+                failed: true,
+                signed_out: false,
+            };
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(e) => Err(PageError::internal(e, tr)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+async fn signout(
+    State(state): State<AppState>,
+    me: SignedIn,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let jar = end_session(&state, jar, &me.sid_hash).await;
+    Ok((jar, Redirect::to("/signin?bye=1")).into_response())
+}

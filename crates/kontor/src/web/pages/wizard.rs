@@ -1,0 +1,294 @@
+//! Actions › Update partner details: the seed's wizard, step by step —
+//! enter the new partner's CSN → Search → the partner found → Continue →
+//! review old and new partners (R6) → Submit → confirmation → Done.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kontor_core::Error;
+use kontor_core::domain::change_request::RequestId;
+use kontor_core::domain::eligibility::{PartnerProblem, check_new_partner};
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::store::AgreementState;
+use serde::Deserialize;
+
+use super::Chrome;
+use super::agreements::{ReasonView, partner_label, reason_views, when};
+use super::error::PageError;
+use super::i18n::Tr;
+use super::session::{SignedIn, verify_form};
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/agreements/{number}/partner",
+            get(step_search).post(submit),
+        )
+        .route("/agreements/{number}/partner/review", get(step_review))
+        .route("/partner-changes/{id}/done", get(done))
+        .route("/partner-changes/{id}/withdraw", post(withdraw))
+}
+
+/// The partner found by the search step.
+struct Found {
+    csn: String,
+    name: String,
+    city: String,
+    country: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/wizard.html")]
+struct WizardPage {
+    c: Chrome,
+    number: String,
+    step: u8,
+    /// Why the change is not possible (the wizard does not start).
+    reasons: Vec<ReasonView>,
+    csn: String,
+    csn_error: Option<String>,
+    found: Option<Found>,
+    current: Vec<String>,
+    replaces_several: bool,
+    form_error: Option<String>,
+}
+
+impl WizardPage {
+    fn new(me: &SignedIn, number: &AgreementNumber, step: u8) -> Self {
+        WizardPage {
+            c: Chrome::new(me, "agreements", &format!("/agreements/{number}/partner")),
+            number: number.to_string(),
+            step,
+            reasons: Vec::new(),
+            csn: String::new(),
+            csn_error: None,
+            found: None,
+            current: Vec::new(),
+            replaces_several: false,
+            form_error: None,
+        }
+    }
+
+    fn step_text(&self) -> String {
+        self.c.tr.tn("wizard-step", "step", i64::from(self.step))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsnQuery {
+    csn: Option<String>,
+}
+
+/// Loads the agreement for the wizard: only its admins may run it, and only
+/// while the change is possible (otherwise the page lists every reason).
+async fn start(
+    state: &AppState,
+    me: &SignedIn,
+    raw: &str,
+    step: u8,
+) -> Result<(AgreementState, WizardPage), PageError> {
+    let tr = me.tr;
+    let n = AgreementNumber::parse(raw).map_err(|_| PageError::not_found(tr))?;
+    let (s, e) = state
+        .services
+        .eligibility(&me.actor, &n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    if !me.actor.is_admin_of(&s.agreement.account) {
+        return Err(PageError::forbidden(tr));
+    }
+    let mut page = WizardPage::new(me, &n, step);
+    page.reasons = reason_views(tr, &e.reasons, state.services.policy.expiry_window_days);
+    for p in &s.agreement.partners {
+        page.current.push(partner_label(state, p).await);
+    }
+    page.replaces_several = s.agreement.partners.len() > 1;
+    Ok((s, page))
+}
+
+fn problem_text(tr: Tr, p: &PartnerProblem) -> String {
+    tr.t(match p {
+        PartnerProblem::Unknown(_) => "partner-unknown",
+        PartnerProblem::Inactive(_) => "partner-inactive",
+        PartnerProblem::Unchanged(_) => "partner-unchanged",
+    })
+}
+
+/// Checks the CSN typed in: format (R2), then R5. Fills the page either way.
+async fn look_up(
+    state: &AppState,
+    page: &mut WizardPage,
+    s: &AgreementState,
+    raw: &str,
+) -> Result<Option<Csn>, PageError> {
+    let tr = page.c.tr;
+    page.csn = raw.to_owned();
+    let Ok(csn) = Csn::parse(raw) else {
+        page.csn_error = Some(tr.t("csn-format"));
+        return Ok(None);
+    };
+    let partner = state
+        .services
+        .partner(&csn)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    if let Err(p) = check_new_partner(&s.agreement.partners, &csn, partner.as_ref()) {
+        page.csn_error = Some(problem_text(tr, &p));
+        return Ok(None);
+    }
+    if let Some(p) = partner {
+        page.found = Some(Found {
+            csn: p.csn.to_string(),
+            name: p.name,
+            city: p.city,
+            country: p.country,
+        });
+    }
+    Ok(Some(csn))
+}
+
+async fn step_search(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+    Query(q): Query<CsnQuery>,
+) -> Result<Response, PageError> {
+    let (s, mut page) = start(&state, &me, &raw, 1).await?;
+    if page.reasons.is_empty()
+        && let Some(csn) = q.csn.as_deref()
+    {
+        look_up(&state, &mut page, &s, csn).await?;
+    }
+    Ok(page.into_response())
+}
+
+async fn step_review(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+    Query(q): Query<CsnQuery>,
+) -> Result<Response, PageError> {
+    let (s, mut page) = start(&state, &me, &raw, 2).await?;
+    if page.reasons.is_empty()
+        && look_up(&state, &mut page, &s, q.csn.as_deref().unwrap_or(""))
+            .await?
+            .is_none()
+    {
+        // Back to the search step with the error next to the field.
+        page.step = 1;
+    }
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SubmitForm {
+    csn: String,
+    csrf: Option<String>,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<SubmitForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let (s, mut page) = start(&state, &me, &raw, 2).await?;
+    if !page.reasons.is_empty() {
+        return Ok(page.into_response());
+    }
+    let Some(csn) = look_up(&state, &mut page, &s, &form.csn).await? else {
+        page.step = 1;
+        return Ok(page.into_response());
+    };
+    match state
+        .services
+        .submit(&me.actor, &s.agreement.number, &csn)
+        .await
+    {
+        Ok(r) => Ok(Redirect::to(&format!("/partner-changes/{}/done", r.id)).into_response()),
+        // Someone else submitted (R7) or the agreement changed meanwhile.
+        Err(Error::Conflict { .. } | Error::Ineligible(_) | Error::Invalid(_)) => {
+            let (_, mut page) = start(&state, &me, &raw, 1).await?;
+            page.form_error = Some(me.tr.t("action-not-available"));
+            Ok(page.into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/done.html")]
+struct DonePage {
+    c: Chrome,
+    number: String,
+    text: String,
+}
+
+fn request_id(raw: &str, tr: Tr) -> Result<RequestId, PageError> {
+    uuid::Uuid::parse_str(raw)
+        .map(RequestId)
+        .map_err(|_| PageError::not_found(tr))
+}
+
+async fn done(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let r = state
+        .services
+        .request(&me.actor, request_id(&raw, tr)?)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let text = tr.ta(
+        "wizard-done-text",
+        &[
+            ("number", r.agreement.to_string().into()),
+            (
+                "partner",
+                partner_label(&state, &r.new_partner).await.into(),
+            ),
+            (
+                "minutes",
+                state.services.policy.processing_delay_minutes.into(),
+            ),
+            ("when", when(r.due_at).into()),
+        ],
+    );
+    let page = DonePage {
+        c: Chrome::new(&me, "agreements", &format!("/partner-changes/{raw}/done")),
+        number: r.agreement.to_string(),
+        text,
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;
+    let r = state
+        .services
+        .withdraw(&me.actor, request_id(&raw, tr)?)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(Redirect::to(&format!("/agreements/{}?flash=withdrawn", r.agreement)).into_response())
+}
