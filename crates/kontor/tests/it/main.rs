@@ -11,6 +11,7 @@ mod flow;
 mod idempotency;
 mod import;
 mod openapi;
+mod portal;
 mod subscription;
 mod tenancy;
 mod validation;

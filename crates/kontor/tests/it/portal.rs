@@ -1,0 +1,362 @@
+//! The portal's pages over HTTP, as a browser without JavaScript uses them.
+
+use reqwest::StatusCode;
+use time::Duration;
+
+use crate::helpers::*;
+
+/// A browser-like client signed in as `email`.
+async fn browser(app: &TestApp, email: &str, lang: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers({
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("accept-language", lang.parse().unwrap());
+            h
+        })
+        .build()
+        .unwrap();
+    let res = signin(app, &client, email, "kontor-demo").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email}");
+    client
+}
+
+async fn signin(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = hidden(&page, "csrf");
+    client
+        .post(format!("{}/signin", app.base))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf", &token),
+            ("next", "/agreements"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The value of a hidden input.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+    let res = client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_seed_flow_runs_in_german_from_the_agreement_to_the_applied_change() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (s, list) = page(&app, &anna, "/agreements").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        list.contains("Rechnungen und Bestellungen") && list.contains("Abonnements und Verträge")
+    );
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(detail.contains("Aktionen") && detail.contains("Fachhändlerdaten aktualisieren"));
+
+    // Step 1: a malformed and an unknown CSN are shown next to the field, input kept.
+    let (_, bad) = page(&app, &anna, "/agreements/110000000001/partner?csn=12345").await;
+    assert!(
+        bad.contains("id=\"csn-error\"") && bad.contains("genau 10 Ziffern"),
+        "{bad}"
+    );
+    assert!(bad.contains("value=\"12345\""));
+    let (_, unknown) = page(
+        &app,
+        &anna,
+        "/agreements/110000000001/partner?csn=5100000099",
+    )
+    .await;
+    assert!(unknown.contains("Es gibt keinen Partner mit dieser CSN"));
+    let (_, found) = page(
+        &app,
+        &anna,
+        "/agreements/110000000001/partner?csn=5100000002",
+    )
+    .await;
+    assert!(
+        found.contains("BIM Solutions AG")
+            && found.contains("Berlin")
+            && found.contains(">Weiter<")
+    );
+    // Step 2: review and Submit (Senden).
+    let (_, review) = page(
+        &app,
+        &anna,
+        "/agreements/110000000001/partner/review?csn=5100000002",
+    )
+    .await;
+    assert!(review.contains("CAD Partner GmbH") && review.contains(">Senden<"));
+    let token = hidden(&review, "csrf");
+    let res = anna
+        .post(format!("{}/agreements/110000000001/partner", app.base))
+        .header("origin", &app.base)
+        .form(&[("csn", "5100000002"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let done = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, done) = page(&app, &anna, &done).await;
+    assert!(
+        done.contains("mindestens 60 Minuten") && done.contains(">Fertig<"),
+        "{done}"
+    );
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(detail.contains("Partnerwechsel in Bearbeitung") && detail.contains("Zurückziehen"));
+
+    app.advance(Duration::hours(1));
+    assert_eq!(app.run_worker().await.applied, 1);
+    // An hour later the idle session has expired: sign in again.
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(!detail.contains("Partnerwechsel in Bearbeitung"));
+    assert!(
+        detail.contains("BIM Solutions AG (Berlin, 5100000002)"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn blocked_agreements_list_every_reason_and_the_wizard_does_not_start() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let (_, detail) = page(&app, &anna, "/agreements/110000000012").await;
+    for code in ["auto_renew", "expires_soon", "not_active"] {
+        assert!(detail.contains(&format!("data-code=\"{code}\"")), "{code}");
+    }
+    // Anna's own setting is German; the language cookie is not set, so her setting wins.
+    assert!(detail.contains("automatisch verlängert"));
+    let (_, wizard) = page(&app, &anna, "/agreements/110000000012/partner").await;
+    assert!(
+        !wizard.contains("id=\"csn\""),
+        "no search form when blocked"
+    );
+    let (_, sub) = page(&app, &anna, "/agreements/12000000000001").await;
+    assert!(sub.contains("data-code=\"subscription_requires_transaction\""));
+}
+
+#[tokio::test]
+async fn a_multi_partner_agreement_warns_that_all_partners_are_replaced() {
+    let app = TestApp::spawn().await;
+    let dora = browser(&app, "anna@muster.example", "de").await;
+    let (_, review) = page(
+        &app,
+        &dora,
+        "/agreements/110000000011/partner/review?csn=5100000004",
+    )
+    .await;
+    assert!(review.contains("Sie werden alle durch den neuen Partner ersetzt"));
+}
+
+#[tokio::test]
+async fn a_user_sees_no_partner_actions_and_cannot_open_the_wizard() {
+    let app = TestApp::spawn().await;
+    let carla = browser(&app, "carla@muster.example", "de").await;
+    let (_, detail) = page(&app, &carla, "/agreements/110000000001").await;
+    assert!(detail.contains("Bitte wenden Sie sich an Ihren Administrator"));
+    assert!(!detail.contains("/partner\""));
+    let (s, _) = page(&app, &carla, "/agreements/110000000001/partner").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Not assigned to her: not found.
+    let (s, body) = page(&app, &carla, "/agreements/110000000002").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(body.contains("Nicht gefunden"));
+}
+
+#[tokio::test]
+async fn another_tenants_agreement_page_is_not_found() {
+    let app = TestApp::spawn().await;
+    let dora = browser(&app, "dora@example-ltd.example", "en").await;
+    let (a, theirs) = page(&app, &dora, "/agreements/110000000001").await;
+    let (b, missing) = page(&app, &dora, "/agreements/110000000999").await;
+    assert_eq!((a, b), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(theirs, missing);
+}
+
+#[tokio::test]
+async fn partners_see_the_incoming_change() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let ben = browser(&app, "ben@bim-solutions.example", "de").await;
+    let (_, changes) = page(&app, &ben, "/changes").await;
+    assert!(changes.contains("110000000001") && changes.contains("In Bearbeitung"));
+}
+
+#[tokio::test]
+async fn forms_refuse_cross_site_posts_and_posts_without_the_token() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let r = json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let id = r["id"].as_str().unwrap();
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    let token = hidden(&detail, "csrf");
+    let url = format!("{}/partner-changes/{id}/withdraw", app.base);
+    // Another origin, even with the right token.
+    let res = anna
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = anna
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // No Origin or Fetch-Metadata headers and no token.
+    let res = anna.post(&url).form(&[("csrf", "")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let still = json_with(
+        app.get(
+            "anna@muster.example",
+            &format!("/api/v1/partner-changes/{id}"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(still["status"], "pending");
+    // The same form from the page itself works.
+    let res = anna
+        .post(&url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, detail) = page(&app, &anna, res.headers()["location"].to_str().unwrap()).await;
+    assert!(detail.contains("zurückgezogen") || detail.contains("withdrawn"));
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_one_message_whether_or_not_the_email_exists() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let wrong = signin(&app, &client, "anna@muster.example", "nope").await;
+    let unknown = signin(&app, &client, "nobody@muster.example", "nope").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(a.contains("signin-error") && b.contains("signin-error"));
+    assert_eq!(
+        a.replace("anna@muster.example", "X"),
+        b.replace("nobody@muster.example", "X")
+    );
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_end_at_sign_out() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    assert_eq!(page(&app, &anna, "/agreements").await.0, StatusCode::OK);
+    app.advance(Duration::minutes(31));
+    let res = anna
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/signin?next=")
+    );
+
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let (_, list) = page(&app, &anna, "/agreements").await;
+    let cookie_header = {
+        // Keep the session cookie to replay it after sign-out.
+        let res = anna
+            .get(format!("{}/agreements", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res
+    };
+    drop(cookie_header);
+    let token = hidden(&list, "csrf");
+    let res = anna
+        .post(format!("{}/signout", app.base))
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = anna
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed out");
+}
+
+#[tokio::test]
+async fn the_language_switcher_changes_the_language_and_comes_back() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let res = anna
+        .get(format!("{}/lang/en?back=/support-levels", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/support-levels");
+    let (_, levels) = page(&app, &anna, "/support-levels").await;
+    assert!(levels.contains("Support levels") && levels.contains("lang=\"en\""));
+    // Only local paths are followed.
+    let res = anna
+        .get(format!("{}/lang/de?back=//evil.example", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/agreements");
+}
