@@ -65,7 +65,8 @@ fn agreement(
 ) -> Value {
     let today = today(services.clock.now());
     let end = today + Duration::days(end_in_days);
-    let start = end - Duration::days(364);
+    // One-year terms, but never starting in the future (long terms began earlier).
+    let start = (end - Duration::days(364)).min(today - Duration::days(65));
     let kind = if number.len() == 12 {
         "contract"
     } else {

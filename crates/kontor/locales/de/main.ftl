@@ -148,3 +148,15 @@ error-500-text = Bei uns ist etwas schiefgelaufen. Es wurde protokolliert; bitte
 error-400-title = Anfrage abgelehnt
 error-400-text = Die Anfrage konnte nicht angenommen werden. Bitte gehen Sie zurück und versuchen Sie es erneut.
 back-home = Zurück zu Ihren Verträgen
+
+audit-change_requested = Partnerwechsel angefordert
+audit-change_withdrawn = Partnerwechsel zurückgezogen
+audit-change_applied = Partnerwechsel durchgeführt
+audit-change_rejected = Partnerwechsel abgelehnt
+audit-partner_assignment_changed = Partner geändert
+audit-transaction_recorded = Transaktion erfasst
+audit-user_created = Benutzer angelegt
+audit-role_changed = Rolle geändert
+audit-token_issued = API-Token ausgestellt
+audit-import_applied = Daten importiert
+audit-policy_changed = Richtlinie geändert

@@ -148,3 +148,15 @@ error-500-text = Something went wrong on our side. It has been logged; please tr
 error-400-title = Request refused
 error-400-text = The request could not be accepted. Please go back and try again.
 back-home = Back to your agreements
+
+audit-change_requested = Partner change requested
+audit-change_withdrawn = Partner change withdrawn
+audit-change_applied = Partner change applied
+audit-change_rejected = Partner change rejected
+audit-partner_assignment_changed = Partners of record changed
+audit-transaction_recorded = Transaction recorded
+audit-user_created = User created
+audit-role_changed = Role changed
+audit-token_issued = API token issued
+audit-import_applied = Data imported
+audit-policy_changed = Policy changed

@@ -281,7 +281,7 @@ async fn detail(
                 .map(|r| AuditView {
                     when: when(r.entry.at),
                     who: r.entry.actor.clone(),
-                    what: r.entry.action.as_str().replace('_', " "),
+                    what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
                 })
                 .collect(),
         )

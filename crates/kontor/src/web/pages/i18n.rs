@@ -102,6 +102,19 @@ mod tests {
     }
 
     #[test]
+    fn every_audit_action_has_a_label() {
+        for lang in [Lang::De, Lang::En] {
+            for a in kontor_core::domain::audit::AuditAction::ALL {
+                let label = Tr { lang }.t(&format!("audit-{}", a.as_str()));
+                assert!(
+                    !label.starts_with("audit-") && !label.is_empty(),
+                    "{a:?} {lang:?}: {label}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_seed_wording_is_used_in_german() {
         let de = Tr { lang: Lang::De };
         assert_eq!(de.t("nav-billing"), "Rechnungen und Bestellungen");
