@@ -152,3 +152,16 @@ test("pages work at phone width", async () => {
   await screenshot(page, "signin-phone");
   await context.close();
 });
+
+test("the API docs page renders offline under the content security policy", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
+  await page.goto(`${server.base}/api/docs/`);
+  await page.getByText("kontor API").first().waitFor();
+  assert.deepEqual(problems, []);
+  await screenshot(page, "api-docs");
+  await context.close();
+});

@@ -360,3 +360,55 @@ async fn the_language_switcher_changes_the_language_and_comes_back() {
         .unwrap();
     assert_eq!(res.headers()["location"], "/agreements");
 }
+
+#[tokio::test]
+async fn history_and_audit_download_as_csv_for_those_who_may_read_them() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let res = anna
+        .get(format!(
+            "{}/agreements/110000000001/partner-history.csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with("agreement,partner,partner_name,valid_from,valid_to,source\n110000000001,5100000001,CAD Partner GmbH,"), "{csv}");
+    let audit = anna
+        .get(format!("{}/agreements/110000000001/audit.csv", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.lines().nth(1).unwrap().contains("change_requested"),
+        "{audit}"
+    );
+    let carla = browser(&app, "carla@muster.example", "en").await;
+    let res = carla
+        .get(format!("{}/agreements/110000000001/audit.csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let dora = browser(&app, "dora@example-ltd.example", "en").await;
+    let res = dora
+        .get(format!(
+            "{}/agreements/110000000001/partner-history.csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/agreements", get(list))
         .route("/agreements/{number}", get(detail))
+        .route("/agreements/{number}/partner-history.csv", get(history_csv))
+        .route("/agreements/{number}/audit.csv", get(audit_csv))
 }
 
 /// A date and time as people read it (UTC).
@@ -350,4 +352,99 @@ async fn detail(
             .map(|_| tr.t("withdrawn-flash")),
     };
     Ok(page.into_response())
+}
+
+/// Partner history as a CSV download (the same columns as the API's).
+async fn history_csv(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let n = AgreementNumber::parse(&raw).map_err(|_| PageError::not_found(tr))?;
+    state
+        .services
+        .agreement(&me.actor, &n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let history = state
+        .services
+        .store
+        .partner_history(&n)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let mut rows = vec![
+        [
+            "agreement",
+            "partner",
+            "partner_name",
+            "valid_from",
+            "valid_to",
+            "source",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(history.iter().map(|h| {
+        let d = crate::web::dto::HistoryEntryDto::from(h);
+        vec![
+            n.to_string(),
+            d.partner,
+            d.partner_name,
+            d.valid_from,
+            d.valid_to.unwrap_or_default(),
+            d.source,
+        ]
+    }));
+    crate::web::api::csv_response(&format!("partner-history-{n}.csv"), rows)
+        .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
+}
+
+/// The agreement's audit entries as a CSV download (admins and vendor staff).
+async fn audit_csv(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let n = AgreementNumber::parse(&raw).map_err(|_| PageError::not_found(tr))?;
+    state
+        .services
+        .agreement(&me.actor, &n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    if !matches!(
+        me.actor.role,
+        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
+    ) {
+        return Err(PageError::forbidden(tr));
+    }
+    let filter = AuditFilter {
+        agreement: Some(n.clone()),
+        after: None,
+        limit: 10_000,
+    };
+    let entries = state
+        .services
+        .store
+        .audit(&Scope::of(&me.actor), &filter)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let mut rows = vec![
+        ["seq", "at", "actor", "action", "before", "after"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(entries.iter().map(|r| {
+        vec![
+            r.seq.to_string(),
+            crate::web::dto::rfc3339(r.entry.at),
+            r.entry.actor.clone(),
+            r.entry.action.as_str().to_owned(),
+            r.entry.before.to_string(),
+            r.entry.after.to_string(),
+        ]
+    }));
+    crate::web::api::csv_response(&format!("audit-{n}.csv"), rows)
+        .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
