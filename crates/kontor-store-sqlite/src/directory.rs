@@ -27,6 +27,47 @@ impl DirectoryStore for SqliteStore {
         .transpose()
     }
 
+    async fn partners(
+        &self,
+        q: Option<&str>,
+        after: Option<&Csn>,
+        limit: u32,
+    ) -> StoreResult<Vec<Partner>> {
+        let like = q.map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
+        let rows: Vec<PartnerRow> = sqlx::query_as(
+            "SELECT csn, name, city, country, status, email FROM partners \
+             WHERE csn > ? AND (? IS NULL OR lower(csn || ' ' || name || ' ' || city) LIKE ?) ORDER BY csn LIMIT ?",
+        )
+        .bind(after.map(|c| c.as_str()).unwrap_or(""))
+        .bind(&like)
+        .bind(&like)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to list partners")?;
+        rows.into_iter().map(Partner::try_from).collect()
+    }
+
+    async fn save_partner(&self, p: &Partner, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO partners (csn, name, city, country, status, email) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (csn) DO UPDATE SET name = excluded.name, city = excluded.city, country = excluded.country, \
+             status = excluded.status, email = excluded.email",
+        )
+        .bind(p.csn.as_str())
+        .bind(&p.name)
+        .bind(&p.city)
+        .bind(&p.country)
+        .bind(p.status.as_str())
+        .bind(&p.email)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to save partner")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit partner")
+    }
+
     async fn account(&self, csn_: &Csn) -> StoreResult<Option<Account>> {
         let row: Option<(String, String, String)> =
             sqlx::query_as("SELECT csn, name, country FROM accounts WHERE csn = ?")

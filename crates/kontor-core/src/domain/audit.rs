@@ -35,6 +35,8 @@ str_enum!(
         ImportApplied = "import_applied",
         /// A policy setting changed.
         PolicyChanged = "policy_changed",
+        /// A partner was added to or changed in the directory.
+        PartnerSaved = "partner_saved",
     }
 );
 

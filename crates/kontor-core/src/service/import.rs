@@ -219,9 +219,11 @@ impl<'a> Fields<'a> {
     }
 
     fn country(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, "an ISO 3166-1 alpha-2 country code such as DE", |s| {
-            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())).then(|| s.to_owned())
-        })
+        self.parsed(
+            name,
+            "an ISO 3166-1 alpha-2 country code such as DE",
+            parse_country,
+        )
     }
 
     fn email(&mut self, name: &str) -> Option<String> {
@@ -260,6 +262,12 @@ pub fn parse_email(raw: &str) -> Option<String> {
         && e.len() <= 254
         && !e.chars().any(|c| c.is_whitespace() || c.is_control());
     ok.then_some(e)
+}
+
+/// Checks an ISO 3166-1 alpha-2 country code (two upper-case letters).
+pub fn parse_country(raw: &str) -> Option<String> {
+    let c = raw.trim();
+    (c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())).then(|| c.to_owned())
 }
 
 /// Parses an ISO date (YYYY-MM-DD).

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod cache;
+pub mod directory;
 pub mod import;
 pub mod partner_change;
 pub mod transaction;

@@ -25,6 +25,15 @@ use crate::error::StoreResult;
 pub trait DirectoryStore: Send + Sync {
     /// A partner from the directory.
     async fn partner(&self, csn: &Csn) -> StoreResult<Option<Partner>>;
+    /// Partners whose CSN, name or city contains `q`, ordered by CSN, after the cursor.
+    async fn partners(
+        &self,
+        q: Option<&str>,
+        after: Option<&Csn>,
+        limit: u32,
+    ) -> StoreResult<Vec<Partner>>;
+    /// Adds or changes a directory entry, with its audit entry.
+    async fn save_partner(&self, partner: &Partner, audit: &AuditEntry) -> StoreResult<()>;
     /// A customer account.
     async fn account(&self, csn: &Csn) -> StoreResult<Option<Account>>;
     /// Primary and secondary admins of an account (R10 recipients).

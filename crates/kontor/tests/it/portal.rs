@@ -412,3 +412,146 @@ async fn history_and_audit_download_as_csv_for_those_who_may_read_them() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn operators_run_the_partner_directory_and_others_cannot() {
+    let app = TestApp::spawn().await;
+    let olga = browser(&app, "olga@vendor.example", "en").await;
+    let (_, form) = page(&app, &olga, "/back-office/partners/new").await;
+    let token = hidden(&form, "csrf");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut fields = fields;
+        fields.push(("csrf", token.clone()));
+        olga.post(format!("{}/back-office/partners", app.base))
+            .form(&fields)
+            .send()
+    };
+    // Every invalid field is shown next to it, input kept, nothing written.
+    let before = app.counts().await;
+    let res = post(vec![
+        ("csn", "51".into()),
+        ("name", "Nord CAD".into()),
+        ("city", "".into()),
+        ("country", "Germany".into()),
+        ("status", "active".into()),
+        ("email", "nope".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    for id in [
+        "p-csn-error",
+        "p-city-error",
+        "p-country-error",
+        "p-email-error",
+    ] {
+        assert!(html.contains(id), "{id}");
+    }
+    assert!(html.contains("value=\"Nord CAD\""));
+    assert_eq!(app.counts().await, before);
+    // A valid one is saved and audited.
+    let res = post(vec![
+        ("csn", "5100-000 009".into()),
+        ("name", "Nord CAD".into()),
+        ("city", "Hamburg".into()),
+        ("country", "DE".into()),
+        ("status", "active".into()),
+        ("email", "info@nordcad.example".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let p = json_with(
+        app.get("anna@muster.example", "/api/v1/partners/5100000009")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(p["name"], "Nord CAD");
+    // Deactivating: it can no longer be chosen (R5).
+    let res = olga
+        .post(format!("{}/back-office/partners/5100000009", app.base))
+        .form(&[
+            ("name", "Nord CAD"),
+            ("city", "Hamburg"),
+            ("country", "DE"),
+            ("status", "inactive"),
+            ("email", "info@nordcad.example"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let p = json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000009")
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["new_partner"]);
+    let log = json_with(
+        app.get("olga@vendor.example", "/api/v1/audit").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "partner_saved")
+            .count(),
+        2
+    );
+
+    // Support agents read the directory but do not change it; customers do not see it.
+    let sam = browser(&app, "sam@vendor.example", "en").await;
+    assert_eq!(
+        page(&app, &sam, "/back-office/partners").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        page(&app, &sam, "/back-office/partners/new").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    assert_eq!(
+        page(&app, &anna, "/back-office/partners").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_import_upload_lists_every_error_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let olga = browser(&app, "olga@vendor.example", "en").await;
+    let (_, form) = page(&app, &olga, "/back-office/import").await;
+    let token = hidden(&form, "csrf");
+    let upload = |body: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("import.json"),
+            );
+        olga.post(format!("{}/back-office/import", app.base))
+            .header("origin", app.base.clone())
+            .multipart(form)
+            .send()
+    };
+    let before = app.counts().await;
+    let res = upload(
+        r#"{"partners":[{"csn":"51","name":"P","city":"C","country":"DE","email":"p@p.example"}]}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<code>partners[0].csn</code>"), "{html}");
+    assert_eq!(app.counts().await, before);
+    let res = upload(r#"{"partners":[{"csn":"5100000010","name":"P","city":"C","country":"DE","email":"p@p.example"}]}"#).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("partners=1"));
+}

@@ -2,6 +2,7 @@
 //! English, working without JavaScript.
 
 mod agreements;
+mod backoffice;
 mod changes;
 pub mod error;
 pub mod i18n;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(wizard::router())
         .merge(changes::router())
         .merge(levels::router())
+        .merge(backoffice::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.
@@ -49,6 +51,8 @@ pub struct Chrome {
     pub nav: &'static str,
     /// This page's path, escaped, for the language switcher.
     pub back: String,
+    /// Vendor staff see the back office.
+    pub back_office: bool,
 }
 
 impl Chrome {
@@ -60,6 +64,7 @@ impl Chrome {
             csrf: me.csrf.clone(),
             nav,
             back: url_escape(path),
+            back_office: me.actor.role.is_vendor(),
         }
     }
 
@@ -71,6 +76,7 @@ impl Chrome {
             csrf: String::new(),
             nav: "",
             back: url_escape(path),
+            back_office: false,
         }
     }
 

@@ -1,0 +1,355 @@
+//! The vendor's back office: the partner directory (create, edit,
+//! deactivate) and the import upload with its per-record error list.
+//! Vendor staff read; operators change.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use kontor_core::Error;
+use kontor_core::domain::audit::By;
+use kontor_core::domain::ids::Csn;
+use kontor_core::domain::roles::Role;
+use kontor_core::service::directory::PartnerInput;
+use kontor_core::service::import::{ImportFailure, ImportReport};
+use serde::Deserialize;
+
+use super::Chrome;
+use super::error::PageError;
+use super::session::{SignedIn, verify_form};
+use crate::auth::Argon2Hasher;
+use crate::import_file::import_json;
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/back-office/partners", get(list).post(create))
+        .route("/back-office/partners/new", get(new_form))
+        .route("/back-office/partners/{csn}", get(edit_form).post(update))
+        .route("/back-office/import", get(import_form).post(import))
+}
+
+fn vendor_only(me: &SignedIn) -> Result<(), PageError> {
+    if me.actor.role.is_vendor() {
+        Ok(())
+    } else {
+        Err(PageError::not_found(me.tr))
+    }
+}
+
+fn operator_only(me: &SignedIn) -> Result<(), PageError> {
+    if me.actor.role == Role::Operator {
+        Ok(())
+    } else {
+        Err(PageError::forbidden(me.tr))
+    }
+}
+
+struct PartnerRow {
+    csn: String,
+    name: String,
+    city: String,
+    country: String,
+    status: String,
+    email: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_partners.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<PartnerRow>,
+    q: String,
+    can_edit: bool,
+    flash: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    saved: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    vendor_only(&me)?;
+    let tr = me.tr;
+    let query = q.q.clone().unwrap_or_default();
+    let filter = Some(query.as_str()).filter(|s| !s.trim().is_empty() && s.chars().count() <= 100);
+    let partners = state
+        .services
+        .store
+        .partners(filter, None, 200)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let rows = partners
+        .into_iter()
+        .map(|p| PartnerRow {
+            csn: p.csn.to_string(),
+            name: p.name,
+            city: p.city,
+            country: p.country,
+            status: tr.t(&format!("partner-status-{}", p.status.as_str())),
+            email: p.email,
+        })
+        .collect();
+    let flash = q.saved.map(|csn| tr.t1("bo-saved", "csn", &csn));
+    Ok(ListPage {
+        c: Chrome::new(&me, "backoffice", "/back-office/partners"),
+        rows,
+        q: query,
+        can_edit: me.actor.role == Role::Operator,
+        flash,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_partner.html")]
+struct FormPage {
+    c: Chrome,
+    create: bool,
+    p: PartnerInput,
+    /// (field, label key, value) of the text inputs.
+    inputs: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<(String, String)>,
+}
+
+impl FormPage {
+    fn new(c: Chrome, create: bool, p: PartnerInput, errors: Vec<(String, String)>) -> Self {
+        let inputs = vec![
+            ("name", "bo-name", p.name.clone()),
+            ("city", "bo-city", p.city.clone()),
+            ("country", "bo-country", p.country.clone()),
+            ("email", "bo-email", p.email.clone()),
+        ];
+        FormPage {
+            c,
+            create,
+            p,
+            inputs,
+            errors,
+        }
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn new_form(me: SignedIn) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    let p = PartnerInput {
+        status: "active".into(),
+        ..PartnerInput::default()
+    };
+    Ok(FormPage::new(
+        Chrome::new(&me, "backoffice", "/back-office/partners/new"),
+        true,
+        p,
+        Vec::new(),
+    )
+    .into_response())
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    let tr = me.tr;
+    let csn = Csn::parse(&raw).map_err(|_| PageError::not_found(tr))?;
+    let p = state
+        .services
+        .store
+        .partner(&csn)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?
+        .ok_or(PageError::not_found(tr))?;
+    let input = PartnerInput {
+        csn: p.csn.to_string(),
+        name: p.name,
+        city: p.city,
+        country: p.country,
+        status: p.status.as_str().into(),
+        email: p.email,
+    };
+    Ok(FormPage::new(
+        Chrome::new(&me, "backoffice", &format!("/back-office/partners/{csn}")),
+        false,
+        input,
+        Vec::new(),
+    )
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct PartnerForm {
+    csn: Option<String>,
+    name: String,
+    city: String,
+    country: String,
+    status: String,
+    email: String,
+    csrf: Option<String>,
+}
+
+async fn save(
+    state: &AppState,
+    me: &SignedIn,
+    headers: &HeaderMap,
+    form: PartnerForm,
+    csn: Option<String>,
+) -> Result<Response, PageError> {
+    operator_only(me)?;
+    verify_form(headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let create = csn.is_none();
+    let input = PartnerInput {
+        csn: csn.or(form.csn).unwrap_or_default(),
+        name: form.name,
+        city: form.city,
+        country: form.country,
+        status: form.status,
+        email: form.email,
+    };
+    match state.services.save_partner(&me.actor, &input, create).await {
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/back-office/partners?saved={}", p.csn)).into_response())
+        }
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let page = FormPage::new(
+                Chrome::new(me, "backoffice", "/back-office/partners"),
+                create,
+                input,
+                errors,
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<PartnerForm>,
+) -> Result<Response, PageError> {
+    save(&state, &me, &headers, form, None).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<PartnerForm>,
+) -> Result<Response, PageError> {
+    save(&state, &me, &headers, form, Some(raw)).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_import.html")]
+struct ImportPage {
+    c: Chrome,
+    report: Option<ImportReport>,
+    errors: Vec<(String, String)>,
+    more: usize,
+}
+
+async fn import_form(me: SignedIn) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    Ok(ImportPage {
+        c: Chrome::new(&me, "backoffice", "/back-office/import"),
+        report: None,
+        errors: Vec::new(),
+        more: 0,
+    }
+    .into_response())
+}
+
+/// Takes the uploaded file (field `file`) and the form token (field `csrf`).
+async fn import(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    let tr = me.tr;
+    let mut token = None;
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| PageError::bad_request(tr))?
+    {
+        match field.name() {
+            Some("csrf") => token = field.text().await.ok(),
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|_| PageError::bad_request(tr))?,
+                )
+            }
+            _ => {}
+        }
+    }
+    verify_form(&headers, token.as_deref(), &me.csrf, tr)?;
+    let body = file.unwrap_or_default();
+    let mut page = ImportPage {
+        c: Chrome::new(&me, "backoffice", "/back-office/import"),
+        report: None,
+        errors: Vec::new(),
+        more: 0,
+    };
+    let status = match import_json(
+        &state.services,
+        &Argon2Hasher,
+        std::io::Cursor::new(body),
+        By::Person(&me.actor),
+        |_| {},
+    )
+    .await
+    {
+        Ok(r) => {
+            page.report = Some(r);
+            StatusCode::OK
+        }
+        Err(ImportFailure::Invalid { errors, more }) => {
+            page.errors = errors
+                .into_iter()
+                .map(|e| {
+                    let at = format!(
+                        "{}[{}]{}",
+                        e.collection.as_str(),
+                        e.index,
+                        if e.field.is_empty() {
+                            String::new()
+                        } else {
+                            format!(".{}", e.field)
+                        }
+                    );
+                    (at, e.message)
+                })
+                .collect();
+            page.more = more;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(ImportFailure::Store(e)) => return Err(PageError::from_core(e.into(), tr)),
+    };
+    Ok((status, page).into_response())
+}
