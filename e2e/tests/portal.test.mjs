@@ -165,3 +165,22 @@ test("the API docs page renders offline under the content security policy", asyn
   await screenshot(page, "api-docs");
   await context.close();
 });
+
+test("every other page passes the accessibility check", async () => {
+  const anna = await signIn(browser, server, "anna@muster.example", "en");
+  for (const path of ["/account/people", "/support-levels", "/changes", "/agreements?kind=contract&status=active"]) {
+    await anna.goto(`${server.base}${path}`);
+    await checkA11y(anna, path);
+  }
+  await screenshot(anna, "people");
+  await anna.context().close();
+  const olga = await signIn(browser, server, "olga@vendor.example", "de");
+  for (const path of ["/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import"]) {
+    await olga.goto(`${server.base}${path}`);
+    await checkA11y(olga, path);
+  }
+  await olga.goto(`${server.base}/agreements/does-not-exist`);
+  await checkA11y(olga, "404 page");
+  await screenshot(olga, "not-found-de");
+  await olga.context().close();
+});

@@ -6,7 +6,7 @@ use kontor_core::domain::agreement::{Account, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::Contact;
-use kontor_core::domain::roles::{Actor, Lang, UserId};
+use kontor_core::domain::roles::{Actor, Lang, Role, UserId};
 use kontor_core::store::{DirectoryStore, NewToken, NewUser, TokenStore, UserRecord};
 
 use crate::audit::insert_audit;
@@ -125,6 +125,84 @@ impl DirectoryStore for SqliteStore {
         insert_user(&mut tx, user).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit user")
+    }
+
+    async fn account_users(&self, account: &Csn) -> StoreResult<Vec<UserRecord>> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.account_csn = ? ORDER BY u.email"
+        ))
+        .bind(account.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to list users")?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(UserRecord {
+                    actor: r.actor()?,
+                    password_hash: r.password_hash,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_role(&self, user: UserId, role: Role, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+            .bind(role.as_str())
+            .bind(user.0.to_string())
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to change role")?;
+        if done.rows_affected() != 1 {
+            return Err(kontor_core::StoreError::NotFound);
+        }
+        if role != Role::User {
+            // Admins see every agreement of the account; assignments only matter for `user`s.
+            sqlx::query("DELETE FROM user_agreements WHERE user_id = ?")
+                .bind(user.0.to_string())
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to clear assignments")?;
+        }
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit role")
+    }
+
+    async fn assigned_agreements(&self, user: UserId) -> StoreResult<Vec<AgreementNumber>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT agreement_number FROM user_agreements WHERE user_id = ? ORDER BY agreement_number",
+        )
+        .bind(user.0.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to read assignments")?;
+        rows.iter()
+            .map(|n| AgreementNumber::parse(n).map_err(|_| crate::rows::bad("agreement number", n)))
+            .collect()
+    }
+
+    async fn set_assignments(
+        &self,
+        user: UserId,
+        agreements: &[AgreementNumber],
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM user_agreements WHERE user_id = ?")
+            .bind(user.0.to_string())
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to clear assignments")?;
+        for n in agreements {
+            sqlx::query("INSERT INTO user_agreements (user_id, agreement_number) VALUES (?, ?)")
+                .bind(user.0.to_string())
+                .bind(n.as_str())
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to assign agreement")?;
+        }
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit assignments")
     }
 
     async fn assign_agreement(

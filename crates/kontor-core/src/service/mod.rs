@@ -6,6 +6,7 @@ pub mod cache;
 pub mod directory;
 pub mod import;
 pub mod partner_change;
+pub mod people;
 pub mod transaction;
 
 use std::sync::Arc;

@@ -43,6 +43,24 @@ pub trait DirectoryStore: Send + Sync {
     /// Creates a person; `Conflict("email")` when the email is taken,
     /// `Conflict("primary_admin")` when the account already has one.
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()>;
+    /// The people of a customer account, by email.
+    async fn account_users(&self, account: &Csn) -> StoreResult<Vec<UserRecord>>;
+    /// Changes a person's role (within their tenant), with its audit entry.
+    async fn set_role(
+        &self,
+        user: UserId,
+        role: crate::domain::roles::Role,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// The agreements a `user` may see.
+    async fn assigned_agreements(&self, user: UserId) -> StoreResult<Vec<AgreementNumber>>;
+    /// Replaces the agreements a `user` may see, with its audit entry.
+    async fn set_assignments(
+        &self,
+        user: UserId,
+        agreements: &[AgreementNumber],
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     /// Lets a `user` see an agreement of their account.
     async fn assign_agreement(
         &self,

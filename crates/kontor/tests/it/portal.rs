@@ -555,3 +555,104 @@ async fn the_import_upload_lists_every_error_and_writes_nothing() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("partners=1"));
 }
+
+#[tokio::test]
+async fn the_primary_admin_manages_roles_and_what_each_user_sees() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let (s, people) = page(&app, &anna, "/account/people").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(people.contains("bernd@muster.example") && people.contains("carla@muster.example"));
+    assert!(
+        !people.contains("dora@example-ltd.example"),
+        "R1: only this account's people"
+    );
+    let token = hidden(&people, "csrf");
+    let post = |path: &'static str, body: Vec<(&'static str, &'static str)>| {
+        let mut body = body;
+        body.push(("csrf", token.as_str()));
+        let body: Vec<(String, String)> = body
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        anna.post(format!("{}{path}", app.base)).form(&body).send()
+    };
+    // Carla (a user) is given two more agreements; another account's is refused.
+    let res = post(
+        "/account/people/agreements",
+        vec![
+            ("email", "carla@muster.example"),
+            ("agreement", "110000000001"),
+            ("agreement", "110000000002"),
+            ("agreement", "110000000008"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let carla = json_with(
+        app.get("carla@muster.example", "/api/v1/agreements").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(carla["items"].as_array().unwrap().len(), 3);
+    let res = post(
+        "/account/people/agreements",
+        vec![
+            ("email", "carla@muster.example"),
+            ("agreement", "110000000101"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Bernd becomes a user: he can no longer request changes.
+    let res = post(
+        "/account/people/role",
+        vec![("email", "bernd@muster.example"), ("role", "user")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let bernd = browser(&app, "bernd@muster.example", "en").await;
+    assert_eq!(
+        page(&app, &bernd, "/agreements/110000000001").await.0,
+        StatusCode::NOT_FOUND,
+        "sees nothing until given agreements"
+    );
+    // The primary admin's own role and other accounts' people are out of reach.
+    let res = post(
+        "/account/people/role",
+        vec![("email", "anna@muster.example"), ("role", "user")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post(
+        "/account/people/role",
+        vec![("email", "dora@example-ltd.example"), ("role", "user")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let log = json_with(
+        app.get("anna@muster.example", "/api/v1/audit").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "role_changed")
+            .count()
+            >= 2
+    );
+    // Secondary admins do not manage people.
+    let ed = browser(&app, "ed@example-ltd.example", "en").await;
+    assert_eq!(
+        page(&app, &ed, "/account/people").await.0,
+        StatusCode::FORBIDDEN
+    );
+}

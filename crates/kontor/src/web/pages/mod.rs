@@ -7,6 +7,7 @@ mod changes;
 pub mod error;
 pub mod i18n;
 mod levels;
+mod people;
 pub mod session;
 mod signin;
 mod wizard;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(changes::router())
         .merge(levels::router())
         .merge(backoffice::router())
+        .merge(people::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.
@@ -53,6 +55,8 @@ pub struct Chrome {
     pub back: String,
     /// Vendor staff see the back office.
     pub back_office: bool,
+    /// The primary admin manages the account's people.
+    pub people: bool,
 }
 
 impl Chrome {
@@ -65,6 +69,7 @@ impl Chrome {
             nav,
             back: url_escape(path),
             back_office: me.actor.role.is_vendor(),
+            people: me.actor.role == kontor_core::domain::roles::Role::PrimaryAdmin,
         }
     }
 
@@ -77,6 +82,7 @@ impl Chrome {
             nav: "",
             back: url_escape(path),
             back_office: false,
+            people: false,
         }
     }
 

@@ -1,0 +1,183 @@
+//! The primary admin's page for the account's people: roles and which
+//! agreements each `user` sees.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kontor_core::Error;
+use kontor_core::domain::roles::Role;
+use kontor_core::store::{AgreementFilter, Scope};
+use serde::Deserialize;
+
+use super::Chrome;
+use super::error::PageError;
+use super::session::{SignedIn, verify_form};
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account/people", get(show))
+        .route("/account/people/role", post(change_role))
+        .route("/account/people/agreements", post(set_agreements))
+}
+
+struct Person {
+    email: String,
+    name: String,
+    role: String,
+    is_primary: bool,
+    is_user: bool,
+    sees: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/people.html")]
+struct PeoplePage {
+    c: Chrome,
+    people: Vec<Person>,
+    agreements: Vec<String>,
+    error: Option<String>,
+    flash: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Flash {
+    saved: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    me: &SignedIn,
+    error: Option<String>,
+    flash: Option<String>,
+) -> Result<PeoplePage, PageError> {
+    let tr = me.tr;
+    let people = state
+        .services
+        .account_people(&me.actor)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let scope = Scope::of(&me.actor);
+    let agreements = state
+        .services
+        .store
+        .agreements(
+            &scope,
+            &AgreementFilter {
+                limit: 500,
+                ..AgreementFilter::default()
+            },
+        )
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    Ok(PeoplePage {
+        c: Chrome::new(me, "people", "/account/people"),
+        people: people
+            .into_iter()
+            .map(|(u, sees)| Person {
+                email: u.actor.email.clone(),
+                name: u.actor.name.clone(),
+                role: u.actor.role.as_str().to_owned(),
+                is_primary: u.actor.role == Role::PrimaryAdmin,
+                is_user: u.actor.role == Role::User,
+                sees: sees.iter().map(ToString::to_string).collect(),
+            })
+            .collect(),
+        agreements: agreements.iter().map(|a| a.number.to_string()).collect(),
+        error,
+        flash,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
+    let flash = q
+        .saved
+        .map(|email| me.tr.t1("people-saved", "email", &email));
+    Ok(render(&state, &me, None, flash).await?.into_response())
+}
+
+/// Input errors are shown on the page; other errors are error pages.
+async fn answer(
+    state: &AppState,
+    me: &SignedIn,
+    result: kontor_core::Result<()>,
+    email: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/account/people?saved={}",
+            super::session::url_escape(email)
+        ))
+        .into_response()),
+        Err(Error::Invalid(errors)) => {
+            let message = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(state, me, Some(message), None).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleForm {
+    email: String,
+    role: String,
+    csrf: Option<String>,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let result = match Role::parse(&f.role) {
+        Some(role) => state.services.change_role(&me.actor, &f.email, role).await,
+        None => Err(Error::invalid("role", "expected secondary_admin or user")),
+    };
+    answer(&state, &me, result, &f.email).await
+}
+
+async fn set_agreements(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    // Several checkboxes share the name `agreement`, which serde's form
+    // structs cannot collect; read the pairs directly.
+    let pairs: Vec<(String, String)> = form_urlencoded_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    verify_form(&headers, get("csrf").as_deref(), &me.csrf, me.tr)?;
+    let email = get("email").unwrap_or_default();
+    let chosen: Vec<String> = pairs
+        .iter()
+        .filter(|(n, _)| n == "agreement")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let result = state
+        .services
+        .set_user_agreements(&me.actor, &email, &chosen)
+        .await;
+    answer(&state, &me, result, &email).await
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
