@@ -129,14 +129,14 @@ test("a user cannot act and is told to ask their administrator", async () => {
 
 test("a partner sees the incoming change", async () => {
   const anna = await signIn(browser, server, "anna@muster.example", "de");
-  await anna.goto(`${server.base}/agreements/110000000011/partner?csn=5100000002`);
+  await anna.goto(`${server.base}/agreements/110000000008/partner?csn=5100000002`);
   await anna.getByRole("link", { name: "Weiter" }).click();
   await anna.getByRole("button", { name: "Senden" }).click();
   await anna.context().close();
   const ben = await signIn(browser, server, "ben@bim-solutions.example", "de");
   await ben.getByRole("link", { name: "Partnerwechsel" }).click();
   const table = await ben.textContent("table");
-  assert.ok(table.includes("110000000011") && table.includes("In Bearbeitung"));
+  assert.ok(table.includes("110000000008") && table.includes("In Bearbeitung"));
   await checkA11y(ben, "partner changes");
   await screenshot(ben, "partner-incoming");
   await ben.context().close();
@@ -183,4 +183,27 @@ test("every other page passes the accessibility check", async () => {
   await checkA11y(olga, "404 page");
   await screenshot(olga, "not-found-de");
   await olga.context().close();
+});
+
+test("changing only one of several partners goes through a support case", async () => {
+  const anna = await signIn(browser, server, "anna@muster.example", "en");
+  await anna.goto(`${server.base}/agreements/110000000011/partner/review?csn=5100000004`);
+  await anna.getByRole("link", { name: "Change only one of several partners" }).click();
+  await checkA11y(anna, "support case form");
+  await anna.getByLabel(/CAD Partner GmbH/).check();
+  await anna.getByLabel("Account number (CSN) of the new partner").fill("5100000004");
+  await anna.getByRole("button", { name: "Open support case" }).click();
+  await anna.waitForURL(/\/support-cases\//);
+  const caseUrl = anna.url();
+  await checkA11y(anna, "support case");
+  await anna.context().close();
+  const sam = await signIn(browser, server, "sam@vendor.example", "en");
+  await sam.goto(caseUrl);
+  await sam.getByRole("button", { name: "Replace this partner" }).click();
+  assert.ok((await sam.textContent("main")).includes("Resolved"));
+  await sam.goto(`${server.base}/agreements/110000000011`);
+  const partners = await sam.textContent("#partners-h + ul");
+  assert.ok(partners.includes("5100000004") && !partners.includes("5100000001"), partners);
+  await screenshot(sam, "support-case-resolved");
+  await sam.context().close();
 });

@@ -18,6 +18,7 @@ mod idempotency;
 mod ops;
 mod rows;
 mod sessions;
+mod support;
 
 use std::path::Path;
 use std::str::FromStr;

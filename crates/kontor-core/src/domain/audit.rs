@@ -37,6 +37,10 @@ str_enum!(
         PolicyChanged = "policy_changed",
         /// A partner was added to or changed in the directory.
         PartnerSaved = "partner_saved",
+        /// A support case was opened.
+        SupportCaseOpened = "support_case_opened",
+        /// A support case was resolved.
+        SupportCaseResolved = "support_case_resolved",
     }
 );
 

@@ -8,3 +8,4 @@ pub mod ids;
 pub mod notify;
 pub mod policy;
 pub mod roles;
+pub mod support;

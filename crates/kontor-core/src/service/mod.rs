@@ -7,6 +7,7 @@ pub mod directory;
 pub mod import;
 pub mod partner_change;
 pub mod people;
+pub mod support;
 pub mod transaction;
 
 use std::sync::Arc;

@@ -163,6 +163,39 @@ pub trait ChangeStore: Send + Sync {
     ) -> StoreResult<ApplyReport>;
 }
 
+/// Support cases (R6).
+#[async_trait]
+pub trait SupportStore: Send + Sync {
+    /// Stores a new case with its audit entry.
+    async fn insert_case(
+        &self,
+        case: &crate::domain::support::SupportCase,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// One case within `scope` (accounts see theirs, vendor staff all).
+    async fn case(
+        &self,
+        scope: &Scope,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<crate::domain::support::SupportCase>>;
+    /// Cases within `scope`, newest first.
+    async fn cases(
+        &self,
+        scope: &Scope,
+        open_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::domain::support::SupportCase>>;
+    /// Resolves an open case by making `partners` the agreement's partners
+    /// of record (source `support`), in one transaction with its audit
+    /// entries. `NotFound` when the case is no longer open.
+    async fn resolve_case(
+        &self,
+        case: &crate::domain::support::SupportCase,
+        partners: &[Csn],
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
+}
+
 /// The audit log (R11).
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -230,6 +263,7 @@ pub trait Store:
     DirectoryStore
     + TokenStore
     + SessionStore
+    + SupportStore
     + AgreementStore
     + ChangeStore
     + AuditStore
@@ -242,6 +276,7 @@ impl<T> Store for T where
     T: DirectoryStore
         + TokenStore
         + SessionStore
+        + SupportStore
         + AgreementStore
         + ChangeStore
         + AuditStore

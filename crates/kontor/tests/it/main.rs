@@ -13,5 +13,6 @@ mod import;
 mod openapi;
 mod portal;
 mod subscription;
+mod support;
 mod tenancy;
 mod validation;

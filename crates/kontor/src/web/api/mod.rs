@@ -7,6 +7,7 @@ mod bulk;
 mod me;
 mod partner_changes;
 mod partners;
+mod support;
 mod transactions;
 
 use axum::Router;
@@ -40,7 +41,8 @@ use super::error::ApiError;
         (name = "partner-changes", description = "Self-service partner changes (R5–R9)"),
         (name = "transactions", description = "Financial transactions (R3)"),
         (name = "audit", description = "Audit log (R11)"),
-        (name = "bulk", description = "Import and export (operators)")
+        (name = "bulk", description = "Import and export (operators)"),
+        (name = "support", description = "Support cases: change one of several partners (R6)")
     )
 )]
 struct ApiDoc;
@@ -72,6 +74,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(transactions::router())
         .merge(audit::router())
         .merge(bulk::router())
+        .merge(support::router())
         .split_for_parts()
 }
 

@@ -10,6 +10,7 @@ mod levels;
 mod people;
 pub mod session;
 mod signin;
+mod support;
 mod wizard;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(levels::router())
         .merge(backoffice::router())
         .merge(people::router())
+        .merge(support::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.

@@ -1,0 +1,186 @@
+//! Support cases: an admin asks to change only one of several partners
+//! (R6); a support agent replaces that single partner.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Services;
+use crate::domain::agreement::PartnerStatus;
+use crate::domain::audit::{AuditAction, AuditEntry, By};
+use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::roles::{Actor, Role};
+use crate::domain::support::{CaseStatus, SupportCase, replace_one};
+use crate::error::{Error, FieldError, Result, StoreError};
+use crate::store::Scope;
+
+/// A case as entered.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The agreement.
+    pub agreement: AgreementNumber,
+    /// Which of its partners to replace.
+    pub replace_partner: String,
+    /// The new partner's CSN.
+    pub new_partner: String,
+    /// What the admin wants to say.
+    pub message: String,
+}
+
+impl Services {
+    /// Opens a case to replace one partner of a multi-partner agreement.
+    pub async fn open_case(&self, actor: &Actor, input: NewCase) -> Result<SupportCase> {
+        let state = self.agreement(actor, &input.agreement).await?;
+        let a = &state.agreement;
+        if !actor.is_admin_of(&a.account) {
+            return Err(Error::Forbidden(
+                "only an administrator of the account opens this support case".into(),
+            ));
+        }
+        let mut errors = Vec::new();
+        let old = Csn::parse(&input.replace_partner)
+            .ok()
+            .filter(|c| a.partners.contains(c));
+        if old.is_none() {
+            errors.push(FieldError::new(
+                "replace_partner",
+                "expected the CSN of one of the agreement's partners",
+            ));
+        }
+        let new = match Csn::parse(&input.new_partner) {
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "new_partner",
+                    format!("expected {}", e.expected),
+                ));
+                None
+            }
+            Ok(c) => match self.partner(&c).await? {
+                None => {
+                    errors.push(FieldError::new(
+                        "new_partner",
+                        format!("no partner with CSN {c} exists"),
+                    ));
+                    None
+                }
+                Some(p) if p.status != PartnerStatus::Active => {
+                    errors.push(FieldError::new(
+                        "new_partner",
+                        format!("partner {c} is not active"),
+                    ));
+                    None
+                }
+                Some(_) if a.partners.contains(&c) => {
+                    errors.push(FieldError::new(
+                        "new_partner",
+                        format!("partner {c} already is a partner of record"),
+                    ));
+                    None
+                }
+                Some(_) => Some(c),
+            },
+        };
+        let message = input.message.trim().to_owned();
+        if message.chars().count() > 2000 {
+            errors.push(FieldError::new(
+                "message",
+                "expected at most 2000 characters",
+            ));
+        }
+        let (Some(old), Some(new), true) = (old, new, errors.is_empty()) else {
+            return Err(Error::Invalid(errors));
+        };
+        let now = self.clock.now();
+        let case = SupportCase {
+            id: Uuid::now_v7(),
+            account: a.account.clone(),
+            agreement: a.number.clone(),
+            opened_by: actor.user_id,
+            replace_partner: old,
+            new_partner: new,
+            message,
+            status: CaseStatus::Open,
+            created_at: now,
+            resolved_at: None,
+            resolved_by: None,
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
+            .on(&case.account, &case.agreement)
+            .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner }));
+        self.store.insert_case(&case, &audit).await?;
+        Ok(case)
+    }
+
+    /// A case the caller may see (R1).
+    pub async fn support_case(&self, actor: &Actor, id: Uuid) -> Result<SupportCase> {
+        self.store
+            .case(&Scope::of(actor), id)
+            .await?
+            .ok_or(Error::NotFound("support case"))
+    }
+
+    /// Cases the caller may see, newest first.
+    pub async fn support_cases(&self, actor: &Actor, open_only: bool) -> Result<Vec<SupportCase>> {
+        Ok(self.store.cases(&Scope::of(actor), open_only, 200).await?)
+    }
+
+    /// A support agent replaces the single partner the case names (R6).
+    pub async fn resolve_case(&self, actor: &Actor, id: Uuid) -> Result<SupportCase> {
+        if !matches!(actor.role, Role::SupportAgent | Role::Operator) {
+            return Err(Error::Forbidden(
+                "only support agents resolve support cases".into(),
+            ));
+        }
+        let case = self.support_case(actor, id).await?;
+        if case.status != CaseStatus::Open {
+            return Err(Error::Conflict {
+                code: "not_open",
+                detail: "the support case is already resolved".into(),
+            });
+        }
+        let state = self
+            .store
+            .agreement_state(&Scope::All, &case.agreement)
+            .await?
+            .ok_or(Error::NotFound("agreement"))?;
+        let before = state.agreement.partners.clone();
+        if !before.contains(&case.replace_partner) {
+            return Err(Error::Conflict {
+                code: "stale",
+                detail: "the partner to replace is no longer a partner of record".into(),
+            });
+        }
+        let after = replace_one(&before, &case.replace_partner, &case.new_partner);
+        let now = self.clock.now();
+        let resolved = SupportCase {
+            status: CaseStatus::Resolved,
+            resolved_at: Some(now),
+            resolved_by: Some(actor.user_id),
+            ..case
+        };
+        let audit = vec![
+            AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseResolved)
+                .on(&resolved.account, &resolved.agreement)
+                .change(
+                    json!({ "status": "open" }),
+                    json!({ "status": "resolved", "case": resolved.id }),
+                ),
+            AuditEntry::new(
+                now,
+                By::Person(actor),
+                AuditAction::PartnerAssignmentChanged,
+            )
+            .on(&resolved.account, &resolved.agreement)
+            .change(json!({ "partners": before }), json!({ "partners": after })),
+        ];
+        let result = self.store.resolve_case(&resolved, &after, &audit).await;
+        self.cache.invalidate_agreement(&resolved.agreement);
+        match result {
+            Ok(()) => Ok(resolved),
+            Err(StoreError::NotFound) => Err(Error::Conflict {
+                code: "not_open",
+                detail: "the support case is already resolved".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

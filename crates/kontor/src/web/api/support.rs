@@ -1,0 +1,184 @@
+//! Support cases (R6): change only one of several partners.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use kontor_core::domain::support::SupportCase;
+use kontor_core::service::support::NewCase;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agreements::number;
+use crate::web::AppState;
+use crate::web::dto::rfc3339;
+use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::extract::{Caller, parse_json};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open, list))
+        .routes(routes!(get_one))
+        .routes(routes!(resolve))
+}
+
+/// Ask support to replace one partner of a multi-partner agreement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseRequest {
+    /// Agreement number.
+    pub agreement: String,
+    /// CSN of the partner to replace (one of the agreement's partners).
+    pub replace_partner: String,
+    /// CSN of the partner to put in its place.
+    pub new_partner: String,
+    /// A message for support (up to 2000 characters).
+    #[serde(default)]
+    pub message: String,
+}
+
+/// A support case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupportCaseDto {
+    /// Case id.
+    pub id: String,
+    /// Account CSN.
+    pub account: String,
+    /// Agreement number.
+    pub agreement: String,
+    /// Partner to replace.
+    pub replace_partner: String,
+    /// Partner to put in its place.
+    pub new_partner: String,
+    /// The admin's message.
+    pub message: String,
+    /// `open` or `resolved`.
+    pub status: String,
+    /// Opened at (RFC 3339).
+    pub created_at: String,
+    /// Resolved at (RFC 3339).
+    pub resolved_at: Option<String>,
+}
+
+impl From<&SupportCase> for SupportCaseDto {
+    fn from(c: &SupportCase) -> Self {
+        SupportCaseDto {
+            id: c.id.to_string(),
+            account: c.account.to_string(),
+            agreement: c.agreement.to_string(),
+            replace_partner: c.replace_partner.to_string(),
+            new_partner: c.new_partner.to_string(),
+            message: c.message.clone(),
+            status: c.status.as_str().into(),
+            created_at: rfc3339(c.created_at),
+            resolved_at: c.resolved_at.map(rfc3339),
+        }
+    }
+}
+
+/// Support cases, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupportCaseListResponse {
+    /// The cases.
+    pub items: Vec<SupportCaseDto>,
+}
+
+/// List filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// Only open cases.
+    pub open: Option<bool>,
+}
+
+fn case_id(raw: &str) -> ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| ApiError::field("id", "expected a support case id (UUID)"))
+}
+
+/// Opens a case asking support to replace one of several partners (R6).
+#[utoipa::path(post, path = "/api/v1/support-cases", tag = "support", request_body = OpenCaseRequest,
+    responses((status = 201, body = SupportCaseDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn open(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<SupportCaseDto>)> {
+    let req: OpenCaseRequest = parse_json(&headers, &body)?;
+    let agreement = number(&req.agreement).map_err(|_| {
+        ApiError::field(
+            "agreement",
+            kontor_core::domain::ids::AgreementNumber::EXPECTED,
+        )
+    })?;
+    let input = NewCase {
+        agreement,
+        replace_partner: req.replace_partner,
+        new_partner: req.new_partner,
+        message: req.message,
+    };
+    let case = state.services.open_case(&me, input).await?;
+    Ok((StatusCode::CREATED, Json(SupportCaseDto::from(&case))))
+}
+
+/// Cases the caller may see: an account's admins theirs, vendor staff all.
+#[utoipa::path(get, path = "/api/v1/support-cases", tag = "support", params(CaseQuery),
+    responses((status = 200, body = SupportCaseListResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn list(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Query(q): Query<CaseQuery>,
+) -> ApiResult<Json<SupportCaseListResponse>> {
+    let cases = state
+        .services
+        .support_cases(&me, q.open.unwrap_or(false))
+        .await?;
+    Ok(Json(SupportCaseListResponse {
+        items: cases.iter().map(Into::into).collect(),
+    }))
+}
+
+/// One support case.
+#[utoipa::path(get, path = "/api/v1/support-cases/{id}", tag = "support",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = SupportCaseDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn get_one(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<SupportCaseDto>> {
+    let case = state.services.support_case(&me, case_id(&raw)?).await?;
+    Ok(Json(SupportCaseDto::from(&case)))
+}
+
+/// A support agent replaces the single partner the case names (R6).
+#[utoipa::path(post, path = "/api/v1/support-cases/{id}/resolve", tag = "support",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = SupportCaseDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn resolve(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<SupportCaseDto>> {
+    let case = state.services.resolve_case(&me, case_id(&raw)?).await?;
+    Ok(Json(SupportCaseDto::from(&case)))
+}
