@@ -175,7 +175,8 @@ test("every other page passes the accessibility check", async () => {
   await screenshot(anna, "people");
   await anna.context().close();
   const olga = await signIn(browser, server, "olga@vendor.example", "de");
-  for (const path of ["/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import"]) {
+  for (const path of ["/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
+                      "/back-office/audit", "/support-cases", "/agreements"]) {
     await olga.goto(`${server.base}${path}`);
     await checkA11y(olga, path);
   }

@@ -144,6 +144,12 @@ impl AuditStore for SqliteStore {
         if let Some(a) = &filter.agreement {
             q.push(" AND agreement_number = ").push_bind(a.as_str());
         }
+        if let Some(a) = &filter.account {
+            q.push(" AND account_csn = ").push_bind(a.as_str());
+        }
+        if let Some(a) = filter.action {
+            q.push(" AND action = ").push_bind(a.as_str());
+        }
         q.push(" ORDER BY seq LIMIT ")
             .push_bind(i64::from(filter.limit));
         let rows: Vec<AuditRow> = q

@@ -79,6 +79,8 @@ pub async fn follow_audit_feed(
         }
         loop {
             let filter = AuditFilter {
+                account: None,
+                action: None,
                 agreement: None,
                 after: Some(last),
                 limit: 1000,

@@ -142,6 +142,10 @@ pub struct RequestFilter {
 pub struct AuditFilter {
     /// Only this agreement.
     pub agreement: Option<AgreementNumber>,
+    /// Only this account (vendor staff's audit search).
+    pub account: Option<Csn>,
+    /// Only this action.
+    pub action: Option<crate::domain::audit::AuditAction>,
     /// Cursor: the sequence number of the last entry of the previous page.
     pub after: Option<i64>,
     /// Page size.

@@ -203,3 +203,6 @@ case-resolve = Diesen Partner ersetzen
 cases-title = Supportfälle
 cases-none = Keine Supportfälle.
 action-change-one = Nur einen von mehreren Partnern ändern
+bo-audit-title = Protokollsuche
+bo-account = Konto
+bo-change = Vorher → nachher

@@ -203,3 +203,6 @@ case-resolve = Replace this partner
 cases-title = Support cases
 cases-none = No support cases.
 action-change-one = Change only one of several partners
+bo-audit-title = Audit search
+bo-account = Account
+bo-change = Before → after

@@ -656,3 +656,51 @@ async fn the_primary_admin_manages_roles_and_what_each_user_sees() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn vendor_staff_search_agreements_and_the_audit_log_across_accounts() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit("dora@example-ltd.example", "110000000101", "5100000001")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let sam = browser(&app, "sam@vendor.example", "en").await;
+    let (_, list) = page(&app, &sam, "/agreements?q=1100-0000-01").await;
+    assert!(
+        list.contains("Example Ltd (7000000002)"),
+        "account column for vendor staff"
+    );
+    let (s, audit) = page(
+        &app,
+        &sam,
+        "/back-office/audit?account=7000000002&action=change_requested",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        audit.contains("dora@example-ltd.example (primary_admin)")
+            && audit.contains("110000000101")
+    );
+    let (_, none) = page(
+        &app,
+        &sam,
+        "/back-office/audit?account=7000000001&action=change_requested",
+    )
+    .await;
+    assert!(!none.contains("110000000101"));
+    let dora = browser(&app, "dora@example-ltd.example", "en").await;
+    assert_eq!(
+        page(&app, &dora, "/back-office/audit").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The API filters the same way; an account admin cannot widen their scope.
+    let api = json_with(
+        app.get("anna@muster.example", "/api/v1/audit?account=7000000002")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(api["items"], serde_json::json!([]));
+}

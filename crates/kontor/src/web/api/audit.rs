@@ -28,6 +28,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct AuditQuery {
     /// Only entries about this agreement.
     pub agreement: Option<String>,
+    /// Only entries about this account (CSN).
+    pub account: Option<String>,
+    /// Only this action, e.g. `change_applied`.
+    pub action: Option<String>,
 }
 
 /// Audit entries the caller may read, oldest first (`?format=csv` for a download).
@@ -55,6 +59,29 @@ async fn list(
     }
     let csv = format.is_csv()?;
     let agreement = q.agreement.as_deref().map(number).transpose()?;
+    let account = q
+        .account
+        .as_deref()
+        .map(|a| {
+            kontor_core::domain::ids::Csn::parse(a)
+                .map_err(|e| ApiError::field("account", format!("expected {}", e.expected)))
+        })
+        .transpose()?;
+    let action = q
+        .action
+        .as_deref()
+        .map(|a| {
+            kontor_core::domain::audit::AuditAction::parse(a).ok_or_else(|| {
+                ApiError::field(
+                    "action",
+                    format!(
+                        "expected one of: {}",
+                        kontor_core::domain::audit::AuditAction::expected()
+                    ),
+                )
+            })
+        })
+        .transpose()?;
     if let Some(n) = &agreement {
         // R1: another tenant's agreement is "not found", never an empty log.
         state.services.agreement(&me, n).await?;
@@ -79,6 +106,8 @@ async fn list(
             &Scope::of(&me),
             &AuditFilter {
                 agreement,
+                account,
+                action,
                 after,
                 limit,
             },

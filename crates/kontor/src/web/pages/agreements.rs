@@ -50,6 +50,7 @@ pub async fn partner_label(state: &AppState, csn: &Csn) -> String {
 /// One row of the agreement list.
 pub struct Row {
     pub number: String,
+    pub account: String,
     pub number_label: String,
     pub status: String,
     pub term_end: String,
@@ -65,8 +66,13 @@ async fn row(state: &AppState, tr: Tr, a: &Agreement) -> Row {
     for p in &a.partners {
         partners.push(partner_label(state, p).await);
     }
+    let account = match state.services.store.account(&a.account).await {
+        Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
+        _ => a.account.to_string(),
+    };
     Row {
         number: a.number.to_string(),
+        account,
         number_label: tr.t(&format!("number-{}", a.kind().as_str())),
         status: tr.t(&format!("status-{}", a.status.as_str())),
         term_end: a.term_end.to_string(),
@@ -86,6 +92,8 @@ async fn row(state: &AppState, tr: Tr, a: &Agreement) -> Row {
 struct ListPage {
     c: Chrome,
     rows: Vec<Row>,
+    /// Vendor staff and partners see agreements of several accounts.
+    show_account: bool,
     kind: String,
     status: String,
     q: String,
@@ -153,6 +161,7 @@ async fn list(
     let page = ListPage {
         c: Chrome::new(&me, "agreements", "/agreements"),
         rows,
+        show_account: me.actor.account().is_none(),
         kind,
         status,
         q: query,
@@ -269,6 +278,8 @@ async fn detail(
     );
     let audit = if reads_audit {
         let filter = AuditFilter {
+            account: None,
+            action: None,
             agreement: Some(n.clone()),
             after: None,
             limit: 200,
@@ -420,6 +431,8 @@ async fn audit_csv(
         return Err(PageError::forbidden(tr));
     }
     let filter = AuditFilter {
+        account: None,
+        action: None,
         agreement: Some(n.clone()),
         after: None,
         limit: 10_000,

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/back-office/partners/new", get(new_form))
         .route("/back-office/partners/{csn}", get(edit_form).post(update))
         .route("/back-office/import", get(import_form).post(import))
+        .route("/back-office/audit", get(audit))
 }
 
 fn vendor_only(me: &SignedIn) -> Result<(), PageError> {
@@ -352,4 +353,97 @@ async fn import(
         Err(ImportFailure::Store(e)) => return Err(PageError::from_core(e.into(), tr)),
     };
     Ok((status, page).into_response())
+}
+
+struct AuditRow {
+    when: String,
+    who: String,
+    what: String,
+    account: String,
+    agreement: String,
+    change: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_audit.html")]
+struct AuditPage {
+    c: Chrome,
+    rows: Vec<AuditRow>,
+    agreement: String,
+    account: String,
+    action: String,
+    actions: Vec<(&'static str, String)>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AuditQuery {
+    agreement: Option<String>,
+    account: Option<String>,
+    action: Option<String>,
+    after: Option<i64>,
+}
+
+/// Audit search across all accounts, oldest first, 100 a page.
+async fn audit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, PageError> {
+    vendor_only(&me)?;
+    let tr = me.tr;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_owned();
+    let (agreement, account, action) = (text(&q.agreement), text(&q.account), text(&q.action));
+    let filter = kontor_core::store::AuditFilter {
+        agreement: kontor_core::domain::ids::AgreementNumber::parse(&agreement).ok(),
+        account: Csn::parse(&account).ok(),
+        action: kontor_core::domain::audit::AuditAction::parse(&action),
+        after: q.after,
+        limit: 100,
+    };
+    let entries = state
+        .services
+        .store
+        .audit(&kontor_core::store::Scope::All, &filter)
+        .await
+        .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let next = (entries.len() == 100).then(|| {
+        let last = entries.last().map(|e| e.seq).unwrap_or_default();
+        format!("/back-office/audit?agreement={agreement}&account={account}&action={action}&after={last}")
+    });
+    let rows = entries
+        .iter()
+        .map(|r| AuditRow {
+            when: super::agreements::when(r.entry.at),
+            who: r.entry.actor.clone(),
+            what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
+            account: r
+                .entry
+                .account
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            agreement: r
+                .entry
+                .agreement
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            change: format!("{} → {}", r.entry.before, r.entry.after),
+        })
+        .collect();
+    let actions = kontor_core::domain::audit::AuditAction::ALL
+        .iter()
+        .map(|a| (a.as_str(), tr.t(&format!("audit-{}", a.as_str()))))
+        .collect();
+    Ok(AuditPage {
+        c: Chrome::new(&me, "backoffice", "/back-office/audit"),
+        rows,
+        agreement,
+        account,
+        action,
+        actions,
+        next,
+    }
+    .into_response())
 }
