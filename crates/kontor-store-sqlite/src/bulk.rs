@@ -7,7 +7,7 @@ use kontor_core::StoreResult;
 use kontor_core::domain::agreement::{Account, Agreement, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::ids::Csn;
-use kontor_core::store::{BulkStore, ExportPage, ExportWhat, ImportSession, NewUser, UserRecord};
+use kontor_core::store::{BulkStore, ExportPage, ExportWhat, ImportSession, NewUser};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
@@ -301,12 +301,7 @@ impl BulkStore for SqliteStore {
                             .ctx("failed to export users")?;
                     let users = users
                         .into_iter()
-                        .map(|u| {
-                            Ok(UserRecord {
-                                actor: u.actor()?,
-                                password_hash: u.password_hash,
-                            })
-                        })
+                        .map(|u| u.record())
                         .collect::<StoreResult<_>>()?;
                     page.accounts.push((
                         Account {

@@ -343,6 +343,7 @@ struct DueJson {
     u_account: Option<String>,
     u_partner: Option<String>,
     u_lang: String,
+    u_disabled: Option<i64>,
 }
 
 type DueBatch = (
@@ -371,7 +372,7 @@ async fn read_due(
            'partners', (SELECT group_concat(partner_csn) FROM partner_assignments \
                         WHERE agreement_number = a.number AND valid_to IS NULL), \
            'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
-           'u_partner', u.partner_csn, 'u_lang', u.lang)) \
+           'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at)) \
          FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) r \
          JOIN agreements a ON a.number = r.agreement_number \
          JOIN users u ON u.id = r.requested_by",
@@ -417,8 +418,12 @@ async fn read_due(
             partner_csn: r.u_partner,
             lang: r.u_lang,
             password_hash: None,
+            disabled_at: r.u_disabled,
         };
-        requesters.insert(r.by.clone(), user.actor()?);
+        // A requester whose access was removed no longer counts as an admin (R8).
+        if user.disabled_at.is_none() {
+            requesters.insert(r.by.clone(), user.actor()?);
+        }
         agreements.insert(r.agreement.clone(), agreement);
         due.push(ChangeRequest::try_from(RequestRow {
             id: r.id,

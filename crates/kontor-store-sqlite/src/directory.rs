@@ -7,7 +7,10 @@ use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::Contact;
 use kontor_core::domain::roles::{Actor, Lang, Role, UserId};
-use kontor_core::store::{DirectoryStore, NewToken, NewUser, TokenStore, UserRecord};
+use kontor_core::store::{
+    DirectoryStore, InvitationRecord, NewInvitation, NewToken, NewUser, TokenStore, UserRecord,
+};
+use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
 use crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
@@ -88,7 +91,7 @@ impl DirectoryStore for SqliteStore {
     async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT email, lang FROM users WHERE account_csn = ? \
-             AND role IN ('primary_admin', 'secondary_admin') ORDER BY email",
+             AND role IN ('primary_admin', 'secondary_admin') AND disabled_at IS NULL ORDER BY email",
         )
         .bind(csn.as_str())
         .fetch_all(&self.reader)
@@ -111,13 +114,7 @@ impl DirectoryStore for SqliteStore {
         .fetch_optional(&self.reader)
         .await
         .ctx("failed to read user")?;
-        row.map(|r| {
-            Ok(UserRecord {
-                actor: r.actor()?,
-                password_hash: r.password_hash,
-            })
-        })
-        .transpose()
+        row.map(|r| r.record()).transpose()
     }
 
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()> {
@@ -125,6 +122,119 @@ impl DirectoryStore for SqliteStore {
         insert_user(&mut tx, user).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit user")
+    }
+
+    async fn invite_user(
+        &self,
+        user: &NewUser,
+        invitation: &NewInvitation,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert_user(&mut tx, user).await?;
+        sqlx::query("INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(&invitation.token_hash)
+            .bind(user.id.0.to_string())
+            .bind(ms(invitation.created_at))
+            .bind(ms(invitation.expires_at))
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to store invitation")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit invitation")
+    }
+
+    async fn invitation(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            expires_at: i64,
+            used_at: Option<i64>,
+        }
+        let row = sqlx::query_as::<_, Row>(&format!(
+            "SELECT {USER_COLUMNS}, i.expires_at, i.used_at FROM invitations i JOIN users u ON u.id = i.user_id \
+             WHERE i.token_hash = ?"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .ctx("failed to read invitation")?;
+        row.map(|r| {
+            Ok(InvitationRecord {
+                user: r.user.record()?,
+                expires_at: crate::rows::from_ms(r.expires_at),
+                used: r.used_at.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let user: Option<String> = sqlx::query_scalar(
+            "UPDATE invitations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+        )
+        .bind(ms(at))
+        .bind(token_hash)
+        .bind(ms(at))
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("failed to use invitation")?;
+        let Some(user) = user else {
+            return Err(kontor_core::StoreError::NotFound);
+        };
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ? AND disabled_at IS NULL")
+            .bind(password_hash)
+            .bind(&user)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to set password")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit invitation")
+    }
+
+    async fn disable_user(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let id = user.0.to_string();
+        sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL")
+            .bind(ms(at))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to remove access")?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to end sessions")?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(ms(at))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to revoke tokens")?;
+        sqlx::query("UPDATE invitations SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+            .bind(ms(at))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to cancel invitations")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit")
     }
 
     async fn account_users(&self, account: &Csn) -> StoreResult<Vec<UserRecord>> {
@@ -135,14 +245,7 @@ impl DirectoryStore for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .ctx("failed to list users")?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(UserRecord {
-                    actor: r.actor()?,
-                    password_hash: r.password_hash,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|r| r.record()).collect()
     }
 
     async fn set_role(&self, user: UserId, role: Role, audit: &AuditEntry) -> StoreResult<()> {
@@ -270,7 +373,7 @@ impl TokenStore for SqliteStore {
     async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
         let row = sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL"
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
         ))
         .bind(token_hash)
         .fetch_optional(&self.reader)

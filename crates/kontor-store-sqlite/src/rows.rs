@@ -228,8 +228,7 @@ impl AgreementWithRequestRow {
     }
 }
 
-pub const USER_COLUMNS: &str =
-    "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash";
+pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash, u.disabled_at";
 
 #[derive(sqlx::FromRow)]
 pub struct UserRow {
@@ -241,9 +240,19 @@ pub struct UserRow {
     pub partner_csn: Option<String>,
     pub lang: String,
     pub password_hash: Option<String>,
+    pub disabled_at: Option<i64>,
 }
 
 impl UserRow {
+    /// The stored person.
+    pub fn record(self) -> Result<kontor_core::store::UserRecord, StoreError> {
+        Ok(kontor_core::store::UserRecord {
+            actor: self.actor()?,
+            disabled: self.disabled_at.is_some(),
+            password_hash: self.password_hash,
+        })
+    }
+
     pub fn actor(&self) -> Result<Actor, StoreError> {
         let tenant = match (&self.account_csn, &self.partner_csn) {
             (Some(a), None) => Tenant::Account(csn(a)?),

@@ -38,7 +38,7 @@ impl SessionStore for SqliteStore {
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query_as::<_, SessionRow>(&format!(
             "SELECT {USER_COLUMNS}, s.csrf, s.created_at, s.last_seen_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?"
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled_at IS NULL"
         ))
         .bind(id_hash)
         .fetch_optional(&self.reader)

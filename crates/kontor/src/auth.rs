@@ -53,7 +53,7 @@ pub async fn verify_credentials(
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
     let ok = tokio::task::spawn_blocking(move || Argon2Hasher.verify(&password, &hash)).await?;
     Ok(match user {
-        Some(u) if ok && u.password_hash.is_some() => Some(u.actor),
+        Some(u) if ok && u.password_hash.is_some() && !u.disabled => Some(u.actor),
         _ => None,
     })
 }

@@ -6,9 +6,26 @@ use serde_json::json;
 use super::Services;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::AgreementNumber;
-use crate::domain::roles::{Actor, Role, Tenant};
-use crate::error::{Error, FieldError, Result};
-use crate::store::{Scope, UserRecord};
+use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+use crate::error::{Error, FieldError, Result, StoreError};
+use crate::service::import::{PasswordHasher, parse_email};
+use crate::store::{NewInvitation, NewUser, Scope, UserRecord};
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// A person the primary admin adds.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    /// Sign-in email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `secondary_admin` or `user`.
+    pub role: String,
+    /// `de` or `en`.
+    pub lang: String,
+}
 
 impl Services {
     fn primary_admin_account<'a>(&self, actor: &'a Actor) -> Result<&'a crate::domain::ids::Csn> {
@@ -49,6 +66,158 @@ impl Services {
             out.push((u, assigned));
         }
         Ok(out)
+    }
+
+    /// Adds a person to the account without a password; `token` (256
+    /// random bits, made by the caller) becomes their one-time invitation.
+    pub async fn invite_person(
+        &self,
+        actor: &Actor,
+        input: &NewPerson,
+        token_hash: String,
+    ) -> Result<UserRecord> {
+        let account = self.primary_admin_account(actor)?.clone();
+        let mut errors = Vec::new();
+        let email = parse_email(&input.email);
+        if email.is_none() {
+            errors.push(FieldError::new(
+                "email",
+                "expected an email address such as anna@example.com",
+            ));
+        }
+        let name = input.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new("name", "expected 1–200 characters"));
+        }
+        let role =
+            Role::parse(&input.role).filter(|r| matches!(r, Role::SecondaryAdmin | Role::User));
+        if role.is_none() {
+            errors.push(FieldError::new("role", "expected secondary_admin or user"));
+        }
+        let lang = Lang::parse(&input.lang);
+        if lang.is_none() {
+            errors.push(FieldError::new("lang", "expected de or en"));
+        }
+        let (Some(email), Some(role), Some(lang), true) = (email, role, lang, errors.is_empty())
+        else {
+            return Err(Error::Invalid(errors));
+        };
+        let now = self.clock.now();
+        let user = NewUser {
+            id: UserId(uuid::Uuid::now_v7()),
+            email: email.clone(),
+            name,
+            role,
+            tenant: Tenant::Account(account.clone()),
+            lang,
+            password_hash: None,
+            created_at: now,
+        };
+        let invitation = NewInvitation {
+            token_hash,
+            created_at: now,
+            expires_at: now + time::Duration::days(INVITATION_DAYS),
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::UserCreated).change(
+            json!(null),
+            json!({ "user": email, "role": role, "invited": true }),
+        );
+        let audit = AuditEntry {
+            account: Some(account),
+            ..audit
+        };
+        match self.store.invite_user(&user, &invitation, &audit).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                return Err(Error::invalid(
+                    "email",
+                    format!("{email} already has access to kontor"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.cache.clear();
+        let actor = Actor {
+            user_id: user.id,
+            email: user.email,
+            name: user.name,
+            role,
+            tenant: user.tenant,
+            lang,
+        };
+        Ok(UserRecord {
+            actor,
+            password_hash: None,
+            disabled: false,
+        })
+    }
+
+    /// Sets the invited person's password with their one-time link.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password: &str,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<Actor> {
+        let invitation = self
+            .store
+            .invitation(token_hash)
+            .await?
+            .ok_or(Error::NotFound("invitation"))?;
+        let now = self.clock.now();
+        if invitation.used || invitation.expires_at <= now || invitation.user.disabled {
+            return Err(Error::NotFound("invitation"));
+        }
+        if password.chars().count() < 10 {
+            return Err(Error::invalid(
+                "password",
+                "expected at least 10 characters",
+            ));
+        }
+        let hash = hasher.hash(password)?;
+        let who = &invitation.user.actor;
+        let audit = AuditEntry::new(now, By::Person(who), AuditAction::UserCreated).change(
+            json!({ "user": who.email, "invited": true }),
+            json!({ "user": who.email, "password_set": true }),
+        );
+        let audit = AuditEntry {
+            account: who.account().cloned(),
+            ..audit
+        };
+        match self
+            .store
+            .accept_invitation(token_hash, &hash, now, &audit)
+            .await
+        {
+            Ok(()) => Ok(invitation.user.actor),
+            Err(StoreError::NotFound) => Err(Error::NotFound("invitation")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes another person's access to the account.
+    pub async fn remove_access(&self, actor: &Actor, email: &str) -> Result<()> {
+        let target = self.account_person(actor, email).await?;
+        if target.actor.role == Role::PrimaryAdmin {
+            return Err(Error::invalid(
+                "email",
+                "the primary administrator's access cannot be removed here",
+            ));
+        }
+        let now = self.clock.now();
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::RoleChanged).change(
+            json!({ "user": target.actor.email, "access": true }),
+            json!({ "user": target.actor.email, "access": false }),
+        );
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..audit
+        };
+        self.store
+            .disable_user(target.actor.user_id, now, &audit)
+            .await?;
+        self.cache.clear();
+        Ok(())
     }
 
     /// Makes another person of the account a secondary admin or a user.

@@ -43,6 +43,31 @@ pub trait DirectoryStore: Send + Sync {
     /// Creates a person; `Conflict("email")` when the email is taken,
     /// `Conflict("primary_admin")` when the account already has one.
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()>;
+    /// Creates a person without a password and their one-time invitation.
+    async fn invite_user(
+        &self,
+        user: &NewUser,
+        invitation: &NewInvitation,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// An invitation by the hash of its token.
+    async fn invitation(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>>;
+    /// Uses an invitation (once, before it expires) to set the password;
+    /// `NotFound` when it is used, expired or unknown.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Removes a person's access: sessions end, tokens are revoked.
+    async fn disable_user(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     /// The people of a customer account, by email.
     async fn account_users(&self, account: &Csn) -> StoreResult<Vec<UserRecord>>;
     /// Changes a person's role (within their tenant), with its audit entry.

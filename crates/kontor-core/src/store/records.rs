@@ -60,6 +60,8 @@ pub struct UserRecord {
     pub actor: Actor,
     /// argon2id PHC string; `None` for people who cannot sign in with a password.
     pub password_hash: Option<String>,
+    /// Access removed: no sign-in, no tokens, no notifications.
+    pub disabled: bool,
 }
 
 /// A person to create or import.
@@ -329,4 +331,26 @@ pub struct SessionRecord {
     pub created_at: OffsetDateTime,
     /// Last activity (idle expiry counts from here).
     pub last_seen_at: OffsetDateTime,
+}
+
+/// An invitation to store (only the token's hash).
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// When created.
+    pub created_at: OffsetDateTime,
+    /// When it stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// A stored invitation with its person.
+#[derive(Debug, Clone)]
+pub struct InvitationRecord {
+    /// The invited person.
+    pub user: UserRecord,
+    /// When it stops working.
+    pub expires_at: OffsetDateTime,
+    /// Already used.
+    pub used: bool,
 }

@@ -704,3 +704,108 @@ async fn vendor_staff_search_agreements_and_the_audit_log_across_accounts() {
     .await;
     assert_eq!(api["items"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "en").await;
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let token = hidden(&people, "csrf");
+    let res = anna
+        .post(format!("{}/account/people/invite", app.base))
+        .form(&[
+            ("email", "Nina@Muster.example"),
+            ("name", "Nina Neu"),
+            ("role", "user"),
+            ("lang", "de"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let start = html
+        .find("<code id=\"invite-link\">")
+        .expect("invitation link shown")
+        + "<code id=\"invite-link\">".len();
+    let link = html[start..].split('<').next().unwrap().to_owned();
+    let path = link
+        .split_once("/invite/")
+        .map(|(_, t)| format!("/invite/{t}"))
+        .unwrap();
+    // Adding the same email again is refused on the form.
+    let again = anna
+        .post(format!("{}/account/people/invite", app.base))
+        .form(&[
+            ("email", "nina@muster.example"),
+            ("name", "Nina"),
+            ("role", "user"),
+            ("lang", "de"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Nina sets her password with the link (once).
+    let nina = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (_, form) = page(&app, &nina, &path).await;
+    let csrf = hidden(&form, "csrf");
+    let short = nina
+        .post(format!("{}{path}", app.base))
+        .form(&[("password", "short"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = nina
+        .post(format!("{}{path}", app.base))
+        .form(&[("password", "a-good-long-password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let reuse = nina
+        .post(format!("{}{path}", app.base))
+        .form(&[("password", "another-long-password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reuse.status(), StatusCode::NOT_FOUND);
+    let res = signin(&app, &nina, "nina@muster.example", "a-good-long-password").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page(&app, &nina, "/agreements").await.0, StatusCode::OK);
+
+    // Anna removes Nina's access: her session ends and she cannot sign in.
+    let res = anna
+        .post(format!("{}/account/people/remove", app.base))
+        .form(&[("email", "nina@muster.example"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page(&app, &nina, "/agreements").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let res = signin(&app, &nina, "nina@muster.example", "a-good-long-password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let log = json_with(
+        app.get("anna@muster.example", "/api/v1/audit").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user_created")
+    );
+}

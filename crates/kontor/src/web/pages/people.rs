@@ -23,6 +23,12 @@ pub fn router() -> Router<AppState> {
         .route("/account/people", get(show))
         .route("/account/people/role", post(change_role))
         .route("/account/people/agreements", post(set_agreements))
+        .route("/account/people/invite", post(invite))
+        .route("/account/people/remove", post(remove))
+        .route(
+            "/invite/{token}",
+            get(invitation_form).post(accept_invitation),
+        )
 }
 
 struct Person {
@@ -31,6 +37,7 @@ struct Person {
     role: String,
     is_primary: bool,
     is_user: bool,
+    disabled: bool,
     sees: Vec<String>,
 }
 
@@ -42,6 +49,8 @@ struct PeoplePage {
     agreements: Vec<String>,
     error: Option<String>,
     flash: Option<String>,
+    /// The invitation link, shown once after adding a person.
+    invite_link: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,12 +93,14 @@ async fn render(
                 role: u.actor.role.as_str().to_owned(),
                 is_primary: u.actor.role == Role::PrimaryAdmin,
                 is_user: u.actor.role == Role::User,
+                disabled: u.disabled,
                 sees: sees.iter().map(ToString::to_string).collect(),
             })
             .collect(),
         agreements: agreements.iter().map(|a| a.number.to_string()).collect(),
         error,
         flash,
+        invite_link: None,
     })
 }
 
@@ -180,4 +191,154 @@ async fn set_agreements(
 
 fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteForm {
+    email: String,
+    name: String,
+    role: String,
+    lang: String,
+    csrf: Option<String>,
+}
+
+/// The address people reach kontor at, for links handed out.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.cookie_secure {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<InviteForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let token = crate::auth::new_secret();
+    let input = kontor_core::service::people::NewPerson {
+        email: f.email.clone(),
+        name: f.name,
+        role: f.role,
+        lang: f.lang,
+    };
+    match state
+        .services
+        .invite_person(&me.actor, &input, crate::auth::token_hash(&token))
+        .await
+    {
+        Ok(user) => {
+            let mut page = render(
+                &state,
+                &me,
+                None,
+                Some(me.tr.t1("people-invited", "email", &user.actor.email)),
+            )
+            .await?;
+            page.invite_link = Some(format!("{}/invite/{token}", base_url(&state, &headers)));
+            Ok(page.into_response())
+        }
+        Err(e) => answer(&state, &me, Err(e), &f.email).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RemoveForm {
+    email: String,
+    csrf: Option<String>,
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let result = state.services.remove_access(&me.actor, &f.email).await;
+    answer(&state, &me, result, &f.email).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/invite.html")]
+struct InvitePage {
+    c: Chrome,
+    token: String,
+    csrf: String,
+    error: Option<String>,
+}
+
+async fn invitation_form(
+    State(state): State<AppState>,
+    jar: axum_extra::extract::cookie::CookieJar,
+    headers: HeaderMap,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    let tr = super::i18n::Tr {
+        lang: super::session::language(&jar, &headers, None),
+    };
+    let (jar, csrf) = super::session::signin_token(&state, jar);
+    (
+        jar,
+        InvitePage {
+            c: Chrome::anonymous(tr, "/signin"),
+            token,
+            csrf,
+            error: None,
+        },
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct AcceptForm {
+    password: String,
+    csrf: Option<String>,
+}
+
+async fn accept_invitation(
+    State(state): State<AppState>,
+    jar: axum_extra::extract::cookie::CookieJar,
+    headers: HeaderMap,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    Form(f): Form<AcceptForm>,
+) -> Result<Response, PageError> {
+    let tr = super::i18n::Tr {
+        lang: super::session::language(&jar, &headers, None),
+    };
+    let expected = jar
+        .get(super::session::SIGNIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    verify_form(&headers, f.csrf.as_deref(), &expected, tr)?;
+    let password = f.password;
+    match state
+        .services
+        .accept_invitation(
+            &crate::auth::token_hash(&token),
+            &password,
+            &crate::auth::Argon2Hasher,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/signin?welcome=1").into_response()),
+        Err(Error::Invalid(_)) => {
+            let page = InvitePage {
+                c: Chrome::anonymous(tr, "/signin"),
+                token,
+                csrf: expected,
+                error: Some(tr.t("invite-password-short")),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, tr)),
+    }
 }
