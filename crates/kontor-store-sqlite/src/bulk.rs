@@ -117,20 +117,7 @@ impl SqliteImport {
 #[async_trait]
 impl ImportSession for SqliteImport {
     async fn upsert_partner(&mut self, p: &Partner) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO partners (csn, name, city, country, status, email) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (csn) DO UPDATE SET name = excluded.name, city = excluded.city, country = excluded.country, \
-             status = excluded.status, email = excluded.email",
-        )
-        .bind(p.csn.as_str())
-        .bind(&p.name)
-        .bind(&p.city)
-        .bind(&p.country)
-        .bind(p.status.as_str())
-        .bind(&p.email)
-        .execute(&mut *self.tx)
-        .await
-        .ctx("failed to import partner")?;
+        crate::directory::upsert_partner(&mut self.tx, p).await?;
         self.known_partners.insert(p.csn.to_string());
         Ok(())
     }

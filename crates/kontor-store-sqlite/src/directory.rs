@@ -53,20 +53,7 @@ impl DirectoryStore for SqliteStore {
 
     async fn save_partner(&self, p: &Partner, audit: &AuditEntry) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO partners (csn, name, city, country, status, email) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (csn) DO UPDATE SET name = excluded.name, city = excluded.city, country = excluded.country, \
-             status = excluded.status, email = excluded.email",
-        )
-        .bind(p.csn.as_str())
-        .bind(&p.name)
-        .bind(&p.city)
-        .bind(&p.country)
-        .bind(p.status.as_str())
-        .bind(&p.email)
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to save partner")?;
+        upsert_partner(&mut tx, p).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit partner")
     }
@@ -326,6 +313,28 @@ impl DirectoryStore for SqliteStore {
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit assignment")
     }
+}
+
+/// Inserts or updates a directory entry by CSN (forms and imports).
+pub(crate) async fn upsert_partner(
+    conn: &mut sqlx::SqliteConnection,
+    p: &Partner,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO partners (csn, name, city, country, status, email) VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (csn) DO UPDATE SET name = excluded.name, city = excluded.city, country = excluded.country, \
+         status = excluded.status, email = excluded.email",
+    )
+    .bind(p.csn.as_str())
+    .bind(&p.name)
+    .bind(&p.city)
+    .bind(&p.country)
+    .bind(p.status.as_str())
+    .bind(&p.email)
+    .execute(conn)
+    .await
+    .ctx("failed to save partner")?;
+    Ok(())
 }
 
 /// Inserts a person; unique violations surface as `Conflict`.

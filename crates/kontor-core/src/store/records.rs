@@ -9,7 +9,6 @@ use crate::domain::agreement::{
 };
 use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestStatus};
-use crate::domain::eligibility::ReasonCode;
 use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use crate::domain::notify::{Contact, OutboxMessage};
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
@@ -245,11 +244,6 @@ impl ApplyReport {
     pub fn total(&self) -> u32 {
         self.applied + self.rejected
     }
-}
-
-/// Why a stored reason list could not be read (corrupt data is a bug).
-pub fn parse_reasons(raw: &[String]) -> Vec<ReasonCode> {
-    raw.iter().filter_map(|r| ReasonCode::parse(r)).collect()
 }
 
 /// Key and fingerprint of an idempotent request, scoped to the caller.

@@ -19,7 +19,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
-use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::domain::roles::Lang;
 use serde::Deserialize;
 
 use self::i18n::Tr;
@@ -127,9 +127,4 @@ async fn switch_language(
     let lang = Lang::parse(&lang).unwrap_or_default();
     let jar = set_language(&state, jar, lang);
     (jar, Redirect::to(&local_path(q.back.as_deref()))).into_response()
-}
-
-/// Whether the person may request partner changes for agreements of their account.
-pub fn is_customer_admin(actor: &Actor) -> bool {
-    actor.role.is_account_admin()
 }
