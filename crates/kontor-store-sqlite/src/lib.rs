@@ -41,6 +41,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Queue of the group-committed submits.
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
+    /// The background checkpointer's connection.
+    checkpoints: SqlitePool,
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
@@ -58,6 +60,8 @@ fn options(path: &Path) -> SqliteConnectOptions {
         // pages rewritten by many transactions are copied back once, and
         // fewer commits pay for a checkpoint.
         .pragma("wal_autocheckpoint", "10000")
+        // After a checkpoint resets the WAL, shrink the file back to 64 MiB.
+        .pragma("journal_size_limit", "67108864")
         .statement_cache_capacity(256)
 }
 
@@ -82,10 +86,19 @@ impl SqliteStore {
             .await
             .with_context(|| format!("failed to open database {} for reading", path.display()))?;
         let submits = group_commit::start(writer.clone());
+        let checkpoints = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options(path))
+            .await
+            .with_context(|| {
+                format!("failed to open database {} for checkpoints", path.display())
+            })?;
+        tokio::spawn(checkpointer(checkpoints.clone()));
         Ok(SqliteStore {
             writer,
             reader,
             submits,
+            checkpoints,
         })
     }
 
@@ -145,8 +158,35 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+        self.checkpoints.close().await;
     }
 }
+
+/// Copies committed WAL frames into the database file in the background,
+/// on its own connection, so the writer's own checkpoint (every
+/// `wal_autocheckpoint` pages, which also resets the WAL) finds little left
+/// to copy and stalls commits only briefly. PASSIVE never blocks writers or
+/// readers. Ends when the store is closed.
+async fn checkpointer(pool: SqlitePool) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::debug!(error = %e, "background checkpoint skipped");
+        }
+    }
+}
+
+/// How often the background checkpointer runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// Opens a store from a `sqlite://path` URL or a plain path.
 pub fn path_from_url(url: &str) -> anyhow::Result<std::path::PathBuf> {
