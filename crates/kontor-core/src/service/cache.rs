@@ -10,8 +10,8 @@
 //! invalidation from putting stale data back.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use crate::domain::agreement::Partner;
 use crate::domain::ids::{AgreementNumber, Csn};
@@ -23,7 +23,7 @@ const MAX_ENTRIES: usize = 100_000;
 
 #[derive(Debug, Default)]
 struct Maps {
-    agreements: HashMap<AgreementNumber, AgreementState>,
+    agreements: HashMap<AgreementNumber, Arc<AgreementState>>,
     partners: HashMap<Csn, Option<Partner>>,
     admins: HashMap<Csn, Vec<Contact>>,
 }
@@ -75,14 +75,14 @@ impl ReadCache {
     }
 
     /// A cached agreement.
-    pub fn agreement(&self, n: &AgreementNumber) -> Option<AgreementState> {
+    pub fn agreement(&self, n: &AgreementNumber) -> Option<Arc<AgreementState>> {
         self.enabled
             .then(|| self.read().agreements.get(n).cloned())
             .flatten()
     }
 
     /// Caches an agreement read with `ticket`.
-    pub fn put_agreement(&self, ticket: Ticket, state: &AgreementState) {
+    pub fn put_agreement(&self, ticket: Ticket, state: &Arc<AgreementState>) {
         self.put(ticket, |m| {
             if m.agreements.len() >= MAX_ENTRIES {
                 m.agreements.clear();
@@ -202,10 +202,10 @@ mod tests {
         // A write lands while the read is in flight…
         cache.invalidate_agreement(&n);
         // …so the (possibly stale) result of the read is dropped.
-        cache.put_agreement(ticket, &state("110000000001"));
+        cache.put_agreement(ticket, &Arc::new(state("110000000001")));
         assert!(cache.agreement(&n).is_none());
         let ticket = cache.ticket();
-        cache.put_agreement(ticket, &state("110000000001"));
+        cache.put_agreement(ticket, &Arc::new(state("110000000001")));
         assert!(cache.agreement(&n).is_some());
     }
 
@@ -213,7 +213,7 @@ mod tests {
     fn the_audit_feed_invalidates_agreements_and_clears_on_other_changes() {
         let cache = ReadCache::new(true);
         for n in ["110000000001", "110000000002"] {
-            cache.put_agreement(cache.ticket(), &state(n));
+            cache.put_agreement(cache.ticket(), &Arc::new(state(n)));
         }
         let csn = Csn::parse("5100000001").unwrap();
         cache.put_partner(cache.ticket(), &csn, &None);
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn a_disabled_cache_never_answers() {
         let cache = ReadCache::new(false);
-        cache.put_agreement(cache.ticket(), &state("110000000001"));
+        cache.put_agreement(cache.ticket(), &Arc::new(state("110000000001")));
         assert!(
             cache
                 .agreement(&AgreementNumber::parse("110000000001").unwrap())

@@ -1,5 +1,7 @@
 //! The self-service partner change: eligibility, submit, withdraw (R3–R9).
 
+use std::sync::Arc;
+
 use serde_json::json;
 
 use super::Services;
@@ -24,7 +26,7 @@ impl Services {
         &self,
         actor: &Actor,
         number: &AgreementNumber,
-    ) -> Result<AgreementState> {
+    ) -> Result<Arc<AgreementState>> {
         let scope = Scope::of(actor);
         if matches!(scope, Scope::AccountUser(..)) {
             // A `user` sees the agreements assigned to them; only the store knows which.
@@ -32,17 +34,19 @@ impl Services {
                 .store
                 .agreement_state(&scope, number)
                 .await?
+                .map(Arc::new)
                 .ok_or(Error::NotFound("agreement"));
         }
         let state = match self.cache.agreement(number) {
             Some(s) => s,
             None => {
                 let ticket = self.cache.ticket();
-                let s = self
-                    .store
-                    .agreement_state(&Scope::All, number)
-                    .await?
-                    .ok_or(Error::NotFound("agreement"))?;
+                let s = Arc::new(
+                    self.store
+                        .agreement_state(&Scope::All, number)
+                        .await?
+                        .ok_or(Error::NotFound("agreement"))?,
+                );
                 self.cache.put_agreement(ticket, &s);
                 s
             }
@@ -80,7 +84,7 @@ impl Services {
         &self,
         actor: &Actor,
         number: &AgreementNumber,
-    ) -> Result<(AgreementState, Eligibility)> {
+    ) -> Result<(Arc<AgreementState>, Eligibility)> {
         let state = self.agreement(actor, number).await?;
         let e = self.eligibility_of(actor, &state);
         Ok((state, e))
@@ -121,7 +125,7 @@ impl Services {
         let state = self.agreement(actor, number).await?;
         let e = self.eligibility_of(actor, &state);
         refuse_unless_eligible(actor, &e)?;
-        let agreement = state.agreement;
+        let agreement = &state.agreement;
         let found = self.partner(new_partner).await?;
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
             .map_err(|p| Error::invalid("new_partner", p.to_string()))?;

@@ -54,7 +54,7 @@ impl Services {
                 ));
             }
         }
-        let mut a = state.agreement;
+        let mut a = state.agreement.clone();
         let partner = self.partner(&input.partner).await?;
         let mut errors = Vec::new();
         match partner {

@@ -1,7 +1,7 @@
 //! Extractors: the authenticated caller, the language, JSON bodies.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
@@ -23,17 +23,17 @@ const TOKEN_CACHE_MAX: usize = 10_000;
 
 /// Verified tokens, so the read path does not hit the database for them.
 #[derive(Debug, Default)]
-pub struct TokenCache(RwLock<HashMap<String, (Actor, Instant)>>);
+pub struct TokenCache(RwLock<HashMap<String, (Arc<Actor>, Instant)>>);
 
 impl TokenCache {
-    fn get(&self, hash: &str) -> Option<Actor> {
+    fn get(&self, hash: &str) -> Option<Arc<Actor>> {
         let map = self.0.read().unwrap_or_else(|p| p.into_inner());
         map.get(hash)
             .filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL)
             .map(|(a, _)| a.clone())
     }
 
-    fn put(&self, hash: String, actor: Actor) {
+    fn put(&self, hash: String, actor: Arc<Actor>) {
         let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
         if map.len() >= TOKEN_CACHE_MAX {
             map.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
@@ -45,9 +45,10 @@ impl TokenCache {
     }
 }
 
-/// The authenticated caller (personal API token).
+/// The authenticated caller (personal API token). Shared, because the
+/// token cache hands the same person to every request using the token.
 #[derive(Debug, Clone)]
-pub struct Caller(pub Actor);
+pub struct Caller(pub Arc<Actor>);
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
@@ -67,12 +68,14 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(actor) = state.tokens.get(&hash) {
             return Ok(Caller(actor));
         }
-        let actor = state
-            .services
-            .store
-            .actor_by_token(&hash)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let actor = Arc::new(
+            state
+                .services
+                .store
+                .actor_by_token(&hash)
+                .await?
+                .ok_or(Error::Unauthenticated)?,
+        );
         state.tokens.put(hash, actor.clone());
         Ok(Caller(actor))
     }

@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/me", tag = "me",
     responses((status = 200, body = MeResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn me(Caller(me): Caller) -> Json<MeResponse> {
-    Json(MeResponse::from(&me))
+    Json(MeResponse::from(&*me))
 }
 
 async fn sign_in(state: &AppState, email: &str, password: String) -> ApiResult<Actor> {
@@ -55,7 +55,7 @@ async fn issue_token(
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let req: TokenRequest = parse_json(&headers, &body)?;
     let actor = match (caller, req.email.as_deref(), req.password) {
-        (Some(Caller(a)), _, _) => a,
+        (Some(Caller(a)), _, _) => (*a).clone(),
         (None, Some(email), Some(password)) => sign_in(&state, email, password).await?,
         (None, _, _) => return Err(Error::Unauthenticated.into()),
     };

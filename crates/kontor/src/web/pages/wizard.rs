@@ -91,7 +91,7 @@ async fn start(
     me: &SignedIn,
     raw: &str,
     step: u8,
-) -> Result<(AgreementState, WizardPage), PageError> {
+) -> Result<(std::sync::Arc<AgreementState>, WizardPage), PageError> {
     let tr = me.tr;
     let n = AgreementNumber::parse(raw).map_err(|_| PageError::not_found(tr))?;
     let (s, e) = state
