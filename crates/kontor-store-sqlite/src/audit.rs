@@ -55,20 +55,30 @@ pub(crate) async fn insert_outbox(
     messages: &[OutboxMessage],
     now: OffsetDateTime,
 ) -> StoreResult<()> {
+    let stamped: Vec<(&OutboxMessage, OffsetDateTime)> =
+        messages.iter().map(|m| (m, now)).collect();
+    insert_outbox_at(conn, &stamped).await
+}
+
+/// Queues messages, each with its own creation time, in multi-row inserts.
+pub(crate) async fn insert_outbox_at(
+    conn: &mut SqliteConnection,
+    messages: &[(&OutboxMessage, OffsetDateTime)],
+) -> StoreResult<()> {
     for chunk in messages.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
         );
         let mut payloads = Vec::with_capacity(chunk.len());
-        for m in chunk {
+        for (m, _) in chunk {
             payloads.push(json(m)?);
         }
-        q.push_values(chunk.iter().zip(payloads), |mut b, (m, payload)| {
+        q.push_values(chunk.iter().zip(payloads), |mut b, ((m, at), payload)| {
             b.push_bind(Uuid::now_v7().to_string())
                 .push_bind(m.kind())
                 .push_bind(payload)
-                .push_bind(ms(now))
-                .push_bind(ms(now));
+                .push_bind(ms(*at))
+                .push_bind(ms(*at));
         });
         q.build()
             .execute(&mut *conn)

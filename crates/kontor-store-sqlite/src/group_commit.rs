@@ -20,7 +20,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Ctx;
-use crate::audit::{insert_audit, insert_outbox};
+use crate::audit::{insert_audit, insert_outbox_at};
 use crate::rows::{json, ms};
 
 /// Most submits committed together.
@@ -109,10 +109,11 @@ async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet
     };
     let audit: Vec<AuditEntry> = winners().flat_map(|j| j.audit.iter().cloned()).collect();
     insert_audit(&mut tx, &audit).await?;
-    for job in winners() {
-        // Outbox rows carry their job's submit time.
-        insert_outbox(&mut tx, &job.outbox, job.request.created_at).await?;
-    }
+    // Outbox rows carry their job's submit time; one statement for the batch.
+    let outbox: Vec<_> = winners()
+        .flat_map(|j| j.outbox.iter().map(move |m| (m, j.request.created_at)))
+        .collect();
+    insert_outbox_at(&mut tx, &outbox).await?;
     tx.commit().await.ctx("failed to commit requests")?;
     Ok(inserted)
 }
