@@ -60,16 +60,13 @@ pub struct Row {
     pub support: String,
 }
 
-async fn row(state: &AppState, tr: Tr, a: &Agreement) -> Row {
+/// A row; `account` is the account's label where the page shows it.
+async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
     let days = a.days_left(today(state.services.clock.now()));
     let mut partners = Vec::with_capacity(a.partners.len());
     for p in &a.partners {
         partners.push(partner_label(state, p).await);
     }
-    let account = match state.services.store.account(&a.account).await {
-        Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
-        _ => a.account.to_string(),
-    };
     Row {
         number: a.number.to_string(),
         account,
@@ -135,9 +132,27 @@ async fn list(
         .agreements(&Scope::of(&me.actor), &filter)
         .await
         .map_err(|e| PageError::from_core(e.into(), tr))?;
+    let show_account = me.actor.account().is_none();
+    let mut accounts: std::collections::HashMap<Csn, String> = std::collections::HashMap::new();
     let mut rows = Vec::with_capacity(items.len());
     for a in &items {
-        rows.push(row(&state, tr, a).await);
+        let account = if show_account {
+            // One lookup per account on the page, not per row.
+            match accounts.get(&a.account) {
+                Some(label) => label.clone(),
+                None => {
+                    let label = match state.services.store.account(&a.account).await {
+                        Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
+                        _ => a.account.to_string(),
+                    };
+                    accounts.insert(a.account.clone(), label.clone());
+                    label
+                }
+            }
+        } else {
+            String::new()
+        };
+        rows.push(row(&state, tr, a, account).await);
     }
     let kind = filter
         .kind
@@ -161,7 +176,7 @@ async fn list(
     let page = ListPage {
         c: Chrome::new(&me, "agreements", "/agreements"),
         rows,
-        show_account: me.actor.account().is_none(),
+        show_account,
         kind,
         status,
         q: query,
@@ -335,7 +350,7 @@ async fn detail(
                 ("number", n.to_string().into()),
             ],
         ),
-        r: row(&state, tr, a).await,
+        r: row(&state, tr, a, String::new()).await,
         products: a
             .products
             .iter()
