@@ -215,24 +215,23 @@ impl ChangeStore for SqliteStore {
         let mut outbox = Vec::new();
         let mut decisions = Vec::with_capacity(due.len());
         let mut applied = Vec::new();
-        for request in due {
-            let agreement = agreements.get(request.agreement.as_str()).cloned();
+        for request in &due {
+            let agreement = agreements.get(request.agreement.as_str());
             let current_partners = agreement
-                .as_ref()
                 .map(|a| {
                     a.partners
                         .iter()
-                        .filter_map(|p| partners.get(p.as_str()).cloned())
+                        .filter_map(|p| partners.get(p.as_str()))
                         .collect()
                 })
                 .unwrap_or_default();
             let item = DueItem {
-                new_partner: partners.get(request.new_partner.as_str()).cloned(),
-                requester: requesters.get(&request.requested_by.to_string()).cloned(),
+                new_partner: partners.get(request.new_partner.as_str()),
+                requester: requesters.get(&request.requested_by.to_string()),
                 admins: admins
                     .get(request.account.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
                 current_partners,
                 agreement,
                 request,

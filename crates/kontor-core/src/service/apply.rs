@@ -20,13 +20,13 @@ pub struct Planner {
 }
 
 /// The reasons a due request may no longer be applied, empty when it may.
-pub fn recheck(item: &DueItem, policy: &Policy, now: OffsetDateTime) -> Vec<ReasonCode> {
-    let Some(agreement) = &item.agreement else {
+pub fn recheck(item: &DueItem<'_>, policy: &Policy, now: OffsetDateTime) -> Vec<ReasonCode> {
+    let Some(agreement) = item.agreement else {
         return vec![ReasonCode::NotActive];
     };
     // The requester must still be an admin of *this agreement's* account:
     // a request can never move another account's agreement (R1).
-    let is_admin = item.requester.as_ref().is_some_and(|r| {
+    let is_admin = item.requester.is_some_and(|r| {
         r.is_admin_of(&agreement.account) && agreement.account == item.request.account
     });
     let e = eligibility::check(agreement, is_admin, None, eligibility::today(now), policy);
@@ -34,7 +34,7 @@ pub fn recheck(item: &DueItem, policy: &Policy, now: OffsetDateTime) -> Vec<Reas
     if let Err(problem) = eligibility::check_new_partner(
         &agreement.partners,
         &item.request.new_partner,
-        item.new_partner.as_ref(),
+        item.new_partner,
     ) {
         reasons.push(problem.code());
     }
@@ -42,9 +42,9 @@ pub fn recheck(item: &DueItem, policy: &Policy, now: OffsetDateTime) -> Vec<Reas
 }
 
 impl ApplyPlanner for Planner {
-    fn plan(&self, item: &DueItem, now: OffsetDateTime) -> ApplyPlan {
+    fn plan(&self, item: &DueItem<'_>, now: OffsetDateTime) -> ApplyPlan {
         let reasons = recheck(item, &self.policy, now);
-        let req = &item.request;
+        let req = item.request;
         let (event, decided) = if reasons.is_empty() {
             (RequestEvent::Apply, ChangeEvent::Applied)
         } else {
@@ -102,12 +102,12 @@ impl ApplyPlanner for Planner {
                     ),
             );
         }
-        let new_partner = item.new_partner.as_ref().map(contact);
-        let old: Vec<_> = item.current_partners.iter().map(contact).collect();
+        let new_partner = item.new_partner.map(contact);
+        let old: Vec<_> = item.current_partners.iter().map(|p| contact(p)).collect();
         let outbox = partner_change_emails(
             decided,
             &decided_req,
-            &item.admins,
+            item.admins,
             new_partner.as_ref(),
             &old,
         );

@@ -340,5 +340,5 @@ pub trait ImportSession: Send {
 /// called by the store inside its transaction).
 pub trait ApplyPlanner: Send + Sync {
     /// The decision for one due request.
-    fn plan(&self, item: &DueItem, now: OffsetDateTime) -> ApplyPlan;
+    fn plan(&self, item: &DueItem<'_>, now: OffsetDateTime) -> ApplyPlan;
 }

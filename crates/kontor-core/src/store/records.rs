@@ -202,21 +202,22 @@ pub struct Transaction {
 }
 
 /// A due request with everything the planner needs, read in the same
-/// transaction that applies it.
+/// transaction that applies it. Borrowed from the batch the store read, so
+/// planning a thousand requests copies nothing it does not keep.
 #[derive(Debug, Clone)]
-pub struct DueItem {
+pub struct DueItem<'a> {
     /// The request (status pending, due).
-    pub request: ChangeRequest,
+    pub request: &'a ChangeRequest,
     /// The agreement as it is now, if it still exists.
-    pub agreement: Option<Agreement>,
+    pub agreement: Option<&'a Agreement>,
     /// The new partner as it is now, if it still exists.
-    pub new_partner: Option<Partner>,
+    pub new_partner: Option<&'a Partner>,
     /// The requester as they are now (role and tenant may have changed).
-    pub requester: Option<Actor>,
+    pub requester: Option<&'a Actor>,
     /// Admins of the account now (R10).
-    pub admins: Vec<Contact>,
+    pub admins: &'a [Contact],
     /// Current partners of record, with their contacts (R10).
-    pub current_partners: Vec<Partner>,
+    pub current_partners: Vec<&'a Partner>,
 }
 
 /// What to do with one due request.
