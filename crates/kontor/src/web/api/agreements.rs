@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Format, Page, csv_response, next_cursor};
+use super::{Format, Page, history_csv, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{
     AgreementDto, AgreementListResponse, EligibilityResponse, HistoryEntryDto,
@@ -177,25 +177,7 @@ async fn history(
     let items = state.services.store.partner_history(&n).await?;
     let items: Vec<HistoryEntryDto> = items.iter().map(Into::into).collect();
     if csv {
-        let mut rows = vec![vec![
-            "agreement".into(),
-            "partner".into(),
-            "partner_name".into(),
-            "valid_from".into(),
-            "valid_to".into(),
-            "source".into(),
-        ]];
-        rows.extend(items.into_iter().map(|h| {
-            vec![
-                n.to_string(),
-                h.partner,
-                h.partner_name,
-                h.valid_from,
-                h.valid_to.unwrap_or_default(),
-                h.source,
-            ]
-        }));
-        return csv_response(&format!("partner-history-{n}.csv"), rows);
+        return history_csv(&n, items);
     }
     Ok(Json(PartnerHistoryResponse {
         agreement: n.to_string(),

@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agreements::number;
-use super::{Format, Page, csv_response, next_cursor};
+use super::{Format, Page, audit_csv, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{AuditDto, AuditListResponse};
 use crate::web::error::{ApiError, ApiResult, Problem};
@@ -116,35 +116,7 @@ async fn list(
     let items: Vec<AuditDto> = items.iter().map(Into::into).collect();
     let next_cursor = next_cursor(&items, limit, |e| e.seq.to_string());
     if csv {
-        let mut rows = vec![
-            [
-                "seq",
-                "at",
-                "actor",
-                "action",
-                "account",
-                "agreement",
-                "request",
-                "before",
-                "after",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
-        rows.extend(items.into_iter().map(|e| {
-            vec![
-                e.seq.to_string(),
-                e.at,
-                e.actor,
-                e.action,
-                e.account.unwrap_or_default(),
-                e.agreement.unwrap_or_default(),
-                e.request.unwrap_or_default(),
-                e.before.to_string(),
-                e.after.to_string(),
-            ]
-        }));
-        return csv_response("audit.csv", rows);
+        return audit_csv("audit.csv", items);
     }
     Ok(Json(AuditListResponse { items, next_cursor }).into_response())
 }

@@ -399,30 +399,8 @@ async fn history_csv(
         .partner_history(&n)
         .await
         .map_err(|e| PageError::from_core(e.into(), tr))?;
-    let mut rows = vec![
-        [
-            "agreement",
-            "partner",
-            "partner_name",
-            "valid_from",
-            "valid_to",
-            "source",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    rows.extend(history.iter().map(|h| {
-        let d = crate::web::dto::HistoryEntryDto::from(h);
-        vec![
-            n.to_string(),
-            d.partner,
-            d.partner_name,
-            d.valid_from,
-            d.valid_to.unwrap_or_default(),
-            d.source,
-        ]
-    }));
-    crate::web::api::csv_response(&format!("partner-history-{n}.csv"), rows)
+    let items = history.iter().map(Into::into).collect();
+    crate::web::api::history_csv(&n, items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
 
@@ -458,21 +436,7 @@ async fn audit_csv(
         .audit(&Scope::of(&me.actor), &filter)
         .await
         .map_err(|e| PageError::from_core(e.into(), tr))?;
-    let mut rows = vec![
-        ["seq", "at", "actor", "action", "before", "after"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    rows.extend(entries.iter().map(|r| {
-        vec![
-            r.seq.to_string(),
-            crate::web::dto::rfc3339(r.entry.at),
-            r.entry.actor.clone(),
-            r.entry.action.as_str().to_owned(),
-            r.entry.before.to_string(),
-            r.entry.after.to_string(),
-        ]
-    }));
-    crate::web::api::csv_response(&format!("audit-{n}.csv"), rows)
+    let items = entries.iter().map(Into::into).collect();
+    crate::web::api::audit_csv(&format!("audit-{n}.csv"), items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
