@@ -13,9 +13,15 @@ use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
 use crate::rows::{
-    AGREEMENT_COLUMNS, AgreementRow, AgreementWithRequestRow, REQUEST_COLUMNS_OPT, bad, csn,
-    from_ms, json, ms,
+    AgreementRow, AgreementWithRequestRow, REQUEST_COLUMNS_OPT, bad, csn, from_ms, json, ms,
 };
+
+/// The columns of [`AgreementRow`] on agreements aliased `a`, with the
+/// current partners as a sorted JSON array.
+pub(crate) const AGREEMENT_COLUMNS: &str = "a.number, a.account_csn, a.term_start, a.term_end, a.auto_renew, a.program, \
+     a.support_level, a.status, a.products, \
+     (SELECT json_group_array(partner_csn) FROM (SELECT partner_csn FROM partner_assignments \
+       WHERE agreement_number = a.number AND valid_to IS NULL ORDER BY partner_csn)) AS partners";
 use crate::{Ctx, SqliteStore};
 
 /// Appends the tenant condition of `scope` on agreements aliased `a` (R1).

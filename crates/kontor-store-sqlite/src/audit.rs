@@ -7,7 +7,8 @@ use kontor_core::domain::change_request::RequestId;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::roles::UserId;
-use kontor_core::store::{AuditFilter, AuditRecord, AuditStore, Scope};
+use kontor_core::store::{AuditFilter, AuditRecord, AuditStore, ChangeFeed, Scope};
+use kontor_store_sql::rows::feed_page;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -170,12 +171,27 @@ impl AuditStore for SqliteStore {
         rows.into_iter().map(AuditRecord::try_from).collect()
     }
 
-    async fn audit_head(&self) -> StoreResult<i64> {
+    async fn feed_position(&self) -> StoreResult<i64> {
         let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
             .fetch_one(&self.reader)
             .await
             .ctx("failed to read audit head")?;
         Ok(head.unwrap_or(0))
+    }
+
+    /// SQLite has one writer, so sequence numbers are in commit order and
+    /// "after the last seen number" misses nothing.
+    async fn changes_since(&self, position: i64) -> StoreResult<ChangeFeed> {
+        const PAGE: i64 = 1000;
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT seq, agreement_number FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(position)
+        .bind(PAGE)
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to read the change feed")?;
+        feed_page(position, rows, PAGE)
     }
 
     async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()> {

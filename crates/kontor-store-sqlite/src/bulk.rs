@@ -11,11 +11,9 @@ use kontor_core::store::{BulkStore, ExportPage, ExportWhat, ImportSession, NewUs
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
+use crate::agreements::AGREEMENT_COLUMNS;
 use crate::audit::insert_audit;
-use crate::rows::{
-    AGREEMENT_COLUMNS, AgreementRow, PartnerRow, USER_COLUMNS, UserRow, csn, json, ms,
-    tenant_columns,
-};
+use crate::rows::{AgreementRow, PartnerRow, USER_COLUMNS, UserRow, csn, json, ms, tenant_columns};
 use crate::{Ctx, SqliteStore};
 
 /// Agreements buffered before one multi-row write (10 columns each).

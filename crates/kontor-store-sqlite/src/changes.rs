@@ -3,20 +3,21 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use kontor_core::domain::agreement::{Agreement, Partner};
+use kontor_core::domain::agreement::Partner;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::notify::{Contact, OutboxMessage};
-use kontor_core::domain::roles::{Actor, Lang};
-use kontor_core::store::{ApplyPlanner, ApplyReport, ChangeStore, DueItem, RequestFilter, Scope};
+use kontor_core::domain::roles::Lang;
+use kontor_core::store::{ApplyPlanner, ApplyReport, ChangeStore, RequestFilter, Scope};
 use kontor_core::{StoreError, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
 use crate::audit::{insert_audit, insert_outbox};
 use crate::group_commit::SubmitJob;
-use crate::rows::{AgreementRow, PartnerRow, REQUEST_COLUMNS, RequestRow, UserRow, json, ms};
+use crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
 use crate::{Ctx, SqliteStore};
+use kontor_store_sql::due::{DueBatch, plan_batch};
 
 fn push_request_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
     match scope {
@@ -171,34 +172,25 @@ impl ChangeStore for SqliteStore {
     ) -> StoreResult<ApplyReport> {
         let started = std::time::Instant::now();
         let mut tx = self.write().await?;
-        let (due, agreements, requesters) = read_due(&mut tx, now, limit).await?;
-        if due.is_empty() {
+        let batch = read_due(&mut tx, now, limit).await?;
+        if batch.due.is_empty() {
             return Ok(ApplyReport::default());
         }
-        let mut partner_keys: Vec<String> = due.iter().map(|r| r.new_partner.to_string()).collect();
-        partner_keys.extend(
-            agreements
-                .values()
-                .flat_map(|a| a.partners.iter().map(|p| p.to_string())),
-        );
-        partner_keys.sort();
-        partner_keys.dedup();
         let partners: HashMap<String, Partner> = fetch_in::<PartnerRow>(
             &mut tx,
             "SELECT csn, name, city, country, status, email FROM partners WHERE csn IN (SELECT value FROM json_each(?))",
-            &partner_keys,
+            &batch.partner_keys(),
         )
         .await?
         .into_iter()
         .map(|row| Partner::try_from(row).map(|p| (p.csn.to_string(), p)))
         .collect::<StoreResult<_>>()?;
-        let account_keys: Vec<String> = due.iter().map(|r| r.account.to_string()).collect();
         let mut admins: HashMap<String, Vec<Contact>> = HashMap::new();
         let admin_rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT account_csn, email, lang FROM users WHERE role IN ('primary_admin', 'secondary_admin') \
-             AND account_csn IN (SELECT value FROM json_each(?)) ORDER BY email",
+             AND disabled_at IS NULL AND account_csn IN (SELECT value FROM json_each(?)) ORDER BY email",
         )
-        .bind(json(&account_keys)?)
+        .bind(json(&batch.account_keys())?)
         .fetch_all(&mut *tx)
         .await
         .ctx("failed to read account admins")?;
@@ -210,50 +202,7 @@ impl ChangeStore for SqliteStore {
         }
 
         let read = started.elapsed();
-        let mut report = ApplyReport::default();
-        let mut audit = Vec::new();
-        let mut outbox = Vec::new();
-        let mut decisions = Vec::with_capacity(due.len());
-        let mut applied = Vec::new();
-        for request in &due {
-            let agreement = agreements.get(request.agreement.as_str());
-            let current_partners = agreement
-                .map(|a| {
-                    a.partners
-                        .iter()
-                        .filter_map(|p| partners.get(p.as_str()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let item = DueItem {
-                new_partner: partners.get(request.new_partner.as_str()),
-                requester: requesters.get(&request.requested_by.to_string()),
-                admins: admins
-                    .get(request.account.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                current_partners,
-                agreement,
-                request,
-            };
-            let plan = planner.plan(&item, now);
-            let d = &plan.decided;
-            let reasons: Vec<&str> = d.reasons.iter().map(|r| r.as_str()).collect();
-            decisions.push(serde_json::json!({
-                "id": d.id.to_string(), "status": d.status.as_str(), "decided_at": d.decided_at.map(ms),
-                "reasons": json(&reasons)?, "old": json(&d.old_partners)?,
-            }));
-            if d.status == RequestStatus::Applied {
-                applied.push(serde_json::json!({
-                    "id": d.id.to_string(), "agreement": d.agreement.as_str(), "partner": d.new_partner.as_str(),
-                }));
-                report.applied += 1;
-            } else {
-                report.rejected += 1;
-            }
-            audit.extend(plan.audit);
-            outbox.extend(plan.outbox);
-        }
+        let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
         let planned = started.elapsed();
         // Set-based writes: a handful of statements per batch, not per request.
         let decided = sqlx::query(
@@ -262,26 +211,25 @@ impl ChangeStore for SqliteStore {
              value ->> 'decided_at' AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
              FROM json_each(?)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
         )
-        .bind(json(&decisions)?)
+        .bind(&plan.decisions)
         .execute(&mut *tx)
         .await
         .ctx("failed to record decisions")?;
-        if decided.rows_affected() != decisions.len() as u64 {
+        if decided.rows_affected() != plan.decided {
             // Cannot happen inside one IMMEDIATE transaction; refuse to half-apply if it does.
             return Err(StoreError::Other(anyhow::anyhow!(
                 "{} of {} due requests changed state during the batch",
-                decisions.len() as u64 - decided.rows_affected(),
-                decisions.len()
+                plan.decided - decided.rows_affected(),
+                plan.decided
             )));
         }
-        let applied = json(&applied)?;
         sqlx::query(
             "UPDATE partner_assignments SET valid_to = ? WHERE id IN (SELECT pa.id FROM json_each(?) j \
              JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
              AND pa.partner_csn <> j.value ->> 'partner')",
         )
         .bind(ms(now))
-        .bind(&applied)
+        .bind(&plan.applied)
         .execute(&mut *tx)
         .await
         .ctx("failed to close replaced assignments")?;
@@ -292,17 +240,17 @@ impl ChangeStore for SqliteStore {
              AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
         )
         .bind(ms(now))
-        .bind(&applied)
+        .bind(&plan.applied)
         .execute(&mut *tx)
         .await
         .ctx("failed to open new assignments")?;
         let written = started.elapsed();
-        insert_audit(&mut tx, &audit).await?;
-        insert_outbox(&mut tx, &outbox, now).await?;
+        insert_audit(&mut tx, &plan.audit).await?;
+        insert_outbox(&mut tx, &plan.outbox, now).await?;
         let logged = started.elapsed();
         tx.commit().await.ctx("failed to commit applied requests")?;
         tracing::debug!(
-            requests = report.total(),
+            requests = plan.report.total(),
             ?read,
             ?planned,
             ?written,
@@ -310,46 +258,9 @@ impl ChangeStore for SqliteStore {
             committed = ?started.elapsed(),
             "apply batch timings (cumulative)"
         );
-        Ok(report)
+        Ok(plan.report)
     }
 }
-
-/// One due request with its agreement and requester, as SQLite aggregates it.
-#[derive(serde::Deserialize)]
-struct DueJson {
-    id: String,
-    agreement: String,
-    account: String,
-    old: String,
-    new: String,
-    status: String,
-    by: String,
-    created: i64,
-    due: i64,
-    reasons: String,
-    a_account: String,
-    term_start: String,
-    term_end: String,
-    auto_renew: i64,
-    program: String,
-    support_level: String,
-    a_status: String,
-    products: String,
-    partners: Option<String>,
-    u_email: String,
-    u_name: String,
-    u_role: String,
-    u_account: Option<String>,
-    u_partner: Option<String>,
-    u_lang: String,
-    u_disabled: Option<i64>,
-}
-
-type DueBatch = (
-    Vec<ChangeRequest>,
-    HashMap<String, Agreement>,
-    HashMap<String, Actor>,
-);
 
 /// Reads up to `limit` due requests with their agreements (and current
 /// partners) and requesters as *one* JSON value built by SQLite: one row
@@ -381,63 +292,5 @@ async fn read_due(
     .fetch_one(&mut *conn)
     .await
     .ctx("failed to read due requests")?;
-    let rows: Vec<DueJson> = match doc {
-        Some(d) => serde_json::from_str(&d)
-            .map_err(|e| StoreError::Other(anyhow::anyhow!("bad due batch: {e}")))?,
-        None => Vec::new(),
-    };
-    let mut due = Vec::with_capacity(rows.len());
-    let mut agreements = HashMap::with_capacity(rows.len());
-    let mut requesters = HashMap::new();
-    for r in rows {
-        let mut partners: Vec<&str> = r
-            .partners
-            .as_deref()
-            .map(|p| p.split(',').collect())
-            .unwrap_or_default();
-        partners.sort_unstable();
-        let agreement = Agreement::try_from(AgreementRow {
-            number: r.agreement.clone(),
-            account_csn: r.a_account,
-            term_start: r.term_start,
-            term_end: r.term_end,
-            auto_renew: r.auto_renew != 0,
-            program: r.program,
-            support_level: r.support_level,
-            status: r.a_status,
-            products: r.products,
-            partners: json(&partners)?,
-        })?;
-        let user = UserRow {
-            id: r.by.clone(),
-            email: r.u_email,
-            name: r.u_name,
-            role: r.u_role,
-            account_csn: r.u_account,
-            partner_csn: r.u_partner,
-            lang: r.u_lang,
-            password_hash: None,
-            disabled_at: r.u_disabled,
-        };
-        // A requester whose access was removed no longer counts as an admin (R8).
-        if user.disabled_at.is_none() {
-            requesters.insert(r.by.clone(), user.actor()?);
-        }
-        agreements.insert(r.agreement.clone(), agreement);
-        due.push(ChangeRequest::try_from(RequestRow {
-            id: r.id,
-            agreement_number: r.agreement,
-            account_csn: r.account,
-            old_partners: r.old,
-            new_partner_csn: r.new,
-            status: r.status,
-            requested_by: r.by,
-            created_at: r.created,
-            due_at: r.due,
-            decided_at: None,
-            decided_by: None,
-            reasons: r.reasons,
-        })?);
-    }
-    Ok((due, agreements, requesters))
+    DueBatch::parse(doc.as_deref())
 }

@@ -16,7 +16,6 @@ mod directory;
 mod group_commit;
 mod idempotency;
 mod ops;
-mod rows;
 mod sessions;
 mod support;
 
@@ -30,6 +29,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
+
+use kontor_store_sql::rows;
 
 /// The migrations embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -226,3 +227,6 @@ impl<T> Ctx<T> for Result<T, sqlx::Error> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

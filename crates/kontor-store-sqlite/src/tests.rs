@@ -1,12 +1,15 @@
 //! Guarantees the database itself enforces, whatever the code above it does.
 
 use kontor_core::StoreError;
+use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, request};
 
 use crate::SqliteStore;
 
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_and_migrate(&dir.path().join("k.db"), 2).await.unwrap();
+    let store = SqliteStore::open_and_migrate(&dir.path().join("k.db"), 2)
+        .await
+        .unwrap();
     (dir, store)
 }
 
@@ -19,16 +22,7 @@ async fn exec(store: &SqliteStore, sql: &str) -> Result<u64, String> {
 }
 
 async fn seed(store: &SqliteStore) {
-    for sql in [
-        "INSERT INTO partners VALUES ('5100000001', 'P', 'C', 'DE', 'active', 'p@p.example')",
-        "INSERT INTO accounts VALUES ('7000000001', 'A', 'DE')",
-        "INSERT INTO agreements VALUES ('110000000001', 'contract', '7000000001', '2026-01-01', '2027-01-01', 0, \
-         'standard', 'standard', 'active', '[]')",
-        "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
-         VALUES ('110000000001', '5100000001', 1, 'import')",
-        "INSERT INTO audit (id, at, actor, action, before, after) VALUES ('a', 1, 'x', 'import_applied', 'null', 'null')",
-        "INSERT INTO users VALUES ('u1', 'a@a.example', 'A', 'primary_admin', '7000000001', NULL, 'de', NULL, 1)",
-    ] {
+    for sql in SEED {
         exec(store, sql).await.unwrap();
     }
 }
@@ -37,7 +31,9 @@ async fn seed(store: &SqliteStore) {
 async fn r11_the_audit_log_refuses_update_and_delete() {
     let (_d, s) = store().await;
     seed(&s).await;
-    let err = exec(&s, "UPDATE audit SET actor = 'someone else'").await.unwrap_err();
+    let err = exec(&s, "UPDATE audit SET actor = 'someone else'")
+        .await
+        .unwrap_err();
     assert!(err.contains("append-only"), "{err}");
     let err = exec(&s, "DELETE FROM audit").await.unwrap_err();
     assert!(err.contains("append-only"), "{err}");
@@ -47,12 +43,24 @@ async fn r11_the_audit_log_refuses_update_and_delete() {
 async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
     let (_d, s) = store().await;
     seed(&s).await;
-    let err = exec(&s, "DELETE FROM partner_assignments").await.unwrap_err();
+    let err = exec(&s, "DELETE FROM partner_assignments")
+        .await
+        .unwrap_err();
     assert!(err.contains("never deleted"), "{err}");
-    let err = exec(&s, "UPDATE partner_assignments SET partner_csn = '5100000002'").await.unwrap_err();
+    let err = exec(
+        &s,
+        "UPDATE partner_assignments SET partner_csn = '5100000002'",
+    )
+    .await
+    .unwrap_err();
     assert!(err.contains("never overwritten"), "{err}");
-    assert_eq!(exec(&s, "UPDATE partner_assignments SET valid_to = 5").await, Ok(1));
-    let err = exec(&s, "UPDATE partner_assignments SET valid_to = 6").await.unwrap_err();
+    assert_eq!(
+        exec(&s, "UPDATE partner_assignments SET valid_to = 5").await,
+        Ok(1)
+    );
+    let err = exec(&s, "UPDATE partner_assignments SET valid_to = 6")
+        .await
+        .unwrap_err();
     assert!(err.contains("never overwritten"), "{err}");
 }
 
@@ -60,38 +68,45 @@ async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
 async fn r7_the_database_allows_one_open_request_per_agreement() {
     let (_d, s) = store().await;
     seed(&s).await;
-    let insert = |id: &str, status: &str| {
-        format!(
-            "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-             requested_by, created_at, due_at) VALUES ('{id}', '110000000001', '7000000001', '[]', '5100000001', \
-             '{status}', 'u1', 1, 2)"
-        )
-    };
-    exec(&s, &insert("r1", "pending")).await.unwrap();
-    let err = exec(&s, &insert("r2", "pending")).await.unwrap_err();
-    assert!(err.contains("UNIQUE"), "{err}");
-    let err = exec(&s, &insert("r3", "awaiting_partner")).await.unwrap_err();
-    assert!(err.contains("UNIQUE"), "{err}");
+    exec(&s, &request("r1", "pending")).await.unwrap();
+    for (id, status) in [("r2", "pending"), ("r3", "awaiting_partner")] {
+        let e = sqlx::query(&request(id, status))
+            .execute(&s.writer)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            crate::map_err(e),
+            StoreError::Conflict("open_request")
+        ));
+    }
     // Closed requests do not count.
-    exec(&s, &insert("r4", "withdrawn")).await.unwrap();
-    exec(&s, "UPDATE change_requests SET status = 'applied' WHERE id = 'r1'").await.unwrap();
-    exec(&s, &insert("r5", "pending")).await.unwrap();
+    exec(&s, &request("r4", "withdrawn")).await.unwrap();
+    exec(
+        &s,
+        "UPDATE change_requests SET status = 'applied' WHERE id = 'r1'",
+    )
+    .await
+    .unwrap();
+    exec(&s, &request("r5", "pending")).await.unwrap();
 }
 
 #[tokio::test]
 async fn unique_violations_map_to_named_conflicts() {
     let (_d, s) = store().await;
     seed(&s).await;
-    let e = sqlx::query("INSERT INTO users VALUES ('u2', 'a@a.example', 'B', 'user', '7000000001', NULL, 'de', NULL, 1)")
+    let e = sqlx::query(SAME_EMAIL)
         .execute(&s.writer)
         .await
         .unwrap_err();
     assert!(matches!(crate::map_err(e), StoreError::Conflict("email")));
-    let e = sqlx::query("INSERT INTO users VALUES ('u3', 'b@a.example', 'B', 'primary_admin', '7000000001', NULL, 'de', NULL, 1)")
+    let e = sqlx::query(SECOND_PRIMARY)
         .execute(&s.writer)
         .await
         .unwrap_err();
-    assert!(matches!(crate::map_err(e), StoreError::Conflict("primary_admin")));
+    assert!(matches!(
+        crate::map_err(e),
+        StoreError::Conflict("primary_admin")
+    ));
 }
 
 #[tokio::test]
@@ -108,12 +123,24 @@ async fn a_database_migrated_by_a_newer_kontor_is_refused() {
 #[tokio::test]
 async fn pragmas_are_set_for_durability_and_concurrency() {
     let (_d, s) = store().await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&s.writer).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&s.writer).await.unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
     assert_eq!(sync, 1, "NORMAL");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&s.writer).await.unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
-    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&s.writer).await.unwrap();
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
     assert!(timeout >= 5000);
 }

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use kontor_core::clock::{Clock, ManualClock, SystemClock};
 use kontor_core::service::Services;
 use kontor_core::service::cache::ReadCache;
 use kontor_core::store::Store;
-use kontor_core::store::{AuditFilter, Scope};
+use kontor_store_postgres::{PgSettings, PgStore};
 use kontor_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -28,10 +28,11 @@ pub fn clock(config: &Config) -> anyhow::Result<Arc<dyn Clock>> {
 /// Opens the store named by the configuration and migrates it.
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     if let Some(url) = &config.database_url {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            bail!(
-                "PostgreSQL is not supported by this build yet; unset KONTOR_DATABASE_URL to use the embedded database"
-            );
+        if is_postgres(url) {
+            let store = PgStore::connect_and_migrate(url, &pg_settings(config))
+                .await
+                .context("failed to open the PostgreSQL database")?;
+            return Ok(Arc::new(store));
         }
         let path = kontor_store_sqlite::path_from_url(url)?;
         return Ok(Arc::new(
@@ -45,6 +46,22 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::new(store))
 }
 
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// PostgreSQL connection settings from the configuration.
+pub fn pg_settings(config: &Config) -> PgSettings {
+    let secs = std::time::Duration::from_secs;
+    PgSettings {
+        max_connections: config.database_max_connections,
+        statement_timeout: secs(config.database_statement_timeout_seconds),
+        lease: secs(config.worker_lease_seconds),
+        acquire_timeout: secs(config.database_acquire_timeout_seconds),
+    }
+}
+
 /// Services from a store and clock.
 pub fn services(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Services {
     Services {
@@ -56,19 +73,17 @@ pub fn services(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -
 }
 
 /// Feeds other processes' writes into the read cache from the audit log
-/// until `shutdown` turns true.
-///
-/// SQLite assigns audit sequence numbers in commit order (one writer), so
-/// reading "everything after the last seen number" misses nothing.
+/// until `shutdown` turns true. Each backend's feed misses no committed
+/// entry (see `AuditStore::changes_since`).
 pub async fn follow_audit_feed(
     services: Services,
     every: std::time::Duration,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut last = match services.store.audit_head().await {
+    let mut last = match services.store.feed_position().await {
         Ok(h) => h,
         Err(e) => {
-            tracing::warn!(error = ?e, "cannot read the audit head");
+            tracing::warn!(error = ?e, "cannot read the feed position");
             0
         }
     };
@@ -78,20 +93,11 @@ pub async fn follow_audit_feed(
             _ = shutdown.changed() => break,
         }
         loop {
-            let filter = AuditFilter {
-                account: None,
-                action: None,
-                agreement: None,
-                after: Some(last),
-                limit: 1000,
-            };
-            match services.store.audit(&Scope::All, &filter).await {
-                Ok(entries) => {
-                    services.cache.apply_feed(&entries);
-                    if let Some(e) = entries.last() {
-                        last = e.seq;
-                    }
-                    if entries.len() < 1000 {
+            match services.store.changes_since(last).await {
+                Ok(feed) => {
+                    services.cache.apply_feed(&feed);
+                    last = feed.position;
+                    if !feed.more {
                         break;
                     }
                 }

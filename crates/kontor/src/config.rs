@@ -35,6 +35,16 @@ pub struct Config {
     pub worker_batch: u32,
     /// Read connections to the embedded database.
     pub read_connections: u32,
+    /// Most PostgreSQL connections one process opens.
+    pub database_max_connections: u32,
+    /// PostgreSQL cancels a statement running longer than this.
+    pub database_statement_timeout_seconds: u64,
+    /// Seconds a request waits for a database connection before failing
+    /// (and `/readyz` before reporting the database unreachable).
+    pub database_acquire_timeout_seconds: u64,
+    /// Seconds a PostgreSQL worker may hold claimed requests without
+    /// progress before the database ends its session and frees them.
+    pub worker_lease_seconds: u64,
     /// Cache agreements, partners and admins in memory (invalidated by
     /// this process's writes at once and by others' within `cache_poll_ms`).
     pub read_cache: bool,
@@ -71,6 +81,10 @@ impl Default for Config {
             worker_poll_seconds: 1,
             worker_batch: 500,
             read_connections: 4,
+            database_max_connections: 16,
+            database_statement_timeout_seconds: 30,
+            database_acquire_timeout_seconds: 5,
+            worker_lease_seconds: 60,
             read_cache: true,
             cache_poll_ms: 250,
             log_format: "pretty".into(),
@@ -97,6 +111,10 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_WORKER_POLL_SECONDS",
     "KONTOR_WORKER_BATCH",
     "KONTOR_READ_CONNECTIONS",
+    "KONTOR_DATABASE_MAX_CONNECTIONS",
+    "KONTOR_DATABASE_STATEMENT_TIMEOUT_SECONDS",
+    "KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+    "KONTOR_WORKER_LEASE_SECONDS",
     "KONTOR_READ_CACHE",
     "KONTOR_CACHE_POLL_MS",
     "KONTOR_LOG_FORMAT",
@@ -162,6 +180,18 @@ impl Config {
                 }
                 "KONTOR_WORKER_BATCH" => config.worker_batch = parse_env(&key, &value)?,
                 "KONTOR_READ_CONNECTIONS" => config.read_connections = parse_env(&key, &value)?,
+                "KONTOR_DATABASE_MAX_CONNECTIONS" => {
+                    config.database_max_connections = parse_env(&key, &value)?
+                }
+                "KONTOR_DATABASE_STATEMENT_TIMEOUT_SECONDS" => {
+                    config.database_statement_timeout_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS" => {
+                    config.database_acquire_timeout_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_WORKER_LEASE_SECONDS" => {
+                    config.worker_lease_seconds = parse_env(&key, &value)?
+                }
                 "KONTOR_READ_CACHE" => config.read_cache = parse_env(&key, &value)?,
                 "KONTOR_CACHE_POLL_MS" => config.cache_poll_ms = parse_env(&key, &value)?,
                 "KONTOR_LOG_FORMAT" => config.log_format = value,
@@ -197,6 +227,18 @@ impl Config {
         }
         if self.worker_batch == 0 {
             bail!("worker_batch must be at least 1");
+        }
+        if self.database_max_connections < 2 {
+            bail!("database_max_connections must be at least 2");
+        }
+        if self.database_statement_timeout_seconds == 0 {
+            bail!("database_statement_timeout_seconds must be at least 1");
+        }
+        if self.database_acquire_timeout_seconds == 0 {
+            bail!("database_acquire_timeout_seconds must be at least 1");
+        }
+        if self.worker_lease_seconds < 5 {
+            bail!("worker_lease_seconds must be at least 5");
         }
         self.pinned_clock()?;
         Ok(())

@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use crate::domain::agreement::Partner;
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::Contact;
-use crate::store::{AgreementState, AuditRecord};
+use crate::store::{AgreementState, ChangeFeed};
 
 /// Entries per map before it is emptied (a crude but bounded eviction).
 const MAX_ENTRIES: usize = 100_000;
@@ -140,30 +140,26 @@ impl ReadCache {
         *maps = Maps::default();
     }
 
-    /// Applies audit entries written since the last poll: an entry about an
+    /// Applies what changed since the last poll: an entry about an
     /// agreement invalidates it; any other entry (users, partners, imports)
     /// clears everything.
-    pub fn apply_feed(&self, entries: &[AuditRecord]) {
-        for r in entries {
-            match &r.entry.agreement {
-                Some(n) => self.invalidate_agreement(n),
-                None => {
-                    self.clear();
-                    return;
-                }
-            }
+    pub fn apply_feed(&self, feed: &ChangeFeed) {
+        if feed.other {
+            self.clear();
+            return;
+        }
+        for n in &feed.agreements {
+            self.invalidate_agreement(n);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
-    use time::macros::{date, datetime};
+    use time::macros::date;
 
     use super::*;
     use crate::domain::agreement::{Agreement, AgreementStatus, Program, SupportLevel};
-    use crate::domain::audit::{AuditAction, AuditEntry, By};
 
     fn state(n: &str) -> AgreementState {
         AgreementState {
@@ -183,15 +179,16 @@ mod tests {
         }
     }
 
-    fn entry(agreement: Option<&str>) -> AuditRecord {
-        let mut e = AuditEntry::new(
-            datetime!(2026-01-01 0:00 UTC),
-            By::System("t"),
-            AuditAction::ChangeApplied,
-        );
-        e.agreement = agreement.map(|n| AgreementNumber::parse(n).unwrap());
-        e.before = Value::Null;
-        AuditRecord { seq: 1, entry: e }
+    fn feed(agreement: Option<&str>) -> ChangeFeed {
+        ChangeFeed {
+            agreements: agreement
+                .map(|n| AgreementNumber::parse(n).unwrap())
+                .into_iter()
+                .collect(),
+            other: agreement.is_none(),
+            position: 1,
+            more: false,
+        }
     }
 
     #[test]
@@ -217,7 +214,7 @@ mod tests {
         }
         let csn = Csn::parse("5100000001").unwrap();
         cache.put_partner(cache.ticket(), &csn, &None);
-        cache.apply_feed(&[entry(Some("110000000001"))]);
+        cache.apply_feed(&feed(Some("110000000001")));
         assert!(
             cache
                 .agreement(&AgreementNumber::parse("110000000001").unwrap())
@@ -230,7 +227,7 @@ mod tests {
         );
         assert_eq!(cache.partner(&csn), Some(None));
         // An entry about no agreement (an import, a user change) clears all.
-        cache.apply_feed(&[entry(None)]);
+        cache.apply_feed(&feed(None));
         assert!(
             cache
                 .agreement(&AgreementNumber::parse("110000000002").unwrap())

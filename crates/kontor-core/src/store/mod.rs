@@ -226,8 +226,13 @@ pub trait SupportStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     /// Entries within `scope`, oldest first, after the cursor.
     async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
-    /// The sequence number of the newest entry (0 when empty).
-    async fn audit_head(&self) -> StoreResult<i64>;
+    /// The current position of the change feed: everything committed
+    /// before it has been seen.
+    async fn feed_position(&self) -> StoreResult<i64>;
+    /// What audit entries committed after `position` name (for the read
+    /// caches of other processes). Never misses an entry, even one whose
+    /// transaction started earlier but committed later.
+    async fn changes_since(&self, position: i64) -> StoreResult<ChangeFeed>;
     /// Appends entries that have no other state change (sign-in events and the like).
     async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()>;
 }

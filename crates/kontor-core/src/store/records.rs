@@ -153,6 +153,20 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// What other processes changed since a feed position (see
+/// [`crate::store::AuditStore::changes_since`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeFeed {
+    /// Agreements named by the new audit entries, each once.
+    pub agreements: Vec<AgreementNumber>,
+    /// Some new entry named no agreement (directory, people, imports).
+    pub other: bool,
+    /// Where to continue from.
+    pub position: i64,
+    /// More changes wait beyond this page.
+    pub more: bool,
+}
+
 /// An audit entry with its position in the log.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRecord {

@@ -1,7 +1,7 @@
 //! R8 crash safety: `kontor worker` is SIGKILLed at random moments over a few
 //! thousand due requests; afterwards every request is applied exactly once.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use kontor_core::domain::audit::By;
@@ -57,14 +57,11 @@ async fn a_worker_killed_at_random_moments_applies_every_request_exactly_once() 
     // small batches, so kills land inside transactions.
     let due = "2026-11-25T11:00:00Z";
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_kontor"))
-            .arg("--data-dir")
-            .arg(app.dir.path())
+        app.kontor_command()
             .arg("worker")
             .env("KONTOR_CLOCK", due)
             .env("KONTOR_WORKER_BATCH", "20")
             .env("RUST_LOG", "error")
-            .env_remove("KONTOR_DATABASE_URL")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -100,13 +97,11 @@ async fn a_worker_killed_at_random_moments_applies_every_request_exactly_once() 
         "the worker should be killed several times mid-run (killed {kills} times)"
     );
     // Whatever is left is finished by a clean run.
-    let out = Command::new(env!("CARGO_BIN_EXE_kontor"))
-        .arg("--data-dir")
-        .arg(app.dir.path())
+    let out = app
+        .kontor_command()
         .args(["worker", "--once"])
         .env("KONTOR_CLOCK", due)
         .env("RUST_LOG", "error")
-        .env_remove("KONTOR_DATABASE_URL")
         .output()
         .unwrap();
     assert!(
@@ -192,13 +187,11 @@ async fn another_process_applying_a_change_is_seen_by_the_cache_within_the_poll_
     )
     .await;
     assert_eq!(a["partners"], json!(["5100000001"]));
-    let out = Command::new(env!("CARGO_BIN_EXE_kontor"))
-        .arg("--data-dir")
-        .arg(app.dir.path())
+    let out = app
+        .kontor_command()
         .args(["worker", "--once"])
         .env("KONTOR_CLOCK", "2026-11-25T11:00:00Z")
         .env("RUST_LOG", "error")
-        .env_remove("KONTOR_DATABASE_URL")
         .output()
         .unwrap();
     assert_eq!(

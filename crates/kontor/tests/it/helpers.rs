@@ -1,5 +1,11 @@
 //! `TestApp`: a server on 127.0.0.1:0 over a fresh copy of the demo database,
 //! with a clock the test moves and the worker driven by the test.
+//!
+//! One test body, two backends: by default every test runs on a copy of a
+//! SQLite template; with `KONTOR_TEST_POSTGRES_URL` set (a URL of a server
+//! where the user may create databases) every test gets its own PostgreSQL
+//! database, cloned from a template database built once per run, and drops
+//! it when it ends.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,10 +27,102 @@ use tokio::sync::{OnceCell, watch};
 /// The instant every test starts at.
 pub const START: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
 
+/// The PostgreSQL server the tests run against, when one is configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("KONTOR_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
 /// The demo database with a token for every demo login, built once per
 /// test run and copied for each test.
 static TEMPLATE: OnceCell<(tempfile::TempDir, PathBuf, HashMap<String, String>)> =
     OnceCell::const_new();
+
+/// The PostgreSQL counterpart: a template database's name and the tokens.
+static PG_TEMPLATE: OnceCell<(String, HashMap<String, String>)> = OnceCell::const_new();
+
+/// `url` with another database name.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let server = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |j| j + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{server}/{db}?{q}"),
+        None => format!("{server}/{db}"),
+    }
+}
+
+/// Runs one administrative statement (CREATE/DROP DATABASE) on the server.
+pub async fn pg_admin(sql: &str) {
+    use sqlx::Connection;
+    let url = postgres_url().expect("KONTOR_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::raw_sql(sql)
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.close().await.ok();
+}
+
+/// Drops databases left behind by test runs whose process is gone.
+async fn drop_stale_databases() {
+    use sqlx::Connection;
+    let url = postgres_url().expect("KONTOR_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connect to PostgreSQL");
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'kontor\\_t%'")
+            .fetch_all(&mut conn)
+            .await
+            .expect("list databases");
+    conn.close().await.ok();
+    for name in names {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+            pg_admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+        }
+    }
+}
+
+async fn pg_template() -> &'static (String, HashMap<String, String>) {
+    PG_TEMPLATE
+        .get_or_init(|| async {
+            drop_stale_databases().await;
+            let name = format!("kontor_tpl_{}", std::process::id());
+            pg_admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+            pg_admin(&format!("CREATE DATABASE \"{name}\"")).await;
+            let url = with_database(&postgres_url().unwrap(), &name);
+            let store = kontor_store_postgres::PgStore::connect_and_migrate(
+                &url,
+                &kontor_store_postgres::PgSettings::default(),
+            )
+            .await
+            .expect("template db");
+            let config = Config::default();
+            let services = kontor::app::services(
+                &config,
+                Arc::new(store.clone()),
+                Arc::new(ManualClock::new(START)),
+            );
+            kontor::demo::load(&services).await.expect("demo data");
+            let mut tokens = HashMap::new();
+            for (email, _, _) in kontor::demo::LOGINS {
+                tokens.insert(email.to_string(), issue_token(&services, email).await);
+            }
+            // CREATE DATABASE … TEMPLATE needs the template without sessions.
+            store.close().await;
+            (name, tokens)
+        })
+        .await
+}
 
 async fn template() -> &'static (tempfile::TempDir, PathBuf, HashMap<String, String>) {
     TEMPLATE
@@ -86,6 +184,8 @@ pub struct TestApp {
     pub services: Services,
     /// Keeps the database folder alive for the test's lifetime.
     pub dir: tempfile::TempDir,
+    /// The test's own PostgreSQL database (URL), when running on PostgreSQL.
+    pub database_url: Option<String>,
     tokens: HashMap<String, String>,
     shutdown: watch::Sender<bool>,
 }
@@ -103,9 +203,26 @@ impl TestApp {
             data_dir: dir.path().to_owned(),
             ..Config::default()
         };
+        let tokens = match postgres_url() {
+            Some(server) => {
+                let (template, tokens) = pg_template().await;
+                let db = format!(
+                    "kontor_t_{}_{}",
+                    std::process::id(),
+                    uuid::Uuid::new_v4().simple()
+                );
+                pg_admin(&format!("CREATE DATABASE \"{db}\" TEMPLATE \"{template}\"")).await;
+                config.database_url = Some(with_database(&server, &db));
+                config.database_max_connections = 4;
+                tokens
+            }
+            None => {
+                let (_, template, tokens) = template().await;
+                std::fs::copy(template, config.sqlite_path()).expect("copy template");
+                tokens
+            }
+        };
         tweak(&mut config);
-        let (_, template, tokens) = template().await;
-        std::fs::copy(template, config.sqlite_path()).expect("copy template");
         let store = kontor::app::open_store(&config).await.expect("store");
         let clock = Arc::new(ManualClock::new(START));
         let services = kontor::app::services(&config, store, clock.clone());
@@ -131,6 +248,7 @@ impl TestApp {
             clock,
             services,
             dir,
+            database_url: config.database_url.clone(),
             tokens: tokens.clone(),
             shutdown,
         }
@@ -209,9 +327,44 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The `kontor` binary pointed at this test's database.
+    pub fn kontor_command(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kontor"));
+        c.arg("--data-dir").arg(self.dir.path());
+        match &self.database_url {
+            Some(url) => c.env("KONTOR_DATABASE_URL", url),
+            None => c.env_remove("KONTOR_DATABASE_URL"),
+        };
+        c
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(url) = self.database_url.take() {
+            let db = url
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            // Drop runs inside the test's runtime; the drop needs its own.
+            std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(pg_admin(&format!(
+                        "DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"
+                    )));
+            })
+            .join()
+            .ok();
+        }
     }
 }
 

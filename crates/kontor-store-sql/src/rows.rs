@@ -1,4 +1,8 @@
-//! Row types and their conversion to domain types.
+//! Row types and their conversion to domain types, for both backends.
+//!
+//! Both schemas store the same columns with the same meaning (instants as
+//! unix milliseconds, ids and dates as text, lists as JSON text), so one
+//! set of `FromRow` types serves SQLite and PostgreSQL.
 
 use anyhow::{Context, anyhow};
 use kontor_core::StoreError;
@@ -68,11 +72,6 @@ impl TryFrom<PartnerRow> for Partner {
         })
     }
 }
-
-pub const AGREEMENT_COLUMNS: &str = "a.number, a.account_csn, a.term_start, a.term_end, a.auto_renew, a.program, \
-     a.support_level, a.status, a.products, \
-     (SELECT json_group_array(partner_csn) FROM (SELECT partner_csn FROM partner_assignments \
-       WHERE agreement_number = a.number AND valid_to IS NULL ORDER BY partner_csn)) AS partners";
 
 #[derive(sqlx::FromRow)]
 pub struct AgreementRow {
@@ -284,4 +283,29 @@ pub fn tenant_columns(t: &Tenant) -> (Option<&str>, Option<&str>) {
         Tenant::Partner(p) => (None, Some(p.as_str())),
         Tenant::Vendor => (None, None),
     }
+}
+
+/// A page of the change feed from `(position, agreement)` rows.
+pub fn feed_page(
+    from: i64,
+    rows: Vec<(i64, Option<String>)>,
+    page: i64,
+) -> Result<kontor_core::store::ChangeFeed, StoreError> {
+    let mut feed = kontor_core::store::ChangeFeed {
+        position: from,
+        more: rows.len() as i64 >= page,
+        ..Default::default()
+    };
+    for (pos, agreement) in rows {
+        feed.position = feed.position.max(pos);
+        match agreement {
+            Some(n) => feed
+                .agreements
+                .push(AgreementNumber::parse(&n).map_err(|_| bad("agreement number", &n))?),
+            None => feed.other = true,
+        }
+    }
+    feed.agreements.sort();
+    feed.agreements.dedup();
+    Ok(feed)
 }

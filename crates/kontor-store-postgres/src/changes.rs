@@ -1,0 +1,305 @@
+//! Partner change requests and the worker's apply step (R7, R8, R9).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use kontor_core::domain::agreement::Partner;
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
+use kontor_core::domain::notify::{Contact, OutboxMessage};
+use kontor_core::domain::roles::Lang;
+use kontor_core::store::{ApplyPlanner, ApplyReport, ChangeStore, RequestFilter, Scope};
+use kontor_core::{StoreError, StoreResult};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use time::OffsetDateTime;
+
+use crate::audit::{insert_audit, insert_outbox};
+use crate::group_commit::SubmitJob;
+use crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
+use crate::{Ctx, PgStore};
+use kontor_store_sql::due::{DueBatch, plan_batch};
+
+fn push_request_scope(q: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::Account(a) => {
+            q.push(" AND r.account_csn = ")
+                .push_bind(a.as_str().to_owned());
+        }
+        Scope::AccountUser(a, user) => {
+            q.push(" AND r.account_csn = ")
+                .push_bind(a.as_str().to_owned());
+            q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = r.agreement_number AND ua.user_id = ")
+                .push_bind(user.0.to_string())
+                .push(")");
+        }
+        // Incoming (new partner) and outgoing (being replaced) requests.
+        Scope::Partner(p) => {
+            q.push(" AND (r.new_partner_csn = ")
+                .push_bind(p.as_str().to_owned())
+                .push(" OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.old_partners::jsonb) AS value WHERE value = ")
+                .push_bind(p.as_str().to_owned())
+                .push("))");
+        }
+    }
+}
+
+async fn write_decision(
+    conn: &mut PgConnection,
+    decided: &ChangeRequest,
+    expected: &[RequestStatus],
+) -> StoreResult<bool> {
+    let reasons: Vec<&str> = decided.reasons.iter().map(|r| r.as_str()).collect();
+    let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
+    let done = sqlx::query(
+        "UPDATE change_requests SET status = $1, decided_at = $2, decided_by = $3, reasons = $4, old_partners = $5 \
+         WHERE id = $6 AND status IN (SELECT value FROM jsonb_array_elements_text($7::jsonb))",
+    )
+    .bind(decided.status.as_str())
+    .bind(decided.decided_at.map(ms))
+    .bind(decided.decided_by.map(|u| u.0.to_string()))
+    .bind(json(&reasons)?)
+    .bind(json(&decided.old_partners)?)
+    .bind(decided.id.0.to_string())
+    .bind(json(&expected)?)
+    .execute(&mut *conn)
+    .await
+    .ctx("failed to update request")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `SELECT … WHERE key IN (json list)` as one query for a whole batch.
+async fn fetch_in<T>(conn: &mut PgConnection, sql: &str, keys: &[String]) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as::<_, T>(sql)
+        .bind(json(&keys)?)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("failed to read batch context")
+}
+
+#[async_trait]
+impl ChangeStore for PgStore {
+    async fn insert_request(
+        &self,
+        r: &ChangeRequest,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = SubmitJob {
+            request: r.clone(),
+            audit: audit.to_vec(),
+            outbox: outbox.to_vec(),
+            reply,
+        };
+        self.submits
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the submit committer has stopped")))?;
+        answer.await.map_err(|_| {
+            StoreError::Other(anyhow::anyhow!("the submit committer dropped a request"))
+        })?
+    }
+
+    async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>> {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.id = "
+        ));
+        q.push_bind(id.0.to_string());
+        push_request_scope(&mut q, scope);
+        q.build_query_as::<RequestRow>()
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("failed to read request")?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
+    async fn requests(&self, scope: &Scope, f: &RequestFilter) -> StoreResult<Vec<ChangeRequest>> {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE 1 = 1"
+        ));
+        push_request_scope(&mut q, scope);
+        if let Some(s) = f.status {
+            q.push(" AND r.status = ").push_bind(s.as_str());
+        }
+        if let Some(a) = &f.agreement {
+            q.push(" AND r.agreement_number = ")
+                .push_bind(a.as_str().to_owned());
+        }
+        if let Some(before) = f.before {
+            q.push(" AND r.id < ").push_bind(before.to_string());
+        }
+        q.push(" ORDER BY r.id DESC LIMIT ")
+            .push_bind(i64::from(f.limit));
+        let rows: Vec<RequestRow> = q
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .ctx("failed to list requests")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn decide_request(
+        &self,
+        decided: &ChangeRequest,
+        expected: &[RequestStatus],
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        if !write_decision(&mut tx, decided, expected).await? {
+            return Err(StoreError::NotFound);
+        }
+        insert_audit(&mut tx, audit).await?;
+        insert_outbox(
+            &mut tx,
+            outbox,
+            decided.decided_at.unwrap_or(decided.created_at),
+        )
+        .await?;
+        tx.commit().await.ctx("failed to commit decision")
+    }
+
+    async fn apply_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        planner: &dyn ApplyPlanner,
+    ) -> StoreResult<ApplyReport> {
+        let started = std::time::Instant::now();
+        let mut tx = self.write().await?;
+        let batch = read_due(&mut tx, now, limit).await?;
+        if batch.due.is_empty() {
+            return Ok(ApplyReport::default());
+        }
+        let partners: HashMap<String, Partner> = fetch_in::<PartnerRow>(
+            &mut tx,
+            "SELECT csn, name, city, country, status, email FROM partners WHERE csn IN (SELECT value FROM jsonb_array_elements_text($1::jsonb))",
+            &batch.partner_keys(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| Partner::try_from(row).map(|p| (p.csn.to_string(), p)))
+        .collect::<StoreResult<_>>()?;
+        let mut admins: HashMap<String, Vec<Contact>> = HashMap::new();
+        let admin_rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT account_csn, email, lang FROM users WHERE role IN ('primary_admin', 'secondary_admin') \
+             AND disabled_at IS NULL AND account_csn IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) ORDER BY email",
+        )
+        .bind(json(&batch.account_keys())?)
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("failed to read account admins")?;
+        for (acc, email, lang) in admin_rows {
+            admins.entry(acc).or_default().push(Contact {
+                email,
+                lang: Lang::parse(&lang).unwrap_or_default(),
+            });
+        }
+
+        let read = started.elapsed();
+        let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
+        let planned = started.elapsed();
+        // Set-based writes: a handful of statements per batch, not per request.
+        let decided = sqlx::query(
+            "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
+             old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
+             (value ->> 'decided_at')::bigint AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
+             FROM jsonb_array_elements($1::jsonb)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
+        )
+        .bind(&plan.decisions)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to record decisions")?;
+        if decided.rows_affected() != plan.decided {
+            // Cannot happen while the claimed rows are locked; refuse to half-apply if it does.
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "{} of {} due requests changed state during the batch",
+                plan.decided - decided.rows_affected(),
+                plan.decided
+            )));
+        }
+        sqlx::query(
+            "UPDATE partner_assignments SET valid_to = $1 WHERE id IN (SELECT pa.id FROM jsonb_array_elements($2::jsonb) j \
+             JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
+             AND pa.partner_csn <> j.value ->> 'partner')",
+        )
+        .bind(ms(now))
+        .bind(&plan.applied)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to close replaced assignments")?;
+        sqlx::query(
+            "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
+             SELECT j.value ->> 'agreement', j.value ->> 'partner', $1, 'self_service', j.value ->> 'id' FROM jsonb_array_elements($2::jsonb) j \
+             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.value ->> 'agreement' \
+             AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
+        )
+        .bind(ms(now))
+        .bind(&plan.applied)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to open new assignments")?;
+        let written = started.elapsed();
+        insert_audit(&mut tx, &plan.audit).await?;
+        insert_outbox(&mut tx, &plan.outbox, now).await?;
+        let logged = started.elapsed();
+        tx.commit().await.ctx("failed to commit applied requests")?;
+        tracing::debug!(
+            requests = plan.report.total(),
+            ?read,
+            ?planned,
+            ?written,
+            ?logged,
+            committed = ?started.elapsed(),
+            "apply batch timings (cumulative)"
+        );
+        Ok(plan.report)
+    }
+}
+
+/// Claims up to `limit` due requests, locking them and their agreements
+/// until the transaction ends, and reads them with their agreements (and
+/// current partners) and requesters as *one* JSON document.
+///
+/// The row locks are the workers' leases: `SKIP LOCKED` lets any number of
+/// workers claim disjoint batches; a worker that dies loses its connection,
+/// PostgreSQL rolls its transaction back and the rows are free again, and
+/// one that hangs is cut off by the connection's
+/// `idle_in_transaction_session_timeout` (the lease expiry). Agreements
+/// being changed by someone else right now are skipped and picked up by a
+/// later round, so the planner never decides on a stale agreement.
+async fn read_due(
+    conn: &mut PgConnection,
+    now: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<DueBatch> {
+    let doc: Option<String> = sqlx::query_scalar(
+        "SELECT json_agg(json_build_object( \
+           'id', r.id, 'agreement', r.agreement_number, 'account', r.account_csn, 'old', r.old_partners, \
+           'new', r.new_partner_csn, 'status', r.status, 'by', r.requested_by, 'created', r.created_at, \
+           'due', r.due_at, 'reasons', r.reasons, \
+           'a_account', a.account_csn, 'term_start', a.term_start, 'term_end', a.term_end, \
+           'auto_renew', a.auto_renew::int, 'program', a.program, 'support_level', a.support_level, \
+           'a_status', a.status, 'products', a.products, \
+           'partners', (SELECT string_agg(partner_csn, ',') FROM partner_assignments \
+                        WHERE agreement_number = a.number AND valid_to IS NULL), \
+           'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
+           'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at))::text \
+         FROM (SELECT cr.* FROM change_requests cr JOIN agreements ag ON ag.number = cr.agreement_number \
+               WHERE cr.status = 'pending' AND cr.due_at <= $1 ORDER BY cr.due_at LIMIT $2 \
+               FOR UPDATE OF cr, ag SKIP LOCKED) r \
+         JOIN agreements a ON a.number = r.agreement_number \
+         JOIN users u ON u.id = r.requested_by",
+    )
+    .bind(ms(now))
+    .bind(i64::from(limit))
+    .fetch_one(&mut *conn)
+    .await
+    .ctx("failed to read due requests")?;
+    DueBatch::parse(doc.as_deref())
+}

@@ -1,0 +1,122 @@
+//! Idempotency-Key records (R7).
+
+use async_trait::async_trait;
+use kontor_core::StoreResult;
+use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
+use time::OffsetDateTime;
+
+use crate::rows::ms;
+use crate::{Ctx, PgStore};
+
+#[async_trait]
+impl IdempotencyStore for PgStore {
+    async fn claim_key(
+        &self,
+        k: &IdempotencyKey,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+    ) -> StoreResult<Claim> {
+        let mut tx = self.write().await?;
+        // Insert first: of two concurrent first uses exactly one inserts;
+        // the other waits for it on the primary key, then reads its row.
+        let started = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'running', $5, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .bind(&k.fingerprint)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to store idempotency key")?
+        .rows_affected()
+            == 1;
+        if started {
+            tx.commit().await.ctx("failed to commit idempotency key")?;
+            return Ok(Claim::Started);
+        }
+        let row: Option<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = sqlx::query_as(
+            "SELECT fingerprint, state, status, body, updated_at FROM idempotency_keys \
+             WHERE user_id = $1 AND scope = $2 AND key = $3 FOR UPDATE",
+        )
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("failed to read idempotency key")?;
+        let claim = match row {
+            // Purged between the two statements: the caller may retry.
+            None => Claim::InFlight,
+            Some((fp, _, _, _, _)) if fp != k.fingerprint => Claim::Mismatch,
+            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay {
+                status: status as u16,
+                body,
+            },
+            Some((_, _, _, _, updated)) if updated < ms(stale_before) => {
+                // The first attempt's process died mid-request; let this one run.
+                sqlx::query("UPDATE idempotency_keys SET updated_at = $1 WHERE user_id = $2 AND scope = $3 AND key = $4")
+                    .bind(ms(now))
+                    .bind(k.user.0.to_string())
+                    .bind(&k.scope)
+                    .bind(&k.key)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to take over idempotency key")?;
+                Claim::Started
+            }
+            Some(_) => Claim::InFlight,
+        };
+        tx.commit().await.ctx("failed to commit idempotency key")?;
+        Ok(claim)
+    }
+
+    async fn complete_key(
+        &self,
+        k: &IdempotencyKey,
+        status: u16,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE idempotency_keys SET state = 'done', status = $1, body = $2, updated_at = $3 \
+             WHERE user_id = $4 AND scope = $5 AND key = $6",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(ms(now))
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to complete idempotency key")?;
+        tx.commit().await.ctx("failed to commit idempotency key")
+    }
+
+    async fn release_key(&self, k: &IdempotencyKey) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 AND state = 'running'")
+            .bind(k.user.0.to_string())
+            .bind(&k.scope)
+            .bind(&k.key)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to release idempotency key")?;
+        tx.commit().await.ctx("failed to commit idempotency key")
+    }
+
+    async fn purge_keys(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(ms(before))
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to purge idempotency keys")?;
+        tx.commit().await.ctx("failed to commit purge")?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,170 @@
+//! kontor's storage on PostgreSQL: several `kontor serve` instances and
+//! `kontor worker` processes share one database.
+//!
+//! The schema, constraints and answers are those of the SQLite backend
+//! (see `migrations/`); what differs is concurrency. Writers run in plain
+//! READ COMMITTED transactions and rely on the database's row locks and
+//! unique indexes: the one-open-request rule (R7) is a partial unique
+//! index, workers claim due requests with `FOR UPDATE SKIP LOCKED`, and
+//! the audit feed that keeps other instances' read caches fresh follows
+//! committed transactions rather than sequence numbers.
+
+mod agreements;
+mod audit;
+mod bulk;
+mod changes;
+mod directory;
+mod group_commit;
+mod idempotency;
+mod ops;
+mod sessions;
+mod support;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use kontor_core::StoreError;
+use kontor_store_sql::rows;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+/// The migrations embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Connection settings (from kontor's configuration).
+#[derive(Debug, Clone)]
+pub struct PgSettings {
+    /// Most connections this process opens.
+    pub max_connections: u32,
+    /// Longest a statement may run before PostgreSQL cancels it.
+    pub statement_timeout: Duration,
+    /// How long a transaction may sit idle holding locks (a worker's claimed
+    /// batch among them) before PostgreSQL ends its session: the lease expiry.
+    pub lease: Duration,
+    /// Longest a caller waits for a free connection (or for the database to
+    /// answer at all) before the request fails.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PgSettings {
+    fn default() -> Self {
+        PgSettings {
+            max_connections: 16,
+            statement_timeout: Duration::from_secs(30),
+            lease: Duration::from_secs(60),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// PostgreSQL-backed [`kontor_core::store::Store`].
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    /// Queue of the group-committed submits.
+    submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
+}
+
+impl PgStore {
+    /// Connects lazily: the pool opens connections when first needed, so a
+    /// process starts (and reports not ready) while the database is down.
+    pub fn connect(url: &str, settings: &PgSettings) -> anyhow::Result<PgStore> {
+        let ms = |d: Duration| d.as_millis().to_string();
+        let options = PgConnectOptions::from_str(url)
+            .context("invalid PostgreSQL URL")?
+            .application_name("kontor")
+            .options([
+                ("statement_timeout", ms(settings.statement_timeout)),
+                ("idle_in_transaction_session_timeout", ms(settings.lease)),
+                ("lock_timeout", ms(settings.statement_timeout)),
+            ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections.max(2))
+            .acquire_timeout(settings.acquire_timeout)
+            // Connections broken by a database restart are noticed and replaced.
+            .test_before_acquire(true)
+            .idle_timeout(Duration::from_secs(300))
+            .connect_lazy_with(options);
+        let submits = group_commit::start(pool.clone());
+        Ok(PgStore { pool, submits })
+    }
+
+    /// Connects and brings the schema up to date (what `serve` does at start).
+    pub async fn connect_and_migrate(url: &str, settings: &PgSettings) -> anyhow::Result<PgStore> {
+        let store = Self::connect(url, settings)?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; refuses a database migrated by a newer
+    /// kontor. Migrations only add (tables, columns with defaults, indexes),
+    /// so instances of the previous version keep serving while it runs, and
+    /// a session advisory lock lets only one process migrate at a time.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_optional(&self.pool)
+            .await
+            .ok()
+            .flatten();
+        if let Some(v) = applied
+            && v > newest_known
+        {
+            anyhow::bail!(
+                "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
+            );
+        }
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .context("failed to run migrations")?;
+        Ok(())
+    }
+
+    /// Starts a write transaction.
+    async fn write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool.begin().await.map_err(|e| {
+            StoreError::Other(anyhow::Error::new(e).context("failed to begin transaction"))
+        })
+    }
+
+    /// The connection pool (for copying data in and for tests).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Maps driver errors: unique violations to `Conflict` naming the rule.
+fn map_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.code().as_deref() == Some("23505")
+    {
+        let what = match db.constraint() {
+            Some("cr_one_open_per_agreement") => "open_request",
+            Some("users_one_primary_admin") => "primary_admin",
+            Some("users_email_key") => "email",
+            _ => "unique",
+        };
+        return StoreError::Conflict(what);
+    }
+    StoreError::Other(anyhow::Error::new(e))
+}
+
+trait Ctx<T> {
+    fn ctx(self, what: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Ctx<T> for Result<T, sqlx::Error> {
+    fn ctx(self, what: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| match map_err(e) {
+            StoreError::Other(e) => StoreError::Other(e.context(what)),
+            other => other,
+        })
+    }
+}

@@ -1,0 +1,64 @@
+//! Readiness, counts and outbox inspection.
+
+use async_trait::async_trait;
+use kontor_core::domain::notify::OutboxMessage;
+use kontor_core::store::OpsStore;
+use kontor_core::{StoreError, StoreResult};
+
+use crate::rows::bad;
+use crate::{Ctx, MIGRATOR, PgStore};
+
+/// Tables whose row counts `counts` reports.
+const TABLES: [&str; 10] = [
+    "partners",
+    "accounts",
+    "users",
+    "agreements",
+    "partner_assignments",
+    "change_requests",
+    "transactions",
+    "audit",
+    "outbox",
+    "api_tokens",
+];
+
+#[async_trait]
+impl OpsStore for PgStore {
+    async fn ready(&self) -> StoreResult<()> {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+                .ctx("database not reachable")?;
+        let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        if applied != Some(newest) {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "schema version {applied:?} differs from this kontor's {newest}"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        let mut out = Vec::with_capacity(TABLES.len());
+        for t in TABLES {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}"))
+                .fetch_one(&self.pool)
+                .await
+                .ctx("failed to count rows")?;
+            out.push((t.to_owned(), n));
+        }
+        Ok(out)
+    }
+
+    async fn outbox_pending(&self) -> StoreResult<Vec<OutboxMessage>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT payload FROM outbox WHERE status = 'pending' ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await
+                .ctx("failed to read outbox")?;
+        rows.iter()
+            .map(|p| serde_json::from_str(p).map_err(|_| bad("outbox payload", p)))
+            .collect()
+    }
+}

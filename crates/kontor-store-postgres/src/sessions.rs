@@ -1,0 +1,78 @@
+//! Portal sign-in sessions.
+
+use async_trait::async_trait;
+use kontor_core::StoreResult;
+use kontor_core::store::{NewSession, SessionRecord, SessionStore};
+use time::OffsetDateTime;
+
+use crate::rows::{USER_COLUMNS, UserRow, from_ms, ms};
+use crate::{Ctx, PgStore};
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf: String,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
+#[async_trait]
+impl SessionStore for PgStore {
+    async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&s.id_hash)
+        .bind(s.user_id.0.to_string())
+        .bind(&s.csrf)
+        .bind(ms(s.created_at))
+        .bind(ms(s.created_at))
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to store session")?;
+        tx.commit().await.ctx("failed to commit session")
+    }
+
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query_as::<_, SessionRow>(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf, s.created_at, s.last_seen_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled_at IS NULL"
+        ))
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("failed to read session")?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                actor: r.user.actor()?,
+                csrf: r.csrf,
+                created_at: from_ms(r.created_at),
+                last_seen_at: from_ms(r.last_seen_at),
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(ms(at))
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to touch session")?;
+        tx.commit().await.ctx("failed to commit session")
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to delete session")?;
+        tx.commit().await.ctx("failed to commit session")
+    }
+}

@@ -1,0 +1,166 @@
+//! Support cases (R6).
+
+use async_trait::async_trait;
+use kontor_core::domain::agreement::AssignmentSource;
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::roles::UserId;
+use kontor_core::domain::support::{CaseStatus, SupportCase};
+use kontor_core::store::{Scope, SupportStore};
+use kontor_core::{StoreError, StoreResult};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::agreements::replace_partners;
+use crate::audit::insert_audit;
+use crate::rows::{bad, csn, from_ms, ms, uuid};
+use crate::{Ctx, PgStore};
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: String,
+    account_csn: String,
+    agreement_number: String,
+    opened_by: String,
+    replace_partner: String,
+    new_partner: String,
+    message: String,
+    status: String,
+    created_at: i64,
+    resolved_at: Option<i64>,
+    resolved_by: Option<String>,
+}
+
+impl TryFrom<CaseRow> for SupportCase {
+    type Error = StoreError;
+    fn try_from(r: CaseRow) -> StoreResult<SupportCase> {
+        Ok(SupportCase {
+            id: uuid(&r.id)?,
+            account: csn(&r.account_csn)?,
+            agreement: AgreementNumber::parse(&r.agreement_number)
+                .map_err(|_| bad("agreement number", &r.agreement_number))?,
+            opened_by: UserId(uuid(&r.opened_by)?),
+            replace_partner: csn(&r.replace_partner)?,
+            new_partner: csn(&r.new_partner)?,
+            message: r.message,
+            status: CaseStatus::parse(&r.status).ok_or_else(|| bad("case status", &r.status))?,
+            created_at: from_ms(r.created_at),
+            resolved_at: r.resolved_at.map(from_ms),
+            resolved_by: r.resolved_by.as_deref().map(uuid).transpose()?.map(UserId),
+        })
+    }
+}
+
+const COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
+     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by";
+
+/// Cases are customers' business: their account's admins and vendor staff see them.
+fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: &Scope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Account(a) => {
+            q.push(" AND c.account_csn = ")
+                .push_bind(a.as_str().to_owned());
+            true
+        }
+        Scope::AccountUser(..) | Scope::Partner(_) => false,
+    }
+}
+
+#[async_trait]
+impl SupportStore for PgStore {
+    async fn insert_case(&self, c: &SupportCase, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO support_cases (id, account_csn, agreement_number, opened_by, replace_partner, new_partner, \
+             message, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(c.id.to_string())
+        .bind(c.account.as_str())
+        .bind(c.agreement.as_str())
+        .bind(c.opened_by.0.to_string())
+        .bind(c.replace_partner.as_str())
+        .bind(c.new_partner.as_str())
+        .bind(&c.message)
+        .bind(c.status.as_str())
+        .bind(ms(c.created_at))
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to open support case")?;
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit support case")
+    }
+
+    async fn case(&self, scope: &Scope, id: Uuid) -> StoreResult<Option<SupportCase>> {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {COLUMNS} FROM support_cases c WHERE c.id = "
+        ));
+        q.push_bind(id.to_string());
+        if !push_scope(&mut q, scope) {
+            return Ok(None);
+        }
+        q.build_query_as::<CaseRow>()
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("failed to read support case")?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
+    async fn cases(
+        &self,
+        scope: &Scope,
+        open_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<SupportCase>> {
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM support_cases c WHERE 1 = 1"));
+        if !push_scope(&mut q, scope) {
+            return Ok(Vec::new());
+        }
+        if open_only {
+            q.push(" AND c.status = 'open'");
+        }
+        q.push(" ORDER BY c.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows: Vec<CaseRow> = q
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .ctx("failed to list support cases")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn resolve_case(
+        &self,
+        c: &SupportCase,
+        partners: &[Csn],
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE support_cases SET status = 'resolved', resolved_at = $1, resolved_by = $2 WHERE id = $3 AND status = 'open'",
+        )
+        .bind(c.resolved_at.map(ms))
+        .bind(c.resolved_by.map(|u| u.0.to_string()))
+        .bind(c.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to resolve support case")?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let at = c.resolved_at.unwrap_or(c.created_at);
+        replace_partners(
+            &mut tx,
+            &c.agreement,
+            partners,
+            at,
+            AssignmentSource::Support,
+            None,
+        )
+        .await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.ctx("failed to commit support case")
+    }
+}

@@ -1,0 +1,36 @@
+//! Rows both backends' guarantee tests start from: portable SQL that
+//! bypasses the store, so the tests show what the *database* refuses.
+
+/// A partner, an account, a contract with its partner of record, an audit
+/// entry and the account's primary admin `u1`.
+pub const SEED: &[&str] = &[
+    "INSERT INTO partners (csn, name, city, country, status, email) \
+     VALUES ('5100000001', 'P', 'C', 'DE', 'active', 'p@p.example')",
+    "INSERT INTO accounts (csn, name, country) VALUES ('7000000001', 'A', 'DE')",
+    "INSERT INTO agreements (number, kind, account_csn, term_start, term_end, auto_renew, program, \
+     support_level, status, products) VALUES ('110000000001', 'contract', '7000000001', '2026-01-01', \
+     '2027-01-01', FALSE, 'standard', 'standard', 'active', '[]')",
+    "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
+     VALUES ('110000000001', '5100000001', 1, 'import')",
+    "INSERT INTO audit (id, at, actor, action, before, after) \
+     VALUES ('a', 1, 'x', 'import_applied', 'null', 'null')",
+    "INSERT INTO users (id, email, name, role, account_csn, partner_csn, lang, password_hash, created_at) \
+     VALUES ('u1', 'a@a.example', 'A', 'primary_admin', '7000000001', NULL, 'de', NULL, 1)",
+];
+
+/// A change request for the seeded contract.
+pub fn request(id: &str, status: &str) -> String {
+    format!(
+        "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+         requested_by, created_at, due_at) VALUES ('{id}', '110000000001', '7000000001', '[]', '5100000001', \
+         '{status}', 'u1', 1, 2)"
+    )
+}
+
+/// A second person with the seeded admin's email.
+pub const SAME_EMAIL: &str = "INSERT INTO users (id, email, name, role, account_csn, lang, created_at) \
+     VALUES ('u2', 'a@a.example', 'B', 'user', '7000000001', 'de', 1)";
+
+/// A second primary admin for the seeded account.
+pub const SECOND_PRIMARY: &str = "INSERT INTO users (id, email, name, role, account_csn, lang, created_at) \
+     VALUES ('u3', 'b@a.example', 'B', 'primary_admin', '7000000001', 'de', 1)";
