@@ -186,7 +186,13 @@ impl AuditStore for PgStore {
     /// horizon up to the current one (the oldest still running), none of
     /// which can still change.
     async fn changes_since(&self, position: i64) -> StoreResult<ChangeFeed> {
-        let horizon = self.feed_position().await?;
+        let (horizon, next): (i64, i64) = sqlx::query_as(
+            "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint \
+             FROM pg_current_snapshot() AS s",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .ctx("failed to read the feed position")?;
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
             "SELECT 0::bigint, agreement_number FROM audit WHERE txid >= $1 AND txid < $2 \
              GROUP BY agreement_number",
@@ -198,6 +204,7 @@ impl AuditStore for PgStore {
         .ctx("failed to read the change feed")?;
         let mut feed = feed_page(position, rows, i64::MAX)?;
         feed.position = horizon.max(position);
+        feed.behind = horizon < next;
         Ok(feed)
     }
 

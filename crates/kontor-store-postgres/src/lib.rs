@@ -168,3 +168,6 @@ impl<T> Ctx<T> for Result<T, sqlx::Error> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

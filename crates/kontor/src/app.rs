@@ -87,6 +87,8 @@ pub async fn follow_audit_feed(
             0
         }
     };
+    // Since when the feed has been held back by a long transaction.
+    let mut stuck_since: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -96,6 +98,18 @@ pub async fn follow_audit_feed(
             match services.store.changes_since(last).await {
                 Ok(feed) => {
                     services.cache.apply_feed(&feed);
+                    // A long transaction (an import, another program's
+                    // batch) holds PostgreSQL's feed back; others' commits
+                    // behind it would stay invisible. Past a bound, stop
+                    // trusting the cache until the feed moves again.
+                    if feed.position == last && feed.behind {
+                        let since = *stuck_since.get_or_insert_with(std::time::Instant::now);
+                        if since.elapsed() >= MAX_FEED_STALL {
+                            services.cache.clear();
+                        }
+                    } else {
+                        stuck_since = None;
+                    }
                     last = feed.position;
                     if !feed.more {
                         break;
@@ -111,6 +125,9 @@ pub async fn follow_audit_feed(
         }
     }
 }
+
+/// Longest the read cache trusts a feed that a long transaction holds back.
+const MAX_FEED_STALL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Worker settings from the configuration.
 pub fn worker_config(config: &Config) -> WorkerConfig {

@@ -188,6 +188,7 @@ mod tests {
             other: agreement.is_none(),
             position: 1,
             more: false,
+            behind: false,
         }
     }
 

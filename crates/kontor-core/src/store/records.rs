@@ -165,6 +165,9 @@ pub struct ChangeFeed {
     pub position: i64,
     /// More changes wait beyond this page.
     pub more: bool,
+    /// Transactions that started before others still run, so entries
+    /// already committed may wait beyond `position` until they end.
+    pub behind: bool,
 }
 
 /// An audit entry with its position in the log.

@@ -209,7 +209,7 @@ impl TestApp {
                 let db = format!(
                     "kontor_t_{}_{}",
                     std::process::id(),
-                    uuid::Uuid::new_v4().simple()
+                    uuid::Uuid::now_v7().simple()
                 );
                 pg_admin(&format!("CREATE DATABASE \"{db}\" TEMPLATE \"{template}\"")).await;
                 config.database_url = Some(with_database(&server, &db));

@@ -1,0 +1,229 @@
+//! Guarantees the database itself enforces (the same as on SQLite), and
+//! PostgreSQL's own: the change feed and the schema-version check.
+//! They need a server: `KONTOR_TEST_POSTGRES_URL` (set by `.ci/run` from
+//! `scripts/postgres`); without it they say so and pass.
+
+use kontor_core::StoreError;
+use kontor_core::store::AuditStore;
+use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, request};
+use sqlx::Connection;
+
+use crate::{PgSettings, PgStore};
+
+/// A store over a fresh database, dropped when the guard goes.
+struct TestDb {
+    store: PgStore,
+    server: String,
+    name: String,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(admin(
+                    &server,
+                    &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                ));
+        })
+        .join()
+        .ok();
+    }
+}
+
+async fn admin(server: &str, sql: &str) {
+    let mut conn = sqlx::PgConnection::connect(server).await.expect("connect");
+    sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+    conn.close().await.ok();
+}
+
+async fn db() -> Option<TestDb> {
+    let Ok(server) = std::env::var("KONTOR_TEST_POSTGRES_URL") else {
+        eprintln!("KONTOR_TEST_POSTGRES_URL is not set: PostgreSQL store tests skipped");
+        return None;
+    };
+    let name = format!(
+        "kontor_t_{}_{}",
+        std::process::id(),
+        uuid::Uuid::now_v7().simple()
+    );
+    admin(&server, &format!("CREATE DATABASE \"{name}\"")).await;
+    let url = match server.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => unreachable!("a PostgreSQL URL has a path"),
+    };
+    let store = PgStore::connect_and_migrate(&url, &PgSettings::default())
+        .await
+        .expect("migrate");
+    Some(TestDb {
+        store,
+        server,
+        name,
+    })
+}
+
+async fn exec(store: &PgStore, sql: &str) -> Result<u64, String> {
+    sqlx::query(sql)
+        .execute(&store.pool)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(|e| e.to_string())
+}
+
+async fn seeded() -> Option<TestDb> {
+    let db = db().await?;
+    for sql in SEED {
+        exec(&db.store, sql).await.unwrap();
+    }
+    Some(db)
+}
+
+#[tokio::test]
+async fn r11_the_audit_log_refuses_update_delete_and_truncate() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    for sql in [
+        "UPDATE audit SET actor = 'someone else'",
+        "DELETE FROM audit",
+        "TRUNCATE audit",
+    ] {
+        let err = exec(s, sql).await.unwrap_err();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    let err = exec(s, "DELETE FROM partner_assignments")
+        .await
+        .unwrap_err();
+    assert!(err.contains("never deleted"), "{err}");
+    let err = exec(s, "TRUNCATE partner_assignments").await.unwrap_err();
+    assert!(err.contains("never deleted"), "{err}");
+    let err = exec(
+        s,
+        "UPDATE partner_assignments SET partner_csn = '5100000002'",
+    )
+    .await
+    .unwrap_err();
+    assert!(err.contains("never overwritten"), "{err}");
+    assert_eq!(
+        exec(s, "UPDATE partner_assignments SET valid_to = 5").await,
+        Ok(1)
+    );
+    let err = exec(s, "UPDATE partner_assignments SET valid_to = 6")
+        .await
+        .unwrap_err();
+    assert!(err.contains("never overwritten"), "{err}");
+}
+
+#[tokio::test]
+async fn r7_the_database_allows_one_open_request_per_agreement() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    exec(s, &request("r1", "pending")).await.unwrap();
+    for (id, status) in [("r2", "pending"), ("r3", "awaiting_partner")] {
+        let e = sqlx::query(&request(id, status))
+            .execute(&s.pool)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            crate::map_err(e),
+            StoreError::Conflict("open_request")
+        ));
+    }
+    // Closed requests do not count.
+    exec(s, &request("r4", "withdrawn")).await.unwrap();
+    exec(
+        s,
+        "UPDATE change_requests SET status = 'applied' WHERE id = 'r1'",
+    )
+    .await
+    .unwrap();
+    exec(s, &request("r5", "pending")).await.unwrap();
+}
+
+#[tokio::test]
+async fn unique_violations_map_to_named_conflicts() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    let e = sqlx::query(SAME_EMAIL).execute(&s.pool).await.unwrap_err();
+    assert!(matches!(crate::map_err(e), StoreError::Conflict("email")));
+    let e = sqlx::query(SECOND_PRIMARY)
+        .execute(&s.pool)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        crate::map_err(e),
+        StoreError::Conflict("primary_admin")
+    ));
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_a_newer_kontor_is_refused() {
+    let Some(db) = db().await else { return };
+    let s = &db.store;
+    exec(
+        s,
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', TRUE, '\\x00', 0)",
+    )
+    .await
+    .unwrap();
+    let err = s.migrate().await.unwrap_err().to_string();
+    assert!(err.contains("newer than this kontor"), "{err}");
+}
+
+/// An audit entry written by a transaction that started before another's
+/// but commits after it must still reach the feed: sequence numbers alone
+/// would skip it.
+#[tokio::test]
+async fn the_change_feed_sees_a_transaction_that_commits_late() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    let start = s.feed_position().await.unwrap();
+    let entry = |id: &str, n: &str| {
+        format!(
+            "INSERT INTO audit (id, at, actor, action, agreement_number, before, after) \
+             VALUES ('{id}', 1, 'x', 'change_applied', '{n}', 'null', 'null')"
+        )
+    };
+    // `slow` takes its sequence number first and commits last.
+    let mut slow = s.pool.begin().await.unwrap();
+    sqlx::query(&entry("slow", "110000000001"))
+        .execute(&mut *slow)
+        .await
+        .unwrap();
+    exec(s, &entry("fast", "110000000002")).await.unwrap();
+    let first = s.changes_since(start).await.unwrap();
+    assert!(
+        first.agreements.is_empty() && first.behind,
+        "nothing is reported while an older transaction is still open: {first:?}"
+    );
+    slow.commit().await.unwrap();
+    // Other tests' transactions on the same server hold the horizon back
+    // for a moment (transaction ids are server-wide): poll.
+    let mut position = first.position;
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        let feed = s.changes_since(position).await.unwrap();
+        position = feed.position;
+        seen.extend(feed.agreements.iter().map(|a| a.to_string()));
+        if seen.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    seen.sort();
+    assert_eq!(seen, ["110000000001", "110000000002"]);
+    let second = s.changes_since(position).await.unwrap();
+    assert!(!second.other);
+    let third = s.changes_since(second.position).await.unwrap();
+    assert!(third.agreements.is_empty(), "{third:?}");
+}
