@@ -155,6 +155,11 @@ impl SqliteStore {
             })
     }
 
+    /// The read-only pool (for copying the database elsewhere).
+    pub fn read_pool(&self) -> &SqlitePool {
+        &self.reader
+    }
+
     /// Closes both pools (graceful shutdown).
     pub async fn close(&self) {
         self.writer.close().await;

@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod copy;
 pub mod demo;
 pub mod export;
 pub mod import_file;

@@ -118,15 +118,54 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn backup(config: Config, file: PathBuf) -> anyhow::Result<()> {
-    if config.database_url.is_some() {
-        bail!("kontor backup copies the embedded database; back up PostgreSQL with pg_dump");
+/// The embedded database's file (data dir, or a `sqlite://` URL).
+fn sqlite_path(config: &Config, command: &str) -> anyhow::Result<PathBuf> {
+    match config.database_url.as_deref() {
+        Some(url) if app::is_postgres(url) => bail!(
+            "kontor {command} works on the embedded database, but KONTOR_DATABASE_URL names PostgreSQL"
+        ),
+        Some(url) => kontor_store_sqlite::path_from_url(url),
+        None => Ok(config.sqlite_path()),
     }
+}
+
+pub async fn backup(config: Config, file: PathBuf) -> anyhow::Result<()> {
+    let path = sqlite_path(&config, "backup")
+        .map_err(|e| e.context("back up PostgreSQL with pg_dump (see docs/operations.md)"))?;
     if file.exists() {
         bail!("{} already exists; choose a new file", file.display());
     }
-    let store = SqliteStore::open(&config.sqlite_path(), 1).await?;
+    let store = SqliteStore::open(&path, 1).await?;
     store.backup(&file).await?;
     println!("backup written to {}", file.display());
+    Ok(())
+}
+
+pub async fn copy_to_postgres(config: Config, url: &str) -> anyhow::Result<()> {
+    if !app::is_postgres(url) {
+        bail!("the target must be a postgres:// or postgresql:// URL, got {url:?}");
+    }
+    let path = sqlite_path(&config, "copy-to-postgres")?;
+    if !path.exists() {
+        bail!("no embedded database at {}", path.display());
+    }
+    let source = SqliteStore::open(&path, 1).await?;
+    source.migrate().await?;
+    let target =
+        kontor_store_postgres::PgStore::connect_and_migrate(url, &app::pg_settings(&config))
+            .await
+            .context("failed to open the target PostgreSQL database")?;
+    let started = std::time::Instant::now();
+    let report = crate::copy::copy_to_postgres(&source, &target).await?;
+    println!("{:<20} {:>10} {:>10}", "table", "sqlite", "postgres");
+    for c in &report {
+        println!("{:<20} {:>10} {:>10}", c.table, c.source, c.target);
+    }
+    println!(
+        "copied {} rows in {:.1} s; every count matches. Point KONTOR_DATABASE_URL at {} to use it.",
+        report.iter().map(|c| c.target).sum::<i64>(),
+        started.elapsed().as_secs_f64(),
+        crate::config::mask_url(url)
+    );
     Ok(())
 }

@@ -82,6 +82,12 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy everything from the embedded database into a new, empty
+    /// PostgreSQL database and verify the row counts of every table.
+    CopyToPostgres {
+        /// `postgres://…` URL of the target database.
+        url: String,
+    },
 }
 
 /// `kontor config …`
@@ -149,6 +155,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::Token(cmd) => people::token(config, cmd).await?,
         Command::Config(ConfigCommand::Check) => print!("{}", config.masked_toml()),
         Command::Backup { file } => data::backup(config, file).await?,
+        Command::CopyToPostgres { url } => data::copy_to_postgres(config, &url).await?,
         Command::Openapi => println!("{}", crate::web::api::openapi().to_pretty_json()?),
     }
     Ok(ExitCode::SUCCESS)

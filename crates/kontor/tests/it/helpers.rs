@@ -198,12 +198,22 @@ impl TestApp {
 
     /// Like `spawn`, with configuration tweaks.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_on(postgres_url(), tweak).await
+    }
+
+    /// On the embedded database whatever the run's backend (tests of
+    /// SQLite-only features and of moving from SQLite to PostgreSQL).
+    pub async fn spawn_sqlite() -> TestApp {
+        Self::spawn_on(None, |_| {}).await
+    }
+
+    async fn spawn_on(postgres: Option<String>, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config {
             data_dir: dir.path().to_owned(),
             ..Config::default()
         };
-        let tokens = match postgres_url() {
+        let tokens = match postgres {
             Some(server) => {
                 let (template, tokens) = pg_template().await;
                 let db = format!(

@@ -6,6 +6,7 @@ mod helpers;
 mod bulk;
 mod cli;
 mod concurrency;
+mod copy;
 mod crash;
 mod flow;
 mod idempotency;
