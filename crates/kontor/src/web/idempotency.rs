@@ -21,7 +21,7 @@ use crate::auth::fingerprint;
 /// Header name.
 pub const HEADER: &str = "idempotency-key";
 /// A claim left `running` this long is assumed abandoned (its process died).
-const STALE_AFTER: Duration = Duration::minutes(2);
+const STALE_AFTER: Duration = Duration::seconds(45);
 
 /// Runs `work` at most once per key; replays its stored response afterwards.
 pub async fn idempotent<F, Fut>(

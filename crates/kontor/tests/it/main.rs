@@ -13,6 +13,7 @@ mod idempotency;
 mod import;
 mod openapi;
 mod portal;
+mod scale_out;
 mod subscription;
 mod support;
 mod tenancy;
