@@ -1,8 +1,10 @@
 -- POST a partner change for a different bench agreement every time.
 -- Each wrk thread takes its own range so no two requests collide.
--- env: KONTOR_TOKEN, BENCH_AGREEMENTS
+-- env: KONTOR_TOKEN, BENCH_AGREEMENTS, BENCH_OFFSET (first agreement index,
+-- so several wrk processes can share the bench agreements without colliding)
 local token = os.getenv("KONTOR_TOKEN")
 local count = tonumber(os.getenv("BENCH_AGREEMENTS") or "1000")
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local threads = {}
 local counter = 1
 
@@ -15,7 +17,7 @@ end
 local i = 0
 request = function()
   local per = math.floor(count / 2)
-  local n = string.format("1108%08d", (tid - 1) * per + (i % per))
+  local n = string.format("1108%08d", offset + (tid - 1) * per + (i % per))
   i = i + 1
   return wrk.format("POST", "/api/v1/partner-changes",
     { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },

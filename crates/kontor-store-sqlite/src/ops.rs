@@ -31,9 +31,12 @@ impl OpsStore for SqliteStore {
                 .await
                 .ctx("database not reachable")?;
         let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        if applied != Some(newest) {
+        // A newer schema is fine for a running instance: migrations only
+        // add, so instances of the previous version keep serving during a
+        // rolling upgrade (a *restart* of an old binary is refused).
+        if applied.unwrap_or(0) < newest {
             return Err(StoreError::Other(anyhow::anyhow!(
-                "schema version {applied:?} differs from this kontor's {newest}"
+                "schema version {applied:?} is older than this kontor's {newest}; run kontor migrate"
             )));
         }
         Ok(())
