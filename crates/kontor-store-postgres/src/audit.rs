@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::rows::{bad, csn, from_ms, json, ms, uuid};
 use crate::{Ctx, PgStore};
 
-/// Rows per multi-row INSERT: well under SQLite's 32,766 bound variables.
+/// Rows per multi-row INSERT: 10 values each, well under PostgreSQL's 65,535 bound values.
 const CHUNK: usize = 500;
 
 pub(crate) async fn insert_audit(
