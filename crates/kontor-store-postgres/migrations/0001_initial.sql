@@ -96,29 +96,31 @@ CREATE INDEX pa_agreement ON partner_assignments (agreement_number, valid_from);
 CREATE UNIQUE INDEX pa_current ON partner_assignments (agreement_number, partner_csn) WHERE valid_to IS NULL;
 CREATE INDEX pa_current_partner ON partner_assignments (partner_csn, agreement_number) WHERE valid_to IS NULL;
 
-CREATE FUNCTION pa_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'partner history is never deleted';
-    END IF;
-    IF OLD.valid_to IS NOT NULL
-       OR NEW.valid_to IS NULL
-       OR NEW.agreement_number IS DISTINCT FROM OLD.agreement_number
-       OR NEW.partner_csn IS DISTINCT FROM OLD.partner_csn
-       OR NEW.valid_from IS DISTINCT FROM OLD.valid_from
-       OR NEW.source IS DISTINCT FROM OLD.source THEN
-        RAISE EXCEPTION 'partner history is never overwritten';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER pa_only_closed BEFORE UPDATE OR DELETE ON partner_assignments
-    FOR EACH ROW EXECUTE FUNCTION pa_guard();
-CREATE FUNCTION pa_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The conditions sit in the triggers' WHEN clauses, evaluated without
+-- calling a function, so the worker closing thousands of rows per batch
+-- pays nothing for the guard.
+CREATE FUNCTION pa_refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'partner history is never deleted';
 END $$;
+CREATE FUNCTION pa_refuse_overwrite() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'partner history is never overwritten';
+END $$;
+CREATE TRIGGER pa_never_deleted BEFORE DELETE ON partner_assignments
+    FOR EACH ROW EXECUTE FUNCTION pa_refuse_delete();
 CREATE TRIGGER pa_never_truncated BEFORE TRUNCATE ON partner_assignments
-    FOR EACH STATEMENT EXECUTE FUNCTION pa_no_truncate();
+    FOR EACH STATEMENT EXECUTE FUNCTION pa_refuse_delete();
+CREATE TRIGGER pa_only_closed BEFORE UPDATE ON partner_assignments
+    FOR EACH ROW WHEN (
+        OLD.valid_to IS NOT NULL
+        OR NEW.valid_to IS NULL
+        OR NEW.agreement_number IS DISTINCT FROM OLD.agreement_number
+        OR NEW.partner_csn IS DISTINCT FROM OLD.partner_csn
+        OR NEW.valid_from IS DISTINCT FROM OLD.valid_from
+        OR NEW.source IS DISTINCT FROM OLD.source
+        OR NEW.change_request_id IS DISTINCT FROM OLD.change_request_id
+    ) EXECUTE FUNCTION pa_refuse_overwrite();
 
 CREATE TABLE change_requests (
     id               TEXT PRIMARY KEY,
@@ -173,7 +175,9 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_account ON audit (account_csn, seq);
 CREATE INDEX audit_agreement ON audit (agreement_number, seq);
-CREATE INDEX audit_txid ON audit (txid);
+-- Transaction ids grow with the log's physical order: a BRIN index finds a
+-- range of them at almost no cost per insert.
+CREATE INDEX audit_txid ON audit USING brin (txid) WITH (autosummarize = on);
 CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the audit log is append-only';

@@ -223,13 +223,19 @@ pub(crate) async fn replace_partners(
     request: Option<RequestId>,
 ) -> StoreResult<()> {
     let wanted = json(&partners.iter().map(Csn::as_str).collect::<Vec<_>>())?;
-    // Serialises with other writers of this agreement's partners (the
-    // worker locks the agreement row when it claims a request for it).
+    // Serialises with other writers of this agreement's partners: the
+    // agreement row against direct changes, its pending request against a
+    // worker applying it (workers lock the requests they claim).
     sqlx::query("SELECT 1 FROM agreements WHERE number = $1 FOR UPDATE")
         .bind(number.as_str())
         .execute(&mut *conn)
         .await
         .ctx("failed to lock agreement")?;
+    sqlx::query("SELECT 1 FROM change_requests WHERE agreement_number = $1 AND status = 'pending' FOR UPDATE")
+        .bind(number.as_str())
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to lock pending request")?;
     sqlx::query(
         "UPDATE partner_assignments SET valid_to = $1 WHERE agreement_number = $2 AND valid_to IS NULL \
          AND partner_csn NOT IN (SELECT value FROM jsonb_array_elements_text($3::jsonb))",

@@ -16,76 +16,197 @@ use uuid::Uuid;
 use crate::rows::{bad, csn, from_ms, json, ms, uuid};
 use crate::{Ctx, PgStore};
 
-/// Rows per multi-row INSERT: 10 values each, well under PostgreSQL's 65,535 bound values.
-const CHUNK: usize = 500;
+// Inserts bind one array per column and UNNEST them: one prepared
+// statement whatever the number of rows (a multi-row VALUES list is new SQL
+// for every batch size, parsed and planned each time), and no limit on
+// rows per statement.
+
+/// Bound query under construction.
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
+
+/// Audit entries as one array per column.
+pub(crate) struct AuditArrays {
+    id: Vec<String>,
+    at: Vec<i64>,
+    actor_id: Vec<Option<String>>,
+    actor: Vec<String>,
+    action: Vec<&'static str>,
+    account: Vec<Option<String>>,
+    agreement: Vec<Option<String>>,
+    request: Vec<Option<String>>,
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
+impl AuditArrays {
+    /// The SQL that UNNESTs the ten arrays bound from `$first` on as table
+    /// `au` with columns `id, at, actor_id, actor, action, account_csn,
+    /// agreement_number, request_id, before, after` — and, with `owner`, an
+    /// eleventh text array bound after them as column `owner`.
+    pub(crate) fn unnest(first: usize, owner: bool) -> String {
+        let mut types = vec![
+            "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "text",
+        ];
+        if owner {
+            types.push("text");
+        }
+        let args: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("${}::{t}[]", first + i))
+            .collect();
+        format!(
+            "UNNEST({}) AS au (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after{})",
+            args.join(", "),
+            if owner { ", owner" } else { "" }
+        )
+    }
+
+    pub(crate) fn new<'a>(
+        entries: impl ExactSizeIterator<Item = &'a AuditEntry>,
+    ) -> StoreResult<Self> {
+        let n = entries.len();
+        let mut a = AuditArrays {
+            id: Vec::with_capacity(n),
+            at: Vec::with_capacity(n),
+            actor_id: Vec::with_capacity(n),
+            actor: Vec::with_capacity(n),
+            action: Vec::with_capacity(n),
+            account: Vec::with_capacity(n),
+            agreement: Vec::with_capacity(n),
+            request: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
+            after: Vec::with_capacity(n),
+        };
+        for e in entries {
+            a.id.push(e.id.to_string());
+            a.at.push(ms(e.at));
+            a.actor_id.push(e.actor_id.map(|u| u.0.to_string()));
+            a.actor.push(e.actor.clone());
+            a.action.push(e.action.as_str());
+            a.account
+                .push(e.account.as_ref().map(|c| c.as_str().to_owned()));
+            a.agreement
+                .push(e.agreement.as_ref().map(|a| a.as_str().to_owned()));
+            a.request.push(e.request.map(|r| r.0.to_string()));
+            a.before.push(json(&e.before)?);
+            a.after.push(json(&e.after)?);
+        }
+        Ok(a)
+    }
+
+    pub(crate) fn bind(self, q: PgQuery<'_>) -> PgQuery<'_> {
+        q.bind(self.id)
+            .bind(self.at)
+            .bind(self.actor_id)
+            .bind(self.actor)
+            .bind(self.action)
+            .bind(self.account)
+            .bind(self.agreement)
+            .bind(self.request)
+            .bind(self.before)
+            .bind(self.after)
+    }
+}
+
+/// Outbox messages as one array per column.
+pub(crate) struct OutboxArrays {
+    id: Vec<String>,
+    kind: Vec<&'static str>,
+    payload: Vec<String>,
+    at: Vec<i64>,
+}
+
+impl OutboxArrays {
+    /// The SQL that UNNESTs the four arrays bound from `$first` on as table
+    /// `ob` with columns `id, kind, payload, at` — and, with `owner`, a fifth
+    /// text array bound after them as column `owner`.
+    pub(crate) fn unnest(first: usize, owner: bool) -> String {
+        let f = first;
+        if owner {
+            format!(
+                "UNNEST(${f}::text[], ${}::text[], ${}::text[], ${}::bigint[], ${}::text[]) AS ob (id, kind, payload, at, owner)",
+                f + 1,
+                f + 2,
+                f + 3,
+                f + 4
+            )
+        } else {
+            format!(
+                "UNNEST(${f}::text[], ${}::text[], ${}::text[], ${}::bigint[]) AS ob (id, kind, payload, at)",
+                f + 1,
+                f + 2,
+                f + 3
+            )
+        }
+    }
+
+    pub(crate) fn new<'a>(
+        messages: impl ExactSizeIterator<Item = (&'a OutboxMessage, OffsetDateTime)>,
+    ) -> StoreResult<Self> {
+        let n = messages.len();
+        let mut o = OutboxArrays {
+            id: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            payload: Vec::with_capacity(n),
+            at: Vec::with_capacity(n),
+        };
+        for (m, created) in messages {
+            o.id.push(Uuid::now_v7().to_string());
+            o.kind.push(m.kind());
+            o.payload.push(json(m)?);
+            o.at.push(ms(created));
+        }
+        Ok(o)
+    }
+
+    pub(crate) fn bind(self, q: PgQuery<'_>) -> PgQuery<'_> {
+        q.bind(self.id)
+            .bind(self.kind)
+            .bind(self.payload)
+            .bind(self.at)
+    }
+}
 
 pub(crate) async fn insert_audit(
     conn: &mut PgConnection,
     entries: &[AuditEntry],
 ) -> StoreResult<()> {
-    for chunk in entries.chunks(CHUNK) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) ",
-        );
-        let mut encoded = Vec::with_capacity(chunk.len());
-        for e in chunk {
-            encoded.push((json(&e.before)?, json(&e.after)?));
-        }
-        q.push_values(chunk.iter().zip(encoded), |mut b, (e, (before, after))| {
-            b.push_bind(e.id.to_string())
-                .push_bind(ms(e.at))
-                .push_bind(e.actor_id.map(|u| u.0.to_string()))
-                .push_bind(e.actor.clone())
-                .push_bind(e.action.as_str())
-                .push_bind(e.account.as_ref().map(|c| c.as_str().to_owned()))
-                .push_bind(e.agreement.as_ref().map(|a| a.as_str().to_owned()))
-                .push_bind(e.request.map(|r| r.0.to_string()))
-                .push_bind(before)
-                .push_bind(after);
-        });
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("failed to append audit entries")?;
+    if entries.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) \
+         SELECT * FROM {}",
+        AuditArrays::unnest(1, false)
+    );
+    AuditArrays::new(entries.iter())?
+        .bind(sqlx::query(&sql))
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to append audit entries")?;
     Ok(())
 }
 
+/// Queues messages created `now`, in one insert.
 pub(crate) async fn insert_outbox(
     conn: &mut PgConnection,
     messages: &[OutboxMessage],
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let stamped: Vec<(&OutboxMessage, OffsetDateTime)> =
-        messages.iter().map(|m| (m, now)).collect();
-    insert_outbox_at(conn, &stamped).await
-}
-
-/// Queues messages, each with its own creation time, in multi-row inserts.
-pub(crate) async fn insert_outbox_at(
-    conn: &mut PgConnection,
-    messages: &[(&OutboxMessage, OffsetDateTime)],
-) -> StoreResult<()> {
-    for chunk in messages.chunks(CHUNK) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
-        );
-        let mut payloads = Vec::with_capacity(chunk.len());
-        for (m, _) in chunk {
-            payloads.push(json(m)?);
-        }
-        q.push_values(chunk.iter().zip(payloads), |mut b, ((m, at), payload)| {
-            b.push_bind(Uuid::now_v7().to_string())
-                .push_bind(m.kind())
-                .push_bind(payload)
-                .push_bind(ms(*at))
-                .push_bind(ms(*at));
-        });
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("failed to queue outbox messages")?;
+    if messages.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) \
+         SELECT id, kind, payload, at, at FROM {}",
+        OutboxArrays::unnest(1, false)
+    );
+    OutboxArrays::new(messages.iter().map(|m| (m, now)))?
+        .bind(sqlx::query(&sql))
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to queue outbox messages")?;
     Ok(())
 }
 

@@ -21,16 +21,36 @@ const BATCH: usize = 500;
 
 struct PgImport {
     tx: Transaction<'static, Postgres>,
+    pool: sqlx::PgPool,
     agreements: Vec<Agreement>,
     at: OffsetDateTime,
     known_accounts: HashSet<String>,
     known_partners: HashSet<String>,
+    /// Batches written so far.
+    flushes: u64,
 }
 
 impl PgImport {
     async fn flush(&mut self) -> StoreResult<()> {
         if self.agreements.is_empty() {
             return Ok(());
+        }
+        // The tables grow under the import's feet: with statistics of the
+        // empty tables the planner would scan partner history whole for
+        // every batch. ANALYZE inside the transaction counts its own rows;
+        // at 1, 10, 100, … batches it costs next to nothing.
+        self.flushes += 1;
+        if self
+            .flushes
+            .to_string()
+            .trim_start_matches('1')
+            .bytes()
+            .all(|b| b == b'0')
+        {
+            sqlx::query("ANALYZE agreements, partner_assignments")
+                .execute(&mut *self.tx)
+                .await
+                .ctx("failed to refresh statistics")?;
         }
         let batch = std::mem::take(&mut self.agreements);
         let products: Vec<String> = batch
@@ -211,7 +231,18 @@ impl ImportSession for PgImport {
     async fn commit(mut self: Box<Self>, audit: &AuditEntry) -> StoreResult<()> {
         self.flush().await?;
         insert_audit(&mut self.tx, std::slice::from_ref(audit)).await?;
-        self.tx.commit().await.ctx("failed to commit import")
+        self.tx.commit().await.ctx("failed to commit import")?;
+        // A large import changes the tables' statistics at once; without
+        // fresh ones the planner may pick sequential scans until autovacuum
+        // gets to them.
+        if let Err(e) =
+            sqlx::query("ANALYZE partners, accounts, users, agreements, partner_assignments")
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
+        }
+        Ok(())
     }
 }
 
@@ -241,10 +272,12 @@ impl BulkStore for PgStore {
             .ctx("failed to create staging table")?;
         Ok(Box::new(PgImport {
             tx,
+            pool: self.pool.clone(),
             agreements: Vec::with_capacity(BATCH),
             at: OffsetDateTime::UNIX_EPOCH,
             known_accounts: HashSet::new(),
             known_partners: HashSet::new(),
+            flushes: 0,
         }))
     }
 

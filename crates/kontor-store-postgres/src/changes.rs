@@ -17,7 +17,7 @@ use crate::audit::{insert_audit, insert_outbox};
 use crate::group_commit::SubmitJob;
 use crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
 use crate::{Ctx, PgStore};
-use kontor_store_sql::due::{DueBatch, plan_batch};
+use kontor_store_sql::due::{DueBatch, DueRow, plan_batch};
 
 fn push_request_scope(q: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
     match scope {
@@ -204,43 +204,58 @@ impl ChangeStore for PgStore {
         let read = started.elapsed();
         let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
         let planned = started.elapsed();
-        // Set-based writes: a handful of statements per batch, not per request.
+        // Set-based writes: a handful of statements per batch, not per
+        // request, each binding one array per column.
+        let d = &plan.decisions;
         let decided = sqlx::query(
             "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
-             old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
-             (value ->> 'decided_at')::bigint AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
-             FROM jsonb_array_elements($1::jsonb)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
+             old_partners = d.old FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) \
+             AS d (id, status, decided_at, reasons, old) \
+             WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
         )
-        .bind(&plan.decisions)
+        .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.status).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.decided_at).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.reasons.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.old.as_str()).collect::<Vec<_>>())
         .execute(&mut *tx)
         .await
         .ctx("failed to record decisions")?;
-        if decided.rows_affected() != plan.decided {
+        let expected = d.len() as u64;
+        if decided.rows_affected() != expected {
             // Cannot happen while the claimed rows are locked; refuse to half-apply if it does.
             return Err(StoreError::Other(anyhow::anyhow!(
                 "{} of {} due requests changed state during the batch",
-                plan.decided - decided.rows_affected(),
-                plan.decided
+                expected - decided.rows_affected(),
+                expected
             )));
         }
+        let ids: Vec<&str> = plan.applied.iter().map(|a| a.id.as_str()).collect();
+        let agreements: Vec<&str> = plan.applied.iter().map(|a| a.agreement.as_str()).collect();
+        let new: Vec<&str> = plan.applied.iter().map(|a| a.partner.as_str()).collect();
         sqlx::query(
-            "UPDATE partner_assignments SET valid_to = $1 WHERE id IN (SELECT pa.id FROM jsonb_array_elements($2::jsonb) j \
-             JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
-             AND pa.partner_csn <> j.value ->> 'partner')",
+            "UPDATE partner_assignments SET valid_to = $1 WHERE id IN (SELECT pa.id \
+             FROM UNNEST($2::text[], $3::text[]) AS j (agreement, partner) \
+             JOIN partner_assignments pa ON pa.agreement_number = j.agreement AND pa.valid_to IS NULL \
+             AND pa.partner_csn <> j.partner)",
         )
         .bind(ms(now))
-        .bind(&plan.applied)
+        .bind(&agreements)
+        .bind(&new)
         .execute(&mut *tx)
         .await
         .ctx("failed to close replaced assignments")?;
         sqlx::query(
             "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
-             SELECT j.value ->> 'agreement', j.value ->> 'partner', $1, 'self_service', j.value ->> 'id' FROM jsonb_array_elements($2::jsonb) j \
-             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.value ->> 'agreement' \
-             AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
+             SELECT j.agreement, j.partner, $1, 'self_service', j.id FROM UNNEST($2::text[], $3::text[], $4::text[]) \
+             AS j (id, agreement, partner) \
+             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.agreement \
+             AND pa.partner_csn = j.partner AND pa.valid_to IS NULL)",
         )
         .bind(ms(now))
-        .bind(&plan.applied)
+        .bind(&ids)
+        .bind(&agreements)
+        .bind(&new)
         .execute(&mut *tx)
         .await
         .ctx("failed to open new assignments")?;
@@ -262,44 +277,45 @@ impl ChangeStore for PgStore {
     }
 }
 
-/// Claims up to `limit` due requests, locking them and their agreements
-/// until the transaction ends, and reads them with their agreements (and
-/// current partners) and requesters as *one* JSON document.
+/// Claims up to `limit` due requests, locking them until the transaction
+/// ends, and reads them with their agreements (and current partners) and
+/// requesters.
 ///
 /// The row locks are the workers' leases: `SKIP LOCKED` lets any number of
 /// workers claim disjoint batches; a worker that dies loses its connection,
 /// PostgreSQL rolls its transaction back and the rows are free again, and
 /// one that hangs is cut off by the connection's
-/// `idle_in_transaction_session_timeout` (the lease expiry). Agreements
-/// being changed by someone else right now are skipped and picked up by a
-/// later round, so the planner never decides on a stale agreement.
+/// `idle_in_transaction_session_timeout` (the lease expiry). Whoever else
+/// changes an agreement's partners locks its pending request first (see
+/// `agreements::replace_partners`): the worker skips such a request until
+/// the change has committed, and such a change waits for a batch holding
+/// it, so the planner never decides on a stale agreement.
 async fn read_due(
     conn: &mut PgConnection,
     now: OffsetDateTime,
     limit: u32,
 ) -> StoreResult<DueBatch> {
-    let doc: Option<String> = sqlx::query_scalar(
-        "SELECT json_agg(json_build_object( \
-           'id', r.id, 'agreement', r.agreement_number, 'account', r.account_csn, 'old', r.old_partners, \
-           'new', r.new_partner_csn, 'status', r.status, 'by', r.requested_by, 'created', r.created_at, \
-           'due', r.due_at, 'reasons', r.reasons, \
-           'a_account', a.account_csn, 'term_start', a.term_start, 'term_end', a.term_end, \
-           'auto_renew', a.auto_renew::int, 'program', a.program, 'support_level', a.support_level, \
-           'a_status', a.status, 'products', a.products, \
-           'partners', (SELECT string_agg(partner_csn, ',') FROM partner_assignments \
-                        WHERE agreement_number = a.number AND valid_to IS NULL), \
-           'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
-           'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at))::text \
-         FROM (SELECT cr.* FROM change_requests cr JOIN agreements ag ON ag.number = cr.agreement_number \
-               WHERE cr.status = 'pending' AND cr.due_at <= $1 ORDER BY cr.due_at LIMIT $2 \
-               FOR UPDATE OF cr, ag SKIP LOCKED) r \
-         JOIN agreements a ON a.number = r.agreement_number \
-         JOIN users u ON u.id = r.requested_by",
+    // The LATERAL lookups (kept apart by OFFSET 0) are index probes per
+    // claimed request; joined plainly, the planner may hash the whole
+    // agreements table for a batch of a thousand.
+    let rows: Vec<DueRow> = sqlx::query_as(
+        "SELECT r.id, r.agreement_number AS agreement, r.account_csn AS account, r.old_partners AS \"old\", \
+           r.new_partner_csn AS \"new\", r.status, r.requested_by AS \"by\", r.created_at AS created, r.due_at AS due, \
+           r.reasons, a.account_csn AS a_account, a.term_start, a.term_end, a.auto_renew::int::int8 AS auto_renew, \
+           a.program, a.support_level, a.status AS a_status, a.products, \
+           (SELECT string_agg(partner_csn, ',') FROM partner_assignments \
+             WHERE agreement_number = a.number AND valid_to IS NULL) AS partners, \
+           u.email AS u_email, u.name AS u_name, u.role AS u_role, u.account_csn AS u_account, \
+           u.partner_csn AS u_partner, u.lang AS u_lang, u.disabled_at AS u_disabled \
+         FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= $1 \
+               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) r \
+         CROSS JOIN LATERAL (SELECT * FROM agreements WHERE number = r.agreement_number OFFSET 0) a \
+         CROSS JOIN LATERAL (SELECT * FROM users WHERE id = r.requested_by OFFSET 0) u",
     )
     .bind(ms(now))
     .bind(i64::from(limit))
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await
     .ctx("failed to read due requests")?;
-    DueBatch::parse(doc.as_deref())
+    DueBatch::from_rows(rows)
 }

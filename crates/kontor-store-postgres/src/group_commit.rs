@@ -15,12 +15,12 @@ use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::{StoreError, StoreResult};
+use sqlx::Row;
 use sqlx::postgres::PgPool;
-use sqlx::{Postgres, QueryBuilder, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Ctx;
-use crate::audit::{insert_audit, insert_outbox_at};
+use crate::audit::{AuditArrays, OutboxArrays};
 use crate::rows::{json, ms};
 
 /// Most submits committed together.
@@ -90,56 +90,97 @@ async fn run(writer: PgPool, mut rx: mpsc::Receiver<SubmitJob>) {
     }
 }
 
+/// Commits a batch as *one* statement (one round trip, its own implicit
+/// transaction): the requests, and the audit entries and outbox messages
+/// of those that were inserted. Rows go in in array order (ORDER BY the
+/// ordinality), sorted by agreement: index entries are locked in insert
+/// order, so two instances' batches can wait for each other but never
+/// deadlock. The partial unique index (one open request per agreement)
+/// turns a second request into "not inserted", also within this batch.
 async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
-    let mut tx = writer
-        .begin()
-        .await
-        .ctx("failed to begin write transaction")?;
-    let mut rows = Vec::with_capacity(batch.len());
-    for job in batch {
-        rows.push((&job.request, json(&job.request.old_partners)?));
-    }
-    // Index entries are locked in insert order: the same order in every
-    // process means two batches can wait for each other but never deadlock.
-    rows.sort_by(|a, b| a.0.agreement.as_str().cmp(b.0.agreement.as_str()));
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-        "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-         requested_by, created_at, due_at) ",
-    );
-    q.push_values(rows, |mut b, (r, old)| {
-        b.push_bind(r.id.0.to_string())
-            .push_bind(r.agreement.as_str().to_owned())
-            .push_bind(r.account.as_str().to_owned())
-            .push_bind(old)
-            .push_bind(r.new_partner.as_str().to_owned())
-            .push_bind(r.status.as_str())
-            .push_bind(r.requested_by.0.to_string())
-            .push_bind(ms(r.created_at))
-            .push_bind(ms(r.due_at));
+    let mut jobs: Vec<&SubmitJob> = batch.iter().collect();
+    jobs.sort_by(|a, b| {
+        a.request
+            .agreement
+            .as_str()
+            .cmp(b.request.agreement.as_str())
     });
-    // The partial unique index (one open request per agreement) turns a
-    // second request into "not inserted", also within this batch.
-    q.push(" ON CONFLICT DO NOTHING RETURNING id");
-    let inserted: HashSet<String> = q
-        .build()
-        .fetch_all(&mut *tx)
+    let mut cols: [Vec<String>; 7] = Default::default();
+    let (mut created, mut due) = (
+        Vec::with_capacity(jobs.len()),
+        Vec::with_capacity(jobs.len()),
+    );
+    let (mut audit_owner, mut outbox_owner) = (Vec::new(), Vec::new());
+    for job in &jobs {
+        let r = &job.request;
+        for (col, value) in cols.iter_mut().zip([
+            r.id.0.to_string(),
+            r.agreement.as_str().to_owned(),
+            r.account.as_str().to_owned(),
+            json(&r.old_partners)?,
+            r.new_partner.as_str().to_owned(),
+            r.status.as_str().to_owned(),
+            r.requested_by.0.to_string(),
+        ]) {
+            col.push(value);
+        }
+        created.push(ms(r.created_at));
+        due.push(ms(r.due_at));
+        audit_owner.extend(job.audit.iter().map(|_| r.id.0.to_string()));
+        outbox_owner.extend(job.outbox.iter().map(|_| r.id.0.to_string()));
+    }
+    let audit = AuditArrays::new(
+        jobs.iter()
+            .flat_map(|j| j.audit.iter())
+            .collect::<Vec<_>>()
+            .into_iter(),
+    )?;
+    // Outbox rows carry their job's submit time.
+    let outbox = OutboxArrays::new(
+        jobs.iter()
+            .flat_map(|j| j.outbox.iter().map(move |m| (m, j.request.created_at)))
+            .collect::<Vec<_>>()
+            .into_iter(),
+    )?;
+    let sql = format!(
+        "WITH ins AS ( \
+           INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+             requested_by, created_at, due_at) \
+           SELECT i, a, c, o, n, s, b, t, d FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::bigint[], $9::bigint[]) WITH ORDINALITY AS u (i, a, c, o, n, s, b, t, d, k) \
+           ORDER BY k ON CONFLICT DO NOTHING RETURNING id), \
+         audited AS ( \
+           INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) \
+           SELECT au.id, au.at, au.actor_id, au.actor, au.action, au.account_csn, au.agreement_number, au.request_id, \
+             au.before, au.after FROM {audit} WHERE au.owner IN (SELECT id FROM ins)), \
+         queued AS ( \
+           INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) \
+           SELECT ob.id, ob.kind, ob.payload, ob.at, ob.at FROM {outbox} WHERE ob.owner IN (SELECT id FROM ins)) \
+         SELECT id FROM ins",
+        audit = AuditArrays::unnest(10, true),
+        outbox = OutboxArrays::unnest(21, true),
+    );
+    let [id, agreement, account, old, new, status, by] = cols;
+    let q = sqlx::query(&sql)
+        .bind(id)
+        .bind(agreement)
+        .bind(account)
+        .bind(old)
+        .bind(new)
+        .bind(status)
+        .bind(by)
+        .bind(created)
+        .bind(due);
+    let q = audit.bind(q).bind(audit_owner);
+    let q = outbox.bind(q).bind(outbox_owner);
+    // Outside an explicit transaction the statement is its own: all of it
+    // commits, or none.
+    let inserted = q
+        .fetch_all(writer)
         .await
         .ctx("failed to insert requests")?
         .iter()
         .map(|row| row.get::<String, _>(0))
         .collect();
-    let winners = || {
-        batch
-            .iter()
-            .filter(|j| inserted.contains(&j.request.id.0.to_string()))
-    };
-    let audit: Vec<AuditEntry> = winners().flat_map(|j| j.audit.iter().cloned()).collect();
-    insert_audit(&mut tx, &audit).await?;
-    // Outbox rows carry their job's submit time; one statement for the batch.
-    let outbox: Vec<_> = winners()
-        .flat_map(|j| j.outbox.iter().map(move |m| (m, j.request.created_at)))
-        .collect();
-    insert_outbox_at(&mut tx, &outbox).await?;
-    tx.commit().await.ctx("failed to commit requests")?;
     Ok(inserted)
 }

@@ -83,7 +83,7 @@ impl PgStore {
             .max_connections(settings.max_connections.max(2))
             .acquire_timeout(settings.acquire_timeout)
             // Connections broken by a database restart are noticed and replaced.
-            .test_before_acquire(true)
+            .test_before_acquire(false)
             .idle_timeout(Duration::from_secs(300))
             .connect_lazy_with(options);
         let submits = group_commit::start(pool.clone());

@@ -1,9 +1,9 @@
-//! The worker's batch: due requests read as one JSON document, planned by
+//! The worker's batch: due requests read with their context, planned by
 //! the domain, and turned into the JSON the set-based writes consume.
 //!
-//! Each backend reads the batch with its own dialect (SQLite's
-//! `json_group_array`, PostgreSQL's `json_agg`) into the same document
-//! shape, [`DueJson`] per request, and writes the decisions with its own
+//! Each backend reads the batch its own way into [`DueRow`]s — SQLite as one
+//! JSON document (one value crossing from its thread instead of thousands of
+//! rows), PostgreSQL as plain rows — and writes the decisions with its own
 //! statements from the same [`PlannedBatch`].
 
 use std::collections::HashMap;
@@ -19,10 +19,9 @@ use time::OffsetDateTime;
 
 use crate::rows::{AgreementRow, RequestRow, UserRow, json, ms};
 
-/// One due request with its agreement and requester, as the database
-/// aggregates it.
-#[derive(serde::Deserialize)]
-pub struct DueJson {
+/// One due request with its agreement and requester.
+#[derive(serde::Deserialize, sqlx::FromRow)]
+pub struct DueRow {
     id: String,
     agreement: String,
     account: String,
@@ -64,13 +63,18 @@ pub struct DueBatch {
 }
 
 impl DueBatch {
-    /// Parses the document a backend's due query built (`None`: nothing due).
+    /// Parses a JSON array of [`DueRow`]s (`None`: nothing due).
     pub fn parse(doc: Option<&str>) -> StoreResult<DueBatch> {
-        let rows: Vec<DueJson> = match doc {
+        let rows: Vec<DueRow> = match doc {
             Some(d) => serde_json::from_str(d)
                 .map_err(|e| StoreError::Other(anyhow::anyhow!("bad due batch: {e}")))?,
             None => Vec::new(),
         };
+        Self::from_rows(rows)
+    }
+
+    /// The batch of these rows.
+    pub fn from_rows(rows: Vec<DueRow>) -> StoreResult<DueBatch> {
         let mut batch = DueBatch {
             due: Vec::with_capacity(rows.len()),
             agreements: HashMap::with_capacity(rows.len()),
@@ -151,16 +155,34 @@ impl DueBatch {
     }
 }
 
+/// The final state of one request (its row's new columns).
+#[derive(serde::Serialize)]
+pub struct Decision {
+    pub id: String,
+    pub status: &'static str,
+    pub decided_at: Option<i64>,
+    /// JSON array of reason codes.
+    pub reasons: String,
+    /// JSON array of the partners replaced.
+    pub old: String,
+}
+
+/// An applied request: `partner` becomes the agreement's partner of record.
+#[derive(serde::Serialize)]
+pub struct Applied {
+    pub id: String,
+    pub agreement: String,
+    pub partner: String,
+}
+
 /// What the planner decided for a batch, ready for set-based writes.
 pub struct PlannedBatch {
     /// Counts of applied and rejected requests.
     pub report: ApplyReport,
-    /// JSON array of `{id, status, decided_at, reasons, old}`, one per request.
-    pub decisions: String,
-    /// Requests decided, for the "every row changed" check.
-    pub decided: u64,
-    /// JSON array of `{id, agreement, partner}` for applied requests.
-    pub applied: String,
+    /// One per request.
+    pub decisions: Vec<Decision>,
+    /// The applied ones.
+    pub applied: Vec<Applied>,
     /// Audit entries to append.
     pub audit: Vec<AuditEntry>,
     /// Notifications to queue.
@@ -204,14 +226,19 @@ pub fn plan_batch(
         let plan = planner.plan(&item, now);
         let d = &plan.decided;
         let reasons: Vec<&str> = d.reasons.iter().map(|r| r.as_str()).collect();
-        decisions.push(serde_json::json!({
-            "id": d.id.to_string(), "status": d.status.as_str(), "decided_at": d.decided_at.map(ms),
-            "reasons": json(&reasons)?, "old": json(&d.old_partners)?,
-        }));
+        decisions.push(Decision {
+            id: d.id.to_string(),
+            status: d.status.as_str(),
+            decided_at: d.decided_at.map(ms),
+            reasons: json(&reasons)?,
+            old: json(&d.old_partners)?,
+        });
         if d.status == RequestStatus::Applied {
-            applied.push(serde_json::json!({
-                "id": d.id.to_string(), "agreement": d.agreement.as_str(), "partner": d.new_partner.as_str(),
-            }));
+            applied.push(Applied {
+                id: d.id.to_string(),
+                agreement: d.agreement.as_str().to_owned(),
+                partner: d.new_partner.as_str().to_owned(),
+            });
             report.applied += 1;
         } else {
             report.rejected += 1;
@@ -221,9 +248,8 @@ pub fn plan_batch(
     }
     Ok(PlannedBatch {
         report,
-        decided: decisions.len() as u64,
-        decisions: json(&decisions)?,
-        applied: json(&applied)?,
+        decisions,
+        applied,
         audit,
         outbox,
     })

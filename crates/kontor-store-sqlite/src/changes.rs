@@ -205,22 +205,24 @@ impl ChangeStore for SqliteStore {
         let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
         let planned = started.elapsed();
         // Set-based writes: a handful of statements per batch, not per request.
+        let (decisions, applied) = (json(&plan.decisions)?, json(&plan.applied)?);
         let decided = sqlx::query(
             "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
              old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
              value ->> 'decided_at' AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
              FROM json_each(?)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
         )
-        .bind(&plan.decisions)
+        .bind(&decisions)
         .execute(&mut *tx)
         .await
         .ctx("failed to record decisions")?;
-        if decided.rows_affected() != plan.decided {
+        let expected = plan.decisions.len() as u64;
+        if decided.rows_affected() != expected {
             // Cannot happen inside one IMMEDIATE transaction; refuse to half-apply if it does.
             return Err(StoreError::Other(anyhow::anyhow!(
                 "{} of {} due requests changed state during the batch",
-                plan.decided - decided.rows_affected(),
-                plan.decided
+                expected - decided.rows_affected(),
+                expected
             )));
         }
         sqlx::query(
@@ -229,7 +231,7 @@ impl ChangeStore for SqliteStore {
              AND pa.partner_csn <> j.value ->> 'partner')",
         )
         .bind(ms(now))
-        .bind(&plan.applied)
+        .bind(&applied)
         .execute(&mut *tx)
         .await
         .ctx("failed to close replaced assignments")?;
@@ -240,7 +242,7 @@ impl ChangeStore for SqliteStore {
              AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
         )
         .bind(ms(now))
-        .bind(&plan.applied)
+        .bind(&applied)
         .execute(&mut *tx)
         .await
         .ctx("failed to open new assignments")?;
