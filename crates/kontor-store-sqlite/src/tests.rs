@@ -116,6 +116,11 @@ async fn a_database_migrated_by_a_newer_kontor_is_refused() {
               VALUES (9999, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)")
         .await
         .unwrap();
+    // A running instance stays ready while a newer kontor migrates
+    // (migrations only add; rolling upgrades), but this binary will not start.
+    kontor_core::store::OpsStore::ready(&s)
+        .await
+        .expect("still ready");
     let err = s.migrate().await.unwrap_err().to_string();
     assert!(err.contains("newer than this kontor"), "{err}");
 }
