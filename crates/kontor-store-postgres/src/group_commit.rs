@@ -50,6 +50,71 @@ fn is_transient(e: &StoreError) -> bool {
     })
 }
 
+/// The connection failed while the statement may have been in flight
+/// (not a refusal by the database, not a wait for a free connection).
+fn outcome_unknown(e: &StoreError) -> bool {
+    let StoreError::Other(e) = e else {
+        return false;
+    };
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed)
+        )
+    })
+}
+
+/// Commits a batch, retrying lost deadlock races. When the connection
+/// breaks mid-statement (a database restart, a killed session), nobody
+/// knows whether the batch committed; answering "failed" could deny a
+/// request that is in fact stored, and the client's retry would then meet
+/// its own request as a conflict. So the committer asks the database once
+/// it answers again: the statement is atomic, so either every inserted
+/// request of the batch is there (those are the winners) or none is (the
+/// batch is committed afresh).
+async fn commit_resolving(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
+    let mut result = commit(writer, batch).await;
+    for _ in 0..RETRIES {
+        match &result {
+            Err(e) if is_transient(e) => result = commit(writer, batch).await,
+            _ => break,
+        }
+    }
+    let Err(e) = &result else {
+        return result;
+    };
+    if !outcome_unknown(e) {
+        return result;
+    }
+    let ids: Vec<String> = batch.iter().map(|j| j.request.id.0.to_string()).collect();
+    let mut pause = std::time::Duration::from_millis(100);
+    for _ in 0..RESOLVE_ATTEMPTS {
+        tokio::time::sleep(pause).await;
+        pause *= 2;
+        let found: Result<Vec<String>, _> =
+            sqlx::query_scalar("SELECT id FROM change_requests WHERE id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(writer)
+                .await;
+        match found {
+            Ok(found) if !found.is_empty() => {
+                tracing::info!(
+                    requests = found.len(),
+                    "a batch cut off mid-commit had committed"
+                );
+                return Ok(found.into_iter().collect());
+            }
+            Ok(_) => return commit(writer, batch).await,
+            Err(_) => continue,
+        }
+    }
+    result
+}
+
+/// Times the committer asks whether a cut-off batch committed (waiting
+/// 0.1, 0.2, 0.4, … s between tries: about 6 s in all).
+const RESOLVE_ATTEMPTS: usize = 6;
+
 /// Starts the committer task; it ends when every sender is gone.
 pub(crate) fn start(writer: PgPool) -> mpsc::Sender<SubmitJob> {
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
@@ -60,14 +125,7 @@ pub(crate) fn start(writer: PgPool) -> mpsc::Sender<SubmitJob> {
 async fn run(writer: PgPool, mut rx: mpsc::Receiver<SubmitJob>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let mut result = commit(&writer, &batch).await;
-        for _ in 0..RETRIES {
-            match &result {
-                Err(e) if is_transient(e) => result = commit(&writer, &batch).await,
-                _ => break,
-            }
-        }
-        match result {
+        match commit_resolving(&writer, &batch).await {
             Ok(inserted) => {
                 for job in batch.drain(..) {
                     let result = if inserted.contains(&job.request.id.0.to_string()) {

@@ -22,6 +22,8 @@ use crate::auth::fingerprint;
 pub const HEADER: &str = "idempotency-key";
 /// A claim left `running` this long is assumed abandoned (its process died).
 const STALE_AFTER: Duration = Duration::seconds(45);
+/// Tries, half a second apart, to release a failed request's claim.
+const RELEASE_ATTEMPTS: usize = 40;
 
 /// Runs `work` at most once per key; replays its stored response afterwards.
 pub async fn idempotent<F, Fut>(
@@ -77,8 +79,26 @@ where
             let status = res.status();
             if status.is_server_error() {
                 // Let a retry run again rather than replay an outage.
-                if let Err(e) = store.release_key(&key).await {
-                    tracing::warn!(error = ?e, "failed to release idempotency key");
+                if store.release_key(&key).await.is_err() {
+                    // Typically the database is away; until the key is
+                    // released, the client's retries are told "in flight"
+                    // (until the claim goes stale). Keep trying in the
+                    // background for a while.
+                    let store = store.clone();
+                    tokio::spawn(async move {
+                        for _ in 0..RELEASE_ATTEMPTS {
+                            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                            match store.release_key(&key).await {
+                                Ok(()) => return,
+                                Err(e) => {
+                                    tracing::debug!(error = ?e, "idempotency key not released yet")
+                                }
+                            }
+                        }
+                        tracing::warn!(
+                            "gave up releasing an idempotency key; it goes stale after {STALE_AFTER}"
+                        );
+                    });
                 }
                 return res;
             }
