@@ -2,8 +2,8 @@
 //!
 //! A transaction per submit costs a round trip per statement and a WAL
 //! flush per commit. Submits are instead queued to one task per process
-//! that takes whatever is waiting — up to [`MAX_BATCH`] — and commits it in
-//! one transaction, the same scheme as on SQLite. The
+//! that takes whatever is waiting — up to [`MAX_BATCH`] — and commits it as
+//! one statement, the same scheme as on SQLite. The
 //! one-open-request rule (R7) still holds per request: the insert uses
 //! `ON CONFLICT DO NOTHING … RETURNING id`, and a request whose row was not
 //! inserted gets `Conflict` and none of its audit or outbox rows. Each
