@@ -22,33 +22,9 @@ pub(crate) const AGREEMENT_COLUMNS: &str = "a.number, a.account_csn, a.term_star
      a.support_level, a.status, a.products, \
      (SELECT COALESCE(json_agg(partner_csn ORDER BY partner_csn), '[]')::text FROM partner_assignments \
        WHERE agreement_number = a.number AND valid_to IS NULL) AS partners";
-use crate::{Ctx, PgStore};
+use kontor_store_sql::scope::push_agreement_scope;
 
-/// Appends the tenant condition of `scope` on agreements aliased `a` (R1).
-pub(crate) fn push_agreement_scope(q: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::Account(acc) => {
-            q.push(" AND a.account_csn = ")
-                .push_bind(acc.as_str().to_owned());
-        }
-        Scope::AccountUser(acc, user) => {
-            q.push(" AND a.account_csn = ")
-                .push_bind(acc.as_str().to_owned());
-            q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = a.number AND ua.user_id = ")
-                .push_bind(user.0.to_string())
-                .push(")");
-        }
-        Scope::Partner(p) => {
-            q.push(
-                " AND EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = a.number \
-                 AND pa.valid_to IS NULL AND pa.partner_csn = ",
-            )
-            .push_bind(p.as_str().to_owned())
-            .push(")");
-        }
-    }
-}
+use crate::{Ctx, PgStore};
 
 #[async_trait]
 impl AgreementStore for PgStore {

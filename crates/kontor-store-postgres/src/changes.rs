@@ -16,33 +16,10 @@ use time::OffsetDateTime;
 use crate::audit::{insert_audit, insert_outbox};
 use crate::group_commit::SubmitJob;
 use crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
+use kontor_store_sql::scope::push_request_scope;
+
 use crate::{Ctx, PgStore};
 use kontor_store_sql::due::{DueBatch, DueRow, plan_batch};
-
-fn push_request_scope(q: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::Account(a) => {
-            q.push(" AND r.account_csn = ")
-                .push_bind(a.as_str().to_owned());
-        }
-        Scope::AccountUser(a, user) => {
-            q.push(" AND r.account_csn = ")
-                .push_bind(a.as_str().to_owned());
-            q.push(" AND EXISTS (SELECT 1 FROM user_agreements ua WHERE ua.agreement_number = r.agreement_number AND ua.user_id = ")
-                .push_bind(user.0.to_string())
-                .push(")");
-        }
-        // Incoming (new partner) and outgoing (being replaced) requests.
-        Scope::Partner(p) => {
-            q.push(" AND (r.new_partner_csn = ")
-                .push_bind(p.as_str().to_owned())
-                .push(" OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.old_partners::jsonb) AS value WHERE value = ")
-                .push_bind(p.as_str().to_owned())
-                .push("))");
-        }
-    }
-}
 
 async fn write_decision(
     conn: &mut PgConnection,
@@ -80,6 +57,9 @@ where
         .ctx("failed to read batch context")
 }
 
+/// One `value` row per CSN of a request's `old_partners` (R1 scope).
+const OLD_PARTNER_ROWS: &str = "jsonb_array_elements_text(r.old_partners::jsonb) AS value";
+
 #[async_trait]
 impl ChangeStore for PgStore {
     async fn insert_request(
@@ -109,7 +89,7 @@ impl ChangeStore for PgStore {
             "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE r.id = "
         ));
         q.push_bind(id.0.to_string());
-        push_request_scope(&mut q, scope);
+        push_request_scope(&mut q, scope, OLD_PARTNER_ROWS);
         q.build_query_as::<RequestRow>()
             .fetch_optional(&self.pool)
             .await
@@ -122,7 +102,7 @@ impl ChangeStore for PgStore {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
             "SELECT {REQUEST_COLUMNS} FROM change_requests r WHERE 1 = 1"
         ));
-        push_request_scope(&mut q, scope);
+        push_request_scope(&mut q, scope, OLD_PARTNER_ROWS);
         if let Some(s) = f.status {
             q.push(" AND r.status = ").push_bind(s.as_str());
         }

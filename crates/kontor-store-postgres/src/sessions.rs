@@ -5,17 +5,10 @@ use kontor_core::StoreResult;
 use kontor_core::store::{NewSession, SessionRecord, SessionStore};
 use time::OffsetDateTime;
 
-use crate::rows::{USER_COLUMNS, UserRow, from_ms, ms};
-use crate::{Ctx, PgStore};
+use crate::rows::{USER_COLUMNS, from_ms, ms};
+use kontor_store_sql::rows::SessionRow;
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    #[sqlx(flatten)]
-    user: UserRow,
-    csrf: String,
-    created_at: i64,
-    last_seen_at: i64,
-}
+use crate::{Ctx, PgStore};
 
 #[async_trait]
 impl SessionStore for PgStore {

@@ -5,14 +5,17 @@
 //! set of `FromRow` types serves SQLite and PostgreSQL.
 
 use anyhow::{Context, anyhow};
-use kontor_core::StoreError;
 use kontor_core::domain::agreement::{
     Agreement, AgreementStatus, Partner, PartnerStatus, Program, SupportLevel,
 };
+use kontor_core::domain::audit::{AuditAction, AuditEntry};
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+use kontor_core::domain::support::{CaseStatus, SupportCase};
+use kontor_core::store::AuditRecord;
+use kontor_core::{StoreError, StoreResult};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -309,3 +312,116 @@ pub fn feed_page(
     feed.agreements.dedup();
     Ok(feed)
 }
+
+/// An audit log row (all its columns, in table order).
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    seq: i64,
+    id: String,
+    at: i64,
+    actor_id: Option<String>,
+    actor: String,
+    action: String,
+    account_csn: Option<String>,
+    agreement_number: Option<String>,
+    request_id: Option<String>,
+    before: String,
+    after: String,
+}
+
+impl TryFrom<AuditRow> for AuditRecord {
+    type Error = StoreError;
+    fn try_from(r: AuditRow) -> StoreResult<AuditRecord> {
+        Ok(AuditRecord {
+            seq: r.seq,
+            entry: AuditEntry {
+                id: uuid(&r.id)?,
+                at: from_ms(r.at),
+                actor_id: r.actor_id.as_deref().map(uuid).transpose()?.map(UserId),
+                actor: r.actor,
+                action: AuditAction::parse(&r.action)
+                    .ok_or_else(|| bad("audit action", &r.action))?,
+                account: r.account_csn.as_deref().map(csn).transpose()?,
+                agreement: r
+                    .agreement_number
+                    .as_deref()
+                    .map(|n| AgreementNumber::parse(n).map_err(|_| bad("agreement number", n)))
+                    .transpose()?,
+                request: r
+                    .request_id
+                    .as_deref()
+                    .map(uuid)
+                    .transpose()?
+                    .map(RequestId),
+                before: serde_json::from_str(&r.before)
+                    .map_err(|_| bad("audit before", &r.before))?,
+                after: serde_json::from_str(&r.after).map_err(|_| bad("audit after", &r.after))?,
+            },
+        })
+    }
+}
+
+/// A support case row ([`CASE_COLUMNS`] on `support_cases c`).
+#[derive(sqlx::FromRow)]
+pub struct CaseRow {
+    id: String,
+    account_csn: String,
+    agreement_number: String,
+    opened_by: String,
+    replace_partner: String,
+    new_partner: String,
+    message: String,
+    status: String,
+    created_at: i64,
+    resolved_at: Option<i64>,
+    resolved_by: Option<String>,
+}
+
+impl TryFrom<CaseRow> for SupportCase {
+    type Error = StoreError;
+    fn try_from(r: CaseRow) -> StoreResult<SupportCase> {
+        Ok(SupportCase {
+            id: uuid(&r.id)?,
+            account: csn(&r.account_csn)?,
+            agreement: AgreementNumber::parse(&r.agreement_number)
+                .map_err(|_| bad("agreement number", &r.agreement_number))?,
+            opened_by: UserId(uuid(&r.opened_by)?),
+            replace_partner: csn(&r.replace_partner)?,
+            new_partner: csn(&r.new_partner)?,
+            message: r.message,
+            status: CaseStatus::parse(&r.status).ok_or_else(|| bad("case status", &r.status))?,
+            created_at: from_ms(r.created_at),
+            resolved_at: r.resolved_at.map(from_ms),
+            resolved_by: r.resolved_by.as_deref().map(uuid).transpose()?.map(UserId),
+        })
+    }
+}
+
+/// The columns of [`CaseRow`] on support cases aliased `c`.
+pub const CASE_COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
+     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by";
+
+/// A session with its person ([`USER_COLUMNS`] and the session's own).
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub csrf: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// Tables whose row counts `OpsStore::counts` reports (the same on both
+/// backends, so counts can be compared across them).
+pub const COUNTED_TABLES: [&str; 10] = [
+    "partners",
+    "accounts",
+    "users",
+    "agreements",
+    "partner_assignments",
+    "change_requests",
+    "transactions",
+    "audit",
+    "outbox",
+    "api_tokens",
+];

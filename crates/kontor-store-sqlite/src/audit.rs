@@ -2,18 +2,18 @@
 
 use async_trait::async_trait;
 use kontor_core::StoreResult;
-use kontor_core::domain::audit::{AuditAction, AuditEntry};
-use kontor_core::domain::change_request::RequestId;
-use kontor_core::domain::ids::AgreementNumber;
+use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::notify::OutboxMessage;
-use kontor_core::domain::roles::UserId;
 use kontor_core::store::{AuditFilter, AuditRecord, AuditStore, ChangeFeed, Scope};
 use kontor_store_sql::rows::feed_page;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::rows::{bad, csn, from_ms, json, ms, uuid};
+use crate::rows::{json, ms};
+use kontor_store_sql::rows::AuditRow;
+use kontor_store_sql::scope::push_audit_scope;
+
 use crate::{Ctx, SqliteStore};
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 bound variables.
@@ -89,53 +89,6 @@ pub(crate) async fn insert_outbox_at(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    seq: i64,
-    id: String,
-    at: i64,
-    actor_id: Option<String>,
-    actor: String,
-    action: String,
-    account_csn: Option<String>,
-    agreement_number: Option<String>,
-    request_id: Option<String>,
-    before: String,
-    after: String,
-}
-
-impl TryFrom<AuditRow> for AuditRecord {
-    type Error = kontor_core::StoreError;
-    fn try_from(r: AuditRow) -> StoreResult<AuditRecord> {
-        Ok(AuditRecord {
-            seq: r.seq,
-            entry: AuditEntry {
-                id: uuid(&r.id)?,
-                at: from_ms(r.at),
-                actor_id: r.actor_id.as_deref().map(uuid).transpose()?.map(UserId),
-                actor: r.actor,
-                action: AuditAction::parse(&r.action)
-                    .ok_or_else(|| bad("audit action", &r.action))?,
-                account: r.account_csn.as_deref().map(csn).transpose()?,
-                agreement: r
-                    .agreement_number
-                    .as_deref()
-                    .map(|n| AgreementNumber::parse(n).map_err(|_| bad("agreement number", n)))
-                    .transpose()?,
-                request: r
-                    .request_id
-                    .as_deref()
-                    .map(uuid)
-                    .transpose()?
-                    .map(RequestId),
-                before: serde_json::from_str(&r.before)
-                    .map_err(|_| bad("audit before", &r.before))?,
-                after: serde_json::from_str(&r.after).map_err(|_| bad("audit after", &r.after))?,
-            },
-        })
-    }
-}
-
 #[async_trait]
 impl AuditStore for SqliteStore {
     async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
@@ -144,13 +97,8 @@ impl AuditStore for SqliteStore {
              FROM audit WHERE seq > ",
         );
         q.push_bind(filter.after.unwrap_or(0));
-        match scope {
-            Scope::All => {}
-            Scope::Account(a) => {
-                q.push(" AND account_csn = ").push_bind(a.as_str());
-            }
-            // Only admins and vendor staff read the audit log; the service refuses others.
-            Scope::AccountUser(..) | Scope::Partner(_) => return Ok(Vec::new()),
+        if !push_audit_scope(&mut q, scope) {
+            return Ok(Vec::new());
         }
         if let Some(a) = &filter.agreement {
             q.push(" AND agreement_number = ").push_bind(a.as_str());

@@ -6,21 +6,9 @@ use kontor_core::store::OpsStore;
 use kontor_core::{StoreError, StoreResult};
 
 use crate::rows::bad;
-use crate::{Ctx, MIGRATOR, SqliteStore};
+use kontor_store_sql::rows::COUNTED_TABLES;
 
-/// Tables whose row counts `counts` reports.
-const TABLES: [&str; 10] = [
-    "partners",
-    "accounts",
-    "users",
-    "agreements",
-    "partner_assignments",
-    "change_requests",
-    "transactions",
-    "audit",
-    "outbox",
-    "api_tokens",
-];
+use crate::{Ctx, MIGRATOR, SqliteStore};
 
 #[async_trait]
 impl OpsStore for SqliteStore {
@@ -43,8 +31,8 @@ impl OpsStore for SqliteStore {
     }
 
     async fn counts(&self) -> StoreResult<Vec<(String, i64)>> {
-        let mut out = Vec::with_capacity(TABLES.len());
-        for t in TABLES {
+        let mut out = Vec::with_capacity(COUNTED_TABLES.len());
+        for t in COUNTED_TABLES {
             let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}"))
                 .fetch_one(&self.reader)
                 .await

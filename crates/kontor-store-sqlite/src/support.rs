@@ -3,9 +3,8 @@
 use async_trait::async_trait;
 use kontor_core::domain::agreement::AssignmentSource;
 use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::ids::{AgreementNumber, Csn};
-use kontor_core::domain::roles::UserId;
-use kontor_core::domain::support::{CaseStatus, SupportCase};
+use kontor_core::domain::ids::Csn;
+use kontor_core::domain::support::SupportCase;
 use kontor_core::store::{Scope, SupportStore};
 use kontor_core::{StoreError, StoreResult};
 use sqlx::{QueryBuilder, Sqlite};
@@ -13,59 +12,11 @@ use uuid::Uuid;
 
 use crate::agreements::replace_partners;
 use crate::audit::insert_audit;
-use crate::rows::{bad, csn, from_ms, ms, uuid};
+use crate::rows::ms;
+use kontor_store_sql::rows::{CASE_COLUMNS, CaseRow};
+use kontor_store_sql::scope::push_case_scope;
+
 use crate::{Ctx, SqliteStore};
-
-#[derive(sqlx::FromRow)]
-struct CaseRow {
-    id: String,
-    account_csn: String,
-    agreement_number: String,
-    opened_by: String,
-    replace_partner: String,
-    new_partner: String,
-    message: String,
-    status: String,
-    created_at: i64,
-    resolved_at: Option<i64>,
-    resolved_by: Option<String>,
-}
-
-impl TryFrom<CaseRow> for SupportCase {
-    type Error = StoreError;
-    fn try_from(r: CaseRow) -> StoreResult<SupportCase> {
-        Ok(SupportCase {
-            id: uuid(&r.id)?,
-            account: csn(&r.account_csn)?,
-            agreement: AgreementNumber::parse(&r.agreement_number)
-                .map_err(|_| bad("agreement number", &r.agreement_number))?,
-            opened_by: UserId(uuid(&r.opened_by)?),
-            replace_partner: csn(&r.replace_partner)?,
-            new_partner: csn(&r.new_partner)?,
-            message: r.message,
-            status: CaseStatus::parse(&r.status).ok_or_else(|| bad("case status", &r.status))?,
-            created_at: from_ms(r.created_at),
-            resolved_at: r.resolved_at.map(from_ms),
-            resolved_by: r.resolved_by.as_deref().map(uuid).transpose()?.map(UserId),
-        })
-    }
-}
-
-const COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
-     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by";
-
-/// Cases are customers' business: their account's admins and vendor staff see them.
-fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::Account(a) => {
-            q.push(" AND c.account_csn = ")
-                .push_bind(a.as_str().to_owned());
-            true
-        }
-        Scope::AccountUser(..) | Scope::Partner(_) => false,
-    }
-}
 
 #[async_trait]
 impl SupportStore for SqliteStore {
@@ -93,10 +44,10 @@ impl SupportStore for SqliteStore {
 
     async fn case(&self, scope: &Scope, id: Uuid) -> StoreResult<Option<SupportCase>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS} FROM support_cases c WHERE c.id = "
+            "SELECT {CASE_COLUMNS} FROM support_cases c WHERE c.id = "
         ));
         q.push_bind(id.to_string());
-        if !push_scope(&mut q, scope) {
+        if !push_case_scope(&mut q, scope) {
             return Ok(None);
         }
         q.build_query_as::<CaseRow>()
@@ -113,9 +64,10 @@ impl SupportStore for SqliteStore {
         open_only: bool,
         limit: u32,
     ) -> StoreResult<Vec<SupportCase>> {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM support_cases c WHERE 1 = 1"));
-        if !push_scope(&mut q, scope) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {CASE_COLUMNS} FROM support_cases c WHERE 1 = 1"
+        ));
+        if !push_case_scope(&mut q, scope) {
             return Ok(Vec::new());
         }
         if open_only {
