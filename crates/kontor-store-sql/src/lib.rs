@@ -4,6 +4,7 @@
 //! has been read. Each backend keeps its own statements where the dialects
 //! differ (placeholders, JSON functions, locking).
 
+pub mod deliveries;
 pub mod due;
 pub mod fixtures;
 pub mod rows;

@@ -12,6 +12,7 @@ mod agreements;
 mod audit;
 mod bulk;
 mod changes;
+mod deliveries;
 mod directory;
 mod group_commit;
 mod idempotency;

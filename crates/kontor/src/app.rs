@@ -146,12 +146,18 @@ pub async fn serve(
     with_worker: bool,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
+    let deliverer = crate::delivery::Deliverer::from_config(state.services.clone(), &state.config)?;
     let worker = with_worker.then(|| {
-        tokio::spawn(worker::run(
+        let apply = tokio::spawn(worker::run(
             state.services.clone(),
             worker_config(&state.config),
             shutdown.clone(),
-        ))
+        ));
+        let deliver = tokio::spawn(deliverer.run(shutdown.clone()));
+        async move {
+            apply.await.ok();
+            deliver.await.ok();
+        }
     });
     if state.config.read_cache {
         let every = std::time::Duration::from_millis(state.config.cache_poll_ms.max(10));
@@ -173,7 +179,7 @@ pub async fn serve(
         .await
         .context("HTTP server failed")?;
     if let Some(w) = worker {
-        w.await.ok();
+        w.await;
     }
     Ok(())
 }

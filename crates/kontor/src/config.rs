@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use kontor_core::domain::delivery::RetrySchedule;
 use kontor_core::domain::policy::Policy;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -64,6 +65,36 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest accepted import body, in bytes.
     pub max_import_bytes: usize,
+    /// Outgoing mail server: `smtps://user:pass@host:465` (TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtp://host:25` (plain, local relays only). Unset: mails are
+    /// written as `.eml` files to `<data_dir>/mail`.
+    pub smtp_url: Option<String>,
+    /// Sender of kontor's mails.
+    pub mail_from: String,
+    /// The portal's address as users reach it, for links in mails.
+    pub public_url: String,
+    /// Waits between delivery attempts (`5s`, `5m`, `2h`, ...); one more
+    /// attempt than waits, then the delivery is dead. Each wait is spread
+    /// by ±20 %.
+    pub delivery_retry_schedule: Vec<String>,
+    /// Deliveries sent at once by one process.
+    pub delivery_concurrency: usize,
+    /// Seconds a claimed delivery is reserved for its sender; then any
+    /// process may try it again.
+    pub delivery_lease_seconds: u64,
+    /// Milliseconds the delivery loop sleeps when nothing is due.
+    pub delivery_poll_ms: u64,
+    /// Seconds one webhook attempt may take in all.
+    pub webhook_timeout_seconds: u64,
+    /// Allow webhook endpoints on loopback and private addresses
+    /// (refused by default: server-side request forgery).
+    pub webhook_allow_private: bool,
+    /// An endpoint failing without a single success for this many hours
+    /// is disabled and the operators are told.
+    pub webhook_disable_after_hours: u64,
+    /// Hours the previous secret keeps signing after a rotation.
+    pub webhook_secret_overlap_hours: u64,
 }
 
 impl Default for Config {
@@ -94,6 +125,19 @@ impl Default for Config {
             cookie_secure: false,
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 512 * 1024 * 1024,
+            smtp_url: None,
+            mail_from: "kontor <kontor@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            delivery_retry_schedule: ["5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"]
+                .map(String::from)
+                .to_vec(),
+            delivery_concurrency: 64,
+            delivery_lease_seconds: 60,
+            delivery_poll_ms: 500,
+            webhook_timeout_seconds: 15,
+            webhook_allow_private: false,
+            webhook_disable_after_hours: 120,
+            webhook_secret_overlap_hours: 24,
         }
     }
 }
@@ -124,6 +168,17 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_COOKIE_SECURE",
     "KONTOR_MAX_BODY_BYTES",
     "KONTOR_MAX_IMPORT_BYTES",
+    "KONTOR_SMTP_URL",
+    "KONTOR_MAIL_FROM",
+    "KONTOR_PUBLIC_URL",
+    "KONTOR_DELIVERY_RETRY_SCHEDULE",
+    "KONTOR_DELIVERY_CONCURRENCY",
+    "KONTOR_DELIVERY_LEASE_SECONDS",
+    "KONTOR_DELIVERY_POLL_MS",
+    "KONTOR_WEBHOOK_TIMEOUT_SECONDS",
+    "KONTOR_WEBHOOK_ALLOW_PRIVATE",
+    "KONTOR_WEBHOOK_DISABLE_AFTER_HOURS",
+    "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS",
 ];
 
 fn parse_env<T: std::str::FromStr>(key: &str, raw: &str) -> anyhow::Result<T> {
@@ -205,6 +260,35 @@ impl Config {
                 "KONTOR_COOKIE_SECURE" => config.cookie_secure = parse_env(&key, &value)?,
                 "KONTOR_MAX_BODY_BYTES" => config.max_body_bytes = parse_env(&key, &value)?,
                 "KONTOR_MAX_IMPORT_BYTES" => config.max_import_bytes = parse_env(&key, &value)?,
+                "KONTOR_SMTP_URL" => config.smtp_url = Some(value).filter(|v| !v.is_empty()),
+                "KONTOR_MAIL_FROM" => config.mail_from = value,
+                "KONTOR_PUBLIC_URL" => config.public_url = value,
+                "KONTOR_DELIVERY_RETRY_SCHEDULE" => {
+                    config.delivery_retry_schedule = value
+                        .split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                }
+                "KONTOR_DELIVERY_CONCURRENCY" => {
+                    config.delivery_concurrency = parse_env(&key, &value)?
+                }
+                "KONTOR_DELIVERY_LEASE_SECONDS" => {
+                    config.delivery_lease_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_DELIVERY_POLL_MS" => config.delivery_poll_ms = parse_env(&key, &value)?,
+                "KONTOR_WEBHOOK_TIMEOUT_SECONDS" => {
+                    config.webhook_timeout_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_WEBHOOK_ALLOW_PRIVATE" => {
+                    config.webhook_allow_private = parse_env(&key, &value)?
+                }
+                "KONTOR_WEBHOOK_DISABLE_AFTER_HOURS" => {
+                    config.webhook_disable_after_hours = parse_env(&key, &value)?
+                }
+                "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS" => {
+                    config.webhook_secret_overlap_hours = parse_env(&key, &value)?
+                }
                 other => eprintln!("warning: unknown environment variable {other} ignored"),
             }
         }
@@ -241,7 +325,55 @@ impl Config {
             bail!("worker_lease_seconds must be at least 5");
         }
         self.pinned_clock()?;
+        self.retry_schedule()?;
+        if self.delivery_concurrency == 0 {
+            bail!("delivery_concurrency must be at least 1");
+        }
+        if self.webhook_timeout_seconds == 0 {
+            bail!("webhook_timeout_seconds must be at least 1");
+        }
+        // A lease shorter than an attempt would hand a delivery still in
+        // flight to another sender.
+        if self.delivery_lease_seconds < self.webhook_timeout_seconds + 5 {
+            bail!(
+                "delivery_lease_seconds must be at least webhook_timeout_seconds + 5 (here {})",
+                self.webhook_timeout_seconds + 5
+            );
+        }
+        if let Some(url) = &self.smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!(
+                "smtp_url must start with smtp:// or smtps://, such as smtps://user:pass@mail.example.com:465"
+            );
+        }
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "mail_from {:?} is not an address such as \"kontor <kontor@example.com>\"",
+                    self.mail_from
+                )
+            })?;
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            bail!("public_url must start with http:// or https://");
+        }
         Ok(())
+    }
+
+    /// The delivery retry schedule.
+    pub fn retry_schedule(&self) -> anyhow::Result<RetrySchedule> {
+        self.delivery_retry_schedule
+            .iter()
+            .map(|raw| {
+                humantime::parse_duration(raw).with_context(|| {
+                    format!(
+                        "delivery_retry_schedule: {raw:?} is not a duration such as 5s, 5m or 2h"
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(RetrySchedule)
     }
 
     /// The pinned instant, when `clock` is set.
@@ -274,6 +406,7 @@ impl Config {
     pub fn masked_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database_url = shown.database_url.map(|u| mask_url(&u));
+        shown.smtp_url = shown.smtp_url.map(|u| mask_url(&u));
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
 }

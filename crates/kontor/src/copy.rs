@@ -213,6 +213,54 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("used_at", Int),
         ],
     ),
+    (
+        "webhook_endpoints",
+        &[
+            ("id", Text),
+            ("url", Text),
+            ("description", Text),
+            ("event_types", Text),
+            ("secret", Text),
+            ("previous_secret", Text),
+            ("previous_secret_until", Int),
+            ("enabled", Bool),
+            ("disabled_reason", Text),
+            ("failing_since", Int),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "deliveries",
+        &[
+            ("seq", Int),
+            ("id", Text),
+            ("outbox_id", Text),
+            ("channel", Text),
+            ("recipient", Text),
+            ("endpoint_id", Text),
+            ("status", Text),
+            ("attempts", Int),
+            ("next_attempt_at", Int),
+            ("lease_until", Int),
+            ("claim", Text),
+            ("last_error", Text),
+            ("last_status", Int),
+            ("created_at", Int),
+            ("delivered_at", Int),
+        ],
+    ),
+    (
+        "delivery_attempts",
+        &[
+            ("seq", Int),
+            ("delivery_id", Text),
+            ("at", Int),
+            ("status_code", Int),
+            ("latency_ms", Int),
+            ("error", Text),
+        ],
+    ),
 ];
 
 /// Tables whose identity column must continue after the copied numbers.
@@ -220,6 +268,8 @@ const IDENTITIES: &[(&str, &str)] = &[
     ("partner_assignments", "id"),
     ("audit", "seq"),
     ("outbox", "seq"),
+    ("deliveries", "seq"),
+    ("delivery_attempts", "seq"),
 ];
 
 /// Rows per multi-row INSERT (PostgreSQL allows 65,535 bound values).

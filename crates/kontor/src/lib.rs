@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod copy;
+pub mod delivery;
 pub mod demo;
 pub mod export;
 pub mod import_file;

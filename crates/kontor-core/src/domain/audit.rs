@@ -41,6 +41,14 @@ str_enum!(
         SupportCaseOpened = "support_case_opened",
         /// A support case was resolved.
         SupportCaseResolved = "support_case_resolved",
+        /// A webhook endpoint was added or changed (incl. secret rotation).
+        WebhookEndpointSaved = "webhook_endpoint_saved",
+        /// A webhook endpoint was removed.
+        WebhookEndpointDeleted = "webhook_endpoint_deleted",
+        /// A webhook endpoint was disabled (by an operator or for failing).
+        WebhookEndpointDisabled = "webhook_endpoint_disabled",
+        /// An operator queued a failed delivery again.
+        DeliveryResent = "delivery_resent",
     }
 );
 

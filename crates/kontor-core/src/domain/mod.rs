@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod audit;
 pub mod change_request;
+pub mod delivery;
 pub mod eligibility;
 pub mod ids;
 pub mod notify;

@@ -35,6 +35,8 @@ str_enum!(
         NewPartner = "new_partner",
         /// A partner being replaced.
         OldPartner = "old_partner",
+        /// One of the vendor's operators.
+        Operator = "operator",
     }
 );
 
@@ -85,6 +87,19 @@ pub enum OutboxMessage {
         /// Reasons, for rejections.
         reasons: Vec<ReasonCode>,
     },
+    /// Tells the vendor's operators that a webhook endpoint was disabled.
+    WebhookEndpointDisabled {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The operators.
+        recipients: Vec<Recipient>,
+        /// The endpoint.
+        endpoint: Uuid,
+        /// Its URL.
+        url: String,
+        /// Why, readable.
+        reason: String,
+    },
 }
 
 impl OutboxMessage {
@@ -92,6 +107,35 @@ impl OutboxMessage {
     pub fn kind(&self) -> &'static str {
         match self {
             OutboxMessage::PartnerChangeEmails { .. } => "partner_change_emails",
+            OutboxMessage::WebhookEndpointDisabled { .. } => "webhook_endpoint_disabled",
+        }
+    }
+
+    /// The event's stable id: the same in every copy and every retry.
+    pub fn event_id(&self) -> Uuid {
+        match self {
+            OutboxMessage::PartnerChangeEmails { event_id, .. }
+            | OutboxMessage::WebhookEndpointDisabled { event_id, .. } => *event_id,
+        }
+    }
+
+    /// The people who get an email.
+    pub fn recipients(&self) -> &[Recipient] {
+        match self {
+            OutboxMessage::PartnerChangeEmails { recipients, .. }
+            | OutboxMessage::WebhookEndpointDisabled { recipients, .. } => recipients,
+        }
+    }
+
+    /// The webhook event type, for messages webhook endpoints receive.
+    pub fn webhook_event_type(&self) -> Option<String> {
+        match self {
+            OutboxMessage::PartnerChangeEmails { event, .. } => {
+                Some(format!("partner_change.{}", event.as_str()))
+            }
+            // Telling operators about their own endpoints over webhooks
+            // would loop when the endpoints are what fails.
+            OutboxMessage::WebhookEndpointDisabled { .. } => None,
         }
     }
 }
@@ -128,9 +172,7 @@ pub fn partner_change_emails(
             .iter()
             .map(|c| to(c, RecipientRole::OldPartner)),
     );
-    if recipients.is_empty() {
-        return Vec::new();
-    }
+    // Sent even without email recipients: webhook endpoints may subscribe.
     vec![OutboxMessage::PartnerChangeEmails {
         event_id: Uuid::now_v7(),
         event,

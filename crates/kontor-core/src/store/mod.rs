@@ -288,6 +288,66 @@ pub trait OpsStore: Send + Sync {
     async fn outbox_pending(&self) -> StoreResult<Vec<OutboxMessage>>;
 }
 
+/// Delivering outbox messages: fan-out into deliveries, leases, results,
+/// the delivery log and webhook endpoints.
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Turns up to `limit` pending outbox messages into deliveries (one per
+    /// email recipient and per subscribed, enabled webhook endpoint) and
+    /// marks them handed over, in one transaction; returns how many.
+    async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32>;
+    /// Claims up to `limit` due deliveries for `lease`; a claim not finished
+    /// by then is due again. Deliveries to disabled endpoints wait.
+    async fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>>;
+    /// Records attempts: the delivery log, the delivery's new state (only
+    /// under the claim it was made with) and the endpoints' run of failures.
+    async fn finish_deliveries(&self, results: &[AttemptResult]) -> StoreResult<()>;
+    /// Deliveries, newest last, for the operator.
+    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<DeliveryRecord>>;
+    /// One delivery.
+    async fn delivery(&self, id: uuid::Uuid) -> StoreResult<Option<DeliveryRecord>>;
+    /// A delivery's attempts, oldest first.
+    async fn delivery_attempts(&self, id: uuid::Uuid) -> StoreResult<Vec<AttemptRecord>>;
+    /// Queues a delivery again at `now` with a fresh count of attempts;
+    /// `NotFound` when it is unknown, `Conflict("delivered")` when done.
+    async fn resend_delivery(
+        &self,
+        id: uuid::Uuid,
+        now: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Every webhook endpoint, oldest first.
+    async fn webhook_endpoints(&self) -> StoreResult<Vec<WebhookEndpoint>>;
+    /// One webhook endpoint.
+    async fn webhook_endpoint(&self, id: uuid::Uuid) -> StoreResult<Option<WebhookEndpoint>>;
+    /// Adds or replaces an endpoint, with its audit entry.
+    async fn save_webhook_endpoint(
+        &self,
+        endpoint: &WebhookEndpoint,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Removes an endpoint and its deliveries; `NotFound` when unknown.
+    async fn delete_webhook_endpoint(&self, id: uuid::Uuid, audit: &AuditEntry) -> StoreResult<()>;
+    /// Disables an enabled endpoint, telling operators through `outbox`;
+    /// `false` when it was already disabled (nothing written).
+    async fn disable_webhook_endpoint(
+        &self,
+        id: uuid::Uuid,
+        reason: &str,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+    /// Enabled endpoints failing without a success since before `before`.
+    async fn failing_endpoints(&self, before: OffsetDateTime) -> StoreResult<Vec<WebhookEndpoint>>;
+    /// The vendor's operators, who are told about integrations.
+    async fn operators(&self) -> StoreResult<Vec<Contact>>;
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
@@ -300,6 +360,7 @@ pub trait Store:
     + IdempotencyStore
     + BulkStore
     + OpsStore
+    + DeliveryStore
 {
 }
 impl<T> Store for T where
@@ -313,6 +374,7 @@ impl<T> Store for T where
         + IdempotencyStore
         + BulkStore
         + OpsStore
+        + DeliveryStore
 {
 }
 

@@ -366,3 +366,154 @@ pub struct InvitationRecord {
     /// Already used.
     pub used: bool,
 }
+
+/// An operator-managed webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEndpoint {
+    /// Identifier.
+    pub id: Uuid,
+    /// Where events are POSTed.
+    pub url: String,
+    /// What it is for, free text.
+    pub description: String,
+    /// Event types it receives; empty means all.
+    pub event_types: Vec<String>,
+    /// `whsec_…` signing secret.
+    pub secret: String,
+    /// The secret before the last rotation, still signed with until
+    /// `previous_secret_until`.
+    pub previous_secret: Option<String>,
+    /// End of the rotation overlap.
+    pub previous_secret_until: Option<OffsetDateTime>,
+    /// Receives events.
+    pub enabled: bool,
+    /// Why it was disabled.
+    pub disabled_reason: Option<String>,
+    /// Start of the current run of failures.
+    pub failing_since: Option<OffsetDateTime>,
+    /// Created.
+    pub created_at: OffsetDateTime,
+    /// Last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+/// A delivery claimed for one attempt.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    /// Identifier; also the email's Message-ID.
+    pub id: Uuid,
+    /// This claim: only its holder may record the result.
+    pub claim: Uuid,
+    /// The attempt this is, from 1.
+    pub attempt: u32,
+    /// The message.
+    pub message: OutboxMessage,
+    /// When the event happened (the outbox row's creation).
+    pub event_at: OffsetDateTime,
+    /// Email recipient, or webhook endpoint.
+    pub target: DeliveryTarget,
+}
+
+/// Who a delivery goes to.
+#[derive(Debug, Clone)]
+pub enum DeliveryTarget {
+    /// One email.
+    Email(crate::domain::notify::Recipient),
+    /// One webhook endpoint.
+    Webhook(WebhookEndpoint),
+}
+
+/// The outcome of one attempt, to record.
+#[derive(Debug, Clone)]
+pub struct AttemptResult {
+    /// The delivery.
+    pub id: Uuid,
+    /// The claim it was made under.
+    pub claim: Uuid,
+    /// When the attempt started.
+    pub at: OffsetDateTime,
+    /// HTTP or SMTP status, when there was an answer.
+    pub status_code: Option<u16>,
+    /// How long it took.
+    pub latency_ms: u32,
+    /// What went wrong, readable.
+    pub error: Option<String>,
+    /// What happens next.
+    pub next: AttemptNext,
+}
+
+/// A delivery's state after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptNext {
+    /// Done.
+    Delivered,
+    /// Pending again from this instant.
+    RetryAt(OffsetDateTime),
+    /// Dead letter.
+    Dead,
+}
+
+/// A delivery, for the operator's view.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryRecord {
+    /// Position, for paging.
+    pub seq: i64,
+    /// Identifier.
+    pub id: Uuid,
+    /// The event's stable id.
+    pub event_id: Uuid,
+    /// The outbox message's kind.
+    pub kind: String,
+    /// Email or webhook.
+    pub channel: crate::domain::delivery::Channel,
+    /// Email address, for emails.
+    pub recipient: Option<String>,
+    /// Endpoint, for webhooks.
+    pub endpoint_id: Option<Uuid>,
+    /// Pending, delivered or dead.
+    pub status: crate::domain::delivery::DeliveryStatus,
+    /// Attempts made since it was (re)queued.
+    pub attempts: u32,
+    /// When the next attempt is due (pending only).
+    #[serde(with = "time::serde::rfc3339")]
+    pub next_attempt_at: OffsetDateTime,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Last HTTP or SMTP status.
+    pub last_status: Option<u16>,
+    /// Queued.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Delivered.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub delivered_at: Option<OffsetDateTime>,
+}
+
+/// One attempt in the delivery log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptRecord {
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// HTTP or SMTP status, when there was an answer.
+    pub status_code: Option<u16>,
+    /// How long it took.
+    pub latency_ms: u32,
+    /// What went wrong.
+    pub error: Option<String>,
+}
+
+/// Which deliveries to list.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    /// Only this status.
+    pub status: Option<crate::domain::delivery::DeliveryStatus>,
+    /// Only this channel.
+    pub channel: Option<crate::domain::delivery::Channel>,
+    /// Only this endpoint's.
+    pub endpoint: Option<Uuid>,
+    /// After this position.
+    pub after: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
+}

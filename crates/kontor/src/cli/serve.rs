@@ -48,16 +48,20 @@ pub async fn serve(
 pub async fn worker(config: Config, once: bool) -> anyhow::Result<()> {
     let store = app::open_store(&config).await?;
     let services = app::services(&config, store, app::clock(&config)?);
+    let deliverer = crate::delivery::Deliverer::from_config(services.clone(), &config)?;
     if once {
         let r = crate::worker::drain_due(&services, config.worker_batch).await?;
-        println!("applied {} rejected {}", r.applied, r.rejected);
+        let attempts = deliverer.drain().await?;
+        println!(
+            "applied {} rejected {} delivery attempts {attempts}",
+            r.applied, r.rejected
+        );
         return Ok(());
     }
-    crate::worker::run(
-        services,
-        app::worker_config(&config),
-        app::shutdown_signal(),
-    )
-    .await;
+    let shutdown = app::shutdown_signal();
+    tokio::join!(
+        crate::worker::run(services, app::worker_config(&config), shutdown.clone()),
+        deliverer.run(shutdown),
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@ mod partner_changes;
 mod partners;
 mod support;
 mod transactions;
+mod webhooks;
 
 use axum::Router;
 use axum::http::{StatusCode, Uri};
@@ -42,8 +43,10 @@ use super::error::ApiError;
         (name = "transactions", description = "Financial transactions (R3)"),
         (name = "audit", description = "Audit log (R11)"),
         (name = "bulk", description = "Import and export (operators)"),
-        (name = "support", description = "Support cases: change one of several partners (R6)")
-    )
+        (name = "support", description = "Support cases: change one of several partners (R6)"),
+        (name = "webhooks", description = "Webhook endpoints, their secrets and the delivery log (operators)")
+    ),
+    components(schemas(webhooks::WebhookEvent))
 )]
 struct ApiDoc;
 
@@ -75,6 +78,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::router())
         .merge(bulk::router())
         .merge(support::router())
+        .merge(webhooks::router())
         .split_for_parts()
 }
 

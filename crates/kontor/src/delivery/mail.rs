@@ -1,0 +1,370 @@
+//! Emails (R10): rendered per recipient in their language, as plain text
+//! and HTML, and sent through SMTP — or written as `.eml` files when no
+//! mail server is configured, so a demo works offline.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use askama::Template;
+use kontor_core::domain::delivery::Verdict;
+use kontor_core::domain::notify::{ChangeEvent, OutboxMessage, Recipient, RecipientRole};
+use kontor_core::domain::roles::Lang;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use uuid::Uuid;
+
+use crate::web::pages::i18n::Tr;
+
+/// A rendered mail, before addressing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Subject line.
+    pub subject: String,
+    /// Opening line.
+    pub greeting: String,
+    /// Paragraphs.
+    pub lines: Vec<String>,
+    /// Reasons, as a list (rejections).
+    pub reasons: Vec<String>,
+    /// Label and value pairs.
+    pub facts: Vec<(String, String)>,
+    /// A link into the portal: label and URL.
+    pub link: Option<(String, String)>,
+    /// Why the recipient gets this.
+    pub footer: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.txt")]
+struct NoticeText<'a> {
+    n: &'a Notice,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.html")]
+struct NoticeHtml<'a> {
+    n: &'a Notice,
+    lang: &'a str,
+}
+
+/// What `recipient` reads about `message`, in their language.
+pub fn render(
+    message: &OutboxMessage,
+    recipient: &Recipient,
+    public_url: &str,
+    window_days: i64,
+) -> Notice {
+    let tr = Tr {
+        lang: recipient.lang,
+    };
+    let base = public_url.trim_end_matches('/');
+    match message {
+        OutboxMessage::PartnerChangeEmails {
+            event,
+            request,
+            agreement,
+            account,
+            new_partner,
+            old_partners,
+            reasons,
+            ..
+        } => {
+            let args = |key: &str| {
+                tr.ta(
+                    key,
+                    &[
+                        ("agreement", agreement.as_str().to_owned().into()),
+                        ("account", account.as_str().to_owned().into()),
+                    ],
+                )
+            };
+            let line = match event {
+                ChangeEvent::Submitted | ChangeEvent::Applied => args(&format!(
+                    "mail-{}-{}",
+                    event.as_str(),
+                    recipient.role.as_str()
+                )),
+                ChangeEvent::Withdrawn | ChangeEvent::Rejected => {
+                    args(&format!("mail-{}", event.as_str()))
+                }
+            };
+            let old: Vec<&str> = old_partners.iter().map(|c| c.as_str()).collect();
+            let link = match recipient.role {
+                RecipientRole::AccountAdmin => format!("{base}/agreements/{}", agreement.as_str()),
+                _ => format!("{base}/changes"),
+            };
+            Notice {
+                subject: args(&format!("mail-subject-{}", event.as_str())),
+                greeting: tr.t("mail-greeting"),
+                lines: vec![line],
+                reasons: reasons
+                    .iter()
+                    .map(|r| r.message(recipient.lang, window_days))
+                    .collect(),
+                facts: vec![
+                    (tr.t("mail-fact-agreement"), agreement.as_str().to_owned()),
+                    (tr.t("mail-fact-account"), account.as_str().to_owned()),
+                    (
+                        tr.t("mail-fact-new-partner"),
+                        new_partner.as_str().to_owned(),
+                    ),
+                    (tr.t("mail-fact-old-partners"), old.join(", ")),
+                    (tr.t("mail-fact-request"), request.to_string()),
+                ],
+                link: Some((tr.t("mail-link"), link)),
+                footer: tr.t("mail-footer"),
+            }
+        }
+        OutboxMessage::WebhookEndpointDisabled {
+            endpoint,
+            url,
+            reason,
+            ..
+        } => Notice {
+            subject: tr.t1("mail-subject-endpoint-disabled", "url", url),
+            greeting: tr.t("mail-greeting"),
+            lines: vec![tr.ta(
+                "mail-endpoint-disabled",
+                &[
+                    ("url", url.clone().into()),
+                    ("reason", reason.clone().into()),
+                ],
+            )],
+            reasons: Vec::new(),
+            facts: vec![(tr.t("mail-fact-endpoint"), endpoint.to_string())],
+            link: Some((tr.t("mail-link"), format!("{base}/backoffice/webhooks"))),
+            footer: tr.t("mail-footer-operator"),
+        },
+    }
+}
+
+/// The mail as sent: headers, plain text and HTML alternatives. The
+/// Message-ID is the delivery's id, the same on every retry, so a receiver
+/// can recognise a copy sent twice after a lost acknowledgement.
+pub fn build(
+    from: &Mailbox,
+    delivery: Uuid,
+    recipient: &Recipient,
+    notice: &Notice,
+) -> anyhow::Result<Message> {
+    let to: Mailbox = recipient.to.parse()?;
+    let text = NoticeText { n: notice }.render()?;
+    let lang = match recipient.lang {
+        Lang::De => "de",
+        Lang::En => "en",
+    };
+    let html = NoticeHtml { n: notice, lang }.render()?;
+    let domain = from.email.domain().to_owned();
+    Ok(Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&notice.subject)
+        .message_id(Some(format!("<{delivery}@{domain}>")))
+        .multipart(MultiPart::alternative_plain_html(text, html))?)
+}
+
+/// Where mails go.
+#[derive(Clone)]
+pub enum Mailer {
+    /// An SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `.eml` files in a folder (no mail server configured).
+    Files(PathBuf),
+}
+
+/// The outcome of one mail attempt.
+#[derive(Debug, Clone)]
+pub struct MailSent {
+    /// Delivered, retry, or `Gone` for a permanent refusal (5xx) that no
+    /// retry will change.
+    pub verdict: Verdict,
+    /// SMTP reply code, when there was one.
+    pub status: Option<u16>,
+    /// Readable error.
+    pub error: Option<String>,
+}
+
+impl Mailer {
+    /// SMTP when `smtp_url` is set, files in `mail_dir` otherwise.
+    pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf) -> anyhow::Result<Mailer> {
+        match smtp_url {
+            None => Ok(Mailer::Files(mail_dir)),
+            Some(url) => {
+                crate::delivery::install_tls_provider();
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("smtp_url is not usable: {e}"))?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+        }
+    }
+
+    /// Sends one mail.
+    pub async fn send(&self, delivery: Uuid, message: Message) -> MailSent {
+        match self {
+            Mailer::Files(dir) => match write_eml(dir, delivery, &message.formatted()).await {
+                Ok(()) => MailSent {
+                    verdict: Verdict::Delivered,
+                    status: None,
+                    error: None,
+                },
+                Err(e) => MailSent {
+                    verdict: Verdict::Retry { retry_after: None },
+                    status: None,
+                    error: Some(format!("could not write the mail file: {e}")),
+                },
+            },
+            Mailer::Smtp(transport) => match transport.send(message).await {
+                Ok(response) => MailSent {
+                    verdict: Verdict::Delivered,
+                    status: response.code().to_string().parse().ok(),
+                    error: None,
+                },
+                Err(e) => MailSent {
+                    verdict: if e.is_permanent() {
+                        Verdict::Gone
+                    } else {
+                        Verdict::Retry { retry_after: None }
+                    },
+                    status: e.status().and_then(|c| c.to_string().parse().ok()),
+                    error: Some(format!("SMTP: {e}")),
+                },
+            },
+        }
+    }
+}
+
+/// Writes `<dir>/<delivery>.eml` atomically: a retry overwrites the same
+/// file, so each delivery is one file however often it is written.
+async fn write_eml(dir: &std::path::Path, delivery: Uuid, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let tmp = dir.join(format!(".{delivery}.eml.tmp"));
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, dir.join(format!("{delivery}.eml"))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kontor_core::domain::eligibility::ReasonCode;
+    use kontor_core::domain::ids::{AgreementNumber, Csn};
+
+    fn message(event: ChangeEvent, reasons: Vec<ReasonCode>) -> OutboxMessage {
+        OutboxMessage::PartnerChangeEmails {
+            event_id: Uuid::nil(),
+            event,
+            recipients: vec![],
+            request: Uuid::nil(),
+            agreement: AgreementNumber::parse("110000000001").unwrap(),
+            account: Csn::parse("7000000001").unwrap(),
+            new_partner: Csn::parse("5100000002").unwrap(),
+            old_partners: vec![Csn::parse("5100000001").unwrap()],
+            reasons,
+        }
+    }
+
+    fn to(lang: Lang, role: RecipientRole) -> Recipient {
+        Recipient {
+            to: "anna@muster.example".into(),
+            lang,
+            role,
+        }
+    }
+
+    #[test]
+    fn each_event_and_role_reads_in_the_recipients_language() {
+        for event in ChangeEvent::ALL {
+            for role in [
+                RecipientRole::AccountAdmin,
+                RecipientRole::NewPartner,
+                RecipientRole::OldPartner,
+            ] {
+                for lang in [Lang::De, Lang::En] {
+                    let n = render(
+                        &message(*event, vec![]),
+                        &to(lang, role),
+                        "https://k.example/",
+                        90,
+                    );
+                    assert!(
+                        n.subject.contains("110000000001"),
+                        "{event:?} {role:?} {lang:?}: {}",
+                        n.subject
+                    );
+                    assert!(
+                        !n.lines[0].starts_with("mail-") && n.lines[0].contains("110000000001"),
+                        "{}",
+                        n.lines[0]
+                    );
+                    let text = NoticeText { n: &n }.render().unwrap();
+                    assert!(text.contains("5100000002") && !text.contains('\u{2068}'));
+                }
+            }
+        }
+        let de = render(
+            &message(ChangeEvent::Applied, vec![]),
+            &to(Lang::De, RecipientRole::AccountAdmin),
+            "https://k.example/",
+            90,
+        );
+        assert_eq!(de.subject, "Partner für Vertrag 110000000001 geändert");
+        assert_eq!(
+            de.link.unwrap().1,
+            "https://k.example/agreements/110000000001"
+        );
+        let en = render(
+            &message(ChangeEvent::Applied, vec![]),
+            &to(Lang::En, RecipientRole::NewPartner),
+            "https://k.example",
+            90,
+        );
+        assert_eq!(en.subject, "Partner changed for agreement 110000000001");
+        assert!(en.lines[0].starts_with("You are now the partner of record"));
+    }
+
+    #[test]
+    fn rejections_list_their_reasons_and_html_is_escaped() {
+        let m = message(ChangeEvent::Rejected, vec![ReasonCode::ExpiresSoon]);
+        let n = render(
+            &m,
+            &to(Lang::En, RecipientRole::AccountAdmin),
+            "https://k.example",
+            90,
+        );
+        assert_eq!(n.reasons.len(), 1);
+        assert!(n.reasons[0].contains("90 days"));
+        let mut hostile = n.clone();
+        hostile.lines = vec!["<script>alert(1)</script>".into()];
+        let html = NoticeHtml {
+            n: &hostile,
+            lang: "en",
+        }
+        .render()
+        .unwrap();
+        assert!(!html.contains("<script>") && html.contains("alert(1)"), "{html}");
+    }
+
+    #[test]
+    fn mails_carry_both_parts_and_a_stable_message_id() {
+        let from: Mailbox = "kontor <kontor@vendor.example>".parse().unwrap();
+        let r = to(Lang::De, RecipientRole::AccountAdmin);
+        let n = render(
+            &message(ChangeEvent::Submitted, vec![]),
+            &r,
+            "https://k.example",
+            90,
+        );
+        let id = Uuid::now_v7();
+        let raw = String::from_utf8(build(&from, id, &r, &n).unwrap().formatted()).unwrap();
+        assert!(
+            raw.contains(&format!("Message-ID: <{id}@vendor.example>")),
+            "{raw}"
+        );
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(
+            raw.contains("<html lang=3D\"de\">") || raw.contains("<html lang=\"de\">"),
+            "{raw}"
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! Delivers outbox messages: emails (R10) and signed webhooks, at least
+//! once, retried on a schedule, dead-lettered after the last attempt.
+//! Runs inside `serve` and `kontor worker`; any number of processes share
+//! the work through the store's leases.
+//!
+//! The loop fans pending outbox messages out into deliveries, claims due
+//! deliveries as long as it has free senders, sends each on its own task,
+//! and a recorder writes results in batches. A slow endpoint therefore
+//! holds one sender, not the whole loop.
+
+pub mod endpoints;
+pub mod mail;
+pub mod webhook;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
+use kontor_core::domain::delivery::{Next, RetrySchedule, Verdict, next_step};
+use kontor_core::domain::notify::{OutboxMessage, Recipient, RecipientRole};
+use kontor_core::service::Services;
+use kontor_core::store::{AttemptNext, AttemptResult, ClaimedDelivery, DeliveryTarget};
+use lettre::message::Mailbox;
+use serde_json::json;
+use tokio::sync::{Semaphore, mpsc, watch};
+use uuid::Uuid;
+
+use crate::config::Config;
+use mail::Mailer;
+use webhook::WebhookSender;
+
+/// Installs the one TLS provider kontor uses (ring) for reqwest and
+/// lettre; harmless when already installed.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Outbox messages fanned out per transaction.
+const FAN_OUT_BATCH: u32 = 500;
+/// Results written per transaction, at most.
+const RECORD_BATCH: usize = 512;
+/// How often failing endpoints are looked for.
+const HEALTH_EVERY: Duration = Duration::from_secs(60);
+
+/// Delivery settings.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Waits between attempts.
+    pub schedule: RetrySchedule,
+    /// Deliveries in flight at once.
+    pub concurrency: usize,
+    /// How long a claim reserves a delivery.
+    pub lease: Duration,
+    /// Sleep when nothing is due.
+    pub poll: Duration,
+    /// Disable endpoints failing this long without a success.
+    pub disable_after: Duration,
+    /// Sender of mails.
+    pub from: Mailbox,
+    /// Links in mails start with this.
+    pub public_url: String,
+}
+
+/// One sender of deliveries.
+#[derive(Clone)]
+pub struct Deliverer {
+    services: Services,
+    mailer: Mailer,
+    webhooks: WebhookSender,
+    config: Arc<DeliveryConfig>,
+}
+
+/// The result of one attempt and what it asks of its endpoint.
+struct Done {
+    result: AttemptResult,
+    disable: Option<(Uuid, String, String)>,
+}
+
+impl Deliverer {
+    /// From the configuration: SMTP or `.eml` files, webhook limits.
+    pub fn from_config(services: Services, config: &Config) -> anyhow::Result<Deliverer> {
+        install_tls_provider();
+        Ok(Deliverer {
+            mailer: Mailer::new(config.smtp_url.as_deref(), config.data_dir.join("mail"))?,
+            webhooks: WebhookSender::new(
+                Duration::from_secs(config.webhook_timeout_seconds),
+                config.webhook_allow_private,
+            )?,
+            config: Arc::new(DeliveryConfig {
+                schedule: config.retry_schedule()?,
+                concurrency: config.delivery_concurrency,
+                lease: Duration::from_secs(config.delivery_lease_seconds),
+                poll: Duration::from_millis(config.delivery_poll_ms.max(10)),
+                disable_after: Duration::from_secs(config.webhook_disable_after_hours * 3600),
+                from: config.mail_from.parse()?,
+                public_url: config.public_url.clone(),
+            }),
+            services,
+        })
+    }
+
+    /// Delivers everything due now and returns how many attempts were
+    /// made (tests and `kontor worker --once`).
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        let (_tx, rx) = watch::channel(false);
+        self.clone().run_loop(rx, true).await
+    }
+
+    /// Runs until `shutdown` turns true; lets the attempts in flight
+    /// finish and records them first.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        tracing::info!(concurrency = self.config.concurrency, "delivery started");
+        match self.run_loop(shutdown, false).await {
+            Ok(_) => tracing::info!("delivery stopped"),
+            Err(e) => tracing::error!(error = ?e, "delivery stopped"),
+        }
+    }
+
+    async fn run_loop(
+        self,
+        mut shutdown: watch::Receiver<bool>,
+        until_idle: bool,
+    ) -> anyhow::Result<usize> {
+        let senders = Arc::new(Semaphore::new(self.config.concurrency));
+        let (done_tx, done_rx) = mpsc::channel::<Done>(self.config.concurrency * 2);
+        let recorder = tokio::spawn(self.clone().record(done_rx));
+        let mut attempts = 0usize;
+        let mut last_health = Instant::now() - HEALTH_EVERY;
+        while !*shutdown.borrow() {
+            if last_health.elapsed() >= HEALTH_EVERY {
+                last_health = Instant::now();
+                if let Err(e) = self.disable_failing_endpoints().await {
+                    tracing::warn!(error = ?e, "failed to check webhook endpoints' health");
+                }
+            }
+            let claimed = match self.fan_out_and_claim(senders.available_permits()).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = ?e, "delivery round failed; retrying");
+                    Vec::new()
+                }
+            };
+            if claimed.is_empty() {
+                if until_idle {
+                    // Wait for attempts in flight: their retries may be due.
+                    let all = u32::try_from(self.config.concurrency).unwrap_or(u32::MAX);
+                    drop(senders.acquire_many(all).await?);
+                    if self.nothing_due().await? {
+                        break;
+                    }
+                    continue;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.poll) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            }
+            for d in claimed {
+                let permit = senders.clone().acquire_owned().await?;
+                let this = self.clone();
+                let done_tx = done_tx.clone();
+                attempts += 1;
+                tokio::spawn(async move {
+                    let done = this.attempt(d).await;
+                    let _ = done_tx.send(done).await;
+                    drop(permit);
+                });
+            }
+            if senders.available_permits() == 0 {
+                // Every sender busy: wait for one before claiming more.
+                drop(senders.acquire().await?);
+            }
+        }
+        let all = u32::try_from(self.config.concurrency).unwrap_or(u32::MAX);
+        drop(senders.acquire_many(all).await?);
+        drop(done_tx);
+        recorder.await?;
+        Ok(attempts)
+    }
+
+    async fn fan_out_and_claim(&self, free: usize) -> anyhow::Result<Vec<ClaimedDelivery>> {
+        let store = &self.services.store;
+        while store
+            .expand_outbox(self.services.clock.now(), FAN_OUT_BATCH)
+            .await?
+            == FAN_OUT_BATCH
+        {}
+        if free == 0 {
+            return Ok(Vec::new());
+        }
+        let lease = time::Duration::try_from(self.config.lease)?;
+        let limit = u32::try_from(free.min(RECORD_BATCH)).unwrap_or(1);
+        Ok(store
+            .claim_deliveries(self.services.clock.now(), lease, limit)
+            .await?)
+    }
+
+    async fn nothing_due(&self) -> anyhow::Result<bool> {
+        // A claim of nothing is cheap and exact; "due" includes the outbox.
+        let claimed = self.fan_out_and_claim(0).await?;
+        let pending = self
+            .services
+            .store
+            .deliveries(&kontor_core::store::DeliveryFilter {
+                status: Some(kontor_core::domain::delivery::DeliveryStatus::Pending),
+                limit: 1000,
+                ..Default::default()
+            })
+            .await?;
+        let now = self.services.clock.now();
+        Ok(claimed.is_empty() && pending.iter().all(|d| d.next_attempt_at > now))
+    }
+
+    /// One attempt; never fails (a failure is a result).
+    async fn attempt(&self, d: ClaimedDelivery) -> Done {
+        let now = self.services.clock.now();
+        let started = Instant::now();
+        let (verdict, status_code, error, disable) = match &d.target {
+            DeliveryTarget::Email(r) => {
+                let (v, s, e) = self.send_mail(&d, r).await;
+                (v, s, e, None)
+            }
+            DeliveryTarget::Webhook(endpoint) => {
+                let sent = self
+                    .webhooks
+                    .send(endpoint, &d.message, d.event_at, now)
+                    .await;
+                let disable = (sent.verdict == Verdict::Gone).then(|| {
+                    (
+                        endpoint.id,
+                        endpoint.url.clone(),
+                        "the endpoint answered 410 Gone".to_owned(),
+                    )
+                });
+                (sent.verdict, sent.status, sent.error, disable)
+            }
+        };
+        let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+        let next = match next_step(&self.config.schedule, d.attempt, &verdict, rand::random()) {
+            Next::Delivered => AttemptNext::Delivered,
+            Next::Dead => AttemptNext::Dead,
+            Next::RetryIn(wait) => AttemptNext::RetryAt(
+                now + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY),
+            ),
+        };
+        match (&next, &error) {
+            (AttemptNext::Dead, Some(e)) => {
+                tracing::warn!(delivery = %d.id, attempt = d.attempt, error = %e, "delivery failed for good")
+            }
+            (AttemptNext::RetryAt(at), Some(e)) => {
+                tracing::info!(delivery = %d.id, attempt = d.attempt, error = %e, retry_at = %at, "delivery failed; will retry")
+            }
+            _ => {}
+        }
+        metrics::counter!("kontor_delivery_attempts_total",
+            "channel" => match d.target { DeliveryTarget::Email(_) => "email", DeliveryTarget::Webhook(_) => "webhook" },
+            "outcome" => match next { AttemptNext::Delivered => "delivered", AttemptNext::RetryAt(_) => "retry", AttemptNext::Dead => "dead" })
+        .increment(1);
+        Done {
+            result: AttemptResult {
+                id: d.id,
+                claim: d.claim,
+                at: now,
+                status_code,
+                latency_ms,
+                error,
+                next,
+            },
+            disable,
+        }
+    }
+
+    async fn send_mail(
+        &self,
+        d: &ClaimedDelivery,
+        r: &Recipient,
+    ) -> (Verdict, Option<u16>, Option<String>) {
+        let notice = mail::render(
+            &d.message,
+            r,
+            &self.config.public_url,
+            self.services.policy.expiry_window_days,
+        );
+        match mail::build(&self.config.from, d.id, r, &notice) {
+            // Nothing a retry could change (an address that does not parse).
+            Err(e) => (
+                Verdict::Gone,
+                None,
+                Some(format!("cannot build the mail: {e}")),
+            ),
+            Ok(m) => {
+                let sent = self.mailer.send(d.id, m).await;
+                (sent.verdict, sent.status, sent.error)
+            }
+        }
+    }
+
+    /// Writes results in batches as they come; a batch that cannot be
+    /// written is retried, since until it is the deliveries look claimed.
+    async fn record(self, mut rx: mpsc::Receiver<Done>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < RECORD_BATCH {
+                match rx.try_recv() {
+                    Ok(d) => batch.push(d),
+                    Err(_) => break,
+                }
+            }
+            let results: Vec<AttemptResult> = batch.iter().map(|d| d.result.clone()).collect();
+            let mut tries = 0;
+            while let Err(e) = self.services.store.finish_deliveries(&results).await {
+                tries += 1;
+                if tries >= 20 {
+                    // The leases run out and the deliveries are tried again.
+                    tracing::error!(error = ?e, "failed to record delivery results; they will be retried");
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            for (id, url, reason) in batch.into_iter().filter_map(|d| d.disable) {
+                if let Err(e) = self.disable_endpoint(id, &url, &reason).await {
+                    tracing::warn!(error = ?e, endpoint = %id, "failed to disable webhook endpoint");
+                }
+            }
+        }
+    }
+
+    async fn disable_failing_endpoints(&self) -> anyhow::Result<()> {
+        let now = self.services.clock.now();
+        let before = now - time::Duration::try_from(self.config.disable_after)?;
+        for e in self.services.store.failing_endpoints(before).await? {
+            let hours = self.config.disable_after.as_secs() / 3600;
+            let reason = format!("every attempt failed for more than {hours} hours");
+            self.disable_endpoint(e.id, &e.url, &reason).await?;
+        }
+        Ok(())
+    }
+
+    /// Disables an endpoint and tells the operators, once.
+    async fn disable_endpoint(&self, id: Uuid, url: &str, reason: &str) -> anyhow::Result<()> {
+        let store = &self.services.store;
+        let now = self.services.clock.now();
+        let recipients: Vec<Recipient> = store
+            .operators()
+            .await?
+            .into_iter()
+            .map(|c| Recipient {
+                to: c.email,
+                lang: c.lang,
+                role: RecipientRole::Operator,
+            })
+            .collect();
+        let message = OutboxMessage::WebhookEndpointDisabled {
+            event_id: Uuid::now_v7(),
+            recipients,
+            endpoint: id,
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let mut audit = AuditEntry::new(
+            now,
+            By::System("delivery"),
+            AuditAction::WebhookEndpointDisabled,
+        );
+        audit.before = json!({"endpoint": id, "url": url, "enabled": true});
+        audit.after = json!({"endpoint": id, "enabled": false, "reason": reason});
+        if store
+            .disable_webhook_endpoint(id, reason, &audit, &[message])
+            .await?
+        {
+            tracing::warn!(endpoint = %id, %url, %reason, "webhook endpoint disabled");
+        }
+        Ok(())
+    }
+}
