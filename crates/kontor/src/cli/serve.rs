@@ -52,10 +52,8 @@ pub async fn worker(config: Config, once: bool) -> anyhow::Result<()> {
     if once {
         let r = crate::worker::drain_due(&services, config.worker_batch).await?;
         let attempts = deliverer.drain().await?;
-        println!(
-            "applied {} rejected {} delivery attempts {attempts}",
-            r.applied, r.rejected
-        );
+        println!("applied {} rejected {}", r.applied, r.rejected);
+        println!("delivery attempts {attempts}");
         return Ok(());
     }
     let shutdown = app::shutdown_signal();

@@ -342,7 +342,10 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(!html.contains("<script>") && html.contains("alert(1)"), "{html}");
+        assert!(
+            !html.contains("<script>") && html.contains("alert(1)"),
+            "{html}"
+        );
     }
 
     #[test]

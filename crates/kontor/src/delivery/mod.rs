@@ -102,8 +102,16 @@ impl Deliverer {
     /// Delivers everything due now and returns how many attempts were
     /// made (tests and `kontor worker --once`).
     pub async fn drain(&self) -> anyhow::Result<usize> {
-        let (_tx, rx) = watch::channel(false);
-        self.clone().run_loop(rx, true).await
+        let mut total = 0;
+        // Recording results may queue messages of its own (an endpoint
+        // disabled tells the operators): go round until a pass finds nothing.
+        loop {
+            let (_tx, rx) = watch::channel(false);
+            match self.clone().run_loop(rx, true).await? {
+                0 => return Ok(total),
+                n => total += n,
+            }
+        }
     }
 
     /// Runs until `shutdown` turns true; lets the attempts in flight

@@ -162,19 +162,15 @@ async fn contract_partner_change_goes_from_lookup_to_applied_with_history_and_au
     assert_eq!(outbox.len(), 2, "one outbox message per event");
     let mut sent: Vec<(String, String, String)> = outbox
         .iter()
-        .flat_map(|m| match m {
-            OutboxMessage::PartnerChangeEmails {
-                event, recipients, ..
-            } => recipients
+        .flat_map(|m| {
+            let event = match m {
+                OutboxMessage::PartnerChangeEmails { event, .. } => event.as_str(),
+                other => other.kind(),
+            };
+            m.recipients()
                 .iter()
-                .map(|r| {
-                    (
-                        event.as_str().to_owned(),
-                        r.to.clone(),
-                        r.lang.as_str().to_owned(),
-                    )
-                })
-                .collect::<Vec<_>>(),
+                .map(|r| (event.to_owned(), r.to.clone(), r.lang.as_str().to_owned()))
+                .collect::<Vec<_>>()
         })
         .collect();
     sent.sort();

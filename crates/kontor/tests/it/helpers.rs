@@ -186,6 +186,8 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// The test's own PostgreSQL database (URL), when running on PostgreSQL.
     pub database_url: Option<String>,
+    /// The configuration the app runs with.
+    pub config: Config,
     tokens: HashMap<String, String>,
     shutdown: watch::Sender<bool>,
 }
@@ -248,11 +250,14 @@ impl TestApp {
         };
         let (shutdown, rx) = watch::channel(false);
         tokio::spawn(kontor::app::serve(listener, state, false, rx));
+        // reqwest is built with rustls but no default crypto provider.
+        kontor::delivery::install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         TestApp {
+            config: config.clone(),
             base,
             client,
             clock,
@@ -311,6 +316,31 @@ impl TestApp {
             &serde_json::json!({ "agreement": agreement, "new_partner": partner }),
         )
         .await
+    }
+
+    /// A delivery loop over this app's store, with `tweak` applied to its
+    /// configuration (SMTP server, schedule, private addresses).
+    pub fn deliverer(&self, tweak: impl FnOnce(&mut Config)) -> kontor::delivery::Deliverer {
+        let mut config = self.config.clone();
+        tweak(&mut config);
+        kontor::delivery::Deliverer::from_config(self.services.clone(), &config).expect("deliverer")
+    }
+
+    pub async fn patch(&self, who: &str, path: &str, body: &Value) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .patch(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The test clock's instant.
+    pub fn clock_now(&self) -> OffsetDateTime {
+        use kontor_core::clock::Clock;
+        self.clock.now()
     }
 
     /// Moves the clock forward.

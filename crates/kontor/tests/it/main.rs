@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod copy;
 mod crash;
+mod delivery;
 mod flow;
 mod idempotency;
 mod import;
