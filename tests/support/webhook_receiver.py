@@ -8,13 +8,15 @@ after creating the endpoint). Appends one JSON line per request to --log:
 - 401 when no signature verifies,
 - --status CODE (with Retry-After: --retry-after when given) for the first
   --fail requests (default 500),
-- 204 otherwise.
+- 204 otherwise,
+each after --delay-ms (a slow receiver).
 """
 import argparse
 import hmac
 import json
 from datetime import datetime, timezone
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -41,6 +43,7 @@ def main():
     p.add_argument("--fail", type=int, default=0)
     p.add_argument("--status", type=int, default=500)
     p.add_argument("--retry-after")
+    p.add_argument("--delay-ms", type=int, default=0)
     a = p.parse_args()
     state = {"left": a.fail}
     lock = threading.Lock()
@@ -50,6 +53,8 @@ def main():
             pass
 
         def do_POST(self):
+            if a.delay_ms:
+                time.sleep(a.delay_ms / 1000)
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:

@@ -553,3 +553,119 @@ async fn mails_reach_each_recipient_once_in_their_language_despite_drops_and_4xx
         .collect();
     assert_eq!(seen, expected, "exactly one mail per event and recipient");
 }
+
+/// The delivery process killed at random moments: afterwards every
+/// delivery is delivered, every event reached the endpoint at least once,
+/// and each delivery was marked delivered exactly once.
+#[tokio::test]
+async fn deliveries_survive_the_sender_being_killed_at_random_moments() {
+    let app = TestApp::spawn_with(|c| c.webhook_allow_private = true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let rx = receiver(dir.path(), &["--delay-ms", "15"]);
+    let ep = create_endpoint(&app, &format!("http://127.0.0.1:{}/h", rx.port), json!([])).await;
+    std::fs::write(dir.path().join("secrets"), ep["secret"].as_str().unwrap()).unwrap();
+    // 80 submit/withdraw cycles: 160 events, each to the endpoint and to
+    // four people (files in the data folder).
+    let mut events = 0;
+    for _ in 0..80 {
+        let r = json_with(
+            app.submit(ANNA, "110000000001", "5100000002").await,
+            StatusCode::ACCEPTED,
+        )
+        .await;
+        let id = r["id"].as_str().unwrap().to_owned();
+        json_with(
+            app.post(
+                ANNA,
+                &format!("/api/v1/partner-changes/{id}/withdraw"),
+                &json!({}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        events += 2;
+    }
+    let spawn = || {
+        app.kontor_command()
+            .arg("worker")
+            .env("KONTOR_WEBHOOK_ALLOW_PRIVATE", "true")
+            .env("KONTOR_WEBHOOK_TIMEOUT_SECONDS", "1")
+            .env("KONTOR_DELIVERY_LEASE_SECONDS", "6")
+            .env("KONTOR_DELIVERY_CONCURRENCY", "4")
+            .env("KONTOR_DELIVERY_POLL_MS", "50")
+            .env(
+                "KONTOR_DELIVERY_RETRY_SCHEDULE",
+                "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
+            )
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("worker starts")
+    };
+    let mut kills = 0;
+    for _ in 0..25 {
+        let mut child = spawn();
+        let wait = 80 + rand::random::<u64>() % 320;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+    }
+    // Then one runs to the end.
+    let mut last = spawn();
+    let expected = events * 5;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let mut delivered = 0;
+    while std::time::Instant::now() < deadline {
+        let all = app
+            .services
+            .store
+            .deliveries(&DeliveryFilter {
+                status: Some(DeliveryStatus::Delivered),
+                limit: 2000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        delivered = all.len();
+        if delivered == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    last.kill().unwrap();
+    last.wait().unwrap();
+    assert_eq!(
+        delivered, expected,
+        "every delivery delivered after {kills} kills"
+    );
+
+    let hooks = deliveries(&app, Channel::Webhook).await;
+    assert_eq!(hooks.len(), events);
+    let got = received(dir.path());
+    let ids: HashSet<&str> = got
+        .iter()
+        .filter(|r| r["status"] == 204)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        events,
+        "every event reached the endpoint at least once"
+    );
+    assert!(got.iter().all(|r| r["valid"] == true));
+    for d in hooks
+        .iter()
+        .chain(deliveries(&app, Channel::Email).await.iter())
+    {
+        let attempts = app.services.store.delivery_attempts(d.id).await.unwrap();
+        let successes = attempts.iter().filter(|a| a.error.is_none()).count();
+        assert_eq!(successes, 1, "marked delivered once: {d:?} {attempts:?}");
+    }
+    eprintln!(
+        "{kills} kills; {} webhook requests for {events} events ({} sent again after a kill)",
+        got.len(),
+        got.len() - events
+    );
+}
