@@ -32,7 +32,7 @@ impl DeliveryStore for PgStore {
     async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
         let mut tx = self.write().await?;
         let rows: Vec<PendingOutboxRow> = sqlx::query_as(
-            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT $1 \
+            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT $1 \
              FOR UPDATE SKIP LOCKED",
         )
         .bind(i64::from(limit))

@@ -33,7 +33,7 @@ impl DeliveryStore for SqliteStore {
     async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
         let mut tx = self.write().await?;
         let rows: Vec<PendingOutboxRow> = sqlx::query_as(
-            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?",
+            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ?",
         )
         .bind(i64::from(limit))
         .fetch_all(&mut *tx)

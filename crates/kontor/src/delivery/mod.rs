@@ -175,10 +175,10 @@ impl Deliverer {
                     drop(permit);
                 });
             }
-            if senders.available_permits() == 0 {
-                // Every sender busy: wait for one before claiming more.
-                drop(senders.acquire().await?);
-            }
+            // Claim again once half the senders are free: claims of one or
+            // two deliveries would cost a write transaction each.
+            let half = u32::try_from(self.config.concurrency.div_ceil(2)).unwrap_or(1);
+            drop(senders.acquire_many(half).await?);
         }
         let all = u32::try_from(self.config.concurrency).unwrap_or(u32::MAX);
         drop(senders.acquire_many(all).await?);
