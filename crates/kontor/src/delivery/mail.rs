@@ -132,7 +132,7 @@ pub fn render(
             )],
             reasons: Vec::new(),
             facts: vec![(tr.t("mail-fact-endpoint"), endpoint.to_string())],
-            link: Some((tr.t("mail-link"), format!("{base}/backoffice/webhooks"))),
+            link: Some((tr.t("mail-link"), format!("{base}/back-office/webhooks"))),
             footer: tr.t("mail-footer-operator"),
         },
     }

@@ -809,3 +809,73 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
             .any(|e| e["action"] == "user_created")
     );
 }
+
+/// #6: operators add webhook endpoints in the back office (the secret is
+/// shown once), see failed deliveries and send them again; other staff
+/// and customers get no such page.
+#[tokio::test]
+async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_office() {
+    let app = TestApp::spawn_with(|c| c.webhook_allow_private = true).await;
+    let olga = browser(&app, "olga@vendor.example", "en").await;
+    let (status, html) = page(&app, &olga, "/back-office/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+    let token = hidden(&html, "csrf");
+    // A refused URL: the form comes back with the field's message.
+    let res = olga
+        .post(format!("{}/back-office/webhooks", app.base))
+        .form(&[("url", "ftp://x.example/"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("url: expected an http"));
+    // Port 9 (discard) refuses connections: the delivery fails.
+    let res = olga
+        .post(format!("{}/back-office/webhooks", app.base))
+        .form(&[
+            ("url", "http://127.0.0.1:9/hook"),
+            ("events", "partner_change.submitted"),
+            ("events", "partner_change.applied"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("whsec_"), "the secret is shown once");
+    assert!(
+        html.contains("partner_change.submitted, partner_change.applied")
+            || html.contains("partner_change.applied, partner_change.submitted")
+    );
+    let (_, again) = page(&app, &olga, "/back-office/webhooks").await;
+    assert!(!again.contains("whsec_"), "and only once");
+
+    app.submit("anna@muster.example", "110000000001", "5100000002")
+        .await;
+    let d = app.deliverer(|c| c.delivery_retry_schedule = vec![]);
+    d.drain().await.unwrap();
+    let (status, html) = page(&app, &olga, "/back-office/deliveries?status=dead").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("could not connect"), "{html}");
+    let form = html.split("/back-office/deliveries/").nth(1).unwrap();
+    let id = form.split('/').next().unwrap();
+    let res = olga
+        .post(format!("{}/back-office/deliveries/{id}/resend", app.base))
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &olga, "/back-office/deliveries?status=pending").await;
+    assert!(html.contains(id), "queued again");
+
+    for who in ["sam@vendor.example", "anna@muster.example"] {
+        let c = browser(&app, who, "en").await;
+        let (status, _) = page(&app, &c, "/back-office/webhooks").await;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{who}: {status}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ mod backoffice;
 mod changes;
 pub mod error;
 pub mod i18n;
+mod integrations;
 mod levels;
 mod people;
 pub mod session;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(changes::router())
         .merge(levels::router())
         .merge(backoffice::router())
+        .merge(integrations::router())
         .merge(people::router())
         .merge(support::router())
 }

@@ -1,0 +1,373 @@
+//! Back office, operators: webhook endpoints (add, enable or disable,
+//! rotate the secret, remove) and deliveries that failed or wait, with
+//! their attempts and a button to send them again.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kontor_core::Error;
+use kontor_core::domain::delivery::{Channel, DeliveryStatus, WEBHOOK_EVENT_TYPES};
+use kontor_core::domain::roles::Role;
+use kontor_core::store::{DeliveryFilter, WebhookEndpoint};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Chrome;
+use super::error::PageError;
+use super::session::{SignedIn, verify_form};
+use crate::delivery::endpoints::{self, EndpointInput, EndpointRules};
+use crate::web::AppState;
+use crate::web::dto::rfc3339;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/back-office/webhooks", get(list).post(create))
+        .route("/back-office/webhooks/{id}/enable", post(enable))
+        .route("/back-office/webhooks/{id}/disable", post(disable))
+        .route("/back-office/webhooks/{id}/rotate", post(rotate))
+        .route("/back-office/webhooks/{id}/delete", post(remove))
+        .route("/back-office/deliveries", get(deliveries))
+        .route("/back-office/deliveries/{id}/resend", post(resend))
+}
+
+fn operator_only(me: &SignedIn) -> Result<(), PageError> {
+    if me.actor.role == Role::Operator {
+        Ok(())
+    } else {
+        Err(PageError::forbidden(me.tr))
+    }
+}
+
+fn rules(state: &AppState) -> EndpointRules {
+    EndpointRules {
+        allow_private: state.config.webhook_allow_private,
+        overlap: time::Duration::hours(
+            i64::try_from(state.config.webhook_secret_overlap_hours).unwrap_or(24),
+        ),
+    }
+}
+
+struct EndpointRow {
+    id: String,
+    url: String,
+    description: String,
+    events: String,
+    enabled: bool,
+    state: String,
+}
+
+fn row(e: &WebhookEndpoint, tr: super::i18n::Tr) -> EndpointRow {
+    let state = match (&e.disabled_reason, e.enabled, e.failing_since) {
+        (_, true, None) => tr.t("wh-state-healthy"),
+        (_, true, Some(since)) => tr.t1("wh-state-failing", "since", &rfc3339(since)),
+        (Some(reason), false, _) => tr.t1("wh-state-disabled", "reason", reason),
+        (None, false, _) => tr.t1("wh-state-disabled", "reason", "-"),
+    };
+    EndpointRow {
+        id: e.id.to_string(),
+        url: e.url.clone(),
+        description: e.description.clone(),
+        events: if e.event_types.is_empty() {
+            tr.t("wh-all-events")
+        } else {
+            e.event_types.join(", ")
+        },
+        enabled: e.enabled,
+        state,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_webhooks.html")]
+struct WebhooksPage {
+    c: Chrome,
+    rows: Vec<EndpointRow>,
+    event_types: Vec<&'static str>,
+    /// A secret to show once: (endpoint URL, secret).
+    secret: Option<(String, String)>,
+    errors: Vec<(String, String)>,
+    url: String,
+    description: String,
+}
+
+async fn page(
+    state: &AppState,
+    me: &SignedIn,
+    secret: Option<(String, String)>,
+    errors: Vec<(String, String)>,
+    form: Option<&EndpointForm>,
+) -> Result<WebhooksPage, PageError> {
+    let tr = me.tr;
+    let all = endpoints::list(&state.services, &me.actor)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(WebhooksPage {
+        c: Chrome::new(me, "backoffice", "/back-office/webhooks"),
+        rows: all.iter().map(|e| row(e, tr)).collect(),
+        event_types: WEBHOOK_EVENT_TYPES.to_vec(),
+        secret,
+        errors,
+        url: form.map(|f| f.url.clone()).unwrap_or_default(),
+        description: form.map(|f| f.description.clone()).unwrap_or_default(),
+    })
+}
+
+async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    Ok(page(&state, &me, None, Vec::new(), None)
+        .await?
+        .into_response())
+}
+
+/// The add form as sent.
+#[derive(Debug)]
+struct EndpointForm {
+    url: String,
+    description: String,
+    /// The checked event types.
+    events: Vec<String>,
+    csrf: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    // `events` repeats once per checked box, which serde_urlencoded's
+    // struct form does not collect; read the pairs.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| PageError::bad_request(me.tr))?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let form = EndpointForm {
+        url: get("url").unwrap_or_default(),
+        description: get("description").unwrap_or_default(),
+        events: pairs
+            .iter()
+            .filter(|(n, _)| n == "events")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        csrf: get("csrf"),
+    };
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let input = EndpointInput {
+        url: Some(form.url.clone()),
+        description: Some(form.description.clone()),
+        event_types: Some(form.events.clone()),
+        enabled: Some(true),
+    };
+    match endpoints::create(&state.services, &me.actor, input, rules(&state)).await {
+        Ok(e) => Ok(page(
+            &state,
+            &me,
+            Some((e.url.clone(), e.secret.clone())),
+            Vec::new(),
+            None,
+        )
+        .await?
+        .into_response()),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let p = page(&state, &me, None, errors, Some(&form)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+fn endpoint_id(raw: &str, me: &SignedIn) -> Result<Uuid, PageError> {
+    Uuid::parse_str(raw).map_err(|_| PageError::not_found(me.tr))
+}
+
+async fn set_enabled(
+    state: &AppState,
+    me: &SignedIn,
+    headers: &HeaderMap,
+    raw: &str,
+    form: &CsrfForm,
+    enabled: bool,
+) -> Result<Response, PageError> {
+    operator_only(me)?;
+    verify_form(headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let input = EndpointInput {
+        enabled: Some(enabled),
+        ..EndpointInput::default()
+    };
+    endpoints::update(
+        &state.services,
+        &me.actor,
+        endpoint_id(raw, me)?,
+        input,
+        rules(state),
+    )
+    .await
+    .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(Redirect::to("/back-office/webhooks").into_response())
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    set_enabled(&state, &me, &headers, &raw, &form, true).await
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    set_enabled(&state, &me, &headers, &raw, &form, false).await
+}
+
+async fn rotate(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    let e = endpoints::rotate_secret(
+        &state.services,
+        &me.actor,
+        endpoint_id(&raw, &me)?,
+        rules(&state),
+    )
+    .await
+    .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(page(
+        &state,
+        &me,
+        Some((e.url.clone(), e.secret.clone())),
+        Vec::new(),
+        None,
+    )
+    .await?
+    .into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    endpoints::delete(&state.services, &me.actor, endpoint_id(&raw, &me)?)
+        .await
+        .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(Redirect::to("/back-office/webhooks").into_response())
+}
+
+struct DeliveryRow {
+    id: String,
+    created_at: String,
+    kind: String,
+    target: String,
+    status: String,
+    attempts: u32,
+    next: String,
+    last_error: String,
+    can_resend: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/bo_deliveries.html")]
+struct DeliveriesPage {
+    c: Chrome,
+    rows: Vec<DeliveryRow>,
+    status: String,
+    flash: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DeliveriesQuery {
+    status: Option<String>,
+    resent: Option<String>,
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<DeliveriesQuery>,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    let tr = me.tr;
+    let status = q
+        .status
+        .as_deref()
+        .and_then(DeliveryStatus::parse)
+        .unwrap_or(DeliveryStatus::Dead);
+    let filter = DeliveryFilter {
+        status: Some(status),
+        limit: 500,
+        ..Default::default()
+    };
+    let list = endpoints::deliveries(&state.services, &me.actor, &filter)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let rows = list
+        .iter()
+        .rev()
+        .map(|d| DeliveryRow {
+            id: d.id.to_string(),
+            created_at: rfc3339(d.created_at),
+            kind: d.kind.clone(),
+            target: match d.channel {
+                Channel::Email => d.recipient.clone().unwrap_or_default(),
+                Channel::Webhook => d.endpoint_id.map(|e| e.to_string()).unwrap_or_default(),
+            },
+            status: d.status.as_str().into(),
+            attempts: d.attempts,
+            next: if d.status == DeliveryStatus::Pending {
+                rfc3339(d.next_attempt_at)
+            } else {
+                String::new()
+            },
+            last_error: d.last_error.clone().unwrap_or_default(),
+            can_resend: d.status != DeliveryStatus::Delivered,
+        })
+        .collect();
+    Ok(DeliveriesPage {
+        c: Chrome::new(&me, "backoffice", "/back-office/deliveries"),
+        rows,
+        status: status.as_str().into(),
+        flash: q.resent.map(|_| tr.t("dl-resent")),
+    }
+    .into_response())
+}
+
+async fn resend(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    operator_only(&me)?;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
+    endpoints::resend(&state.services, &me.actor, endpoint_id(&raw, &me)?)
+        .await
+        .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(Redirect::to("/back-office/deliveries?status=pending&resent=1").into_response())
+}
