@@ -5,14 +5,15 @@ use kontor_core::StoreResult;
 use kontor_core::domain::agreement::{Account, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
-use kontor_core::domain::notify::Contact;
+use kontor_core::domain::notify::{Contact, OutboxMessage};
 use kontor_core::domain::roles::{Actor, Lang, Role, UserId};
 use kontor_core::store::{
-    DirectoryStore, InvitationRecord, NewInvitation, NewToken, NewUser, TokenStore, UserRecord,
+    DirectoryStore, InvitationRecord, LinkPurpose, NewInvitation, NewToken, NewUser, TokenStore,
+    UserRecord,
 };
 use time::OffsetDateTime;
 
-use crate::audit::insert_audit;
+use crate::audit::{insert_audit, insert_outbox};
 use crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
 use crate::{Ctx, PgStore};
 
@@ -116,22 +117,21 @@ impl DirectoryStore for PgStore {
         user: &NewUser,
         invitation: &NewInvitation,
         audit: &AuditEntry,
+        outbox: &[OutboxMessage],
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         insert_user(&mut tx, user).await?;
-        sqlx::query("INSERT INTO invitations (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(&invitation.token_hash)
-            .bind(user.id.0.to_string())
-            .bind(ms(invitation.created_at))
-            .bind(ms(invitation.expires_at))
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to store invitation")?;
+        insert_link(&mut tx, user.id, invitation).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        insert_outbox(&mut tx, outbox, invitation.created_at).await?;
         tx.commit().await.ctx("failed to commit invitation")
     }
 
-    async fn invitation(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>> {
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+    ) -> StoreResult<Option<InvitationRecord>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -141,9 +141,10 @@ impl DirectoryStore for PgStore {
         }
         let row = sqlx::query_as::<_, Row>(&format!(
             "SELECT {USER_COLUMNS}, i.expires_at, i.used_at FROM invitations i JOIN users u ON u.id = i.user_id \
-             WHERE i.token_hash = $1"
+             WHERE i.token_hash = $1 AND i.purpose = $2"
         ))
         .bind(token_hash)
+        .bind(purpose.as_str())
         .fetch_optional(&self.pool)
         .await
         .ctx("failed to read invitation")?;
@@ -160,16 +161,18 @@ impl DirectoryStore for PgStore {
     async fn accept_invitation(
         &self,
         token_hash: &str,
+        purpose: LinkPurpose,
         password_hash: &str,
         at: OffsetDateTime,
         audit: &AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let user: Option<String> = sqlx::query_scalar(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $4 RETURNING user_id",
         )
         .bind(ms(at))
         .bind(token_hash)
+        .bind(purpose.as_str())
         .bind(ms(at))
         .fetch_optional(&mut *tx)
         .await
@@ -177,14 +180,58 @@ impl DirectoryStore for PgStore {
         let Some(user) = user else {
             return Err(kontor_core::StoreError::NotFound);
         };
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL")
-            .bind(password_hash)
+        let changed = sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL",
+        )
+        .bind(password_hash)
+        .bind(&user)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to set password")?
+        .rows_affected();
+        if changed == 0 {
+            return Err(kontor_core::StoreError::NotFound);
+        }
+        // The person's other links of this purpose stop working, and every
+        // session ends: whoever knew the old password is signed out.
+        sqlx::query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(ms(at))
+            .bind(&user)
+            .bind(purpose.as_str())
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to retire other links")?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(&user)
             .execute(&mut *tx)
             .await
-            .ctx("failed to set password")?;
+            .ctx("failed to end sessions")?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit invitation")
+    }
+
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        link: &NewInvitation,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert_link(&mut tx, user, link).await?;
+        insert_outbox(&mut tx, outbox, link.created_at).await?;
+        tx.commit().await.ctx("failed to commit password reset")
+    }
+
+    async fn password_resets_since(&self, user: UserId, since: OffsetDateTime) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations WHERE user_id = $1 AND purpose = 'password_reset' AND created_at >= $2",
+        )
+        .bind(user.0.to_string())
+        .bind(ms(since))
+        .fetch_one(&self.pool)
+        .await
+        .ctx("failed to count password resets")?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn disable_user(
@@ -384,4 +431,22 @@ impl TokenStore for PgStore {
         .ctx("failed to read token")?;
         row.map(|r| r.actor()).transpose()
     }
+}
+
+/// Stores a one-time link (only its token's hash).
+async fn insert_link(
+    conn: &mut sqlx::PgConnection,
+    user: UserId,
+    link: &NewInvitation,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO invitations (token_hash, user_id, created_at, expires_at, purpose) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&link.token_hash)
+        .bind(user.0.to_string())
+        .bind(ms(link.created_at))
+        .bind(ms(link.expires_at))
+        .bind(link.purpose.as_str())
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to store one-time link")?;
+    Ok(())
 }

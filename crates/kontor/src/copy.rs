@@ -211,6 +211,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("expires_at", Int),
             ("used_at", Int),
+            ("purpose", Text),
         ],
     ),
     (

@@ -49,6 +49,8 @@ str_enum!(
         WebhookEndpointDisabled = "webhook_endpoint_disabled",
         /// An operator queued a failed delivery again.
         DeliveryResent = "delivery_resent",
+        /// A person set a new password with a reset link.
+        PasswordReset = "password_reset",
     }
 );
 

@@ -37,6 +37,8 @@ str_enum!(
         OldPartner = "old_partner",
         /// One of the vendor's operators.
         Operator = "operator",
+        /// The person a sign-in mail is for.
+        Person = "person",
     }
 );
 
@@ -87,6 +89,32 @@ pub enum OutboxMessage {
         /// Reasons, for rejections.
         reasons: Vec<ReasonCode>,
     },
+    /// Invites a new person to set their password (one-time link).
+    Invitation {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The invited person.
+        recipients: Vec<Recipient>,
+        /// Their name.
+        name: String,
+        /// The one-time link.
+        link: String,
+        /// When the link stops working.
+        #[serde(with = "time::serde::rfc3339")]
+        expires_at: time::OffsetDateTime,
+    },
+    /// A link to set a new password, asked for on the sign-in page.
+    PasswordReset {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The person.
+        recipients: Vec<Recipient>,
+        /// The one-time link.
+        link: String,
+        /// When the link stops working.
+        #[serde(with = "time::serde::rfc3339")]
+        expires_at: time::OffsetDateTime,
+    },
     /// Tells the vendor's operators that a webhook endpoint was disabled.
     WebhookEndpointDisabled {
         /// Stable id of the event.
@@ -108,6 +136,8 @@ impl OutboxMessage {
         match self {
             OutboxMessage::PartnerChangeEmails { .. } => "partner_change_emails",
             OutboxMessage::WebhookEndpointDisabled { .. } => "webhook_endpoint_disabled",
+            OutboxMessage::Invitation { .. } => "invitation",
+            OutboxMessage::PasswordReset { .. } => "password_reset",
         }
     }
 
@@ -115,7 +145,9 @@ impl OutboxMessage {
     pub fn event_id(&self) -> Uuid {
         match self {
             OutboxMessage::PartnerChangeEmails { event_id, .. }
-            | OutboxMessage::WebhookEndpointDisabled { event_id, .. } => *event_id,
+            | OutboxMessage::WebhookEndpointDisabled { event_id, .. }
+            | OutboxMessage::Invitation { event_id, .. }
+            | OutboxMessage::PasswordReset { event_id, .. } => *event_id,
         }
     }
 
@@ -123,7 +155,9 @@ impl OutboxMessage {
     pub fn recipients(&self) -> &[Recipient] {
         match self {
             OutboxMessage::PartnerChangeEmails { recipients, .. }
-            | OutboxMessage::WebhookEndpointDisabled { recipients, .. } => recipients,
+            | OutboxMessage::WebhookEndpointDisabled { recipients, .. }
+            | OutboxMessage::Invitation { recipients, .. }
+            | OutboxMessage::PasswordReset { recipients, .. } => recipients,
         }
     }
 
@@ -134,8 +168,11 @@ impl OutboxMessage {
                 Some(format!("partner_change.{}", event.as_str()))
             }
             // Telling operators about their own endpoints over webhooks
-            // would loop when the endpoints are what fails.
-            OutboxMessage::WebhookEndpointDisabled { .. } => None,
+            // would loop when the endpoints are what fails; sign-in links
+            // are secrets for one person.
+            OutboxMessage::WebhookEndpointDisabled { .. }
+            | OutboxMessage::Invitation { .. }
+            | OutboxMessage::PasswordReset { .. } => None,
         }
     }
 }

@@ -6,13 +6,18 @@ use serde_json::json;
 use super::Services;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::AgreementNumber;
+use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use crate::error::{Error, FieldError, Result, StoreError};
 use crate::service::import::{PasswordHasher, parse_email};
-use crate::store::{NewInvitation, NewUser, Scope, UserRecord};
+use crate::store::{LinkPurpose, NewInvitation, NewUser, Scope, UserRecord};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
+/// How long a password-reset link works.
+pub const RESET_MINUTES: i64 = 60;
+/// Reset mails one person gets per hour at most, however often the form is sent.
+pub const RESETS_PER_HOUR: u32 = 3;
 
 /// A person the primary admin adds.
 #[derive(Debug, Clone)]
@@ -68,13 +73,15 @@ impl Services {
         Ok(out)
     }
 
-    /// Adds a person to the account without a password; `token` (256
-    /// random bits, made by the caller) becomes their one-time invitation.
+    /// Adds a person to the account without a password; a token of 256
+    /// random bits, made by the caller, becomes their one-time invitation:
+    /// `token_hash` is stored, `link` (with the token) is mailed to them.
     pub async fn invite_person(
         &self,
         actor: &Actor,
         input: &NewPerson,
         token_hash: String,
+        link: String,
     ) -> Result<UserRecord> {
         let account = self.primary_admin_account(actor)?.clone();
         let mut errors = Vec::new();
@@ -114,9 +121,21 @@ impl Services {
             created_at: now,
         };
         let invitation = NewInvitation {
+            purpose: LinkPurpose::Invitation,
             token_hash,
             created_at: now,
             expires_at: now + time::Duration::days(INVITATION_DAYS),
+        };
+        let mail = OutboxMessage::Invitation {
+            event_id: uuid::Uuid::now_v7(),
+            recipients: vec![Recipient {
+                to: email.clone(),
+                lang,
+                role: RecipientRole::Person,
+            }],
+            name: user.name.clone(),
+            link,
+            expires_at: invitation.expires_at,
         };
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::UserCreated).change(
             json!(null),
@@ -126,7 +145,11 @@ impl Services {
             account: Some(account),
             ..audit
         };
-        match self.store.invite_user(&user, &invitation, &audit).await {
+        match self
+            .store
+            .invite_user(&user, &invitation, &audit, &[mail])
+            .await
+        {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
                 return Err(Error::invalid(
@@ -159,14 +182,102 @@ impl Services {
         password: &str,
         hasher: &dyn PasswordHasher,
     ) -> Result<Actor> {
-        let invitation = self
-            .store
-            .invitation(token_hash)
-            .await?
-            .ok_or(Error::NotFound("invitation"))?;
+        self.use_link(token_hash, LinkPurpose::Invitation, password, hasher)
+            .await
+    }
+
+    /// Sets a new password with a reset link; every session of the person
+    /// ends.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password: &str,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<Actor> {
+        self.use_link(token_hash, LinkPurpose::PasswordReset, password, hasher)
+            .await
+    }
+
+    /// Whether a one-time link still works (the form is shown only then).
+    pub async fn link_works(&self, token_hash: &str, purpose: LinkPurpose) -> Result<bool> {
         let now = self.clock.now();
-        if invitation.used || invitation.expires_at <= now || invitation.user.disabled {
-            return Err(Error::NotFound("invitation"));
+        Ok(self
+            .store
+            .invitation(token_hash, purpose)
+            .await?
+            .is_some_and(|i| !i.used && i.expires_at > now && !i.user.disabled))
+    }
+
+    /// Mails a password-reset link when `email` belongs to an enabled
+    /// person; answers the same either way, so the form does not tell who
+    /// has an account. At most [`RESETS_PER_HOUR`] mails per person per hour.
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        token_hash: String,
+        link: String,
+    ) -> Result<()> {
+        let Some(email) = parse_email(email) else {
+            return Err(Error::invalid(
+                "email",
+                "expected an email address such as anna@example.com",
+            ));
+        };
+        let Some(user) = self.store.user_by_email(&email).await? else {
+            return Ok(());
+        };
+        if user.disabled {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let recent = self
+            .store
+            .password_resets_since(user.actor.user_id, now - time::Duration::hours(1))
+            .await?;
+        if recent >= RESETS_PER_HOUR {
+            return Ok(());
+        }
+        let reset = NewInvitation {
+            purpose: LinkPurpose::PasswordReset,
+            token_hash,
+            created_at: now,
+            expires_at: now + time::Duration::minutes(RESET_MINUTES),
+        };
+        let mail = OutboxMessage::PasswordReset {
+            event_id: uuid::Uuid::now_v7(),
+            recipients: vec![Recipient {
+                to: user.actor.email.clone(),
+                lang: user.actor.lang,
+                role: RecipientRole::Person,
+            }],
+            link,
+            expires_at: reset.expires_at,
+        };
+        self.store
+            .create_password_reset(user.actor.user_id, &reset, &[mail])
+            .await?;
+        Ok(())
+    }
+
+    async fn use_link(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        password: &str,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<Actor> {
+        let what = match purpose {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::PasswordReset => "password reset link",
+        };
+        let link = self
+            .store
+            .invitation(token_hash, purpose)
+            .await?
+            .ok_or(Error::NotFound(what))?;
+        let now = self.clock.now();
+        if link.used || link.expires_at <= now || link.user.disabled {
+            return Err(Error::NotFound(what));
         }
         if password.chars().count() < 10 {
             return Err(Error::invalid(
@@ -175,22 +286,32 @@ impl Services {
             ));
         }
         let hash = hasher.hash(password)?;
-        let who = &invitation.user.actor;
-        let audit = AuditEntry::new(now, By::Person(who), AuditAction::UserCreated).change(
-            json!({ "user": who.email, "invited": true }),
-            json!({ "user": who.email, "password_set": true }),
-        );
+        let who = &link.user.actor;
+        let audit = match purpose {
+            LinkPurpose::Invitation => {
+                AuditEntry::new(now, By::Person(who), AuditAction::UserCreated).change(
+                    json!({ "user": who.email, "invited": true }),
+                    json!({ "user": who.email, "password_set": true }),
+                )
+            }
+            LinkPurpose::PasswordReset => {
+                AuditEntry::new(now, By::Person(who), AuditAction::PasswordReset).change(
+                    json!({ "user": who.email }),
+                    json!({ "user": who.email, "password_set": true, "sessions_ended": true }),
+                )
+            }
+        };
         let audit = AuditEntry {
             account: who.account().cloned(),
             ..audit
         };
         match self
             .store
-            .accept_invitation(token_hash, &hash, now, &audit)
+            .accept_invitation(token_hash, purpose, &hash, now, &audit)
             .await
         {
-            Ok(()) => Ok(invitation.user.actor),
-            Err(StoreError::NotFound) => Err(Error::NotFound("invitation")),
+            Ok(()) => Ok(link.user.actor),
+            Err(StoreError::NotFound) => Err(Error::NotFound(what)),
             Err(e) => Err(e.into()),
         }
     }

@@ -43,24 +43,41 @@ pub trait DirectoryStore: Send + Sync {
     /// Creates a person; `Conflict("email")` when the email is taken,
     /// `Conflict("primary_admin")` when the account already has one.
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()>;
-    /// Creates a person without a password and their one-time invitation.
+    /// Creates a person without a password and their one-time invitation,
+    /// queueing the invitation mail.
     async fn invite_user(
         &self,
         user: &NewUser,
         invitation: &NewInvitation,
         audit: &AuditEntry,
+        outbox: &[OutboxMessage],
     ) -> StoreResult<()>;
-    /// An invitation by the hash of its token.
-    async fn invitation(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>>;
-    /// Uses an invitation (once, before it expires) to set the password;
-    /// `NotFound` when it is used, expired or unknown.
+    /// A one-time link (invitation or password reset) by the hash of its token.
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+    ) -> StoreResult<Option<InvitationRecord>>;
+    /// Uses a one-time link (once, before it expires) to set the password:
+    /// the person's other unused links of that purpose stop working and
+    /// their sessions end. `NotFound` when it is used, expired or unknown.
     async fn accept_invitation(
         &self,
         token_hash: &str,
+        purpose: LinkPurpose,
         password_hash: &str,
         at: OffsetDateTime,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
+    /// Stores a password-reset link for an existing person and queues its mail.
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        link: &NewInvitation,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Password-reset links made for `user` since `since` (a flood guard).
+    async fn password_resets_since(&self, user: UserId, since: OffsetDateTime) -> StoreResult<u32>;
     /// Removes a person's access: sessions end, tokens are revoked.
     async fn disable_user(
         &self,

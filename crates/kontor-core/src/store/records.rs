@@ -348,6 +348,8 @@ pub struct SessionRecord {
 /// An invitation to store (only the token's hash).
 #[derive(Debug, Clone)]
 pub struct NewInvitation {
+    /// What the link is for.
+    pub purpose: LinkPurpose,
     /// SHA-256 of the token, hex.
     pub token_hash: String,
     /// When created.
@@ -366,6 +368,16 @@ pub struct InvitationRecord {
     /// Already used.
     pub used: bool,
 }
+
+str_enum!(
+    /// What a one-time link sets the password for.
+    LinkPurpose {
+        /// First sign-in of an invited person.
+        Invitation = "invitation",
+        /// A forgotten password.
+        PasswordReset = "password_reset",
+    }
+);
 
 /// An operator-managed webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]

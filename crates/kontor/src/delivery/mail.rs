@@ -115,6 +115,37 @@ pub fn render(
                 footer: tr.t("mail-footer"),
             }
         }
+        OutboxMessage::Invitation {
+            name,
+            link,
+            expires_at,
+            ..
+        } => Notice {
+            subject: tr.t("mail-subject-invitation"),
+            greeting: tr.t1("mail-greeting-name", "name", name),
+            lines: vec![
+                tr.t("mail-invitation"),
+                tr.t1("mail-link-expires", "at", &when(*expires_at)),
+            ],
+            reasons: Vec::new(),
+            facts: Vec::new(),
+            link: Some((tr.t("mail-invitation-link"), link.clone())),
+            footer: tr.t("mail-footer-person"),
+        },
+        OutboxMessage::PasswordReset {
+            link, expires_at, ..
+        } => Notice {
+            subject: tr.t("mail-subject-password-reset"),
+            greeting: tr.t("mail-greeting"),
+            lines: vec![
+                tr.t("mail-password-reset"),
+                tr.t1("mail-link-expires", "at", &when(*expires_at)),
+            ],
+            reasons: Vec::new(),
+            facts: Vec::new(),
+            link: Some((tr.t("mail-password-reset-link"), link.clone())),
+            footer: tr.t("mail-footer-person"),
+        },
         OutboxMessage::WebhookEndpointDisabled {
             endpoint,
             url,
@@ -136,6 +167,19 @@ pub fn render(
             footer: tr.t("mail-footer-operator"),
         },
     }
+}
+
+/// An instant as people read it in a mail (UTC, to the minute).
+fn when(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// The mail as sent: headers, plain text and HTML alternatives. The

@@ -669,3 +669,153 @@ async fn deliveries_survive_the_sender_being_killed_at_random_moments() {
         got.len() - events
     );
 }
+
+/// The token in the single mail to `to` among the `.eml` files.
+fn reset_token(app: &TestApp, to: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for f in std::fs::read_dir(app.dir.path().join("mail")).unwrap() {
+        let raw = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        if header(&raw, "To") != to {
+            continue;
+        }
+        // Undo quoted-printable's soft line breaks; the token's alphabet
+        // (URL-safe base64) needs no other decoding.
+        let raw = raw.replace("=\r\n", "").replace("=\n", "");
+        if let Some(at) = raw.find("/password-reset/") {
+            let rest = &raw[at + "/password-reset/".len()..];
+            tokens.push(
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect(),
+            );
+        }
+    }
+    tokens
+}
+
+/// Forgotten passwords (#6): a one-time link by mail, valid 60 minutes,
+/// the same answer for unknown addresses, at most three mails an hour,
+/// and a new password ends every session.
+#[tokio::test]
+async fn password_reset_links_work_once_within_the_hour() {
+    let app = TestApp::spawn().await;
+    let d = app.deliverer(|_| {});
+    let ask = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/api/v1/password-resets", app.base))
+                .json(&json!({ "email": email }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let confirm = |token: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/api/v1/password-resets/confirm", app.base))
+                .json(&json!({ "token": token, "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Known and unknown addresses get the same answer; only one mail goes out.
+    assert_eq!(ask(ANNA).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        ask("nobody@muster.example").await.status(),
+        StatusCode::ACCEPTED
+    );
+    let bad = json_with(
+        ask("not-an-address").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&bad), ["email"]);
+    d.drain().await.unwrap();
+    let tokens = reset_token(&app, ANNA);
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(
+        std::fs::read_dir(app.dir.path().join("mail"))
+            .unwrap()
+            .count(),
+        1
+    );
+    let token = tokens[0].clone();
+
+    // The page shows the form while the link works.
+    let form = app
+        .client
+        .get(format!("{}/password-reset/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::OK, "{token}");
+    let portal = crate::portal::browser(&app, ANNA, "en").await;
+    assert_eq!(
+        crate::portal::page(&app, &portal, "/agreements").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        confirm(token.clone(), "short").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.advance(Duration::minutes(59));
+    assert_eq!(
+        confirm(token.clone(), "a-brand-new-password").await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        confirm(token.clone(), "another-new-password").await,
+        StatusCode::NOT_FOUND,
+        "once"
+    );
+    let gone = app
+        .client
+        .get(format!("{}/password-reset/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    // The new password signs in; the old one does not.
+    for (password, status) in [
+        ("a-brand-new-password", StatusCode::CREATED),
+        ("kontor-demo", StatusCode::UNAUTHORIZED),
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/api/v1/tokens", app.base))
+            .json(&json!({"email": ANNA, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{password}");
+    }
+    // The session opened with the old password has ended.
+    let (status, _) = crate::portal::page(&app, &portal, "/agreements").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed out everywhere");
+
+    // 60 minutes after the request the link no longer works (boundary).
+    app.advance(Duration::hours(2));
+    assert_eq!(ask(ANNA).await.status(), StatusCode::ACCEPTED);
+    d.drain().await.unwrap();
+    let newest = reset_token(&app, ANNA)
+        .into_iter()
+        .find(|t| *t != token)
+        .unwrap();
+    app.advance(Duration::minutes(60));
+    assert_eq!(
+        confirm(newest, "a-third-new-password").await,
+        StatusCode::NOT_FOUND
+    );
+
+    // At most three mails an hour, however often the form is sent.
+    for _ in 0..5 {
+        assert_eq!(ask(DORA).await.status(), StatusCode::ACCEPTED);
+    }
+    d.drain().await.unwrap();
+    assert_eq!(reset_token(&app, DORA).len(), 3);
+}

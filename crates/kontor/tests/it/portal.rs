@@ -6,7 +6,7 @@ use time::Duration;
 use crate::helpers::*;
 
 /// A browser-like client signed in as `email`.
-async fn browser(app: &TestApp, email: &str, lang: &str) -> reqwest::Client {
+pub(crate) async fn browser(app: &TestApp, email: &str, lang: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -60,7 +60,11 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (StatusCode, String) {
     let res = client
         .get(format!("{}{path}", app.base))
         .send()
@@ -734,6 +738,20 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
         .split_once("/invite/")
         .map(|(_, t)| format!("/invite/{t}"))
         .unwrap();
+    // The link is also mailed to Nina, in her language.
+    let queued = app.services.store.outbox_pending().await.unwrap();
+    let (to, mailed) = queued
+        .iter()
+        .find_map(|m| match m {
+            kontor_core::domain::notify::OutboxMessage::Invitation {
+                recipients, link, ..
+            } => Some((recipients[0].clone(), link.clone())),
+            _ => None,
+        })
+        .expect("invitation mail queued");
+    assert_eq!(to.to, "nina@muster.example");
+    assert_eq!(to.lang, kontor_core::domain::roles::Lang::De);
+    assert!(mailed.ends_with(&path), "{mailed} vs {path}");
     // Adding the same email again is refused on the form.
     let again = anna
         .post(format!("{}/account/people/invite", app.base))

@@ -7,6 +7,7 @@ mod bulk;
 mod me;
 mod partner_changes;
 mod partners;
+mod password;
 mod support;
 mod transactions;
 mod webhooks;
@@ -79,6 +80,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bulk::router())
         .merge(support::router())
         .merge(webhooks::router())
+        .merge(password::router())
         .split_for_parts()
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod i18n;
 mod integrations;
 mod levels;
+mod password_reset;
 mod people;
 pub mod session;
 mod signin;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(levels::router())
         .merge(backoffice::router())
         .merge(integrations::router())
+        .merge(password_reset::router())
         .merge(people::router())
         .merge(support::router())
 }

@@ -232,7 +232,15 @@ async fn invite(
     };
     match state
         .services
-        .invite_person(&me.actor, &input, crate::auth::token_hash(&token))
+        .invite_person(
+            &me.actor,
+            &input,
+            crate::auth::token_hash(&token),
+            format!(
+                "{}/invite/{token}",
+                state.config.public_url.trim_end_matches('/')
+            ),
+        )
         .await
     {
         Ok(user) => {

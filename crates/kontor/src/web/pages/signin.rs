@@ -34,12 +34,14 @@ struct SigninPage {
     token: String,
     failed: bool,
     signed_out: bool,
+    password_reset: bool,
 }
 
 #[derive(Debug, Deserialize)]
 struct SigninQuery {
     next: Option<String>,
     bye: Option<String>,
+    reset: Option<String>,
 }
 
 async fn show(
@@ -59,6 +61,7 @@ async fn show(
         token,
         failed: false,
         signed_out: q.bye.is_some(),
+        password_reset: q.reset.is_some(),
     };
     (jar, page).into_response()
 }
@@ -99,6 +102,7 @@ async fn submit(
                 token: expected,
                 failed: true,
                 signed_out: false,
+                password_reset: false,
             };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
