@@ -17,7 +17,7 @@ use kontor_core::store::{
 use kontor_core::{StoreError, StoreResult};
 use kontor_store_sql::deliveries::{
     AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS,
-    EndpointRow, PendingOutboxRow, plan_fan_out, result_columns,
+    EndpointRow, PARKED, PendingOutboxRow, plan_fan_out, result_columns,
 };
 use sqlx::{Postgres, QueryBuilder};
 use time::OffsetDateTime;
@@ -307,6 +307,7 @@ impl DeliveryStore for PgStore {
         .execute(&mut *tx)
         .await
         .ctx("failed to save webhook endpoint")?;
+        set_parked(&mut tx, e.id, !e.enabled, e.updated_at).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit webhook endpoint")
     }
@@ -351,6 +352,7 @@ impl DeliveryStore for PgStore {
         if n == 0 {
             return Ok(false);
         }
+        set_parked(&mut tx, id, true, audit.at).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         insert_outbox(&mut tx, outbox, audit.at).await?;
         tx.commit()
@@ -388,4 +390,30 @@ impl DeliveryStore for PgStore {
             })
             .collect())
     }
+}
+
+/// Parks the pending deliveries of a disabled endpoint (never due), or
+/// makes the parked ones of an enabled endpoint due at `now`.
+async fn set_parked(
+    conn: &mut sqlx::PgConnection,
+    endpoint: Uuid,
+    parked: bool,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let (to, from_cond) = if parked {
+        (PARKED, "<>")
+    } else {
+        (ms(now), "=")
+    };
+    sqlx::query(&format!(
+        "UPDATE deliveries SET next_attempt_at = $1 WHERE endpoint_id = $2 AND status = 'pending' \
+         AND next_attempt_at {from_cond} $3"
+    ))
+    .bind(to)
+    .bind(endpoint.to_string())
+    .bind(PARKED)
+    .execute(&mut *conn)
+    .await
+    .ctx("failed to park or resume the endpoint's deliveries")?;
+    Ok(())
 }

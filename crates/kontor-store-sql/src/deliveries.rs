@@ -164,7 +164,8 @@ impl TryFrom<DeliveryRow> for DeliveryRecord {
             endpoint_id: r.endpoint_id.as_deref().map(uuid).transpose()?,
             status: DeliveryStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
             attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-            next_attempt_at: from_ms(r.next_attempt_at),
+            next_attempt_at: (r.status == "pending" && r.next_attempt_at != PARKED)
+                .then(|| from_ms(r.next_attempt_at)),
             last_error: r.last_error,
             last_status: r.last_status.and_then(|s| u16::try_from(s).ok()),
             created_at: from_ms(r.created_at),
@@ -191,6 +192,11 @@ impl From<AttemptRow> for AttemptRecord {
         }
     }
 }
+
+/// `next_attempt_at` of the pending deliveries of a disabled endpoint:
+/// never due, so claims do not step over them; enabling the endpoint makes
+/// them due at once.
+pub const PARKED: i64 = i64::MAX;
 
 /// A pending outbox message as read for fan-out.
 #[derive(sqlx::FromRow)]

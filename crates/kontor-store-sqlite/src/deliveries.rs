@@ -15,7 +15,7 @@ use kontor_core::store::{
 use kontor_core::{StoreError, StoreResult};
 use kontor_store_sql::deliveries::{
     AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS,
-    EndpointRow, PendingOutboxRow, plan_fan_out, result_columns,
+    EndpointRow, PARKED, PendingOutboxRow, plan_fan_out, result_columns,
 };
 use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
@@ -310,6 +310,7 @@ impl DeliveryStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .ctx("failed to save webhook endpoint")?;
+        set_parked(&mut tx, e.id, !e.enabled, e.updated_at).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.ctx("failed to commit webhook endpoint")
     }
@@ -353,6 +354,7 @@ impl DeliveryStore for SqliteStore {
         if n == 0 {
             return Ok(false);
         }
+        set_parked(&mut tx, id, true, audit.at).await?;
         insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
         insert_outbox(&mut tx, outbox, audit.at).await?;
         tx.commit()
@@ -390,4 +392,30 @@ impl DeliveryStore for SqliteStore {
             })
             .collect())
     }
+}
+
+/// Parks the pending deliveries of a disabled endpoint (never due), or
+/// makes the parked ones of an enabled endpoint due at `now`.
+async fn set_parked(
+    conn: &mut sqlx::SqliteConnection,
+    endpoint: Uuid,
+    parked: bool,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let (to, from_cond) = if parked {
+        (PARKED, "<>")
+    } else {
+        (ms(now), "=")
+    };
+    sqlx::query(&format!(
+        "UPDATE deliveries SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending' \
+         AND next_attempt_at {from_cond} ?"
+    ))
+    .bind(to)
+    .bind(endpoint.to_string())
+    .bind(PARKED)
+    .execute(&mut *conn)
+    .await
+    .ctx("failed to park or resume the endpoint's deliveries")?;
+    Ok(())
 }

@@ -486,9 +486,10 @@ pub struct DeliveryRecord {
     pub status: crate::domain::delivery::DeliveryStatus,
     /// Attempts made since it was (re)queued.
     pub attempts: u32,
-    /// When the next attempt is due (pending only).
-    #[serde(with = "time::serde::rfc3339")]
-    pub next_attempt_at: OffsetDateTime,
+    /// When the next attempt is due: pending deliveries only, and not
+    /// while their endpoint is disabled.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_attempt_at: Option<OffsetDateTime>,
     /// Last error.
     pub last_error: Option<String>,
     /// Last HTTP or SMTP status.

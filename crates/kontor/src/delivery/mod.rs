@@ -150,12 +150,13 @@ impl Deliverer {
             };
             if claimed.is_empty() {
                 if until_idle {
-                    // Wait for attempts in flight: their retries may be due.
+                    // Done when nothing is in flight; otherwise wait for
+                    // the attempts in flight and look once more.
                     let all = u32::try_from(self.config.concurrency).unwrap_or(u32::MAX);
-                    drop(senders.acquire_many(all).await?);
-                    if self.nothing_due().await? {
+                    if senders.available_permits() == self.config.concurrency {
                         break;
                     }
+                    drop(senders.acquire_many(all).await?);
                     continue;
                 }
                 tokio::select! {
@@ -202,22 +203,6 @@ impl Deliverer {
         Ok(store
             .claim_deliveries(self.services.clock.now(), lease, limit)
             .await?)
-    }
-
-    async fn nothing_due(&self) -> anyhow::Result<bool> {
-        // A claim of nothing is cheap and exact; "due" includes the outbox.
-        let claimed = self.fan_out_and_claim(0).await?;
-        let pending = self
-            .services
-            .store
-            .deliveries(&kontor_core::store::DeliveryFilter {
-                status: Some(kontor_core::domain::delivery::DeliveryStatus::Pending),
-                limit: 1000,
-                ..Default::default()
-            })
-            .await?;
-        let now = self.services.clock.now();
-        Ok(claimed.is_empty() && pending.iter().all(|d| d.next_attempt_at > now))
     }
 
     /// One attempt; never fails (a failure is a result).

@@ -325,7 +325,10 @@ async fn gone_disables_retry_after_is_honoured_and_redirects_are_not_followed() 
     let r = &hooks[&ids[1]];
     assert_eq!(r.status, DeliveryStatus::Pending);
     assert_eq!(r.last_status, Some(429));
-    assert_eq!(r.next_attempt_at, app.clock_now() + Duration::seconds(120));
+    assert_eq!(
+        r.next_attempt_at,
+        Some(app.clock_now() + Duration::seconds(120))
+    );
 
     // 302 is a failure: the redirect is not followed.
     let r = &hooks[&ids[2]];
@@ -818,4 +821,86 @@ async fn password_reset_links_work_once_within_the_hour() {
     }
     d.drain().await.unwrap();
     assert_eq!(reset_token(&app, DORA).len(), 3);
+}
+
+/// An endpoint failing without a single success for longer than
+/// `webhook_disable_after_hours` is disabled and the operators are told;
+/// one that has failed for less is left alone.
+#[tokio::test]
+async fn endpoints_failing_for_days_are_disabled_and_operators_told() {
+    let app = TestApp::spawn_with(|c| c.webhook_allow_private = true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let rx = receiver(dir.path(), &["--fail", "1000", "--status", "500"]);
+    let ep = create_endpoint(&app, &format!("http://127.0.0.1:{}/h", rx.port), json!([])).await;
+    std::fs::write(dir.path().join("secrets"), ep["secret"].as_str().unwrap()).unwrap();
+    let id = ep["id"].as_str().unwrap();
+    app.submit(ANNA, "110000000001", "5100000002").await;
+    let d = app.deliverer(|c| c.webhook_disable_after_hours = 120);
+    d.drain().await.unwrap();
+    let state = json_with(
+        app.get(OLGA, &format!("/api/v1/webhooks/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(state["failing_since"].is_string(), "{state}");
+
+    app.advance(Duration::hours(119));
+    d.drain().await.unwrap();
+    let state = json_with(
+        app.get(OLGA, &format!("/api/v1/webhooks/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(state["enabled"], true, "119 hours: still enabled");
+
+    app.advance(Duration::hours(2));
+    d.drain().await.unwrap();
+    let state = json_with(
+        app.get(OLGA, &format!("/api/v1/webhooks/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(state["enabled"], false, "121 hours: disabled");
+    assert!(
+        state["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("120 hours"),
+        "{state}"
+    );
+    let told = deliveries(&app, Channel::Email)
+        .await
+        .into_iter()
+        .filter(|m| m.kind == "webhook_endpoint_disabled")
+        .count();
+    assert_eq!(told, 1);
+    let audit = json_with(
+        app.get(OLGA, "/api/v1/audit?action=webhook_endpoint_disabled")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");
+
+    // Its pending delivery waits, parked, without being tried.
+    let hook = deliveries(&app, Channel::Webhook).await.remove(0);
+    assert_eq!((hook.status, hook.next_attempt_at), (DeliveryStatus::Pending, None));
+
+    // Enabling it again clears the run of failures and makes it due at once.
+    let state = json_with(
+        app.patch(
+            OLGA,
+            &format!("/api/v1/webhooks/{id}"),
+            &json!({"enabled": true}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (state["enabled"].clone(), state["failing_since"].clone()),
+        (json!(true), Value::Null)
+    );
+    let hook = deliveries(&app, Channel::Webhook).await.remove(0);
+    assert_eq!(hook.next_attempt_at, Some(app.clock_now()));
 }

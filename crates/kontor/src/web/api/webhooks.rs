@@ -377,8 +377,7 @@ impl From<&DeliveryRecord> for DeliveryDto {
             endpoint_id: d.endpoint_id.map(|e| e.to_string()),
             status: d.status.as_str().into(),
             attempts: d.attempts,
-            next_attempt_at: (d.status == DeliveryStatus::Pending)
-                .then(|| rfc3339(d.next_attempt_at)),
+            next_attempt_at: d.next_attempt_at.map(rfc3339),
             last_error: d.last_error.clone(),
             last_status: d.last_status,
             created_at: rfc3339(d.created_at),

@@ -339,11 +339,7 @@ async fn deliveries(
             },
             status: d.status.as_str().into(),
             attempts: d.attempts,
-            next: if d.status == DeliveryStatus::Pending {
-                rfc3339(d.next_attempt_at)
-            } else {
-                String::new()
-            },
+            next: d.next_attempt_at.map(rfc3339).unwrap_or_default(),
             last_error: d.last_error.clone().unwrap_or_default(),
             can_resend: d.status != DeliveryStatus::Delivered,
         })
