@@ -476,6 +476,55 @@ mod tests {
     }
 
     #[test]
+    fn delivery_settings_are_checked_and_smtp_secrets_masked() {
+        let c = Config::load(
+            None,
+            env(&[
+                (
+                    "KONTOR_SMTP_URL",
+                    "smtps://mailer:hunter2@mail.example.com:465",
+                ),
+                ("KONTOR_DELIVERY_RETRY_SCHEDULE", "1s, 2m,3h"),
+            ]),
+        )
+        .unwrap();
+        assert!(!c.masked_toml().contains("hunter2"));
+        let secs: Vec<u64> = c
+            .retry_schedule()
+            .unwrap()
+            .0
+            .iter()
+            .map(|d| d.as_secs())
+            .collect();
+        assert_eq!(secs, [1, 120, 10800]);
+        let bad = |pairs: &[(&str, &str)]| Config::load(None, env(pairs)).unwrap_err().to_string();
+        assert!(
+            bad(&[("KONTOR_DELIVERY_RETRY_SCHEDULE", "5s,soon")])
+                .contains("\"soon\" is not a duration")
+        );
+        assert!(
+            bad(&[("KONTOR_SMTP_URL", "mail.example.com")]).contains("smtp_url must start with")
+        );
+        assert!(bad(&[("KONTOR_MAIL_FROM", "not an address")]).contains("mail_from"));
+        assert!(bad(&[("KONTOR_PUBLIC_URL", "kontor.example.com")]).contains("public_url"));
+        assert!(
+            bad(&[
+                ("KONTOR_WEBHOOK_TIMEOUT_SECONDS", "30"),
+                ("KONTOR_DELIVERY_LEASE_SECONDS", "34")
+            ])
+            .contains("delivery_lease_seconds must be at least")
+        );
+        Config::load(
+            None,
+            env(&[
+                ("KONTOR_WEBHOOK_TIMEOUT_SECONDS", "30"),
+                ("KONTOR_DELIVERY_LEASE_SECONDS", "35"),
+            ]),
+        )
+        .unwrap();
+    }
+
+    #[test]
     fn database_password_is_masked() {
         assert_eq!(
             mask_url("postgres://kontor:s3cret@db:5432/k"),

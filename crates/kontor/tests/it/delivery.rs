@@ -884,7 +884,10 @@ async fn endpoints_failing_for_days_are_disabled_and_operators_told() {
 
     // Its pending delivery waits, parked, without being tried.
     let hook = deliveries(&app, Channel::Webhook).await.remove(0);
-    assert_eq!((hook.status, hook.next_attempt_at), (DeliveryStatus::Pending, None));
+    assert_eq!(
+        (hook.status, hook.next_attempt_at),
+        (DeliveryStatus::Pending, None)
+    );
 
     // Enabling it again clears the run of failures and makes it due at once.
     let state = json_with(
