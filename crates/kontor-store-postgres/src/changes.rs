@@ -29,7 +29,7 @@ async fn write_decision(
     let reasons: Vec<&str> = decided.reasons.iter().map(|r| r.as_str()).collect();
     let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let done = sqlx::query(
-        "UPDATE change_requests SET status = $1, decided_at = $2, decided_by = $3, reasons = $4, old_partners = $5 \
+        "UPDATE change_requests SET status = $1, due_at = $8, decided_at = $2, decided_by = $3, reasons = $4, old_partners = $5 \
          WHERE id = $6 AND status IN (SELECT value FROM jsonb_array_elements_text($7::jsonb))",
     )
     .bind(decided.status.as_str())
@@ -39,6 +39,7 @@ async fn write_decision(
     .bind(json(&decided.old_partners)?)
     .bind(decided.id.0.to_string())
     .bind(json(&expected)?)
+    .bind(ms(decided.due_at))
     .execute(&mut *conn)
     .await
     .ctx("failed to update request")?;
@@ -120,6 +121,23 @@ impl ChangeStore for PgStore {
             .fetch_all(&self.pool)
             .await
             .ctx("failed to list requests")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn awaiting_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ChangeRequest>> {
+        let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r \
+             WHERE r.status = 'awaiting_partner' AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2"
+        ))
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("failed to read unanswered requests")?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 

@@ -29,10 +29,11 @@ async fn write_decision(
     let reasons: Vec<&str> = decided.reasons.iter().map(|r| r.as_str()).collect();
     let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let done = sqlx::query(
-        "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?, reasons = ?, old_partners = ? \
+        "UPDATE change_requests SET status = ?, due_at = ?, decided_at = ?, decided_by = ?, reasons = ?, old_partners = ? \
          WHERE id = ? AND status IN (SELECT value FROM json_each(?))",
     )
     .bind(decided.status.as_str())
+    .bind(ms(decided.due_at))
     .bind(decided.decided_at.map(ms))
     .bind(decided.decided_by.map(|u| u.0.to_string()))
     .bind(json(&reasons)?)
@@ -120,6 +121,23 @@ impl ChangeStore for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .ctx("failed to list requests")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn awaiting_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ChangeRequest>> {
+        let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests r \
+             WHERE r.status = 'awaiting_partner' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?"
+        ))
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to read unanswered requests")?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 

@@ -50,6 +50,20 @@ pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyR
     }
 }
 
+/// Ends every request whose new partner did not answer in time
+/// (acceptance policy); returns how many.
+pub async fn expire_unanswered(services: &Services, batch: u32) -> anyhow::Result<u32> {
+    let mut total = 0;
+    loop {
+        let n = services.expire_unanswered(batch).await?;
+        total += n;
+        metrics::counter!("kontor_requests_expired_total").increment(u64::from(n));
+        if n < batch {
+            return Ok(total);
+        }
+    }
+}
+
 /// Runs until `shutdown` turns true; finishes the round in flight first.
 pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(batch = config.batch, "worker started");
@@ -65,6 +79,11 @@ pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = ?e, "worker round failed; retrying"),
+        }
+        match expire_unanswered(&services, config.batch).await {
+            Ok(n) if n > 0 => tracing::info!(expired = n, "expired unanswered partner changes"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "expiring unanswered requests failed; retrying"),
         }
         if last_purge.elapsed() >= PURGE_EVERY {
             last_purge = std::time::Instant::now();

@@ -49,6 +49,12 @@ str_enum!(
         WebhookEndpointDisabled = "webhook_endpoint_disabled",
         /// An operator queued a failed delivery again.
         DeliveryResent = "delivery_resent",
+        /// The new partner accepted a change (acceptance policy).
+        ChangeAccepted = "change_accepted",
+        /// The new partner declined a change (acceptance policy).
+        ChangeDeclined = "change_declined",
+        /// The new partner did not answer in time (acceptance policy).
+        ChangeExpired = "change_expired",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
     }

@@ -35,6 +35,10 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "partner_change.withdrawn",
     "partner_change.applied",
     "partner_change.rejected",
+    "partner_change.awaiting_partner",
+    "partner_change.accepted",
+    "partner_change.declined",
+    "partner_change.expired",
 ];
 
 /// The copies one outbox message fans out to.
@@ -255,6 +259,18 @@ mod tests {
         assert_eq!(retry_after_seconds(" 120 "), Some(Duration::from_secs(120)));
         assert_eq!(retry_after_seconds("-1"), None);
         assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn every_change_event_is_a_webhook_event_type() {
+        for e in crate::domain::notify::ChangeEvent::ALL {
+            let t = format!("partner_change.{}", e.as_str());
+            assert!(WEBHOOK_EVENT_TYPES.contains(&t.as_str()), "{t}");
+        }
+        assert_eq!(
+            WEBHOOK_EVENT_TYPES.len(),
+            crate::domain::notify::ChangeEvent::ALL.len()
+        );
     }
 
     #[test]

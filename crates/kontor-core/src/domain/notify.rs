@@ -23,6 +23,14 @@ str_enum!(
         Applied = "applied",
         /// Request rejected at apply time.
         Rejected = "rejected",
+        /// Submitted under the acceptance policy: the new partner must answer.
+        AwaitingPartner = "awaiting_partner",
+        /// The new partner accepted; the processing delay starts.
+        Accepted = "accepted",
+        /// The new partner declined.
+        Declined = "declined",
+        /// The new partner did not answer in time.
+        Expired = "expired",
     }
 );
 

@@ -32,4 +32,9 @@ impl Policy {
     pub fn processing_delay(&self) -> Duration {
         Duration::minutes(self.processing_delay_minutes)
     }
+
+    /// How long the new partner has to answer (acceptance policy).
+    pub fn acceptance_period(&self) -> Duration {
+        Duration::days(self.acceptance_days)
+    }
 }

@@ -130,16 +130,31 @@ impl Services {
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
             .map_err(|p| Error::invalid("new_partner", p.to_string()))?;
         let now = self.clock.now();
+        // With the acceptance policy the new partner answers first, by
+        // `due_at`; the processing delay starts when they accept.
+        let (status, due_at, event) = if self.policy.acceptance_required {
+            (
+                RequestStatus::AwaitingPartner,
+                now + self.policy.acceptance_period(),
+                ChangeEvent::AwaitingPartner,
+            )
+        } else {
+            (
+                RequestStatus::Pending,
+                now + self.policy.processing_delay(),
+                ChangeEvent::Submitted,
+            )
+        };
         let request = ChangeRequest {
             id: RequestId(uuid::Uuid::now_v7()),
             agreement: agreement.number.clone(),
             account: agreement.account.clone(),
             old_partners: agreement.partners.clone(),
             new_partner: new_partner.clone(),
-            status: RequestStatus::Pending,
+            status,
             requested_by: actor.user_id,
             created_at: now,
-            due_at: now + self.policy.processing_delay(),
+            due_at,
             decided_at: None,
             decided_by: None,
             reasons: Vec::new(),
@@ -149,10 +164,10 @@ impl Services {
             .request(request.id)
             .change(
                 json!({ "partners": request.old_partners }),
-                json!({ "new_partner": request.new_partner, "status": "pending",
+                json!({ "new_partner": request.new_partner, "status": request.status,
                         "due_at": request.due_at.unix_timestamp() }),
             );
-        let outbox = self.emails(ChangeEvent::Submitted, &request).await?;
+        let outbox = self.emails(event, &request).await?;
         let result = self.store.insert_request(&request, &[audit], &outbox).await;
         self.cache.invalidate_agreement(&request.agreement);
         match result {
@@ -205,6 +220,120 @@ impl Services {
             }),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The new partner accepts a request awaiting its answer: the
+    /// processing delay starts now.
+    pub async fn accept(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        self.answer(actor, id, RequestEvent::Accept).await
+    }
+
+    /// The new partner declines a request awaiting its answer.
+    pub async fn decline(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        self.answer(actor, id, RequestEvent::Decline).await
+    }
+
+    async fn answer(
+        &self,
+        actor: &Actor,
+        id: RequestId,
+        event: RequestEvent,
+    ) -> Result<ChangeRequest> {
+        let request = self.request(actor, id).await?;
+        if actor.partner() != Some(&request.new_partner) {
+            return Err(Error::Forbidden(
+                "only the new partner can accept or decline a partner change".into(),
+            ));
+        }
+        let status = transition(request.status, event).map_err(|t| Error::Conflict {
+            code: "not_awaiting_partner",
+            detail: t.to_string(),
+        })?;
+        let now = self.clock.now();
+        let (decided, action, change_event) = if event == RequestEvent::Accept {
+            let accepted = ChangeRequest {
+                status,
+                due_at: now + self.policy.processing_delay(),
+                ..request.clone()
+            };
+            (accepted, AuditAction::ChangeAccepted, ChangeEvent::Accepted)
+        } else {
+            let declined = ChangeRequest {
+                status,
+                decided_at: Some(now),
+                decided_by: Some(actor.user_id),
+                ..request.clone()
+            };
+            (declined, AuditAction::ChangeDeclined, ChangeEvent::Declined)
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), action)
+            .on(&request.account, &request.agreement)
+            .request(request.id)
+            .change(
+                json!({ "status": request.status }),
+                json!({ "status": decided.status, "due_at": decided.due_at.unix_timestamp() }),
+            );
+        let outbox = self.emails(change_event, &decided).await?;
+        let result = self
+            .store
+            .decide_request(
+                &decided,
+                &[RequestStatus::AwaitingPartner],
+                &[audit],
+                &outbox,
+            )
+            .await;
+        self.cache.invalidate_agreement(&decided.agreement);
+        match result {
+            Ok(()) => Ok(decided),
+            Err(StoreError::NotFound) => Err(Error::Conflict {
+                code: "not_awaiting_partner",
+                detail: "the request was answered, withdrawn or expired meanwhile".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Ends requests whose new partner did not answer in time (the worker
+    /// calls this); returns how many expired.
+    pub async fn expire_unanswered(&self, limit: u32) -> Result<u32> {
+        let now = self.clock.now();
+        let mut expired = 0;
+        for request in self.store.awaiting_due(now, limit).await? {
+            let Ok(status) = transition(request.status, RequestEvent::Timeout) else {
+                continue;
+            };
+            let decided = ChangeRequest {
+                status,
+                decided_at: Some(now),
+                ..request.clone()
+            };
+            let audit = AuditEntry::new(now, By::System("worker"), AuditAction::ChangeExpired)
+                .on(&request.account, &request.agreement)
+                .request(request.id)
+                .change(
+                    json!({ "status": request.status, "due_at": request.due_at.unix_timestamp() }),
+                    json!({ "status": decided.status }),
+                );
+            let outbox = self.emails(ChangeEvent::Expired, &decided).await?;
+            match self
+                .store
+                .decide_request(
+                    &decided,
+                    &[RequestStatus::AwaitingPartner],
+                    &[audit],
+                    &outbox,
+                )
+                .await
+            {
+                Ok(()) => expired += 1,
+                // Answered or withdrawn at the last moment: nothing to do.
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+            self.cache.invalidate_agreement(&decided.agreement);
+        }
+        Ok(expired)
     }
 
     /// One request the caller may see.

@@ -185,6 +185,13 @@ pub trait ChangeStore: Send + Sync {
         scope: &Scope,
         filter: &RequestFilter,
     ) -> StoreResult<Vec<ChangeRequest>>;
+    /// Requests awaiting the new partner's answer whose time to answer has
+    /// run out at `now` (acceptance policy), oldest deadline first.
+    async fn awaiting_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ChangeRequest>>;
     /// Moves a request to a final state when it is still in one of
     /// `expected`; `NotFound` when it is not (someone else got there first).
     async fn decide_request(

@@ -51,8 +51,10 @@ pub async fn worker(config: Config, once: bool) -> anyhow::Result<()> {
     let deliverer = crate::delivery::Deliverer::from_config(services.clone(), &config)?;
     if once {
         let r = crate::worker::drain_due(&services, config.worker_batch).await?;
+        let expired = crate::worker::expire_unanswered(&services, config.worker_batch).await?;
         let attempts = deliverer.drain().await?;
         println!("applied {} rejected {}", r.applied, r.rejected);
+        println!("expired {expired}");
         println!("delivery attempts {attempts}");
         return Ok(());
     }

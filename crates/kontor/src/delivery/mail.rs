@@ -79,14 +79,18 @@ pub fn render(
                 )
             };
             let line = match event {
-                ChangeEvent::Submitted | ChangeEvent::Applied => args(&format!(
-                    "mail-{}-{}",
-                    event.as_str(),
-                    recipient.role.as_str()
-                )),
-                ChangeEvent::Withdrawn | ChangeEvent::Rejected => {
-                    args(&format!("mail-{}", event.as_str()))
+                ChangeEvent::Submitted | ChangeEvent::Applied | ChangeEvent::AwaitingPartner => {
+                    args(&format!(
+                        "mail-{}-{}",
+                        event.as_str(),
+                        recipient.role.as_str()
+                    ))
                 }
+                ChangeEvent::Withdrawn
+                | ChangeEvent::Rejected
+                | ChangeEvent::Accepted
+                | ChangeEvent::Declined
+                | ChangeEvent::Expired => args(&format!("mail-{}", event.as_str())),
             };
             let old: Vec<&str> = old_partners.iter().map(|c| c.as_str()).collect();
             let link = match recipient.role {

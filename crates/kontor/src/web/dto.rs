@@ -316,8 +316,12 @@ pub struct ChangeRequestDto {
     pub requested_by: String,
     /// Submitted at (RFC 3339).
     pub created_at: String,
-    /// When the change is expected to be applied (RFC 3339).
+    /// When the change is expected to be applied (RFC 3339); while
+    /// `awaiting_partner`, when the new partner's time to answer ends.
     pub expected_completion: String,
+    /// While `awaiting_partner`: the new partner must accept by then
+    /// (RFC 3339), or the request expires.
+    pub answer_by: Option<String>,
     /// When it reached its final status (RFC 3339).
     pub decided_at: Option<String>,
     /// Reason codes of a rejection.
@@ -336,6 +340,9 @@ impl From<&ChangeRequest> for ChangeRequestDto {
             requested_by: r.requested_by.to_string(),
             created_at: rfc3339(r.created_at),
             expected_completion: rfc3339(r.due_at),
+            answer_by: (r.status
+                == kontor_core::domain::change_request::RequestStatus::AwaitingPartner)
+                .then(|| rfc3339(r.due_at)),
             decided_at: r.decided_at.map(rfc3339),
             reasons: r.reasons.iter().map(|c| c.as_str().to_owned()).collect(),
         }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod acceptance;
 mod bulk;
 mod cli;
 mod concurrency;

@@ -51,7 +51,7 @@ async fn signin(
 }
 
 /// The value of a hidden input.
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)

@@ -1,4 +1,5 @@
-//! Partner change requests: submit, preview, bulk, list, get, withdraw (R4–R9).
+//! Partner change requests: submit, preview, bulk, list, get, withdraw (R4–R9),
+//! and the new partner's answer under the acceptance policy.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -33,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(bulk))
         .routes(routes!(get_one))
         .routes(routes!(withdraw))
+        .routes(routes!(accept))
+        .routes(routes!(decline))
 }
 
 /// Most agreements in one preview or bulk call.
@@ -348,5 +351,43 @@ async fn withdraw(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<ChangeRequestDto>> {
     let r = state.services.withdraw(&me, request_id(&raw)?).await?;
+    Ok(Json(ChangeRequestDto::from(&r)))
+}
+
+/// The new partner accepts a request awaiting its answer (acceptance
+/// policy): it becomes `pending` and is processed after the processing delay.
+#[utoipa::path(post, path = "/api/v1/partner-changes/{id}/accept", tag = "partner-changes",
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = ChangeRequestDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the new partner", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting the partner's answer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn accept(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<ChangeRequestDto>> {
+    let r = state.services.accept(&me, request_id(&raw)?).await?;
+    Ok(Json(ChangeRequestDto::from(&r)))
+}
+
+/// The new partner declines a request awaiting its answer (acceptance
+/// policy): it ends `declined` and nothing changes.
+#[utoipa::path(post, path = "/api/v1/partner-changes/{id}/decline", tag = "partner-changes",
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = ChangeRequestDto),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the new partner", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting the partner's answer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn decline(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<ChangeRequestDto>> {
+    let r = state.services.decline(&me, request_id(&raw)?).await?;
     Ok(Json(ChangeRequestDto::from(&r)))
 }

@@ -2,20 +2,25 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kontor_core::domain::change_request::{RequestId, RequestStatus};
 use kontor_core::store::RequestFilter;
+use serde::Deserialize;
 
 use super::Chrome;
 use super::agreements::{partner_label, when};
 use super::error::PageError;
-use super::session::SignedIn;
+use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/changes", get(list))
+    Router::new()
+        .route("/changes", get(list))
+        .route("/changes/{id}/{answer}", post(answer))
 }
 
 struct ChangeRow {
@@ -24,6 +29,8 @@ struct ChangeRow {
     old_partners: String,
     status: String,
     when: String,
+    /// Request id, when the signed-in partner may accept or decline it.
+    answerable: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -31,9 +38,19 @@ struct ChangeRow {
 struct ChangesPage {
     c: Chrome,
     rows: Vec<ChangeRow>,
+    flash: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    answered: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let tr = me.tr;
     let filter = RequestFilter {
         limit: 100,
@@ -56,11 +73,46 @@ async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
             old_partners: old.join(", "),
             status: tr.t(&format!("request-{}", r.status.as_str())),
             when: when(r.decided_at.unwrap_or(r.due_at)),
+            answerable: (r.status == RequestStatus::AwaitingPartner
+                && me.actor.partner() == Some(&r.new_partner))
+            .then(|| r.id.to_string()),
         });
     }
     Ok(ChangesPage {
         c: Chrome::new(&me, "changes", "/changes"),
         rows,
+        flash: match q.answered.as_deref() {
+            Some("accept") => Some(tr.t("changes-accepted")),
+            Some("decline") => Some(tr.t("changes-declined")),
+            _ => None,
+        },
     }
     .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct AnswerForm {
+    csrf: Option<String>,
+}
+
+/// The new partner's answer under the acceptance policy.
+async fn answer(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path((id, answer)): Path<(String, String)>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, tr)?;
+    let id = uuid::Uuid::parse_str(&id)
+        .map(RequestId)
+        .map_err(|_| PageError::not_found(tr))?;
+    let result = match answer.as_str() {
+        "accept" => state.services.accept(&me.actor, id).await,
+        "decline" => state.services.decline(&me.actor, id).await,
+        _ => return Err(PageError::not_found(tr)),
+    };
+    result.map_err(|e| PageError::from_core(e, tr))?;
+    Ok(Redirect::to(&format!("/changes?answered={answer}")).into_response())
 }
