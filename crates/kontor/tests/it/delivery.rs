@@ -907,3 +907,37 @@ async fn endpoints_failing_for_days_are_disabled_and_operators_told() {
     let hook = deliveries(&app, Channel::Webhook).await.remove(0);
     assert_eq!(hook.next_attempt_at, Some(app.clock_now()));
 }
+
+/// Each attempt ends after `webhook_timeout_seconds` (15 by default; 1
+/// here): a receiver that takes longer counts as a failure, retried later.
+#[tokio::test]
+async fn a_slow_receiver_times_out_and_is_retried() {
+    let app = TestApp::spawn_with(|c| c.webhook_allow_private = true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let rx = receiver(dir.path(), &["--delay-ms", "2500"]);
+    let ep = create_endpoint(&app, &format!("http://127.0.0.1:{}/h", rx.port), json!([])).await;
+    std::fs::write(dir.path().join("secrets"), ep["secret"].as_str().unwrap()).unwrap();
+    app.submit(ANNA, "110000000001", "5100000002").await;
+    let d = app.deliverer(|c| c.webhook_timeout_seconds = 1);
+    let started = std::time::Instant::now();
+    d.drain().await.unwrap();
+    let took = started.elapsed();
+    let hook = deliveries(&app, Channel::Webhook).await.remove(0);
+    assert_eq!(hook.status, DeliveryStatus::Pending);
+    assert!(
+        hook.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("timed out"),
+        "{hook:?}"
+    );
+    assert!(
+        took < std::time::Duration::from_millis(2400),
+        "the attempt was cut off: {took:?}"
+    );
+    let log = app.services.store.delivery_attempts(hook.id).await.unwrap();
+    assert!(
+        log[0].latency_ms >= 1000 && log[0].latency_ms < 2000,
+        "{log:?}"
+    );
+}
