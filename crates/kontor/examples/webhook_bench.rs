@@ -30,6 +30,25 @@ use kontor_core::store::WebhookEndpoint;
 use serde_json::json;
 use uuid::Uuid;
 
+/// An enabled endpoint receiving every event.
+fn endpoint(url: String, secret: String) -> WebhookEndpoint {
+    let t = time::OffsetDateTime::now_utc();
+    WebhookEndpoint {
+        id: Uuid::now_v7(),
+        url,
+        description: "bench".into(),
+        event_types: vec![],
+        secret,
+        previous_secret: None,
+        previous_secret_until: None,
+        enabled: true,
+        disabled_reason: None,
+        failing_since: None,
+        created_at: t,
+        updated_at: t,
+    }
+}
+
 #[derive(Default)]
 struct Counts {
     valid: AtomicU64,
@@ -39,20 +58,7 @@ struct Counts {
 async fn receive() -> anyhow::Result<()> {
     let secret = std::env::var("BENCH_SECRET")?;
     let counts = Arc::new(Counts::default());
-    let endpoint = Arc::new(WebhookEndpoint {
-        id: Uuid::nil(),
-        url: String::new(),
-        description: String::new(),
-        event_types: vec![],
-        secret,
-        previous_secret: None,
-        previous_secret_until: None,
-        enabled: true,
-        disabled_reason: None,
-        failing_since: None,
-        created_at: time::OffsetDateTime::UNIX_EPOCH,
-        updated_at: time::OffsetDateTime::UNIX_EPOCH,
-    });
+    let endpoint = Arc::new(endpoint(String::new(), secret));
     let hook = {
         let endpoint = endpoint.clone();
         move |State(c): State<Arc<Counts>>, headers: HeaderMap, body: axum::body::Bytes| async move {
@@ -193,20 +199,7 @@ async fn main() -> anyhow::Result<()> {
     let mut line = String::new();
     BufReader::new(receiver.stdout.take().expect("stdout")).read_line(&mut line)?;
     let port = line.trim().trim_start_matches("listening ").to_owned();
-    let endpoint = WebhookEndpoint {
-        id: Uuid::now_v7(),
-        url: format!("http://127.0.0.1:{port}/hook"),
-        description: "bench".into(),
-        event_types: vec![],
-        secret,
-        previous_secret: None,
-        previous_secret_until: None,
-        enabled: true,
-        disabled_reason: None,
-        failing_since: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let endpoint = endpoint(format!("http://127.0.0.1:{port}/hook"), secret);
     let audit = kontor_core::domain::audit::AuditEntry::new(
         now,
         By::System("bench"),

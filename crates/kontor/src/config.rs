@@ -397,6 +397,11 @@ impl Config {
         }
     }
 
+    /// `path` under the portal's public address, for links in mails.
+    pub fn public_link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
     /// The embedded database file.
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("kontor.db")

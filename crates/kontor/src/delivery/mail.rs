@@ -13,6 +13,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
 
+use super::Sent;
 use crate::web::pages::i18n::Tr;
 
 /// A rendered mail, before addressing.
@@ -220,18 +221,6 @@ pub enum Mailer {
     Files(PathBuf),
 }
 
-/// The outcome of one mail attempt.
-#[derive(Debug, Clone)]
-pub struct MailSent {
-    /// Delivered, retry, or `Gone` for a permanent refusal (5xx) that no
-    /// retry will change.
-    pub verdict: Verdict,
-    /// SMTP reply code, when there was one.
-    pub status: Option<u16>,
-    /// Readable error.
-    pub error: Option<String>,
-}
-
 impl Mailer {
     /// SMTP when `smtp_url` is set, files in `mail_dir` otherwise.
     pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf) -> anyhow::Result<Mailer> {
@@ -248,28 +237,29 @@ impl Mailer {
         }
     }
 
-    /// Sends one mail.
-    pub async fn send(&self, delivery: Uuid, message: Message) -> MailSent {
+    /// Sends one mail. A permanent refusal (5xx), which no retry will
+    /// change, is `Verdict::Gone`.
+    pub async fn send(&self, delivery: Uuid, message: Message) -> Sent {
         match self {
             Mailer::Files(dir) => match write_eml(dir, delivery, &message.formatted()).await {
-                Ok(()) => MailSent {
+                Ok(()) => Sent {
                     verdict: Verdict::Delivered,
                     status: None,
                     error: None,
                 },
-                Err(e) => MailSent {
+                Err(e) => Sent {
                     verdict: Verdict::Retry { retry_after: None },
                     status: None,
                     error: Some(format!("could not write the mail file: {e}")),
                 },
             },
             Mailer::Smtp(transport) => match transport.send(message).await {
-                Ok(response) => MailSent {
+                Ok(response) => Sent {
                     verdict: Verdict::Delivered,
                     status: response.code().to_string().parse().ok(),
                     error: None,
                 },
-                Err(e) => MailSent {
+                Err(e) => Sent {
                     verdict: if e.is_permanent() {
                         Verdict::Gone
                     } else {

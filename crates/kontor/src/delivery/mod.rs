@@ -61,6 +61,17 @@ pub struct DeliveryConfig {
     pub public_url: String,
 }
 
+/// The outcome of one attempt, mail or webhook.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// What it means for the delivery.
+    pub verdict: Verdict,
+    /// HTTP or SMTP status, when one came.
+    pub status: Option<u16>,
+    /// Readable error, `None` on success.
+    pub error: Option<String>,
+}
+
 /// One sender of deliveries.
 #[derive(Clone)]
 pub struct Deliverer {
@@ -209,11 +220,8 @@ impl Deliverer {
     async fn attempt(&self, d: ClaimedDelivery) -> Done {
         let now = self.services.clock.now();
         let started = Instant::now();
-        let (verdict, status_code, error, disable) = match &d.target {
-            DeliveryTarget::Email(r) => {
-                let (v, s, e) = self.send_mail(&d, r).await;
-                (v, s, e, None)
-            }
+        let (sent, disable) = match &d.target {
+            DeliveryTarget::Email(r) => (self.send_mail(&d, r).await, None),
             DeliveryTarget::Webhook(endpoint) => {
                 let sent = self
                     .webhooks
@@ -226,9 +234,14 @@ impl Deliverer {
                         "the endpoint answered 410 Gone".to_owned(),
                     )
                 });
-                (sent.verdict, sent.status, sent.error, disable)
+                (sent, disable)
             }
         };
+        let Sent {
+            verdict,
+            status: status_code,
+            error,
+        } = sent;
         let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
         let next = match next_step(&self.config.schedule, d.attempt, &verdict, rand::random()) {
             Next::Delivered => AttemptNext::Delivered,
@@ -264,11 +277,7 @@ impl Deliverer {
         }
     }
 
-    async fn send_mail(
-        &self,
-        d: &ClaimedDelivery,
-        r: &Recipient,
-    ) -> (Verdict, Option<u16>, Option<String>) {
+    async fn send_mail(&self, d: &ClaimedDelivery, r: &Recipient) -> Sent {
         let notice = mail::render(
             &d.message,
             r,
@@ -277,15 +286,12 @@ impl Deliverer {
         );
         match mail::build(&self.config.from, d.id, r, &notice) {
             // Nothing a retry could change (an address that does not parse).
-            Err(e) => (
-                Verdict::Gone,
-                None,
-                Some(format!("cannot build the mail: {e}")),
-            ),
-            Ok(m) => {
-                let sent = self.mailer.send(d.id, m).await;
-                (sent.verdict, sent.status, sent.error)
-            }
+            Err(e) => Sent {
+                verdict: Verdict::Gone,
+                status: None,
+                error: Some(format!("cannot build the mail: {e}")),
+            },
+            Ok(m) => self.mailer.send(d.id, m).await,
         }
     }
 

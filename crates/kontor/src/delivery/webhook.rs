@@ -12,6 +12,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use kontor_core::domain::delivery::{Verdict, retry_after_seconds, webhook_verdict};
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::store::WebhookEndpoint;
+
+use super::Sent;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
@@ -199,17 +201,6 @@ pub fn url_problem(raw: &str, allow_private: bool) -> Option<String> {
 pub struct WebhookSender {
     client: reqwest::Client,
     allow_private: bool,
-}
-
-/// The outcome of one attempt.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    /// What it means.
-    pub verdict: Verdict,
-    /// HTTP status, when one came.
-    pub status: Option<u16>,
-    /// Readable error, `None` on success.
-    pub error: Option<String>,
 }
 
 impl WebhookSender {

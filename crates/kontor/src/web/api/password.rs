@@ -54,10 +54,9 @@ async fn request(
 ) -> ApiResult<StatusCode> {
     let req: PasswordResetRequest = parse_json(&headers, &body)?;
     let token = crate::auth::new_secret();
-    let link = format!(
-        "{}/password-reset/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
+    let link = state
+        .config
+        .public_link(&format!("/password-reset/{token}"));
     state
         .services
         .request_password_reset(&req.email, crate::auth::token_hash(&token), link)

@@ -92,10 +92,9 @@ async fn request(
     let csrf = expected_csrf(&jar);
     verify_form(&headers, f.csrf.as_deref(), &csrf, tr)?;
     let token = crate::auth::new_secret();
-    let link = format!(
-        "{}/password-reset/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
+    let link = state
+        .config
+        .public_link(&format!("/password-reset/{token}"));
     let result = state
         .services
         .request_password_reset(&f.email, crate::auth::token_hash(&token), link)

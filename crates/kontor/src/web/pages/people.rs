@@ -236,10 +236,7 @@ async fn invite(
             &me.actor,
             &input,
             crate::auth::token_hash(&token),
-            format!(
-                "{}/invite/{token}",
-                state.config.public_url.trim_end_matches('/')
-            ),
+            state.config.public_link(&format!("/invite/{token}")),
         )
         .await
     {
