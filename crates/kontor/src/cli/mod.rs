@@ -47,9 +47,13 @@ pub enum Command {
     },
     /// Run only the worker (scale-out).
     Worker {
-        /// Apply what is due now and exit.
+        /// Apply what is due now, deliver what is queued, and exit.
         #[arg(long)]
         once: bool,
+        /// Only apply and expire partner changes; leave mails and webhooks
+        /// to other processes (to scale the two apart).
+        #[arg(long)]
+        no_delivery: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -146,7 +150,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
             demo,
             no_worker,
         } => serve::serve(config, listen, demo, no_worker).await?,
-        Command::Worker { once } => serve::worker(config, once).await?,
+        Command::Worker { once, no_delivery } => serve::worker(config, once, !no_delivery).await?,
         Command::Migrate => data::migrate(config).await?,
         Command::Import { file } => return data::import(config, file).await,
         Command::Export { output } => data::export(config, output).await?,

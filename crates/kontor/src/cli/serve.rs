@@ -45,23 +45,29 @@ pub async fn serve(
     app::serve(listener, state, !no_worker, app::shutdown_signal()).await
 }
 
-pub async fn worker(config: Config, once: bool) -> anyhow::Result<()> {
+pub async fn worker(config: Config, once: bool, deliver: bool) -> anyhow::Result<()> {
     let store = app::open_store(&config).await?;
     let services = app::services(&config, store, app::clock(&config)?);
     let deliverer = crate::delivery::Deliverer::from_config(services.clone(), &config)?;
     if once {
         let r = crate::worker::drain_due(&services, config.worker_batch).await?;
         let expired = crate::worker::expire_unanswered(&services, config.worker_batch).await?;
-        let attempts = deliverer.drain().await?;
         println!("applied {} rejected {}", r.applied, r.rejected);
         println!("expired {expired}");
-        println!("delivery attempts {attempts}");
+        if deliver {
+            println!("delivery attempts {}", deliverer.drain().await?);
+        }
         return Ok(());
     }
     let shutdown = app::shutdown_signal();
+    let delivery = async {
+        if deliver {
+            deliverer.run(shutdown.clone()).await;
+        }
+    };
     tokio::join!(
         crate::worker::run(services, app::worker_config(&config), shutdown.clone()),
-        deliverer.run(shutdown),
+        delivery,
     );
     Ok(())
 }
