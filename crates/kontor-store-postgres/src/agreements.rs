@@ -37,7 +37,8 @@ impl AgreementStore for PgStore {
         // eligibility read path is the hottest route.
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
             "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
-             LEFT JOIN change_requests r ON r.agreement_number = a.number AND r.status IN ('pending', 'awaiting_partner') \
+             LEFT JOIN open_requests o ON o.agreement_number = a.number \
+             LEFT JOIN change_requests r ON r.id = o.request_id \
              WHERE a.number = "
         ));
         q.push_bind(number.as_str().to_owned());
@@ -207,11 +208,13 @@ pub(crate) async fn replace_partners(
         .execute(&mut *conn)
         .await
         .ctx("failed to lock agreement")?;
-    sqlx::query("SELECT 1 FROM change_requests WHERE agreement_number = $1 AND status = 'pending' FOR UPDATE")
-        .bind(number.as_str())
-        .execute(&mut *conn)
-        .await
-        .ctx("failed to lock pending request")?;
+    sqlx::query(
+        "SELECT 1 FROM open_requests WHERE agreement_number = $1 AND status = 'pending' FOR UPDATE",
+    )
+    .bind(number.as_str())
+    .execute(&mut *conn)
+    .await
+    .ctx("failed to lock pending request")?;
     sqlx::query(
         "UPDATE partner_assignments SET valid_to = $1 WHERE agreement_number = $2 AND valid_to IS NULL \
          AND partner_csn NOT IN (SELECT value FROM jsonb_array_elements_text($3::jsonb))",

@@ -43,7 +43,29 @@ async fn write_decision(
     .execute(&mut *conn)
     .await
     .ctx("failed to update request")?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // Keep `open_requests` in step: still open (accepted: pending with a new
+    // due time) or closed.
+    let query = if decided.status.is_open() {
+        sqlx::query(
+            "UPDATE open_requests SET status = $3, due_at = $4 WHERE agreement_number = $1 AND request_id = $2",
+        )
+        .bind(decided.agreement.as_str())
+        .bind(decided.id.0.to_string())
+        .bind(decided.status.as_str())
+        .bind(ms(decided.due_at))
+    } else {
+        sqlx::query("DELETE FROM open_requests WHERE agreement_number = $1 AND request_id = $2")
+            .bind(decided.agreement.as_str())
+            .bind(decided.id.0.to_string())
+    };
+    query
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to update the open request")?;
+    Ok(true)
 }
 
 /// `SELECT … WHERE key IN (json list)` as one query for a whole batch.
@@ -130,8 +152,8 @@ impl ChangeStore for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<ChangeRequest>> {
         let rows: Vec<RequestRow> = sqlx::query_as(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM change_requests r \
-             WHERE r.status = 'awaiting_partner' AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2"
+            "SELECT {REQUEST_COLUMNS} FROM open_requests o JOIN change_requests r ON r.id = o.request_id \
+             WHERE o.status = 'awaiting_partner' AND o.due_at <= $1 ORDER BY o.due_at LIMIT $2"
         ))
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -229,7 +251,16 @@ impl ChangeStore for PgStore {
         .await
         .ctx("failed to record decisions")?;
         let expected = d.len() as u64;
-        if decided.rows_affected() != expected {
+        let closed = sqlx::query(
+            "DELETE FROM open_requests o USING UNNEST($1::text[], $2::text[]) AS d (agreement, id) \
+             WHERE o.agreement_number = d.agreement AND o.request_id = d.id",
+        )
+        .bind(d.iter().map(|d| d.agreement.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to close decided requests")?;
+        if decided.rows_affected() != expected || closed.rows_affected() != expected {
             // Cannot happen while the claimed rows are locked; refuse to half-apply if it does.
             return Err(StoreError::Other(anyhow::anyhow!(
                 "{} of {} due requests changed state during the batch",
@@ -314,8 +345,9 @@ async fn read_due(
              WHERE agreement_number = a.number AND valid_to IS NULL) AS partners, \
            u.email AS u_email, u.name AS u_name, u.role AS u_role, u.account_csn AS u_account, \
            u.partner_csn AS u_partner, u.lang AS u_lang, u.disabled_at AS u_disabled \
-         FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= $1 \
-               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) r \
+         FROM (SELECT request_id FROM open_requests WHERE status = 'pending' AND due_at <= $1 \
+               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) o \
+         CROSS JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r \
          CROSS JOIN LATERAL (SELECT * FROM agreements WHERE number = r.agreement_number OFFSET 0) a \
          CROSS JOIN LATERAL (SELECT * FROM users WHERE id = r.requested_by OFFSET 0) u",
     )

@@ -153,8 +153,8 @@ async fn run(writer: PgPool, mut rx: mpsc::Receiver<SubmitJob>) {
 /// of those that were inserted. Rows go in in array order (ORDER BY the
 /// ordinality), sorted by agreement: index entries are locked in insert
 /// order, so two instances' batches can wait for each other but never
-/// deadlock. The partial unique index (one open request per agreement)
-/// turns a second request into "not inserted", also within this batch.
+/// deadlock. `open_requests` (one row per agreement, R7) turns a second
+/// request into "not inserted", also within this batch.
 async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
     let mut jobs: Vec<&SubmitJob> = batch.iter().collect();
     jobs.sort_by(|a, b| {
@@ -201,12 +201,17 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
             .into_iter(),
     )?;
     let sql = format!(
-        "WITH ins AS ( \
+        "WITH u AS ( \
+           SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::bigint[], $9::bigint[]) WITH ORDINALITY AS u (i, a, c, o, n, s, b, t, d, k)), \
+         opened AS ( \
+           INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+           SELECT a, i, s, d FROM u ORDER BY k ON CONFLICT DO NOTHING RETURNING request_id), \
+         ins AS ( \
            INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
              requested_by, created_at, due_at) \
-           SELECT i, a, c, o, n, s, b, t, d FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-             $6::text[], $7::text[], $8::bigint[], $9::bigint[]) WITH ORDINALITY AS u (i, a, c, o, n, s, b, t, d, k) \
-           ORDER BY k ON CONFLICT DO NOTHING RETURNING id), \
+           SELECT i, a, c, o, n, s, b, t, d FROM u WHERE i IN (SELECT request_id FROM opened) ORDER BY k \
+           RETURNING id), \
          audited AS ( \
            INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) \
            SELECT au.id, au.at, au.actor_id, au.actor, au.action, au.account_csn, au.agreement_number, au.request_id, \

@@ -147,7 +147,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
         && db.code().as_deref() == Some("23505")
     {
         let what = match db.constraint() {
-            Some("cr_one_open_per_agreement") => "open_request",
+            Some("open_requests_pkey") => "open_request",
             Some("users_one_primary_admin") => "primary_admin",
             Some("users_email_key") => "email",
             _ => "unique",

@@ -123,13 +123,24 @@ async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
     assert!(err.contains("never overwritten"), "{err}");
 }
 
+/// On PostgreSQL the open requests are rows of `open_requests`, keyed by
+/// agreement (see migration 0005): its primary key is R7.
+fn open(id: &str, status: &str) -> String {
+    format!(
+        "INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+         VALUES ('110000000001', '{id}', '{status}', 2)"
+    )
+}
+
 #[tokio::test]
 async fn r7_the_database_allows_one_open_request_per_agreement() {
     let Some(db) = seeded().await else { return };
     let s = &db.store;
     exec(s, &request("r1", "pending")).await.unwrap();
+    exec(s, &open("r1", "pending")).await.unwrap();
     for (id, status) in [("r2", "pending"), ("r3", "awaiting_partner")] {
-        let e = sqlx::query(&request(id, status))
+        exec(s, &request(id, status)).await.unwrap();
+        let e = sqlx::query(&open(id, status))
             .execute(&s.pool)
             .await
             .unwrap_err();
@@ -138,15 +149,20 @@ async fn r7_the_database_allows_one_open_request_per_agreement() {
             StoreError::Conflict("open_request")
         ));
     }
-    // Closed requests do not count.
-    exec(s, &request("r4", "withdrawn")).await.unwrap();
+    // Only open states are kept there.
+    assert!(exec(s, &open("r4", "withdrawn")).await.is_err());
+    // Once the open one is decided, the agreement takes a new request.
     exec(
         s,
         "UPDATE change_requests SET status = 'applied' WHERE id = 'r1'",
     )
     .await
     .unwrap();
+    exec(s, "DELETE FROM open_requests WHERE request_id = 'r1'")
+        .await
+        .unwrap();
     exec(s, &request("r5", "pending")).await.unwrap();
+    exec(s, &open("r5", "pending")).await.unwrap();
 }
 
 #[tokio::test]

@@ -159,6 +159,7 @@ impl DueBatch {
 #[derive(serde::Serialize)]
 pub struct Decision {
     pub id: String,
+    pub agreement: String,
     pub status: &'static str,
     pub decided_at: Option<i64>,
     /// JSON array of reason codes.
@@ -228,6 +229,7 @@ pub fn plan_batch(
         let reasons: Vec<&str> = d.reasons.iter().map(|r| r.as_str()).collect();
         decisions.push(Decision {
             id: d.id.to_string(),
+            agreement: d.agreement.as_str().to_owned(),
             status: d.status.as_str(),
             decided_at: d.decided_at.map(ms),
             reasons: json(&reasons)?,

@@ -380,6 +380,16 @@ pub async fn copy_to_postgres(
             target: target_count,
         });
     }
+    // PostgreSQL keeps the open requests (R7, the worker's queue) in a table
+    // of their own, derived from the requests' states.
+    sqlx::query(
+        "INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+         SELECT agreement_number, id, status, due_at FROM change_requests \
+         WHERE status IN ('pending', 'awaiting_partner')",
+    )
+    .execute(&mut *to)
+    .await
+    .context("failed to list the open requests")?;
     for (table, column) in IDENTITIES {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \

@@ -134,6 +134,28 @@ async fn copy_to_postgres_moves_everything_and_verifies_counts() {
         audit_before.last().unwrap().seq + 1
     );
 
+    // The pending request came along as open: it blocks a second one (R7)
+    // and a PostgreSQL worker applies it.
+    use kontor_core::store::{AgreementStore, ChangeStore};
+    let number = kontor_core::domain::ids::AgreementNumber::parse("110000000101").unwrap();
+    let state = target
+        .agreement_state(&Scope::All, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        state.open_request.map(|r| r.status.as_str()),
+        Some("pending")
+    );
+    let planner = kontor_core::service::apply::Planner {
+        policy: app.services.policy.clone(),
+    };
+    let report = target
+        .apply_due(START + Duration::hours(3), 100, &planner)
+        .await
+        .unwrap();
+    assert_eq!(report.applied, 1);
+
     // A second copy into a database that has data is refused, changing nothing.
     let out = app
         .kontor_command()
