@@ -68,4 +68,62 @@ impl SessionStore for PgStore {
             .ctx("failed to delete session")?;
         tx.commit().await.ctx("failed to commit session")
     }
+
+    async fn signin_failures(
+        &self,
+        key: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<kontor_core::domain::throttle::Failures> {
+        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(at) FROM signin_failures WHERE key = $1 AND at > $2",
+        )
+        .bind(key)
+        .bind(ms(since))
+        .fetch_one(&self.pool)
+        .await
+        .ctx("failed to count failed sign-ins")?;
+        Ok(kontor_core::domain::throttle::Failures {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            oldest: oldest.map(from_ms),
+        })
+    }
+
+    async fn record_signin_failure(&self, keys: &[String], at: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO signin_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to count a failed sign-in")?;
+        }
+        tx.commit().await.ctx("failed to commit a failed sign-in")
+    }
+
+    async fn clear_signin_failures(&self, key: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM signin_failures WHERE key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to clear failed sign-ins")?;
+        tx.commit()
+            .await
+            .ctx("failed to commit clearing failed sign-ins")
+    }
+
+    async fn purge_signin_failures(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let n = sqlx::query("DELETE FROM signin_failures WHERE at < $1")
+            .bind(ms(before))
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to purge failed sign-ins")?
+            .rows_affected();
+        tx.commit()
+            .await
+            .ctx("failed to commit purging failed sign-ins")?;
+        Ok(n)
+    }
 }

@@ -168,16 +168,19 @@ pub async fn serve(
         ));
     }
     let app = web::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            while !*shutdown.borrow() {
-                if shutdown.changed().await.is_err() {
-                    break;
-                }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                break;
             }
-        })
-        .await
-        .context("HTTP server failed")?;
+        }
+    })
+    .await
+    .context("HTTP server failed")?;
     if let Some(w) = worker {
         w.await;
     }

@@ -37,9 +37,67 @@ impl kontor_core::service::import::PasswordHasher for Argon2Hasher {
 /// takes as long as for a known one and does not reveal which emails exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dW5rbm93bnVua25vd251bmtub3dudW5rbm93bnVua24";
 
+/// The outcome of a sign-in with email and password.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in.
+    Ok(kontor_core::domain::roles::Actor),
+    /// Wrong email or password (the same answer for both).
+    Failed,
+    /// Too many failures for this account or from this address: try again
+    /// after this long. The password was not checked.
+    Throttled(time::Duration),
+}
+
+/// Signs in with email and password, counting failures per account and
+/// per client address (#7). Unknown emails are counted like known ones,
+/// so the answers do not tell which accounts exist.
+pub async fn sign_in(
+    services: &kontor_core::service::Services,
+    policy: &kontor_core::domain::throttle::ThrottlePolicy,
+    email: &str,
+    password: String,
+    client: Option<std::net::IpAddr>,
+) -> anyhow::Result<SignIn> {
+    use kontor_core::domain::throttle::wait;
+    let account = format!("account:{}", email.trim().to_lowercase());
+    let address = client.map(|ip| format!("address:{ip}"));
+    let now = services.clock.now();
+    let since = now - policy.window;
+    let store = &services.store;
+    let mut waits = vec![wait(
+        store.signin_failures(&account, since).await?,
+        policy.per_account,
+        policy.window,
+        now,
+    )];
+    if let Some(address) = &address {
+        waits.push(wait(
+            store.signin_failures(address, since).await?,
+            policy.per_address,
+            policy.window,
+            now,
+        ));
+    }
+    if let Some(longest) = waits.into_iter().flatten().max() {
+        return Ok(SignIn::Throttled(longest));
+    }
+    match verify_credentials(services, email, password).await? {
+        Some(actor) => {
+            store.clear_signin_failures(&account).await?;
+            Ok(SignIn::Ok(actor))
+        }
+        None => {
+            let keys: Vec<String> = std::iter::once(account).chain(address).collect();
+            store.record_signin_failure(&keys, now).await?;
+            Ok(SignIn::Failed)
+        }
+    }
+}
+
 /// The person with this email and password, or `None`. Takes the same time
 /// whether or not the email exists.
-pub async fn verify_credentials(
+async fn verify_credentials(
     services: &kontor_core::service::Services,
     email: &str,
     password: String,

@@ -95,6 +95,17 @@ pub struct Config {
     pub webhook_disable_after_hours: u64,
     /// Hours the previous secret keeps signing after a rotation.
     pub webhook_secret_overlap_hours: u64,
+    /// Behind a reverse proxy: the header in which it passes the client's
+    /// address (its last entry is used), e.g. `x-forwarded-for`. Unset:
+    /// the connection's peer.
+    pub client_ip_header: Option<String>,
+    /// Failed sign-ins per account within `signin_window_minutes` before
+    /// the account's sign-ins are refused for the rest of the window.
+    pub signin_failures_per_account: u32,
+    /// Failed sign-ins per client address within the window.
+    pub signin_failures_per_address: u32,
+    /// The sliding window of failed sign-ins, in minutes.
+    pub signin_window_minutes: i64,
 }
 
 impl Default for Config {
@@ -138,6 +149,10 @@ impl Default for Config {
             webhook_allow_private: false,
             webhook_disable_after_hours: 120,
             webhook_secret_overlap_hours: 24,
+            client_ip_header: None,
+            signin_failures_per_account: 5,
+            signin_failures_per_address: 20,
+            signin_window_minutes: 15,
         }
     }
 }
@@ -179,6 +194,10 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_WEBHOOK_ALLOW_PRIVATE",
     "KONTOR_WEBHOOK_DISABLE_AFTER_HOURS",
     "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS",
+    "KONTOR_CLIENT_IP_HEADER",
+    "KONTOR_SIGNIN_FAILURES_PER_ACCOUNT",
+    "KONTOR_SIGNIN_FAILURES_PER_ADDRESS",
+    "KONTOR_SIGNIN_WINDOW_MINUTES",
 ];
 
 fn parse_env<T: std::str::FromStr>(key: &str, raw: &str) -> anyhow::Result<T> {
@@ -289,6 +308,18 @@ impl Config {
                 "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS" => {
                     config.webhook_secret_overlap_hours = parse_env(&key, &value)?
                 }
+                "KONTOR_CLIENT_IP_HEADER" => {
+                    config.client_ip_header = Some(value.to_lowercase()).filter(|v| !v.is_empty())
+                }
+                "KONTOR_SIGNIN_FAILURES_PER_ACCOUNT" => {
+                    config.signin_failures_per_account = parse_env(&key, &value)?
+                }
+                "KONTOR_SIGNIN_FAILURES_PER_ADDRESS" => {
+                    config.signin_failures_per_address = parse_env(&key, &value)?
+                }
+                "KONTOR_SIGNIN_WINDOW_MINUTES" => {
+                    config.signin_window_minutes = parse_env(&key, &value)?
+                }
                 other => eprintln!("warning: unknown environment variable {other} ignored"),
             }
         }
@@ -326,6 +357,12 @@ impl Config {
         }
         self.pinned_clock()?;
         self.retry_schedule()?;
+        if self.signin_failures_per_account == 0 || self.signin_failures_per_address == 0 {
+            bail!("signin_failures_per_account and signin_failures_per_address must be at least 1");
+        }
+        if !(1..=24 * 60).contains(&self.signin_window_minutes) {
+            bail!("signin_window_minutes must be from 1 to 1440");
+        }
         if self.delivery_concurrency == 0 {
             bail!("delivery_concurrency must be at least 1");
         }
@@ -359,6 +396,15 @@ impl Config {
             bail!("public_url must start with http:// or https://");
         }
         Ok(())
+    }
+
+    /// Sign-in throttling limits.
+    pub fn throttle(&self) -> kontor_core::domain::throttle::ThrottlePolicy {
+        kontor_core::domain::throttle::ThrottlePolicy {
+            per_account: self.signin_failures_per_account,
+            per_address: self.signin_failures_per_address,
+            window: time::Duration::minutes(self.signin_window_minutes),
+        }
     }
 
     /// The delivery retry schedule.

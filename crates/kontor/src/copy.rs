@@ -214,6 +214,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("purpose", Text),
         ],
     ),
+    ("signin_failures", &[("key", Text), ("at", Int)]),
     (
         "webhook_endpoints",
         &[

@@ -93,6 +93,12 @@ pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "failed to purge idempotency keys"),
             }
+            // Failed sign-ins matter for one window at most (a day is the
+            // longest window the configuration allows).
+            let day_ago = services.clock.now() - time::Duration::DAY;
+            if let Err(e) = services.store.purge_signin_failures(day_ago).await {
+                tracing::warn!(error = ?e, "failed to purge failed sign-ins");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(config.poll) => {}

@@ -10,3 +10,4 @@ pub mod notify;
 pub mod policy;
 pub mod roles;
 pub mod support;
+pub mod throttle;

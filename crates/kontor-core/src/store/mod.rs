@@ -132,6 +132,18 @@ pub trait SessionStore: Send + Sync {
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Ends a session (sign-out, expiry).
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// Failed sign-ins of `key` (an account or a client address) since `since`.
+    async fn signin_failures(
+        &self,
+        key: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<crate::domain::throttle::Failures>;
+    /// Counts a failed sign-in against each of `keys`.
+    async fn record_signin_failure(&self, keys: &[String], at: OffsetDateTime) -> StoreResult<()>;
+    /// Forgets the failures of `key` (a successful sign-in of the account).
+    async fn clear_signin_failures(&self, key: &str) -> StoreResult<()>;
+    /// Forgets failures older than `before`; returns how many.
+    async fn purge_signin_failures(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Agreements and partner history.

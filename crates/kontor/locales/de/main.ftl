@@ -310,3 +310,7 @@ changes-accept = Annehmen
 changes-decline = Ablehnen
 changes-accepted = Angenommen: Der Wechsel wird nach der Bearbeitungszeit durchgeführt.
 changes-declined = Abgelehnt: Es ändert sich nichts.
+signin-throttled = Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder von dieser Adresse. Versuchen Sie es in { $minutes ->
+    [one] 1 Minute
+   *[other] { $minutes } Minuten
+} erneut.

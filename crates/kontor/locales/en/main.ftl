@@ -310,3 +310,7 @@ changes-accept = Accept
 changes-decline = Decline
 changes-accepted = Accepted: the change is processed after the processing delay.
 changes-declined = Declined: nothing changes.
+signin-throttled = Too many failed sign-ins for this account or from this address. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.

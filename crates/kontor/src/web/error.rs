@@ -28,6 +28,9 @@ pub struct Problem {
     /// Why a partner change is not available (R4), each with what to do instead.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<ReasonDto>,
+    /// Seconds for the `Retry-After` header (429).
+    #[serde(skip)]
+    pub retry_after: Option<i64>,
 }
 
 /// One invalid input field.
@@ -62,7 +65,23 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             reasons: Vec::new(),
+            retry_after: None,
         }))
+    }
+
+    /// 429 for too many failed sign-ins, with `Retry-After`.
+    pub fn throttled(wait: time::Duration) -> ApiError {
+        let minutes = kontor_core::domain::throttle::minutes(wait);
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failed_signins",
+            format!(
+                "too many failed sign-ins for this account or from this address; try again in {minutes} minute{}",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        );
+        e.0.retry_after = Some(wait.whole_seconds().max(1));
+        e
     }
 
     /// 422 with field errors.
@@ -153,6 +172,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.0.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

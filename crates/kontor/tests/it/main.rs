@@ -19,4 +19,5 @@ mod scale_out;
 mod subscription;
 mod support;
 mod tenancy;
+mod throttle;
 mod validation;

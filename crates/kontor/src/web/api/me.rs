@@ -12,11 +12,11 @@ use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{new_token, token_hash, verify_credentials};
+use crate::auth::{SignIn, new_token, token_hash};
 use crate::web::AppState;
 use crate::web::dto::{MeResponse, TokenRequest, TokenResponse, rfc3339};
 use crate::web::error::{ApiResult, Problem};
-use crate::web::extract::{Caller, parse_json};
+use crate::web::extract::{Caller, ClientAddr, parse_json};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,11 +31,21 @@ async fn me(Caller(me): Caller) -> Json<MeResponse> {
     Json(MeResponse::from(&*me))
 }
 
-async fn sign_in(state: &AppState, email: &str, password: String) -> ApiResult<Actor> {
-    verify_credentials(&state.services, email, password)
+async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    client: ClientAddr,
+) -> ApiResult<Actor> {
+    let policy = state.config.throttle();
+    match crate::auth::sign_in(&state.services, &policy, email, password, client.0)
         .await
         .map_err(Error::Internal)?
-        .ok_or_else(|| Error::Unauthenticated.into())
+    {
+        SignIn::Ok(actor) => Ok(actor),
+        SignIn::Failed => Err(Error::Unauthenticated.into()),
+        SignIn::Throttled(wait) => Err(crate::web::error::ApiError::throttled(wait)),
+    }
 }
 
 /// Issues a personal API token, shown once. Authenticate with email and
@@ -46,9 +56,11 @@ async fn sign_in(state: &AppState, email: &str, password: String) -> ApiResult<A
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or from this address; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn issue_token(
     State(state): State<AppState>,
+    client: ClientAddr,
     caller: Option<Caller>,
     headers: HeaderMap,
     body: Bytes,
@@ -56,7 +68,7 @@ async fn issue_token(
     let req: TokenRequest = parse_json(&headers, &body)?;
     let actor = match (caller, req.email.as_deref(), req.password) {
         (Some(Caller(a)), _, _) => (*a).clone(),
-        (None, Some(email), Some(password)) => sign_in(&state, email, password).await?,
+        (None, Some(email), Some(password)) => sign_in(&state, email, password, client).await?,
         (None, _, _) => return Err(Error::Unauthenticated.into()),
     };
     let label = req.label.unwrap_or_else(|| "API token".into());

@@ -16,8 +16,9 @@ use super::i18n::Tr;
 use super::session::{
     SignedIn, end_session, language, local_path, signin_token, start_session, verify_form,
 };
-use crate::auth::verify_credentials;
+use crate::auth::SignIn;
 use crate::web::AppState;
+use crate::web::extract::ClientAddr;
 
 pub fn router() -> axum::Router<AppState> {
     Router::new()
@@ -35,6 +36,8 @@ struct SigninPage {
     failed: bool,
     signed_out: bool,
     password_reset: bool,
+    /// "Try again in N minutes".
+    throttled: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +65,7 @@ async fn show(
         failed: false,
         signed_out: q.bye.is_some(),
         password_reset: q.reset.is_some(),
+        throttled: None,
     };
     (jar, page).into_response()
 }
@@ -78,6 +82,7 @@ async fn submit(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
+    client: ClientAddr,
     Form(form): Form<SigninForm>,
 ) -> Result<Response, PageError> {
     let tr = Tr {
@@ -89,22 +94,44 @@ async fn submit(
         .unwrap_or_default();
     verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
     let next = local_path(form.next.as_deref());
-    match verify_credentials(&state.services, &form.email, form.password).await {
-        Ok(Some(actor)) => {
+    let policy = state.config.throttle();
+    let outcome = crate::auth::sign_in(
+        &state.services,
+        &policy,
+        &form.email,
+        form.password,
+        client.0,
+    )
+    .await;
+    let mut page = SigninPage {
+        c: Chrome::anonymous(tr, "/signin"),
+        email: form.email,
+        next: next.clone(),
+        token: expected,
+        failed: false,
+        signed_out: false,
+        password_reset: false,
+        throttled: None,
+    };
+    match outcome {
+        Ok(SignIn::Ok(actor)) => {
             let jar = start_session(&state, jar, &actor).await?;
             Ok((jar, Redirect::to(&next)).into_response())
         }
-        Ok(None) => {
-            let page = SigninPage {
-                c: Chrome::anonymous(tr, "/signin"),
-                email: form.email,
-                next,
-                token: expected,
-                failed: true,
-                signed_out: false,
-                password_reset: false,
-            };
+        Ok(SignIn::Failed) => {
+            page.failed = true;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Ok(SignIn::Throttled(wait)) => {
+            let minutes = kontor_core::domain::throttle::minutes(wait);
+            page.throttled = Some(tr.tn("signin-throttled", "minutes", minutes));
+            let retry = wait.whole_seconds().max(1).to_string();
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, retry)],
+                page,
+            )
+                .into_response())
         }
         Err(e) => Err(PageError::internal(e, tr)),
     }

@@ -1,0 +1,8 @@
+-- Failed sign-ins, counted per account ("account:<email>") and per client
+-- address ("address:<ip>") over a sliding window (#7). Old rows are purged.
+CREATE TABLE signin_failures (
+    key TEXT NOT NULL,
+    at  INTEGER NOT NULL
+);
+CREATE INDEX signin_failures_key ON signin_failures (key, at);
+CREATE INDEX signin_failures_at ON signin_failures (at);
