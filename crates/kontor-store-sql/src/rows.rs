@@ -425,3 +425,25 @@ pub const COUNTED_TABLES: [&str; 10] = [
     "outbox",
     "api_tokens",
 ];
+
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub label: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl TryFrom<TokenRow> for kontor_core::store::TokenRecord {
+    type Error = StoreError;
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        Ok(kontor_core::store::TokenRecord {
+            id: uuid(&r.id)?,
+            user_id: UserId(uuid(&r.user_id)?),
+            label: r.label,
+            created_at: from_ms(r.created_at),
+            revoked_at: r.revoked_at.map(from_ms),
+        })
+    }
+}

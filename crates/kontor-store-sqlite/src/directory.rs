@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 use crate::audit::{insert_audit, insert_outbox};
 use crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
 use crate::{Ctx, SqliteStore};
+use kontor_core::store::TokenRecord;
+use kontor_store_sql::rows::TokenRow;
 
 #[async_trait]
 impl DirectoryStore for SqliteStore {
@@ -435,6 +437,82 @@ impl TokenStore for SqliteStore {
         .await
         .ctx("failed to read token")?;
         row.map(|r| r.actor()).transpose()
+    }
+
+    async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenRecord>> {
+        let rows: Vec<TokenRow> = sqlx::query_as(
+            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+        )
+        .bind(user.0.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .ctx("failed to read tokens")?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn token(&self, id: uuid::Uuid) -> StoreResult<Option<TokenRecord>> {
+        sqlx::query_as::<_, TokenRow>(
+            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE id = ?",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .ctx("failed to read token")?
+        .map(TryInto::try_into)
+        .transpose()
+    }
+
+    async fn revoke_token(
+        &self,
+        id: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<String> {
+        let mut tx = self.write().await?;
+        let hash: Option<String> = sqlx::query_scalar(
+            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING token_hash",
+        )
+        .bind(ms(at))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("failed to revoke token")?;
+        let Some(hash) = hash else {
+            return Err(kontor_core::StoreError::NotFound);
+        };
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.ctx("failed to commit token revocation")?;
+        Ok(hash)
+    }
+
+    async fn revoke_access(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<(u64, u64)> {
+        let mut tx = self.write().await?;
+        let id = user.0.to_string();
+        let tokens = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(ms(at))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to revoke tokens")?
+        .rows_affected();
+        let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to end sessions")?
+            .rows_affected();
+        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit()
+            .await
+            .ctx("failed to commit access revocation")?;
+        Ok((tokens, sessions))
     }
 }
 

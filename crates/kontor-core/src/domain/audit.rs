@@ -31,6 +31,10 @@ str_enum!(
         RoleChanged = "role_changed",
         /// An API token was issued.
         TokenIssued = "token_issued",
+        /// An API token was revoked.
+        TokenRevoked = "token_revoked",
+        /// Every token and session of a person was ended.
+        AccessRevoked = "access_revoked",
         /// An import file was applied.
         ImportApplied = "import_applied",
         /// A policy setting changed.

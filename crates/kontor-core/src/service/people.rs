@@ -429,3 +429,71 @@ impl Services {
         Ok(())
     }
 }
+
+impl Services {
+    /// The caller's API tokens, newest first (never the tokens themselves).
+    pub async fn my_tokens(&self, actor: &Actor) -> Result<Vec<crate::store::TokenRecord>> {
+        Ok(self.store.tokens_of(actor.user_id).await?)
+    }
+
+    /// Revokes an API token: its owner may, and an operator may revoke
+    /// anyone's. Returns the token's hash so caches can drop it. Another
+    /// person's token is "not found" to everyone else (R1).
+    pub async fn revoke_token(&self, actor: &Actor, id: uuid::Uuid) -> Result<String> {
+        let token = self
+            .store
+            .token(id)
+            .await?
+            .filter(|t| t.user_id == actor.user_id || actor.role == Role::Operator)
+            .ok_or(Error::NotFound("token"))?;
+        if token.revoked_at.is_some() {
+            return Err(Error::Conflict {
+                code: "already_revoked",
+                detail: "this token is already revoked".into(),
+            });
+        }
+        let now = self.clock.now();
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::TokenRevoked).change(
+            json!({ "token_id": token.id, "label": token.label, "revoked": false }),
+            json!({ "token_id": token.id, "revoked": true }),
+        );
+        match self.store.revoke_token(id, now, &audit).await {
+            Ok(hash) => Ok(hash),
+            Err(StoreError::NotFound) => Err(Error::Conflict {
+                code: "already_revoked",
+                detail: "this token is already revoked".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Ends every session and revokes every API token of the person with
+    /// `email`: anyone for themself ("sign out everywhere"), an operator for
+    /// anyone. Returns how many tokens and sessions ended.
+    pub async fn revoke_access(&self, actor: &Actor, email: &str) -> Result<(u64, u64)> {
+        let email = email.trim().to_lowercase();
+        let target = if email == actor.email {
+            actor.clone()
+        } else if actor.role == Role::Operator {
+            self.store
+                .user_by_email(&email)
+                .await?
+                .ok_or(Error::NotFound("person"))?
+                .actor
+        } else {
+            return Err(Error::NotFound("person"));
+        };
+        let now = self.clock.now();
+        let audit = AuditEntry {
+            account: target.account().cloned(),
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::AccessRevoked).change(
+                json!({ "user": target.email }),
+                json!({ "user": target.email, "tokens_revoked": true, "sessions_ended": true }),
+            )
+        };
+        Ok(self
+            .store
+            .revoke_access(target.user_id, now, &audit)
+            .await?)
+    }
+}

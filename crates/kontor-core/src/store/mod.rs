@@ -119,6 +119,26 @@ pub trait TokenStore: Send + Sync {
     async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()>;
     /// The person a (non-revoked) token belongs to.
     async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>>;
+    /// A person's tokens, newest first.
+    async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
+    /// A token, revoked or not.
+    async fn token(&self, id: uuid::Uuid) -> StoreResult<Option<TokenRecord>>;
+    /// Revokes a token that is not revoked yet; returns its hash (to drop
+    /// it from caches). `NotFound` when unknown or already revoked.
+    async fn revoke_token(
+        &self,
+        id: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<String>;
+    /// Revokes every token of a person and ends every session; returns
+    /// how many of each.
+    async fn revoke_access(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<(u64, u64)>;
 }
 
 /// Portal sign-in sessions.

@@ -99,6 +99,21 @@ pub struct NewToken {
     pub created_at: OffsetDateTime,
 }
 
+/// An issued API token, as its owner sees it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Identifier.
+    pub id: Uuid,
+    /// Owner.
+    pub user_id: UserId,
+    /// Owner's label.
+    pub label: String,
+    /// When issued.
+    pub created_at: OffsetDateTime,
+    /// When revoked.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
 /// An agreement with its open change request.
 #[derive(Debug, Clone)]
 pub struct AgreementState {

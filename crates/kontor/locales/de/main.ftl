@@ -314,3 +314,5 @@ signin-throttled = Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder v
     [one] 1 Minute
    *[other] { $minutes } Minuten
 } erneut.
+audit-token_revoked = API-Token widerrufen
+audit-access_revoked = Überall abgemeldet (Tokens und Sitzungen)

@@ -314,3 +314,5 @@ signin-throttled = Too many failed sign-ins for this account or from this addres
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
+audit-token_revoked = API token revoked
+audit-access_revoked = Signed out everywhere (tokens and sessions)

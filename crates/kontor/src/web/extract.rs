@@ -33,6 +33,19 @@ impl TokenCache {
             .map(|(a, _)| a.clone())
     }
 
+    /// Drops a revoked token at once (other processes within the TTL).
+    pub fn forget(&self, hash: &str) {
+        self.0
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(hash);
+    }
+
+    /// Drops every cached token.
+    pub fn clear(&self) {
+        self.0.write().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     fn put(&self, hash: String, actor: Arc<Actor>) {
         let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
         if map.len() >= TOKEN_CACHE_MAX {

@@ -20,4 +20,5 @@ mod subscription;
 mod support;
 mod tenancy;
 mod throttle;
+mod tokens;
 mod validation;

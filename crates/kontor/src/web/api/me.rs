@@ -21,7 +21,9 @@ use crate::web::extract::{Caller, ClientAddr, parse_json};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
-        .routes(routes!(issue_token))
+        .routes(routes!(issue_token, list_tokens))
+        .routes(routes!(revoke_token))
+        .routes(routes!(revoke_access))
 }
 
 /// The caller, their role and tenant.
@@ -108,4 +110,96 @@ async fn issue_token(
             created_at: rfc3339(now),
         }),
     ))
+}
+
+/// One of the caller's API tokens (never the secret itself).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    /// Token id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// When issued (RFC 3339).
+    pub created_at: String,
+    /// When revoked (RFC 3339).
+    pub revoked_at: Option<String>,
+}
+
+/// The caller's API tokens.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenList {
+    /// Newest first.
+    pub items: Vec<TokenInfo>,
+}
+
+/// Tokens and sessions ended.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AccessRevoked {
+    /// API tokens revoked.
+    pub tokens_revoked: u64,
+    /// Portal sessions ended.
+    pub sessions_ended: u64,
+}
+
+/// The caller's API tokens, newest first, with revoked ones.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "me",
+    responses((status = 200, body = TokenList),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+) -> ApiResult<Json<TokenList>> {
+    let tokens = state.services.my_tokens(&me).await?;
+    Ok(Json(TokenList {
+        items: tokens
+            .iter()
+            .map(|t| TokenInfo {
+                id: t.id.to_string(),
+                label: t.label.clone(),
+                created_at: rfc3339(t.created_at),
+                revoked_at: t.revoked_at.map(rfc3339),
+            })
+            .collect(),
+    }))
+}
+
+/// Revokes an API token at once: one's own, or (operators) anyone's.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "me",
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = uuid::Uuid::parse_str(&raw)
+        .map_err(|_| crate::web::error::ApiError::field("id", "expected a token id (UUID)"))?;
+    let hash = state.services.revoke_token(&me, id).await?;
+    state.tokens.forget(&hash);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every portal session and revokes every API token of a person:
+/// yourself ("sign out everywhere"), or (operators) anyone.
+#[utoipa::path(post, path = "/api/v1/users/{email}/revoke-access", tag = "me",
+    params(("email" = String, Path, description = "The person's sign-in email")),
+    responses((status = 200, body = AccessRevoked),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_access(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    axum::extract::Path(email): axum::extract::Path<String>,
+) -> ApiResult<Json<AccessRevoked>> {
+    let (tokens, sessions) = state.services.revoke_access(&me, &email).await?;
+    // Which hashes belonged to the person is not known here: start afresh.
+    state.tokens.clear();
+    Ok(Json(AccessRevoked {
+        tokens_revoked: tokens,
+        sessions_ended: sessions,
+    }))
 }
