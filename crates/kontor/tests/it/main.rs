@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acceptance;
+mod bad_input;
 mod bulk;
 mod cli;
 mod concurrency;

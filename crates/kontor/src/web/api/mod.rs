@@ -87,7 +87,47 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The API router with the docs page.
 pub fn router(_state: AppState) -> Router<AppState> {
     let (api, doc) = routes();
-    api.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+    api.layer(axum::middleware::map_response(problem_for_plain_errors))
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+}
+
+/// axum answers what it refuses before a handler runs (a body over the
+/// limit, a query or path it cannot parse, a wrong method) in plain text;
+/// API clients get every error as a problem document, with the same words.
+async fn problem_for_plain_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    } else {
+        text
+    };
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let mut problem = ApiError::new(status, code, detail).into_response();
+    for name in [axum::http::header::ALLOW, axum::http::header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            problem.headers_mut().insert(name, v.clone());
+        }
+    }
+    problem
 }
 
 /// The OpenAPI document (for `kontor openapi` and tests).
