@@ -45,6 +45,16 @@ pub struct SqliteStore {
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
     /// The background checkpointer's connection.
     checkpoints: SqlitePool,
+    /// A shared lock on `<database>.lock` while the store is open, so that
+    /// `kontor restore` can tell that the database is in use.
+    _in_use: std::sync::Arc<std::fs::File>,
+}
+
+/// The lock file beside a database file.
+pub fn lock_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    std::path::PathBuf::from(name)
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
@@ -74,6 +84,17 @@ impl SqliteStore {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("failed to create {}", dir.display()))?;
         }
+        let in_use = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path(path))
+            .with_context(|| format!("failed to open {}", lock_path(path).display()))?;
+        // Shared: any number of kontor processes may use the database; a
+        // restore takes it exclusively and is refused meanwhile.
+        in_use
+            .lock_shared()
+            .with_context(|| format!("failed to lock {}", lock_path(path).display()))?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -101,6 +122,7 @@ impl SqliteStore {
             reader,
             submits,
             checkpoints,
+            _in_use: std::sync::Arc::new(in_use),
         })
     }
 

@@ -141,6 +141,94 @@ pub async fn backup(config: Config, file: PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Brings a backup back as the embedded database. Refused while any kontor
+/// process uses the database (it holds the lock beside it); the database
+/// it replaces is kept beside it as `kontor.db.before-restore`.
+pub async fn restore(config: Config, file: PathBuf) -> anyhow::Result<()> {
+    use sqlx::{ConnectOptions, Connection};
+    let path = sqlite_path(&config, "restore")
+        .map_err(|e| e.context("restore PostgreSQL with pg_restore (see docs/operations.md)"))?;
+    if !file.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    // The backup must be an intact kontor database this version knows.
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .read_only(true)
+        .connect()
+        .await
+        .with_context(|| format!("{} is not a SQLite database", file.display()))?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .with_context(|| format!("{} is not a SQLite database", file.display()))?;
+    if check != "ok" {
+        bail!("{} is damaged: {check}", file.display());
+    }
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(&mut conn)
+            .await
+            .with_context(|| format!("{} is not a kontor database", file.display()))?;
+    conn.close().await.ok();
+    let known = kontor_store_sqlite::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    match version {
+        None => bail!("{} is not a kontor database", file.display()),
+        Some(v) if v > known => bail!(
+            "{} was written by a newer kontor (schema {v}, this one knows {known}); restore it with that version",
+            file.display()
+        ),
+        Some(_) => {}
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(kontor_store_sqlite::lock_path(&path))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "the database {} is in use by a running kontor (serve, worker or another command); stop it first",
+            path.display()
+        );
+    }
+    let side = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let kept = side(".before-restore");
+    if path.exists() {
+        // Keep the replaced database whole: its WAL goes with it.
+        for (from, to) in [
+            (path.clone(), kept.clone()),
+            (side("-wal"), side(".before-restore-wal")),
+        ] {
+            if from.exists() {
+                std::fs::rename(&from, &to)
+                    .with_context(|| format!("failed to move {} aside", from.display()))?;
+            }
+        }
+        let _ = std::fs::remove_file(side("-shm"));
+    }
+    let tmp = side(".restoring");
+    std::fs::copy(&file, &tmp).with_context(|| format!("failed to copy {}", file.display()))?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    drop(lock);
+    println!("restored {} from {}", path.display(), file.display());
+    if kept.exists() {
+        println!("the database it replaced is kept as {}", kept.display());
+    }
+    Ok(())
+}
+
 pub async fn copy_to_postgres(config: Config, url: &str) -> anyhow::Result<()> {
     if !app::is_postgres(url) {
         bail!("the target must be a postgres:// or postgresql:// URL, got {url:?}");

@@ -84,6 +84,11 @@ pub enum Command {
         /// Destination file (must not exist).
         file: PathBuf,
     },
+    /// Replace the embedded database with a backup (kontor must be stopped).
+    Restore {
+        /// A file written by `kontor backup`.
+        file: PathBuf,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Copy everything from the embedded database into a new, empty
@@ -159,6 +164,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::Token(cmd) => people::token(config, cmd).await?,
         Command::Config(ConfigCommand::Check) => print!("{}", config.masked_toml()),
         Command::Backup { file } => data::backup(config, file).await?,
+        Command::Restore { file } => data::restore(config, file).await?,
         Command::CopyToPostgres { url } => data::copy_to_postgres(config, &url).await?,
         Command::Openapi => println!("{}", crate::web::api::openapi().to_pretty_json()?),
     }
