@@ -81,3 +81,37 @@ async fn the_docs_page_serves_all_its_assets_itself() {
         .unwrap();
     assert!(init.contains("/api/v1/openapi.json"), "{init}");
 }
+
+/// The documented constraints match what the handlers accept: every audit
+/// action and request status is in its parameter's pattern.
+#[test]
+fn documented_filter_patterns_list_every_value() {
+    let doc = serde_json::to_value(kontor::web::api::openapi()).unwrap();
+    let pattern = |path: &str, name: &str| -> String {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["schema"]["pattern"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let actions = pattern("/api/v1/audit", "action");
+    for a in kontor_core::domain::audit::AuditAction::ALL {
+        assert!(
+            actions.contains(&format!("|{}|", a.as_str()))
+                || actions.contains(&format!("({}|", a.as_str()))
+                || actions.contains(&format!("|{})", a.as_str())),
+            "{a:?} missing from {actions}"
+        );
+    }
+    let statuses = pattern("/api/v1/partner-changes", "status");
+    for s in kontor_core::domain::change_request::RequestStatus::ALL {
+        assert!(
+            statuses.contains(s.as_str()),
+            "{s:?} missing from {statuses}"
+        );
+    }
+}

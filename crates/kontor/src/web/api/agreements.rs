@@ -39,10 +39,13 @@ pub fn number(raw: &str) -> ApiResult<AgreementNumber> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `contract` or `subscription`.
+    #[param(pattern = "^(contract|subscription)?$")]
     pub kind: Option<String>,
     /// `active`, `expired`, `canceled` or `suspended`.
+    #[param(pattern = "^(active|expired|canceled|suspended)?$")]
     pub status: Option<String>,
     /// Partner CSN: only agreements it serves.
+    #[param(pattern = r"^(?:(?:[ -]*[0-9]){10}[ -]*)?$")]
     pub partner: Option<String>,
     /// Number prefix or product name.
     pub q: Option<String>,
@@ -139,7 +142,7 @@ async fn list(
 
 /// One agreement with products, term, partners of record and open change.
 #[utoipa::path(get, path = "/api/v1/agreements/{number}", tag = "agreements",
-    params(("number" = String, Path, description = "Contract number (12 digits) or subscription ID (14 digits)")),
+    params(("number" = String, Path, pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$", description = "Contract number (12 digits) or subscription ID (14 digits)")),
     responses((status = 200, body = AgreementDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +163,7 @@ async fn detail(
 
 /// Partner assignments with date ranges, oldest first (`?format=csv` for a download).
 #[utoipa::path(get, path = "/api/v1/agreements/{number}/partner-history", tag = "agreements",
-    params(("number" = String, Path, description = "Agreement number"), Format),
+    params(("number" = String, Path, pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$", description = "Agreement number"), Format),
     responses((status = 200, content((PartnerHistoryResponse = "application/json"), (String = "text/csv"))),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -189,7 +192,7 @@ async fn history(
 /// Whether the caller can request a partner change now, with every reason
 /// that holds (R3, R4), in the language of `Accept-Language`.
 #[utoipa::path(get, path = "/api/v1/agreements/{number}/partner-change/eligibility", tag = "agreements",
-    params(("number" = String, Path, description = "Agreement number")),
+    params(("number" = String, Path, pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$", description = "Agreement number")),
     responses((status = 200, body = EligibilityResponse),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

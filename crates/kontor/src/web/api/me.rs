@@ -165,7 +165,7 @@ async fn list_tokens(
 
 /// Revokes an API token at once: one's own, or (operators) anyone's.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "me",
-    params(("id" = String, Path, description = "Token id")),
+    params(("id" = uuid::Uuid, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

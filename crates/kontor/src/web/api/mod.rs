@@ -88,7 +88,33 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(_state: AppState) -> Router<AppState> {
     let (api, doc) = routes();
     api.layer(axum::middleware::map_response(problem_for_plain_errors))
+        .layer(axum::middleware::map_request(drop_empty_query_values))
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+}
+
+/// `?kind=&q=` means "no filter": an empty value is the same as leaving
+/// the parameter out (as HTML forms and generated clients send them).
+async fn drop_empty_query_values(mut req: axum::extract::Request) -> axum::extract::Request {
+    let Some(query) = req.uri().query() else {
+        return req;
+    };
+    if !query.split('&').any(|p| p.is_empty() || p.ends_with('=')) {
+        return req;
+    }
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.ends_with('='))
+        .collect();
+    let path = req.uri().path();
+    let rebuilt = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    if let Ok(uri) = rebuilt.parse() {
+        *req.uri_mut() = uri;
+    }
+    req
 }
 
 /// axum answers what it refuses before a handler runs (a body over the
@@ -150,6 +176,7 @@ pub async fn not_found(uri: Uri) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct Page {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -201,6 +228,7 @@ pub fn next_cursor<T>(items: &[T], limit: u32, key: impl Fn(&T) -> String) -> Op
 #[into_params(parameter_in = Query)]
 pub struct Format {
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)?$")]
     pub format: Option<String>,
 }
 

@@ -258,8 +258,10 @@ async fn bulk(
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this status.
+    #[param(pattern = "^(awaiting_partner|pending|applied|rejected|withdrawn|declined|expired)?$")]
     pub status: Option<String>,
     /// Only this agreement.
+    #[param(pattern = r"^(?:(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*)?$")]
     pub agreement: Option<String>,
 }
 
@@ -322,7 +324,7 @@ async fn list(
 
 /// One request with its status and expected completion time.
 #[utoipa::path(get, path = "/api/v1/partner-changes/{id}", tag = "partner-changes",
-    params(("id" = String, Path, description = "Request id")),
+    params(("id" = uuid::Uuid, Path, description = "Request id")),
     responses((status = 200, body = ChangeRequestDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -338,7 +340,7 @@ async fn get_one(
 
 /// Withdraws a pending request (R9): the requester or another admin of the account.
 #[utoipa::path(post, path = "/api/v1/partner-changes/{id}/withdraw", tag = "partner-changes",
-    params(("id" = String, Path, description = "Request id")),
+    params(("id" = uuid::Uuid, Path, description = "Request id")),
     responses((status = 200, body = ChangeRequestDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -357,7 +359,7 @@ async fn withdraw(
 /// The new partner accepts a request awaiting its answer (acceptance
 /// policy): it becomes `pending` and is processed after the processing delay.
 #[utoipa::path(post, path = "/api/v1/partner-changes/{id}/accept", tag = "partner-changes",
-    params(("id" = String, Path, description = "Request id")),
+    params(("id" = uuid::Uuid, Path, description = "Request id")),
     responses((status = 200, body = ChangeRequestDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the new partner", body = Problem, content_type = "application/problem+json"),
@@ -376,7 +378,7 @@ async fn accept(
 /// The new partner declines a request awaiting its answer (acceptance
 /// policy): it ends `declined` and nothing changes.
 #[utoipa::path(post, path = "/api/v1/partner-changes/{id}/decline", tag = "partner-changes",
-    params(("id" = String, Path, description = "Request id")),
+    params(("id" = uuid::Uuid, Path, description = "Request id")),
     responses((status = 200, body = ChangeRequestDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the new partner", body = Problem, content_type = "application/problem+json"),

@@ -17,7 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Looks a partner up by CSN: name, city, country and status.
 #[utoipa::path(get, path = "/api/v1/partners/{csn}", tag = "partners",
-    params(("csn" = String, Path, description = "Partner CSN (10 digits; spaces and dashes ignored)")),
+    params(("csn" = String, Path, pattern = r"^(?:[ -]*[0-9]){10}[ -]*$", description = "Partner CSN (10 digits; spaces and dashes ignored)")),
     responses((status = 200, body = PartnerDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -151,7 +151,7 @@ async fn list(
 
 /// One support case.
 #[utoipa::path(get, path = "/api/v1/support-cases/{id}", tag = "support",
-    params(("id" = String, Path, description = "Case id")),
+    params(("id" = uuid::Uuid, Path, description = "Case id")),
     responses((status = 200, body = SupportCaseDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -167,7 +167,7 @@ async fn get_one(
 
 /// A support agent replaces the single partner the case names (R6).
 #[utoipa::path(post, path = "/api/v1/support-cases/{id}/resolve", tag = "support",
-    params(("id" = String, Path, description = "Case id")),
+    params(("id" = uuid::Uuid, Path, description = "Case id")),
     responses((status = 200, body = SupportCaseDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),

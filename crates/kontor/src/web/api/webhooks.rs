@@ -226,7 +226,7 @@ async fn create(
 
 /// One webhook endpoint.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks",
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = uuid::Uuid, Path, description = "Endpoint id")),
     responses((status = 200, body = WebhookEndpointDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -244,7 +244,7 @@ async fn get_one(
 
 /// Changes a webhook endpoint; enabling it again clears why it was disabled.
 #[utoipa::path(patch, path = "/api/v1/webhooks/{id}", tag = "webhooks", request_body = UpdateWebhookRequest,
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = uuid::Uuid, Path, description = "Endpoint id")),
     responses((status = 200, body = WebhookEndpointDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -273,7 +273,7 @@ async fn update(
 
 /// Removes a webhook endpoint and its delivery log.
 #[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks",
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = uuid::Uuid, Path, description = "Endpoint id")),
     responses((status = 204, description = "Removed"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -292,7 +292,7 @@ async fn remove(
 /// Rotates the signing secret: the answer shows the new one; the previous
 /// one keeps signing beside it for `webhook_secret_overlap_hours`.
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate-secret", tag = "webhooks",
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = uuid::Uuid, Path, description = "Endpoint id")),
     responses((status = 200, body = WebhookEndpointWithSecret),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -319,7 +319,7 @@ async fn rotate_secret(
 
 /// The endpoint's current signing secret.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}/secret", tag = "webhooks",
-    params(("id" = String, Path, description = "Endpoint id")),
+    params(("id" = uuid::Uuid, Path, description = "Endpoint id")),
     responses((status = 200, body = WebhookSecretDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -434,10 +434,13 @@ pub struct DeliveryList {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     /// `pending`, `delivered` or `dead`.
+    #[param(pattern = "^(pending|delivered|dead)?$")]
     pub status: Option<String>,
     /// `email` or `webhook`.
+    #[param(pattern = "^(email|webhook)?$")]
     pub channel: Option<String>,
     /// Only this endpoint's deliveries.
+    #[param(format = Uuid)]
     pub endpoint: Option<String>,
 }
 
@@ -510,7 +513,7 @@ async fn list_deliveries(
 
 /// One delivery with every attempt (status code, latency, error).
 #[utoipa::path(get, path = "/api/v1/deliveries/{id}", tag = "webhooks",
-    params(("id" = String, Path, description = "Delivery id")),
+    params(("id" = uuid::Uuid, Path, description = "Delivery id")),
     responses((status = 200, body = DeliveryDetail),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -531,7 +534,7 @@ async fn get_delivery(
 
 /// Sends a pending or dead delivery again now, with a fresh count of attempts.
 #[utoipa::path(post, path = "/api/v1/deliveries/{id}/resend", tag = "webhooks",
-    params(("id" = String, Path, description = "Delivery id")),
+    params(("id" = uuid::Uuid, Path, description = "Delivery id")),
     responses((status = 202, description = "Queued"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
