@@ -292,8 +292,10 @@ impl From<&Partner> for PartnerDto {
 #[serde(deny_unknown_fields)]
 pub struct SubmitRequest {
     /// Contract number (12 digits).
+    #[schema(pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$")]
     pub agreement: String,
     /// CSN of the new partner (10 digits).
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub new_partner: String,
 }
 

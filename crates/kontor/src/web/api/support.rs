@@ -29,13 +29,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
     /// Agreement number.
+    #[schema(pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$")]
     pub agreement: String,
     /// CSN of the partner to replace (one of the agreement's partners).
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub replace_partner: String,
     /// CSN of the partner to put in its place.
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub new_partner: String,
     /// A message for support (up to 2000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub message: String,
 }
 
