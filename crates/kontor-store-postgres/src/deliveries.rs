@@ -91,7 +91,7 @@ impl DeliveryStore for PgStore {
         let claim = Uuid::now_v7().to_string();
         let mut tx = self.write().await?;
         let seqs: Vec<i64> = sqlx::query_scalar(
-            "UPDATE deliveries SET claim = $1, lease_until = $2, next_attempt_at = $2, attempts = attempts + 1 \
+            "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
              WHERE seq IN (SELECT d.seq FROM deliveries d \
                WHERE d.status = 'pending' AND d.next_attempt_at <= $3 \
                  AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND NOT e.enabled) \
@@ -148,7 +148,7 @@ impl DeliveryStore for PgStore {
                  $6::text[], $7::int8[], $8::int8[], $9::int8[]) \
                  AS r(id, claim, status, next_at, delivered_at, error, code, at, latency)), \
              upd AS (UPDATE deliveries d SET status = r.status, next_attempt_at = COALESCE(r.next_at, d.next_attempt_at), \
-                 delivered_at = r.delivered_at, last_error = r.error, last_status = r.code, lease_until = NULL, claim = NULL \
+                 delivered_at = r.delivered_at, last_error = r.error, last_status = r.code, claim = NULL \
                  FROM r WHERE d.id = r.id AND d.claim = r.claim AND d.status = 'pending' RETURNING d.id), \
              log AS (INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) \
                  SELECT id, at, code, latency, error FROM r) \
@@ -240,7 +240,7 @@ impl DeliveryStore for PgStore {
             Some(_) => {}
         }
         sqlx::query(
-            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL, claim = NULL \
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, claim = NULL \
              WHERE id = $2",
         )
         .bind(ms(now))

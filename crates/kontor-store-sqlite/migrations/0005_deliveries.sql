@@ -31,8 +31,8 @@ CREATE TABLE deliveries (
     endpoint_id     TEXT REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
     attempts        INTEGER NOT NULL DEFAULT 0,
+    -- While claimed: the end of the lease (a claimed delivery is not due).
     next_attempt_at INTEGER NOT NULL,
-    lease_until     INTEGER,
     -- Who holds the lease: a late answer of an expired claim changes nothing.
     claim           TEXT,
     last_error      TEXT,

@@ -31,6 +31,16 @@ const CHUNK: usize = 500;
 #[async_trait]
 impl DeliveryStore for SqliteStore {
     async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
+        // The delivery loop asks before every claim; an empty outbox is
+        // answered by a reader, without taking the one write lock.
+        let pending: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')")
+                .fetch_one(&self.reader)
+                .await
+                .ctx("failed to read the outbox")?;
+        if !pending {
+            return Ok(0);
+        }
         let mut tx = self.write().await?;
         let rows: Vec<PendingOutboxRow> = sqlx::query_as(
             "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ?",
@@ -95,14 +105,13 @@ impl DeliveryStore for SqliteStore {
         let until = ms(now + lease);
         let mut tx = self.write().await?;
         let seqs: Vec<i64> = sqlx::query_scalar(
-            "UPDATE deliveries SET claim = ?, lease_until = ?, next_attempt_at = ?, attempts = attempts + 1 \
+            "UPDATE deliveries SET claim = ?, next_attempt_at = ?, attempts = attempts + 1 \
              WHERE seq IN (SELECT d.seq FROM deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
                WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.endpoint_id IS NULL OR e.enabled = 1) \
                ORDER BY d.next_attempt_at LIMIT ?) \
              RETURNING seq",
         )
         .bind(&claim)
-        .bind(until)
         .bind(until)
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -136,7 +145,7 @@ impl DeliveryStore for SqliteStore {
             let id = r.id.to_string();
             sqlx::query(
                 "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
-                 delivered_at = ?, last_error = ?, last_status = ?, lease_until = NULL, claim = NULL \
+                 delivered_at = ?, last_error = ?, last_status = ?, claim = NULL \
                  WHERE id = ? AND claim = ? AND status = 'pending'",
             )
             .bind(status)
@@ -243,7 +252,7 @@ impl DeliveryStore for SqliteStore {
             Some(_) => {}
         }
         sqlx::query(
-            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL, claim = NULL \
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, claim = NULL \
              WHERE id = ?",
         )
         .bind(ms(now))

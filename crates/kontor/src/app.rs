@@ -146,19 +146,22 @@ pub async fn serve(
     with_worker: bool,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let deliverer = crate::delivery::Deliverer::from_config(state.services.clone(), &state.config)?;
-    let worker = with_worker.then(|| {
+    let worker = if with_worker {
+        let deliverer =
+            crate::delivery::Deliverer::from_config(state.services.clone(), &state.config)?;
         let apply = tokio::spawn(worker::run(
             state.services.clone(),
             worker_config(&state.config),
             shutdown.clone(),
         ));
         let deliver = tokio::spawn(deliverer.run(shutdown.clone()));
-        async move {
+        Some(async move {
             apply.await.ok();
             deliver.await.ok();
-        }
-    });
+        })
+    } else {
+        None
+    };
     if state.config.read_cache {
         let every = std::time::Duration::from_millis(state.config.cache_poll_ms.max(10));
         tokio::spawn(follow_audit_feed(

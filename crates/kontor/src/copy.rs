@@ -244,7 +244,6 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("status", Text),
             ("attempts", Int),
             ("next_attempt_at", Int),
-            ("lease_until", Int),
             ("claim", Text),
             ("last_error", Text),
             ("last_status", Int),

@@ -204,21 +204,17 @@ impl Services {
                 json!({ "status": request.status }),
                 json!({ "status": decided.status }),
             );
-        let outbox = self.emails(ChangeEvent::Withdrawn, &decided).await?;
         let open = [RequestStatus::Pending, RequestStatus::AwaitingPartner];
-        let result = self
-            .store
-            .decide_request(&decided, &open, &[audit], &outbox)
-            .await;
-        self.cache.invalidate_agreement(&decided.agreement);
-        match result {
-            Ok(()) => Ok(decided),
+        match self
+            .record_decision(&decided, &open, audit, ChangeEvent::Withdrawn)
+            .await?
+        {
+            true => Ok(decided),
             // The worker applied it (or another admin withdrew it) meanwhile.
-            Err(StoreError::NotFound) => Err(Error::Conflict {
+            false => Err(Error::Conflict {
                 code: "not_open",
                 detail: "the request was decided meanwhile and can no longer be withdrawn".into(),
             }),
-            Err(e) => Err(e.into()),
         }
     }
 
@@ -273,24 +269,20 @@ impl Services {
                 json!({ "status": request.status }),
                 json!({ "status": decided.status, "due_at": decided.due_at.unix_timestamp() }),
             );
-        let outbox = self.emails(change_event, &decided).await?;
-        let result = self
-            .store
-            .decide_request(
+        match self
+            .record_decision(
                 &decided,
                 &[RequestStatus::AwaitingPartner],
-                &[audit],
-                &outbox,
+                audit,
+                change_event,
             )
-            .await;
-        self.cache.invalidate_agreement(&decided.agreement);
-        match result {
-            Ok(()) => Ok(decided),
-            Err(StoreError::NotFound) => Err(Error::Conflict {
+            .await?
+        {
+            true => Ok(decided),
+            false => Err(Error::Conflict {
                 code: "not_awaiting_partner",
                 detail: "the request was answered, withdrawn or expired meanwhile".into(),
             }),
-            Err(e) => Err(e.into()),
         }
     }
 
@@ -315,25 +307,44 @@ impl Services {
                     json!({ "status": request.status, "due_at": request.due_at.unix_timestamp() }),
                     json!({ "status": decided.status }),
                 );
-            let outbox = self.emails(ChangeEvent::Expired, &decided).await?;
-            match self
-                .store
-                .decide_request(
+            // Answered or withdrawn at the last moment: nothing to do.
+            if self
+                .record_decision(
                     &decided,
                     &[RequestStatus::AwaitingPartner],
-                    &[audit],
-                    &outbox,
+                    audit,
+                    ChangeEvent::Expired,
                 )
-                .await
+                .await?
             {
-                Ok(()) => expired += 1,
-                // Answered or withdrawn at the last moment: nothing to do.
-                Err(StoreError::NotFound) => {}
-                Err(e) => return Err(e.into()),
+                expired += 1;
             }
-            self.cache.invalidate_agreement(&decided.agreement);
         }
         Ok(expired)
+    }
+
+    /// Writes `decided` with its audit entry and the R10 mails of `event`
+    /// when the request is still in one of `expected`; `false` when someone
+    /// else decided it first. The agreement's cached state is dropped
+    /// either way.
+    async fn record_decision(
+        &self,
+        decided: &ChangeRequest,
+        expected: &[RequestStatus],
+        audit: AuditEntry,
+        event: ChangeEvent,
+    ) -> Result<bool> {
+        let outbox = self.emails(event, decided).await?;
+        let result = self
+            .store
+            .decide_request(decided, expected, &[audit], &outbox)
+            .await;
+        self.cache.invalidate_agreement(&decided.agreement);
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// One request the caller may see.

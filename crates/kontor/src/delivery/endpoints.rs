@@ -40,6 +40,17 @@ pub struct EndpointRules {
     pub overlap: time::Duration,
 }
 
+impl From<&crate::config::Config> for EndpointRules {
+    fn from(c: &crate::config::Config) -> Self {
+        EndpointRules {
+            allow_private: c.webhook_allow_private,
+            overlap: time::Duration::hours(
+                i64::try_from(c.webhook_secret_overlap_hours).unwrap_or(24),
+            ),
+        }
+    }
+}
+
 fn operator_only(actor: &Actor) -> Result<(), Error> {
     if actor.role == Role::Operator {
         Ok(())

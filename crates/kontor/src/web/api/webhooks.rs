@@ -31,15 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resend))
 }
 
-fn rules(state: &AppState) -> EndpointRules {
-    EndpointRules {
-        allow_private: state.config.webhook_allow_private,
-        overlap: time::Duration::hours(
-            i64::try_from(state.config.webhook_secret_overlap_hours).unwrap_or(24),
-        ),
-    }
-}
-
 fn id(raw: &str, what: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ApiError::field("id", format!("expected a {what} id (UUID)")))
 }
@@ -214,7 +205,13 @@ async fn create(
         event_types: req.event_types,
         enabled: req.enabled,
     };
-    let e = endpoints::create(&state.services, &me, input, rules(&state)).await?;
+    let e = endpoints::create(
+        &state.services,
+        &me,
+        input,
+        EndpointRules::from(&*state.config),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(WebhookEndpointWithSecret {
@@ -267,7 +264,14 @@ async fn update(
         event_types: req.event_types,
         enabled: req.enabled,
     };
-    let e = endpoints::update(&state.services, &me, endpoint, input, rules(&state)).await?;
+    let e = endpoints::update(
+        &state.services,
+        &me,
+        endpoint,
+        input,
+        EndpointRules::from(&*state.config),
+    )
+    .await?;
     Ok(Json((&e).into()))
 }
 
@@ -308,7 +312,7 @@ async fn rotate_secret(
         &state.services,
         &me,
         id(&raw, "webhook endpoint")?,
-        rules(&state),
+        EndpointRules::from(&*state.config),
     )
     .await?;
     Ok(Json(WebhookEndpointWithSecret {

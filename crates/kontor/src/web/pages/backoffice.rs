@@ -41,7 +41,7 @@ fn vendor_only(me: &SignedIn) -> Result<(), PageError> {
     }
 }
 
-fn operator_only(me: &SignedIn) -> Result<(), PageError> {
+pub(super) fn operator_only(me: &SignedIn) -> Result<(), PageError> {
     if me.actor.role == Role::Operator {
         Ok(())
     } else {

@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::delivery::{Channel, DeliveryStatus, WEBHOOK_EVENT_TYPES};
-use kontor_core::domain::roles::Role;
 use kontor_core::store::{DeliveryFilter, WebhookEndpoint};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Chrome;
+use super::backoffice::operator_only;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::delivery::endpoints::{self, EndpointInput, EndpointRules};
@@ -32,23 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/back-office/webhooks/{id}/delete", post(remove))
         .route("/back-office/deliveries", get(deliveries))
         .route("/back-office/deliveries/{id}/resend", post(resend))
-}
-
-fn operator_only(me: &SignedIn) -> Result<(), PageError> {
-    if me.actor.role == Role::Operator {
-        Ok(())
-    } else {
-        Err(PageError::forbidden(me.tr))
-    }
-}
-
-fn rules(state: &AppState) -> EndpointRules {
-    EndpointRules {
-        allow_private: state.config.webhook_allow_private,
-        overlap: time::Duration::hours(
-            i64::try_from(state.config.webhook_secret_overlap_hours).unwrap_or(24),
-        ),
-    }
 }
 
 struct EndpointRow {
@@ -162,7 +145,14 @@ async fn create(
         event_types: Some(form.events.clone()),
         enabled: Some(true),
     };
-    match endpoints::create(&state.services, &me.actor, input, rules(&state)).await {
+    match endpoints::create(
+        &state.services,
+        &me.actor,
+        input,
+        EndpointRules::from(&*state.config),
+    )
+    .await
+    {
         Ok(e) => Ok(page(
             &state,
             &me,
@@ -209,7 +199,7 @@ async fn set_enabled(
         &me.actor,
         endpoint_id(raw, me)?,
         input,
-        rules(state),
+        EndpointRules::from(&*state.config),
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;
@@ -249,7 +239,7 @@ async fn rotate(
         &state.services,
         &me.actor,
         endpoint_id(&raw, &me)?,
-        rules(&state),
+        EndpointRules::from(&*state.config),
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;
