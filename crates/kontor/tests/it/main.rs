@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acceptance;
+mod authorization;
 mod backup;
 mod bad_input;
 mod bulk;

@@ -523,7 +523,7 @@ async fn operators_run_the_partner_directory_and_others_cannot() {
     let anna = browser(&app, "anna@muster.example", "en").await;
     assert_eq!(
         page(&app, &anna, "/back-office/partners").await.0,
-        StatusCode::NOT_FOUND
+        StatusCode::FORBIDDEN
     );
 }
 
@@ -697,7 +697,7 @@ async fn vendor_staff_search_agreements_and_the_audit_log_across_accounts() {
     let dora = browser(&app, "dora@example-ltd.example", "en").await;
     assert_eq!(
         page(&app, &dora, "/back-office/audit").await.0,
-        StatusCode::NOT_FOUND
+        StatusCode::FORBIDDEN
     );
     // The API filters the same way; an account admin cannot widen their scope.
     let api = json_with(

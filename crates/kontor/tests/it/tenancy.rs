@@ -253,3 +253,71 @@ async fn filters_and_paging_walk_every_agreement_once() {
         "product search is case-insensitive"
     );
 }
+
+/// R1 at apply time: a request stored with another account's data (as a
+/// bug or a tampered database could leave it) is rejected by the worker,
+/// and the agreement keeps its partner.
+#[tokio::test]
+async fn the_worker_never_moves_an_agreement_with_another_accounts_data() {
+    use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
+    use kontor_core::domain::ids::{AgreementNumber, Csn};
+    let app = TestApp::spawn().await;
+    let person = async |email: &str| {
+        app.services
+            .store
+            .user_by_email(email)
+            .await
+            .unwrap()
+            .unwrap()
+            .actor
+            .user_id
+    };
+    let now = app.clock_now();
+    let forged = |by, account: &str| ChangeRequest {
+        id: RequestId(uuid::Uuid::now_v7()),
+        agreement: AgreementNumber::parse("110000000101").unwrap(),
+        account: Csn::parse(account).unwrap(),
+        old_partners: vec![Csn::parse("5100000004").unwrap()],
+        new_partner: Csn::parse("5100000002").unwrap(),
+        status: RequestStatus::Pending,
+        requested_by: by,
+        created_at: now,
+        due_at: now,
+        decided_at: None,
+        decided_by: None,
+        reasons: Vec::new(),
+    };
+    // On Example Ltd's agreement: Anna (admin of Muster Bau) labelled with
+    // either account, and Dora (its own admin) labelled with Muster Bau's.
+    for (who, account) in [
+        (ANNA, "7000000001"),
+        (ANNA, "7000000002"),
+        (DORA, "7000000001"),
+    ] {
+        let request = forged(person(who).await, account);
+        app.services
+            .store
+            .insert_request(&request, &[], &[])
+            .await
+            .unwrap();
+        let report = app.run_worker().await;
+        assert_eq!((report.applied, report.rejected), (0, 1), "{who} {account}");
+        let stored = json_with(
+            app.get(
+                "olga@vendor.example",
+                &format!("/api/v1/partner-changes/{}", request.id.0),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(stored["status"], "rejected");
+        assert_eq!(stored["reasons"], json!(["not_permitted"]), "{stored}");
+    }
+    let agreement = json_with(
+        app.get(DORA, "/api/v1/agreements/110000000101").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(agreement["partners"], json!(["5100000004"]), "{agreement}");
+}

@@ -33,11 +33,13 @@ pub fn router() -> Router<AppState> {
         .route("/back-office/audit", get(audit))
 }
 
+/// Vendor staff only; others are told so, as by the API's 403 (the back
+/// office is no tenant's object whose existence needs hiding).
 fn vendor_only(me: &SignedIn) -> Result<(), PageError> {
     if me.actor.role.is_vendor() {
         Ok(())
     } else {
-        Err(PageError::not_found(me.tr))
+        Err(PageError::forbidden(me.tr))
     }
 }
 
