@@ -365,6 +365,7 @@ pub struct ChangeRequestListResponse {
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     /// Agreement numbers (1–500).
+    #[schema(min_items = 1, max_items = 500)]
     pub agreements: Vec<String>,
     /// New partner CSN; required for `bulk`, optional for `preview` (then R5 is checked too).
     pub new_partner: Option<String>,
@@ -410,10 +411,13 @@ impl BulkItemResult {
 #[serde(deny_unknown_fields)]
 pub struct TransactionRequest {
     /// Agreement number.
+    #[schema(pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$")]
     pub agreement: String,
     /// `renewal`, `add_seats`, `switch_term` or `upgrade`.
+    #[schema(pattern = "^(renewal|add_seats|switch_term|upgrade)$")]
     pub kind: String,
     /// CSN of the partner placing it; becomes partner of record.
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub partner: String,
     /// New term end (YYYY-MM-DD) for `renewal` and `switch_term`.
     pub term_end: Option<String>,

@@ -118,15 +118,14 @@ async fn huge_and_negative_numbers_in_queries_name_the_parameter() {
         "/api/v1/agreements?limit=-1",
         "/api/v1/partner-changes?limit=1e9",
         "/api/v1/audit?limit=0",
+        "/api/v1/audit?limit=null&limit=null",
+        "/api/v1/partner-changes?limit=5&limit=6",
     ] {
         let res = app.get("olga@vendor.example", path).await;
         let status = res.status();
         let p: Value = res.json().await.unwrap();
-        assert!(status.is_client_error(), "{path}: {status} {p}");
-        assert!(
-            p["detail"].as_str().unwrap_or("").contains("limit"),
-            "{path}: {p}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {p}");
+        assert_eq!(p["errors"][0]["field"], "limit", "{path}: {p}");
     }
     // Empty values mean "no filter", as forms and generated clients send them.
     let res = app

@@ -135,6 +135,23 @@ async fn problem_for_plain_errors(res: Response) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .unwrap_or_default();
+    // A query that does not parse (a repeated parameter, letters for a
+    // number) is invalid input like any other: 422 naming the parameter.
+    if status == StatusCode::BAD_REQUEST
+        && let Some(reason) = text.strip_prefix("Failed to deserialize query string: ")
+    {
+        let field = reason
+            .split_once(": ")
+            .map(|(f, _)| f)
+            .filter(|f| !f.contains(' '))
+            .or_else(|| reason.split('`').nth(1))
+            .unwrap_or("query");
+        return ApiError::field(
+            field,
+            format!("expected the parameter once, in its documented form ({reason})"),
+        )
+        .into_response();
+    }
     let detail = if text.is_empty() {
         status.canonical_reason().unwrap_or("error").to_lowercase()
     } else {

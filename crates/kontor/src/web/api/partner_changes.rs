@@ -73,7 +73,7 @@ async fn submit_one(
 /// request and its expected completion time. Send an `Idempotency-Key` to
 /// retry safely: the same key and body replay the first response.
 #[utoipa::path(post, path = "/api/v1/partner-changes", tag = "partner-changes", request_body = SubmitRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (R7)")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes retries safe (R7): 1–255 visible ASCII characters")),
     responses((status = 202, body = ChangeRequestDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -199,7 +199,7 @@ async fn preview(
 /// Submits a partner change for many agreements, each with its own result
 /// (202 with the request, or the problem). Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/partner-changes/bulk", tag = "partner-changes", request_body = BulkRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (R7)")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes retries safe (R7): 1–255 visible ASCII characters")),
     responses((status = 200, body = BulkResponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

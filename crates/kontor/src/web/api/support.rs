@@ -137,7 +137,7 @@ async fn open(
 /// Cases the caller may see: an account's admins theirs, vendor staff all.
 #[utoipa::path(get, path = "/api/v1/support-cases", tag = "support", params(CaseQuery),
     responses((status = 200, body = SupportCaseListResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is not in its documented form", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(state): State<AppState>,

@@ -86,7 +86,7 @@ fn parse(req: TransactionRequest) -> ApiResult<NewTransaction> {
 /// any; partner staff record them for agreements they serve, naming their
 /// own partner. Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/transactions", tag = "transactions", request_body = TransactionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: 1–255 visible ASCII characters")),
     responses((status = 201, body = TransactionResponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

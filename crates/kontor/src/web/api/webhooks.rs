@@ -443,8 +443,10 @@ pub struct DeliveryQuery {
     /// `email` or `webhook`.
     #[param(pattern = "^(email|webhook)?$")]
     pub channel: Option<String>,
-    /// Only this endpoint's deliveries.
-    #[param(format = Uuid)]
+    /// Only this endpoint's deliveries (its id; empty means all).
+    #[param(
+        pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$"
+    )]
     pub endpoint: Option<String>,
 }
 
