@@ -139,9 +139,10 @@ async fn main() -> anyhow::Result<()> {
         })
         .collect();
     let doc = serde_json::to_vec(&json!({ "agreements": agreements }))?;
-    kontor::import_file::import_json(
+    kontor::import_file::import_file(
         &services,
         &kontor::auth::Argon2Hasher,
+        kontor::import_file::ImportFormat::Json,
         std::io::Cursor::new(doc),
         By::System("bench"),
         |_| {},

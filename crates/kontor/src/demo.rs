@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use time::Duration;
 
 use crate::auth::Argon2Hasher;
-use crate::import_file::import_json;
+use crate::import_file::{ImportFormat, import_file};
 
 /// Password of every demo login.
 pub const DEMO_PASSWORD: &str = "kontor-demo";
@@ -141,9 +141,10 @@ pub fn document(s: &Services) -> Value {
 /// Loads the demo data (idempotent: loading twice changes nothing).
 pub async fn load(services: &Services) -> anyhow::Result<()> {
     let doc = serde_json::to_vec(&document(services))?;
-    match import_json(
+    match import_file(
         services,
         &Argon2Hasher,
+        ImportFormat::Json,
         std::io::Cursor::new(doc),
         By::System("demo"),
         |_| {},

@@ -77,6 +77,16 @@ pub struct ImportError {
     pub message: String,
 }
 
+/// What a file reader hands over: a record, or a problem with the file
+/// itself (syntax, an unknown collection).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentItem {
+    /// A record of a collection, with its zero-based index.
+    Record(Collection, usize, serde_json::Value),
+    /// The file is broken here.
+    Error(ImportError),
+}
+
 /// Counts of records imported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {

@@ -5,6 +5,8 @@ pub mod apply;
 pub mod cache;
 pub mod directory;
 pub mod import;
+pub mod import_csv;
+pub mod import_json;
 pub mod partner_change;
 pub mod people;
 pub mod support;

@@ -12,7 +12,7 @@ use kontor_store_sqlite::SqliteStore;
 use crate::app;
 use crate::auth::Argon2Hasher;
 use crate::config::Config;
-use crate::import_file::import_json;
+use crate::import_file::{ImportFormat, import_file};
 
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
     app::open_store(&config).await?;
@@ -21,6 +21,7 @@ pub async fn migrate(config: Config) -> anyhow::Result<()> {
 }
 
 pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
+    let format = ImportFormat::from_file_name(&file).map_err(|e| anyhow::anyhow!(e))?;
     let store = app::open_store(&config).await?;
     let services = app::services(&config, store, app::clock(&config)?);
     let reader: Box<dyn std::io::Read + Send> = if file.as_os_str() == "-" {
@@ -33,9 +34,10 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
     };
     let tty = std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
-    let result = import_json(
+    let result = import_file(
         &services,
         &Argon2Hasher,
+        format,
         reader,
         By::System("import"),
         |n| {

@@ -57,9 +57,11 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Import a JSON file (SPEC "Import format"); all-or-nothing.
+    /// Import a JSON file, or a CSV file of one collection named after it
+    /// (`partners.csv`, `accounts.csv`, `users.csv`, `agreements.csv`; SPEC
+    /// "Import format"); all-or-nothing.
     Import {
-        /// The file, or `-` for standard input.
+        /// The file, or `-` for JSON on standard input.
         file: PathBuf,
     },
     /// Export everything in the import format.

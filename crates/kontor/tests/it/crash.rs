@@ -23,9 +23,10 @@ async fn a_worker_killed_at_random_moments_applies_every_request_exactly_once() 
             "support_level": "standard", "status": "active", "partners": ["5100000001"]}))
         .collect();
     let doc = serde_json::to_vec(&json!({ "agreements": agreements })).unwrap();
-    kontor::import_file::import_json(
+    kontor::import_file::import_file(
         &app.services,
         &kontor::auth::Argon2Hasher,
+        kontor::import_file::ImportFormat::Json,
         std::io::Cursor::new(doc),
         By::System("test"),
         |_| {},

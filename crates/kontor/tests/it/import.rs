@@ -112,3 +112,107 @@ async fn export_round_trips_through_import() {
     before.remove("audit");
     assert_eq!(after, before, "re-importing an export changes nothing");
 }
+
+/// POSTs a CSV body of one collection as the operator.
+async fn post_csv(app: &TestApp, collection: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(format!(
+            "{}/api/v1/import?collection={collection}",
+            app.base
+        ))
+        .bearer_auth(app.token(OLGA).await)
+        .header("content-type", "text/csv; charset=utf-8")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn csv_files_import_one_collection_each_and_broken_ones_write_nothing() {
+    let app = TestApp::spawn().await;
+    let partners = "csn,name,city,country,status,email\n\
+                    5100000500,\"Nord CAD, Hamburg\",Hamburg,DE,active,info@nordcad.example\n";
+    let r = json_with(post_csv(&app, "partners", partners).await, StatusCode::OK).await;
+    assert_eq!(r["partners"], 1);
+    let agreements = "number,kind,account,products,term_start,term_end,auto_renew,program,support_level,status,partners\n\
+        1100-0000-0500,contract,7000000001,\"Inventor:3; Vault:2\",2026-01-01,2027-12-31,false,standard,standard,active,5100000500;5100000001\n";
+    json_with(
+        post_csv(&app, "agreements", agreements).await,
+        StatusCode::OK,
+    )
+    .await;
+    let a = json_with(
+        app.get(OLGA, "/api/v1/agreements/110000000500").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(a["partners"], json!(["5100000001", "5100000500"]));
+    assert_eq!(
+        a["products"],
+        json!([{"name": "Inventor", "seats": 3}, {"name": "Vault", "seats": 2}])
+    );
+    let before = app.counts().await;
+    // Broken quoting, a ragged row, a bad value, no collection: a clear
+    // 422 naming the place, nothing written.
+    for (collection, body, field) in [
+        (
+            "partners",
+            "csn,name\n5100000600,\"Open quote\n5100000601,x\n",
+            "partners[0]",
+        ),
+        ("partners", "csn,name\n5100000600,a,b\n", "partners[0]"),
+        (
+            "agreements",
+            "number,products\n110000000600,Inventor:many\n",
+            "agreements[0].products[0].seats",
+        ),
+        ("", "csn,name\n5100000600,a\n", "collection"),
+    ] {
+        let p = json_with(
+            post_csv(&app, collection, body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(error_fields(&p).contains(&field.to_owned()), "{field}: {p}");
+    }
+    assert_eq!(app.counts().await, before, "nothing was written");
+    // The command line takes the collection from the file name.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2026-11-partners.csv");
+    std::fs::write(
+        &path,
+        "csn,name,city,country,status,email\n5100000700,Süd CAD,München,DE,active,info@suedcad.example\n",
+    )
+    .unwrap();
+    let out = app
+        .kontor_command()
+        .arg("import")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_with(
+        app.get(OLGA, "/api/v1/partners/5100000700").await,
+        StatusCode::OK,
+    )
+    .await;
+    let odd = dir.path().join("people.csv");
+    std::fs::write(&odd, "email\nx@y.example\n").unwrap();
+    let out = app
+        .kontor_command()
+        .arg("import")
+        .arg(&odd)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("partners.csv"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

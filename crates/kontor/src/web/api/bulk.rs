@@ -2,19 +2,22 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
 use kontor_core::domain::audit::By;
 use kontor_core::domain::roles::Role;
-use kontor_core::service::import::ImportFailure;
+use kontor_core::service::import::{Collection, ImportFailure};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Argon2Hasher;
 use crate::export::export_json;
-use crate::import_file::import_json;
+use crate::import_file::{ImportFormat, import_file};
 use crate::web::AppState;
 use crate::web::dto::ImportResponse;
 use crate::web::error::{ApiError, ApiResult, FieldErrorDto, Problem};
@@ -34,11 +37,44 @@ fn operator_only(role: Role) -> ApiResult<()> {
     }
 }
 
-/// Imports partners, accounts, users and agreements (SPEC "Import format").
-/// All-or-nothing: any invalid record rejects the whole file with every
-/// error listed (`errors[].field` is `collection[index].field`). Importing
-/// the same file again changes nothing.
-#[utoipa::path(post, path = "/api/v1/import", tag = "bulk", request_body(content = serde_json::Value, content_type = "application/json"),
+/// The collection of a CSV import.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// For a `text/csv` body: `partners`, `accounts`, `users` or `agreements`.
+    #[param(pattern = "^(partners|accounts|users|agreements)?$")]
+    pub collection: Option<String>,
+}
+
+/// The format of an import body: JSON, or CSV of the named collection.
+fn import_format(headers: &HeaderMap, q: &ImportQuery) -> ApiResult<ImportFormat> {
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Ok(ImportFormat::Json);
+    }
+    q.collection
+        .as_deref()
+        .and_then(Collection::parse)
+        .map(ImportFormat::Csv)
+        .ok_or_else(|| {
+            ApiError::field(
+                "collection",
+                "expected partners, accounts, users or agreements for a text/csv body",
+            )
+        })
+}
+
+/// Imports partners, accounts, users and agreements (SPEC "Import format"):
+/// a JSON document with every collection, or (`Content-Type: text/csv`)
+/// one collection as CSV with `?collection=`. All-or-nothing: any invalid
+/// record rejects the whole file with every error listed
+/// (`errors[].field` is `collection[index].field`). Importing the same
+/// file again changes nothing.
+#[utoipa::path(post, path = "/api/v1/import", tag = "bulk", params(ImportQuery),
+    request_body(content((serde_json::Value = "application/json"), (String = "text/csv"))),
     responses((status = 200, body = ImportResponse),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -47,13 +83,17 @@ fn operator_only(role: Role) -> ApiResult<()> {
 async fn import(
     State(state): State<AppState>,
     Caller(me): Caller,
+    Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ImportResponse>> {
     operator_only(me.role)?;
+    let format = import_format(&headers, &q)?;
     let reader = std::io::Cursor::new(body);
-    match import_json(
+    match import_file(
         &state.services,
         &Argon2Hasher,
+        format,
         reader,
         By::Person(&me),
         |_| {},

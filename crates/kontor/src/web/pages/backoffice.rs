@@ -21,7 +21,7 @@ use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::auth::Argon2Hasher;
-use crate::import_file::import_json;
+use crate::import_file::{ImportFormat, import_file};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -293,6 +293,7 @@ async fn import(
     let tr = me.tr;
     let mut token = None;
     let mut file = None;
+    let mut file_name = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -301,6 +302,7 @@ async fn import(
         match field.name() {
             Some("csrf") => token = field.text().await.ok(),
             Some("file") => {
+                file_name = field.file_name().map(str::to_owned);
                 file = Some(
                     field
                         .bytes()
@@ -319,9 +321,15 @@ async fn import(
         errors: Vec::new(),
         more: 0,
     };
-    let status = match import_json(
+    // `partners.csv` and the like are CSV of one collection; the rest JSON.
+    let format = ImportFormat::from_file_name(std::path::Path::new(
+        file_name.as_deref().unwrap_or("import.json"),
+    ))
+    .unwrap_or(ImportFormat::Json);
+    let status = match import_file(
         &state.services,
         &Argon2Hasher,
+        format,
         std::io::Cursor::new(body),
         By::Person(&me.actor),
         |_| {},
