@@ -897,3 +897,63 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
         );
     }
 }
+
+#[tokio::test]
+async fn over_tls_the_session_cookie_carries_the_host_prefix() {
+    let app = TestApp::spawn_with(|c| c.cookie_secure = true).await;
+    // No cookie store: it would not send Secure cookies over plain HTTP.
+    let set_cookie = |res: &reqwest::Response, name: &str| -> String {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no {name} cookie in {:?}", res.headers()))
+            .to_owned()
+    };
+    let value = |cookie: &str| cookie.split(';').next().unwrap().to_owned();
+    let res = app
+        .client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    let signin = set_cookie(&res, "__Host-kontor_signin");
+    let token = hidden(&res.text().await.unwrap(), "csrf");
+    let res = app
+        .client
+        .post(format!("{}/signin", app.base))
+        .header("cookie", value(&signin))
+        .form(&[
+            ("email", "anna@muster.example"),
+            ("password", "kontor-demo"),
+            ("csrf", &token),
+            ("next", "/agreements"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let session = set_cookie(&res, "__Host-kontor_session");
+    let attributes = session.to_ascii_lowercase();
+    for attribute in ["; secure", "; httponly", "; path=/", "; samesite=lax"] {
+        assert!(attributes.contains(attribute), "{session}");
+    }
+    assert!(!attributes.contains("domain="), "{session}");
+    let page = |cookie: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!("{}/agreements", app.base))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(page(value(&session)).await, StatusCode::OK);
+    // The same id under the unprefixed name is not a session.
+    let plain = value(&session).replacen("__Host-", "", 1);
+    assert_eq!(page(plain).await, StatusCode::SEE_OTHER);
+}

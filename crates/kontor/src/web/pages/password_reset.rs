@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::Chrome;
 use super::error::PageError;
 use super::i18n::Tr;
-use super::session::{SIGNIN_CSRF_COOKIE, language, signin_token, verify_form};
+use super::session::{language, signin_csrf, signin_token, verify_form};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -53,12 +53,6 @@ fn tr(jar: &CookieJar, headers: &HeaderMap) -> Tr {
     }
 }
 
-fn expected_csrf(jar: &CookieJar) -> String {
-    jar.get(SIGNIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default()
-}
-
 async fn request_form(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -89,7 +83,7 @@ async fn request(
     Form(f): Form<RequestForm>,
 ) -> Result<Response, PageError> {
     let tr = tr(&jar, &headers);
-    let csrf = expected_csrf(&jar);
+    let csrf = signin_csrf(&state, &jar);
     verify_form(&headers, f.csrf.as_deref(), &csrf, tr)?;
     let token = crate::auth::new_secret();
     let link = state
@@ -161,7 +155,7 @@ async fn set_new(
     Form(f): Form<NewPasswordForm>,
 ) -> Result<Response, PageError> {
     let tr = tr(&jar, &headers);
-    let csrf = expected_csrf(&jar);
+    let csrf = signin_csrf(&state, &jar);
     verify_form(&headers, f.csrf.as_deref(), &csrf, tr)?;
     let result = state
         .services

@@ -319,10 +319,7 @@ async fn accept_invitation(
     let tr = super::i18n::Tr {
         lang: super::session::language(&jar, &headers, None),
     };
-    let expected = jar
-        .get(super::session::SIGNIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let expected = super::session::signin_csrf(&state, &jar);
     verify_form(&headers, f.csrf.as_deref(), &expected, tr)?;
     let password = f.password;
     match state

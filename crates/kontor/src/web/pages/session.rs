@@ -35,6 +35,25 @@ pub const SIGNIN_CSRF_COOKIE: &str = "kontor_signin";
 /// Activity is recorded at most this often (a write per page view would not scale).
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
+/// A cookie's name as sent. Served over TLS (`cookie_secure`), the session
+/// and sign-in form cookies carry the `__Host-` prefix: browsers then take
+/// them only as Secure, for this host and path `/`, so a sibling subdomain
+/// cannot plant or overwrite them.
+pub fn cookie_name(state: &AppState, name: &'static str) -> &'static str {
+    match (state.config.cookie_secure, name) {
+        (true, SESSION_COOKIE) => "__Host-kontor_session",
+        (true, SIGNIN_CSRF_COOKIE) => "__Host-kontor_signin",
+        _ => name,
+    }
+}
+
+/// The sign-in form token the browser holds (empty when it holds none).
+pub fn signin_csrf(state: &AppState, jar: &CookieJar) -> String {
+    jar.get(cookie_name(state, SIGNIN_CSRF_COOKIE))
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default()
+}
+
 /// The language for a request: the switcher's cookie, else the person's
 /// setting, else `Accept-Language`, else English.
 pub fn language(jar: &CookieJar, headers: &HeaderMap, actor: Option<&Actor>) -> Lang {
@@ -72,7 +91,7 @@ impl FromRequestParts<AppState> for SignedIn {
             let next: String = url_escape(next);
             Redirect::to(&format!("/signin?next={next}")).into_response()
         };
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        let Some(cookie) = jar.get(cookie_name(state, SESSION_COOKIE)) else {
             return Err(to_signin());
         };
         let hash = token_hash(cookie.value());
@@ -160,7 +179,7 @@ pub fn verify_form(
 
 /// The cookie attributes every kontor cookie shares.
 fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
-    Cookie::build((name, value))
+    Cookie::build((cookie_name(state, name), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -170,7 +189,7 @@ fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static
 
 /// The sign-in form's token, set as a cookie when missing.
 pub fn signin_token(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
-    if let Some(c) = jar.get(SIGNIN_CSRF_COOKIE) {
+    if let Some(c) = jar.get(cookie_name(state, SIGNIN_CSRF_COOKIE)) {
         let v = c.value().to_owned();
         return (jar, v);
     }
@@ -187,7 +206,7 @@ pub async fn start_session(
     jar: CookieJar,
     actor: &Actor,
 ) -> Result<CookieJar, PageError> {
-    if let Some(old) = jar.get(SESSION_COOKIE) {
+    if let Some(old) = jar.get(cookie_name(state, SESSION_COOKIE)) {
         let _ = state
             .services
             .store
@@ -208,7 +227,7 @@ pub async fn start_session(
         .await
         .map_err(|e| PageError::internal(e.into(), Tr { lang: actor.lang }))?;
     Ok(jar
-        .remove(Cookie::from(SIGNIN_CSRF_COOKIE))
+        .remove(Cookie::build(cookie_name(state, SIGNIN_CSRF_COOKIE)).path("/"))
         .add(cookie(state, SESSION_COOKIE, id)))
 }
 
@@ -217,7 +236,7 @@ pub async fn end_session(state: &AppState, jar: CookieJar, sid_hash: &str) -> Co
     if let Err(e) = state.services.store.delete_session(sid_hash).await {
         tracing::warn!(error = ?e, "failed to delete session");
     }
-    jar.remove(Cookie::build(SESSION_COOKIE).path("/").build())
+    jar.remove(Cookie::build(cookie_name(state, SESSION_COOKIE)).path("/"))
 }
 
 /// Sets the language cookie.

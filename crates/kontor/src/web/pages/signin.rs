@@ -88,10 +88,7 @@ async fn submit(
     let tr = Tr {
         lang: language(&jar, &headers, None),
     };
-    let expected = jar
-        .get(super::session::SIGNIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let expected = super::session::signin_csrf(&state, &jar);
     verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
     let next = local_path(form.next.as_deref());
     let policy = state.config.throttle();
