@@ -51,6 +51,30 @@ impl Collection {
         }
     }
 
+    /// The fields a record of this collection may have.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Collection::Partners => &["csn", "name", "city", "country", "status", "email"],
+            Collection::Accounts => &["csn", "name", "country", "users"],
+            Collection::Users => &[
+                "email", "name", "role", "lang", "password", "account", "partner", "vendor",
+            ],
+            Collection::Agreements => &[
+                "number",
+                "kind",
+                "account",
+                "products",
+                "term_start",
+                "term_end",
+                "auto_renew",
+                "program",
+                "support_level",
+                "status",
+                "partners",
+            ],
+        }
+    }
+
     /// Parses a collection key.
     pub fn parse(raw: &str) -> Option<Collection> {
         [
@@ -364,11 +388,7 @@ impl<'h> Importer<'h> {
         index: usize,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
-        let mut f = Fields::new(
-            obj,
-            "",
-            &["csn", "name", "city", "country", "status", "email"],
-        );
+        let mut f = Fields::new(obj, "", Collection::Partners.fields());
         let csn = f.csn("csn");
         let name = f.text("name", 200);
         let city = f.text("city", 100);
@@ -412,7 +432,7 @@ impl<'h> Importer<'h> {
         index: usize,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
-        let mut f = Fields::new(obj, "", &["csn", "name", "country", "users"]);
+        let mut f = Fields::new(obj, "", Collection::Accounts.fields());
         let csn = f.csn("csn");
         let name = f.text("name", 200);
         let country = f.country("country");
@@ -466,9 +486,7 @@ impl<'h> Importer<'h> {
         let allowed: &[&str] = if account.is_some() {
             &["email", "name", "role", "lang", "password"]
         } else {
-            &[
-                "email", "name", "role", "lang", "password", "account", "partner", "vendor",
-            ]
+            Collection::Users.fields()
         };
         let mut f = Fields::new(obj, prefix, allowed);
         let email = f.email("email");
@@ -604,23 +622,7 @@ impl<'h> Importer<'h> {
         index: usize,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
-        let mut f = Fields::new(
-            obj,
-            "",
-            &[
-                "number",
-                "kind",
-                "account",
-                "products",
-                "term_start",
-                "term_end",
-                "auto_renew",
-                "program",
-                "support_level",
-                "status",
-                "partners",
-            ],
-        );
+        let mut f = Fields::new(obj, "", Collection::Agreements.fields());
         let kind = f.parsed("kind", "contract or subscription", AgreementKind::parse);
         let number = match (f.str_opt("number"), kind) {
             (None, _) => {

@@ -45,6 +45,26 @@ pub fn read_csv_document(
             return;
         }
     };
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !collection.fields().contains(h) || *h == "users")
+    {
+        sink(file_error(
+            0,
+            format!(
+                "unknown column `{unknown}`; {} takes {}",
+                collection.as_str(),
+                collection
+                    .fields()
+                    .iter()
+                    .filter(|f| **f != "users")
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+        return;
+    }
     if let Some(dup) = headers
         .iter()
         .enumerate()
@@ -344,5 +364,10 @@ mod tests {
         );
         let items = read(Collection::Partners, "csn,csn\n1,2\n");
         assert!(error(&items[0]).message.contains("`csn` twice"));
+        // Even a file without rows: a misspelt header is reported.
+        let items = read(Collection::Partners, "csn,nmae\n");
+        let e = error(&items[0]);
+        assert!(e.message.contains("unknown column `nmae`"), "{e:?}");
+        assert!(e.message.contains("csn, name, city"), "{e:?}");
     }
 }

@@ -48,23 +48,25 @@ pub struct ImportQuery {
 
 /// The format of an import body: JSON, or CSV of the named collection.
 fn import_format(headers: &HeaderMap, q: &ImportQuery) -> ApiResult<ImportFormat> {
+    let refused = || {
+        ApiError::field(
+            "collection",
+            "expected partners, accounts, users or agreements (for a text/csv body)",
+        )
+    };
+    let collection = match q.collection.as_deref() {
+        Some(raw) => Some(Collection::parse(raw).ok_or_else(refused)?),
+        None => None,
+    };
     let is_csv = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/csv"));
-    if !is_csv {
-        return Ok(ImportFormat::Json);
+    match (is_csv, collection) {
+        (false, _) => Ok(ImportFormat::Json),
+        (true, Some(c)) => Ok(ImportFormat::Csv(c)),
+        (true, None) => Err(refused()),
     }
-    q.collection
-        .as_deref()
-        .and_then(Collection::parse)
-        .map(ImportFormat::Csv)
-        .ok_or_else(|| {
-            ApiError::field(
-                "collection",
-                "expected partners, accounts, users or agreements for a text/csv body",
-            )
-        })
 }
 
 /// Imports partners, accounts, users and agreements (SPEC "Import format"):
