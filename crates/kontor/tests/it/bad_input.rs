@@ -127,6 +127,35 @@ async fn huge_and_negative_numbers_in_queries_name_the_parameter() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {p}");
         assert_eq!(p["errors"][0]["field"], "limit", "{path}: {p}");
     }
+    // A cursor is the last key in plain form: any value of the documented
+    // form is a position to resume after; anything else names `cursor`.
+    for (path, status) in [
+        ("/api/v1/agreements?cursor=999999999999", StatusCode::OK),
+        ("/api/v1/audit?cursor=0", StatusCode::OK),
+        (
+            "/api/v1/deliveries?cursor=123456789012345678",
+            StatusCode::OK,
+        ),
+        (
+            "/api/v1/partner-changes?cursor=00000000-0000-0000-0000-000000000000",
+            StatusCode::OK,
+        ),
+        ("/api/v1/audit?cursor=abc", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/v1/partner-changes?cursor=12",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let res = app.get("olga@vendor.example", path).await;
+        let got = res.status();
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(got, status, "{path}: {p}");
+        if status == StatusCode::OK {
+            assert!(p["items"].is_array(), "{path}: {p}");
+        } else {
+            assert_eq!(p["errors"][0]["field"], "cursor", "{path}: {p}");
+        }
+    }
     // Empty values mean "no filter", as forms and generated clients send them.
     let res = app
         .get(

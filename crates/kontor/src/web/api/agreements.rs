@@ -52,7 +52,7 @@ pub struct ListQuery {
 }
 
 /// Agreements the caller may see (R1), ordered by number.
-#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", params(ListQuery, Page),
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", params(ListQuery, Page, ("cursor" = Option<String>, Query, pattern = r"^([0-9]{12}|[0-9]{14})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, body = AgreementListResponse),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -105,14 +105,7 @@ async fn list(
         ));
     }
     let limit = page.limit()?;
-    let after = page
-        .cursor()?
-        .map(|c| {
-            number(&c).map_err(|_| {
-                ApiError::field("cursor", "expected a cursor returned by the previous page")
-            })
-        })
-        .transpose()?;
+    let after = page.cursor(|c| number(c).ok())?;
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }

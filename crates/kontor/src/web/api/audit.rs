@@ -40,7 +40,7 @@ pub struct AuditQuery {
 }
 
 /// Audit entries the caller may read, oldest first (`?format=csv` for a download).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery, Page, Format),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery, Page, Format, ("cursor" = Option<String>, Query, pattern = r"^([0-9]{1,18})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, content((AuditListResponse = "application/json"), (String = "text/csv"))),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -96,14 +96,7 @@ async fn list(
     } else {
         page.limit()?
     };
-    let after = page
-        .cursor()?
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::field("cursor", "expected a cursor returned by the previous page")
-            })
-        })
-        .transpose()?;
+    let after = page.cursor(|c| c.parse::<i64>().ok())?;
     let items = state
         .services
         .store

@@ -15,7 +15,6 @@ mod webhooks;
 use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use serde::Deserialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
@@ -195,7 +194,11 @@ pub struct Page {
     /// Page size, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// Cursor from the previous page's `next_cursor`.
+    /// The previous page's `next_cursor`: its last item's key, in plain
+    /// form, so that every value the endpoint's documented pattern allows
+    /// is a valid position (the list resumes after it). Documented per
+    /// endpoint, whose keys differ in form.
+    #[param(ignore)]
     pub cursor: Option<String>,
 }
 
@@ -212,32 +215,27 @@ impl Page {
         }
     }
 
-    /// The decoded cursor.
-    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+    /// The cursor parsed as the endpoint's key (`parse` gives `None` for
+    /// anything that is not one); a value of the wrong form names `cursor`.
+    pub fn cursor<T>(&self, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, ApiError> {
         self.cursor
             .as_deref()
             .map(|c| {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(c)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        ApiError::field("cursor", "expected a cursor returned by the previous page")
-                    })
+                parse(c).ok_or_else(|| {
+                    ApiError::field("cursor", "expected a cursor returned by the previous page")
+                })
             })
             .transpose()
     }
 }
 
-/// The `next_cursor` of a page: the last item's key, opaque, when the page
-/// is full (a short page is the last one).
+/// The `next_cursor` of a page: the last item's key, when the page is full
+/// (a short page is the last one).
 pub fn next_cursor<T>(items: &[T], limit: u32, key: impl Fn(&T) -> String) -> Option<String> {
     if items.len() < limit as usize {
         return None;
     }
-    items
-        .last()
-        .map(|last| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key(last).as_bytes()))
+    items.last().map(key)
 }
 
 /// `?format=csv` or JSON.

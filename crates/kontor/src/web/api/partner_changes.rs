@@ -267,7 +267,7 @@ pub struct ListQuery {
 
 /// Requests the caller may see, newest first: a customer's own, a partner's
 /// incoming and outgoing ones, everything for vendor staff.
-#[utoipa::path(get, path = "/api/v1/partner-changes", tag = "partner-changes", params(ListQuery, Page),
+#[utoipa::path(get, path = "/api/v1/partner-changes", tag = "partner-changes", params(ListQuery, Page, ("cursor" = Option<String>, Query, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, body = ChangeRequestListResponse),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -295,14 +295,7 @@ async fn list(
         .map(|a| number(a).map_err(|_| ApiError::field("agreement", AgreementNumber::EXPECTED)))
         .transpose()?;
     let limit = page.limit()?;
-    let before = page
-        .cursor()?
-        .map(|c| {
-            uuid::Uuid::parse_str(&c).map_err(|_| {
-                ApiError::field("cursor", "expected a cursor returned by the previous page")
-            })
-        })
-        .transpose()?;
+    let before = page.cursor(|c| uuid::Uuid::parse_str(c).ok())?;
     let items = state
         .services
         .requests(

@@ -451,7 +451,7 @@ pub struct DeliveryQuery {
 }
 
 /// Deliveries (operators): failed ones with `status=dead`.
-#[utoipa::path(get, path = "/api/v1/deliveries", tag = "webhooks", params(DeliveryQuery, Page),
+#[utoipa::path(get, path = "/api/v1/deliveries", tag = "webhooks", params(DeliveryQuery, Page, ("cursor" = Option<String>, Query, pattern = r"^([0-9]{1,18})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, body = DeliveryList),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -464,13 +464,7 @@ async fn list_deliveries(
     Query(page): Query<Page>,
 ) -> ApiResult<Json<DeliveryList>> {
     let limit = page.limit()?;
-    let after = page
-        .cursor()?
-        .map(|c| c.parse::<i64>())
-        .transpose()
-        .map_err(|_| {
-            ApiError::field("cursor", "expected a cursor returned by the previous page")
-        })?;
+    let after = page.cursor(|c| c.parse::<i64>().ok())?;
     let status = q
         .status
         .as_deref()
