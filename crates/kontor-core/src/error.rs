@@ -46,6 +46,13 @@ pub enum Error {
     /// 422: input fields were invalid (R2, R5); nothing was written.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// 422: well-formed input that what is stored or configured refuses (a
+    /// partner that does not exist or is not active, a renewal ending
+    /// before the current term end, a private webhook address); nothing was
+    /// written. Apart from [`Error::Invalid`] so that clients (and the API
+    /// fuzzer) can tell a malformed request from one the data turned down.
+    #[error("refused by the stored data or settings")]
+    Refused(Vec<FieldError>),
     /// 422: the self-service change is not available (R3, R4), every reason listed.
     #[error("the partner change is not available for this agreement")]
     Ineligible(Vec<Reason>),

@@ -284,8 +284,14 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Lower-cases and checks an email address (one `@`, non-empty parts, no spaces).
+/// Lower-cases and checks an email address: at most 254 characters as
+/// given, surrounding whitespace trimmed, then one `@` after a non-empty
+/// local part, a domain with a dot neither first nor last, no whitespace or
+/// control characters. (`web::dto::email_schema` says the same as a pattern.)
 pub fn parse_email(raw: &str) -> Option<String> {
+    if raw.chars().count() > 254 {
+        return None;
+    }
     let e = raw.trim().to_lowercase();
     let (local, domain) = e.split_once('@')?;
     let ok = !local.is_empty()
@@ -293,7 +299,6 @@ pub fn parse_email(raw: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && e.len() <= 254
         && !e.chars().any(|c| c.is_whitespace() || c.is_control());
     ok.then_some(e)
 }
@@ -304,8 +309,20 @@ pub fn parse_country(raw: &str) -> Option<String> {
     (c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())).then(|| c.to_owned())
 }
 
-/// Parses an ISO date (YYYY-MM-DD).
+/// Parses an ISO date: exactly `YYYY-MM-DD`, no sign, no other widths.
 pub fn parse_date(raw: &str) -> Option<Date> {
+    let b = raw.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
     Date::parse(
         raw,
         time::macros::format_description!("[year]-[month]-[day]"),
@@ -830,4 +847,55 @@ fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
         }
     }
     (out.len() == list.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_date, parse_email};
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(parse_date("2027-12-31").is_some());
+        assert!(parse_date("2028-02-29").is_some());
+        for bad in [
+            "2027-02-29",
+            "2027-13-01",
+            "+2027-12-31",
+            "2027-1-31",
+            "27-12-31",
+            "2027-12-31 ",
+            "２０２７-12-31",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emails_have_one_at_and_a_dotted_domain_of_at_most_254_characters() {
+        assert_eq!(
+            parse_email(" Anna@Muster.Example ").as_deref(),
+            Some("anna@muster.example")
+        );
+        assert!(parse_email("a@b..c").is_some());
+        let long = format!("{}@b.de", "a".repeat(249));
+        assert_eq!(long.chars().count(), 254);
+        assert!(parse_email(&long).is_some());
+        assert_eq!(parse_email(&format!("a{long}")), None);
+        for bad in [
+            "",
+            "a",
+            "@b.de",
+            "a@",
+            "a@bde",
+            "a@.b.de",
+            "a@b.de.",
+            "a@b@c.de",
+            "a b@c.de",
+            "a@b.d\u{0}e",
+            "a\u{a0}b@c.de",
+        ] {
+            assert_eq!(parse_email(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -30,6 +30,58 @@ pub struct NewTransaction {
     pub replaces: Option<String>,
 }
 
+impl NewTransaction {
+    /// The fields each kind needs and the ones it has no use for: a
+    /// renewal or term switch takes `term_end` only, added seats a
+    /// `product`, an upgrade a `product` and the line it `replaces`. A field
+    /// that would be ignored is refused rather than dropped silently.
+    pub fn shape_errors(&self) -> Vec<FieldError> {
+        let (term_end, product, replaces) = match self.kind {
+            TransactionKind::Renewal | TransactionKind::SwitchTerm => (true, false, false),
+            TransactionKind::AddSeats => (false, true, false),
+            TransactionKind::Upgrade => (false, true, true),
+        };
+        let kind = self.kind.as_str();
+        let mut errors = Vec::new();
+        let mut field =
+            |name: &str, needed: bool, given: bool, expected: &str| match (needed, given) {
+                (true, false) => errors.push(FieldError::new(
+                    name,
+                    format!("required for {kind}: {expected}"),
+                )),
+                (false, true) => errors.push(FieldError::new(
+                    name,
+                    format!("not used by {kind}; leave it out"),
+                )),
+                _ => {}
+            };
+        field(
+            "term_end",
+            term_end,
+            self.term_end.is_some(),
+            "a date as YYYY-MM-DD",
+        );
+        field(
+            "product",
+            product,
+            self.product.is_some(),
+            "{name, seats} with seats ≥ 1",
+        );
+        field(
+            "replaces",
+            replaces,
+            self.replaces.is_some(),
+            "the name of the product line replaced",
+        );
+        if let Some(p) = &self.product
+            && p.seats == 0
+        {
+            errors.push(FieldError::new("product.seats", "expected at least 1"));
+        }
+        errors
+    }
+}
+
 impl Services {
     /// Records a transaction. Operators record any; partner staff record
     /// them for agreements they serve, naming their own partner.
@@ -38,6 +90,10 @@ impl Services {
         actor: &Actor,
         input: NewTransaction,
     ) -> Result<Transaction> {
+        let malformed = input.shape_errors();
+        if !malformed.is_empty() {
+            return Err(Error::Invalid(malformed));
+        }
         let state = self.agreement(actor, &input.agreement).await?;
         match actor.role {
             Role::Operator => {}
@@ -75,10 +131,6 @@ impl Services {
         let before = json!({ "term_end": a.term_end.to_string(), "products": a.products, "partners": a.partners, "status": a.status });
         match input.kind {
             TransactionKind::Renewal | TransactionKind::SwitchTerm => match input.term_end {
-                None => errors.push(FieldError::new(
-                    "term_end",
-                    "required for this kind, as YYYY-MM-DD",
-                )),
                 Some(end) if input.kind == TransactionKind::Renewal && end <= a.term_end => errors
                     .push(FieldError::new(
                         "term_end",
@@ -98,39 +150,34 @@ impl Services {
                     }
                     a.term_end = end;
                 }
+                // Present for these kinds: `shape_errors` checked it.
+                None => {}
             },
-            TransactionKind::AddSeats => match &input.product {
-                Some(p) if p.seats > 0 => match a.products.iter_mut().find(|l| l.name == p.name) {
-                    Some(line) => line.seats = line.seats.saturating_add(p.seats),
-                    None => a.products.push(p.clone()),
-                },
-                _ => errors.push(FieldError::new(
-                    "product",
-                    "required: {name, seats} with seats ≥ 1",
-                )),
-            },
+            TransactionKind::AddSeats => {
+                // Present for this kind: `shape_errors` checked it.
+                if let Some(p) = &input.product {
+                    match a.products.iter_mut().find(|l| l.name == p.name) {
+                        Some(line) => line.seats = line.seats.saturating_add(p.seats),
+                        None => a.products.push(p.clone()),
+                    }
+                }
+            }
             TransactionKind::Upgrade => {
                 let pos = input
                     .replaces
                     .as_ref()
                     .and_then(|r| a.products.iter().position(|l| &l.name == r));
-                match &input.product {
-                    Some(p) if p.seats > 0 => match pos {
-                        Some(i) => a.products[i] = p.clone(),
-                        None => errors.push(FieldError::new(
-                            "replaces",
-                            "must name a product line of the agreement",
-                        )),
-                    },
+                match (&input.product, pos) {
+                    (Some(p), Some(i)) => a.products[i] = p.clone(),
                     _ => errors.push(FieldError::new(
-                        "product",
-                        "required: {name, seats} with seats ≥ 1",
+                        "replaces",
+                        "must name a product line of the agreement",
                     )),
                 }
             }
         }
         if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
+            return Err(Error::Refused(errors));
         }
         let partner_changes = a.partners != [input.partner.clone()];
         a.partners = vec![input.partner.clone()];

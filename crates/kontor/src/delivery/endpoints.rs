@@ -11,7 +11,7 @@ use kontor_core::store::WebhookEndpoint;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::webhook::{new_secret, url_problem};
+use super::webhook::{UrlProblem, new_secret, url_problem};
 
 /// Longest accepted URL and description.
 const MAX_URL: usize = 2000;
@@ -63,14 +63,21 @@ fn operator_only(actor: &Actor) -> Result<(), Error> {
 
 fn validate(input: &EndpointInput, rules: EndpointRules) -> Result<(), Error> {
     let mut errors = Vec::new();
+    // A well-formed URL the address rules refuse is told apart from a
+    // malformed one (`Error::Refused`), unless something else is malformed.
+    let mut refused = None;
     if let Some(url) = &input.url {
-        if url.len() > MAX_URL {
+        if url.chars().count() > MAX_URL {
             errors.push(FieldError::new(
                 "url",
                 format!("expected at most {MAX_URL} characters"),
             ));
-        } else if let Some(problem) = url_problem(url, rules.allow_private) {
-            errors.push(FieldError::new("url", problem));
+        } else {
+            match url_problem(url, rules.allow_private) {
+                Some(UrlProblem::Malformed(m)) => errors.push(FieldError::new("url", m)),
+                Some(UrlProblem::NotAllowed(m)) => refused = Some(FieldError::new("url", m)),
+                None => {}
+            }
         }
     }
     if let Some(d) = &input.description
@@ -91,10 +98,13 @@ fn validate(input: &EndpointInput, rules: EndpointRules) -> Result<(), Error> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(errors))
+    match (errors.is_empty(), refused) {
+        (true, None) => Ok(()),
+        (true, Some(r)) => Err(Error::Refused(vec![r])),
+        (false, r) => {
+            errors.extend(r);
+            Err(Error::Invalid(errors))
+        }
     }
 }
 

@@ -158,42 +158,82 @@ impl reqwest::dns::Resolve for PublicOnly {
     }
 }
 
+/// The form of an endpoint URL, checked by the server and published as the
+/// schema's pattern, so that both say the same: `http(s)://`, a DNS name
+/// (its last label starting with a letter) or an IPv4 address, an optional
+/// port, path and query; no credentials, no fragment, no IPv6 literal.
+pub const URL_PATTERN: &str = concat!(
+    r"^https?://",
+    r"(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+    r"|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))",
+    r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?",
+    r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?",
+    r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$",
+);
+
+/// Why an endpoint URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// Not of the form [`URL_PATTERN`] describes.
+    Malformed(String),
+    /// Well-formed, but the address is loopback or private and the
+    /// operator has not allowed those (`webhook_allow_private`).
+    NotAllowed(String),
+}
+
+impl std::fmt::Display for UrlProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlProblem::Malformed(m) | UrlProblem::NotAllowed(m) => f.write_str(m),
+        }
+    }
+}
+
 /// Why an endpoint URL is refused, or `None` when it may be used.
-pub fn url_problem(raw: &str, allow_private: bool) -> Option<String> {
+pub fn url_problem(raw: &str, allow_private: bool) -> Option<UrlProblem> {
+    static FORM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(URL_PATTERN).expect("URL_PATTERN is a valid regex (unit-tested)")
+    });
+    let malformed = |m: &str| Some(UrlProblem::Malformed(m.into()));
     let url = match reqwest::Url::parse(raw) {
         Ok(u) => u,
-        Err(_) => return Some("expected an absolute http:// or https:// URL".into()),
+        Err(_) => return malformed("expected an absolute http:// or https:// URL"),
     };
     if !matches!(url.scheme(), "http" | "https") {
-        return Some("expected an http:// or https:// URL".into());
+        return malformed("expected an http:// or https:// URL");
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Some(
-            "credentials in the URL are not allowed; use a path secret or the signature".into(),
+        return malformed(
+            "credentials in the URL are not allowed; use a path secret or the signature",
         );
     }
-    let Some(host) = url.host() else {
-        return Some("expected a host name".into());
-    };
+    if !FORM.is_match(raw) {
+        return malformed(
+            "expected http(s)://, a host name or IPv4 address, then an optional port, path and query (no fragment, no spaces)",
+        );
+    }
+    address_problem(&url, allow_private).map(|m| UrlProblem::NotAllowed(m.into()))
+}
+
+/// Why the URL's host may not be reached, or `None`. Checked when an
+/// endpoint is saved and again at every attempt (the setting may have
+/// changed since, and IP literals bypass the resolver).
+fn address_problem(url: &reqwest::Url, allow_private: bool) -> Option<&'static str> {
     if allow_private {
         return None;
     }
-    let ip = match host {
-        url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
-        url::Host::Ipv6(v6) => Some(IpAddr::V6(v6)),
+    let ip = match url.host()? {
+        url::Host::Ipv4(v4) => IpAddr::V4(v4),
+        url::Host::Ipv6(v6) => IpAddr::V6(v6),
         url::Host::Domain(d)
             if d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost") =>
         {
-            return Some("loopback addresses are not allowed (webhook_allow_private)".into());
+            return Some("loopback addresses are not allowed (webhook_allow_private)");
         }
-        url::Host::Domain(_) => None,
+        url::Host::Domain(_) => return None,
     };
-    match ip {
-        Some(ip) if !is_public(ip) => {
-            Some("loopback and private addresses are not allowed (webhook_allow_private)".into())
-        }
-        _ => None,
-    }
+    (!is_public(ip))
+        .then_some("loopback and private addresses are not allowed (webhook_allow_private)")
 }
 
 /// Sends webhook attempts.
@@ -234,9 +274,11 @@ impl WebhookSender {
             status: None,
             error: Some(error),
         };
-        // Checked at every attempt: the setting may have changed since the
-        // endpoint was saved, and IP literals bypass the resolver.
-        if let Some(problem) = url_problem(&endpoint.url, self.allow_private) {
+        let url = match reqwest::Url::parse(&endpoint.url) {
+            Ok(url) => url,
+            Err(e) => return fail(format!("refused: the URL does not parse: {e}")),
+        };
+        if let Some(problem) = address_problem(&url, self.allow_private) {
             return fail(format!("refused: {problem}"));
         }
         let Some(body) = body(message, event_at) else {
@@ -254,7 +296,7 @@ impl WebhookSender {
         };
         let response = self
             .client
-            .post(&endpoint.url)
+            .post(url)
             .header("content-type", "application/json")
             .header("webhook-id", &id)
             .header("webhook-timestamp", timestamp.to_string())
@@ -433,6 +475,41 @@ mod tests {
     #[test]
     fn endpoint_urls_are_checked() {
         assert_eq!(url_problem("https://hooks.example.com/k", false), None);
+        assert_eq!(
+            url_problem("https://Hooks.Example.COM:8443/a/b?x=1&y=%20", false),
+            None
+        );
+        assert_eq!(url_problem("http://93.184.216.34/", false), None);
+        assert_eq!(url_problem("https://a-1.b2.io", false), None);
+        for malformed in [
+            "https://example.com/#fragment",
+            "https://example.com/a b",
+            "https://example.123/",
+            "https://1.2.3/",
+            "http://[2001:db8::1]/",
+            "https://example.com:65536/",
+            "https://-example.com/",
+            "https://example.com/\\x",
+        ] {
+            assert!(
+                matches!(url_problem(malformed, true), Some(UrlProblem::Malformed(_))),
+                "{malformed}"
+            );
+        }
+        for (raw, allowed) in [
+            ("http://127.0.0.1:9000/", true),
+            ("http://10.0.0.8/", true),
+            ("http://localhost/", true),
+            ("http://a.localhost/", true),
+            ("http://8.8.8.8/", false),
+        ] {
+            assert_eq!(
+                matches!(url_problem(raw, false), Some(UrlProblem::NotAllowed(_))),
+                allowed,
+                "{raw}"
+            );
+            assert_eq!(url_problem(raw, true), None, "{raw}");
+        }
         assert!(url_problem("ftp://example.com/", false).is_some());
         assert!(url_problem("not a url", false).is_some());
         assert!(url_problem("https://user:pw@example.com/", false).is_some());

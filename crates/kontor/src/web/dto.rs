@@ -85,7 +85,23 @@ pub struct ProductDto {
     /// Product name.
     pub name: String,
     /// Seats.
+    #[serde(deserialize_with = "whole_number")]
     pub seats: u32,
+}
+
+/// A `u32` also when written with a zero fraction (`5.0`): JSON has one
+/// number type and JSON Schema's `integer` includes such values, so a
+/// client's serializer may send them.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = f64::deserialize(d)?;
+    if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number from 0 to {}",
+            u32::MAX
+        )))
+    }
 }
 
 impl From<&ProductLine> for ProductDto {
@@ -360,14 +376,28 @@ pub struct ChangeRequestListResponse {
     pub next_cursor: Option<String>,
 }
 
-/// Several agreements at once.
+/// One partner change for several agreements at once.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
-    /// Agreement numbers (1–500).
+    /// Agreement numbers (1–500); each is checked on its own and answered
+    /// in its own result, so a malformed one does not fail the others.
     #[schema(min_items = 1, max_items = 500)]
     pub agreements: Vec<String>,
-    /// New partner CSN; required for `bulk`, optional for `preview` (then R5 is checked too).
+    /// CSN of the new partner (10 digits).
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
+    pub new_partner: String,
+}
+
+/// Eligibility of several agreements at once, optionally for one partner.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// Agreement numbers (1–500); each answered in its own result.
+    #[schema(min_items = 1, max_items = 500)]
+    pub agreements: Vec<String>,
+    /// CSN of the new partner (10 digits); when given, R5 is checked too.
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub new_partner: Option<String>,
 }
 
@@ -406,18 +436,17 @@ impl BulkItemResult {
     }
 }
 
-/// A financial transaction naming a partner (R3).
-#[derive(Debug, Deserialize, ToSchema)]
+/// A financial transaction naming a partner (R3). Its schema is written
+/// out below: the fields each `kind` takes differ (`oneOf`), which the
+/// derived schema of this flat struct cannot say.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionRequest {
     /// Agreement number.
-    #[schema(pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$")]
     pub agreement: String,
     /// `renewal`, `add_seats`, `switch_term` or `upgrade`.
-    #[schema(pattern = "^(renewal|add_seats|switch_term|upgrade)$")]
     pub kind: String,
     /// CSN of the partner placing it; becomes partner of record.
-    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
     pub partner: String,
     /// New term end (YYYY-MM-DD) for `renewal` and `switch_term`.
     pub term_end: Option<String>,
@@ -426,6 +455,79 @@ pub struct TransactionRequest {
     /// Product name replaced by `upgrade`.
     pub replaces: Option<String>,
 }
+
+/// Unicode White_Space, as Rust's `char::is_whitespace` (and `str::trim`)
+/// knows it, for patterns that must agree with the server's checks.
+pub const WHITESPACE_CLASS: &str =
+    r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// An email address exactly as `kontor_core::service::import::parse_email`
+/// accepts it (at most 254 characters, surrounding whitespace allowed).
+pub fn email_schema() -> utoipa::openapi::schema::Object {
+    let w = WHITESPACE_CLASS;
+    let c = format!(r"[^@{w}\x00-\x1f\x7f-\x9f]");
+    let d = format!(r"[^@.{w}\x00-\x1f\x7f-\x9f]");
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(254))
+        .pattern(Some(format!(r"^[{w}]*{c}+@{d}{c}*\.{c}*{d}[{w}]*$")))
+        .description(Some("An email address such as anna@example.com"))
+        .build()
+}
+
+impl utoipa::PartialSchema for TransactionRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let date = serde_json::json!({"type": "string", "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "YYYY-MM-DD"});
+        let product = serde_json::json!({"type": "object", "required": ["name", "seats"],
+            "additionalProperties": false, "properties": {
+                "name": {"type": "string", "maxLength": 200,
+                    "pattern": format!("[^{WHITESPACE_CLASS}]"),
+                    "description": "Product name (1–200 characters, not blank)"},
+                "seats": {"type": "integer", "minimum": 1, "maximum": u32::MAX}}});
+        let absent = serde_json::json!({"type": "null", "description": "Not used by this kind"});
+        let variant = |kind: &str, what: &str, term_end: bool, product_: bool, replaces: bool| {
+            let pick = |used: bool, schema: &serde_json::Value| {
+                if used { schema.clone() } else { absent.clone() }
+            };
+            let mut required = vec!["agreement", "kind", "partner"];
+            for (name, used) in [
+                ("term_end", term_end),
+                ("product", product_),
+                ("replaces", replaces),
+            ] {
+                if used {
+                    required.push(name);
+                }
+            }
+            serde_json::json!({"type": "object", "title": kind, "description": what,
+                "required": required, "additionalProperties": false, "properties": {
+                "agreement": {"type": "string", "description": "Agreement number",
+                    "pattern": r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$"},
+                "kind": {"type": "string", "enum": [kind]},
+                "partner": {"type": "string", "pattern": r"^(?:[ -]*[0-9]){10}[ -]*$",
+                    "description": "CSN of the partner placing it; becomes partner of record"},
+                "term_end": pick(term_end, &date),
+                "product": pick(product_, &product),
+                "replaces": pick(replaces, &serde_json::json!({"type": "string",
+                    "description": "Name of the product line replaced"})),
+            }})
+        };
+        let schema = serde_json::json!({
+        "description": "A financial transaction naming a partner (R3); the fields depend on `kind`.",
+        "oneOf": [
+            variant("renewal", "A new term after the current one ends (`term_end` later than the current term end)", true, false, false),
+            variant("switch_term", "A different term end, not in the past", true, false, false),
+            variant("add_seats", "Seats added to a product line (a new line when the name is new)", false, true, false),
+            variant("upgrade", "A product line replaced by another", false, true, true),
+        ]});
+        // A constant document: converting it cannot fail at run time once
+        // the OpenAPI test has passed.
+        serde_json::from_value(schema).unwrap_or_default()
+    }
+}
+
+impl utoipa::ToSchema for TransactionRequest {}
 
 /// A recorded transaction and the agreement after it.
 #[derive(Debug, Serialize, ToSchema)]

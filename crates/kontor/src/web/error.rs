@@ -95,6 +95,13 @@ impl ApiError {
         e
     }
 
+    /// 422 naming the fields whose well-formed values the stored data refuses.
+    pub fn refused(errors: Vec<FieldError>) -> ApiError {
+        let mut e = ApiError::invalid(errors);
+        e.0.kind = "urn:kontor:problem:refused".into();
+        e
+    }
+
     /// 422 for one field.
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::invalid(vec![FieldError::new(field, message)])
@@ -144,6 +151,7 @@ impl From<Error> for ApiError {
             Error::Forbidden(detail) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail),
             Error::Conflict { code, detail } => ApiError::new(StatusCode::CONFLICT, code, detail),
             Error::Invalid(errors) => ApiError::invalid(errors),
+            Error::Refused(errors) => ApiError::refused(errors),
             Error::Ineligible(reasons) => ineligible(&reasons, Lang::En, 90),
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");

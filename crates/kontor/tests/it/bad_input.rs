@@ -156,14 +156,36 @@ async fn huge_and_negative_numbers_in_queries_name_the_parameter() {
             assert_eq!(p["errors"][0]["field"], "cursor", "{path}: {p}");
         }
     }
-    // Empty values mean "no filter", as forms and generated clients send them.
+    // Empty values mean "no filter", as forms and generated clients send
+    // them; `limit` is a number, not a filter, and names itself.
     let res = app
         .get(
             "olga@vendor.example",
-            "/api/v1/agreements?kind=&q=&limit=&cursor=",
+            "/api/v1/agreements?kind=&q=&cursor=&partner=",
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .get("olga@vendor.example", "/api/v1/agreements?kind=&limit=")
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "limit", "{p}");
+    // `open` on support cases: true, false or empty; nothing else.
+    for (query, status) in [
+        ("open=", StatusCode::OK),
+        ("open=true", StatusCode::OK),
+        ("open=false", StatusCode::OK),
+        ("open=yes", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let res = app
+            .get(
+                "olga@vendor.example",
+                &format!("/api/v1/support-cases?{query}"),
+            )
+            .await;
+        assert_eq!(res.status(), status, "{query}");
+    }
     // A wrong method is a problem document too, with the methods allowed.
     let res = app
         .client

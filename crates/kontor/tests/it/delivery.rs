@@ -382,18 +382,26 @@ async fn gone_disables_retry_after_is_honoured_and_redirects_are_not_followed() 
 #[tokio::test]
 async fn endpoints_on_private_addresses_and_bad_input_are_refused() {
     let app = TestApp::spawn().await;
-    for url in [
-        "http://127.0.0.1:9/x",
-        "http://localhost/",
-        "http://10.0.0.8/",
-        "http://[::1]/",
-        "ftp://example.com/",
+    // Private addresses are well-formed but refused by the setting
+    // (`refused`); the others do not have the published URL form.
+    for (url, kind) in [
+        ("http://127.0.0.1:9/x", "refused"),
+        ("http://localhost/", "refused"),
+        ("http://10.0.0.8/", "refused"),
+        ("http://[::1]/", "invalid_input"),
+        ("ftp://example.com/", "invalid_input"),
+        ("https://example.com/#f", "invalid_input"),
     ] {
         let res = app
             .post(OLGA, "/api/v1/webhooks", &json!({"url": url}))
             .await;
         let problem = json_with(res, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_fields(&problem), ["url"], "{url}: {problem}");
+        assert_eq!(
+            problem["type"],
+            format!("urn:kontor:problem:{kind}"),
+            "{url}: {problem}"
+        );
     }
     let res = app
         .post(OLGA, "/api/v1/webhooks", &json!({"url": "https://hooks.example.com/k", "event_types": ["partner_change.applied", "nope"]}))

@@ -39,6 +39,28 @@ async fn openapi_document_lists_every_api_route() {
         assert!(paths.iter().any(|k| k.as_str() == p), "{p} missing");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Written-out schemas: a transaction per kind (what each requires),
+    // webhook URLs with the pattern the server checks, emails likewise.
+    let schemas = &doc["components"]["schemas"];
+    let kinds: Vec<&str> = schemas["TransactionRequest"]["oneOf"]
+        .as_array()
+        .expect("TransactionRequest is a oneOf")
+        .iter()
+        .map(|v| v["properties"]["kind"]["enum"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["renewal", "switch_term", "add_seats", "upgrade"]);
+    let renewal = &schemas["TransactionRequest"]["oneOf"][0];
+    assert_eq!(
+        renewal["required"],
+        serde_json::json!(["agreement", "kind", "partner", "term_end"])
+    );
+    assert_eq!(renewal["properties"]["product"]["type"], "null");
+    let url = &schemas["CreateWebhookRequest"]["properties"]["url"]["pattern"];
+    assert!(url.as_str().unwrap().starts_with("^https?://"), "{url}");
+    assert_eq!(
+        schemas["PasswordResetRequest"]["properties"]["email"]["maxLength"],
+        254
+    );
 }
 
 #[tokio::test]

@@ -135,43 +135,98 @@ async fn partner_staff_record_transactions_for_their_own_customers_naming_themse
 async fn invalid_transactions_name_the_field_and_write_nothing() {
     let app = TestApp::spawn().await;
     let before = app.counts().await;
+    // `invalid_input`: malformed for any agreement (the fields each kind
+    // takes, R3); `refused`: well-formed, but this agreement or partner
+    // says no.
+    const MALFORMED: &str = "urn:kontor:problem:invalid_input";
+    const REFUSED: &str = "urn:kontor:problem:refused";
     let cases = [
         (
             json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000002" }),
             "term_end",
+            MALFORMED,
         ),
         (
-            json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000002", "term_end": "2020-01-01" }),
+            json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000002", "term_end": "2029-1-01" }),
             "term_end",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000002", "term_end": "2029-01-01", "product": {"name": "AutoCAD", "seats": 1} }),
+            "product",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001", "product": {"name": "AutoCAD", "seats": 1}, "term_end": "2029-01-01" }),
+            "term_end",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "upgrade", "partner": "5100000001", "product": {"name": "AutoCAD Pro", "seats": 5} }),
+            "replaces",
+            MALFORMED,
         ),
         (
             json!({ "agreement": "12000000000001", "kind": "refund", "partner": "5100000002" }),
             "kind",
+            MALFORMED,
         ),
         (
             json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "51", "term_end": "2029-01-01" }),
             "partner",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001", "product": {"name": "AutoCAD", "seats": 0} }),
+            "product.seats",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001", "product": {"name": "AutoCAD", "seats": 1.5} }),
+            "product.seats",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001", "product": {"name": "  ", "seats": 1} }),
+            "product.name",
+            MALFORMED,
+        ),
+        (
+            json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000002", "term_end": "2020-01-01" }),
+            "term_end",
+            REFUSED,
         ),
         (
             json!({ "agreement": "12000000000001", "kind": "renewal", "partner": "5100000003", "term_end": "2029-01-01" }),
             "partner",
+            REFUSED,
         ),
         (
             json!({ "agreement": "12000000000001", "kind": "upgrade", "partner": "5100000001", "product": {"name": "AutoCAD Pro", "seats": 5}, "replaces": "Maya" }),
             "replaces",
-        ),
-        (
-            json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001", "product": {"name": "AutoCAD", "seats": 0} }),
-            "product",
+            REFUSED,
         ),
     ];
-    for (body, field) in cases {
+    for (body, field, kind) in cases {
         let p = json_with(
             app.post(OLGA, "/api/v1/transactions", &body).await,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-        assert_eq!(error_fields(&p), [field], "{body}");
+        assert_eq!(error_fields(&p), [field], "{body}: {p}");
+        assert_eq!(p["type"], kind, "{body}: {p}");
     }
     assert_eq!(app.counts().await, before);
+    // JSON Schema's `integer` includes 2.0; so does the server.
+    json_with(
+        app.post(
+            OLGA,
+            "/api/v1/transactions",
+            &json!({ "agreement": "12000000000001", "kind": "add_seats", "partner": "5100000001",
+            "product": {"name": "AutoCAD", "seats": 2.0} }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
 }

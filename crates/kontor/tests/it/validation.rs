@@ -67,6 +67,14 @@ async fn malformed_and_unusable_input_names_the_field_and_writes_nothing() {
         assert_eq!(error_fields(&p), [field], "{body}: {p}");
         let msg = p["errors"][0]["message"].as_str().unwrap();
         assert!(msg.contains(words), "{body}: {msg}");
+        // R5 is about the stored partner, not the form of the request.
+        let r5 = ["no partner", "not active", "already the partner"].contains(&words);
+        let kind = if r5 { "refused" } else { "invalid_input" };
+        assert_eq!(
+            p["type"],
+            format!("urn:kontor:problem:{kind}"),
+            "{body}: {p}"
+        );
         assert_eq!(p["status"], 422);
         assert!(p["title"].is_string() && p["detail"].is_string());
     }

@@ -93,17 +93,16 @@ pub fn router(_state: AppState) -> Router<AppState> {
 
 /// `?kind=&q=` means "no filter": an empty value is the same as leaving
 /// the parameter out (as HTML forms and generated clients send them).
+/// `limit` is a number, not a filter: `limit=` is refused like `limit=x`.
 async fn drop_empty_query_values(mut req: axum::extract::Request) -> axum::extract::Request {
     let Some(query) = req.uri().query() else {
         return req;
     };
-    if !query.split('&').any(|p| p.is_empty() || p.ends_with('=')) {
+    let empty_filter = |p: &str| p.is_empty() || (p.ends_with('=') && p != "limit=");
+    if !query.split('&').any(empty_filter) {
         return req;
     }
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.ends_with('='))
-        .collect();
+    let kept: Vec<&str> = query.split('&').filter(|p| !empty_filter(p)).collect();
     let path = req.uri().path();
     let rebuilt = if kept.is_empty() {
         path.to_owned()

@@ -21,7 +21,7 @@ use super::{Page, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{
     BulkItemResult, BulkRequest, BulkResponse, ChangeRequestDto, ChangeRequestListResponse,
-    ReasonDto, SubmitRequest,
+    PreviewRequest, ReasonDto, SubmitRequest,
 };
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::{Caller, lang_for, parse_json};
@@ -116,8 +116,8 @@ async fn submit(
     .await
 }
 
-fn check_bulk_size(req: &BulkRequest) -> ApiResult<()> {
-    if req.agreements.is_empty() || req.agreements.len() > MAX_BULK {
+fn check_bulk_size(agreements: &[String]) -> ApiResult<()> {
+    if agreements.is_empty() || agreements.len() > MAX_BULK {
         return Err(ApiError::field(
             "agreements",
             format!("expected 1–{MAX_BULK} agreement numbers"),
@@ -139,7 +139,7 @@ fn error_item(agreement: String, e: ApiError) -> BulkItemResult {
 
 /// Eligibility for many agreements at once, each with its own result. With
 /// `new_partner`, the partner is checked too (R5).
-#[utoipa::path(post, path = "/api/v1/partner-changes/preview", tag = "partner-changes", request_body = BulkRequest,
+#[utoipa::path(post, path = "/api/v1/partner-changes/preview", tag = "partner-changes", request_body = PreviewRequest,
     responses((status = 200, body = BulkResponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -151,8 +151,8 @@ async fn preview(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<BulkResponse>> {
-    let req: BulkRequest = parse_json(&headers, &body)?;
-    check_bulk_size(&req)?;
+    let req: PreviewRequest = parse_json(&headers, &body)?;
+    check_bulk_size(&req.agreements)?;
     let partner_csn = req.new_partner.as_deref().map(new_partner).transpose()?;
     let partner = match &partner_csn {
         Some(c) => state.services.store.partner(c).await?,
@@ -221,12 +221,8 @@ async fn bulk(
         || async {
             let run = async {
                 let req: BulkRequest = parse_json(&headers, &body)?;
-                check_bulk_size(&req)?;
-                let raw_partner = req
-                    .new_partner
-                    .as_deref()
-                    .ok_or_else(|| ApiError::field("new_partner", "required"))?;
-                let partner = new_partner(raw_partner)?;
+                check_bulk_size(&req.agreements)?;
+                let partner = new_partner(&req.new_partner)?;
                 let lang = lang_for(&headers, &me);
                 let mut results = Vec::with_capacity(req.agreements.len());
                 for raw in req.agreements {

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     /// The sign-in email.
+    #[schema(schema_with = crate::web::dto::email_schema)]
     pub email: String,
 }
 

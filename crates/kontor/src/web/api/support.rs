@@ -93,7 +93,9 @@ pub struct SupportCaseListResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
-    /// Only open cases.
+    /// `true` for open cases only; `false` or empty (as forms send it)
+    /// for all.
+    #[param(value_type = Option<String>, pattern = "^(true|false)?$")]
     pub open: Option<bool>,
 }
 

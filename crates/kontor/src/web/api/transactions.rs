@@ -57,16 +57,21 @@ fn parse(req: TransactionRequest) -> ApiResult<NewTransaction> {
             None
         }),
     };
+    // Length as sent (the schema's maxLength), blankness after trimming.
+    if req
+        .product
+        .as_ref()
+        .is_some_and(|p| p.name.trim().is_empty() || p.name.chars().count() > 200)
+    {
+        errors.push(FieldError::new(
+            "product.name",
+            "expected 1–200 characters, not only spaces",
+        ));
+    }
     let product = req.product.map(|p| ProductLine {
         name: p.name.trim().to_owned(),
         seats: p.seats,
     });
-    if product
-        .as_ref()
-        .is_some_and(|p| p.name.is_empty() || p.name.chars().count() > 200)
-    {
-        errors.push(FieldError::new("product.name", "expected 1–200 characters"));
-    }
     match (agreement, kind, partner) {
         (Some(agreement), Some(kind), Some(partner)) if errors.is_empty() => Ok(NewTransaction {
             agreement,

@@ -5,9 +5,11 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use kontor_core::domain::delivery::WEBHOOK_EVENT_TYPES;
 use kontor_core::domain::delivery::{Channel, DeliveryStatus};
 use kontor_core::store::{AttemptRecord, DeliveryFilter, DeliveryRecord, WebhookEndpoint};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -101,18 +103,53 @@ pub struct WebhookEndpointList {
     pub items: Vec<WebhookEndpointDto>,
 }
 
+/// An endpoint URL, of the form the server checks (`URL_PATTERN`); a
+/// loopback or private address is refused on top unless the operator
+/// allows them (`webhook_allow_private`).
+fn url_schema() -> utoipa::openapi::schema::Object {
+    url_schema_of(Type::String.into())
+}
+
+/// [`url_schema`], or null for "unchanged".
+fn optional_url_schema() -> utoipa::openapi::schema::Object {
+    url_schema_of(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+fn url_schema_of(schema_type: SchemaType) -> utoipa::openapi::schema::Object {
+    ObjectBuilder::new()
+        .schema_type(schema_type)
+        .max_length(Some(2000))
+        .pattern(Some(crate::delivery::webhook::URL_PATTERN))
+        .description(Some(
+            "`https://…` (loopback and private addresses only when the operator allows them)",
+        ))
+        .build()
+}
+
+/// Event types to subscribe to; empty or missing means all.
+fn event_types_schema() -> utoipa::openapi::schema::Array {
+    let item = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(WEBHOOK_EVENT_TYPES.iter().copied()));
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(item)
+        .description(Some("Event types to receive; empty or missing means all"))
+        .build()
+}
+
 /// A new endpoint.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
-    /// `https://…` (loopback and private addresses only when the operator allows them).
+    #[schema(schema_with = url_schema)]
     pub url: String,
     /// Free text, up to 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// Event types to receive (`partner_change.submitted`, `.withdrawn`,
-    /// `.applied`, `.rejected`); empty or missing means all.
     #[serde(default)]
+    #[schema(schema_with = event_types_schema)]
     pub event_types: Option<Vec<String>>,
     /// Receives events (default true).
     #[serde(default)]
@@ -123,11 +160,12 @@ pub struct CreateWebhookRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookRequest {
-    /// New URL.
+    #[schema(schema_with = optional_url_schema)]
     pub url: Option<String>,
-    /// New description.
+    /// New description, up to 500 characters.
+    #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// New event types; empty means all.
+    #[schema(schema_with = event_types_schema)]
     pub event_types: Option<Vec<String>>,
     /// Enable (clears the reason it was disabled) or disable.
     pub enabled: Option<bool>,

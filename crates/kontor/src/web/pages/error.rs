@@ -70,9 +70,10 @@ impl PageError {
             Error::NotFound(_) => PageError::not_found(tr),
             Error::Forbidden(_) | Error::Unauthenticated => PageError::forbidden(tr),
             Error::Internal(e) => PageError::internal(e, tr),
-            Error::Conflict { .. } | Error::Invalid(_) | Error::Ineligible(_) => {
-                PageError::bad_request(tr)
-            }
+            Error::Conflict { .. }
+            | Error::Invalid(_)
+            | Error::Refused(_)
+            | Error::Ineligible(_) => PageError::bad_request(tr),
         }
     }
 }

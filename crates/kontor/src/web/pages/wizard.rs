@@ -214,7 +214,9 @@ async fn submit(
     {
         Ok(r) => Ok(Redirect::to(&format!("/partner-changes/{}/done", r.id)).into_response()),
         // Someone else submitted (R7) or the agreement changed meanwhile.
-        Err(Error::Conflict { .. } | Error::Ineligible(_) | Error::Invalid(_)) => {
+        Err(
+            Error::Conflict { .. } | Error::Ineligible(_) | Error::Invalid(_) | Error::Refused(_),
+        ) => {
             let (_, mut page) = start(&state, &me, &raw, 1).await?;
             page.form_error = Some(me.tr.t("action-not-available"));
             Ok(page.into_response())
