@@ -162,7 +162,7 @@ async fn create(
         )
         .await?
         .into_response()),
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
             let p = page(&state, &me, None, errors, Some(&form)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
