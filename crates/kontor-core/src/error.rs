@@ -66,6 +66,11 @@ impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Invalid(vec![FieldError::new(field, message)])
     }
+
+    /// A single field whose well-formed value the stored data refuses.
+    pub fn refused(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Refused(vec![FieldError::new(field, message)])
+    }
 }
 
 /// Errors reported by a storage backend.

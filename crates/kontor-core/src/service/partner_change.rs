@@ -16,7 +16,7 @@ use crate::domain::notify::{
     ChangeEvent, Contact, OutboxMessage, partner_change_emails, partner_lang,
 };
 use crate::domain::roles::Actor;
-use crate::error::{Error, FieldError, Result, StoreError};
+use crate::error::{Error, Result, StoreError};
 use crate::store::{AgreementState, RequestFilter, Scope};
 
 impl Services {
@@ -128,7 +128,7 @@ impl Services {
         let agreement = &state.agreement;
         let found = self.partner(new_partner).await?;
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
-            .map_err(|p| Error::Refused(vec![FieldError::new("new_partner", p.to_string())]))?;
+            .map_err(|p| Error::refused("new_partner", p.to_string()))?;
         let now = self.clock.now();
         // With the acceptance policy the new partner answers first, by
         // `due_at`; the processing delay starts when they accept.

@@ -172,21 +172,13 @@ pub const URL_PATTERN: &str = concat!(
 );
 
 /// Why an endpoint URL is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum UrlProblem {
     /// Not of the form [`URL_PATTERN`] describes.
     Malformed(String),
     /// Well-formed, but the address is loopback or private and the
     /// operator has not allowed those (`webhook_allow_private`).
     NotAllowed(String),
-}
-
-impl std::fmt::Display for UrlProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UrlProblem::Malformed(m) | UrlProblem::NotAllowed(m) => f.write_str(m),
-        }
-    }
 }
 
 /// Why an endpoint URL is refused, or `None` when it may be used.

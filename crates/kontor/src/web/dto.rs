@@ -608,3 +608,45 @@ pub struct ImportResponse {
     /// Agreements upserted.
     pub agreements: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use kontor_core::service::import::parse_email;
+
+    /// The published pattern and maxLength say exactly what the server's
+    /// `parse_email` takes (the fuzzer relies on it both ways).
+    #[test]
+    fn the_email_schema_agrees_with_parse_email() {
+        let schema = super::email_schema();
+        let pattern = regex::Regex::new(schema.pattern.as_deref().unwrap()).unwrap();
+        let max = schema.max_length.unwrap();
+        let at_max = format!("{}@b.de", "a".repeat(249));
+        let over_max = format!("a{at_max}");
+        for raw in [
+            "anna@muster.example",
+            " Anna@Muster.Example\t",
+            "a@b..c",
+            "a@b.c",
+            "\u{3000}a@b.c\u{2028}",
+            at_max.as_str(),
+            over_max.as_str(),
+            "",
+            "a",
+            "@b.de",
+            "a@",
+            "a@bde",
+            "a@.b.de",
+            "a@b.de.",
+            "a@b@c.de",
+            "a b@c.de",
+            "a@b.d\u{0}e",
+            "a\u{a0}b@c.de",
+            "a\u{85}b@c.de",
+            "a\u{9f}b@c.de",
+            "ä@ö.ü",
+        ] {
+            let schema_says = pattern.is_match(raw) && raw.chars().count() <= max;
+            assert_eq!(schema_says, parse_email(raw).is_some(), "{raw:?}");
+        }
+    }
+}
