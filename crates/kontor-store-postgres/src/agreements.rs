@@ -33,6 +33,9 @@ impl AgreementStore for PgStore {
         scope: &Scope,
         number: &AgreementNumber,
     ) -> StoreResult<Option<AgreementState>> {
+        if matches!(scope, Scope::All) {
+            return self.coalesced_agreement_state(number).await;
+        }
         // One query for the agreement, its partners and its open request: the
         // eligibility read path is the hottest route.
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(

@@ -13,6 +13,7 @@ mod agreements;
 mod audit;
 mod bulk;
 mod changes;
+mod coalesced_reads;
 mod deliveries;
 mod directory;
 mod group_commit;
@@ -65,6 +66,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Queue of the group-committed submits.
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
+    /// Queue of the coalesced agreement reads.
+    reads: tokio::sync::mpsc::Sender<coalesced_reads::ReadJob>,
 }
 
 impl PgStore {
@@ -88,7 +91,12 @@ impl PgStore {
             .idle_timeout(Duration::from_secs(300))
             .connect_lazy_with(options);
         let submits = group_commit::start(pool.clone());
-        Ok(PgStore { pool, submits })
+        let reads = coalesced_reads::start(pool.clone());
+        Ok(PgStore {
+            pool,
+            submits,
+            reads,
+        })
     }
 
     /// Connects and brings the schema up to date (what `serve` does at start).
