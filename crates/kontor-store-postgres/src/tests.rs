@@ -74,6 +74,15 @@ async fn exec(store: &PgStore, sql: &str) -> Result<u64, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Several statements in one go (no parameters, not prepared).
+async fn script(store: &PgStore, sql: &str) -> Result<(), String> {
+    sqlx::raw_sql(sql)
+        .execute(&store.pool)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 async fn seeded() -> Option<TestDb> {
     let db = db().await?;
     for sql in SEED {
@@ -247,4 +256,116 @@ async fn the_change_feed_sees_a_transaction_that_commits_late() {
     assert!(!second.other);
     let third = s.changes_since(second.position).await.unwrap();
     assert!(third.agreements.is_empty(), "{third:?}");
+}
+
+/// Unscoped agreement reads are answered in batches (`coalesced_reads`):
+/// each asker must still get exactly its own agreement — with its
+/// partners and open request — or `None`, also when the same agreement is
+/// asked for twice in one batch, and a row that cannot be read fails only
+/// its own askers.
+#[tokio::test]
+async fn coalesced_agreement_reads_answer_each_asker_with_its_own_agreement() {
+    use kontor_core::domain::ids::{AgreementNumber, Csn};
+    use kontor_core::store::{AgreementStore, Scope};
+
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    let user = uuid::Uuid::now_v7();
+    exec(
+        s,
+        &format!(
+            "INSERT INTO users (id, email, name, role, account_csn, lang, created_at) \
+             VALUES ('{user}', 'c@a.example', 'C', 'secondary_admin', '7000000001', 'de', 1)"
+        ),
+    )
+    .await
+    .unwrap();
+    let mut open = std::collections::HashMap::new();
+    for n in 0..30 {
+        let number = format!("1100000001{n:02}");
+        script(
+            s,
+            &format!(
+                "INSERT INTO agreements (number, kind, account_csn, term_start, term_end, auto_renew, program, \
+                 support_level, status, products) VALUES ('{number}', 'contract', '7000000001', '2026-01-01', \
+                 '2027-01-01', FALSE, 'standard', 'standard', 'active', '[]'); \
+                 INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
+                 VALUES ('{number}', '5100000001', 1, 'import')"
+            ),
+        )
+        .await
+        .unwrap();
+        if n % 3 == 0 {
+            let id = uuid::Uuid::now_v7();
+            script(
+                s,
+                &format!(
+                    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, \
+                     status, requested_by, created_at, due_at) VALUES ('{id}', '{number}', '7000000001', \
+                     '[\"5100000001\"]', '5100000001', 'pending', '{user}', 1, {n}); \
+                     INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+                     VALUES ('{number}', '{id}', 'pending', {n})"
+                ),
+            )
+            .await
+            .unwrap();
+            open.insert(number, id);
+        }
+    }
+    // The seeded agreement's open request has ids that are no UUIDs: its
+    // row cannot be read, which must not fail anybody else's read.
+    exec(s, &request("r1", "pending")).await.unwrap();
+    exec(
+        s,
+        "INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+         VALUES ('110000000001', 'r1', 'pending', 2)",
+    )
+    .await
+    .unwrap();
+
+    let mut asks = tokio::task::JoinSet::new();
+    for round in 0..3 {
+        for n in 0..35 {
+            let store = s.clone();
+            let number = AgreementNumber::parse(&format!("1100000001{n:02}")).unwrap();
+            asks.spawn(async move {
+                let got = store.agreement_state(&Scope::All, &number).await;
+                (round, number, got)
+            });
+        }
+        let store = s.clone();
+        let broken = AgreementNumber::parse("110000000001").unwrap();
+        asks.spawn(async move {
+            let got = store.agreement_state(&Scope::All, &broken).await;
+            (round, broken, got)
+        });
+    }
+    let account = Scope::Account(Csn::parse("7000000001").unwrap());
+    let mut answered = 0;
+    while let Some(joined) = asks.join_next().await {
+        let (_, number, got) = joined.unwrap();
+        answered += 1;
+        if number.as_str() == "110000000001" {
+            assert!(got.is_err(), "the unreadable row is reported to its asker");
+            continue;
+        }
+        let got = got.unwrap();
+        let n: u32 = number.as_str()[10..].parse().unwrap();
+        if n >= 30 {
+            assert!(got.is_none(), "{number} does not exist");
+            continue;
+        }
+        let got = got.unwrap_or_else(|| panic!("{number} exists"));
+        assert_eq!(got.agreement.number, number);
+        assert_eq!(got.agreement.partners, vec![Csn::parse("5100000001").unwrap()]);
+        assert_eq!(
+            got.open_request.as_ref().map(|r| r.id.0),
+            open.get(number.as_str()).copied(),
+            "{number}'s open request"
+        );
+        // The same as the scoped read, which goes to the database alone.
+        let alone = s.agreement_state(&account, &number).await.unwrap().unwrap();
+        assert_eq!(format!("{got:?}"), format!("{alone:?}"));
+    }
+    assert_eq!(answered, 3 * 36);
 }
