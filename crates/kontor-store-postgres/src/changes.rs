@@ -197,10 +197,16 @@ impl ChangeStore for PgStore {
         // and the next round would decide them anew — all or nothing, as
         // the transaction is atomic either way. So the worker does not wait
         // for the WAL flush; submits, which acknowledge a 202, always do.
-        sqlx::query("SET LOCAL synchronous_commit = off")
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to relax commit durability")?;
+        // The batch's statements bind arrays: with custom plans PostgreSQL
+        // would plan each of them anew for every batch, so they keep one
+        // generic plan (see `PgStore::connect`).
+        sqlx::query(
+            "SELECT set_config('synchronous_commit', 'off', true), \
+             set_config('plan_cache_mode', 'force_generic_plan', true)",
+        )
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to set up the batch transaction")?;
         let batch = read_due(&mut tx, now, limit).await?;
         if batch.due.is_empty() {
             return Ok(ApplyReport::default());

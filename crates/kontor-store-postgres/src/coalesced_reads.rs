@@ -109,10 +109,10 @@ async fn read(
         )
     });
     let rows: Vec<AgreementWithRequestRow> = sqlx::query_as(SQL.as_str())
-    .bind(numbers)
-    .fetch_all(pool)
-    .await
-    .ctx("failed to read agreements")?;
+        .bind(numbers)
+        .fetch_all(pool)
+        .await
+        .ctx("failed to read agreements")?;
     Ok(rows
         .into_iter()
         .map(|row| {

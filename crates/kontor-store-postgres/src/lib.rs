@@ -37,7 +37,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// Connection settings (from kontor's configuration).
 #[derive(Debug, Clone)]
 pub struct PgSettings {
-    /// Most connections this process opens.
+    /// Most connections this process opens (up to three of them serve the
+    /// batched reads and submits).
     pub max_connections: u32,
     /// Longest a statement may run before PostgreSQL cancels it.
     pub statement_timeout: Duration,
@@ -64,6 +65,8 @@ impl Default for PgSettings {
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Connections of the batched hot paths (generic plans only).
+    batch_pool: PgPool,
     /// Queue of the group-committed submits.
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
     /// Queue of the coalesced agreement reads.
@@ -83,17 +86,34 @@ impl PgStore {
                 ("idle_in_transaction_session_timeout", ms(settings.lease)),
                 ("lock_timeout", ms(settings.statement_timeout)),
             ]);
-        let pool = PgPoolOptions::new()
-            .max_connections(settings.max_connections.max(2))
-            .acquire_timeout(settings.acquire_timeout)
-            // Connections broken by a database restart are noticed and replaced.
-            .test_before_acquire(false)
-            .idle_timeout(Duration::from_secs(300))
-            .connect_lazy_with(options);
-        let submits = group_commit::start(pool.clone());
-        let reads = coalesced_reads::start(pool.clone());
+        let pool_of = |size: u32, options: PgConnectOptions| {
+            PgPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(settings.acquire_timeout)
+                // Connections broken by a database restart are noticed and replaced.
+                .test_before_acquire(false)
+                .idle_timeout(Duration::from_secs(300))
+                .connect_lazy_with(options)
+        };
+        // The batched hot paths (coalesced agreement reads, group-committed
+        // submits) bind arrays. PostgreSQL would plan such a statement anew
+        // at every execution — the custom plan for the arrays at hand always
+        // looks cheaper than the generic one — and planning them costs more
+        // than running them (a sixth of a submit's CPU in the benchmark).
+        // They get connections of their own that keep one generic plan;
+        // every other statement is planned as PostgreSQL sees fit.
+        let total = settings.max_connections.max(2);
+        let batched = (total / 2).clamp(1, 3);
+        let pool = pool_of(total - batched, options.clone());
+        let batch_pool = pool_of(
+            batched,
+            options.options([("plan_cache_mode", "force_generic_plan")]),
+        );
+        let submits = group_commit::start(batch_pool.clone());
+        let reads = coalesced_reads::start(batch_pool.clone());
         Ok(PgStore {
             pool,
+            batch_pool,
             submits,
             reads,
         })
@@ -145,6 +165,7 @@ impl PgStore {
 
     /// Closes the pool (graceful shutdown).
     pub async fn close(&self) {
+        self.batch_pool.close().await;
         self.pool.close().await;
     }
 }

@@ -357,7 +357,10 @@ async fn coalesced_agreement_reads_answer_each_asker_with_its_own_agreement() {
         }
         let got = got.unwrap_or_else(|| panic!("{number} exists"));
         assert_eq!(got.agreement.number, number);
-        assert_eq!(got.agreement.partners, vec![Csn::parse("5100000001").unwrap()]);
+        assert_eq!(
+            got.agreement.partners,
+            vec![Csn::parse("5100000001").unwrap()]
+        );
         assert_eq!(
             got.open_request.as_ref().map(|r| r.id.0),
             open.get(number.as_str()).copied(),
