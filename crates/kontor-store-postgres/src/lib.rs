@@ -98,8 +98,8 @@ impl PgStore {
         // The batched hot paths (coalesced agreement reads, group-committed
         // submits) bind arrays. PostgreSQL would plan such a statement anew
         // at every execution — the custom plan for the arrays at hand always
-        // looks cheaper than the generic one — and planning them costs more
-        // than running them (a sixth of a submit's CPU in the benchmark).
+        // looks cheaper than the generic one — and that planning was a sixth
+        // of a submit's CPU in the benchmark.
         // They get connections of their own that keep one generic plan;
         // every other statement is planned as PostgreSQL sees fit.
         let total = settings.max_connections.max(2);
