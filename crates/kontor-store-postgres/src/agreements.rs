@@ -36,8 +36,8 @@ impl AgreementStore for PgStore {
         if matches!(scope, Scope::All) {
             return self.coalesced_agreement_state(number).await;
         }
-        // One query for the agreement, its partners and its open request: the
-        // eligibility read path is the hottest route.
+        // A scoped read (a `user` reading an agreement assigned to them):
+        // one query for the agreement, its partners and its open request.
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
             "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
              LEFT JOIN open_requests o ON o.agreement_number = a.number \

@@ -91,20 +91,13 @@ impl ChangeStore for PgStore {
         audit: &[AuditEntry],
         outbox: &[OutboxMessage],
     ) -> StoreResult<()> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = SubmitJob {
+        crate::batching::ask(&self.submits, "submit committer", |reply| SubmitJob {
             request: r.clone(),
             audit: audit.to_vec(),
             outbox: outbox.to_vec(),
             reply,
-        };
-        self.submits
-            .send(job)
-            .await
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("the submit committer has stopped")))?;
-        answer.await.map_err(|_| {
-            StoreError::Other(anyhow::anyhow!("the submit committer dropped a request"))
-        })?
+        })
+        .await
     }
 
     async fn request(&self, scope: &Scope, id: RequestId) -> StoreResult<Option<ChangeRequest>> {

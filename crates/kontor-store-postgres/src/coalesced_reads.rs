@@ -24,6 +24,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::Ctx;
 use crate::agreements::AGREEMENT_COLUMNS;
+use crate::batching::{ask, copy_error};
 use crate::rows::{AgreementWithRequestRow, REQUEST_COLUMNS_OPT};
 
 /// Most agreements read by one statement.
@@ -74,18 +75,16 @@ async fn answer(pool: &PgPool, batch: Vec<ReadJob>) {
             for job in batch {
                 let state = match found.get(&job.number) {
                     Some(Ok(state)) => Ok(Some(state.clone())),
-                    Some(Err(e)) => Err(StoreError::Other(anyhow::anyhow!("{e:#}"))),
+                    Some(Err(e)) => Err(copy_error(e)()),
                     None => Ok(None),
                 };
                 let _ = job.reply.send(state);
             }
         }
         Err(e) => {
-            let message = format!("{e:#}");
+            let error = copy_error(&e);
             for job in batch {
-                let _ = job
-                    .reply
-                    .send(Err(StoreError::Other(anyhow::anyhow!("{message}"))));
+                let _ = job.reply.send(Err(error()));
             }
         }
     }
@@ -135,17 +134,10 @@ impl crate::PgStore {
         &self,
         number: &kontor_core::domain::ids::AgreementNumber,
     ) -> StoreResult<Option<AgreementState>> {
-        let (reply, answer) = oneshot::channel();
-        let job = ReadJob {
+        ask(&self.reads, "agreement reader", |reply| ReadJob {
             number: number.as_str().to_owned(),
             reply,
-        };
-        self.reads
-            .send(job)
-            .await
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("the agreement reader has stopped")))?;
-        answer.await.map_err(|_| {
-            StoreError::Other(anyhow::anyhow!("the agreement reader dropped a read"))
-        })?
+        })
+        .await
     }
 }

@@ -21,6 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::Ctx;
 use crate::audit::{AuditArrays, OutboxArrays};
+use crate::batching::copy_error;
 use crate::rows::{json, ms};
 
 /// Most submits committed together.
@@ -137,11 +138,9 @@ async fn run(writer: PgPool, mut rx: mpsc::Receiver<SubmitJob>) {
                 }
             }
             Err(e) => {
-                let message = format!("{e:#}");
+                let error = copy_error(&e);
                 for job in batch.drain(..) {
-                    let _ = job
-                        .reply
-                        .send(Err(StoreError::Other(anyhow::anyhow!("{message}"))));
+                    let _ = job.reply.send(Err(error()));
                 }
             }
         }

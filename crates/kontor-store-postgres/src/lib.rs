@@ -11,6 +11,7 @@
 
 mod agreements;
 mod audit;
+mod batching;
 mod bulk;
 mod changes;
 mod coalesced_reads;
