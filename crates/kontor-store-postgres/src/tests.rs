@@ -5,7 +5,7 @@
 
 use kontor_core::StoreError;
 use kontor_core::store::AuditStore;
-use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, request};
+use kontor_store_sql::fixtures::{ORPHAN_REQUESTS, SAME_EMAIL, SECOND_PRIMARY, SEED, request};
 use sqlx::Connection;
 
 use crate::{PgSettings, PgStore};
@@ -130,6 +130,66 @@ async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
         .await
         .unwrap_err();
     assert!(err.contains("never overwritten"), "{err}");
+}
+
+/// Migration 0008: a statement-level check instead of foreign keys, and
+/// referenced rows that can neither go away nor change their keys.
+#[tokio::test]
+async fn a_change_request_must_refer_to_what_exists_and_it_stays() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    for sql in ORPHAN_REQUESTS {
+        let e = sqlx::query(sql).execute(&s.pool).await.unwrap_err();
+        let code = e.as_database_error().and_then(|d| d.code());
+        assert_eq!(code.as_deref(), Some("23503"), "{sql}: {e}");
+    }
+    // One orphan fails the whole statement, as a batch of submits is one.
+    let batch = format!(
+        "{}, ('ok', '110000000001', '7000000001', '[]', '5100000001', 'pending', 'u1', 1, 2)",
+        ORPHAN_REQUESTS[2]
+    );
+    assert!(exec(s, &batch).await.is_err());
+    exec(s, &request("r1", "pending")).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_requests")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "only the request whose references exist is stored");
+    for sql in [
+        "DELETE FROM agreements",
+        "DELETE FROM accounts",
+        "DELETE FROM partners",
+        "DELETE FROM users",
+        "TRUNCATE agreements CASCADE",
+        "TRUNCATE accounts CASCADE",
+        "TRUNCATE partners CASCADE",
+        "TRUNCATE users CASCADE",
+    ] {
+        let err = exec(s, sql).await.unwrap_err();
+        assert!(err.contains("never deleted"), "{sql}: {err}");
+    }
+    for sql in [
+        "UPDATE agreements SET number = '110000000009'",
+        "UPDATE accounts SET csn = '7000000009'",
+        "UPDATE partners SET csn = '5100000009'",
+        "UPDATE users SET id = 'u9'",
+        "UPDATE change_requests SET agreement_number = '110000000009'",
+        "UPDATE change_requests SET account_csn = '7000000009'",
+        "UPDATE change_requests SET new_partner_csn = '5100000009'",
+        "UPDATE change_requests SET requested_by = 'u9'",
+    ] {
+        let err = exec(s, sql).await.unwrap_err();
+        assert!(err.contains("keep their keys"), "{sql}: {err}");
+    }
+    // What kontor does change still changes.
+    for sql in [
+        "UPDATE change_requests SET status = 'applied', decided_at = 3",
+        "UPDATE partners SET name = 'Q'",
+        "UPDATE users SET disabled_at = 5",
+        "UPDATE agreements SET auto_renew = TRUE",
+    ] {
+        assert_eq!(exec(s, sql).await, Ok(1), "{sql}");
+    }
 }
 
 /// On PostgreSQL the open requests are rows of `open_requests`, keyed by

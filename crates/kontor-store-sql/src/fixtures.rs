@@ -34,3 +34,21 @@ pub const SAME_EMAIL: &str = "INSERT INTO users (id, email, name, role, account_
 /// A second primary admin for the seeded account.
 pub const SECOND_PRIMARY: &str = "INSERT INTO users (id, email, name, role, account_csn, lang, created_at) \
      VALUES ('u3', 'b@a.example', 'B', 'primary_admin', '7000000001', 'de', 1)";
+
+/// Change requests for the seeded contract that each refer to one thing
+/// that does not exist (agreement, account, new partner, requester): the
+/// database must refuse every one.
+pub const ORPHAN_REQUESTS: &[&str] = &[
+    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+     requested_by, created_at, due_at) VALUES ('o1', '119999999999', '7000000001', '[]', '5100000001', \
+     'pending', 'u1', 1, 2)",
+    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+     requested_by, created_at, due_at) VALUES ('o2', '110000000001', '7999999999', '[]', '5100000001', \
+     'pending', 'u1', 1, 2)",
+    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+     requested_by, created_at, due_at) VALUES ('o3', '110000000001', '7000000001', '[]', '5199999999', \
+     'pending', 'u1', 1, 2)",
+    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+     requested_by, created_at, due_at) VALUES ('o4', '110000000001', '7000000001', '[]', '5100000001', \
+     'pending', 'nobody', 1, 2)",
+];

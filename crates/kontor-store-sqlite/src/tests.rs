@@ -1,7 +1,7 @@
 //! Guarantees the database itself enforces, whatever the code above it does.
 
 use kontor_core::StoreError;
-use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, request};
+use kontor_store_sql::fixtures::{ORPHAN_REQUESTS, SAME_EMAIL, SECOND_PRIMARY, SEED, request};
 
 use crate::SqliteStore;
 
@@ -25,6 +25,22 @@ async fn seed(store: &SqliteStore) {
     for sql in SEED {
         exec(store, sql).await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_change_request_must_refer_to_what_exists() {
+    let (_d, s) = store().await;
+    seed(&s).await;
+    for sql in ORPHAN_REQUESTS {
+        let err = exec(&s, sql).await.unwrap_err();
+        assert!(err.contains("FOREIGN KEY"), "{sql}: {err}");
+    }
+    exec(&s, &request("r1", "pending")).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_requests")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
 }
 
 #[tokio::test]
