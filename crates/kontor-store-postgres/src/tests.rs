@@ -132,8 +132,8 @@ async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
     assert!(err.contains("never overwritten"), "{err}");
 }
 
-/// Migration 0008: a statement-level check instead of foreign keys, and
-/// referenced rows that can neither go away nor change their keys.
+/// Migrations 0008 and 0009: statement-level checks instead of foreign
+/// keys, and referenced rows that can neither go away nor change their keys.
 #[tokio::test]
 async fn a_change_request_must_refer_to_what_exists_and_it_stays() {
     let Some(db) = seeded().await else { return };
@@ -181,6 +181,22 @@ async fn a_change_request_must_refer_to_what_exists_and_it_stays() {
         let err = exec(s, sql).await.unwrap_err();
         assert!(err.contains("keep their keys"), "{sql}: {err}");
     }
+    // Migration 0009: partner history checks its agreements the same way.
+    for sql in [
+        "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
+         VALUES ('119999999999', '5100000001', 1, 'import')",
+        "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, valid_to, source) \
+         VALUES ('110000000001', '5100000001', 0, 1, 'support'), ('119999999999', '5100000001', 0, 1, 'support')",
+    ] {
+        let e = sqlx::query(sql).execute(&s.pool).await.unwrap_err();
+        let code = e.as_database_error().and_then(|d| d.code());
+        assert_eq!(code.as_deref(), Some("23503"), "{sql}: {e}");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_assignments")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "nothing of a refused statement is stored");
     // What kontor does change still changes.
     for sql in [
         "UPDATE change_requests SET status = 'applied', decided_at = 3",
