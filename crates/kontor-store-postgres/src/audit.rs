@@ -210,6 +210,11 @@ pub(crate) async fn insert_outbox(
     Ok(())
 }
 
+/// The agreements whose audit entries were written by the transactions
+/// in `[$1, $2)`: read through the b-tree `audit_txid` (migration 0007).
+pub(crate) const FEED: &str = "SELECT 0::bigint, agreement_number FROM audit \
+     WHERE txid >= $1 AND txid < $2 GROUP BY agreement_number";
+
 #[async_trait]
 impl AuditStore for PgStore {
     async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
@@ -262,15 +267,12 @@ impl AuditStore for PgStore {
         .fetch_one(&self.pool)
         .await
         .ctx("failed to read the feed position")?;
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT 0::bigint, agreement_number FROM audit WHERE txid >= $1 AND txid < $2 \
-             GROUP BY agreement_number",
-        )
-        .bind(position)
-        .bind(horizon)
-        .fetch_all(&self.pool)
-        .await
-        .ctx("failed to read the change feed")?;
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
+            .bind(position)
+            .bind(horizon)
+            .fetch_all(&self.pool)
+            .await
+            .ctx("failed to read the change feed")?;
         let mut feed = feed_page(position, rows, i64::MAX)?;
         feed.position = horizon.max(position);
         feed.behind = horizon < next;

@@ -296,6 +296,38 @@ async fn a_database_migrated_by_a_newer_kontor_is_refused() {
     assert!(err.contains("newer than this kontor"), "{err}");
 }
 
+/// The feed runs several times a second per instance: it must be able to
+/// read a range of transactions through a b-tree rather than the whole
+/// audit log (with the BRIN index of 0001 the planner scanned the table).
+#[tokio::test]
+async fn the_change_feed_reads_through_the_txid_index() {
+    let Some(db) = seeded().await else { return };
+    let mut conn = db.store.pool.acquire().await.unwrap();
+    sqlx::query("SET enable_seqscan = off")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {}", crate::audit::FEED))
+        .bind(1_i64)
+        .bind(2_i64)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let plan = lines.join("\n");
+    assert!(plan.contains("audit_txid"), "{plan}");
+    let method: String = sqlx::query_scalar(
+        "SELECT am.amname::text FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'audit_txid'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(method, "btree", "a BRIN index reads whole block ranges");
+    sqlx::query("RESET enable_seqscan")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}
+
 /// An audit entry written by a transaction that started before another's
 /// but commits after it must still reach the feed: sequence numbers alone
 /// would skip it.
