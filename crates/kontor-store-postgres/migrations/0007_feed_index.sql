@@ -8,9 +8,24 @@
 --
 -- CREATE INDEX (not CONCURRENTLY, which deadlocks against other instances
 -- waiting for the migration lock) holds back audit writes while it builds:
--- about a second per few million audit entries (docs/operations.md).
-DROP INDEX audit_txid;
-CREATE INDEX audit_txid ON audit (txid);
+-- about a second per few million audit entries. An operator with a large
+-- audit log can build the index beforehand, while kontor serves:
+--   CREATE INDEX CONCURRENTLY audit_txid_btree ON audit (txid);
+-- and this migration only swaps it in (docs/operations.md). A leftover of
+-- an interrupted concurrent build (marked invalid) is dropped and rebuilt.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               WHERE c.relname = 'audit_txid_btree' AND i.indisvalid
+                 AND pg_get_indexdef(c.oid) LIKE '%USING btree (txid)') THEN
+        DROP INDEX audit_txid;
+        ALTER INDEX audit_txid_btree RENAME TO audit_txid;
+    ELSE
+        DROP INDEX IF EXISTS audit_txid_btree;
+        DROP INDEX audit_txid;
+        CREATE INDEX audit_txid ON audit (txid);
+    END IF;
+END $$;
 
 -- The worker's decision is an in-place (HOT) update only when the page
 -- has room for the new row version. At fillfactor 70 about 43 % of them

@@ -42,6 +42,13 @@ async fn admin(server: &str, sql: &str) {
 }
 
 async fn db() -> Option<TestDb> {
+    let db = unmigrated_db().await?;
+    db.store.migrate().await.expect("migrate");
+    Some(db)
+}
+
+/// A fresh database with no schema yet.
+async fn unmigrated_db() -> Option<TestDb> {
     let Ok(server) = std::env::var("KONTOR_TEST_POSTGRES_URL") else {
         eprintln!("KONTOR_TEST_POSTGRES_URL is not set: PostgreSQL store tests skipped");
         return None;
@@ -56,9 +63,7 @@ async fn db() -> Option<TestDb> {
         Some((base, _)) => format!("{base}/{name}"),
         None => unreachable!("a PostgreSQL URL has a path"),
     };
-    let store = PgStore::connect_and_migrate(&url, &PgSettings::default())
-        .await
-        .expect("migrate");
+    let store = PgStore::connect(&url, &PgSettings::default()).expect("connect");
     Some(TestDb {
         store,
         server,
@@ -326,6 +331,59 @@ async fn the_change_feed_reads_through_the_txid_index() {
         .execute(&mut *conn)
         .await
         .unwrap();
+}
+
+/// Migration 0007 swaps in the b-tree an operator built beforehand (with
+/// CONCURRENTLY, while kontor served) instead of building one while audit
+/// writes wait.
+#[tokio::test]
+async fn the_feed_index_built_beforehand_is_swapped_in() {
+    let Some(db) = unmigrated_db().await else {
+        return;
+    };
+    let s = &db.store;
+    let before_0007 = sqlx::migrate::Migrator {
+        migrations: crate::MIGRATOR
+            .iter()
+            .filter(|m| m.version < 7)
+            .cloned()
+            .collect(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before_0007.run(&s.pool).await.unwrap();
+    for sql in SEED {
+        exec(s, sql).await.unwrap();
+    }
+    exec(
+        s,
+        "CREATE INDEX CONCURRENTLY audit_txid_btree ON audit (txid)",
+    )
+    .await
+    .unwrap();
+    let built: i64 = sqlx::query_scalar("SELECT 'audit_txid_btree'::regclass::oid::bigint")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    s.migrate().await.unwrap();
+    let (now, method): (i64, String) = sqlx::query_as(
+        "SELECT c.oid::bigint, am.amname::text FROM pg_class c JOIN pg_am am ON am.oid = c.relam \
+         WHERE c.relname = 'audit_txid'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (now, method.as_str()),
+        (built, "btree"),
+        "the prebuilt index, renamed"
+    );
+    let on_txid: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'audit' AND indexdef LIKE '%(txid)'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(on_txid, 1);
 }
 
 /// An audit entry written by a transaction that started before another's
