@@ -5,7 +5,7 @@
 
 use kontor_core::StoreError;
 use kontor_core::store::AuditStore;
-use kontor_store_sql::fixtures::{ORPHAN_REQUESTS, SAME_EMAIL, SECOND_PRIMARY, SEED, request};
+use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, orphan_requests, request};
 use sqlx::Connection;
 
 use crate::{PgSettings, PgStore};
@@ -143,13 +143,13 @@ async fn partner_history_is_only_ever_closed_once_never_rewritten_or_deleted() {
 async fn a_change_request_must_refer_to_what_exists_and_it_stays() {
     let Some(db) = seeded().await else { return };
     let s = &db.store;
-    for sql in ORPHAN_REQUESTS {
+    for sql in &orphan_requests() {
         refused_reference(s, sql).await;
     }
     // One orphan fails the whole statement, as a batch of submits is one.
     let batch = format!(
         "{}, ('ok', '110000000001', '7000000001', '[]', '5100000001', 'pending', 'u1', 1, 2)",
-        ORPHAN_REQUESTS[2]
+        orphan_requests()[2]
     );
     refused_reference(s, &batch).await;
     exec(s, &request("r1", "pending")).await.unwrap();

@@ -38,17 +38,18 @@ pub const SECOND_PRIMARY: &str = "INSERT INTO users (id, email, name, role, acco
 /// Change requests for the seeded contract that each refer to one thing
 /// that does not exist (agreement, account, new partner, requester): the
 /// database must refuse every one.
-pub const ORPHAN_REQUESTS: &[&str] = &[
-    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-     requested_by, created_at, due_at) VALUES ('o1', '119999999999', '7000000001', '[]', '5100000001', \
-     'pending', 'u1', 1, 2)",
-    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-     requested_by, created_at, due_at) VALUES ('o2', '110000000001', '7999999999', '[]', '5100000001', \
-     'pending', 'u1', 1, 2)",
-    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-     requested_by, created_at, due_at) VALUES ('o3', '110000000001', '7000000001', '[]', '5199999999', \
-     'pending', 'u1', 1, 2)",
-    "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-     requested_by, created_at, due_at) VALUES ('o4', '110000000001', '7000000001', '[]', '5100000001', \
-     'pending', 'nobody', 1, 2)",
-];
+pub fn orphan_requests() -> [String; 4] {
+    let insert = |id: &str, agreement: &str, account: &str, partner: &str, by: &str| {
+        format!(
+            "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+             requested_by, created_at, due_at) VALUES ('{id}', '{agreement}', '{account}', '[]', '{partner}', \
+             'pending', '{by}', 1, 2)"
+        )
+    };
+    [
+        insert("o1", "119999999999", "7000000001", "5100000001", "u1"),
+        insert("o2", "110000000001", "7999999999", "5100000001", "u1"),
+        insert("o3", "110000000001", "7000000001", "5199999999", "u1"),
+        insert("o4", "110000000001", "7000000001", "5100000001", "nobody"),
+    ]
+}

@@ -1,7 +1,7 @@
 //! Guarantees the database itself enforces, whatever the code above it does.
 
 use kontor_core::StoreError;
-use kontor_store_sql::fixtures::{ORPHAN_REQUESTS, SAME_EMAIL, SECOND_PRIMARY, SEED, request};
+use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, orphan_requests, request};
 
 use crate::SqliteStore;
 
@@ -31,7 +31,7 @@ async fn seed(store: &SqliteStore) {
 async fn a_change_request_must_refer_to_what_exists() {
     let (_d, s) = store().await;
     seed(&s).await;
-    for sql in ORPHAN_REQUESTS {
+    for sql in &orphan_requests() {
         let err = exec(&s, sql).await.unwrap_err();
         assert!(err.contains("FOREIGN KEY"), "{sql}: {err}");
     }
