@@ -192,14 +192,12 @@ impl ChangeStore for PgStore {
         // for the WAL flush; submits, which acknowledge a 202, always do.
         // The batch's statements bind arrays: with custom plans PostgreSQL
         // would plan each of them anew for every batch, so they keep one
-        // generic plan (see `PgStore::connect`).
-        sqlx::query(
-            "SELECT set_config('synchronous_commit', 'off', true), \
-             set_config('plan_cache_mode', 'force_generic_plan', true)",
-        )
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to set up the batch transaction")?;
+        // generic plan, which never scans a table whole (see
+        // `PgStore::connect`).
+        sqlx::query(APPLY_SETTINGS)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to set up the batch transaction")?;
         let batch = read_due(&mut tx, now, limit).await?;
         if batch.due.is_empty() {
             return Ok(ApplyReport::default());
@@ -314,6 +312,26 @@ impl ChangeStore for PgStore {
     }
 }
 
+/// Claims and reads a batch of due requests (see [`read_due`]).
+pub(crate) const CLAIM: &str = "SELECT r.id, r.agreement_number AS agreement, r.account_csn AS account, r.old_partners AS \"old\", \
+       r.new_partner_csn AS \"new\", r.status, r.requested_by AS \"by\", r.created_at AS created, r.due_at AS due, \
+       r.reasons, a.account_csn AS a_account, a.term_start, a.term_end, a.auto_renew::int::int8 AS auto_renew, \
+       a.program, a.support_level, a.status AS a_status, a.products, \
+       (SELECT string_agg(partner_csn, ',') FROM partner_assignments \
+         WHERE agreement_number = a.number AND valid_to IS NULL) AS partners, \
+       u.email AS u_email, u.name AS u_name, u.role AS u_role, u.account_csn AS u_account, \
+       u.partner_csn AS u_partner, u.lang AS u_lang, u.disabled_at AS u_disabled \
+     FROM (SELECT request_id FROM open_requests WHERE status = 'pending' AND due_at <= $1 \
+           ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) o \
+     CROSS JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r \
+     CROSS JOIN LATERAL (SELECT * FROM agreements WHERE number = r.agreement_number OFFSET 0) a \
+     CROSS JOIN LATERAL (SELECT * FROM users WHERE id = r.requested_by OFFSET 0) u";
+
+/// Settings of a worker batch's transaction (see `apply_due`).
+pub(crate) const APPLY_SETTINGS: &str = "SELECT set_config('synchronous_commit', 'off', true), \
+     set_config('plan_cache_mode', 'force_generic_plan', true), \
+     set_config('enable_seqscan', 'off', true)";
+
 /// Claims up to `limit` due requests, locking them until the transaction
 /// ends, and reads them with their agreements (and current partners) and
 /// requesters.
@@ -335,25 +353,11 @@ async fn read_due(
     // The LATERAL lookups (kept apart by OFFSET 0) are index probes per
     // claimed request; joined plainly, the planner may hash the whole
     // agreements table for a batch of a thousand.
-    let rows: Vec<DueRow> = sqlx::query_as(
-        "SELECT r.id, r.agreement_number AS agreement, r.account_csn AS account, r.old_partners AS \"old\", \
-           r.new_partner_csn AS \"new\", r.status, r.requested_by AS \"by\", r.created_at AS created, r.due_at AS due, \
-           r.reasons, a.account_csn AS a_account, a.term_start, a.term_end, a.auto_renew::int::int8 AS auto_renew, \
-           a.program, a.support_level, a.status AS a_status, a.products, \
-           (SELECT string_agg(partner_csn, ',') FROM partner_assignments \
-             WHERE agreement_number = a.number AND valid_to IS NULL) AS partners, \
-           u.email AS u_email, u.name AS u_name, u.role AS u_role, u.account_csn AS u_account, \
-           u.partner_csn AS u_partner, u.lang AS u_lang, u.disabled_at AS u_disabled \
-         FROM (SELECT request_id FROM open_requests WHERE status = 'pending' AND due_at <= $1 \
-               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) o \
-         CROSS JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r \
-         CROSS JOIN LATERAL (SELECT * FROM agreements WHERE number = r.agreement_number OFFSET 0) a \
-         CROSS JOIN LATERAL (SELECT * FROM users WHERE id = r.requested_by OFFSET 0) u",
-    )
-    .bind(ms(now))
-    .bind(i64::from(limit))
-    .fetch_all(&mut *conn)
-    .await
-    .ctx("failed to read due requests")?;
+    let rows: Vec<DueRow> = sqlx::query_as(CLAIM)
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("failed to read due requests")?;
     DueBatch::from_rows(rows)
 }

@@ -90,6 +90,16 @@ async fn answer(pool: &PgPool, batch: Vec<ReadJob>) {
     }
 }
 
+/// The statement [`read`] runs for a batch of agreement numbers.
+pub(crate) static READ: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
+         LEFT JOIN LATERAL (SELECT request_id FROM open_requests WHERE agreement_number = a.number OFFSET 0) o ON true \
+         LEFT JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r ON true \
+         WHERE a.number = ANY($1)"
+    )
+});
+
 /// The agreements among `numbers`, each with its partners and open request
 /// (or why its row could not be read). The lookups are LATERAL index probes
 /// (kept apart by OFFSET 0): with at most [`MAX_BATCH`] agreements that is
@@ -99,15 +109,7 @@ async fn read(
     pool: &PgPool,
     numbers: &[&str],
 ) -> StoreResult<HashMap<String, Result<AgreementState, StoreError>>> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
-             LEFT JOIN LATERAL (SELECT request_id FROM open_requests WHERE agreement_number = a.number OFFSET 0) o ON true \
-             LEFT JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r ON true \
-             WHERE a.number = ANY($1)"
-        )
-    });
-    let rows: Vec<AgreementWithRequestRow> = sqlx::query_as(SQL.as_str())
+    let rows: Vec<AgreementWithRequestRow> = sqlx::query_as(READ.as_str())
         .bind(numbers)
         .fetch_all(pool)
         .await

@@ -544,3 +544,75 @@ async fn coalesced_agreement_reads_answer_each_asker_with_its_own_agreement() {
     }
     assert_eq!(answered, 3 * 36);
 }
+
+/// The batched statements (coalesced agreement reads, the worker's claim)
+/// keep one generic plan per connection. One made while the tables were
+/// empty — a new installation after `VACUUM ANALYZE` — must still look its
+/// keys up once the tables have grown; a plan that scans them would cost
+/// a scan of every open request per agreement read.
+#[tokio::test]
+async fn generic_plans_made_on_empty_tables_still_look_keys_up() {
+    let Some(db) = seeded().await else { return };
+    let s = &db.store;
+    script(s, "VACUUM ANALYZE").await.unwrap();
+    let mut reader = s.batch_pool.acquire().await.unwrap();
+    let read = &*crate::coalesced_reads::READ;
+    on(
+        &mut reader,
+        &format!("PREPARE agreement_read(text[]) AS {read}"),
+    )
+    .await;
+    on(&mut reader, "EXECUTE agreement_read('{110000000001}')").await;
+    let mut worker = s.pool.acquire().await.unwrap();
+    let (settings, claim) = (crate::changes::APPLY_SETTINGS, crate::changes::CLAIM);
+    on(
+        &mut worker,
+        &format!("BEGIN; {settings}; PREPARE claim(bigint, bigint) AS {claim}; EXECUTE claim(100, 10); COMMIT"),
+    )
+    .await;
+
+    script(
+        s,
+        "INSERT INTO agreements (number, kind, account_csn, term_start, term_end, auto_renew, program, \
+         support_level, status, products) SELECT '1109' || lpad(g::text, 8, '0'), 'contract', '7000000001', \
+         '2026-01-01', '2027-01-01', FALSE, 'standard', 'standard', 'active', '[]' FROM generate_series(1, 5000) g; \
+         INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
+         requested_by, created_at, due_at) SELECT 'g' || g, '1109' || lpad(g::text, 8, '0'), '7000000001', '[]', \
+         '5100000001', 'pending', 'u1', 1, 2 FROM generate_series(1, 5000) g; \
+         INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
+         SELECT '1109' || lpad(g::text, 8, '0'), 'g' || g, 'pending', 2 FROM generate_series(1, 5000) g",
+    )
+    .await
+    .unwrap();
+
+    let plan = |rows: Vec<sqlx::postgres::PgRow>| {
+        use sqlx::Row;
+        rows.iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let read = plan(
+        sqlx::query("EXPLAIN EXECUTE agreement_read('{110900000001}')")
+            .fetch_all(&mut *reader)
+            .await
+            .unwrap(),
+    );
+    assert!(read.contains("open_requests_pkey"), "{read}");
+    assert!(!read.contains("Seq Scan"), "{read}");
+    on(&mut worker, &format!("BEGIN; {settings}")).await;
+    let claim = plan(
+        sqlx::query("EXPLAIN EXECUTE claim(100, 10)")
+            .fetch_all(&mut *worker)
+            .await
+            .unwrap(),
+    );
+    on(&mut worker, "ROLLBACK").await;
+    assert!(claim.contains("open_pending_due"), "{claim}");
+    assert!(!claim.contains("Seq Scan"), "{claim}");
+}
+
+/// Runs `sql` (several statements allowed) on one connection.
+async fn on(conn: &mut sqlx::PgConnection, sql: &str) {
+    sqlx::raw_sql(sql).execute(conn).await.expect(sql);
+}
