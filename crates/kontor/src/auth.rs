@@ -4,7 +4,6 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
-use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
 /// Prefix of every API token, so secret scanners can recognise leaked ones.
@@ -118,8 +117,7 @@ async fn verify_credentials(
 
 /// 256 random bits, base64url (session ids, form tokens).
 pub fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
+    let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 

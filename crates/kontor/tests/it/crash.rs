@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kontor_core::domain::audit::By;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
-use rand::Rng;
+use rand::RngExt;
 use serde_json::json;
 
 use crate::helpers::*;
