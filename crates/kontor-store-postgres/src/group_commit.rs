@@ -163,6 +163,7 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
             .cmp(b.request.agreement.as_str())
     });
     let mut cols: [Vec<String>; 7] = Default::default();
+    let mut keys: Vec<Option<&str>> = Vec::with_capacity(jobs.len());
     let (mut created, mut due) = (
         Vec::with_capacity(jobs.len()),
         Vec::with_capacity(jobs.len()),
@@ -181,6 +182,7 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
         ]) {
             col.push(value);
         }
+        keys.push(r.idempotency_key.as_deref());
         created.push(ms(r.created_at));
         due.push(ms(r.due_at));
         audit_owner.extend(job.audit.iter().map(|_| r.id.0.to_string()));
@@ -202,14 +204,15 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
     let sql = format!(
         "WITH u AS ( \
            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-             $6::text[], $7::text[], $8::bigint[], $9::bigint[]) WITH ORDINALITY AS u (i, a, c, o, n, s, b, t, d, k)), \
+             $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[]) \
+             WITH ORDINALITY AS u (i, a, c, o, n, s, b, t, d, ik, k)), \
          opened AS ( \
            INSERT INTO open_requests (agreement_number, request_id, status, due_at) \
            SELECT a, i, s, d FROM u ORDER BY k ON CONFLICT DO NOTHING RETURNING request_id), \
          ins AS ( \
            INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-             requested_by, created_at, due_at) \
-           SELECT i, a, c, o, n, s, b, t, d FROM u WHERE i IN (SELECT request_id FROM opened) ORDER BY k \
+             requested_by, created_at, due_at, idempotency_key) \
+           SELECT i, a, c, o, n, s, b, t, d, ik FROM u WHERE i IN (SELECT request_id FROM opened) ORDER BY k \
            RETURNING id), \
          audited AS ( \
            INSERT INTO audit (id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after) \
@@ -219,8 +222,8 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
            INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) \
            SELECT ob.id, ob.kind, ob.payload, ob.at, ob.at FROM {outbox} WHERE ob.owner IN (SELECT id FROM ins)) \
          SELECT id FROM ins",
-        audit = AuditArrays::unnest(10, true),
-        outbox = OutboxArrays::unnest(21, true),
+        audit = AuditArrays::unnest(11, true),
+        outbox = OutboxArrays::unnest(22, true),
     );
     let [id, agreement, account, old, new, status, by] = cols;
     let q = sqlx::query(&sql)
@@ -232,7 +235,8 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
         .bind(status)
         .bind(by)
         .bind(created)
-        .bind(due);
+        .bind(due)
+        .bind(keys);
     let q = audit.bind(q).bind(audit_owner);
     let q = outbox.bind(q).bind(outbox_owner);
     // Outside an explicit transaction the statement is its own: all of it

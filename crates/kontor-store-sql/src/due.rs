@@ -128,6 +128,9 @@ impl DueBatch {
                 decided_at: None,
                 decided_by: None,
                 reasons: r.reasons,
+                // The worker has no use for it (it is only ever read to
+                // answer a retried submit).
+                idempotency_key: None,
             })?);
         }
         Ok(batch)

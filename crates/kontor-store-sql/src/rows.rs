@@ -112,7 +112,7 @@ impl TryFrom<AgreementRow> for Agreement {
 }
 
 pub const REQUEST_COLUMNS: &str = "r.id, r.agreement_number, r.account_csn, r.old_partners, r.new_partner_csn, r.status, \
-     r.requested_by, r.created_at, r.due_at, r.decided_at, r.decided_by, r.reasons";
+     r.requested_by, r.created_at, r.due_at, r.decided_at, r.decided_by, r.reasons, r.idempotency_key";
 
 #[derive(sqlx::FromRow)]
 pub struct RequestRow {
@@ -128,6 +128,7 @@ pub struct RequestRow {
     pub decided_at: Option<i64>,
     pub decided_by: Option<String>,
     pub reasons: String,
+    pub idempotency_key: Option<String>,
 }
 
 impl TryFrom<RequestRow> for ChangeRequest {
@@ -153,6 +154,7 @@ impl TryFrom<RequestRow> for ChangeRequest {
                 .iter()
                 .filter_map(|c| ReasonCode::parse(c))
                 .collect(),
+            idempotency_key: r.idempotency_key,
         })
     }
 }
@@ -161,7 +163,8 @@ impl TryFrom<RequestRow> for ChangeRequest {
 pub const REQUEST_COLUMNS_OPT: &str = "r.id AS r_id, r.agreement_number AS r_agreement_number, \
      r.account_csn AS r_account_csn, r.old_partners AS r_old_partners, r.new_partner_csn AS r_new_partner_csn, \
      r.status AS r_status, r.requested_by AS r_requested_by, r.created_at AS r_created_at, r.due_at AS r_due_at, \
-     r.decided_at AS r_decided_at, r.decided_by AS r_decided_by, r.reasons AS r_reasons";
+     r.decided_at AS r_decided_at, r.decided_by AS r_decided_by, r.reasons AS r_reasons, \
+     r.idempotency_key AS r_idempotency_key";
 
 /// An agreement with its open request, if any (one row of a LEFT JOIN).
 #[derive(sqlx::FromRow)]
@@ -180,6 +183,7 @@ pub struct AgreementWithRequestRow {
     pub r_decided_at: Option<i64>,
     pub r_decided_by: Option<String>,
     pub r_reasons: Option<String>,
+    pub r_idempotency_key: Option<String>,
 }
 
 impl AgreementWithRequestRow {
@@ -224,6 +228,7 @@ impl AgreementWithRequestRow {
             decided_at: self.r_decided_at,
             decided_by: self.r_decided_by.clone(),
             reasons,
+            idempotency_key: self.r_idempotency_key.clone(),
         }
         .try_into()
         .map(Some)

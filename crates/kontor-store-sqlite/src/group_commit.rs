@@ -78,7 +78,7 @@ async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet
     }
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-         requested_by, created_at, due_at) ",
+         requested_by, created_at, due_at, idempotency_key) ",
     );
     q.push_values(rows, |mut b, (r, old)| {
         b.push_bind(r.id.0.to_string())
@@ -89,7 +89,8 @@ async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet
             .push_bind(r.status.as_str())
             .push_bind(r.requested_by.0.to_string())
             .push_bind(ms(r.created_at))
-            .push_bind(ms(r.due_at));
+            .push_bind(ms(r.due_at))
+            .push_bind(r.idempotency_key.clone());
     });
     // The partial unique index (one open request per agreement) turns a
     // second request into "not inserted", also within this batch.

@@ -169,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
                     decided_at: None,
                     decided_by: None,
                     reasons: vec![],
+                    idempotency_key: None,
                 };
                 let message = OutboxMessage::PartnerChangeEmails {
                     event_id: Uuid::now_v7(),

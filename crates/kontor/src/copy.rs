@@ -117,6 +117,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("decided_at", Int),
             ("decided_by", Text),
             ("reasons", Text),
+            ("idempotency_key", Text),
         ],
     ),
     (
@@ -414,4 +415,12 @@ pub async fn copy_to_postgres(
 /// Every table the copy moves (and verifies).
 pub fn tables() -> impl Iterator<Item = &'static str> {
     TABLES.iter().map(|(t, _)| *t)
+}
+
+/// The columns copied of `table` (a test checks they are all there are).
+pub fn columns(table: &str) -> impl Iterator<Item = &'static str> {
+    TABLES
+        .iter()
+        .filter(move |(t, _)| *t == table)
+        .flat_map(|(_, cols)| cols.iter().map(|(c, _)| *c))
 }

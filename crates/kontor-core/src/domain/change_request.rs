@@ -134,6 +134,11 @@ pub struct ChangeRequest {
     pub decided_by: Option<UserId>,
     /// Why it was rejected (R8).
     pub reasons: Vec<ReasonCode>,
+    /// The `Idempotency-Key` it was submitted with, if any (R7): a retry
+    /// whose first answer was lost finds its own request by it. Kept out
+    /// of audit entries and API answers.
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
 }
 
 #[cfg(test)]

@@ -116,13 +116,24 @@ impl Services {
 
     /// Submits a partner change (R4, R5, R7). The request is pending until
     /// the processing delay has passed.
+    ///
+    /// `idempotency_key` is the client's `Idempotency-Key`, stored with the
+    /// request. Normally a retry with it is answered from the stored first
+    /// response; when that response was never stored (the process or the
+    /// database went away between the commit and storing it), the retry
+    /// arrives here and finds this caller's own request for this very
+    /// change open: it gets that request back instead of a conflict.
     pub async fn submit(
         &self,
         actor: &Actor,
         number: &AgreementNumber,
         new_partner: &Csn,
+        idempotency_key: Option<&str>,
     ) -> Result<ChangeRequest> {
         let state = self.agreement(actor, number).await?;
+        if let Some(own) = own_earlier_attempt(&state, actor, new_partner, idempotency_key) {
+            return Ok(own);
+        }
         let e = self.eligibility_of(actor, &state);
         refuse_unless_eligible(actor, &e)?;
         let agreement = &state.agreement;
@@ -158,6 +169,7 @@ impl Services {
             decided_at: None,
             decided_by: None,
             reasons: Vec::new(),
+            idempotency_key: idempotency_key.map(str::to_owned),
         };
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeRequested)
             .on(&request.account, &request.agreement)
@@ -172,7 +184,19 @@ impl Services {
         self.cache.invalidate_agreement(&request.agreement);
         match result {
             Ok(()) => Ok(request),
-            Err(StoreError::Conflict(_)) => Err(change_pending()),
+            Err(StoreError::Conflict(_)) => {
+                // Another request got in after the read above — perhaps
+                // this client's own earlier attempt, committed meanwhile.
+                if idempotency_key.is_some() {
+                    let state = self.agreement(actor, number).await?;
+                    if let Some(own) =
+                        own_earlier_attempt(&state, actor, new_partner, idempotency_key)
+                    {
+                        return Ok(own);
+                    }
+                }
+                Err(change_pending())
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -397,6 +421,22 @@ pub fn contact(p: &Partner) -> Contact {
         email: p.email.clone(),
         lang: partner_lang(&p.country),
     }
+}
+
+/// The agreement's open request when it is `actor`'s own, for `new_partner`,
+/// submitted with `idempotency_key`: an earlier attempt of this very submit.
+fn own_earlier_attempt(
+    state: &AgreementState,
+    actor: &Actor,
+    new_partner: &Csn,
+    idempotency_key: Option<&str>,
+) -> Option<ChangeRequest> {
+    let key = idempotency_key?;
+    let open = state.open_request.as_ref()?;
+    (open.requested_by == actor.user_id
+        && open.new_partner == *new_partner
+        && open.idempotency_key.as_deref() == Some(key))
+    .then(|| open.clone())
 }
 
 fn change_pending() -> Error {

@@ -38,12 +38,10 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Response>,
 {
-    let Some(raw) = headers.get(HEADER) else {
-        return work().await;
-    };
-    let key = match raw.to_str() {
-        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => k.trim().to_owned(),
-        _ => {
+    let key = match key_of(headers) {
+        None => return work().await,
+        Some(Ok(k)) => k.to_owned(),
+        Some(Err(())) => {
             return ApiError::field("Idempotency-Key", "expected 1–255 visible ASCII characters")
                 .into_response();
         }
@@ -117,6 +115,16 @@ where
             respond(status, bytes.to_vec(), false)
         }
     }
+}
+
+/// The request's `Idempotency-Key` (trimmed), if it sent one; `Err` when
+/// the header is not 1–255 visible ASCII characters.
+pub fn key_of(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+    let raw = headers.get(HEADER)?;
+    Some(match raw.to_str() {
+        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => Ok(k.trim()),
+        _ => Err(()),
+    })
 }
 
 fn replay(status: u16, body: Vec<u8>) -> Response {

@@ -171,7 +171,7 @@ async fn copy_to_postgres_moves_everything_and_verifies_counts() {
 }
 
 #[test]
-fn the_copy_knows_every_table_of_the_schema() {
+fn the_copy_knows_every_table_and_column_of_the_schema() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -193,5 +193,16 @@ fn the_copy_knows_every_table_of_the_schema() {
         let mut copied: Vec<String> = kontor::copy::tables().map(str::to_owned).collect();
         copied.sort();
         assert_eq!(copied, tables, "a table added to the schema must be copied too");
+        for table in &tables {
+            let mut columns: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(store.read_pool())
+                    .await
+                    .unwrap();
+            columns.sort();
+            let mut copied: Vec<&str> = kontor::copy::columns(table).collect();
+            copied.sort();
+            assert_eq!(copied, columns, "a column added to {table} must be copied too");
+        }
     });
 }

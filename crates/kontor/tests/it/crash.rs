@@ -50,7 +50,7 @@ async fn a_worker_killed_at_random_moments_applies_every_request_exactly_once() 
             "5100000004"
         })
         .unwrap();
-        app.services.submit(&anna, &n, &p).await.unwrap();
+        app.services.submit(&anna, &n, &p, None).await.unwrap();
     }
     let before = app.counts().await;
 

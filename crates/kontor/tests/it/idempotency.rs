@@ -107,3 +107,129 @@ async fn concurrent_requests_with_one_key_create_one_request() {
     .await;
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
 }
+
+/// Drops every stored answer, as if each first attempt had committed its
+/// request but its answer had never been stored (the process or the
+/// database went away in between, or a cut-off commit answered 5xx).
+async fn lose_stored_answers(app: &TestApp) {
+    let later = app.clock_now() + time::Duration::minutes(1);
+    app.services.store.purge_keys(later).await.unwrap();
+}
+
+/// What a retry must not create again.
+async fn made(app: &TestApp) -> [i64; 3] {
+    let c = app.counts().await;
+    ["change_requests", "audit", "outbox"].map(|t| c[t])
+}
+
+/// R7: a retry whose first answer was lost finds its own request (same
+/// caller, same key, same change) and gets it back, 202, instead of
+/// meeting it as a conflict. Anyone or anything else still meets R7.
+#[tokio::test]
+async fn a_retry_whose_first_answer_was_lost_gets_its_own_request_back() {
+    let app = TestApp::spawn().await;
+    let anna = "anna@muster.example";
+    let body = json!({"agreement": "110000000001", "new_partner": "5100000002"});
+    let first = submit_with_key(&app, anna, "k-lost", &body).await;
+    assert_eq!(first.0, StatusCode::ACCEPTED);
+    let first: serde_json::Value = serde_json::from_slice(&first.2).unwrap();
+    lose_stored_answers(&app).await;
+    let before = made(&app).await;
+
+    let conflict = |r: (StatusCode, Option<String>, Vec<u8>)| {
+        assert_eq!(
+            r.0,
+            StatusCode::CONFLICT,
+            "{}",
+            String::from_utf8_lossy(&r.2)
+        );
+        let p: serde_json::Value = serde_json::from_slice(&r.2).unwrap();
+        assert_eq!(p["type"], "urn:kontor:problem:change_pending");
+    };
+    // The same key for another change is not a retry of this one.
+    let other = json!({"agreement": "110000000001", "new_partner": "5100000004"});
+    conflict(submit_with_key(&app, anna, "k-lost", &other).await);
+    // Another key, another admin with the same key, or no key: R7.
+    conflict(submit_with_key(&app, anna, "k-other", &body).await);
+    conflict(submit_with_key(&app, "bernd@muster.example", "k-lost", &body).await);
+    let no_key = app.submit(anna, "110000000001", "5100000002").await;
+    assert_eq!(no_key.status(), StatusCode::CONFLICT);
+
+    lose_stored_answers(&app).await;
+    let retry = submit_with_key(&app, anna, "k-lost", &body).await;
+    assert_eq!(
+        retry.0,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&retry.2)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&retry.2).unwrap();
+    assert_eq!(got["id"], first["id"], "its own request: {got}");
+    assert_eq!(got["status"], "pending");
+    assert_eq!(made(&app).await, before, "nothing was made again");
+    // From now on the retry's answer is the stored one.
+    let again = submit_with_key(&app, anna, "k-lost", &body).await;
+    assert_eq!(
+        (again.0, again.1.as_deref()),
+        (StatusCode::ACCEPTED, Some("true"))
+    );
+    assert_eq!(again.2, retry.2);
+}
+
+/// A bulk call cut off midway (here: its answer lost) and retried with its
+/// key gets back the requests it made; an agreement listed twice in one
+/// call is still a conflict the second time (R7).
+#[tokio::test]
+async fn a_retried_bulk_call_gets_back_the_requests_it_made() {
+    let app = TestApp::spawn().await;
+    let t = app.token("anna@muster.example").await;
+    let bulk = |agreements: serde_json::Value| {
+        let (app, t) = (&app, t.clone());
+        async move {
+            let res = app
+                .client
+                .post(format!("{}/api/v1/partner-changes/bulk", app.base))
+                .bearer_auth(t)
+                .header("idempotency-key", "bulk-1")
+                .json(&json!({"agreements": agreements, "new_partner": "5100000002"}))
+                .send()
+                .await
+                .unwrap();
+            json_with(res, StatusCode::OK).await
+        }
+    };
+    let first = bulk(json!(["110000000001", "1100-0000-0001"])).await;
+    let statuses = |v: &serde_json::Value| -> Vec<u64> {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["status"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(statuses(&first), [202, 409], "{first}");
+    lose_stored_answers(&app).await;
+    let before = made(&app).await;
+
+    // The same call again, now with one more agreement: the first item is
+    // its own earlier request, the listed-twice one still a conflict, the
+    // new one a new request.
+    let retry = bulk(json!(["110000000001", "1100-0000-0001", "110000000008"])).await;
+    assert_eq!(statuses(&retry), [202, 409, 202], "{retry}");
+    assert_eq!(
+        retry["results"][0]["request"]["id"], first["results"][0]["request"]["id"],
+        "{retry}"
+    );
+    let [requests, ..] = made(&app).await;
+    assert_eq!(requests, before[0] + 1, "only the new agreement's request");
+
+    // A single submit with the bulk call's key is not a retry of it.
+    let single = submit_with_key(
+        &app,
+        "anna@muster.example",
+        "bulk-1",
+        &json!({"agreement": "110000000001", "new_partner": "5100000002"}),
+    )
+    .await;
+    assert_eq!(single.0, StatusCode::CONFLICT);
+}

@@ -286,6 +286,7 @@ async fn the_worker_never_moves_an_agreement_with_another_accounts_data() {
         decided_at: None,
         decided_by: None,
         reasons: Vec::new(),
+        idempotency_key: None,
     };
     // On Example Ltd's agreement: Anna (admin of Muster Bau) labelled with
     // either account, and Dora (its own admin) labelled with Muster Bau's.

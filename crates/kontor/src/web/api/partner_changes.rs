@@ -25,7 +25,7 @@ use crate::web::dto::{
 };
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::{Caller, lang_for, parse_json};
-use crate::web::idempotency::idempotent;
+use crate::web::idempotency::{idempotent, key_of};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -57,13 +57,14 @@ async fn submit_one(
     lang: Lang,
     agreement: &str,
     partner: &Csn,
+    idempotency_key: Option<&str>,
 ) -> ApiResult<ChangeRequestDto> {
     let n = AgreementNumber::parse(agreement)
         .map_err(|e| ApiError::field("agreement", format!("expected {}", e.expected)))?;
     let window = state.services.policy.expiry_window_days;
     let r = state
         .services
-        .submit(me, &n, partner)
+        .submit(me, &n, partner, idempotency_key)
         .await
         .map_err(|e| ApiError::localized(e, lang, window))?;
     Ok(ChangeRequestDto::from(&r))
@@ -104,6 +105,7 @@ async fn submit(
                     lang_for(&headers, &me),
                     &req.agreement,
                     &partner,
+                    key_of(&headers).and_then(Result::ok),
                 )
                 .await
             };
@@ -224,9 +226,20 @@ async fn bulk(
                 check_bulk_size(&req.agreements)?;
                 let partner = new_partner(&req.new_partner)?;
                 let lang = lang_for(&headers, &me);
+                // Each item's request carries the bulk call's key (apart
+                // from single submits' keys): a retry of a bulk call cut
+                // off midway gets the requests it made back.
+                let key = key_of(&headers)
+                    .and_then(Result::ok)
+                    .map(|k| format!("bulk {k}"));
                 let mut results = Vec::with_capacity(req.agreements.len());
+                let mut seen = std::collections::HashSet::new();
                 for raw in req.agreements {
-                    match submit_one(&state, &me, lang, &raw, &partner).await {
+                    // An agreement listed twice is a conflict within this
+                    // call (R7), not a retry of an earlier one.
+                    let first = AgreementNumber::parse(&raw).is_ok_and(|n| seen.insert(n));
+                    let key = key.as_deref().filter(|_| first);
+                    match submit_one(&state, &me, lang, &raw, &partner, key).await {
                         Ok(dto) => results.push(BulkItemResult {
                             agreement: raw,
                             status: 202,

@@ -209,7 +209,7 @@ async fn submit(
     };
     match state
         .services
-        .submit(&me.actor, &s.agreement.number, &csn)
+        .submit(&me.actor, &s.agreement.number, &csn, None)
         .await
     {
         Ok(r) => Ok(Redirect::to(&format!("/partner-changes/{}/done", r.id)).into_response()),
