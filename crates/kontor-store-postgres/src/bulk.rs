@@ -82,52 +82,45 @@ impl PgImport {
             .await
             .ctx("failed to import agreements")?;
 
-        let pairs: Vec<(&str, &str)> = batch
+        let (agreements, partners): (Vec<&str>, Vec<&str>) = batch
             .iter()
             .flat_map(|a| {
                 a.partners
                     .iter()
                     .map(move |p| (a.number.as_str(), p.as_str()))
             })
-            .collect();
-        for chunk in pairs.chunks(BATCH * 4) {
-            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-                "INSERT INTO pg_temp.import_partners (agreement_number, partner_csn) ",
-            );
-            q.push_values(chunk, |mut b, (n, p)| {
-                b.push_bind(n.to_string()).push_bind(p.to_string());
-            });
-            q.build()
-                .execute(&mut *self.tx)
-                .await
-                .ctx("failed to stage partners")?;
-        }
+            .unzip();
         // Close assignments no longer listed, open the ones not yet current;
         // an unchanged partner set writes nothing (re-import is a no-op).
+        // The batch's pairs are bound as two arrays: a staging table
+        // emptied with DELETE after every batch kept every dead row until
+        // the commit, and each batch scanned them all (an import of 600k
+        // agreements took 4.7 times as long as one of 300k).
         sqlx::query(
-            "UPDATE partner_assignments SET valid_to = $1 WHERE valid_to IS NULL \
-             AND agreement_number IN (SELECT agreement_number FROM pg_temp.import_partners) \
-             AND NOT EXISTS (SELECT 1 FROM pg_temp.import_partners t WHERE t.agreement_number = partner_assignments.agreement_number \
-                             AND t.partner_csn = partner_assignments.partner_csn)",
+            "WITH t AS (SELECT * FROM UNNEST($2::text[], $3::text[]) AS t (agreement_number, partner_csn)) \
+             UPDATE partner_assignments SET valid_to = $1 WHERE valid_to IS NULL \
+             AND agreement_number IN (SELECT agreement_number FROM t) \
+             AND (agreement_number, partner_csn) NOT IN (SELECT agreement_number, partner_csn FROM t)",
         )
         .bind(ms(self.at))
+        .bind(&agreements)
+        .bind(&partners)
         .execute(&mut *self.tx)
         .await
         .ctx("failed to close replaced assignments")?;
         sqlx::query(
             "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
-             SELECT t.agreement_number, t.partner_csn, $1, 'import' FROM pg_temp.import_partners t \
+             SELECT t.agreement_number, t.partner_csn, $1, 'import' \
+             FROM UNNEST($2::text[], $3::text[]) AS t (agreement_number, partner_csn) \
              WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = t.agreement_number \
                                AND pa.partner_csn = t.partner_csn AND pa.valid_to IS NULL)",
         )
         .bind(ms(self.at))
+        .bind(&agreements)
+        .bind(&partners)
         .execute(&mut *self.tx)
         .await
         .ctx("failed to open imported assignments")?;
-        sqlx::query("DELETE FROM pg_temp.import_partners")
-            .execute(&mut *self.tx)
-            .await
-            .ctx("failed to clear staged partners")?;
         Ok(())
     }
 }
@@ -266,10 +259,6 @@ impl BulkStore for PgStore {
             .execute(&mut *tx)
             .await
             .ctx("failed to lift the statement timeout")?;
-        sqlx::query("CREATE TEMP TABLE import_partners (agreement_number TEXT NOT NULL, partner_csn TEXT NOT NULL) ON COMMIT DROP")
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to create staging table")?;
         Ok(Box::new(PgImport {
             tx,
             pool: self.pool.clone(),

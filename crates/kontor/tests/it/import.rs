@@ -52,6 +52,74 @@ async fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     assert_eq!(a["partners"], json!(["5100000500"]));
 }
 
+/// A re-import that names other partners closes the assignments it no
+/// longer lists (history kept), opens the new ones and leaves a partner it
+/// still lists untouched — in one batch with agreements it does not change.
+#[tokio::test]
+async fn reimporting_other_partners_closes_the_old_assignments_and_keeps_history() {
+    let app = TestApp::spawn().await;
+    let mut f = file();
+    f["partners"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"csn": "5100000501",
+        "name": "Süd CAD", "city": "München", "country": "DE", "status": "active",
+        "email": "info@suedcad.example"}));
+    let mut second = f["agreements"][0].clone();
+    second["number"] = json!("110000000501");
+    f["agreements"].as_array_mut().unwrap().push(second);
+    json_with(app.post(OLGA, "/api/v1/import", &f).await, StatusCode::OK).await;
+
+    app.advance(time::Duration::hours(1));
+    f["agreements"][0]["partners"] = json!(["5100000501", "5100000500"]);
+    f["agreements"][1]["partners"] = json!(["5100000501"]);
+    json_with(app.post(OLGA, "/api/v1/import", &f).await, StatusCode::OK).await;
+
+    let history = |n: &'static str| {
+        let app = &app;
+        async move {
+            let h = json_with(
+                app.get(OLGA, &format!("/api/v1/agreements/{n}/partner-history"))
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+            h["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["partner"].as_str().unwrap().to_owned(),
+                        i["valid_to"].as_str().map(str::to_owned),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let later = Some("2026-11-25T10:00:00Z".to_owned());
+    let mut kept = history("110000000500").await;
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            ("5100000500".to_owned(), None),
+            ("5100000501".to_owned(), None)
+        ],
+        "the partner still listed stays open"
+    );
+    let mut replaced = history("110000000501").await;
+    replaced.sort();
+    assert_eq!(
+        replaced,
+        [
+            ("5100000500".to_owned(), later),
+            ("5100000501".to_owned(), None)
+        ],
+        "the partner no longer listed is closed at the import, not deleted"
+    );
+}
+
 #[tokio::test]
 async fn an_import_with_invalid_records_lists_every_error_and_writes_nothing() {
     let app = TestApp::spawn().await;
