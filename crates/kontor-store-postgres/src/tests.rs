@@ -585,31 +585,24 @@ async fn generic_plans_made_on_empty_tables_still_look_keys_up() {
     .await
     .unwrap();
 
-    let plan = |rows: Vec<sqlx::postgres::PgRow>| {
-        use sqlx::Row;
-        rows.iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let read = plan(
-        sqlx::query("EXPLAIN EXECUTE agreement_read('{110900000001}')")
-            .fetch_all(&mut *reader)
-            .await
-            .unwrap(),
-    );
+    let read = explain(
+        &mut reader,
+        "EXPLAIN EXECUTE agreement_read('{110900000001}')",
+    )
+    .await;
     assert!(read.contains("open_requests_pkey"), "{read}");
     assert!(!read.contains("Seq Scan"), "{read}");
     on(&mut worker, &format!("BEGIN; {settings}")).await;
-    let claim = plan(
-        sqlx::query("EXPLAIN EXECUTE claim(100, 10)")
-            .fetch_all(&mut *worker)
-            .await
-            .unwrap(),
-    );
+    let claim = explain(&mut worker, "EXPLAIN EXECUTE claim(100, 10)").await;
     on(&mut worker, "ROLLBACK").await;
     assert!(claim.contains("open_pending_due"), "{claim}");
     assert!(!claim.contains("Seq Scan"), "{claim}");
+}
+
+/// The plan an `EXPLAIN …` shows on one connection, as one text.
+async fn explain(conn: &mut sqlx::PgConnection, sql: &str) -> String {
+    let lines: Vec<String> = sqlx::query_scalar(sql).fetch_all(conn).await.expect(sql);
+    lines.join("\n")
 }
 
 /// Runs `sql` (several statements allowed) on one connection.

@@ -20,10 +20,22 @@ pub const SEED: &[&str] = &[
 
 /// A change request for the seeded contract.
 pub fn request(id: &str, status: &str) -> String {
+    insert_request(id, "110000000001", "7000000001", "5100000001", "u1", status)
+}
+
+/// A change request with the given references.
+fn insert_request(
+    id: &str,
+    agreement: &str,
+    account: &str,
+    partner: &str,
+    by: &str,
+    status: &str,
+) -> String {
     format!(
         "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-         requested_by, created_at, due_at) VALUES ('{id}', '110000000001', '7000000001', '[]', '5100000001', \
-         '{status}', 'u1', 1, 2)"
+         requested_by, created_at, due_at) VALUES ('{id}', '{agreement}', '{account}', '[]', '{partner}', \
+         '{status}', '{by}', 1, 2)"
     )
 }
 
@@ -39,17 +51,13 @@ pub const SECOND_PRIMARY: &str = "INSERT INTO users (id, email, name, role, acco
 /// that does not exist (agreement, account, new partner, requester): the
 /// database must refuse every one.
 pub fn orphan_requests() -> [String; 4] {
-    let insert = |id: &str, agreement: &str, account: &str, partner: &str, by: &str| {
-        format!(
-            "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, status, \
-             requested_by, created_at, due_at) VALUES ('{id}', '{agreement}', '{account}', '[]', '{partner}', \
-             'pending', '{by}', 1, 2)"
-        )
+    let orphan = |id, agreement, account, partner, by| {
+        insert_request(id, agreement, account, partner, by, "pending")
     };
     [
-        insert("o1", "119999999999", "7000000001", "5100000001", "u1"),
-        insert("o2", "110000000001", "7999999999", "5100000001", "u1"),
-        insert("o3", "110000000001", "7000000001", "5199999999", "u1"),
-        insert("o4", "110000000001", "7000000001", "5100000001", "nobody"),
+        orphan("o1", "119999999999", "7000000001", "5100000001", "u1"),
+        orphan("o2", "110000000001", "7999999999", "5100000001", "u1"),
+        orphan("o3", "110000000001", "7000000001", "5199999999", "u1"),
+        orphan("o4", "110000000001", "7000000001", "5100000001", "nobody"),
     ]
 }

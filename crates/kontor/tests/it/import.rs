@@ -84,7 +84,7 @@ async fn reimporting_other_partners_closes_the_old_assignments_and_keeps_history
                 StatusCode::OK,
             )
             .await;
-            h["items"]
+            let mut items: Vec<_> = h["items"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -94,24 +94,22 @@ async fn reimporting_other_partners_closes_the_old_assignments_and_keeps_history
                         i["valid_to"].as_str().map(str::to_owned),
                     )
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            items.sort();
+            items
         }
     };
     let later = Some("2026-11-25T10:00:00Z".to_owned());
-    let mut kept = history("110000000500").await;
-    kept.sort();
     assert_eq!(
-        kept,
+        history("110000000500").await,
         [
             ("5100000500".to_owned(), None),
             ("5100000501".to_owned(), None)
         ],
         "the partner still listed stays open"
     );
-    let mut replaced = history("110000000501").await;
-    replaced.sort();
     assert_eq!(
-        replaced,
+        history("110000000501").await,
         [
             ("5100000500".to_owned(), later),
             ("5100000501".to_owned(), None)
