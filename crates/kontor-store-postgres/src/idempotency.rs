@@ -7,6 +7,11 @@ use time::OffsetDateTime;
 
 use crate::rows::ms;
 use crate::{Ctx, PgStore};
+use kontor_store_sql::rows::ClaimRow;
+
+/// Whether a claim's owner still beats (database time, never the injected clock).
+const OWNER_ALIVE: &str = "EXISTS (SELECT 1 FROM _instances i WHERE i.id = idempotency_keys.owner \
+     AND i.alive_until > (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS owner_alive";
 
 #[async_trait]
 impl IdempotencyStore for PgStore {
@@ -20,14 +25,15 @@ impl IdempotencyStore for PgStore {
         // Insert first: of two concurrent first uses exactly one inserts;
         // the other waits for it on the primary key, then reads its row.
         let started = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'running', $5, $5) ON CONFLICT DO NOTHING",
+            "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner) \
+             VALUES ($1, $2, $3, $4, 'running', $5, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(k.user.0.to_string())
         .bind(&k.scope)
         .bind(&k.key)
         .bind(&k.fingerprint)
         .bind(ms(now))
+        .bind(&*self.instance)
         .execute(&mut *tx)
         .await
         .ctx("failed to store idempotency key")?
@@ -37,10 +43,10 @@ impl IdempotencyStore for PgStore {
             tx.commit().await.ctx("failed to commit idempotency key")?;
             return Ok(Claim::Started);
         }
-        let row: Option<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = sqlx::query_as(
-            "SELECT fingerprint, state, status, body, updated_at FROM idempotency_keys \
-             WHERE user_id = $1 AND scope = $2 AND key = $3 FOR UPDATE",
-        )
+        let row: Option<ClaimRow> = sqlx::query_as(&format!(
+            "SELECT fingerprint, state, status, body, updated_at, owner, {OWNER_ALIVE} \
+             FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 FOR UPDATE",
+        ))
         .bind(k.user.0.to_string())
         .bind(&k.scope)
         .bind(&k.key)
@@ -50,21 +56,30 @@ impl IdempotencyStore for PgStore {
         let claim = match row {
             // Purged between the two statements: the caller may retry.
             None => Claim::InFlight,
-            Some((fp, _, _, _, _)) if fp != k.fingerprint => Claim::Mismatch,
-            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay {
+            Some(r) if r.fingerprint != k.fingerprint => Claim::Mismatch,
+            Some(ClaimRow {
+                state,
+                status: Some(status),
+                body: Some(body),
+                ..
+            }) if state == "done" => Claim::Replay {
                 status: status as u16,
                 body,
             },
-            Some((_, _, _, _, updated)) if updated < ms(stale_before) => {
+            Some(r) if r.abandoned(&self.instance, ms(stale_before)) => {
                 // The first attempt's process died mid-request; let this one run.
-                sqlx::query("UPDATE idempotency_keys SET updated_at = $1 WHERE user_id = $2 AND scope = $3 AND key = $4")
-                    .bind(ms(now))
-                    .bind(k.user.0.to_string())
-                    .bind(&k.scope)
-                    .bind(&k.key)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("failed to take over idempotency key")?;
+                sqlx::query(
+                    "UPDATE idempotency_keys SET updated_at = $1, owner = $2 \
+                     WHERE user_id = $3 AND scope = $4 AND key = $5",
+                )
+                .bind(ms(now))
+                .bind(&*self.instance)
+                .bind(k.user.0.to_string())
+                .bind(&k.scope)
+                .bind(&k.key)
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to take over idempotency key")?;
                 Claim::Started
             }
             Some(_) => Claim::InFlight,

@@ -72,6 +72,8 @@ pub struct PgStore {
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
     /// Queue of the coalesced agreement reads.
     reads: tokio::sync::mpsc::Sender<coalesced_reads::ReadJob>,
+    /// This process's id as the owner of Idempotency-Key claims.
+    instance: std::sync::Arc<str>,
 }
 
 impl PgStore {
@@ -93,6 +95,15 @@ impl PgStore {
                 .acquire_timeout(settings.acquire_timeout)
                 // Connections broken by a database restart are noticed and replaced.
                 .test_before_acquire(false)
+                // A transaction that failed to end (its COMMIT or ROLLBACK
+                // lost with the connection's answer, a disk that filled)
+                // must not be handed to the next caller (#16).
+                .before_acquire(|conn, _| {
+                    Box::pin(async move {
+                        use sqlx::Connection as _;
+                        Ok(!conn.is_in_transaction())
+                    })
+                })
                 .idle_timeout(Duration::from_secs(300))
                 .connect_lazy_with(options)
         };
@@ -121,12 +132,18 @@ impl PgStore {
         );
         let submits = group_commit::start(batch_pool.clone());
         let reads = coalesced_reads::start(batch_pool.clone());
-        Ok(PgStore {
+        let store = PgStore {
             pool,
             batch_pool,
             submits,
             reads,
-        })
+            instance: uuid::Uuid::now_v7().to_string().into(),
+        };
+        tokio::spawn(kontor_store_sql::heartbeat::beat(
+            store.clone(),
+            store.pool.clone(),
+        ));
+        Ok(store)
     }
 
     /// Connects and brings the schema up to date (what `serve` does at start).
@@ -158,6 +175,11 @@ impl PgStore {
             .run(&self.pool)
             .await
             .context("failed to run migrations")?;
+        // Beat at once: until the first beat, this process's claims would
+        // look abandoned to others.
+        if let Err(e) = kontor_core::store::OpsStore::heartbeat(self).await {
+            tracing::debug!(error = ?e, "first heartbeat failed");
+        }
         Ok(())
     }
 
@@ -173,8 +195,12 @@ impl PgStore {
         &self.pool
     }
 
-    /// Closes the pool (graceful shutdown).
+    /// Closes the pool (graceful shutdown). This process's claims are given
+    /// up first, so retries elsewhere need not wait for its lease.
     pub async fn close(&self) {
+        if let Err(e) = self.leave().await {
+            tracing::debug!(error = ?e, "could not sign off this process");
+        }
         self.batch_pool.close().await;
         self.pool.close().await;
     }

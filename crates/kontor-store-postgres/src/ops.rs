@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use kontor_core::domain::notify::OutboxMessage;
-use kontor_core::store::OpsStore;
+use kontor_core::store::{INSTANCE_LEASE_MS, OpsStore};
 use kontor_core::{StoreError, StoreResult};
 
 use crate::rows::bad;
@@ -27,7 +27,36 @@ impl OpsStore for PgStore {
                 "schema version {applied:?} is older than this kontor's {newest}; run kontor migrate"
             )));
         }
-        Ok(())
+        // Reading is not enough: with a full disk every read answers while
+        // no write commits (#16). One row, rewritten through the writer.
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE _write_probe SET probed_at = (extract(epoch FROM clock_timestamp()) * 1000)::bigint WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .ctx("a write to the database failed")?;
+        tx.commit()
+            .await
+            .ctx("a write to the database could not commit")
+    }
+
+    async fn heartbeat(&self) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO _instances (id, started_at, alive_until) \
+             VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint + $2) \
+             ON CONFLICT (id) DO UPDATE SET alive_until = excluded.alive_until",
+        )
+        .bind(&*self.instance)
+        .bind(INSTANCE_LEASE_MS)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to beat")?;
+        // Processes that ended without signing off, gone for an hour.
+        sqlx::query("DELETE FROM _instances WHERE alive_until < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 3600000")
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to forget ended processes")?;
+        tx.commit().await.ctx("failed to commit a beat")
     }
 
     async fn counts(&self) -> StoreResult<Vec<(String, i64)>> {
@@ -51,5 +80,19 @@ impl OpsStore for PgStore {
         rows.iter()
             .map(|p| serde_json::from_str(p).map_err(|_| bad("outbox payload", p)))
             .collect()
+    }
+}
+
+impl PgStore {
+    /// Signs this process off (graceful shutdown): its running claims are
+    /// abandoned from now on, so a retry elsewhere takes them over at once.
+    pub(crate) async fn leave(&self) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM _instances WHERE id = $1")
+            .bind(&*self.instance)
+            .execute(&mut *tx)
+            .await
+            .ctx("failed to sign off")?;
+        tx.commit().await.ctx("failed to commit signing off")
     }
 }

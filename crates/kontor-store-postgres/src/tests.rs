@@ -609,3 +609,74 @@ async fn explain(conn: &mut sqlx::PgConnection, sql: &str) -> String {
 async fn on(conn: &mut sqlx::PgConnection, sql: &str) {
     sqlx::raw_sql(sql).execute(conn).await.expect(sql);
 }
+
+#[tokio::test]
+async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
+    use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
+    use kontor_store_sql::fixtures::{
+        END_BEAT_OF_LIVE, claims_of_processes_that_died_are_taken_over,
+    };
+    let Some(db) = db().await else { return };
+    let s = &db.store;
+    let process = |id: &str| PgStore {
+        instance: id.into(),
+        ..s.clone()
+    };
+    let (dead, live) = (process("dead"), process("live"));
+    let pinned = time::macros::datetime!(2020-01-01 00:00 UTC);
+    claims_of_processes_that_died_are_taken_over(s, &dead, &live, pinned).await;
+    let key = IdempotencyKey {
+        user: kontor_core::domain::roles::UserId(uuid::Uuid::nil()),
+        scope: "partner_change".into(),
+        key: "k3".into(),
+        fingerprint: "fp".into(),
+    };
+    assert_eq!(
+        live.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+    assert_eq!(
+        s.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::InFlight
+    );
+    sqlx::query(END_BEAT_OF_LIVE)
+        .execute(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+}
+
+/// #16: a COMMIT that fails (here a deferred reference check, as a full
+/// disk would fail it) must not leave a connection in the pool that is
+/// still inside a transaction: every later write goes through.
+#[tokio::test]
+async fn a_commit_that_fails_leaves_the_pool_usable() {
+    use kontor_core::store::OpsStore;
+    let Some(db) = db().await else { return };
+    let s = &db.store;
+    for sql in SEED {
+        sqlx::query(sql).execute(s.pool()).await.unwrap();
+    }
+    for _ in 0..3 {
+        let mut tx = s.pool().begin().await.unwrap();
+        sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source) \
+             VALUES ('110000000001', '5199999999', 2, 'import')",
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        let err = tx.commit().await.unwrap_err();
+        assert!(err.to_string().contains("foreign key"), "{err}");
+    }
+    for _ in 0..10 {
+        s.ready().await.unwrap();
+    }
+}

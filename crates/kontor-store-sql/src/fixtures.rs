@@ -61,3 +61,73 @@ pub fn orphan_requests() -> [String; 4] {
         orphan("o4", "110000000001", "7000000001", "5100000001", "nobody"),
     ]
 }
+
+/// #16: who may take over a running Idempotency-Key claim. `me`, `dead`
+/// and `live` are three stores over one database, as three processes
+/// would open it: `dead` never beats (a process killed before its first
+/// beat; the backend test also ends a beating one), `live` has just beaten.
+/// `pinned` is an injected clock far from real time: the decision must not
+/// depend on it.
+pub async fn claims_of_processes_that_died_are_taken_over(
+    me: &dyn kontor_core::store::Store,
+    dead: &dyn kontor_core::store::Store,
+    live: &dyn kontor_core::store::Store,
+    pinned: time::OffsetDateTime,
+) {
+    use kontor_core::domain::roles::UserId;
+    use kontor_core::store::{Claim, IdempotencyKey};
+    let key = |k: &str| IdempotencyKey {
+        user: UserId(uuid::Uuid::nil()),
+        scope: "partner_change".into(),
+        key: k.into(),
+        fingerprint: "fp".into(),
+    };
+    let stale = pinned - time::Duration::seconds(45);
+    assert_eq!(
+        dead.claim_key(&key("k1"), pinned, stale).await.unwrap(),
+        Claim::Started
+    );
+    // The pinned clock says the claim is brand new: the owner decides.
+    assert_eq!(
+        me.claim_key(&key("k1"), pinned, stale).await.unwrap(),
+        Claim::Started,
+        "a claim of a process that does not beat is taken over at once"
+    );
+    assert_eq!(
+        dead.claim_key(&key("k1"), pinned, stale).await.unwrap(),
+        Claim::InFlight,
+        "the one who took it over beats"
+    );
+    assert_eq!(
+        me.claim_key(&key("k1"), pinned, stale).await.unwrap(),
+        Claim::InFlight,
+        "a process's own running claim is in flight"
+    );
+    live.heartbeat().await.unwrap();
+    assert_eq!(
+        live.claim_key(&key("k2"), pinned, stale).await.unwrap(),
+        Claim::Started
+    );
+    // Even with the clock an hour on, a live owner's claim stays its own.
+    let later = pinned + time::Duration::hours(1);
+    assert_eq!(
+        me.claim_key(&key("k2"), later, later - time::Duration::seconds(45))
+            .await
+            .unwrap(),
+        Claim::InFlight
+    );
+    // Finished claims are replayed to anyone, whoever made them.
+    live.complete_key(&key("k2"), 202, b"{}", pinned)
+        .await
+        .unwrap();
+    assert_eq!(
+        me.claim_key(&key("k2"), pinned, stale).await.unwrap(),
+        Claim::Replay {
+            status: 202,
+            body: b"{}".to_vec()
+        }
+    );
+}
+
+/// The statement that makes a process's beat lapse, for the tests above.
+pub const END_BEAT_OF_LIVE: &str = "UPDATE _instances SET alive_until = 0 WHERE id = 'live'";

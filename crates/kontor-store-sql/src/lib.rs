@@ -7,5 +7,6 @@
 pub mod deliveries;
 pub mod due;
 pub mod fixtures;
+pub mod heartbeat;
 pub mod rows;
 pub mod scope;

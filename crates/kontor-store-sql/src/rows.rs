@@ -452,3 +452,32 @@ impl TryFrom<TokenRow> for kontor_core::store::TokenRecord {
         })
     }
 }
+
+/// An Idempotency-Key claim as the next use of the key finds it.
+#[derive(sqlx::FromRow)]
+pub struct ClaimRow {
+    pub fingerprint: String,
+    pub state: String,
+    pub status: Option<i64>,
+    pub body: Option<Vec<u8>>,
+    pub updated_at: i64,
+    /// The process that claimed it (`None`: claimed before owners were kept).
+    pub owner: Option<String>,
+    /// Whether that process still beats.
+    pub owner_alive: bool,
+}
+
+impl ClaimRow {
+    /// A running claim left by a process that died (#16): its owner no
+    /// longer beats — known within a few seconds, whatever the injected
+    /// clock says. A claim of this very process is never abandoned (a
+    /// request dropped mid-way releases its own key), and one without an
+    /// owner only after `stale_before` (ms).
+    pub fn abandoned(&self, me: &str, stale_before: i64) -> bool {
+        self.state == "running"
+            && match &self.owner {
+                Some(owner) => owner != me && !self.owner_alive,
+                None => self.updated_at < stale_before,
+            }
+    }
+}

@@ -7,6 +7,11 @@ use time::OffsetDateTime;
 
 use crate::rows::ms;
 use crate::{Ctx, SqliteStore};
+use kontor_store_sql::rows::ClaimRow;
+
+/// Whether a claim's owner still beats (database time, never the injected clock).
+const OWNER_ALIVE: &str = "EXISTS (SELECT 1 FROM _instances i WHERE i.id = idempotency_keys.owner \
+     AND i.alive_until > CAST(unixepoch('subsec') * 1000 AS INTEGER)) AS owner_alive";
 
 #[async_trait]
 impl IdempotencyStore for SqliteStore {
@@ -17,10 +22,10 @@ impl IdempotencyStore for SqliteStore {
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
         let mut tx = self.write().await?;
-        let row: Option<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = sqlx::query_as(
-            "SELECT fingerprint, state, status, body, updated_at FROM idempotency_keys \
-             WHERE user_id = ? AND scope = ? AND key = ?",
-        )
+        let row: Option<ClaimRow> = sqlx::query_as(&format!(
+            "SELECT fingerprint, state, status, body, updated_at, owner, {OWNER_ALIVE} \
+             FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ?",
+        ))
         .bind(k.user.0.to_string())
         .bind(&k.scope)
         .bind(&k.key)
@@ -30,8 +35,8 @@ impl IdempotencyStore for SqliteStore {
         let claim = match row {
             None => {
                 sqlx::query(
-                    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at) \
-                     VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner) \
+                     VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
                 )
                 .bind(k.user.0.to_string())
                 .bind(&k.scope)
@@ -39,26 +44,36 @@ impl IdempotencyStore for SqliteStore {
                 .bind(&k.fingerprint)
                 .bind(ms(now))
                 .bind(ms(now))
+                .bind(&*self.instance)
                 .execute(&mut *tx)
                 .await
                 .ctx("failed to store idempotency key")?;
                 Claim::Started
             }
-            Some((fp, _, _, _, _)) if fp != k.fingerprint => Claim::Mismatch,
-            Some((_, state, Some(status), Some(body), _)) if state == "done" => Claim::Replay {
+            Some(r) if r.fingerprint != k.fingerprint => Claim::Mismatch,
+            Some(ClaimRow {
+                state,
+                status: Some(status),
+                body: Some(body),
+                ..
+            }) if state == "done" => Claim::Replay {
                 status: status as u16,
                 body,
             },
-            Some((_, _, _, _, updated)) if updated < ms(stale_before) => {
+            Some(r) if r.abandoned(&self.instance, ms(stale_before)) => {
                 // The first attempt's process died mid-request; let this one run.
-                sqlx::query("UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ? AND scope = ? AND key = ?")
-                    .bind(ms(now))
-                    .bind(k.user.0.to_string())
-                    .bind(&k.scope)
-                    .bind(&k.key)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("failed to take over idempotency key")?;
+                sqlx::query(
+                    "UPDATE idempotency_keys SET updated_at = ?, owner = ? \
+                     WHERE user_id = ? AND scope = ? AND key = ?",
+                )
+                .bind(ms(now))
+                .bind(&*self.instance)
+                .bind(k.user.0.to_string())
+                .bind(&k.scope)
+                .bind(&k.key)
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to take over idempotency key")?;
                 Claim::Started
             }
             Some(_) => Claim::InFlight,

@@ -45,6 +45,8 @@ pub struct SqliteStore {
     submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
     /// The background checkpointer's connection.
     checkpoints: SqlitePool,
+    /// This process's id as the owner of Idempotency-Key claims.
+    instance: std::sync::Arc<str>,
     /// A shared lock on `<database>.lock` while the store is open, so that
     /// `kontor restore` can tell that the database is in use.
     _in_use: std::sync::Arc<std::fs::File>,
@@ -102,6 +104,7 @@ impl SqliteStore {
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .before_acquire(|conn, _| Box::pin(async move { Ok(usable(conn)) }))
             .connect_with(options(path))
             .await
             .with_context(|| format!("failed to open database {}", path.display()))?;
@@ -120,13 +123,19 @@ impl SqliteStore {
                 format!("failed to open database {} for checkpoints", path.display())
             })?;
         tokio::spawn(checkpointer(checkpoints.clone()));
-        Ok(SqliteStore {
+        let store = SqliteStore {
             writer,
             reader,
             submits,
             checkpoints,
+            instance: uuid::Uuid::now_v7().to_string().into(),
             _in_use: std::sync::Arc::new(in_use),
-        })
+        };
+        tokio::spawn(kontor_store_sql::heartbeat::beat(
+            store.clone(),
+            store.writer.clone(),
+        ));
+        Ok(store)
     }
 
     /// Opens and brings the schema up to date (what `serve` does at start).
@@ -155,6 +164,11 @@ impl SqliteStore {
             .run(&self.writer)
             .await
             .context("failed to run migrations")?;
+        // Beat at once: until the first beat, this process's claims would
+        // look abandoned to others.
+        if let Err(e) = kontor_core::store::OpsStore::heartbeat(self).await {
+            tracing::debug!(error = ?e, "first heartbeat failed");
+        }
         Ok(())
     }
 
@@ -186,12 +200,34 @@ impl SqliteStore {
         &self.reader
     }
 
-    /// Closes both pools (graceful shutdown).
+    /// Closes both pools (graceful shutdown). This process's claims are
+    /// given up first, so retries elsewhere need not wait for its lease.
     pub async fn close(&self) {
+        if let Err(e) = self.leave().await {
+            tracing::debug!(error = ?e, "could not sign off this process");
+        }
         self.writer.close().await;
         self.reader.close().await;
         self.checkpoints.close().await;
     }
+}
+
+/// Whether a pooled writer connection may be handed out again. A failed
+/// COMMIT (or a failed statement) with "database or disk is full" or an I/O
+/// error makes SQLite roll the whole transaction back by itself; sqlx's
+/// ROLLBACK on drop then fails ("no transaction is active") and its count
+/// of open transactions stays at one, so every later `BEGIN IMMEDIATE` on
+/// that connection was refused ("attempted to call begin_with at non-zero
+/// transaction depth") until a restart (#16). Such a connection is closed
+/// instead — closing ends whatever SQLite still holds — and the pool opens
+/// a fresh one, so writes resume by themselves once the cause is gone.
+fn usable(conn: &mut sqlx::SqliteConnection) -> bool {
+    use sqlx::Connection as _;
+    let usable = !conn.is_in_transaction();
+    if !usable {
+        tracing::warn!("replacing the writer connection: a failed transaction left it unusable");
+    }
+    usable
 }
 
 /// Copies committed WAL frames into the database file in the background,

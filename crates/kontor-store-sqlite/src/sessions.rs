@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use kontor_core::StoreResult;
+use kontor_core::domain::throttle::{Failures, Reservation, ThrottleKey};
 use kontor_core::store::{NewSession, SessionRecord, SessionStore};
 use time::OffsetDateTime;
 
@@ -69,42 +70,54 @@ impl SessionStore for SqliteStore {
         tx.commit().await.ctx("failed to commit session")
     }
 
-    async fn signin_failures(
+    async fn reserve_signin_attempt(
         &self,
-        key: &str,
-        since: OffsetDateTime,
-    ) -> StoreResult<kontor_core::domain::throttle::Failures> {
-        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM signin_failures WHERE key = ? AND at > ?",
-        )
-        .bind(key)
-        .bind(ms(since))
-        .fetch_one(&self.reader)
-        .await
-        .ctx("failed to count failed sign-ins")?;
-        Ok(kontor_core::domain::throttle::Failures {
-            count: u32::try_from(count).unwrap_or(u32::MAX),
-            oldest: oldest.map(from_ms),
-        })
-    }
-
-    async fn record_signin_failure(&self, keys: &[String], at: OffsetDateTime) -> StoreResult<()> {
+        attempt: &str,
+        keys: &[ThrottleKey],
+        at: OffsetDateTime,
+    ) -> StoreResult<Reservation> {
+        // BEGIN IMMEDIATE takes the database's write lock before
+        // counting: no other attempt, of any process, counts or writes
+        // in between.
         let mut tx = self.write().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO signin_failures (key, at) VALUES (?, ?)")
-                .bind(key)
+        let mut failures = Vec::with_capacity(keys.len());
+        for k in keys {
+            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(at) FROM signin_failures WHERE key = ? AND at > ?",
+            )
+            .bind(&k.key)
+            .bind(ms(at - k.window))
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("failed to count failed sign-ins")?;
+            failures.push(Failures {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                oldest: oldest.map(from_ms),
+            });
+        }
+        if keys.iter().zip(&failures).any(|(k, f)| f.count >= k.limit) {
+            return Ok(Reservation::Refused(failures));
+        }
+        for k in keys {
+            sqlx::query("INSERT INTO signin_failures (key, at, attempt) VALUES (?, ?, ?)")
+                .bind(&k.key)
                 .bind(ms(at))
+                .bind(attempt)
                 .execute(&mut *tx)
                 .await
-                .ctx("failed to count a failed sign-in")?;
+                .ctx("failed to reserve a sign-in attempt")?;
         }
-        tx.commit().await.ctx("failed to commit a failed sign-in")
+        tx.commit()
+            .await
+            .ctx("failed to commit a sign-in attempt")?;
+        Ok(Reservation::Reserved)
     }
 
-    async fn clear_signin_failures(&self, key: &str) -> StoreResult<()> {
+    async fn signin_succeeded(&self, attempt: &str, account_key: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM signin_failures WHERE key = ?")
-            .bind(key)
+        sqlx::query("DELETE FROM signin_failures WHERE attempt = ? OR key = ?")
+            .bind(attempt)
+            .bind(account_key)
             .execute(&mut *tx)
             .await
             .ctx("failed to clear failed sign-ins")?;

@@ -165,3 +165,89 @@ async fn pragmas_are_set_for_durability_and_concurrency() {
         .unwrap();
     assert!(timeout >= 5000);
 }
+
+/// #16: a write that fails with "database or disk is full" — SQLite then
+/// rolls the whole transaction back by itself, and sqlx's own rollback
+/// fails — must not leave the single writer connection unusable. Here the
+/// file may not grow past its size (`max_page_count`, a setting of the
+/// writer connection): the replacement connection has room again, as the
+/// writer does once disk space is freed.
+#[tokio::test]
+async fn a_write_failing_on_a_full_database_leaves_the_writer_usable() {
+    use kontor_core::domain::throttle::{Reservation, ThrottleKey};
+    use kontor_core::store::{OpsStore, SessionStore};
+    let (_d, s) = store().await;
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&s.writer)
+        .await
+        .unwrap();
+    exec(&s, &format!("PRAGMA max_page_count = {pages}"))
+        .await
+        .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let key = |key: String| ThrottleKey {
+        key,
+        limit: 5,
+        window: time::Duration::minutes(15),
+    };
+    // 256 KiB in one row needs pages the file may not have.
+    let err = s
+        .reserve_signin_attempt("big", &[key("x".repeat(256 * 1024))], now)
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("full"), "{err:#}");
+    // The very next writes go through, and readiness says so.
+    for i in 0..3 {
+        let r = s
+            .reserve_signin_attempt(&format!("a{i}"), &[key("account:a@b.example".into())], now)
+            .await
+            .unwrap();
+        assert_eq!(r, Reservation::Reserved);
+    }
+    s.ready().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signin_failures")
+        .fetch_one(&s.reader)
+        .await
+        .unwrap();
+    assert_eq!(n, 3, "the failed write left nothing behind");
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&s.reader)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[tokio::test]
+async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
+    use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
+    use kontor_store_sql::fixtures::{
+        END_BEAT_OF_LIVE, claims_of_processes_that_died_are_taken_over,
+    };
+    let (_d, s) = store().await;
+    let process = |id: &str| SqliteStore {
+        instance: id.into(),
+        ..s.clone()
+    };
+    let (dead, live) = (process("dead"), process("live"));
+    let pinned = time::macros::datetime!(2020-01-01 00:00 UTC);
+    claims_of_processes_that_died_are_taken_over(&s, &dead, &live, pinned).await;
+    let key = IdempotencyKey {
+        user: kontor_core::domain::roles::UserId(uuid::Uuid::nil()),
+        scope: "partner_change".into(),
+        key: "k3".into(),
+        fingerprint: "fp".into(),
+    };
+    assert_eq!(
+        live.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+    assert_eq!(
+        s.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::InFlight
+    );
+    exec(&s, END_BEAT_OF_LIVE).await.unwrap();
+    assert_eq!(
+        s.claim_key(&key, pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+}

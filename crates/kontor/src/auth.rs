@@ -51,6 +51,11 @@ pub enum SignIn {
 /// Signs in with email and password, counting failures per account and
 /// per client address (#7). Unknown emails are counted like known ones,
 /// so the answers do not tell which accounts exist.
+///
+/// The attempt is counted *before* the password is checked, atomically
+/// under both keys (#16): of 50 parallel attempts against a limit of 5,
+/// five are checked and 45 throttled — whichever of them carries the right
+/// password. A success takes its own count back.
 pub async fn sign_in(
     services: &kontor_core::service::Services,
     policy: &kontor_core::domain::throttle::ThrottlePolicy,
@@ -58,39 +63,26 @@ pub async fn sign_in(
     password: String,
     client: Option<std::net::IpAddr>,
 ) -> anyhow::Result<SignIn> {
-    use kontor_core::domain::throttle::wait;
-    let account = format!("account:{}", email.trim().to_lowercase());
-    let address = client.map(|ip| format!("address:{ip}"));
+    use kontor_core::domain::throttle::{Reservation, ThrottleKey, longest_wait};
+    let keys = ThrottleKey::of(policy, email, client);
     let now = services.clock.now();
-    let since = now - policy.window;
+    let attempt = uuid::Uuid::now_v7().to_string();
     let store = &services.store;
-    let mut waits = vec![wait(
-        store.signin_failures(&account, since).await?,
-        policy.per_account,
-        policy.window,
-        now,
-    )];
-    if let Some(address) = &address {
-        waits.push(wait(
-            store.signin_failures(address, since).await?,
-            policy.per_address,
-            policy.window,
-            now,
-        ));
-    }
-    if let Some(longest) = waits.into_iter().flatten().max() {
-        return Ok(SignIn::Throttled(longest));
+    if let Reservation::Refused(failures) =
+        store.reserve_signin_attempt(&attempt, &keys, now).await?
+    {
+        // At the limit `wait` is positive: every counted failure is younger
+        // than its window. The fallback only guards that arithmetic.
+        let wait = longest_wait(&keys, &failures, now).unwrap_or(time::Duration::SECOND);
+        return Ok(SignIn::Throttled(wait));
     }
     match verify_credentials(services, email, password).await? {
         Some(actor) => {
-            store.clear_signin_failures(&account).await?;
+            store.signin_succeeded(&attempt, &keys[0].key).await?;
             Ok(SignIn::Ok(actor))
         }
-        None => {
-            let keys: Vec<String> = std::iter::once(account).chain(address).collect();
-            store.record_signin_failure(&keys, now).await?;
-            Ok(SignIn::Failed)
-        }
+        // The reservation stays: it is this failure's count.
+        None => Ok(SignIn::Failed),
     }
 }
 

@@ -102,10 +102,23 @@ pub struct Config {
     /// Failed sign-ins per account within `signin_window_minutes` before
     /// the account's sign-ins are refused for the rest of the window.
     pub signin_failures_per_account: u32,
-    /// Failed sign-ins per client address within the window.
+    /// Failed sign-ins per client address within
+    /// `signin_address_window_minutes` (every account behind the address is
+    /// refused until the oldest of them is that old).
     pub signin_failures_per_address: u32,
-    /// The sliding window of failed sign-ins, in minutes.
+    /// The sliding window of failed sign-ins per account, in minutes.
     pub signin_window_minutes: i64,
+    /// The sliding window of failed sign-ins per client address, in minutes.
+    pub signin_address_window_minutes: i64,
+    /// Seconds a client has to send a request's headers (slow clients are
+    /// disconnected after this).
+    pub header_read_timeout_seconds: u64,
+    /// Seconds an idle keep-alive connection is kept open.
+    pub keep_alive_idle_seconds: u64,
+    /// Most client connections served at once. At the limit, the
+    /// connection idle the longest is closed for each new one; also kept
+    /// below the process's open-file limit.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -151,8 +164,12 @@ impl Default for Config {
             webhook_secret_overlap_hours: 24,
             client_ip_header: None,
             signin_failures_per_account: 5,
-            signin_failures_per_address: 20,
+            signin_failures_per_address: 30,
             signin_window_minutes: 15,
+            signin_address_window_minutes: 5,
+            header_read_timeout_seconds: 10,
+            keep_alive_idle_seconds: 60,
+            max_connections: 1024,
         }
     }
 }
@@ -198,6 +215,10 @@ pub const ENV_KEYS: &[&str] = &[
     "KONTOR_SIGNIN_FAILURES_PER_ACCOUNT",
     "KONTOR_SIGNIN_FAILURES_PER_ADDRESS",
     "KONTOR_SIGNIN_WINDOW_MINUTES",
+    "KONTOR_SIGNIN_ADDRESS_WINDOW_MINUTES",
+    "KONTOR_HEADER_READ_TIMEOUT_SECONDS",
+    "KONTOR_KEEP_ALIVE_IDLE_SECONDS",
+    "KONTOR_MAX_CONNECTIONS",
 ];
 
 fn parse_env<T: std::str::FromStr>(key: &str, raw: &str) -> anyhow::Result<T> {
@@ -320,6 +341,16 @@ impl Config {
                 "KONTOR_SIGNIN_WINDOW_MINUTES" => {
                     config.signin_window_minutes = parse_env(&key, &value)?
                 }
+                "KONTOR_SIGNIN_ADDRESS_WINDOW_MINUTES" => {
+                    config.signin_address_window_minutes = parse_env(&key, &value)?
+                }
+                "KONTOR_HEADER_READ_TIMEOUT_SECONDS" => {
+                    config.header_read_timeout_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_KEEP_ALIVE_IDLE_SECONDS" => {
+                    config.keep_alive_idle_seconds = parse_env(&key, &value)?
+                }
+                "KONTOR_MAX_CONNECTIONS" => config.max_connections = parse_env(&key, &value)?,
                 other => eprintln!("warning: unknown environment variable {other} ignored"),
             }
         }
@@ -363,6 +394,18 @@ impl Config {
         if !(1..=24 * 60).contains(&self.signin_window_minutes) {
             bail!("signin_window_minutes must be from 1 to 1440");
         }
+        if !(1..=24 * 60).contains(&self.signin_address_window_minutes) {
+            bail!("signin_address_window_minutes must be from 1 to 1440");
+        }
+        if self.header_read_timeout_seconds == 0 || self.keep_alive_idle_seconds == 0 {
+            bail!("header_read_timeout_seconds and keep_alive_idle_seconds must be at least 1");
+        }
+        if self.max_connections < 8 {
+            bail!("max_connections must be at least 8");
+        }
+        if self.max_body_bytes == 0 || self.max_import_bytes == 0 {
+            bail!("max_body_bytes and max_import_bytes must be at least 1");
+        }
         if self.delivery_concurrency == 0 {
             bail!("delivery_concurrency must be at least 1");
         }
@@ -404,6 +447,7 @@ impl Config {
             per_account: self.signin_failures_per_account,
             per_address: self.signin_failures_per_address,
             window: time::Duration::minutes(self.signin_window_minutes),
+            address_window: time::Duration::minutes(self.signin_address_window_minutes),
         }
     }
 

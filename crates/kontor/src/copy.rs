@@ -176,6 +176,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("body", Bytes),
             ("created_at", Int),
             ("updated_at", Int),
+            ("owner", Text),
         ],
     ),
     (
@@ -215,7 +216,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("purpose", Text),
         ],
     ),
-    ("signin_failures", &[("key", Text), ("at", Int)]),
+    (
+        "signin_failures",
+        &[("key", Text), ("at", Int), ("attempt", Text)],
+    ),
     (
         "webhook_endpoints",
         &[

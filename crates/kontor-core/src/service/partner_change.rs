@@ -37,22 +37,22 @@ impl Services {
                 .map(Arc::new)
                 .ok_or(Error::NotFound("agreement"));
         }
-        let state = match self.cache.agreement(number) {
-            Some(s) => s,
-            None => {
-                let ticket = self.cache.ticket();
-                let s = Arc::new(
-                    self.store
-                        .agreement_state(&Scope::All, number)
-                        .await?
-                        .ok_or(Error::NotFound("agreement"))?,
-                );
+        // Only the caller's own agreements are answered from the cache.
+        // Another tenant's agreement, cached or not, costs one store read
+        // like a number that does not exist, so that the time of the 404
+        // does not tell which of the two it was (R1, #16).
+        if let Some(s) = self.cache.agreement(number)
+            && scope.admits(&s.agreement) == Some(true)
+        {
+            return Ok(s);
+        }
+        let ticket = self.cache.ticket();
+        match self.store.agreement_state(&Scope::All, number).await? {
+            Some(s) if scope.admits(&s.agreement) == Some(true) => {
+                let s = Arc::new(s);
                 self.cache.put_agreement(ticket, &s);
-                s
+                Ok(s)
             }
-        };
-        match scope.admits(&state.agreement) {
-            Some(true) => Ok(state),
             _ => Err(Error::NotFound("agreement")),
         }
     }

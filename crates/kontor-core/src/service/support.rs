@@ -36,59 +36,61 @@ impl Services {
                 "only an administrator of the account opens this support case".into(),
             ));
         }
-        let mut errors = Vec::new();
+        // What is malformed is `Invalid`; what the stored data turns down
+        // (a partner that is not this agreement's, unknown or inactive) is
+        // `Refused`, as everywhere else (#16).
+        let mut malformed = Vec::new();
         let old = Csn::parse(&input.replace_partner)
-            .ok()
-            .filter(|c| a.partners.contains(c));
-        if old.is_none() {
-            errors.push(FieldError::new(
-                "replace_partner",
-                "expected the CSN of one of the agreement's partners",
-            ));
-        }
-        let new = match Csn::parse(&input.new_partner) {
-            Err(e) => {
-                errors.push(FieldError::new(
+            .map_err(|e| {
+                malformed.push(FieldError::new(
+                    "replace_partner",
+                    format!("expected {}", e.expected),
+                ))
+            })
+            .ok();
+        let new = Csn::parse(&input.new_partner)
+            .map_err(|e| {
+                malformed.push(FieldError::new(
                     "new_partner",
                     format!("expected {}", e.expected),
-                ));
-                None
-            }
-            Ok(c) => match self.partner(&c).await? {
-                None => {
-                    errors.push(FieldError::new(
-                        "new_partner",
-                        format!("no partner with CSN {c} exists"),
-                    ));
-                    None
-                }
-                Some(p) if p.status != PartnerStatus::Active => {
-                    errors.push(FieldError::new(
-                        "new_partner",
-                        format!("partner {c} is not active"),
-                    ));
-                    None
-                }
-                Some(_) if a.partners.contains(&c) => {
-                    errors.push(FieldError::new(
-                        "new_partner",
-                        format!("partner {c} already is a partner of record"),
-                    ));
-                    None
-                }
-                Some(_) => Some(c),
-            },
-        };
+                ))
+            })
+            .ok();
         let message = input.message.trim().to_owned();
         if message.chars().count() > 2000 {
-            errors.push(FieldError::new(
+            malformed.push(FieldError::new(
                 "message",
                 "expected at most 2000 characters",
             ));
         }
-        let (Some(old), Some(new), true) = (old, new, errors.is_empty()) else {
-            return Err(Error::Invalid(errors));
+        let (Some(old), Some(new), true) = (old, new, malformed.is_empty()) else {
+            return Err(Error::Invalid(malformed));
         };
+        let mut refused = Vec::new();
+        if !a.partners.contains(&old) {
+            refused.push(FieldError::new(
+                "replace_partner",
+                "expected the CSN of one of the agreement's partners",
+            ));
+        }
+        match self.partner(&new).await? {
+            None => refused.push(FieldError::new(
+                "new_partner",
+                format!("no partner with CSN {new} exists"),
+            )),
+            Some(p) if p.status != PartnerStatus::Active => refused.push(FieldError::new(
+                "new_partner",
+                format!("partner {new} is not active"),
+            )),
+            Some(_) if a.partners.contains(&new) => refused.push(FieldError::new(
+                "new_partner",
+                format!("partner {new} already is a partner of record"),
+            )),
+            Some(_) => {}
+        }
+        if !refused.is_empty() {
+            return Err(Error::Refused(refused));
+        }
         let now = self.clock.now();
         let case = SupportCase {
             id: Uuid::now_v7(),

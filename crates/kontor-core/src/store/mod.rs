@@ -152,16 +152,21 @@ pub trait SessionStore: Send + Sync {
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Ends a session (sign-out, expiry).
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
-    /// Failed sign-ins of `key` (an account or a client address) since `since`.
-    async fn signin_failures(
+    /// Reserves sign-in attempt `attempt` under every key at once (#16):
+    /// when any key already has its limit of failures within its window
+    /// (reservations of attempts still being checked count as failures),
+    /// nothing is written and every key's failures are returned; otherwise
+    /// one row per key is written. Atomic across processes: of any number
+    /// of concurrent attempts, at most the limit are reserved.
+    async fn reserve_signin_attempt(
         &self,
-        key: &str,
-        since: OffsetDateTime,
-    ) -> StoreResult<crate::domain::throttle::Failures>;
-    /// Counts a failed sign-in against each of `keys`.
-    async fn record_signin_failure(&self, keys: &[String], at: OffsetDateTime) -> StoreResult<()>;
-    /// Forgets the failures of `key` (a successful sign-in of the account).
-    async fn clear_signin_failures(&self, key: &str) -> StoreResult<()>;
+        attempt: &str,
+        keys: &[crate::domain::throttle::ThrottleKey],
+        at: OffsetDateTime,
+    ) -> StoreResult<crate::domain::throttle::Reservation>;
+    /// Attempt `attempt` signed in: its reservations are removed and the
+    /// failures of `account_key` forgotten (the address keeps its others).
+    async fn signin_succeeded(&self, attempt: &str, account_key: &str) -> StoreResult<()>;
     /// Forgets failures older than `before`; returns how many.
     async fn purge_signin_failures(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
@@ -296,9 +301,12 @@ pub trait AuditStore: Send + Sync {
 /// Idempotency keys for retried POSTs (R7).
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Starts work under a key, or reports what an earlier use left.
-    /// A `running` claim older than `stale_before` is taken over (its
-    /// holder crashed).
+    /// Starts work under a key, or reports what an earlier use left. The
+    /// claim names this process as its owner; a `running` claim whose
+    /// owner no longer beats ([`OpsStore::heartbeat`]) was left by a
+    /// process that died and is taken over at once. A claim without an
+    /// owner (made before owners were recorded) is taken over when it was
+    /// last touched before `stale_before`.
     async fn claim_key(
         &self,
         key: &IdempotencyKey,
@@ -333,11 +341,23 @@ pub trait BulkStore: Send + Sync {
     ) -> StoreResult<ExportPage>;
 }
 
+/// How long one heartbeat of a process holds, in ms of the database's
+/// clock (never the injected clock: a pinned clock must not keep a dead
+/// process's claims alive). A process that died is recognised this long
+/// after its last beat at most.
+pub const INSTANCE_LEASE_MS: i64 = 5_000;
+
 /// Operations: readiness and counts.
 #[async_trait]
 pub trait OpsStore: Send + Sync {
-    /// Database reachable and migrations current.
+    /// Database reachable, migrations current, and a write can commit (a
+    /// full disk or a read-only file system makes this fail).
     async fn ready(&self) -> StoreResult<()>;
+    /// Tells other processes that this one is alive (its Idempotency-Key
+    /// claims are still being worked on). The store beats by itself about
+    /// once a second while it is open; each beat holds for
+    /// [`INSTANCE_LEASE_MS`] of the database's clock.
+    async fn heartbeat(&self) -> StoreResult<()>;
     /// Row counts per table, for verification and metrics.
     async fn counts(&self) -> StoreResult<Vec<(String, i64)>>;
     /// Pending outbox messages (until the delivery worker drains them).

@@ -157,16 +157,30 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
             "send the body as JSON with `Content-Type: application/json`",
         ));
     }
+    let malformed = |what: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {what}"),
+        )
+    };
+    // Every request body of the API is one object. serde would also take
+    // an array for a struct (its fields by position) — refused, as the
+    // schema says (#16).
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Ok(_) => ApiError::invalid(vec![FieldError::new("body", "expected a JSON object")]),
+                Err(e) => malformed(e.to_string()),
+            },
+        );
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("the body is not valid JSON: {inner}"),
-            );
+            return malformed(inner.to_string());
         }
         // serde's message ends with " at line L column C"; the field already says where.
         let msg = inner.to_string();
@@ -184,7 +198,11 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
             (p, _) => p.to_owned(),
         };
         ApiError::invalid(vec![FieldError::new(field, msg)])
-    })
+    })?;
+    // Anything after the object but whitespace (`{…}garbage`, a second
+    // object) makes the whole body malformed: nothing of it is acted on.
+    de.end().map_err(|e| malformed(e.to_string()))?;
+    Ok(value)
 }
 
 /// The client's address, for counting failed sign-ins (#7): the peer of

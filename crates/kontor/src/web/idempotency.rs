@@ -2,16 +2,19 @@
 //!
 //! Same key and same body replays the first response byte for byte; same
 //! key with another body is refused (422); same key while the first request
-//! is still running answers 409. Keys are scoped to the caller and the
-//! operation and kept for `idempotency_hours` (at least 24 h).
+//! is still running answers 409 — until that first request ends, or its
+//! process is found dead (it stops beating; within seconds, whatever the
+//! injected clock says), when a retry runs it again. Keys are scoped to the
+//! caller and the operation and kept for `idempotency_hours` (at least 24 h).
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kontor_core::domain::roles::Actor;
-use kontor_core::store::{Claim, IdempotencyKey};
+use kontor_core::store::{Claim, IdempotencyKey, Store};
 use time::Duration;
 
 use super::AppState;
@@ -20,10 +23,12 @@ use crate::auth::fingerprint;
 
 /// Header name.
 pub const HEADER: &str = "idempotency-key";
-/// A claim left `running` this long is assumed abandoned (its process died).
+/// A claim made before claims named their process, left `running` this
+/// long, is assumed abandoned. Claims since then are released as soon as
+/// their process stops beating (`kontor_core::store::INSTANCE_LEASE_MS`).
 const STALE_AFTER: Duration = Duration::seconds(45);
-/// Tries, half a second apart, to release a failed request's claim.
-const RELEASE_ATTEMPTS: usize = 40;
+/// Longest pause between two tries to release a claim.
+const RELEASE_PAUSE_MAX: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs `work` at most once per key; replays its stored response afterwards.
 pub async fn idempotent<F, Fut>(
@@ -56,7 +61,16 @@ where
     let now = state.services.clock.now();
     let claim = match store.claim_key(&key, now, now - STALE_AFTER).await {
         Ok(c) => c,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => {
+            // A connection lost during the COMMIT may still have stored the
+            // claim, in this process's name: nobody would ever finish or
+            // release it, and this process beats, so it would never go
+            // stale. Released to be sure (a retry's own claim made in the
+            // meantime could go with it; R7 and the key stored with a
+            // change request still keep that retry to one request).
+            release_in_background(store.clone(), key);
+            return ApiError::from(e).into_response();
+        }
     };
     match claim {
         Claim::Replay { status, body } => replay(status, body),
@@ -73,31 +87,18 @@ where
         )
         .into_response(),
         Claim::Started => {
+            // Released unless the response gets stored: a client that hangs
+            // up drops this future mid-way, and its retry must not meet a
+            // claim that nobody works on any more.
+            let mut claim = Unfinished {
+                store: store.clone(),
+                key: Some(key),
+            };
             let res = work().await;
             let status = res.status();
             if status.is_server_error() {
                 // Let a retry run again rather than replay an outage.
-                if store.release_key(&key).await.is_err() {
-                    // Typically the database is away; until the key is
-                    // released, the client's retries are told "in flight"
-                    // (until the claim goes stale). Keep trying in the
-                    // background for a while.
-                    let store = store.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..RELEASE_ATTEMPTS {
-                            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                            match store.release_key(&key).await {
-                                Ok(()) => return,
-                                Err(e) => {
-                                    tracing::debug!(error = ?e, "idempotency key not released yet")
-                                }
-                            }
-                        }
-                        tracing::warn!(
-                            "gave up releasing an idempotency key; it goes stale after {STALE_AFTER}"
-                        );
-                    });
-                }
+                claim.release().await;
                 return res;
             }
             let bytes = match to_bytes(res.into_body(), usize::MAX).await {
@@ -106,15 +107,65 @@ where
                     return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
                 }
             };
-            if let Err(e) = store
-                .complete_key(&key, status.as_u16(), &bytes, state.services.clock.now())
-                .await
-            {
-                tracing::warn!(error = ?e, "failed to store idempotent response");
+            if let Some(key) = &claim.key {
+                match store
+                    .complete_key(key, status.as_u16(), &bytes, state.services.clock.now())
+                    .await
+                {
+                    Ok(()) => claim.key = None,
+                    // The retry runs again and finds what this one did (a
+                    // change request remembers its key).
+                    Err(e) => tracing::warn!(error = ?e, "failed to store idempotent response"),
+                }
             }
             respond(status, bytes.to_vec(), false)
         }
     }
+}
+
+/// A claim whose response has not been stored: released when dropped.
+struct Unfinished {
+    store: Arc<dyn Store>,
+    key: Option<IdempotencyKey>,
+}
+
+impl Unfinished {
+    /// Releases the claim now, or keeps trying in the background.
+    async fn release(&mut self) {
+        if let Some(key) = self.key.take()
+            && self.store.release_key(&key).await.is_err()
+        {
+            release_in_background(self.store.clone(), key);
+        }
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            release_in_background(self.store.clone(), key);
+        }
+    }
+}
+
+/// Typically the database is away; until the key is released, the client's
+/// retries are told "in flight" (this process still beats). Tries until it
+/// works, backing off to a try every few seconds.
+fn release_in_background(store: Arc<dyn Store>, key: IdempotencyKey) {
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    rt.spawn(async move {
+        let mut pause = std::time::Duration::from_millis(100);
+        loop {
+            match store.release_key(&key).await {
+                Ok(()) => return,
+                Err(e) => tracing::debug!(error = ?e, "idempotency key not released yet"),
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(RELEASE_PAUSE_MAX);
+        }
+    });
 }
 
 /// The request's `Idempotency-Key` (trimmed), if it sent one; `Err` when

@@ -198,3 +198,81 @@ async fn huge_and_negative_numbers_in_queries_name_the_parameter() {
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["status"], 405);
 }
+
+/// #16: a valid body with something after it, two bodies back to back, and
+/// a valid body's values as an array (which serde would take for a struct,
+/// field by field) are refused as a whole: nothing of them is acted on.
+#[tokio::test]
+async fn trailing_data_and_arrays_for_objects_are_refused() {
+    let app = TestApp::spawn().await;
+    let before = app.counts().await;
+    let submit = r#"{"agreement": "110000000001", "new_partner": "5100000002"}"#;
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        (
+            "garbage after",
+            format!("{submit}garbage"),
+            400,
+            "malformed_json",
+        ),
+        (
+            "two objects",
+            format!("{submit}{submit}"),
+            400,
+            "malformed_json",
+        ),
+        (
+            "two objects, spaced",
+            format!("{submit}\n{submit}"),
+            400,
+            "malformed_json",
+        ),
+        (
+            "an array for the object",
+            r#"["110000000001", "5100000002"]"#.to_owned(),
+            422,
+            "invalid_input",
+        ),
+    ];
+    for (what, body, status, kind) in &cases {
+        let (got, text) = send(
+            &app,
+            "anna@muster.example",
+            "/api/v1/partner-changes",
+            "application/json",
+            body.clone().into_bytes(),
+        )
+        .await;
+        assert_eq!(got.as_u16(), *status, "{what}: {text}");
+        let problem: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            problem["type"],
+            format!("urn:kontor:problem:{kind}"),
+            "{what}: {text}"
+        );
+        if *status == 422 {
+            assert_eq!(problem["errors"][0]["field"], "body", "{what}: {text}");
+        }
+    }
+    // The same on an endpoint whose body is all optional fields.
+    let (got, _) = send(
+        &app,
+        "anna@muster.example",
+        "/api/v1/tokens",
+        "application/json",
+        br#"{"email": "anna@muster.example", "password": "kontor-demo"} {}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(got, StatusCode::BAD_REQUEST);
+    assert_eq!(app.counts().await, before, "nothing was written");
+    // Whitespace after the object is fine.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/partner-changes", app.base))
+        .bearer_auth(app.token("anna@muster.example").await)
+        .header("content-type", "application/json")
+        .body(format!("{submit}\n\t "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+}

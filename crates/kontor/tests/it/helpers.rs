@@ -269,6 +269,38 @@ impl TestApp {
         }
     }
 
+    /// A second server on this app's database and clock, as another
+    /// instance behind the same load balancer would be.
+    pub async fn another_instance(&self) -> TestApp {
+        let config = self.config.clone();
+        let store = kontor::app::open_store(&config).await.expect("store");
+        let services = kontor::app::services(&config, store, self.clock.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState {
+            services: services.clone(),
+            config: Arc::new(config.clone()),
+            tokens: Arc::new(TokenCache::default()),
+            metrics: None,
+        };
+        let (shutdown, rx) = watch::channel(false);
+        tokio::spawn(kontor::app::serve(listener, state, false, rx));
+        TestApp {
+            config: config.clone(),
+            base,
+            client: self.client.clone(),
+            clock: self.clock.clone(),
+            services,
+            dir: tempfile::tempdir().expect("tempdir"),
+            // The first instance drops the PostgreSQL database.
+            database_url: None,
+            tokens: self.tokens.clone(),
+            shutdown,
+        }
+    }
+
     /// The API token of a demo login.
     pub async fn token(&self, email: &str) -> String {
         self.tokens

@@ -108,11 +108,23 @@ async fn a_support_agent_replaces_the_single_partner_an_admin_asked_for() {
 async fn bad_support_cases_name_the_field_and_other_tenants_see_nothing() {
     let app = TestApp::spawn().await;
     let before = app.counts().await;
-    for (body, field) in [
-        (case("5100000004", "5100000009"), "replace_partner"),
-        (case("5100000001", "5100000003"), "new_partner"),
-        (case("5100000001", "5100000002"), "new_partner"),
-        (case("5100000001", "51"), "new_partner"),
+    // What the stored data turns down is `refused`, as on every other
+    // endpoint; only a malformed CSN is `invalid_input` (#16).
+    for (body, field, kind) in [
+        (
+            case("5100000004", "5100000002"),
+            "replace_partner",
+            "refused",
+        ),
+        (case("5100000001", "5100000009"), "new_partner", "refused"),
+        (case("5100000001", "5100000003"), "new_partner", "refused"),
+        (case("5100000001", "5100000002"), "new_partner", "refused"),
+        (case("5100000001", "51"), "new_partner", "invalid_input"),
+        (
+            case("51000000", "5100000002"),
+            "replace_partner",
+            "invalid_input",
+        ),
     ] {
         let p = json_with(
             app.post(ANNA, "/api/v1/support-cases", &body).await,
@@ -120,6 +132,11 @@ async fn bad_support_cases_name_the_field_and_other_tenants_see_nothing() {
         )
         .await;
         assert!(error_fields(&p).contains(&field.to_owned()), "{body}: {p}");
+        assert_eq!(
+            p["type"],
+            format!("urn:kontor:problem:{kind}"),
+            "{body}: {p}"
+        );
     }
     assert_eq!(app.counts().await, before);
     json_with(

@@ -108,7 +108,7 @@ async fn open(
     };
     match state.services.open_case(&me.actor, input).await {
         Ok(case) => Ok(Redirect::to(&format!("/support-cases/{}", case.id)).into_response()),
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             page.replace = f.replace_partner.unwrap_or_default();
             page.new_partner = f.new_partner;
             page.message = f.message;
