@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use axum::body::Bytes;
 use kontor_core::domain::audit::By;
 use kontor_core::service::Services;
 use kontor_core::service::import::{
@@ -100,4 +101,114 @@ pub async fn import_file(
     let report = importer.finish(by).await;
     services.cache.clear();
     report
+}
+
+/// A blocking [`Read`] over chunks that an async task hands in: lets the
+/// importer's parser thread read an HTTP body (or an uploaded file's part)
+/// as it arrives, never the whole of it in memory.
+pub struct ChunkReader {
+    chunks: mpsc::Receiver<std::io::Result<Bytes>>,
+    current: Bytes,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// The body was larger than the limit it was read against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// A reader for the parser, and the sender its chunks are pumped into.
+pub fn chunk_channel() -> (mpsc::Sender<std::io::Result<Bytes>>, ChunkReader) {
+    let (tx, rx) = mpsc::channel(16);
+    (
+        tx,
+        ChunkReader {
+            chunks: rx,
+            current: Bytes::new(),
+        },
+    )
+}
+
+/// Hands `next`'s chunks to the reader until the body ends, at most `limit`
+/// bytes: beyond that the reader gets an error (so the import stops and
+/// writes nothing) and this returns [`TooLarge`]. A read error ends the
+/// body the same way, with that error.
+pub async fn pump<E: std::fmt::Display>(
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+    limit: usize,
+    mut body: impl Chunks<E>,
+) -> Result<(), TooLarge> {
+    let mut total = 0usize;
+    loop {
+        match body.next_chunk().await {
+            None => return Ok(()),
+            Some(Ok(chunk)) => {
+                total = total.saturating_add(chunk.len());
+                if total > limit {
+                    let _ = tx
+                        .send(Err(std::io::Error::other(format!(
+                            "the file is larger than {limit} bytes"
+                        ))))
+                        .await;
+                    return Err(TooLarge);
+                }
+                // The parser stopped reading (an error in the file): the
+                // rest of the body does not matter.
+                if tx.send(Ok(chunk)).await.is_err() {
+                    return Ok(());
+                }
+            }
+            Some(Err(e)) => {
+                let _ = tx
+                    .send(Err(std::io::Error::other(format!(
+                        "the upload broke off: {e}"
+                    ))))
+                    .await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// What yields a body's chunks: an HTTP body, an uploaded file's part.
+pub trait Chunks<E>: Send {
+    /// The next chunk; `None` at the end.
+    fn next_chunk(&mut self) -> impl Future<Output = Option<Result<Bytes, E>>> + Send;
+}
+
+impl Chunks<axum::Error> for axum::body::Body {
+    async fn next_chunk(&mut self) -> Option<Result<Bytes, axum::Error>> {
+        use http_body_util::BodyExt as _;
+        loop {
+            match self.frame().await? {
+                // Trailers carry no data.
+                Ok(frame) => match frame.into_data() {
+                    Ok(data) => return Some(Ok(data)),
+                    Err(_) => continue,
+                },
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+impl Chunks<axum::extract::multipart::MultipartError> for axum::extract::multipart::Field<'_> {
+    async fn next_chunk(
+        &mut self,
+    ) -> Option<Result<Bytes, axum::extract::multipart::MultipartError>> {
+        self.chunk().await.transpose()
+    }
 }

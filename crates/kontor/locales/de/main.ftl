@@ -147,6 +147,8 @@ error-500-title = Etwas ist schiefgelaufen
 error-500-text = Bei uns ist etwas schiefgelaufen. Es wurde protokolliert; bitte versuchen Sie es erneut.
 error-400-title = Anfrage abgelehnt
 error-400-text = Die Anfrage konnte nicht angenommen werden. Bitte gehen Sie zurück und versuchen Sie es erneut.
+error-413-title = Datei oder Formular zu groß
+error-413-text = Die gesendeten Daten sind größer, als kontor hier annimmt. Bitte teilen Sie eine Importdatei in kleinere Dateien auf oder wenden Sie sich an Ihren Betreiber.
 back-home = Zurück zu Ihren Verträgen
 
 audit-change_requested = Partnerwechsel angefordert

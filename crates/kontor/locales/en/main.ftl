@@ -147,6 +147,8 @@ error-500-title = Something went wrong
 error-500-text = Something went wrong on our side. It has been logged; please try again.
 error-400-title = Request refused
 error-400-text = The request could not be accepted. Please go back and try again.
+error-413-title = File or form too large
+error-413-text = What you sent is larger than kontor accepts here. Please split an import file into smaller files, or ask your operator.
 back-home = Back to your agreements
 
 audit-change_requested = Partner change requested

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod limits;
 mod ops;
 pub mod pages;
 
@@ -18,7 +19,6 @@ use axum::http::{HeaderName, StatusCode};
 use kontor_core::service::Services;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -67,18 +67,19 @@ async fn security_headers(
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let body_limit = state
-        .config
-        .max_body_bytes
-        .max(state.config.max_import_bytes);
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ops::router())
         .merge(pages::router())
         .fallback(api::not_found)
+        // Each route's own limit instead (`limits`).
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::body_limits,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(security_headers))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -16,6 +16,7 @@ mod delivery;
 mod flow;
 mod idempotency;
 mod import;
+mod limits;
 mod openapi;
 mod portal;
 mod scale_out;

@@ -1,7 +1,7 @@
 //! `POST /api/v1/import`, `GET /api/v1/export` (operators).
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Argon2Hasher;
 use crate::export::export_json;
-use crate::import_file::{ImportFormat, import_file};
+use crate::import_file::{ImportFormat, TooLarge, chunk_channel, import_file, pump};
 use crate::web::AppState;
 use crate::web::dto::ImportResponse;
 use crate::web::error::{ApiError, ApiResult, FieldErrorDto, Problem};
@@ -87,21 +87,34 @@ async fn import(
     Caller(me): Caller,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Json<ImportResponse>> {
     operator_only(me.role)?;
     let format = import_format(&headers, &q)?;
-    let reader = std::io::Cursor::new(body);
-    match import_file(
-        &state.services,
-        &Argon2Hasher,
-        format,
-        reader,
-        By::Person(&me),
-        |_| {},
-    )
-    .await
-    {
+    // Streamed: up to `max_import_bytes`, never all of it in memory.
+    let (tx, reader) = chunk_channel();
+    let (imported, pumped) = tokio::join!(
+        import_file(
+            &state.services,
+            &Argon2Hasher,
+            format,
+            reader,
+            By::Person(&me),
+            |_| {},
+        ),
+        pump(tx, state.config.max_import_bytes, body)
+    );
+    if pumped == Err(TooLarge) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "the import is larger than max_import_bytes ({} bytes); nothing was imported",
+                state.config.max_import_bytes
+            ),
+        ));
+    }
+    match imported {
         Ok(r) => Ok(Json(ImportResponse {
             partners: r.partners,
             accounts: r.accounts,

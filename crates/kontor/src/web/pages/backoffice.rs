@@ -21,7 +21,7 @@ use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::auth::Argon2Hasher;
-use crate::import_file::{ImportFormat, import_file};
+use crate::import_file::{ImportFormat, TooLarge, chunk_channel, import_file, pump};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -282,7 +282,10 @@ async fn import_form(me: SignedIn) -> Result<Response, PageError> {
     .into_response())
 }
 
-/// Takes the uploaded file (field `file`) and the form token (field `csrf`).
+/// Takes the form token (field `csrf`) and then the uploaded file (field
+/// `file`), which is streamed into the import as it arrives — up to
+/// `max_import_bytes`, never all of it in memory. The form sends the token
+/// first; a file before a verified token is refused unread.
 async fn import(
     State(state): State<AppState>,
     me: SignedIn,
@@ -291,51 +294,58 @@ async fn import(
 ) -> Result<Response, PageError> {
     operator_only(&me)?;
     let tr = me.tr;
-    let mut token = None;
-    let mut file = None;
-    let mut file_name = None;
+    let mut verified = false;
+    let mut outcome = None;
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|_| PageError::bad_request(tr))?
     {
         match field.name() {
-            Some("csrf") => token = field.text().await.ok(),
-            Some("file") => {
-                file_name = field.file_name().map(str::to_owned);
-                file = Some(
-                    field
-                        .bytes()
-                        .await
-                        .map_err(|_| PageError::bad_request(tr))?,
-                )
+            Some("csrf") => {
+                let token = field.text().await.ok();
+                verify_form(&headers, token.as_deref(), &me.csrf, tr)?;
+                verified = true;
+            }
+            Some("file") if verified && outcome.is_none() => {
+                // `partners.csv` and the like are CSV of one collection; the rest JSON.
+                let format = ImportFormat::from_file_name(std::path::Path::new(
+                    field.file_name().unwrap_or("import.json"),
+                ))
+                .unwrap_or(ImportFormat::Json);
+                let (tx, reader) = chunk_channel();
+                let (imported, pumped) = tokio::join!(
+                    import_file(
+                        &state.services,
+                        &Argon2Hasher,
+                        format,
+                        reader,
+                        By::Person(&me.actor),
+                        |_| {},
+                    ),
+                    pump(tx, state.config.max_import_bytes, field)
+                );
+                if pumped == Err(TooLarge) {
+                    return Err(PageError::too_large(tr));
+                }
+                outcome = Some(imported);
             }
             _ => {}
         }
     }
-    verify_form(&headers, token.as_deref(), &me.csrf, tr)?;
-    let body = file.unwrap_or_default();
+    if !verified {
+        verify_form(&headers, None, &me.csrf, tr)?;
+    }
+    let Some(outcome) = outcome else {
+        return Err(PageError::bad_request(tr));
+    };
     let mut page = ImportPage {
         c: Chrome::new(&me, "backoffice", "/back-office/import"),
         report: None,
         errors: Vec::new(),
         more: 0,
     };
-    // `partners.csv` and the like are CSV of one collection; the rest JSON.
-    let format = ImportFormat::from_file_name(std::path::Path::new(
-        file_name.as_deref().unwrap_or("import.json"),
-    ))
-    .unwrap_or(ImportFormat::Json);
-    let status = match import_file(
-        &state.services,
-        &Argon2Hasher,
-        format,
-        std::io::Cursor::new(body),
-        By::Person(&me.actor),
-        |_| {},
-    )
-    .await
-    {
+    let status = match outcome {
         Ok(r) => {
             page.report = Some(r);
             StatusCode::OK

@@ -1,4 +1,4 @@
-//! Error pages (400, 403, 404, 500) in the visitor's language; internal
+//! Error pages (400, 403, 404, 413, 500) in the visitor's language; internal
 //! errors are logged with their chain and never shown.
 
 use askama::Template;
@@ -51,6 +51,14 @@ impl PageError {
     pub fn bad_request(tr: Tr) -> Self {
         PageError {
             status: StatusCode::BAD_REQUEST,
+            tr,
+        }
+    }
+
+    /// 413: an upload or form larger than the configured limit.
+    pub fn too_large(tr: Tr) -> Self {
+        PageError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
             tr,
         }
     }
