@@ -144,7 +144,7 @@ pub async fn serve(
     listener: TcpListener,
     state: AppState,
     with_worker: bool,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let worker = if with_worker {
         let deliverer =
@@ -170,20 +170,11 @@ pub async fn serve(
             shutdown.clone(),
         ));
     }
+    let limits = web::connections::Limits::of(&state.config);
     let app = web::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        while !*shutdown.borrow() {
-            if shutdown.changed().await.is_err() {
-                break;
-            }
-        }
-    })
-    .await
-    .context("HTTP server failed")?;
+    web::connections::serve(listener, app, limits, shutdown)
+        .await
+        .context("HTTP server failed")?;
     if let Some(w) = worker {
         w.await;
     }

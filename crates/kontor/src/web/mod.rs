@@ -3,6 +3,7 @@
 //! the middleware stack.
 
 pub mod api;
+pub mod connections;
 pub mod dto;
 pub mod error;
 pub mod extract;

@@ -10,6 +10,7 @@ mod bad_input;
 mod bulk;
 mod cli;
 mod concurrency;
+mod connections;
 mod copy;
 mod crash;
 mod delivery;
