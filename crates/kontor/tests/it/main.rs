@@ -14,6 +14,7 @@ mod connections;
 mod copy;
 mod crash;
 mod delivery;
+mod disk_full;
 mod flow;
 mod idempotency;
 mod import;
