@@ -149,6 +149,8 @@ error-400-title = Anfrage abgelehnt
 error-400-text = Die Anfrage konnte nicht angenommen werden. Bitte gehen Sie zurück und versuchen Sie es erneut.
 error-413-title = Datei oder Formular zu groß
 error-413-text = Die gesendeten Daten sind größer, als kontor hier annimmt. Bitte teilen Sie eine Importdatei in kleinere Dateien auf oder wenden Sie sich an Ihren Betreiber.
+error-408-title = Zeitüberschreitung
+error-408-text = Die Anfrage hat zu lange gedauert und wurde abgebrochen; es wurde nichts gespeichert. Bitte versuchen Sie es erneut.
 back-home = Zurück zu Ihren Verträgen
 
 audit-change_requested = Partnerwechsel angefordert

@@ -149,6 +149,8 @@ error-400-title = Request refused
 error-400-text = The request could not be accepted. Please go back and try again.
 error-413-title = File or form too large
 error-413-text = What you sent is larger than kontor accepts here. Please split an import file into smaller files, or ask your operator.
+error-408-title = Request timed out
+error-408-text = The request took too long and was stopped; nothing was saved. Please try again.
 back-home = Back to your agreements
 
 audit-change_requested = Partner change requested

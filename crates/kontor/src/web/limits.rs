@@ -1,8 +1,13 @@
-//! Request body limits (#16): `max_body_bytes` for every request but the
-//! two imports, which stream up to `max_import_bytes`. A body over its limit
-//! is answered 413 — before it is read when `Content-Length` says so,
-//! otherwise as soon as the limit is crossed — as a problem document on the
-//! API and as an error page in the portal, and nothing of it is acted on.
+//! Limits of one request (#16): its body — `max_body_bytes` for every
+//! request but the two imports, which stream up to `max_import_bytes` — and
+//! its time — a minute, or for an import half an hour (512 MiB must be able
+//! to arrive over an ordinary link). A body over its limit is answered 413 —
+//! before it is read when `Content-Length` says so, otherwise as soon as the
+//! limit is crossed — and a request over its time 408, as a problem
+//! document on the API and as an error page in the portal; nothing of
+//! either is acted on.
+
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -21,22 +26,46 @@ use super::pages::session::language;
 /// their handlers stream the body instead of buffering it.
 pub const IMPORT_PATHS: &[&str] = &["/api/v1/import", "/back-office/import"];
 
-/// The limit of a request's body, and the setting it comes from.
-pub fn limit_of(
-    config: &crate::config::Config,
-    method: &Method,
-    path: &str,
-) -> (usize, &'static str) {
+/// Longest time to answer a request.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest time to receive and import an import file.
+pub const IMPORT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// What one request may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteLimits {
+    /// Bytes of body.
+    pub bytes: usize,
+    /// The setting `bytes` comes from (named in the 413 answer).
+    pub setting: &'static str,
+    /// Time to answer.
+    pub time: Duration,
+}
+
+/// The limits of a request to `path`.
+pub fn limits_of(config: &crate::config::Config, method: &Method, path: &str) -> RouteLimits {
     if method == Method::POST && IMPORT_PATHS.contains(&path) {
-        (config.max_import_bytes, "max_import_bytes")
+        RouteLimits {
+            bytes: config.max_import_bytes,
+            setting: "max_import_bytes",
+            time: IMPORT_TIMEOUT,
+        }
     } else {
-        (config.max_body_bytes, "max_body_bytes")
+        RouteLimits {
+            bytes: config.max_body_bytes,
+            setting: "max_body_bytes",
+            time: REQUEST_TIMEOUT,
+        }
     }
 }
 
-/// Applies the limit of each route (axum's own default limit is off).
-pub async fn body_limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (limit, setting) = limit_of(&state.config, req.method(), req.uri().path());
+/// Applies the limits of each route (axum's own default body limit is off).
+pub async fn request_limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let RouteLimits {
+        bytes: limit,
+        setting,
+        time,
+    } = limits_of(&state.config, req.method(), req.uri().path());
     let api = !is_page(req.uri().path());
     let headers = req.headers().clone();
     let declared = headers
@@ -49,12 +78,15 @@ pub async fn body_limits(State(state): State<AppState>, req: Request, next: Next
     // Extractors that buffer (`Bytes`, forms, multipart) fail at the limit.
     // The import handlers count the file they stream themselves and answer
     // first; the slack covers a multipart form's other parts.
-    let cap = match setting {
-        "max_import_bytes" => limit.saturating_add(MULTIPART_SLACK),
-        _ => limit,
+    let cap = if time == IMPORT_TIMEOUT {
+        limit.saturating_add(MULTIPART_SLACK)
+    } else {
+        limit
     };
     let req = req.map(|b| Body::new(http_body_util::Limited::new(b, cap)));
-    let res = next.run(req).await;
+    let Ok(res) = tokio::time::timeout(time, next.run(req)).await else {
+        return timed_out(api, &headers);
+    };
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
         // axum's rejection ("failed to buffer the request body"), or a
         // handler's own: one answer that names the limit.
@@ -86,4 +118,55 @@ pub fn too_large(api: bool, headers: &HeaderMap, limit: usize, setting: &str) ->
         lang: language(&jar, headers, None),
     };
     PageError::too_large(tr).into_response()
+}
+
+/// The 408 answer, when a request took longer than its time.
+fn timed_out(api: bool, headers: &HeaderMap) -> Response {
+    if api {
+        return ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request took too long and was stopped; nothing of it was kept",
+        )
+        .into_response();
+    }
+    let jar = CookieJar::from_headers(headers);
+    let tr = Tr {
+        lang: language(&jar, headers, None),
+    };
+    PageError::timed_out(tr).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_posting_an_import_gets_the_import_limits() {
+        let config = crate::config::Config {
+            max_body_bytes: 1000,
+            max_import_bytes: 5000,
+            ..crate::config::Config::default()
+        };
+        for path in IMPORT_PATHS {
+            let l = limits_of(&config, &Method::POST, path);
+            assert_eq!(
+                (l.bytes, l.setting, l.time),
+                (5000, "max_import_bytes", IMPORT_TIMEOUT)
+            );
+            // The import form's page itself is an ordinary request.
+            assert_eq!(limits_of(&config, &Method::GET, path).bytes, 1000);
+        }
+        for path in [
+            "/api/v1/partner-changes",
+            "/api/v1/import/",
+            "/back-office/imports",
+        ] {
+            let l = limits_of(&config, &Method::POST, path);
+            assert_eq!(
+                (l.bytes, l.setting, l.time),
+                (1000, "max_body_bytes", REQUEST_TIMEOUT)
+            );
+        }
+    }
 }

@@ -16,7 +16,11 @@ use serde_json::json;
 use crate::helpers::*;
 
 /// A mounted tmpfs, unmounted when dropped.
-struct Tmpfs(PathBuf, tempfile::TempDir);
+struct Tmpfs {
+    path: PathBuf,
+    /// Removed once unmounted.
+    _dir: tempfile::TempDir,
+}
 
 impl Tmpfs {
     fn mount(megabytes: u32) -> Option<Tmpfs> {
@@ -27,13 +31,16 @@ impl Tmpfs {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        ok.then(|| Tmpfs(dir.path().to_owned(), dir))
+        ok.then(|| Tmpfs {
+            path: dir.path().to_owned(),
+            _dir: dir,
+        })
     }
 }
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
 
@@ -59,7 +66,7 @@ async fn writes_resume_by_themselves_when_a_full_disk_has_room_again() {
         return;
     };
     let app = TestApp::spawn_sqlite().await;
-    let data = disk.0.clone();
+    let data = disk.path.clone();
     sqlx::query(&format!(
         "VACUUM INTO '{}'",
         data.join("kontor.db").display()

@@ -1,4 +1,4 @@
-//! Error pages (400, 403, 404, 413, 500) in the visitor's language; internal
+//! Error pages (400, 403, 404, 408, 413, 500) in the visitor's language; internal
 //! errors are logged with their chain and never shown.
 
 use askama::Template;
@@ -59,6 +59,14 @@ impl PageError {
     pub fn too_large(tr: Tr) -> Self {
         PageError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
+            tr,
+        }
+    }
+
+    /// 408: the request took longer than it may.
+    pub fn timed_out(tr: Tr) -> Self {
+        PageError {
+            status: StatusCode::REQUEST_TIMEOUT,
             tr,
         }
     }
