@@ -25,8 +25,8 @@ impl IdempotencyStore for PgStore {
         // Insert first: of two concurrent first uses exactly one inserts;
         // the other waits for it on the primary key, then reads its row.
         let started = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner) \
-             VALUES ($1, $2, $3, $4, 'running', $5, $5, $6) ON CONFLICT DO NOTHING",
+            "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner, attempt) \
+             VALUES ($1, $2, $3, $4, 'running', $5, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(k.user.0.to_string())
         .bind(&k.scope)
@@ -34,6 +34,7 @@ impl IdempotencyStore for PgStore {
         .bind(&k.fingerprint)
         .bind(ms(now))
         .bind(&*self.instance)
+        .bind(k.attempt.to_string())
         .execute(&mut *tx)
         .await
         .ctx("failed to store idempotency key")?
@@ -69,7 +70,7 @@ impl IdempotencyStore for PgStore {
             Some(r) if r.abandoned(&self.instance, ms(stale_before)) => {
                 // The first attempt's process died mid-request; let this one run.
                 sqlx::query(
-                    "UPDATE idempotency_keys SET updated_at = $1, owner = $2 \
+                    "UPDATE idempotency_keys SET updated_at = $1, owner = $2, attempt = $6 \
                      WHERE user_id = $3 AND scope = $4 AND key = $5",
                 )
                 .bind(ms(now))
@@ -77,6 +78,7 @@ impl IdempotencyStore for PgStore {
                 .bind(k.user.0.to_string())
                 .bind(&k.scope)
                 .bind(&k.key)
+                .bind(k.attempt.to_string())
                 .execute(&mut *tx)
                 .await
                 .ctx("failed to take over idempotency key")?;
@@ -98,7 +100,7 @@ impl IdempotencyStore for PgStore {
         let mut tx = self.write().await?;
         sqlx::query(
             "UPDATE idempotency_keys SET state = 'done', status = $1, body = $2, updated_at = $3 \
-             WHERE user_id = $4 AND scope = $5 AND key = $6",
+             WHERE user_id = $4 AND scope = $5 AND key = $6 AND attempt = $7",
         )
         .bind(i64::from(status))
         .bind(body)
@@ -106,6 +108,7 @@ impl IdempotencyStore for PgStore {
         .bind(k.user.0.to_string())
         .bind(&k.scope)
         .bind(&k.key)
+        .bind(k.attempt.to_string())
         .execute(&mut *tx)
         .await
         .ctx("failed to complete idempotency key")?;
@@ -114,13 +117,17 @@ impl IdempotencyStore for PgStore {
 
     async fn release_key(&self, k: &IdempotencyKey) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 AND state = 'running'")
-            .bind(k.user.0.to_string())
-            .bind(&k.scope)
-            .bind(&k.key)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to release idempotency key")?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 \
+             AND state = 'running' AND attempt = $4",
+        )
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .bind(k.attempt.to_string())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to release idempotency key")?;
         tx.commit().await.ctx("failed to commit idempotency key")
     }
 

@@ -81,6 +81,7 @@ pub async fn claims_of_processes_that_died_are_taken_over(
         scope: "partner_change".into(),
         key: k.into(),
         fingerprint: "fp".into(),
+        attempt: uuid::Uuid::now_v7(),
     };
     let stale = pinned - time::Duration::seconds(45);
     assert_eq!(
@@ -104,8 +105,9 @@ pub async fn claims_of_processes_that_died_are_taken_over(
         "a process's own running claim is in flight"
     );
     live.heartbeat().await.unwrap();
+    let k2 = key("k2");
     assert_eq!(
-        live.claim_key(&key("k2"), pinned, stale).await.unwrap(),
+        live.claim_key(&k2, pinned, stale).await.unwrap(),
         Claim::Started
     );
     // Even with the clock an hour on, a live owner's claim stays its own.
@@ -116,10 +118,18 @@ pub async fn claims_of_processes_that_died_are_taken_over(
             .unwrap(),
         Claim::InFlight
     );
-    // Finished claims are replayed to anyone, whoever made them.
-    live.complete_key(&key("k2"), 202, b"{}", pinned)
+    // Another attempt's release or answer does not touch the claim: a late
+    // release of an earlier attempt cannot free a retry's running claim.
+    me.release_key(&key("k2")).await.unwrap();
+    me.complete_key(&key("k2"), 500, b"other", pinned)
         .await
         .unwrap();
+    assert_eq!(
+        me.claim_key(&key("k2"), pinned, stale).await.unwrap(),
+        Claim::InFlight
+    );
+    // The claim's own attempt finishes it; the answer is replayed to anyone.
+    live.complete_key(&k2, 202, b"{}", pinned).await.unwrap();
     assert_eq!(
         me.claim_key(&key("k2"), pinned, stale).await.unwrap(),
         Claim::Replay {

@@ -10,8 +10,10 @@ CREATE INDEX signin_failures_attempt ON signin_failures (attempt) WHERE attempt 
 -- The kontor process that holds a running Idempotency-Key claim. A claim
 -- whose owner no longer beats in _instances was left by a process that
 -- died, and a retry may take it over at once (NULL: claimed before this
--- migration; those still go stale after a while).
+-- migration; those still go stale after a while). `attempt` is the
+-- claiming request's own id: only it finishes or releases the claim.
 ALTER TABLE idempotency_keys ADD COLUMN owner TEXT;
+ALTER TABLE idempotency_keys ADD COLUMN attempt TEXT;
 
 -- Live kontor processes: each beats every second, pushing alive_until
 -- (database time, ms) a few seconds ahead. Operational state, not data:

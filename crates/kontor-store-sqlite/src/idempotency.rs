@@ -35,8 +35,8 @@ impl IdempotencyStore for SqliteStore {
         let claim = match row {
             None => {
                 sqlx::query(
-                    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner) \
-                     VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+                    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, state, created_at, updated_at, owner, attempt) \
+                     VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)",
                 )
                 .bind(k.user.0.to_string())
                 .bind(&k.scope)
@@ -45,6 +45,7 @@ impl IdempotencyStore for SqliteStore {
                 .bind(ms(now))
                 .bind(ms(now))
                 .bind(&*self.instance)
+                .bind(k.attempt.to_string())
                 .execute(&mut *tx)
                 .await
                 .ctx("failed to store idempotency key")?;
@@ -63,11 +64,12 @@ impl IdempotencyStore for SqliteStore {
             Some(r) if r.abandoned(&self.instance, ms(stale_before)) => {
                 // The first attempt's process died mid-request; let this one run.
                 sqlx::query(
-                    "UPDATE idempotency_keys SET updated_at = ?, owner = ? \
+                    "UPDATE idempotency_keys SET updated_at = ?, owner = ?, attempt = ? \
                      WHERE user_id = ? AND scope = ? AND key = ?",
                 )
                 .bind(ms(now))
                 .bind(&*self.instance)
+                .bind(k.attempt.to_string())
                 .bind(k.user.0.to_string())
                 .bind(&k.scope)
                 .bind(&k.key)
@@ -92,7 +94,7 @@ impl IdempotencyStore for SqliteStore {
         let mut tx = self.write().await?;
         sqlx::query(
             "UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, updated_at = ? \
-             WHERE user_id = ? AND scope = ? AND key = ?",
+             WHERE user_id = ? AND scope = ? AND key = ? AND attempt = ?",
         )
         .bind(i64::from(status))
         .bind(body)
@@ -100,6 +102,7 @@ impl IdempotencyStore for SqliteStore {
         .bind(k.user.0.to_string())
         .bind(&k.scope)
         .bind(&k.key)
+        .bind(k.attempt.to_string())
         .execute(&mut *tx)
         .await
         .ctx("failed to complete idempotency key")?;
@@ -108,13 +111,17 @@ impl IdempotencyStore for SqliteStore {
 
     async fn release_key(&self, k: &IdempotencyKey) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ? AND state = 'running'")
-            .bind(k.user.0.to_string())
-            .bind(&k.scope)
-            .bind(&k.key)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to release idempotency key")?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ? \
+             AND state = 'running' AND attempt = ?",
+        )
+        .bind(k.user.0.to_string())
+        .bind(&k.scope)
+        .bind(&k.key)
+        .bind(k.attempt.to_string())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to release idempotency key")?;
         tx.commit().await.ctx("failed to commit idempotency key")
     }
 

@@ -236,6 +236,7 @@ async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
         scope: "partner_change".into(),
         key: "k3".into(),
         fingerprint: "fp".into(),
+        attempt: uuid::Uuid::now_v7(),
     };
     assert_eq!(
         live.claim_key(&key, pinned, pinned).await.unwrap(),

@@ -177,6 +177,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("updated_at", Int),
             ("owner", Text),
+            ("attempt", Text),
         ],
     ),
     (

@@ -290,6 +290,10 @@ pub struct IdempotencyKey {
     pub key: String,
     /// SHA-256 of the request body, hex.
     pub fingerprint: String,
+    /// This attempt's own id: finishing or releasing a claim touches it
+    /// only while it is still this attempt's (not a retry's that took the
+    /// key over meanwhile).
+    pub attempt: uuid::Uuid,
 }
 
 /// What claiming an idempotency key found.

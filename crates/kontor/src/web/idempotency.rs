@@ -56,6 +56,7 @@ where
         scope: operation.to_owned(),
         key,
         fingerprint: fingerprint(body),
+        attempt: uuid::Uuid::now_v7(),
     };
     let store = &state.services.store;
     let now = state.services.clock.now();
@@ -65,9 +66,8 @@ where
             // A connection lost during the COMMIT may still have stored the
             // claim, in this process's name: nobody would ever finish or
             // release it, and this process beats, so it would never go
-            // stale. Released to be sure (a retry's own claim made in the
-            // meantime could go with it; R7 and the key stored with a
-            // change request still keep that retry to one request).
+            // stale. Released to be sure — this attempt's claim only, never
+            // a retry's made meanwhile.
             release_in_background(store.clone(), key);
             return ApiError::from(e).into_response();
         }
