@@ -10,216 +10,216 @@ use kontor_core::domain::policy::Policy;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// The effective configuration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Config {
+/// One setting, as `config check`, the docs test and the loader see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The key in `kontor.toml`.
+    pub name: &'static str,
+    /// What it does (its doc comment).
+    pub help: &'static str,
+}
+
+impl Setting {
+    /// Its environment variable: `KONTOR_` and the name in capitals.
+    pub fn env(&self) -> String {
+        format!("KONTOR_{}", self.name.to_ascii_uppercase())
+    }
+}
+
+/// Declares every setting once — its doc comment, name, type and default —
+/// and derives from that the `Config` struct (read from `kontor.toml` with
+/// serde), its `Default`, [`SETTINGS`] and the environment loader.
+macro_rules! settings {
+    ($( $(#[doc = $doc:literal])* $name:ident : $ty:ty = $default:expr ; )*) => {
+        /// The effective configuration.
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct Config {
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+
+        impl Default for Config {
+            fn default() -> Self {
+                Config { $( $name: $default, )* }
+            }
+        }
+
+        /// Every setting, in the order of `kontor.toml`'s documentation.
+        pub const SETTINGS: &[Setting] = &[
+            $( Setting { name: stringify!($name), help: concat!($($doc),*) }, )*
+        ];
+
+        impl Config {
+            /// Applies one `KONTOR_*` variable; `false` when no setting has
+            /// that name.
+            fn set_from_env(&mut self, key: &str, value: &str) -> anyhow::Result<bool> {
+                $(
+                    if key.strip_prefix("KONTOR_") == Some(stringify!($name).to_ascii_uppercase().as_str()) {
+                        self.$name = FromEnv::from_env(key, value)?;
+                        return Ok(true);
+                    }
+                )*
+                Ok(false)
+            }
+        }
+    };
+}
+
+/// How a setting's type is read from an environment variable.
+trait FromEnv: Sized {
+    fn from_env(key: &str, raw: &str) -> anyhow::Result<Self>;
+}
+
+macro_rules! from_env_by_parsing {
+    ($($t:ty),*) => {$(
+        impl FromEnv for $t {
+            fn from_env(key: &str, raw: &str) -> anyhow::Result<Self> {
+                parse_env(key, raw)
+            }
+        }
+    )*};
+}
+from_env_by_parsing!(bool, u32, u64, i64, usize);
+
+impl FromEnv for String {
+    fn from_env(_: &str, raw: &str) -> anyhow::Result<Self> {
+        Ok(raw.to_owned())
+    }
+}
+
+impl FromEnv for PathBuf {
+    fn from_env(_: &str, raw: &str) -> anyhow::Result<Self> {
+        Ok(PathBuf::from(raw))
+    }
+}
+
+/// Empty means unset.
+impl FromEnv for Option<String> {
+    fn from_env(_: &str, raw: &str) -> anyhow::Result<Self> {
+        Ok(Some(raw.to_owned()).filter(|v| !v.is_empty()))
+    }
+}
+
+/// Comma-separated.
+impl FromEnv for Vec<String> {
+    fn from_env(_: &str, raw: &str) -> anyhow::Result<Self> {
+        Ok(raw
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect())
+    }
+}
+
+settings! {
     /// Folder of the embedded database (`kontor.db`).
-    pub data_dir: PathBuf,
+    data_dir: PathBuf = PathBuf::from("data");
     /// `postgres://…` to use PostgreSQL instead of the embedded database.
-    pub database_url: Option<String>,
+    database_url: Option<String> = None;
     /// Address `serve` listens on.
-    pub listen: String,
+    listen: String = "127.0.0.1:8080".into();
     /// Minutes between submit and apply (SPEC: at least one hour).
-    pub processing_delay_minutes: i64,
+    processing_delay_minutes: i64 = Policy::default().processing_delay_minutes;
     /// R4 expiry window in days.
-    pub expiry_window_days: i64,
+    expiry_window_days: i64 = Policy::default().expiry_window_days;
     /// New partner must accept first.
-    pub acceptance_required: bool,
+    acceptance_required: bool = Policy::default().acceptance_required;
     /// Days the new partner has to accept.
-    pub acceptance_days: i64,
+    acceptance_days: i64 = Policy::default().acceptance_days;
     /// Pins the clock (tests, demos): an RFC 3339 instant.
-    pub clock: Option<String>,
+    clock: Option<String> = None;
     /// Seconds the worker sleeps when nothing is due.
-    pub worker_poll_seconds: u64,
+    worker_poll_seconds: u64 = 1;
     /// Requests the worker applies per transaction.
-    pub worker_batch: u32,
+    worker_batch: u32 = 500;
     /// Read connections to the embedded database.
-    pub read_connections: u32,
+    read_connections: u32 = 4;
     /// Most PostgreSQL connections one process opens.
-    pub database_max_connections: u32,
+    database_max_connections: u32 = 16;
     /// PostgreSQL cancels a statement running longer than this.
-    pub database_statement_timeout_seconds: u64,
+    database_statement_timeout_seconds: u64 = 30;
     /// Seconds a request waits for a database connection before failing
     /// (and `/readyz` before reporting the database unreachable).
-    pub database_acquire_timeout_seconds: u64,
+    database_acquire_timeout_seconds: u64 = 5;
     /// Seconds a PostgreSQL worker may hold claimed requests without
     /// progress before the database ends its session and frees them.
-    pub worker_lease_seconds: u64,
+    worker_lease_seconds: u64 = 60;
     /// Cache agreements, partners and admins in memory (invalidated by
     /// this process's writes at once and by others' within `cache_poll_ms`).
-    pub read_cache: bool,
+    read_cache: bool = true;
     /// How often other processes' writes are picked up from the audit feed.
-    pub cache_poll_ms: u64,
+    cache_poll_ms: u64 = 250;
     /// Log format: `json` or `pretty`.
-    pub log_format: String,
+    log_format: String = "pretty".into();
     /// Hours idempotency keys are kept (at least 24).
-    pub idempotency_hours: i64,
+    idempotency_hours: i64 = 48;
     /// Portal sessions end after this many minutes without activity.
-    pub session_idle_minutes: i64,
+    session_idle_minutes: i64 = 30;
     /// Portal sessions end this many hours after sign-in.
-    pub session_absolute_hours: i64,
+    session_absolute_hours: i64 = 8;
     /// Mark cookies `Secure` (set when kontor is served over HTTPS).
-    pub cookie_secure: bool,
+    cookie_secure: bool = false;
     /// Largest accepted request body, in bytes (imports excepted).
-    pub max_body_bytes: usize,
+    max_body_bytes: usize = 1024 * 1024;
     /// Largest accepted import body, in bytes.
-    pub max_import_bytes: usize,
+    max_import_bytes: usize = 512 * 1024 * 1024;
     /// Outgoing mail server: `smtps://user:pass@host:465` (TLS),
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
     /// `smtp://host:25` (plain, local relays only). Unset: mails are
     /// written as `.eml` files to `<data_dir>/mail`.
-    pub smtp_url: Option<String>,
+    smtp_url: Option<String> = None;
     /// Sender of kontor's mails.
-    pub mail_from: String,
+    mail_from: String = "kontor <kontor@localhost>".into();
     /// The portal's address as users reach it, for links in mails.
-    pub public_url: String,
+    public_url: String = "http://127.0.0.1:8080".into();
     /// Waits between delivery attempts (`5s`, `5m`, `2h`, ...); one more
     /// attempt than waits, then the delivery is dead. Each wait is spread
     /// by ±20 %.
-    pub delivery_retry_schedule: Vec<String>,
+    delivery_retry_schedule: Vec<String> = ["5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"]
+                    .map(String::from)
+                    .to_vec();
     /// Deliveries sent at once by one process.
-    pub delivery_concurrency: usize,
+    delivery_concurrency: usize = 64;
     /// Seconds a claimed delivery is reserved for its sender; then any
     /// process may try it again.
-    pub delivery_lease_seconds: u64,
+    delivery_lease_seconds: u64 = 60;
     /// Milliseconds the delivery loop sleeps when nothing is due.
-    pub delivery_poll_ms: u64,
+    delivery_poll_ms: u64 = 500;
     /// Seconds one webhook attempt may take in all.
-    pub webhook_timeout_seconds: u64,
+    webhook_timeout_seconds: u64 = 15;
     /// Allow webhook endpoints on loopback and private addresses
     /// (refused by default: server-side request forgery).
-    pub webhook_allow_private: bool,
+    webhook_allow_private: bool = false;
     /// An endpoint failing without a single success for this many hours
     /// is disabled and the operators are told.
-    pub webhook_disable_after_hours: u64,
+    webhook_disable_after_hours: u64 = 120;
     /// Hours the previous secret keeps signing after a rotation.
-    pub webhook_secret_overlap_hours: u64,
+    webhook_secret_overlap_hours: u64 = 24;
     /// Behind a reverse proxy: the header in which it passes the client's
     /// address (its last entry is used), e.g. `x-forwarded-for`. Unset:
     /// the connection's peer.
-    pub client_ip_header: Option<String>,
+    client_ip_header: Option<String> = None;
     /// Failed sign-ins per account within `signin_window_minutes` before
     /// the account's sign-ins are refused for the rest of the window.
-    pub signin_failures_per_account: u32,
+    signin_failures_per_account: u32 = 5;
     /// Failed sign-ins per client address within
     /// `signin_address_window_minutes` (every account behind the address is
     /// refused until the oldest of them is that old).
-    pub signin_failures_per_address: u32,
+    signin_failures_per_address: u32 = 30;
     /// The sliding window of failed sign-ins per account, in minutes.
-    pub signin_window_minutes: i64,
+    signin_window_minutes: i64 = 15;
     /// The sliding window of failed sign-ins per client address, in minutes.
-    pub signin_address_window_minutes: i64,
+    signin_address_window_minutes: i64 = 5;
     /// Seconds a client has to send a request's headers (slow clients are
     /// disconnected after this).
-    pub header_read_timeout_seconds: u64,
+    header_read_timeout_seconds: u64 = 10;
     /// Seconds an idle keep-alive connection is kept open.
-    pub keep_alive_idle_seconds: u64,
+    keep_alive_idle_seconds: u64 = 60;
     /// Most client connections served at once. At the limit, the
     /// connection idle the longest is closed for each new one; also kept
     /// below the process's open-file limit.
-    pub max_connections: usize,
+    max_connections: usize = 1024;
 }
-
-impl Default for Config {
-    fn default() -> Self {
-        let policy = Policy::default();
-        Config {
-            data_dir: PathBuf::from("data"),
-            database_url: None,
-            listen: "127.0.0.1:8080".into(),
-            processing_delay_minutes: policy.processing_delay_minutes,
-            expiry_window_days: policy.expiry_window_days,
-            acceptance_required: policy.acceptance_required,
-            acceptance_days: policy.acceptance_days,
-            clock: None,
-            worker_poll_seconds: 1,
-            worker_batch: 500,
-            read_connections: 4,
-            database_max_connections: 16,
-            database_statement_timeout_seconds: 30,
-            database_acquire_timeout_seconds: 5,
-            worker_lease_seconds: 60,
-            read_cache: true,
-            cache_poll_ms: 250,
-            log_format: "pretty".into(),
-            idempotency_hours: 48,
-            session_idle_minutes: 30,
-            session_absolute_hours: 8,
-            cookie_secure: false,
-            max_body_bytes: 1024 * 1024,
-            max_import_bytes: 512 * 1024 * 1024,
-            smtp_url: None,
-            mail_from: "kontor <kontor@localhost>".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            delivery_retry_schedule: ["5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"]
-                .map(String::from)
-                .to_vec(),
-            delivery_concurrency: 64,
-            delivery_lease_seconds: 60,
-            delivery_poll_ms: 500,
-            webhook_timeout_seconds: 15,
-            webhook_allow_private: false,
-            webhook_disable_after_hours: 120,
-            webhook_secret_overlap_hours: 24,
-            client_ip_header: None,
-            signin_failures_per_account: 5,
-            signin_failures_per_address: 30,
-            signin_window_minutes: 15,
-            signin_address_window_minutes: 5,
-            header_read_timeout_seconds: 10,
-            keep_alive_idle_seconds: 60,
-            max_connections: 1024,
-        }
-    }
-}
-
-/// Environment variables that configure kontor (besides `KONTOR_CONFIG`).
-pub const ENV_KEYS: &[&str] = &[
-    "KONTOR_DATA_DIR",
-    "KONTOR_DATABASE_URL",
-    "KONTOR_LISTEN",
-    "KONTOR_PROCESSING_DELAY_MINUTES",
-    "KONTOR_EXPIRY_WINDOW_DAYS",
-    "KONTOR_ACCEPTANCE_REQUIRED",
-    "KONTOR_ACCEPTANCE_DAYS",
-    "KONTOR_CLOCK",
-    "KONTOR_WORKER_POLL_SECONDS",
-    "KONTOR_WORKER_BATCH",
-    "KONTOR_READ_CONNECTIONS",
-    "KONTOR_DATABASE_MAX_CONNECTIONS",
-    "KONTOR_DATABASE_STATEMENT_TIMEOUT_SECONDS",
-    "KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS",
-    "KONTOR_WORKER_LEASE_SECONDS",
-    "KONTOR_READ_CACHE",
-    "KONTOR_CACHE_POLL_MS",
-    "KONTOR_LOG_FORMAT",
-    "KONTOR_IDEMPOTENCY_HOURS",
-    "KONTOR_SESSION_IDLE_MINUTES",
-    "KONTOR_SESSION_ABSOLUTE_HOURS",
-    "KONTOR_COOKIE_SECURE",
-    "KONTOR_MAX_BODY_BYTES",
-    "KONTOR_MAX_IMPORT_BYTES",
-    "KONTOR_SMTP_URL",
-    "KONTOR_MAIL_FROM",
-    "KONTOR_PUBLIC_URL",
-    "KONTOR_DELIVERY_RETRY_SCHEDULE",
-    "KONTOR_DELIVERY_CONCURRENCY",
-    "KONTOR_DELIVERY_LEASE_SECONDS",
-    "KONTOR_DELIVERY_POLL_MS",
-    "KONTOR_WEBHOOK_TIMEOUT_SECONDS",
-    "KONTOR_WEBHOOK_ALLOW_PRIVATE",
-    "KONTOR_WEBHOOK_DISABLE_AFTER_HOURS",
-    "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS",
-    "KONTOR_CLIENT_IP_HEADER",
-    "KONTOR_SIGNIN_FAILURES_PER_ACCOUNT",
-    "KONTOR_SIGNIN_FAILURES_PER_ADDRESS",
-    "KONTOR_SIGNIN_WINDOW_MINUTES",
-    "KONTOR_SIGNIN_ADDRESS_WINDOW_MINUTES",
-    "KONTOR_HEADER_READ_TIMEOUT_SECONDS",
-    "KONTOR_KEEP_ALIVE_IDLE_SECONDS",
-    "KONTOR_MAX_CONNECTIONS",
-];
 
 fn parse_env<T: std::str::FromStr>(key: &str, raw: &str) -> anyhow::Result<T> {
     raw.trim().parse().map_err(|_| {
@@ -255,105 +255,15 @@ impl Config {
             {
                 continue;
             }
-            match key.as_str() {
-                "KONTOR_DATA_DIR" => config.data_dir = PathBuf::from(value),
-                "KONTOR_DATABASE_URL" => {
-                    config.database_url = Some(value).filter(|v| !v.is_empty())
-                }
-                "KONTOR_LISTEN" => config.listen = value,
-                "KONTOR_PROCESSING_DELAY_MINUTES" => {
-                    config.processing_delay_minutes = parse_env(&key, &value)?
-                }
-                "KONTOR_EXPIRY_WINDOW_DAYS" => config.expiry_window_days = parse_env(&key, &value)?,
-                "KONTOR_ACCEPTANCE_REQUIRED" => {
-                    config.acceptance_required = parse_env(&key, &value)?
-                }
-                "KONTOR_ACCEPTANCE_DAYS" => config.acceptance_days = parse_env(&key, &value)?,
-                "KONTOR_CLOCK" => config.clock = Some(value).filter(|v| !v.is_empty()),
-                "KONTOR_WORKER_POLL_SECONDS" => {
-                    config.worker_poll_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_WORKER_BATCH" => config.worker_batch = parse_env(&key, &value)?,
-                "KONTOR_READ_CONNECTIONS" => config.read_connections = parse_env(&key, &value)?,
-                "KONTOR_DATABASE_MAX_CONNECTIONS" => {
-                    config.database_max_connections = parse_env(&key, &value)?
-                }
-                "KONTOR_DATABASE_STATEMENT_TIMEOUT_SECONDS" => {
-                    config.database_statement_timeout_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS" => {
-                    config.database_acquire_timeout_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_WORKER_LEASE_SECONDS" => {
-                    config.worker_lease_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_READ_CACHE" => config.read_cache = parse_env(&key, &value)?,
-                "KONTOR_CACHE_POLL_MS" => config.cache_poll_ms = parse_env(&key, &value)?,
-                "KONTOR_LOG_FORMAT" => config.log_format = value,
-                "KONTOR_IDEMPOTENCY_HOURS" => config.idempotency_hours = parse_env(&key, &value)?,
-                "KONTOR_SESSION_IDLE_MINUTES" => {
-                    config.session_idle_minutes = parse_env(&key, &value)?
-                }
-                "KONTOR_SESSION_ABSOLUTE_HOURS" => {
-                    config.session_absolute_hours = parse_env(&key, &value)?
-                }
-                "KONTOR_COOKIE_SECURE" => config.cookie_secure = parse_env(&key, &value)?,
-                "KONTOR_MAX_BODY_BYTES" => config.max_body_bytes = parse_env(&key, &value)?,
-                "KONTOR_MAX_IMPORT_BYTES" => config.max_import_bytes = parse_env(&key, &value)?,
-                "KONTOR_SMTP_URL" => config.smtp_url = Some(value).filter(|v| !v.is_empty()),
-                "KONTOR_MAIL_FROM" => config.mail_from = value,
-                "KONTOR_PUBLIC_URL" => config.public_url = value,
-                "KONTOR_DELIVERY_RETRY_SCHEDULE" => {
-                    config.delivery_retry_schedule = value
-                        .split(',')
-                        .map(|s| s.trim().to_owned())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                }
-                "KONTOR_DELIVERY_CONCURRENCY" => {
-                    config.delivery_concurrency = parse_env(&key, &value)?
-                }
-                "KONTOR_DELIVERY_LEASE_SECONDS" => {
-                    config.delivery_lease_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_DELIVERY_POLL_MS" => config.delivery_poll_ms = parse_env(&key, &value)?,
-                "KONTOR_WEBHOOK_TIMEOUT_SECONDS" => {
-                    config.webhook_timeout_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_WEBHOOK_ALLOW_PRIVATE" => {
-                    config.webhook_allow_private = parse_env(&key, &value)?
-                }
-                "KONTOR_WEBHOOK_DISABLE_AFTER_HOURS" => {
-                    config.webhook_disable_after_hours = parse_env(&key, &value)?
-                }
-                "KONTOR_WEBHOOK_SECRET_OVERLAP_HOURS" => {
-                    config.webhook_secret_overlap_hours = parse_env(&key, &value)?
-                }
-                "KONTOR_CLIENT_IP_HEADER" => {
-                    config.client_ip_header = Some(value.to_lowercase()).filter(|v| !v.is_empty())
-                }
-                "KONTOR_SIGNIN_FAILURES_PER_ACCOUNT" => {
-                    config.signin_failures_per_account = parse_env(&key, &value)?
-                }
-                "KONTOR_SIGNIN_FAILURES_PER_ADDRESS" => {
-                    config.signin_failures_per_address = parse_env(&key, &value)?
-                }
-                "KONTOR_SIGNIN_WINDOW_MINUTES" => {
-                    config.signin_window_minutes = parse_env(&key, &value)?
-                }
-                "KONTOR_SIGNIN_ADDRESS_WINDOW_MINUTES" => {
-                    config.signin_address_window_minutes = parse_env(&key, &value)?
-                }
-                "KONTOR_HEADER_READ_TIMEOUT_SECONDS" => {
-                    config.header_read_timeout_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_KEEP_ALIVE_IDLE_SECONDS" => {
-                    config.keep_alive_idle_seconds = parse_env(&key, &value)?
-                }
-                "KONTOR_MAX_CONNECTIONS" => config.max_connections = parse_env(&key, &value)?,
-                other => eprintln!("warning: unknown environment variable {other} ignored"),
+            if !config.set_from_env(&key, &value)? {
+                eprintln!("warning: unknown environment variable {key} ignored");
             }
         }
+        // Header names are case-insensitive; the lookup wants them lower.
+        config.client_ip_header = config
+            .client_ip_header
+            .map(|h| h.to_lowercase())
+            .filter(|h| !h.is_empty());
         config.validate()?;
         Ok(config)
     }
@@ -617,6 +527,98 @@ mod tests {
             ]),
         )
         .unwrap();
+    }
+
+    /// Each setting is read from its environment variable: its default,
+    /// written as a person would set it, loads back to the default.
+    #[test]
+    fn every_setting_has_its_environment_variable() {
+        let defaults = toml::Value::try_from(Config::default()).unwrap();
+        let table = defaults.as_table().unwrap();
+        for setting in SETTINGS {
+            let raw = match table.get(setting.name) {
+                None => String::new(),
+                Some(toml::Value::String(s)) => s.clone(),
+                Some(toml::Value::Array(items)) => items
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Some(other) => other.to_string(),
+            };
+            let mut config = Config::default();
+            assert!(
+                config.set_from_env(&setting.env(), &raw).unwrap(),
+                "{} is not read from {}",
+                setting.name,
+                setting.env()
+            );
+            assert_eq!(
+                toml::to_string(&config).unwrap(),
+                toml::to_string(&Config::default()).unwrap(),
+                "{}={raw:?} does not load back to the default",
+                setting.env()
+            );
+            assert!(
+                !setting.help.trim().is_empty(),
+                "{} has no help",
+                setting.name
+            );
+        }
+        assert!(
+            !Config::default()
+                .set_from_env("KONTOR_NO_SUCH_SETTING", "1")
+                .unwrap()
+        );
+        assert!(
+            !Config::default()
+                .set_from_env("KONTOR_listen", "x")
+                .unwrap(),
+            "names are exact"
+        );
+    }
+
+    /// The settings table in docs/operations.md lists every setting with
+    /// its environment variable (or a `KONTOR_PREFIX_*` that covers it), and
+    /// nothing that is not a setting.
+    #[test]
+    fn the_operations_guide_lists_every_setting() {
+        let doc = include_str!("../../../docs/operations.md");
+        let rows: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("## Configuration"))
+            .take_while(|l| !l.starts_with("## ") || l.starts_with("## Configuration"))
+            .filter(|l| l.starts_with("| `"))
+            .collect();
+        for setting in SETTINGS {
+            let named = format!("`{}`", setting.name);
+            let row = rows
+                .iter()
+                .find(|r| r.split('|').nth(1).is_some_and(|c| c.contains(&named)))
+                .unwrap_or_else(|| panic!("{} is missing from docs/operations.md", setting.name));
+            let env = setting.env();
+            let covered = row.split('`').any(|part| {
+                part == env
+                    || part.strip_suffix('*').is_some_and(|prefix| {
+                        prefix.starts_with("KONTOR_") && env.starts_with(prefix)
+                    })
+                    || part.ends_with("(comma-separated)")
+            }) || row.contains(&format!("`{env}`"));
+            assert!(
+                covered,
+                "{}: the row does not name {env}: {row}",
+                setting.name
+            );
+        }
+        for row in &rows {
+            let first = row.split('|').nth(1).unwrap_or("");
+            for name in first.split('`').skip(1).step_by(2) {
+                assert!(
+                    SETTINGS.iter().any(|s| s.name == name),
+                    "docs/operations.md lists `{name}`, which is no setting"
+                );
+            }
+        }
     }
 
     #[test]
