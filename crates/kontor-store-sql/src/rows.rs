@@ -39,7 +39,7 @@ pub fn csn(raw: &str) -> Result<Csn, StoreError> {
 }
 
 pub fn date(raw: &str) -> Result<Date, StoreError> {
-    kontor_core::service::import::parse_date(raw).ok_or_else(|| bad("date", raw))
+    kontor_core::domain::values::parse_date(raw).ok_or_else(|| bad("date", raw))
 }
 
 pub fn uuid(raw: &str) -> Result<Uuid, StoreError> {

@@ -18,7 +18,7 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-impl kontor_core::service::import::PasswordHasher for Argon2Hasher {
+impl kontor_core::domain::values::PasswordHasher for Argon2Hasher {
     fn hash(&self, password: &str) -> anyhow::Result<String> {
         argon2()
             .hash_password(password.as_bytes())
@@ -93,7 +93,7 @@ async fn verify_credentials(
     email: &str,
     password: String,
 ) -> anyhow::Result<Option<kontor_core::domain::roles::Actor>> {
-    use kontor_core::service::import::PasswordHasher as _;
+    use kontor_core::domain::values::PasswordHasher as _;
     let email = email.trim().to_lowercase();
     let user = services.store.user_by_email(&email).await?;
     let hash = user
@@ -131,7 +131,7 @@ pub fn fingerprint(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use kontor_core::service::import::PasswordHasher;
+    use kontor_core::domain::values::PasswordHasher;
 
     use super::*;
 

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use axum::body::Bytes;
 use kontor_core::domain::audit::By;
+use kontor_core::domain::values::PasswordHasher;
 use kontor_core::service::Services;
 use kontor_core::service::import::{
-    Collection, DocumentItem, ImportFailure, ImportReport, Importer, PasswordHasher,
+    Collection, DocumentItem, ImportFailure, ImportReport, Importer,
 };
 use kontor_core::service::import_csv::read_csv_document;
 use kontor_core::service::import_json::read_json_document;

@@ -11,3 +11,4 @@ pub mod policy;
 pub mod roles;
 pub mod support;
 pub mod throttle;
+pub mod values;

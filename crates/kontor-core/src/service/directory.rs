@@ -3,11 +3,11 @@
 use serde_json::json;
 
 use super::Services;
-use super::import::{parse_country, parse_email};
 use crate::domain::agreement::{Partner, PartnerStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::Csn;
 use crate::domain::roles::{Actor, Role};
+use crate::domain::values::{CountryCode, EmailAddress};
 use crate::error::{Error, FieldError, Result};
 
 /// A directory entry as typed into a form.
@@ -46,7 +46,7 @@ impl PartnerInput {
         };
         let name = text(&mut errors, "name", &self.name, 200);
         let city = text(&mut errors, "city", &self.city, 100);
-        let country = parse_country(&self.country);
+        let country = CountryCode::parse(&self.country).map(String::from);
         if country.is_none() {
             errors.push(FieldError::new(
                 "country",
@@ -57,7 +57,7 @@ impl PartnerInput {
         if status.is_none() {
             errors.push(FieldError::new("status", "expected active or inactive"));
         }
-        let email = parse_email(&self.email);
+        let email = EmailAddress::parse(&self.email).map(String::from);
         if email.is_none() {
             errors.push(FieldError::new(
                 "email",

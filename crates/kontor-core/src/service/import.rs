@@ -15,16 +15,11 @@ use crate::domain::agreement::{
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use crate::domain::roles::{Lang, Role, Tenant, TenantKind, UserId};
+use crate::domain::values::{
+    CountryCode, DATE_EXPECTED, EmailAddress, MIN_PROVISIONED_PASSWORD, PasswordHasher, parse_date,
+};
 use crate::error::StoreError;
 use crate::store::{ImportSession, NewUser};
-
-/// Hashes and verifies passwords (argon2id in the binary).
-pub trait PasswordHasher: Send + Sync {
-    /// A PHC string for `password`.
-    fn hash(&self, password: &str) -> anyhow::Result<String>;
-    /// True when `password` matches `phc`.
-    fn verify(&self, password: &str, phc: &str) -> bool;
-}
 
 /// The collections of the import format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,23 +248,19 @@ impl<'a> Fields<'a> {
     }
 
     fn country(&mut self, name: &str) -> Option<String> {
-        self.parsed(
-            name,
-            "an ISO 3166-1 alpha-2 country code such as DE",
-            parse_country,
-        )
+        self.parsed(name, CountryCode::EXPECTED, |s| {
+            CountryCode::parse(s).map(String::from)
+        })
     }
 
     fn email(&mut self, name: &str) -> Option<String> {
-        self.parsed(
-            name,
-            "an email address such as anna@example.com",
-            parse_email,
-        )
+        self.parsed(name, EmailAddress::EXPECTED, |s| {
+            EmailAddress::parse(s).map(String::from)
+        })
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
-        self.parsed(name, "a date as YYYY-MM-DD", parse_date)
+        self.parsed(name, DATE_EXPECTED, parse_date)
     }
 
     fn bool_or(&mut self, name: &str, default: bool) -> bool {
@@ -282,52 +273,6 @@ impl<'a> Fields<'a> {
             }
         }
     }
-}
-
-/// Lower-cases and checks an email address: at most 254 characters as
-/// given, surrounding whitespace trimmed, then one `@` after a non-empty
-/// local part, a domain with a dot neither first nor last, no whitespace or
-/// control characters. (`web::dto::email_schema` says the same as a pattern.)
-pub fn parse_email(raw: &str) -> Option<String> {
-    if raw.chars().count() > 254 {
-        return None;
-    }
-    let e = raw.trim().to_lowercase();
-    let (local, domain) = e.split_once('@')?;
-    let ok = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(e)
-}
-
-/// Checks an ISO 3166-1 alpha-2 country code (two upper-case letters).
-pub fn parse_country(raw: &str) -> Option<String> {
-    let c = raw.trim();
-    (c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())).then(|| c.to_owned())
-}
-
-/// Parses an ISO date: exactly `YYYY-MM-DD`, no sign, no other widths.
-pub fn parse_date(raw: &str) -> Option<Date> {
-    let b = raw.as_bytes();
-    let shaped = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shaped {
-        return None;
-    }
-    Date::parse(
-        raw,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 impl<'h> Importer<'h> {
@@ -520,8 +465,11 @@ impl<'h> Importer<'h> {
             }
         };
         let password = f.str_opt("password");
-        if password.is_some_and(|p| p.chars().count() < 8) {
-            f.err("password", "expected at least 8 characters");
+        if password.is_some_and(|p| p.chars().count() < MIN_PROVISIONED_PASSWORD) {
+            f.err(
+                "password",
+                format!("expected at least {MIN_PROVISIONED_PASSWORD} characters"),
+            );
         }
         let tenant = match account {
             Some(a) => Some(Tenant::Account(a.clone())),
@@ -847,55 +795,4 @@ fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
         }
     }
     (out.len() == list.len()).then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{parse_date, parse_email};
-
-    #[test]
-    fn dates_are_exactly_yyyy_mm_dd() {
-        assert!(parse_date("2027-12-31").is_some());
-        assert!(parse_date("2028-02-29").is_some());
-        for bad in [
-            "2027-02-29",
-            "2027-13-01",
-            "+2027-12-31",
-            "2027-1-31",
-            "27-12-31",
-            "2027-12-31 ",
-            "２０２７-12-31",
-            "",
-        ] {
-            assert_eq!(parse_date(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn emails_have_one_at_and_a_dotted_domain_of_at_most_254_characters() {
-        assert_eq!(
-            parse_email(" Anna@Muster.Example ").as_deref(),
-            Some("anna@muster.example")
-        );
-        assert!(parse_email("a@b..c").is_some());
-        let long = format!("{}@b.de", "a".repeat(249));
-        assert_eq!(long.chars().count(), 254);
-        assert!(parse_email(&long).is_some());
-        assert_eq!(parse_email(&format!("a{long}")), None);
-        for bad in [
-            "",
-            "a",
-            "@b.de",
-            "a@",
-            "a@bde",
-            "a@.b.de",
-            "a@b.de.",
-            "a@b@c.de",
-            "a b@c.de",
-            "a@b.d\u{0}e",
-            "a\u{a0}b@c.de",
-        ] {
-            assert_eq!(parse_email(bad), None, "{bad:?}");
-        }
-    }
 }

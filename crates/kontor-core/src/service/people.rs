@@ -8,8 +8,8 @@ use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::AgreementNumber;
 use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+use crate::domain::values::{EmailAddress, MIN_CHOSEN_PASSWORD, PasswordHasher};
 use crate::error::{Error, FieldError, Result, StoreError};
-use crate::service::import::{PasswordHasher, parse_email};
 use crate::store::{LinkPurpose, NewInvitation, NewUser, Scope, UserRecord};
 
 /// How long an invitation link works.
@@ -85,7 +85,7 @@ impl Services {
     ) -> Result<UserRecord> {
         let account = self.primary_admin_account(actor)?.clone();
         let mut errors = Vec::new();
-        let email = parse_email(&input.email);
+        let email = EmailAddress::parse(&input.email).map(String::from);
         if email.is_none() {
             errors.push(FieldError::new(
                 "email",
@@ -217,7 +217,7 @@ impl Services {
         token_hash: String,
         link: String,
     ) -> Result<()> {
-        let Some(email) = parse_email(email) else {
+        let Some(email) = EmailAddress::parse(email).map(String::from) else {
             return Err(Error::invalid(
                 "email",
                 "expected an email address such as anna@example.com",
@@ -279,10 +279,10 @@ impl Services {
         if link.used || link.expires_at <= now || link.user.disabled {
             return Err(Error::NotFound(what));
         }
-        if password.chars().count() < 10 {
+        if password.chars().count() < MIN_CHOSEN_PASSWORD {
             return Err(Error::invalid(
                 "password",
-                "expected at least 10 characters",
+                format!("expected at least {MIN_CHOSEN_PASSWORD} characters"),
             ));
         }
         let hash = hasher.hash(password)?;

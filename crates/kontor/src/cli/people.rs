@@ -5,7 +5,7 @@ use clap::Subcommand;
 use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
 use kontor_core::domain::ids::Csn;
 use kontor_core::domain::roles::{Lang, Role, Tenant, TenantKind, UserId};
-use kontor_core::service::import::{PasswordHasher, parse_email};
+use kontor_core::domain::values::{EmailAddress, MIN_PROVISIONED_PASSWORD, PasswordHasher};
 use kontor_core::store::{NewToken, NewUser};
 use serde_json::json;
 
@@ -66,7 +66,8 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         lang,
         password_stdin,
     } = cmd;
-    let email = parse_email(&email)
+    let email = EmailAddress::parse(&email)
+        .map(String::from)
         .context("--email: expected an email address such as anna@example.com")?;
     let role = Role::parse(&role).context("--role: expected one of primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator")?;
     let lang = Lang::parse(&lang).context("--lang: expected de or en")?;
@@ -83,8 +84,8 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         let mut pw = String::new();
         std::io::stdin().read_line(&mut pw)?;
         let pw = pw.trim_end_matches(['\r', '\n']);
-        if pw.chars().count() < 8 {
-            bail!("password: expected at least 8 characters");
+        if pw.chars().count() < MIN_PROVISIONED_PASSWORD {
+            bail!("password: expected at least {MIN_PROVISIONED_PASSWORD} characters");
         }
         Some(Argon2Hasher.hash(pw)?)
     } else {

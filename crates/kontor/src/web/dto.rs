@@ -461,7 +461,7 @@ pub struct TransactionRequest {
 pub const WHITESPACE_CLASS: &str =
     r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 
-/// An email address exactly as `kontor_core::service::import::parse_email`
+/// An email address exactly as `kontor_core::domain::values::EmailAddress::parse`
 /// accepts it (at most 254 characters, surrounding whitespace allowed).
 pub fn email_schema() -> utoipa::openapi::schema::Object {
     let w = WHITESPACE_CLASS;
@@ -611,7 +611,7 @@ pub struct ImportResponse {
 
 #[cfg(test)]
 mod tests {
-    use kontor_core::service::import::parse_email;
+    use kontor_core::domain::values::EmailAddress;
 
     /// The published pattern and maxLength say exactly what the server's
     /// `parse_email` takes (the fuzzer relies on it both ways).
@@ -646,7 +646,7 @@ mod tests {
             "ä@ö.ü",
         ] {
             let schema_says = pattern.is_match(raw) && raw.chars().count() <= max;
-            assert_eq!(schema_says, parse_email(raw).is_some(), "{raw:?}");
+            assert_eq!(schema_says, EmailAddress::parse(raw).is_some(), "{raw:?}");
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use kontor_core::FieldError;
 use kontor_core::domain::agreement::ProductLine;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
-use kontor_core::service::import::parse_date;
+use kontor_core::domain::values::parse_date;
 use kontor_core::service::transaction::NewTransaction;
 use kontor_core::store::TransactionKind;
 use utoipa_axum::router::OpenApiRouter;
