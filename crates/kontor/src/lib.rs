@@ -8,6 +8,7 @@ pub mod copy;
 pub mod delivery;
 pub mod demo;
 pub mod export;
+pub mod i18n;
 pub mod import_file;
 pub mod telemetry;
 pub mod web;

@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
 
 use super::Sent;
-use crate::web::pages::i18n::Tr;
+use crate::i18n::Tr;
 
 /// A rendered mail, before addressing.
 #[derive(Debug, Clone, PartialEq, Eq)]

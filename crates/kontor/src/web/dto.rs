@@ -2,9 +2,11 @@
 
 use kontor_core::domain::agreement::{Agreement, Partner, PartnerAssignment, ProductLine};
 use kontor_core::domain::change_request::ChangeRequest;
-use kontor_core::domain::eligibility::{Eligibility, Reason, ReasonCode, today};
+use kontor_core::domain::eligibility::{Eligibility, ReasonCode, today};
 use kontor_core::domain::roles::{Actor, Lang, Tenant};
 use kontor_core::store::AuditRecord;
+
+pub use super::error::ReasonDto;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -209,39 +211,6 @@ pub struct PartnerHistoryResponse {
     pub agreement: String,
     /// Assignments, oldest first.
     pub items: Vec<HistoryEntryDto>,
-}
-
-/// Why the self-service change is not available, and what to do instead (R4).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReasonDto {
-    /// Stable code, e.g. `expires_soon`.
-    pub code: String,
-    /// What holds and what the admin can do instead, in the caller's language.
-    pub message: String,
-    /// Date (YYYY-MM-DD) from which this reason no longer holds, when known.
-    pub possible_from: Option<String>,
-}
-
-impl ReasonDto {
-    /// A reason in `lang`.
-    pub fn new(r: &Reason, lang: Lang, window_days: i64) -> Self {
-        ReasonDto {
-            code: r.code.as_str().into(),
-            message: r.code.message(lang, window_days),
-            possible_from: r.possible_from.map(|d| d.to_string()),
-        }
-    }
-
-    fn code(code: ReasonCode, lang: Lang, window_days: i64) -> Self {
-        ReasonDto::new(
-            &Reason {
-                code,
-                possible_from: None,
-            },
-            lang,
-            window_days,
-        )
-    }
 }
 
 /// Eligibility of one agreement for the self-service change.

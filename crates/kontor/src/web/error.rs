@@ -2,13 +2,11 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kontor_core::domain::eligibility::Reason;
+use kontor_core::domain::eligibility::{Reason, ReasonCode};
 use kontor_core::domain::roles::Lang;
 use kontor_core::{Error, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-use super::dto::ReasonDto;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -195,3 +193,36 @@ impl IntoResponse for ApiError {
 
 /// Result of an API handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Why the self-service change is not available, and what to do instead (R4).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReasonDto {
+    /// Stable code, e.g. `expires_soon`.
+    pub code: String,
+    /// What holds and what the admin can do instead, in the caller's language.
+    pub message: String,
+    /// Date (YYYY-MM-DD) from which this reason no longer holds, when known.
+    pub possible_from: Option<String>,
+}
+
+impl ReasonDto {
+    /// A reason in `lang`.
+    pub fn new(r: &Reason, lang: Lang, window_days: i64) -> Self {
+        ReasonDto {
+            code: r.code.as_str().into(),
+            message: r.code.message(lang, window_days),
+            possible_from: r.possible_from.map(|d| d.to_string()),
+        }
+    }
+
+    pub(crate) fn code(code: ReasonCode, lang: Lang, window_days: i64) -> Self {
+        ReasonDto::new(
+            &Reason {
+                code,
+                possible_from: None,
+            },
+            lang,
+            window_days,
+        )
+    }
+}

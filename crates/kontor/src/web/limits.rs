@@ -19,8 +19,8 @@ use axum_extra::extract::CookieJar;
 use super::AppState;
 use super::error::ApiError;
 use super::pages::error::PageError;
-use super::pages::i18n::Tr;
 use super::pages::session::language;
+use crate::i18n::Tr;
 
 /// The routes that take an import file: their own, larger limit, and
 /// their handlers stream the body instead of buffering it.

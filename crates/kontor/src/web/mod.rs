@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod connections;
+pub mod csv;
 pub mod dto;
 pub mod error;
 pub mod extract;

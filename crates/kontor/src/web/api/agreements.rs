@@ -11,8 +11,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Format, Page, history_csv, next_cursor};
+use super::{Format, Page, next_cursor};
 use crate::web::AppState;
+use crate::web::csv::history_csv;
 use crate::web::dto::{
     AgreementDto, AgreementListResponse, EligibilityResponse, HistoryEntryDto,
     PartnerHistoryResponse,

@@ -12,8 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agreements::number;
-use super::{Format, Page, audit_csv, next_cursor};
+use super::{Format, Page, next_cursor};
 use crate::web::AppState;
+use crate::web::csv::audit_csv;
 use crate::web::dto::{AuditDto, AuditListResponse};
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::Caller;

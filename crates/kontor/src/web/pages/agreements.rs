@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 
 use super::Chrome;
 use super::error::PageError;
-use super::i18n::Tr;
 use super::session::{SignedIn, url_escape};
+use crate::i18n::Tr;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -400,7 +400,7 @@ async fn history_csv(
         .await
         .map_err(|e| PageError::from_core(e.into(), tr))?;
     let items = history.iter().map(Into::into).collect();
-    crate::web::api::history_csv(&n, items)
+    crate::web::csv::history_csv(&n, items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
 
@@ -437,6 +437,6 @@ async fn audit_csv(
         .await
         .map_err(|e| PageError::from_core(e.into(), tr))?;
     let items = entries.iter().map(Into::into).collect();
-    crate::web::api::audit_csv(&format!("audit-{n}.csv"), items)
+    crate::web::csv::audit_csv(&format!("audit-{n}.csv"), items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
 
-use super::i18n::Tr;
+use crate::i18n::Tr;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/error.html")]

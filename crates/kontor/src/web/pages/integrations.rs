@@ -43,7 +43,7 @@ struct EndpointRow {
     state: String,
 }
 
-fn row(e: &WebhookEndpoint, tr: super::i18n::Tr) -> EndpointRow {
+fn row(e: &WebhookEndpoint, tr: crate::i18n::Tr) -> EndpointRow {
     let state = match (&e.disabled_reason, e.enabled, e.failing_since) {
         (_, true, None) => tr.t("wh-state-healthy"),
         (_, true, Some(since)) => tr.t1("wh-state-failing", "since", &rfc3339(since)),

@@ -5,7 +5,6 @@ mod agreements;
 mod backoffice;
 mod changes;
 pub mod error;
-pub mod i18n;
 mod integrations;
 mod levels;
 mod password_reset;
@@ -24,9 +23,9 @@ use axum_extra::extract::cookie::CookieJar;
 use kontor_core::domain::roles::Lang;
 use serde::Deserialize;
 
-use self::i18n::Tr;
 use self::session::{SignedIn, local_path, set_language, url_escape};
 use super::AppState;
+use crate::i18n::Tr;
 
 /// The portal's routes.
 pub fn router() -> Router<AppState> {

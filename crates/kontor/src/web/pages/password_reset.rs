@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
-use super::i18n::Tr;
 use super::session::{language, signin_csrf, signin_token, verify_form};
+use crate::i18n::Tr;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {

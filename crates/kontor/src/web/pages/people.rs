@@ -287,7 +287,7 @@ async fn invitation_form(
     headers: HeaderMap,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
-    let tr = super::i18n::Tr {
+    let tr = crate::i18n::Tr {
         lang: super::session::language(&jar, &headers, None),
     };
     let (jar, csrf) = super::session::signin_token(&state, jar);
@@ -316,7 +316,7 @@ async fn accept_invitation(
     axum::extract::Path(token): axum::extract::Path<String>,
     Form(f): Form<AcceptForm>,
 ) -> Result<Response, PageError> {
-    let tr = super::i18n::Tr {
+    let tr = crate::i18n::Tr {
         lang: super::session::language(&jar, &headers, None),
     };
     let expected = super::session::signin_csrf(&state, &jar);

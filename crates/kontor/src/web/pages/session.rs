@@ -21,8 +21,8 @@ use subtle::ConstantTimeEq;
 use time::Duration;
 
 use super::error::PageError;
-use super::i18n::Tr;
 use crate::auth::{new_secret, token_hash};
+use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::accept_language;
 

@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
-use super::i18n::Tr;
 use super::session::{
     SignedIn, end_session, language, local_path, signin_token, start_session, verify_form,
 };
 use crate::auth::SignIn;
+use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
 

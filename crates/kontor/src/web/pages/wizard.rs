@@ -19,8 +19,8 @@ use serde::Deserialize;
 use super::Chrome;
 use super::agreements::{ReasonView, partner_label, reason_views, when};
 use super::error::PageError;
-use super::i18n::Tr;
 use super::session::{SignedIn, verify_form};
+use crate::i18n::Tr;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -82,9 +82,9 @@ mod tests {
             k.sort();
             k
         };
-        let en_text = include_str!("../../../locales/en/main.ftl");
+        let en_text = include_str!("../locales/en/main.ftl");
         let en = keys(en_text);
-        let de = keys(include_str!("../../../locales/de/main.ftl"));
+        let de = keys(include_str!("../locales/de/main.ftl"));
         assert_eq!(en, de);
         // Messages with arguments are checked where they are used.
         let with_args: Vec<&str> = en_text

@@ -1,0 +1,94 @@
+//! CSV downloads the API and the portal both offer (partner history, audit).
+
+use axum::response::{IntoResponse, Response};
+
+use super::error::ApiError;
+
+/// A CSV response with a download file name.
+pub fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(&row)
+            .map_err(|e| kontor_core::Error::Internal(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| kontor_core::Error::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Partner history as the CSV download the API and the portal both offer.
+pub fn history_csv(
+    number: &kontor_core::domain::ids::AgreementNumber,
+    items: Vec<super::dto::HistoryEntryDto>,
+) -> Result<Response, ApiError> {
+    let mut rows = vec![
+        [
+            "agreement",
+            "partner",
+            "partner_name",
+            "valid_from",
+            "valid_to",
+            "source",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(items.into_iter().map(|h| {
+        vec![
+            number.to_string(),
+            h.partner,
+            h.partner_name,
+            h.valid_from,
+            h.valid_to.unwrap_or_default(),
+            h.source,
+        ]
+    }));
+    csv_response(&format!("partner-history-{number}.csv"), rows)
+}
+
+/// Audit entries as the CSV download the API and the portal both offer.
+pub fn audit_csv(filename: &str, items: Vec<super::dto::AuditDto>) -> Result<Response, ApiError> {
+    let mut rows = vec![
+        [
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "account",
+            "agreement",
+            "request",
+            "before",
+            "after",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(items.into_iter().map(|e| {
+        vec![
+            e.seq.to_string(),
+            e.at,
+            e.actor,
+            e.action,
+            e.account.unwrap_or_default(),
+            e.agreement.unwrap_or_default(),
+            e.request.unwrap_or_default(),
+            e.before.to_string(),
+            e.after.to_string(),
+        ]
+    }));
+    csv_response(filename, rows)
+}
