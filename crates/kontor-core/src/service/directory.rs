@@ -6,7 +6,8 @@ use super::Services;
 use crate::domain::agreement::{Partner, PartnerStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::Csn;
-use crate::domain::roles::{Actor, Role};
+use crate::domain::permissions::Permission;
+use crate::domain::roles::Actor;
 use crate::domain::values::{CountryCode, EmailAddress};
 use crate::error::{Error, FieldError, Result};
 
@@ -89,7 +90,7 @@ impl Services {
         input: &PartnerInput,
         create: bool,
     ) -> Result<Partner> {
-        if actor.role != Role::Operator {
+        if !actor.may(Permission::ManagePartners) {
             return Err(Error::Forbidden(
                 "only operators change the partner directory".into(),
             ));

@@ -7,6 +7,7 @@ use super::Services;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::AgreementNumber;
 use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
+use crate::domain::permissions::Permission;
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use crate::domain::values::{EmailAddress, MIN_CHOSEN_PASSWORD, PasswordHasher};
 use crate::error::{Error, FieldError, Result, StoreError};
@@ -444,7 +445,7 @@ impl Services {
             .store
             .token(id)
             .await?
-            .filter(|t| t.user_id == actor.user_id || actor.role == Role::Operator)
+            .filter(|t| t.user_id == actor.user_id || actor.may(Permission::RevokeAnyonesAccess))
             .ok_or(Error::NotFound("token"))?;
         if token.revoked_at.is_some() {
             return Err(Error::Conflict {
@@ -474,7 +475,7 @@ impl Services {
         let email = email.trim().to_lowercase();
         let target = if email == actor.email {
             actor.clone()
-        } else if actor.role == Role::Operator {
+        } else if actor.may(Permission::RevokeAnyonesAccess) {
             self.store
                 .user_by_email(&email)
                 .await?

@@ -8,7 +8,8 @@ use super::Services;
 use crate::domain::agreement::PartnerStatus;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
-use crate::domain::roles::{Actor, Role};
+use crate::domain::permissions::Permission;
+use crate::domain::roles::Actor;
 use crate::domain::support::{CaseStatus, SupportCase, replace_one};
 use crate::error::{Error, FieldError, Result, StoreError};
 use crate::store::Scope;
@@ -127,7 +128,7 @@ impl Services {
 
     /// A support agent replaces the single partner the case names (R6).
     pub async fn resolve_case(&self, actor: &Actor, id: Uuid) -> Result<SupportCase> {
-        if !matches!(actor.role, Role::SupportAgent | Role::Operator) {
+        if !actor.may(Permission::ResolveSupportCases) {
             return Err(Error::Forbidden(
                 "only support agents resolve support cases".into(),
             ));

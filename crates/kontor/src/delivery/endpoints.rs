@@ -4,7 +4,8 @@
 use kontor_core::Error;
 use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
 use kontor_core::domain::delivery::WEBHOOK_EVENT_TYPES;
-use kontor_core::domain::roles::{Actor, Role};
+use kontor_core::domain::permissions::Permission;
+use kontor_core::domain::roles::Actor;
 use kontor_core::error::FieldError;
 use kontor_core::service::Services;
 use kontor_core::store::WebhookEndpoint;
@@ -51,8 +52,8 @@ impl From<&crate::config::Config> for EndpointRules {
     }
 }
 
-fn operator_only(actor: &Actor) -> Result<(), Error> {
-    if actor.role == Role::Operator {
+fn may_operate_webhooks(actor: &Actor) -> Result<(), Error> {
+    if actor.may(Permission::OperateWebhooks) {
         Ok(())
     } else {
         Err(Error::Forbidden(
@@ -114,13 +115,13 @@ fn summary(e: &WebhookEndpoint) -> serde_json::Value {
 
 /// Every endpoint.
 pub async fn list(services: &Services, actor: &Actor) -> Result<Vec<WebhookEndpoint>, Error> {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     Ok(services.store.webhook_endpoints().await?)
 }
 
 /// One endpoint.
 pub async fn get(services: &Services, actor: &Actor, id: Uuid) -> Result<WebhookEndpoint, Error> {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     services
         .store
         .webhook_endpoint(id)
@@ -135,7 +136,7 @@ pub async fn create(
     input: EndpointInput,
     rules: EndpointRules,
 ) -> Result<WebhookEndpoint, Error> {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     if input.url.is_none() {
         return Err(Error::Invalid(vec![FieldError::new(
             "url",
@@ -249,7 +250,7 @@ pub async fn delete(services: &Services, actor: &Actor, id: Uuid) -> Result<(), 
 /// Queues a pending or dead delivery for an attempt now, with a fresh
 /// count of attempts.
 pub async fn resend(services: &Services, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     let now = services.clock.now();
     let mut audit = AuditEntry::new(now, By::Person(actor), AuditAction::DeliveryResent);
     audit.after = json!({"delivery": id});
@@ -279,7 +280,7 @@ pub async fn delivery(
     ),
     Error,
 > {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     let d = services
         .store
         .delivery(id)
@@ -295,6 +296,6 @@ pub async fn deliveries(
     actor: &Actor,
     filter: &kontor_core::store::DeliveryFilter,
 ) -> Result<Vec<kontor_core::store::DeliveryRecord>, Error> {
-    operator_only(actor)?;
+    may_operate_webhooks(actor)?;
     Ok(services.store.deliveries(filter).await?)
 }

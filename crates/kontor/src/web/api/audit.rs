@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
-use kontor_core::domain::roles::Role;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::store::{AuditFilter, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -54,10 +54,7 @@ async fn list(
     Query(page): Query<Page>,
     Query(format): Query<Format>,
 ) -> ApiResult<Response> {
-    if !matches!(
-        me.role,
-        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
-    ) {
+    if !me.may(Permission::ReadAudit) {
         return Err(Error::Forbidden(
             "only account administrators and vendor staff read the audit log".into(),
         )

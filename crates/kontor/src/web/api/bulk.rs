@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
 use kontor_core::domain::audit::By;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::domain::roles::Role;
 use kontor_core::service::import::{Collection, ImportFailure};
 use serde::Deserialize;
@@ -29,8 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-fn operator_only(role: Role) -> ApiResult<()> {
-    if role == Role::Operator {
+fn may_import_export(role: Role) -> ApiResult<()> {
+    if role.may(Permission::ImportExport) {
         Ok(())
     } else {
         Err(Error::Forbidden("only operators import and export data".into()).into())
@@ -89,7 +90,7 @@ async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<ImportResponse>> {
-    operator_only(me.role)?;
+    may_import_export(me.role)?;
     let format = import_format(&headers, &q)?;
     // Streamed: up to `max_import_bytes`, never all of it in memory.
     let (tx, reader) = chunk_channel();
@@ -153,7 +154,7 @@ async fn import(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn export(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
-    operator_only(me.role)?;
+    may_import_export(me.role)?;
     let mut out = Vec::new();
     export_json(state.services.store.as_ref(), &mut out)
         .await

@@ -9,7 +9,7 @@ use axum::routing::get;
 use kontor_core::domain::agreement::{Agreement, AgreementStatus};
 use kontor_core::domain::eligibility::{ReasonCode, today};
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
-use kontor_core::domain::roles::Role;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::store::{AgreementFilter, AuditFilter, Scope};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -287,10 +287,7 @@ async fn detail(
             source: tr.t(&format!("source-{}", h.source.as_str())),
         })
         .collect();
-    let reads_audit = matches!(
-        me.actor.role,
-        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
-    );
+    let reads_audit = me.actor.may(Permission::ReadAudit);
     let audit = if reads_audit {
         let filter = AuditFilter {
             account: None,
@@ -417,10 +414,7 @@ async fn audit_csv(
         .agreement(&me.actor, &n)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
-    if !matches!(
-        me.actor.role,
-        Role::PrimaryAdmin | Role::SecondaryAdmin | Role::SupportAgent | Role::Operator
-    ) {
+    if !me.actor.may(Permission::ReadAudit) {
         return Err(PageError::forbidden(tr));
     }
     let filter = AuditFilter {

@@ -12,7 +12,7 @@ use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::audit::By;
 use kontor_core::domain::ids::Csn;
-use kontor_core::domain::roles::Role;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::service::directory::PartnerInput;
 use kontor_core::service::import::{ImportFailure, ImportReport};
 use serde::Deserialize;
@@ -35,16 +35,9 @@ pub fn router() -> Router<AppState> {
 
 /// Vendor staff only; others are told so, as by the API's 403 (the back
 /// office is no tenant's object whose existence needs hiding).
-fn vendor_only(me: &SignedIn) -> Result<(), PageError> {
-    if me.actor.role.is_vendor() {
-        Ok(())
-    } else {
-        Err(PageError::forbidden(me.tr))
-    }
-}
-
-pub(super) fn operator_only(me: &SignedIn) -> Result<(), PageError> {
-    if me.actor.role == Role::Operator {
+/// A 403 page unless the person may do `p`.
+pub(super) fn require(me: &SignedIn, p: Permission) -> Result<(), PageError> {
+    if me.actor.may(p) {
         Ok(())
     } else {
         Err(PageError::forbidden(me.tr))
@@ -81,7 +74,7 @@ async fn list(
     me: SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    vendor_only(&me)?;
+    require(&me, Permission::UseBackOffice)?;
     let tr = me.tr;
     let query = q.q.clone().unwrap_or_default();
     let filter = Some(query.as_str()).filter(|s| !s.trim().is_empty() && s.chars().count() <= 100);
@@ -107,7 +100,7 @@ async fn list(
         c: Chrome::new(&me, "backoffice", "/back-office/partners"),
         rows,
         q: query,
-        can_edit: me.actor.role == Role::Operator,
+        can_edit: me.actor.may(Permission::ManagePartners),
         flash,
     }
     .into_response())
@@ -150,7 +143,7 @@ impl FormPage {
 }
 
 async fn new_form(me: SignedIn) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::ManagePartners)?;
     let p = PartnerInput {
         status: "active".into(),
         ..PartnerInput::default()
@@ -169,7 +162,7 @@ async fn edit_form(
     me: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::ManagePartners)?;
     let tr = me.tr;
     let csn = Csn::parse(&raw).map_err(|_| PageError::not_found(tr))?;
     let p = state
@@ -214,7 +207,7 @@ async fn save(
     form: PartnerForm,
     csn: Option<String>,
 ) -> Result<Response, PageError> {
-    operator_only(me)?;
+    require(me, Permission::ManagePartners)?;
     verify_form(headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     let create = csn.is_none();
     let input = PartnerInput {
@@ -272,7 +265,7 @@ struct ImportPage {
 }
 
 async fn import_form(me: SignedIn) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::ImportExport)?;
     Ok(ImportPage {
         c: Chrome::new(&me, "backoffice", "/back-office/import"),
         report: None,
@@ -292,7 +285,7 @@ async fn import(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::ImportExport)?;
     let tr = me.tr;
     let mut verified = false;
     let mut outcome = None;
@@ -410,7 +403,7 @@ async fn audit(
     me: SignedIn,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    vendor_only(&me)?;
+    require(&me, Permission::UseBackOffice)?;
     let tr = me.tr;
     let text = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_owned();
     let (agreement, account, action) = (text(&q.agreement), text(&q.account), text(&q.action));

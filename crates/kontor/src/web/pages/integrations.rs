@@ -11,12 +11,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::delivery::{Channel, DeliveryStatus, WEBHOOK_EVENT_TYPES};
+use kontor_core::domain::permissions::Permission;
 use kontor_core::store::{DeliveryFilter, WebhookEndpoint};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Chrome;
-use super::backoffice::operator_only;
+use super::backoffice::require;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::delivery::endpoints::{self, EndpointInput, EndpointRules};
@@ -100,7 +101,7 @@ async fn page(
 }
 
 async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     Ok(page(&state, &me, None, Vec::new(), None)
         .await?
         .into_response())
@@ -122,7 +123,7 @@ async fn create(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     // `events` repeats once per checked box, which serde_urlencoded's
     // struct form does not collect; read the pairs.
     let pairs: Vec<(String, String)> =
@@ -188,7 +189,7 @@ async fn set_enabled(
     form: &CsrfForm,
     enabled: bool,
 ) -> Result<Response, PageError> {
-    operator_only(me)?;
+    require(me, Permission::OperateWebhooks)?;
     verify_form(headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     let input = EndpointInput {
         enabled: Some(enabled),
@@ -233,7 +234,7 @@ async fn rotate(
     Path(raw): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     let e = endpoints::rotate_secret(
         &state.services,
@@ -261,7 +262,7 @@ async fn remove(
     Path(raw): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     endpoints::delete(&state.services, &me.actor, endpoint_id(&raw, &me)?)
         .await
@@ -301,7 +302,7 @@ async fn deliveries(
     me: SignedIn,
     Query(q): Query<DeliveriesQuery>,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     let tr = me.tr;
     let status = q
         .status
@@ -350,7 +351,7 @@ async fn resend(
     Path(raw): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    operator_only(&me)?;
+    require(&me, Permission::OperateWebhooks)?;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     endpoints::resend(&state.services, &me.actor, endpoint_id(&raw, &me)?)
         .await

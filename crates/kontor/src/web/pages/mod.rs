@@ -20,6 +20,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::domain::roles::Lang;
 use serde::Deserialize;
 
@@ -73,8 +74,8 @@ impl Chrome {
             csrf: me.csrf.clone(),
             nav,
             back: url_escape(path),
-            back_office: me.actor.role.is_vendor(),
-            people: me.actor.role == kontor_core::domain::roles::Role::PrimaryAdmin,
+            back_office: me.actor.may(Permission::UseBackOffice),
+            people: me.actor.may(Permission::ManageAccountPeople),
         }
     }
 

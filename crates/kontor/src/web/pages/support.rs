@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::ids::AgreementNumber;
-use kontor_core::domain::roles::Role;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::service::support::NewCase;
 use serde::Deserialize;
 
@@ -193,7 +193,7 @@ async fn show(
         .support_case(&me.actor, case_id(&raw, &me)?)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
-    let can_resolve = matches!(me.actor.role, Role::SupportAgent | Role::Operator);
+    let can_resolve = me.actor.may(Permission::ResolveSupportCases);
     let page = CasePage {
         c: Chrome::new(&me, "cases", &format!("/support-cases/{raw}")),
         case: view(&state, &me, &case).await,
