@@ -4,13 +4,14 @@ use std::io::Write;
 
 use anyhow::Context;
 use kontor_core::domain::roles::Tenant;
-use kontor_core::store::{ExportWhat, Store};
+use kontor_core::service::Services;
+use kontor_core::store::ExportWhat;
 use serde_json::json;
 
 const PAGE: u32 = 1000;
 
 /// Writes `{"partners": […], "accounts": […], "users": […], "agreements": […]}`.
-pub async fn export_json(store: &dyn Store, out: &mut impl Write) -> anyhow::Result<()> {
+pub async fn export_json(services: &Services, out: &mut impl Write) -> anyhow::Result<()> {
     let mut w = |s: &str| {
         out.write_all(s.as_bytes())
             .context("failed to write export")
@@ -32,7 +33,7 @@ pub async fn export_json(store: &dyn Store, out: &mut impl Write) -> anyhow::Res
         let mut after = None;
         let mut first = true;
         loop {
-            let page = store.export_page(what, after.take(), PAGE).await?;
+            let page = services.export_page(what, after.take(), PAGE).await?;
             let records: Vec<serde_json::Value> = match what {
                 ExportWhat::Partners => page
                     .partners

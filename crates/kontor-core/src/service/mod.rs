@@ -1,6 +1,7 @@
 //! Use cases: each reads, applies the pure domain rules, and hands one unit
 //! of work (state change + audit + outbox) to the store.
 
+pub mod access;
 pub mod apply;
 pub mod cache;
 pub mod directory;

@@ -94,18 +94,19 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
 
 pub async fn export(config: Config, output: Option<PathBuf>) -> anyhow::Result<()> {
     let store = app::open_store(&config).await?;
+    let services = app::services(&config, store, app::clock(&config)?);
     match output {
         Some(path) => {
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(&path)
                     .with_context(|| format!("cannot create {}", path.display()))?,
             );
-            crate::export::export_json(store.as_ref(), &mut f).await?;
+            crate::export::export_json(&services, &mut f).await?;
             std::io::Write::flush(&mut f)?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            crate::export::export_json(store.as_ref(), &mut out).await?;
+            crate::export::export_json(&services, &mut out).await?;
             std::io::Write::flush(&mut out)?;
         }
     }

@@ -84,7 +84,6 @@ impl FromRequestParts<AppState> for Caller {
         let actor = Arc::new(
             state
                 .services
-                .store
                 .actor_by_token(&hash)
                 .await?
                 .ok_or(Error::Unauthenticated)?,

@@ -8,13 +8,13 @@
 //! caller and the operation and kept for `idempotency_hours` (at least 24 h).
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kontor_core::domain::roles::Actor;
-use kontor_core::store::{Claim, IdempotencyKey, Store};
+use kontor_core::service::Services;
+use kontor_core::store::{Claim, IdempotencyKey};
 use time::Duration;
 
 use super::AppState;
@@ -58,9 +58,8 @@ where
         fingerprint: fingerprint(body),
         attempt: uuid::Uuid::now_v7(),
     };
-    let store = &state.services.store;
-    let now = state.services.clock.now();
-    let claim = match store.claim_key(&key, now, now - STALE_AFTER).await {
+    let services = &state.services;
+    let claim = match services.claim_key(&key, STALE_AFTER).await {
         Ok(c) => c,
         Err(e) => {
             // A connection lost during the COMMIT may still have stored the
@@ -68,7 +67,7 @@ where
             // release it, and this process beats, so it would never go
             // stale. Released to be sure — this attempt's claim only, never
             // a retry's made meanwhile.
-            release_in_background(store.clone(), key);
+            release_in_background(services.clone(), key);
             return ApiError::from(e).into_response();
         }
     };
@@ -91,7 +90,7 @@ where
             // up drops this future mid-way, and its retry must not meet a
             // claim that nobody works on any more.
             let mut claim = Unfinished {
-                store: store.clone(),
+                services: services.clone(),
                 key: Some(key),
             };
             let res = work().await;
@@ -108,10 +107,7 @@ where
                 }
             };
             if let Some(key) = &claim.key {
-                match store
-                    .complete_key(key, status.as_u16(), &bytes, state.services.clock.now())
-                    .await
-                {
+                match services.complete_key(key, status.as_u16(), &bytes).await {
                     Ok(()) => claim.key = None,
                     // The retry runs again and finds what this one did (a
                     // change request remembers its key).
@@ -125,7 +121,7 @@ where
 
 /// A claim whose response has not been stored: released when dropped.
 struct Unfinished {
-    store: Arc<dyn Store>,
+    services: Services,
     key: Option<IdempotencyKey>,
 }
 
@@ -133,9 +129,9 @@ impl Unfinished {
     /// Releases the claim now, or keeps trying in the background.
     async fn release(&mut self) {
         if let Some(key) = self.key.take()
-            && self.store.release_key(&key).await.is_err()
+            && self.services.release_key(&key).await.is_err()
         {
-            release_in_background(self.store.clone(), key);
+            release_in_background(self.services.clone(), key);
         }
     }
 }
@@ -143,7 +139,7 @@ impl Unfinished {
 impl Drop for Unfinished {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            release_in_background(self.store.clone(), key);
+            release_in_background(self.services.clone(), key);
         }
     }
 }
@@ -151,14 +147,14 @@ impl Drop for Unfinished {
 /// Typically the database is away; until the key is released, the client's
 /// retries are told "in flight" (this process still beats). Tries until it
 /// works, backing off to a try every few seconds.
-fn release_in_background(store: Arc<dyn Store>, key: IdempotencyKey) {
+fn release_in_background(services: Services, key: IdempotencyKey) {
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
         return;
     };
     rt.spawn(async move {
         let mut pause = std::time::Duration::from_millis(100);
         loop {
-            match store.release_key(&key).await {
+            match services.release_key(&key).await {
                 Ok(()) => return,
                 Err(e) => tracing::debug!(error = ?e, "idempotency key not released yet"),
             }

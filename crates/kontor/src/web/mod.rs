@@ -88,3 +88,42 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Handlers ask use cases, never the store (#17): every read passes the
+    /// same scope (R1) and permission checks in `kontor-core`.
+    #[test]
+    fn the_web_layer_never_reaches_the_store() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    let line = line.trim();
+                    // Spelled apart, so that this test does not find itself.
+                    let reaches = line.contains(concat!("services", ".store"))
+                        || line.starts_with(concat!(".", "store"))
+                        || line.contains(concat!("dyn ", "Store"));
+                    if reaches {
+                        found.push(format!("{}:{}: {line}", path.display(), i + 1));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "the web layer reaches the store:\n{}",
+            found.join("\n")
+        );
+    }
+}

@@ -23,7 +23,7 @@ async fn healthz() -> &'static str {
 
 /// The database is reachable and its schema is current.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.services.store.ready().await {
+    match state.services.ready().await {
         Ok(()) => (StatusCode::OK, "ready".to_owned()),
         Err(e) => {
             tracing::warn!(error = ?e, "not ready");

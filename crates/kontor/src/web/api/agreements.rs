@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use kontor_core::domain::agreement::AgreementStatus;
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
-use kontor_core::store::{AgreementFilter, Scope};
+use kontor_core::store::AgreementFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -118,11 +118,7 @@ async fn list(
         after,
         limit,
     };
-    let items = state
-        .services
-        .store
-        .agreements(&Scope::of(&me), &filter)
-        .await?;
+    let items = state.services.agreements(&me, &filter).await?;
     let now = state.services.clock.now();
     let next_cursor = next_cursor(&items, limit, |a| a.number.to_string());
     Ok(Json(AgreementListResponse {
@@ -170,8 +166,7 @@ async fn history(
 ) -> ApiResult<Response> {
     let n = number(&raw)?;
     let csv = format.is_csv()?;
-    state.services.agreement(&me, &n).await?;
-    let items = state.services.store.partner_history(&n).await?;
+    let items = state.services.partner_history(&me, &n).await?;
     let items: Vec<HistoryEntryDto> = items.iter().map(Into::into).collect();
     if csv {
         return history_csv(&n, items);

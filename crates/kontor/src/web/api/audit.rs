@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
 use kontor_core::domain::permissions::Permission;
-use kontor_core::store::{AuditFilter, Scope};
+use kontor_core::store::AuditFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -54,6 +54,7 @@ async fn list(
     Query(page): Query<Page>,
     Query(format): Query<Format>,
 ) -> ApiResult<Response> {
+    // Refused before anything else is looked at (the use case says so too).
     if !me.may(Permission::ReadAudit) {
         return Err(Error::Forbidden(
             "only account administrators and vendor staff read the audit log".into(),
@@ -97,9 +98,8 @@ async fn list(
     let after = page.cursor(|c| c.parse::<i64>().ok())?;
     let items = state
         .services
-        .store
         .audit(
-            &Scope::of(&me),
+            &me,
             &AuditFilter {
                 agreement,
                 account,

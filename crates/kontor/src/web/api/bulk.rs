@@ -156,7 +156,7 @@ async fn import(
 async fn export(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
     may_import_export(me.role)?;
     let mut out = Vec::new();
-    export_json(state.services.store.as_ref(), &mut out)
+    export_json(&state.services, &mut out)
         .await
         .map_err(Error::Internal)?;
     Ok((

@@ -5,10 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use kontor_core::Error;
-use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
 use kontor_core::domain::roles::Actor;
-use kontor_core::store::NewToken;
-use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -82,29 +79,15 @@ async fn issue_token(
     }
     let token = new_token();
     let now = state.services.clock.now();
-    let record = NewToken {
-        id: uuid::Uuid::now_v7(),
-        user_id: actor.user_id,
-        token_hash: token_hash(&token),
-        label: label.clone(),
-        created_at: now,
-    };
-    let audit = AuditEntry::new(now, By::Person(&actor), AuditAction::TokenIssued).change(
-        json!(null),
-        json!({ "token_id": record.id, "label": label }),
-    );
-    let audit = match actor.account() {
-        Some(a) => AuditEntry {
-            account: Some(a.clone()),
-            ..audit
-        },
-        None => audit,
-    };
-    state.services.store.insert_token(&record, &audit).await?;
+    let id = uuid::Uuid::now_v7();
+    state
+        .services
+        .issue_token(&actor, id, token_hash(&token), &label)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenResponse {
-            id: record.id.to_string(),
+            id: id.to_string(),
             token,
             label,
             created_at: rfc3339(now),

@@ -157,7 +157,7 @@ async fn preview(
     check_bulk_size(&req.agreements)?;
     let partner_csn = req.new_partner.as_deref().map(new_partner).transpose()?;
     let partner = match &partner_csn {
-        Some(c) => state.services.store.partner(c).await?,
+        Some(c) => state.services.partner(c).await?,
         None => None,
     };
     let lang = lang_for(&headers, &me);

@@ -10,7 +10,7 @@ use kontor_core::domain::agreement::{Agreement, AgreementStatus};
 use kontor_core::domain::eligibility::{ReasonCode, today};
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::domain::permissions::Permission;
-use kontor_core::store::{AgreementFilter, AuditFilter, Scope};
+use kontor_core::store::{AgreementFilter, AuditFilter};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -128,10 +128,9 @@ async fn list(
     };
     let items = state
         .services
-        .store
-        .agreements(&Scope::of(&me.actor), &filter)
+        .agreements(&me.actor, &filter)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let show_account = me.actor.account().is_none();
     let mut accounts: std::collections::HashMap<Csn, String> = std::collections::HashMap::new();
     let mut rows = Vec::with_capacity(items.len());
@@ -141,7 +140,7 @@ async fn list(
             match accounts.get(&a.account) {
                 Some(label) => label.clone(),
                 None => {
-                    let label = match state.services.store.account(&a.account).await {
+                    let label = match state.services.account(&a.account).await {
                         Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
                         _ => a.account.to_string(),
                     };
@@ -270,11 +269,11 @@ async fn detail(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let a = &s.agreement;
-    let store = &state.services.store;
-    let history = store
-        .partner_history(&n)
+    let history = state
+        .services
+        .partner_history(&me.actor, &n)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let history = history
         .iter()
         .map(|h| HistoryView {
@@ -296,10 +295,11 @@ async fn detail(
             after: None,
             limit: 200,
         };
-        let entries = store
-            .audit(&Scope::of(&me.actor), &filter)
+        let entries = state
+            .services
+            .audit(&me.actor, &filter)
             .await
-            .map_err(|e| PageError::from_core(e.into(), tr))?;
+            .map_err(|e| PageError::from_core(e, tr))?;
         Some(
             entries
                 .iter()
@@ -385,17 +385,11 @@ async fn history_csv(
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     let n = AgreementNumber::parse(&raw).map_err(|_| PageError::not_found(tr))?;
-    state
-        .services
-        .agreement(&me.actor, &n)
-        .await
-        .map_err(|e| PageError::from_core(e, tr))?;
     let history = state
         .services
-        .store
-        .partner_history(&n)
+        .partner_history(&me.actor, &n)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let items = history.iter().map(Into::into).collect();
     crate::web::csv::history_csv(&n, items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
@@ -426,10 +420,9 @@ async fn audit_csv(
     };
     let entries = state
         .services
-        .store
-        .audit(&Scope::of(&me.actor), &filter)
+        .audit(&me.actor, &filter)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let items = entries.iter().map(Into::into).collect();
     crate::web::csv::audit_csv(&format!("audit-{n}.csv"), items)
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))

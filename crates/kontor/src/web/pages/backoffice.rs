@@ -80,10 +80,9 @@ async fn list(
     let filter = Some(query.as_str()).filter(|s| !s.trim().is_empty() && s.chars().count() <= 100);
     let partners = state
         .services
-        .store
-        .partners(filter, None, 200)
+        .partners(filter, 200)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let rows = partners
         .into_iter()
         .map(|p| PartnerRow {
@@ -167,11 +166,9 @@ async fn edit_form(
     let csn = Csn::parse(&raw).map_err(|_| PageError::not_found(tr))?;
     let p = state
         .services
-        .store
-        .partner(&csn)
+        .lookup_partner(&csn)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?
-        .ok_or(PageError::not_found(tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let input = PartnerInput {
         csn: p.csn.to_string(),
         name: p.name,
@@ -416,10 +413,9 @@ async fn audit(
     };
     let entries = state
         .services
-        .store
-        .audit(&kontor_core::store::Scope::All, &filter)
+        .audit(&me.actor, &filter)
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let next = (entries.len() == 100).then(|| {
         let last = entries.last().map(|e| e.seq).unwrap_or_default();
         format!("/back-office/audit?agreement={agreement}&account={account}&action={action}&after={last}")

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::roles::Role;
-use kontor_core::store::{AgreementFilter, Scope};
+use kontor_core::store::AgreementFilter;
 use serde::Deserialize;
 
 use super::Chrome;
@@ -70,19 +70,17 @@ async fn render(
         .account_people(&me.actor)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
-    let scope = Scope::of(&me.actor);
     let agreements = state
         .services
-        .store
         .agreements(
-            &scope,
+            &me.actor,
             &AgreementFilter {
                 limit: 500,
                 ..AgreementFilter::default()
             },
         )
         .await
-        .map_err(|e| PageError::from_core(e.into(), tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     Ok(PeoplePage {
         c: Chrome::new(me, "people", "/account/people"),
         people: people

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::service::access::SessionLimits;
 use kontor_core::store::NewSession;
 use subtle::ConstantTimeEq;
 use time::Duration;
@@ -32,8 +33,6 @@ pub const SESSION_COOKIE: &str = "kontor_session";
 pub const LANG_COOKIE: &str = "kontor_lang";
 /// The sign-in form's token (before there is a session).
 pub const SIGNIN_CSRF_COOKIE: &str = "kontor_signin";
-/// Activity is recorded at most this often (a write per page view would not scale).
-const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// A cookie's name as sent. Served over TLS (`cookie_secure`), the session
 /// and sign-in form cookies carry the `__Host-` prefix: browsers then take
@@ -95,26 +94,17 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(to_signin());
         };
         let hash = token_hash(cookie.value());
-        let store = &state.services.store;
-        let record = match store.session(&hash).await {
+        let limits = SessionLimits {
+            idle: Duration::minutes(state.config.session_idle_minutes),
+            absolute: Duration::hours(state.config.session_absolute_hours),
+        };
+        let record = match state.services.resume_session(&hash, limits).await {
             Ok(Some(r)) => r,
             Ok(None) => return Err(to_signin()),
             Err(e) => {
-                return Err(PageError::internal(e.into(), Tr { lang: Lang::En }).into_response());
+                return Err(PageError::from_core(e, Tr { lang: Lang::En }).into_response());
             }
         };
-        let now = state.services.clock.now();
-        let idle = Duration::minutes(state.config.session_idle_minutes);
-        let absolute = Duration::hours(state.config.session_absolute_hours);
-        if now - record.last_seen_at > idle || now - record.created_at > absolute {
-            let _ = store.delete_session(&hash).await;
-            return Err(to_signin());
-        }
-        if now - record.last_seen_at > TOUCH_EVERY
-            && let Err(e) = store.touch_session(&hash, now).await
-        {
-            tracing::warn!(error = ?e, "failed to record session activity");
-        }
         let lang = language(&jar, &parts.headers, Some(&record.actor));
         Ok(SignedIn {
             actor: record.actor,
@@ -207,11 +197,7 @@ pub async fn start_session(
     actor: &Actor,
 ) -> Result<CookieJar, PageError> {
     if let Some(old) = jar.get(cookie_name(state, SESSION_COOKIE)) {
-        let _ = state
-            .services
-            .store
-            .delete_session(&token_hash(old.value()))
-            .await;
+        let _ = state.services.end_session(&token_hash(old.value())).await;
     }
     let id = new_secret();
     let record = NewSession {
@@ -222,10 +208,9 @@ pub async fn start_session(
     };
     state
         .services
-        .store
-        .create_session(&record)
+        .start_session(&record)
         .await
-        .map_err(|e| PageError::internal(e.into(), Tr { lang: actor.lang }))?;
+        .map_err(|e| PageError::from_core(e, Tr { lang: actor.lang }))?;
     Ok(jar
         .remove(Cookie::build(cookie_name(state, SIGNIN_CSRF_COOKIE)).path("/"))
         .add(cookie(state, SESSION_COOKIE, id)))
@@ -233,7 +218,7 @@ pub async fn start_session(
 
 /// Ends the session server-side and clears the cookie.
 pub async fn end_session(state: &AppState, jar: CookieJar, sid_hash: &str) -> CookieJar {
-    if let Err(e) = state.services.store.delete_session(sid_hash).await {
+    if let Err(e) = state.services.end_session(sid_hash).await {
         tracing::warn!(error = ?e, "failed to delete session");
     }
     jar.remove(Cookie::build(cookie_name(state, SESSION_COOKIE)).path("/"))

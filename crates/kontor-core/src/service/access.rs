@@ -1,0 +1,167 @@
+//! What the web layer reads and keeps besides the partner change: lists in
+//! the caller's scope (R1), partner history, the audit log, sessions,
+//! tokens, idempotency claims and readiness. The web layer asks these and
+//! never the store, so every read passes the same scope and permission.
+
+use time::{Duration, OffsetDateTime};
+
+use super::Services;
+use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment};
+use crate::domain::audit::{AuditAction, AuditEntry, By};
+use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::permissions::Permission;
+use crate::domain::roles::Actor;
+use crate::error::{Error, Result};
+use crate::store::{
+    AgreementFilter, AuditFilter, AuditRecord, Claim, IdempotencyKey, NewSession, NewToken, Scope,
+    SessionRecord,
+};
+
+/// A session is touched (its idle clock reset) at most this often.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// How long portal sessions last.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Without activity.
+    pub idle: Duration,
+    /// Since sign-in, whatever the activity.
+    pub absolute: Duration,
+}
+
+impl Services {
+    /// Agreements the caller may see, by the filter (R1).
+    pub async fn agreements(
+        &self,
+        actor: &Actor,
+        filter: &AgreementFilter,
+    ) -> Result<Vec<Agreement>> {
+        Ok(self.store.agreements(&Scope::of(actor), filter).await?)
+    }
+
+    /// Partner history of an agreement the caller may see (R1), oldest first.
+    pub async fn partner_history(
+        &self,
+        actor: &Actor,
+        number: &AgreementNumber,
+    ) -> Result<Vec<PartnerAssignment>> {
+        self.agreement(actor, number).await?;
+        Ok(self.store.partner_history(number).await?)
+    }
+
+    /// Audit entries the caller may read: their account's, or every one
+    /// for vendor staff (R1, R11).
+    pub async fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        if !actor.may(Permission::ReadAudit) {
+            return Err(Error::Forbidden(
+                "only account administrators and vendor staff read the audit log".into(),
+            ));
+        }
+        Ok(self.store.audit(&Scope::of(actor), filter).await?)
+    }
+
+    /// A customer account, for labels on vendor staff's pages.
+    pub async fn account(&self, csn: &Csn) -> Result<Option<Account>> {
+        Ok(self.store.account(csn).await?)
+    }
+
+    /// Directory entries whose CSN, name or city contains `q`.
+    pub async fn partners(&self, q: Option<&str>, limit: u32) -> Result<Vec<Partner>> {
+        Ok(self.store.partners(q, None, limit).await?)
+    }
+
+    /// Stores a new API token of `actor` (hashed by the caller), audited.
+    pub async fn issue_token(
+        &self,
+        actor: &Actor,
+        id: uuid::Uuid,
+        token_hash: String,
+        label: &str,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let record = NewToken {
+            id,
+            user_id: actor.user_id,
+            token_hash,
+            label: label.to_owned(),
+            created_at: now,
+        };
+        let mut audit = AuditEntry::new(now, By::Person(actor), AuditAction::TokenIssued).change(
+            serde_json::json!(null),
+            serde_json::json!({ "token_id": id, "label": label }),
+        );
+        audit.account = actor.account().cloned();
+        Ok(self.store.insert_token(&record, &audit).await?)
+    }
+
+    /// The person a token (by its hash) belongs to, if it is valid.
+    pub async fn actor_by_token(&self, token_hash: &str) -> Result<Option<Actor>> {
+        Ok(self.store.actor_by_token(token_hash).await?)
+    }
+
+    /// Starts a portal session (the id's hash and the form token given).
+    pub async fn start_session(&self, session: &NewSession) -> Result<()> {
+        Ok(self.store.create_session(session).await?)
+    }
+
+    /// The session with this id hash while it lasts: an expired one is
+    /// ended and `None`; activity is recorded at most once a minute.
+    pub async fn resume_session(
+        &self,
+        id_hash: &str,
+        limits: SessionLimits,
+    ) -> Result<Option<SessionRecord>> {
+        let Some(record) = self.store.session(id_hash).await? else {
+            return Ok(None);
+        };
+        let now: OffsetDateTime = self.clock.now();
+        if now - record.last_seen_at > limits.idle || now - record.created_at > limits.absolute {
+            self.store.delete_session(id_hash).await?;
+            return Ok(None);
+        }
+        if now - record.last_seen_at > TOUCH_EVERY
+            && let Err(e) = self.store.touch_session(id_hash, now).await
+        {
+            tracing::warn!(error = ?e, "failed to record session activity");
+        }
+        Ok(Some(record))
+    }
+
+    /// Ends a portal session.
+    pub async fn end_session(&self, id_hash: &str) -> Result<()> {
+        Ok(self.store.delete_session(id_hash).await?)
+    }
+
+    /// Claims an Idempotency-Key for one attempt (R7); see
+    /// [`crate::store::IdempotencyStore::claim_key`].
+    pub async fn claim_key(&self, key: &IdempotencyKey, stale_after: Duration) -> Result<Claim> {
+        let now = self.clock.now();
+        Ok(self.store.claim_key(key, now, now - stale_after).await?)
+    }
+
+    /// Stores the answer of a claimed attempt, for replays.
+    pub async fn complete_key(&self, key: &IdempotencyKey, status: u16, body: &[u8]) -> Result<()> {
+        let now = self.clock.now();
+        Ok(self.store.complete_key(key, status, body, now).await?)
+    }
+
+    /// Gives a claimed attempt's key up, so a retry runs again.
+    pub async fn release_key(&self, key: &IdempotencyKey) -> Result<()> {
+        Ok(self.store.release_key(key).await?)
+    }
+
+    /// One page of everything in import format order (exports).
+    pub async fn export_page(
+        &self,
+        what: crate::store::ExportWhat,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<crate::store::ExportPage> {
+        Ok(self.store.export_page(what, after, limit).await?)
+    }
+
+    /// Database reachable, schema current, a write commits.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.ready().await?)
+    }
+}
