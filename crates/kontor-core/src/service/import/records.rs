@@ -1,351 +1,22 @@
-//! Import (SPEC "Import format"): all-or-nothing, idempotent (upsert by
-//! natural key), streamed record by record so memory stays flat.
-//!
-//! The caller parses the file and feeds one JSON object at a time to
-//! [`Importer::add`]; every invalid record is collected with its index,
-//! field and message, and if there is any, nothing is committed.
+//! Each collection's record: its fields checked, then handed to the
+//! import session (partners, accounts, users, agreements).
 
-use serde::Serialize;
 use serde_json::{Map, Value};
-use time::{Date, OffsetDateTime};
 
 use crate::domain::agreement::{
     Account, Agreement, AgreementStatus, Partner, PartnerStatus, ProductLine, Program, SupportLevel,
 };
-use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use crate::domain::roles::{Lang, Role, Tenant, TenantKind, UserId};
-use crate::domain::values::{
-    CountryCode, DATE_EXPECTED, EmailAddress, MIN_PROVISIONED_PASSWORD, PasswordHasher, parse_date,
-};
+use crate::domain::values::MIN_PROVISIONED_PASSWORD;
 use crate::error::StoreError;
-use crate::store::{ImportSession, NewUser};
+use crate::store::NewUser;
 
-/// The collections of the import format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Collection {
-    /// `partners`
-    Partners,
-    /// `accounts`
-    Accounts,
-    /// `users` (partner and vendor staff, or customer users with `account`)
-    Users,
-    /// `agreements`
-    Agreements,
-}
+use super::fields::Fields;
+use super::{Collection, DeferredRef, Importer};
 
-impl Collection {
-    /// The key in the JSON file (and the CSV file's stem).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Collection::Partners => "partners",
-            Collection::Accounts => "accounts",
-            Collection::Users => "users",
-            Collection::Agreements => "agreements",
-        }
-    }
-
-    /// The fields a record of this collection may have.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Collection::Partners => &["csn", "name", "city", "country", "status", "email"],
-            Collection::Accounts => &["csn", "name", "country", "users"],
-            Collection::Users => &[
-                "email", "name", "role", "lang", "password", "account", "partner", "vendor",
-            ],
-            Collection::Agreements => &[
-                "number",
-                "kind",
-                "account",
-                "products",
-                "term_start",
-                "term_end",
-                "auto_renew",
-                "program",
-                "support_level",
-                "status",
-                "partners",
-            ],
-        }
-    }
-
-    /// Parses a collection key.
-    pub fn parse(raw: &str) -> Option<Collection> {
-        [
-            Collection::Partners,
-            Collection::Accounts,
-            Collection::Users,
-            Collection::Agreements,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == raw)
-    }
-}
-
-/// One problem with one record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportError {
-    /// Collection of the record.
-    pub collection: Collection,
-    /// Zero-based index of the record within its collection.
-    pub index: usize,
-    /// Field path within the record, e.g. `products[0].seats`.
-    pub field: String,
-    /// What is wrong and what is expected.
-    pub message: String,
-}
-
-/// What a file reader hands over: a record, or a problem with the file
-/// itself (syntax, an unknown collection).
-#[derive(Debug, Clone, PartialEq)]
-pub enum DocumentItem {
-    /// A record of a collection, with its zero-based index.
-    Record(Collection, usize, serde_json::Value),
-    /// The file is broken here.
-    Error(ImportError),
-}
-
-/// Counts of records imported.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    /// Partners upserted.
-    pub partners: u64,
-    /// Accounts upserted.
-    pub accounts: u64,
-    /// Users upserted.
-    pub users: u64,
-    /// Agreements upserted.
-    pub agreements: u64,
-}
-
-/// At most this many errors are kept; the count of the rest is reported.
-pub const MAX_ERRORS: usize = 10_000;
-
-/// Why an import was not committed.
-#[derive(Debug)]
-pub enum ImportFailure {
-    /// Invalid records; nothing written.
-    Invalid {
-        /// Up to [`MAX_ERRORS`] errors, in file order.
-        errors: Vec<ImportError>,
-        /// Errors beyond those listed.
-        more: usize,
-    },
-    /// The store failed.
-    Store(StoreError),
-}
-
-impl From<StoreError> for ImportFailure {
-    fn from(e: StoreError) -> Self {
-        ImportFailure::Store(e)
-    }
-}
-
-/// A reference checked once the whole file has been read, because the
-/// record it names may come later in the file.
-struct DeferredRef {
-    collection: Collection,
-    index: usize,
-    field: String,
-    csn: Csn,
-    is_account: bool,
-}
-
-/// One running import.
-pub struct Importer<'h> {
-    session: Box<dyn ImportSession>,
-    hasher: &'h dyn PasswordHasher,
-    now: OffsetDateTime,
-    errors: Vec<ImportError>,
-    more_errors: usize,
-    deferred: Vec<DeferredRef>,
-    report: ImportReport,
-}
-
-/// Collects field errors of one record.
-struct Fields<'a> {
-    obj: &'a Map<String, Value>,
-    prefix: String,
-    errors: Vec<(String, String)>,
-}
-
-impl<'a> Fields<'a> {
-    fn new(obj: &'a Map<String, Value>, prefix: &str, allowed: &[&str]) -> Self {
-        let mut f = Fields {
-            obj,
-            prefix: prefix.to_owned(),
-            errors: Vec::new(),
-        };
-        for key in obj.keys() {
-            if !allowed.contains(&key.as_str()) {
-                f.err(
-                    key,
-                    format!("unknown field; expected one of: {}", allowed.join(", ")),
-                );
-            }
-        }
-        f
-    }
-
-    fn path(&self, name: &str) -> String {
-        format!("{}{}", self.prefix, name)
-    }
-
-    fn err(&mut self, name: &str, message: impl Into<String>) {
-        let path = self.path(name);
-        self.errors.push((path, message.into()));
-    }
-
-    fn str_opt(&mut self, name: &str) -> Option<&'a str> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => {
-                self.err(name, "expected a string");
-                None
-            }
-        }
-    }
-
-    fn text(&mut self, name: &str, max: usize) -> Option<String> {
-        match self.str_opt(name).map(str::trim) {
-            None => {
-                self.err(name, "required");
-                None
-            }
-            Some(s) if s.is_empty() || s.chars().count() > max => {
-                self.err(name, format!("expected 1–{max} characters"));
-                None
-            }
-            Some(s) => Some(s.to_owned()),
-        }
-    }
-
-    fn parsed<T>(
-        &mut self,
-        name: &str,
-        expected: &str,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Option<T> {
-        match self.str_opt(name) {
-            None => {
-                self.err(name, format!("required: {expected}"));
-                None
-            }
-            Some(raw) => {
-                let v = parse(raw);
-                if v.is_none() {
-                    self.err(name, format!("expected {expected}"));
-                }
-                v
-            }
-        }
-    }
-
-    fn csn(&mut self, name: &str) -> Option<Csn> {
-        self.parsed(name, Csn::EXPECTED, |s| Csn::parse(s).ok())
-    }
-
-    fn country(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, CountryCode::EXPECTED, |s| {
-            CountryCode::parse(s).map(String::from)
-        })
-    }
-
-    fn email(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, EmailAddress::EXPECTED, |s| {
-            EmailAddress::parse(s).map(String::from)
-        })
-    }
-
-    fn date(&mut self, name: &str) -> Option<Date> {
-        self.parsed(name, DATE_EXPECTED, parse_date)
-    }
-
-    fn bool_or(&mut self, name: &str, default: bool) -> bool {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => default,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => {
-                self.err(name, "expected true or false");
-                default
-            }
-        }
-    }
-}
-
-impl<'h> Importer<'h> {
-    /// Starts an import on an open session.
-    pub fn new(
-        session: Box<dyn ImportSession>,
-        hasher: &'h dyn PasswordHasher,
-        now: OffsetDateTime,
-    ) -> Self {
-        Importer {
-            session,
-            hasher,
-            now,
-            errors: Vec::new(),
-            more_errors: 0,
-            deferred: Vec::new(),
-            report: ImportReport::default(),
-        }
-    }
-
-    /// Counts so far.
-    pub fn report(&self) -> ImportReport {
-        self.report
-    }
-
-    /// Errors so far.
-    pub fn error_count(&self) -> usize {
-        self.errors.len() + self.more_errors
-    }
-
-    fn push_errors(&mut self, collection: Collection, index: usize, errors: Vec<(String, String)>) {
-        for (field, message) in errors {
-            if self.errors.len() < MAX_ERRORS {
-                self.errors.push(ImportError {
-                    collection,
-                    index,
-                    field,
-                    message,
-                });
-            } else {
-                self.more_errors += 1;
-            }
-        }
-    }
-
-    /// Validates one record and, when valid, writes it into the session.
-    pub async fn add(
-        &mut self,
-        collection: Collection,
-        index: usize,
-        record: &Value,
-    ) -> Result<(), StoreError> {
-        let Some(obj) = record.as_object() else {
-            self.push_errors(
-                collection,
-                index,
-                vec![(String::new(), "expected an object".into())],
-            );
-            return Ok(());
-        };
-        match collection {
-            Collection::Partners => self.add_partner(index, obj).await,
-            Collection::Accounts => self.add_account(index, obj).await,
-            Collection::Users => {
-                let errors = self.add_user(index, obj, "", None).await?;
-                self.push_errors(collection, index, errors);
-                Ok(())
-            }
-            Collection::Agreements => self.add_agreement(index, obj).await,
-        }
-    }
-
-    async fn add_partner(
+impl Importer<'_> {
+    pub(super) async fn add_partner(
         &mut self,
         index: usize,
         obj: &Map<String, Value>,
@@ -389,7 +60,7 @@ impl<'h> Importer<'h> {
         Ok(())
     }
 
-    async fn add_account(
+    pub(super) async fn add_account(
         &mut self,
         index: usize,
         obj: &Map<String, Value>,
@@ -438,7 +109,7 @@ impl<'h> Importer<'h> {
     }
 
     /// Validates and writes one user; returns the field errors.
-    async fn add_user(
+    pub(super) async fn add_user(
         &mut self,
         index: usize,
         obj: &Map<String, Value>,
@@ -582,7 +253,7 @@ impl<'h> Importer<'h> {
         Ok(errors)
     }
 
-    async fn add_agreement(
+    pub(super) async fn add_agreement(
         &mut self,
         index: usize,
         obj: &Map<String, Value>,
@@ -712,45 +383,6 @@ impl<'h> Importer<'h> {
         }
         self.push_errors(Collection::Agreements, index, errors);
         Ok(())
-    }
-
-    /// Checks the references that pointed forward, then commits — or, when
-    /// any record was invalid, drops the session so nothing is written.
-    pub async fn finish(mut self, by: By<'_>) -> Result<ImportReport, ImportFailure> {
-        for r in std::mem::take(&mut self.deferred) {
-            let found = if r.is_account {
-                self.session.account_exists(&r.csn).await?
-            } else {
-                self.session.partner_exists(&r.csn).await?
-            };
-            if !found {
-                let what = if r.is_account { "account" } else { "partner" };
-                self.push_errors(
-                    r.collection,
-                    r.index,
-                    vec![(
-                        r.field,
-                        format!(
-                            "no {what} with CSN {} exists in the file or the database",
-                            r.csn
-                        ),
-                    )],
-                );
-            }
-        }
-        if !self.errors.is_empty() {
-            self.errors.sort_by_key(|e| (e.collection as u8, e.index));
-            return Err(ImportFailure::Invalid {
-                errors: self.errors,
-                more: self.more_errors,
-            });
-        }
-        let audit = AuditEntry::new(self.now, by, AuditAction::ImportApplied).change(
-            Value::Null,
-            serde_json::to_value(self.report).unwrap_or(Value::Null),
-        );
-        self.session.commit(&audit).await?;
-        Ok(self.report)
     }
 }
 
