@@ -162,40 +162,18 @@ pub async fn serve(
             close: Notify::new(),
         });
         tracker.conns().insert(id, conn.clone());
-        let (tracker, builder, app, mut stopping) = (
+        tokio::spawn(serve_one(
+            Accepted {
+                stream,
+                peer,
+                id,
+                conn,
+            },
             tracker.clone(),
             builder.clone(),
             app.clone(),
             stopping.subscribe(),
-        );
-        tokio::spawn(async move {
-            let service = {
-                let (conn, tracker) = (conn.clone(), tracker.clone());
-                hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    let (app, conn, tracker) = (app.clone(), conn.clone(), tracker.clone());
-                    req.extensions_mut().insert(ConnectInfo(peer));
-                    conn.busy.fetch_add(1, Ordering::AcqRel);
-                    async move {
-                        let res = app.oneshot(req.map(axum::body::Body::new)).await;
-                        conn.idle_since.store(tracker.now_ms(), Ordering::Release);
-                        conn.busy.fetch_sub(1, Ordering::AcqRel);
-                        res
-                    }
-                })
-            };
-            let served = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-            tokio::pin!(served);
-            tokio::select! {
-                _ = served.as_mut() => {}
-                // Evicted or idle too long: dropping the connection closes it.
-                _ = conn.close.notified() => {}
-                _ = wait_for(&mut stopping) => {
-                    served.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(30), served).await;
-                }
-            }
-            tracker.conns().remove(&id);
-        });
+        ));
     }
     sweeper.abort();
     let _ = stopping.send(true);
@@ -204,6 +182,57 @@ pub async fn serve(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(())
+}
+
+/// A connection just accepted, with its place in the tracker.
+struct Accepted {
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    id: u64,
+    conn: Arc<Conn>,
+}
+
+/// Serves one connection until it ends, is closed (evicted, idle too long)
+/// or the server stops (then gracefully, for at most 30 s).
+async fn serve_one(
+    accepted: Accepted,
+    tracker: Arc<Tracker>,
+    builder: Arc<hyper_util::server::conn::auto::Builder<TokioExecutor>>,
+    app: Router,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let Accepted {
+        stream,
+        peer,
+        id,
+        conn,
+    } = accepted;
+    let service = {
+        let (conn, tracker) = (conn.clone(), tracker.clone());
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            let (app, conn, tracker) = (app.clone(), conn.clone(), tracker.clone());
+            req.extensions_mut().insert(ConnectInfo(peer));
+            conn.busy.fetch_add(1, Ordering::AcqRel);
+            async move {
+                let res = app.oneshot(req.map(axum::body::Body::new)).await;
+                conn.idle_since.store(tracker.now_ms(), Ordering::Release);
+                conn.busy.fetch_sub(1, Ordering::AcqRel);
+                res
+            }
+        })
+    };
+    let served = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    tokio::pin!(served);
+    tokio::select! {
+        _ = served.as_mut() => {}
+        // Evicted or idle too long: dropping the connection closes it.
+        _ = conn.close.notified() => {}
+        _ = wait_for(&mut stopping) => {
+            served.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(30), served).await;
+        }
+    }
+    tracker.conns().remove(&id);
 }
 
 /// Closes connections idle longer than `idle`, checking every second (or

@@ -156,13 +156,6 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
             "send the body as JSON with `Content-Type: application/json`",
         ));
     }
-    let malformed = |what: String| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("the body is not valid JSON: {what}"),
-        )
-    };
     // Every request body of the API is one object. serde would also take
     // an array for a struct (its fields by position) — refused, as the
     // schema says (#16).
@@ -175,33 +168,46 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
         );
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return malformed(inner.to_string());
-        }
-        // serde's message ends with " at line L column C"; the field already says where.
-        let msg = inner.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-        // "missing field `x`" and "unknown field `x`" name a field below the path.
-        let named = ["missing field `", "unknown field `"]
-            .iter()
-            .find_map(|p| msg.strip_prefix(p))
-            .and_then(|rest| rest.split('`').next());
-        let field = match (path.as_str(), named) {
-            (".", Some(name)) => name.to_owned(),
-            (".", None) => "body".to_owned(),
-            // serde_path_to_error already ends the path with an unknown field's name.
-            (p, Some(name)) if !p.ends_with(name) => format!("{p}.{name}"),
-            (p, _) => p.to_owned(),
-        };
-        ApiError::invalid(vec![FieldError::new(field, msg)])
-    })?;
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(field_error)?;
     // Anything after the object but whitespace (`{…}garbage`, a second
     // object) makes the whole body malformed: nothing of it is acted on.
     de.end().map_err(|e| malformed(e.to_string()))?;
     Ok(value)
+}
+
+/// 400: the body is no JSON (or more than one value).
+fn malformed(what: String) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        format!("the body is not valid JSON: {what}"),
+    )
+}
+
+/// A JSON body that does not fit the request's type: 422 naming the field
+/// (or 400 when the JSON itself broke off).
+fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        return malformed(inner.to_string());
+    }
+    // serde's message ends with " at line L column C"; the field already says where.
+    let msg = inner.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    // "missing field `x`" and "unknown field `x`" name a field below the path.
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| msg.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next());
+    let field = match (path.as_str(), named) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => "body".to_owned(),
+        // serde_path_to_error already ends the path with an unknown field's name.
+        (p, Some(name)) if !p.ends_with(name) => format!("{p}.{name}"),
+        (p, _) => p.to_owned(),
+    };
+    ApiError::invalid(vec![FieldError::new(field, msg)])
 }
 
 /// The client's address, for counting failed sign-ins (#7): the peer of
