@@ -119,7 +119,7 @@ async fn the_server_answers_while_hundreds_of_connections_sit_idle() {
 async fn a_process_with_few_descriptors_keeps_answering() {
     use std::io::BufRead as _;
     let app = TestApp::spawn_sqlite().await;
-    let mut child = std::process::Command::new("sh")
+    let child = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_kontor"))
@@ -134,8 +134,9 @@ async fn a_process_with_few_descriptors_keeps_answering() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    let mut child = ChildProcess(child);
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
+    std::io::BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let base = line
@@ -165,8 +166,7 @@ async fn a_process_with_few_descriptors_keeps_answering() {
             answered += 1;
         }
     }
-    child.kill().ok();
-    child.wait().ok();
+    drop(child);
     drop(held);
     assert_eq!(answered, 5, "/healthz answered every time");
 }

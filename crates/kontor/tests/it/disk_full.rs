@@ -78,7 +78,7 @@ async fn writes_resume_by_themselves_when_a_full_disk_has_room_again() {
     )
     .await
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kontor"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kontor"))
         .arg("--data-dir")
         .arg(&data)
         .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
@@ -89,8 +89,9 @@ async fn writes_resume_by_themselves_when_a_full_disk_has_room_again() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut child = ChildProcess(child);
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
+    std::io::BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let base = line
@@ -188,8 +189,7 @@ async fn writes_resume_by_themselves_when_a_full_disk_has_room_again() {
         agreements.contains(&"110000000001") && agreements.contains(&"110000000008"),
         "{open}"
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(child);
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("kontor.db").display()))
         .await
         .unwrap();

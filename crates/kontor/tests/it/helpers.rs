@@ -483,3 +483,14 @@ pub fn reason_codes(v: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A child process, killed (and reaped) when dropped — also when the test
+/// fails half-way, so no server outlives its test.
+pub struct ChildProcess(pub std::process::Child);
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}

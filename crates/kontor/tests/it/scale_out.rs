@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -63,18 +63,8 @@ fn import_contracts(app: &TestApp, count: usize) {
     );
 }
 
-/// A `kontor` child process, killed when dropped.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
 /// Starts `kontor serve --no-worker` on a free port against `url`.
-fn serve(app: &TestApp, url: &str) -> (Proc, String) {
+fn serve(app: &TestApp, url: &str) -> (ChildProcess, String) {
     let mut child = app
         .kontor_command()
         .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
@@ -95,13 +85,13 @@ fn serve(app: &TestApp, url: &str) -> (Proc, String) {
         .strip_prefix("kontor listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
         .to_owned();
-    (Proc(child), base)
+    (ChildProcess(child), base)
 }
 
 /// Starts `kontor worker` on the database at `url` (data dir `dir`) with
 /// small batches, so kills land inside transactions, and a short lease.
-fn worker(dir: &std::path::Path, url: &str) -> Proc {
-    Proc(
+fn worker(dir: &std::path::Path, url: &str) -> ChildProcess {
+    ChildProcess(
         std::process::Command::new(env!("CARGO_BIN_EXE_kontor"))
             .arg("--data-dir")
             .arg(dir)
@@ -308,12 +298,12 @@ async fn three_instances_and_three_workers_apply_every_request_exactly_once() {
     let app = TestApp::spawn().await;
     let url = app.database_url.clone().unwrap();
     import_contracts(&app, COUNT);
-    let servers: Vec<(Proc, String)> = (0..3).map(|_| serve(&app, &url)).collect();
+    let servers: Vec<(ChildProcess, String)> = (0..3).map(|_| serve(&app, &url)).collect();
     let bases: Vec<String> = servers.iter().map(|(_, b)| b.clone()).collect();
     let workers = Arc::new(std::sync::Mutex::new(
         (0..3)
             .map(|_| worker(app.dir.path(), &url))
-            .collect::<Vec<Proc>>(),
+            .collect::<Vec<ChildProcess>>(),
     ));
 
     // Kill a random worker every few hundred milliseconds and start a new one.
@@ -434,9 +424,9 @@ async fn the_service_rides_out_database_outages_and_loses_nothing_acknowledged()
     };
     let relay = Relay::start(server_addr).await;
     let relayed = through(&url, relay.port);
-    let servers: Vec<(Proc, String)> = (0..2).map(|_| serve(&app, &relayed)).collect();
+    let servers: Vec<(ChildProcess, String)> = (0..2).map(|_| serve(&app, &relayed)).collect();
     let bases: Vec<String> = servers.iter().map(|(_, b)| b.clone()).collect();
-    let workers: Vec<Proc> = (0..2).map(|_| worker(app.dir.path(), &relayed)).collect();
+    let workers: Vec<ChildProcess> = (0..2).map(|_| worker(app.dir.path(), &relayed)).collect();
     let client = reqwest::Client::new();
     assert_eq!(ready(&client, &bases[0]).await, StatusCode::OK);
 
