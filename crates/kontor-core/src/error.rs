@@ -62,6 +62,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// `Forbidden` with the permission's own sentence unless `actor` may do `p`.
+    pub fn unless_may(
+        actor: &crate::domain::roles::Actor,
+        p: crate::domain::permissions::Permission,
+    ) -> Result<(), Error> {
+        if actor.may(p) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(p.refusal().into()))
+        }
+    }
+
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Invalid(vec![FieldError::new(field, message)])

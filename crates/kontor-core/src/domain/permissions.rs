@@ -42,6 +42,24 @@ impl Permission {
     ];
 }
 
+impl Permission {
+    /// What a person is told who may not (403).
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Permission::ReadAudit => {
+                "only account administrators and vendor staff read the audit log"
+            }
+            Permission::UseBackOffice => "only vendor staff use the back office",
+            Permission::ManagePartners => "only operators change the partner directory",
+            Permission::ImportExport => "only operators import and export data",
+            Permission::OperateWebhooks => "only operators manage webhooks and deliveries",
+            Permission::ResolveSupportCases => "only support agents resolve support cases",
+            Permission::ManageAccountPeople => "only the primary admin manages people",
+            Permission::RevokeAnyonesAccess => "only operators end other people's access",
+        }
+    }
+}
+
 impl Role {
     /// Whether this role may do `p`.
     pub fn may(self, p: Permission) -> bool {

@@ -52,11 +52,7 @@ impl Services {
     /// Audit entries the caller may read: their account's, or every one
     /// for vendor staff (R1, R11).
     pub async fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
-        if !actor.may(Permission::ReadAudit) {
-            return Err(Error::Forbidden(
-                "only account administrators and vendor staff read the audit log".into(),
-            ));
-        }
+        Error::unless_may(actor, Permission::ReadAudit)?;
         Ok(self.store.audit(&Scope::of(actor), filter).await?)
     }
 

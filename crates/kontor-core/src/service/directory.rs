@@ -90,11 +90,7 @@ impl Services {
         input: &PartnerInput,
         create: bool,
     ) -> Result<Partner> {
-        if !actor.may(Permission::ManagePartners) {
-            return Err(Error::Forbidden(
-                "only operators change the partner directory".into(),
-            ));
-        }
+        Error::unless_may(actor, Permission::ManagePartners)?;
         let partner = input.parse()?;
         let before = self.store.partner(&partner.csn).await?;
         match (&before, create) {

@@ -128,11 +128,7 @@ impl Services {
 
     /// A support agent replaces the single partner the case names (R6).
     pub async fn resolve_case(&self, actor: &Actor, id: Uuid) -> Result<SupportCase> {
-        if !actor.may(Permission::ResolveSupportCases) {
-            return Err(Error::Forbidden(
-                "only support agents resolve support cases".into(),
-            ));
-        }
+        Error::unless_may(actor, Permission::ResolveSupportCases)?;
         let case = self.support_case(actor, id).await?;
         if case.status != CaseStatus::Open {
             return Err(Error::Conflict {

@@ -52,16 +52,6 @@ impl From<&crate::config::Config> for EndpointRules {
     }
 }
 
-fn may_operate_webhooks(actor: &Actor) -> Result<(), Error> {
-    if actor.may(Permission::OperateWebhooks) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "only operators manage webhooks and deliveries".into(),
-        ))
-    }
-}
-
 fn validate(input: &EndpointInput, rules: EndpointRules) -> Result<(), Error> {
     let mut errors = Vec::new();
     // A well-formed URL the address rules refuse is told apart from a
@@ -115,13 +105,13 @@ fn summary(e: &WebhookEndpoint) -> serde_json::Value {
 
 /// Every endpoint.
 pub async fn list(services: &Services, actor: &Actor) -> Result<Vec<WebhookEndpoint>, Error> {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     Ok(services.store.webhook_endpoints().await?)
 }
 
 /// One endpoint.
 pub async fn get(services: &Services, actor: &Actor, id: Uuid) -> Result<WebhookEndpoint, Error> {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     services
         .store
         .webhook_endpoint(id)
@@ -136,7 +126,7 @@ pub async fn create(
     input: EndpointInput,
     rules: EndpointRules,
 ) -> Result<WebhookEndpoint, Error> {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     if input.url.is_none() {
         return Err(Error::Invalid(vec![FieldError::new(
             "url",
@@ -250,7 +240,7 @@ pub async fn delete(services: &Services, actor: &Actor, id: Uuid) -> Result<(), 
 /// Queues a pending or dead delivery for an attempt now, with a fresh
 /// count of attempts.
 pub async fn resend(services: &Services, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     let now = services.clock.now();
     let mut audit = AuditEntry::new(now, By::Person(actor), AuditAction::DeliveryResent);
     audit.after = json!({"delivery": id});
@@ -280,7 +270,7 @@ pub async fn delivery(
     ),
     Error,
 > {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     let d = services
         .store
         .delivery(id)
@@ -296,6 +286,6 @@ pub async fn deliveries(
     actor: &Actor,
     filter: &kontor_core::store::DeliveryFilter,
 ) -> Result<Vec<kontor_core::store::DeliveryRecord>, Error> {
-    may_operate_webhooks(actor)?;
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
     Ok(services.store.deliveries(filter).await?)
 }

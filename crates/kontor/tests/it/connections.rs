@@ -117,33 +117,21 @@ async fn the_server_answers_while_hundreds_of_connections_sit_idle() {
 /// connections idle the longest.
 #[tokio::test]
 async fn a_process_with_few_descriptors_keeps_answering() {
-    use std::io::BufRead as _;
     let app = TestApp::spawn_sqlite().await;
-    let child = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_kontor"))
-        .arg("--data-dir")
-        .arg(app.dir.path())
-        .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
-        .env_remove("KONTOR_DATABASE_URL")
-        .env("KONTOR_HEADER_READ_TIMEOUT_SECONDS", "60")
-        .env("KONTOR_KEEP_ALIVE_IDLE_SECONDS", "60")
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = ChildProcess(child);
-    let mut line = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("kontor listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
+    let (child, base) = listening(
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_kontor"))
+            .arg("--data-dir")
+            .arg(app.dir.path())
+            .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
+            .env_remove("KONTOR_DATABASE_URL")
+            .env("KONTOR_HEADER_READ_TIMEOUT_SECONDS", "60")
+            .env("KONTOR_KEEP_ALIVE_IDLE_SECONDS", "60")
+            .env("RUST_LOG", "error")
+            .stderr(std::process::Stdio::null()),
+    );
     let addr = base.trim_start_matches("http://").to_owned();
     let mut held = Vec::new();
     for _ in 0..300 {

@@ -5,7 +5,6 @@
 //! follows, nothing acknowledged is lost and the file is intact. Needs
 //! root to mount the tmpfs: skipped with a notice otherwise.
 
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -78,27 +77,16 @@ async fn writes_resume_by_themselves_when_a_full_disk_has_room_again() {
     )
     .await
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_kontor"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
-        .env_remove("KONTOR_DATABASE_URL")
-        .env("KONTOR_CLOCK", "2026-11-25T09:00:00Z")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = ChildProcess(child);
-    let mut line = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("kontor listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
+    let (child, base) = listening(
+        Command::new(env!("CARGO_BIN_EXE_kontor"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
+            .env_remove("KONTOR_DATABASE_URL")
+            .env("KONTOR_CLOCK", "2026-11-25T09:00:00Z")
+            .env("RUST_LOG", "error")
+            .stderr(Stdio::null()),
+    );
     let client = reqwest::Client::new();
     let ready = || async {
         client

@@ -494,3 +494,25 @@ impl Drop for ChildProcess {
         self.0.wait().ok();
     }
 }
+
+/// Starts `kontor serve …` (`command`, stdout to be piped here) and waits
+/// for its first line: the process and the address it listens on.
+pub fn listening(command: &mut std::process::Command) -> (ChildProcess, String) {
+    use std::io::BufRead as _;
+    let mut child = ChildProcess(
+        command
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start kontor serve"),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(child.0.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let base = line
+        .trim()
+        .strip_prefix("kontor listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (child, base)
+}

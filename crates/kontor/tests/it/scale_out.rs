@@ -7,7 +7,6 @@
 //! say so and pass.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,27 +64,15 @@ fn import_contracts(app: &TestApp, count: usize) {
 
 /// Starts `kontor serve --no-worker` on a free port against `url`.
 fn serve(app: &TestApp, url: &str) -> (ChildProcess, String) {
-    let mut child = app
-        .kontor_command()
-        .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
-        .env("KONTOR_DATABASE_URL", url)
-        .env("KONTOR_DATABASE_MAX_CONNECTIONS", "8")
-        .env("KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS", "2")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("kontor listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
-    (ChildProcess(child), base)
+    listening(
+        app.kontor_command()
+            .args(["serve", "--no-worker", "--listen", "127.0.0.1:0"])
+            .env("KONTOR_DATABASE_URL", url)
+            .env("KONTOR_DATABASE_MAX_CONNECTIONS", "8")
+            .env("KONTOR_DATABASE_ACQUIRE_TIMEOUT_SECONDS", "2")
+            .env("RUST_LOG", "error")
+            .stderr(Stdio::null()),
+    )
 }
 
 /// Starts `kontor worker` on the database at `url` (data dir `dir`) with

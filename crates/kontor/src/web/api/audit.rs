@@ -55,12 +55,7 @@ async fn list(
     Query(format): Query<Format>,
 ) -> ApiResult<Response> {
     // Refused before anything else is looked at (the use case says so too).
-    if !me.may(Permission::ReadAudit) {
-        return Err(Error::Forbidden(
-            "only account administrators and vendor staff read the audit log".into(),
-        )
-        .into());
-    }
+    Error::unless_may(&me, Permission::ReadAudit)?;
     let csv = format.is_csv()?;
     let agreement = q.agreement.as_deref().map(number).transpose()?;
     let account = q

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
 use kontor_core::domain::audit::By;
 use kontor_core::domain::permissions::Permission;
-use kontor_core::domain::roles::Role;
 use kontor_core::service::import::{Collection, ImportFailure};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,14 +27,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import))
         .routes(routes!(export))
-}
-
-fn may_import_export(role: Role) -> ApiResult<()> {
-    if role.may(Permission::ImportExport) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only operators import and export data".into()).into())
-    }
 }
 
 /// The collection of a CSV import.
@@ -90,7 +81,7 @@ async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<ImportResponse>> {
-    may_import_export(me.role)?;
+    Error::unless_may(&me, Permission::ImportExport)?;
     let format = import_format(&headers, &q)?;
     // Streamed: up to `max_import_bytes`, never all of it in memory.
     let (tx, reader) = chunk_channel();
@@ -154,7 +145,7 @@ async fn import(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn export(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
-    may_import_export(me.role)?;
+    Error::unless_may(&me, Permission::ImportExport)?;
     let mut out = Vec::new();
     export_json(&state.services, &mut out)
         .await
