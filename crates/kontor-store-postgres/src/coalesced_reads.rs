@@ -22,10 +22,10 @@ use kontor_core::{StoreError, StoreResult};
 use sqlx::postgres::PgPool;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::Ctx;
-use crate::agreements::AGREEMENT_COLUMNS;
-use crate::batching::{ask, copy_error};
 use crate::rows::{AgreementWithRequestRow, REQUEST_COLUMNS_OPT};
+use crate::shared::agreements::AGREEMENT_COLUMNS;
+use kontor_store_sql::Ctx;
+use kontor_store_sql::batching::{ask, copy_error};
 
 /// Most agreements read by one statement.
 const MAX_BATCH: usize = 128;
@@ -93,10 +93,11 @@ async fn answer(pool: &PgPool, batch: Vec<ReadJob>) {
 /// The statement [`read`] runs for a batch of agreement numbers.
 pub(crate) static READ: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT {AGREEMENT_COLUMNS}, {REQUEST_COLUMNS_OPT} FROM agreements a \
+        "SELECT {columns}, {REQUEST_COLUMNS_OPT} FROM agreements a \
          LEFT JOIN LATERAL (SELECT request_id FROM open_requests WHERE agreement_number = a.number OFFSET 0) o ON true \
          LEFT JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r ON true \
-         WHERE a.number = ANY($1)"
+         WHERE a.number = ANY($1)",
+        columns = *AGREEMENT_COLUMNS
     )
 });
 

@@ -1,419 +1,171 @@
-//! Delivering outbox messages: fan-out, leases, results, endpoints.
+//! Fanning outbox messages out, claiming deliveries and recording their
+//! results on PostgreSQL.
 //!
-//! Fan-out and claims take rows with `FOR UPDATE SKIP LOCKED`, so any
-//! number of processes share the work. A claim is a lease, not a held
-//! transaction (sending takes network time): it moves `next_attempt_at` to
-//! the end of the lease, so a crashed sender's deliveries come back by
-//! themselves, and only the claim's holder may record the result.
+//! Why this differs from SQLite: fan-out and claims take rows with
+//! `FOR UPDATE SKIP LOCKED`, so any number of processes share the work. A
+//! claim is a lease, not a held transaction (sending takes network time):
+//! it moves `next_attempt_at` to the end of the lease, so a crashed
+//! sender's deliveries come back by themselves, and only the claim's
+//! holder may record the result. Results are recorded for a whole batch
+//! in one statement over arrays.
 
-use async_trait::async_trait;
-use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::notify::{Contact, OutboxMessage};
-use kontor_core::domain::roles::Lang;
-use kontor_core::store::{
-    AttemptRecord, AttemptResult, ClaimedDelivery, DeliveryFilter, DeliveryRecord, DeliveryStore,
-    WebhookEndpoint,
-};
-use kontor_core::{StoreError, StoreResult};
+use kontor_core::StoreResult;
+use kontor_core::store::{AttemptResult, ClaimedDelivery, WebhookEndpoint};
 use kontor_store_sql::deliveries::{
-    AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS,
-    EndpointRow, PARKED, PendingOutboxRow, plan_fan_out, result_columns,
+    CLAIMED_COLUMNS, ClaimedRow, ENDPOINT_COLUMNS, EndpointRow, PendingOutboxRow, plan_fan_out,
+    result_columns,
 };
-use sqlx::{Postgres, QueryBuilder};
+use kontor_store_sql::{Backend, Ctx};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::audit::{insert_audit, insert_outbox};
-use crate::rows::{json, ms};
-use crate::{Ctx, PgStore};
+use crate::PgStore;
+use crate::rows::ms;
 
-#[async_trait]
-impl DeliveryStore for PgStore {
-    async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
-        let mut tx = self.write().await?;
-        let rows: Vec<PendingOutboxRow> = sqlx::query_as(
-            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT $1 \
-             FOR UPDATE SKIP LOCKED",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read the outbox")?;
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let endpoints: Vec<WebhookEndpoint> = sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.enabled"
-        ))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect::<StoreResult<_>>()?;
-        let planned = plan_fan_out(&rows, &endpoints)?;
-        let col = |f: fn(&kontor_store_sql::deliveries::NewDelivery) -> Option<String>| {
-            planned.iter().map(f).collect::<Vec<_>>()
-        };
-        sqlx::query(
-            "INSERT INTO deliveries (id, outbox_id, channel, recipient, endpoint_id, next_attempt_at, created_at) \
-             SELECT id, outbox_id, channel, recipient, endpoint_id, $6, $6 \
-             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
-               AS t(id, outbox_id, channel, recipient, endpoint_id) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(col(|d| Some(d.id.clone())))
-        .bind(col(|d| Some(d.outbox_id.clone())))
-        .bind(col(|d| Some(d.channel.to_owned())))
-        .bind(col(|d| d.recipient.clone()))
-        .bind(col(|d| d.endpoint_id.clone()))
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to queue deliveries")?;
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        sqlx::query("UPDATE outbox SET status = 'delivered', delivered_at = $1 WHERE id = ANY($2)")
-            .bind(ms(now))
-            .bind(&ids)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to mark outbox messages handed over")?;
-        tx.commit().await.ctx("failed to commit fan-out")?;
-        Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
+pub(crate) async fn expand_outbox(
+    store: &PgStore,
+    now: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<u32> {
+    let mut tx = store.write().await?;
+    let rows: Vec<PendingOutboxRow> = sqlx::query_as(
+        "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT $1 \
+         FOR UPDATE SKIP LOCKED",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read the outbox")?;
+    if rows.is_empty() {
+        return Ok(0);
     }
-
-    async fn claim_deliveries(
-        &self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let claim = Uuid::now_v7().to_string();
-        let mut tx = self.write().await?;
-        let seqs: Vec<i64> = sqlx::query_scalar(
-            "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
-             WHERE seq IN (SELECT d.seq FROM deliveries d \
-               WHERE d.status = 'pending' AND d.next_attempt_at <= $3 \
-                 AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND NOT e.enabled) \
-               ORDER BY d.next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
-             RETURNING seq",
-        )
-        .bind(&claim)
-        .bind(ms(now + lease))
+    let endpoints: Vec<WebhookEndpoint> = sqlx::query_as::<_, EndpointRow>(&format!(
+        "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.enabled"
+    ))
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read webhook endpoints")?
+    .into_iter()
+    .map(TryInto::try_into)
+    .collect::<StoreResult<_>>()?;
+    let planned = plan_fan_out(&rows, &endpoints)?;
+    let col = |f: fn(&kontor_store_sql::deliveries::NewDelivery) -> Option<String>| {
+        planned.iter().map(f).collect::<Vec<_>>()
+    };
+    sqlx::query(
+        "INSERT INTO deliveries (id, outbox_id, channel, recipient, endpoint_id, next_attempt_at, created_at) \
+         SELECT id, outbox_id, channel, recipient, endpoint_id, $6, $6 \
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
+           AS t(id, outbox_id, channel, recipient, endpoint_id) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(col(|d| Some(d.id.clone())))
+    .bind(col(|d| Some(d.outbox_id.clone())))
+    .bind(col(|d| Some(d.channel.to_owned())))
+    .bind(col(|d| d.recipient.clone()))
+    .bind(col(|d| d.endpoint_id.clone()))
+    .bind(ms(now))
+    .execute(&mut *tx)
+    .await
+    .ctx("failed to queue deliveries")?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    sqlx::query("UPDATE outbox SET status = 'delivered', delivered_at = $1 WHERE id = ANY($2)")
         .bind(ms(now))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to claim deliveries")?;
-        if seqs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
-            "SELECT {CLAIMED_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id \
-             LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-             WHERE d.seq = ANY($1) ORDER BY d.seq"
-        ))
-        .bind(&seqs)
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read claimed deliveries")?;
-        tx.commit().await.ctx("failed to commit claim")?;
-        rows.into_iter().map(TryInto::try_into).collect()
-    }
-
-    async fn finish_deliveries(&self, results: &[AttemptResult]) -> StoreResult<()> {
-        if results.is_empty() {
-            return Ok(());
-        }
-        let (mut ids, mut claims, mut statuses, mut nexts, mut delivered) =
-            (vec![], vec![], vec![], vec![], vec![]);
-        let (mut errors, mut codes, mut ats, mut latencies) = (vec![], vec![], vec![], vec![]);
-        for r in results {
-            let at = ms(r.at);
-            let (status, next, done) = result_columns(r.next, at + i64::from(r.latency_ms));
-            ids.push(r.id.to_string());
-            claims.push(r.claim.to_string());
-            statuses.push(status);
-            nexts.push(next);
-            delivered.push(done);
-            errors.push(r.error.clone());
-            codes.push(r.status_code.map(i64::from));
-            ats.push(at);
-            latencies.push(i64::from(r.latency_ms));
-        }
-        // One statement: the deliveries' states (under their claims only),
-        // the log, and each endpoint's run of failures (ended by a success).
-        sqlx::query(
-            "WITH r AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], \
-                 $6::text[], $7::int8[], $8::int8[], $9::int8[]) \
-                 AS r(id, claim, status, next_at, delivered_at, error, code, at, latency)), \
-             upd AS (UPDATE deliveries d SET status = r.status, next_attempt_at = COALESCE(r.next_at, d.next_attempt_at), \
-                 delivered_at = r.delivered_at, last_error = r.error, last_status = r.code, claim = NULL \
-                 FROM r WHERE d.id = r.id AND d.claim = r.claim AND d.status = 'pending' RETURNING d.id), \
-             log AS (INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) \
-                 SELECT id, at, code, latency, error FROM r) \
-             UPDATE webhook_endpoints e SET failing_since = CASE WHEN h.ok THEN NULL ELSE COALESCE(e.failing_since, h.first_failure) END \
-             FROM (SELECT d.endpoint_id, bool_or(r.error IS NULL) AS ok, \
-                     min(r.at) FILTER (WHERE r.error IS NOT NULL) AS first_failure \
-                   FROM r JOIN deliveries d ON d.id = r.id WHERE d.endpoint_id IS NOT NULL GROUP BY d.endpoint_id) h \
-             WHERE e.id = h.endpoint_id",
-        )
         .bind(&ids)
-        .bind(&claims)
-        .bind(&statuses)
-        .bind(&nexts)
-        .bind(&delivered)
-        .bind(&errors)
-        .bind(&codes)
-        .bind(&ats)
-        .bind(&latencies)
-        .execute(&self.pool)
-        .await
-        .ctx("failed to record delivery attempts")?;
-        Ok(())
-    }
-
-    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<DeliveryRecord>> {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.seq > "
-        ));
-        q.push_bind(filter.after.unwrap_or(0));
-        if let Some(s) = filter.status {
-            q.push(" AND d.status = ").push_bind(s.as_str());
-        }
-        if let Some(c) = filter.channel {
-            q.push(" AND d.channel = ").push_bind(c.as_str());
-        }
-        if let Some(e) = filter.endpoint {
-            q.push(" AND d.endpoint_id = ").push_bind(e.to_string());
-        }
-        q.push(" ORDER BY d.seq LIMIT ")
-            .push_bind(i64::from(filter.limit));
-        q.build_query_as::<DeliveryRow>()
-            .fetch_all(&self.pool)
-            .await
-            .ctx("failed to read deliveries")?
-            .into_iter()
-            .map(TryInto::try_into)
-            .collect()
-    }
-
-    async fn delivery(&self, id: Uuid) -> StoreResult<Option<DeliveryRecord>> {
-        sqlx::query_as::<_, DeliveryRow>(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await
-        .ctx("failed to read delivery")?
-        .map(TryInto::try_into)
-        .transpose()
-    }
-
-    async fn delivery_attempts(&self, id: Uuid) -> StoreResult<Vec<AttemptRecord>> {
-        let rows: Vec<AttemptRow> = sqlx::query_as(
-            "SELECT at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = $1 ORDER BY seq",
-        )
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .ctx("failed to read delivery attempts")?;
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    async fn resend_delivery(
-        &self,
-        id: Uuid,
-        now: OffsetDateTime,
-        audit: &AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM deliveries WHERE id = $1 FOR UPDATE")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .ctx("failed to read delivery")?;
-        match status.as_deref() {
-            None => return Err(StoreError::NotFound),
-            Some("delivered") => return Err(StoreError::Conflict("delivered")),
-            Some(_) => {}
-        }
-        sqlx::query(
-            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, claim = NULL \
-             WHERE id = $2",
-        )
-        .bind(ms(now))
-        .bind(id.to_string())
         .execute(&mut *tx)
         .await
-        .ctx("failed to queue delivery again")?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.ctx("failed to commit resend")
-    }
-
-    async fn webhook_endpoints(&self) -> StoreResult<Vec<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e ORDER BY e.created_at, e.id"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .ctx("failed to read webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
-    }
-
-    async fn webhook_endpoint(&self, id: Uuid) -> StoreResult<Option<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await
-        .ctx("failed to read webhook endpoint")?
-        .map(TryInto::try_into)
-        .transpose()
-    }
-
-    async fn save_webhook_endpoint(
-        &self,
-        e: &WebhookEndpoint,
-        audit: &AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO webhook_endpoints (id, url, description, event_types, secret, previous_secret, \
-             previous_secret_until, enabled, disabled_reason, failing_since, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             ON CONFLICT (id) DO UPDATE SET url = excluded.url, description = excluded.description, \
-             event_types = excluded.event_types, secret = excluded.secret, previous_secret = excluded.previous_secret, \
-             previous_secret_until = excluded.previous_secret_until, enabled = excluded.enabled, \
-             disabled_reason = excluded.disabled_reason, failing_since = excluded.failing_since, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(e.id.to_string())
-        .bind(&e.url)
-        .bind(&e.description)
-        .bind(json(&e.event_types)?)
-        .bind(&e.secret)
-        .bind(&e.previous_secret)
-        .bind(e.previous_secret_until.map(ms))
-        .bind(e.enabled)
-        .bind(&e.disabled_reason)
-        .bind(e.failing_since.map(ms))
-        .bind(ms(e.created_at))
-        .bind(ms(e.updated_at))
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to save webhook endpoint")?;
-        set_parked(&mut tx, e.id, !e.enabled, e.updated_at).await?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.ctx("failed to commit webhook endpoint")
-    }
-
-    async fn delete_webhook_endpoint(&self, id: Uuid, audit: &AuditEntry) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        // The log of the endpoint's deliveries goes with it (ON DELETE CASCADE).
-        let n = sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to delete webhook endpoint")?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit()
-            .await
-            .ctx("failed to commit webhook endpoint removal")
-    }
-
-    async fn disable_webhook_endpoint(
-        &self,
-        id: Uuid,
-        reason: &str,
-        audit: &AuditEntry,
-        outbox: &[OutboxMessage],
-    ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        let n = sqlx::query(
-            "UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = $1, updated_at = $2 \
-             WHERE id = $3 AND enabled",
-        )
-        .bind(reason)
-        .bind(ms(audit.at))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to disable webhook endpoint")?
-        .rows_affected();
-        if n == 0 {
-            return Ok(false);
-        }
-        set_parked(&mut tx, id, true, audit.at).await?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        insert_outbox(&mut tx, outbox, audit.at).await?;
-        tx.commit()
-            .await
-            .ctx("failed to commit webhook endpoint disabling")?;
-        Ok(true)
-    }
-
-    async fn failing_endpoints(&self, before: OffsetDateTime) -> StoreResult<Vec<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e \
-             WHERE e.enabled AND e.failing_since IS NOT NULL AND e.failing_since < $1"
-        ))
-        .bind(ms(before))
-        .fetch_all(&self.pool)
-        .await
-        .ctx("failed to read failing webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
-    }
-
-    async fn operators(&self) -> StoreResult<Vec<Contact>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT email, lang FROM users WHERE role = 'operator' AND disabled_at IS NULL ORDER BY email",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .ctx("failed to read operators")?;
-        Ok(rows
-            .into_iter()
-            .map(|(email, lang)| Contact {
-                email,
-                lang: Lang::parse(&lang).unwrap_or_default(),
-            })
-            .collect())
-    }
+        .ctx("failed to mark outbox messages handed over")?;
+    tx.commit().await.ctx("failed to commit fan-out")?;
+    Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
 }
 
-/// Parks the pending deliveries of a disabled endpoint (never due), or
-/// makes the parked ones of an enabled endpoint due at `now`.
-async fn set_parked(
-    conn: &mut sqlx::PgConnection,
-    endpoint: Uuid,
-    parked: bool,
+pub(crate) async fn claim(
+    store: &PgStore,
     now: OffsetDateTime,
-) -> StoreResult<()> {
-    let (to, from_cond) = if parked {
-        (PARKED, "<>")
-    } else {
-        (ms(now), "=")
-    };
-    sqlx::query(&format!(
-        "UPDATE deliveries SET next_attempt_at = $1 WHERE endpoint_id = $2 AND status = 'pending' \
-         AND next_attempt_at {from_cond} $3"
-    ))
-    .bind(to)
-    .bind(endpoint.to_string())
-    .bind(PARKED)
-    .execute(&mut *conn)
+    lease: time::Duration,
+    limit: u32,
+) -> StoreResult<Vec<ClaimedDelivery>> {
+    let claim = Uuid::now_v7().to_string();
+    let mut tx = store.write().await?;
+    let seqs: Vec<i64> = sqlx::query_scalar(
+        "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
+         WHERE seq IN (SELECT d.seq FROM deliveries d \
+           WHERE d.status = 'pending' AND d.next_attempt_at <= $3 \
+             AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND NOT e.enabled) \
+           ORDER BY d.next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+         RETURNING seq",
+    )
+    .bind(&claim)
+    .bind(ms(now + lease))
+    .bind(ms(now))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
     .await
-    .ctx("failed to park or resume the endpoint's deliveries")?;
+    .ctx("failed to claim deliveries")?;
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
+        "SELECT {CLAIMED_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id \
+         LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.seq = ANY($1) ORDER BY d.seq"
+    ))
+    .bind(&seqs)
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read claimed deliveries")?;
+    tx.commit().await.ctx("failed to commit claim")?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+pub(crate) async fn finish(store: &PgStore, results: &[AttemptResult]) -> StoreResult<()> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let (mut ids, mut claims, mut statuses, mut nexts, mut delivered) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut errors, mut codes, mut ats, mut latencies) = (vec![], vec![], vec![], vec![]);
+    for r in results {
+        let at = ms(r.at);
+        let (status, next, done) = result_columns(r.next, at + i64::from(r.latency_ms));
+        ids.push(r.id.to_string());
+        claims.push(r.claim.to_string());
+        statuses.push(status);
+        nexts.push(next);
+        delivered.push(done);
+        errors.push(r.error.clone());
+        codes.push(r.status_code.map(i64::from));
+        ats.push(at);
+        latencies.push(i64::from(r.latency_ms));
+    }
+    // One statement: the deliveries' states (under their claims only),
+    // the log, and each endpoint's run of failures (ended by a success).
+    sqlx::query(
+        "WITH r AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], \
+             $6::text[], $7::int8[], $8::int8[], $9::int8[]) \
+             AS r(id, claim, status, next_at, delivered_at, error, code, at, latency)), \
+         upd AS (UPDATE deliveries d SET status = r.status, next_attempt_at = COALESCE(r.next_at, d.next_attempt_at), \
+             delivered_at = r.delivered_at, last_error = r.error, last_status = r.code, claim = NULL \
+             FROM r WHERE d.id = r.id AND d.claim = r.claim AND d.status = 'pending' RETURNING d.id), \
+         log AS (INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) \
+             SELECT id, at, code, latency, error FROM r) \
+         UPDATE webhook_endpoints e SET failing_since = CASE WHEN h.ok THEN NULL ELSE COALESCE(e.failing_since, h.first_failure) END \
+         FROM (SELECT d.endpoint_id, bool_or(r.error IS NULL) AS ok, \
+                 min(r.at) FILTER (WHERE r.error IS NOT NULL) AS first_failure \
+               FROM r JOIN deliveries d ON d.id = r.id WHERE d.endpoint_id IS NOT NULL GROUP BY d.endpoint_id) h \
+         WHERE e.id = h.endpoint_id",
+    )
+    .bind(&ids)
+    .bind(&claims)
+    .bind(&statuses)
+    .bind(&nexts)
+    .bind(&delivered)
+    .bind(&errors)
+    .bind(&codes)
+    .bind(&ats)
+    .bind(&latencies)
+    .execute(store.reader())
+    .await
+    .ctx("failed to record delivery attempts")?;
     Ok(())
 }

@@ -1,39 +1,22 @@
-//! Group commit for partner-change submits.
+//! Group commit for partner-change submits on PostgreSQL (the scheme: see
+//! `kontor_store_sql::batching`).
 //!
-//! A transaction per submit costs a round trip per statement and a WAL
-//! flush per commit. Submits are instead queued to one task per process
-//! that takes whatever is waiting — up to [`MAX_BATCH`] — and commits it as
-//! one statement, the same scheme as on SQLite. The
-//! one-open-request rule (R7) still holds per request: the insert uses
-//! `ON CONFLICT DO NOTHING … RETURNING id`, and a request whose row was not
-//! inserted gets `Conflict` and none of its audit or outbox rows. Each
-//! caller is answered only after the commit, so a 202 is always durable.
+//! Why this differs from SQLite: a batch is *one* statement of UNNESTed
+//! arrays (one round trip), rows in agreement order so that instances
+//! never deadlock; it is retried on a deadlock, and a batch cut off
+//! mid-commit is resolved by asking the database what was stored.
 
 use std::collections::HashSet;
 
-use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
-use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::{StoreError, StoreResult};
 use sqlx::Row;
 use sqlx::postgres::PgPool;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-use crate::Ctx;
-use crate::audit::{AuditArrays, OutboxArrays};
-use crate::batching::copy_error;
 use crate::rows::{json, ms};
-
-/// Most submits committed together.
-const MAX_BATCH: usize = 256;
-
-/// One queued submit.
-pub(crate) struct SubmitJob {
-    pub request: ChangeRequest,
-    pub audit: Vec<AuditEntry>,
-    pub outbox: Vec<OutboxMessage>,
-    pub reply: oneshot::Sender<StoreResult<()>>,
-}
+use crate::writes::{AuditArrays, OutboxArrays};
+use kontor_store_sql::Ctx;
+use kontor_store_sql::batching::{GroupCommit, SubmitJob, start_group_commit};
 
 /// Extra attempts for a batch that lost a deadlock or serialisation race.
 const RETRIES: usize = 3;
@@ -118,32 +101,15 @@ const RESOLVE_ATTEMPTS: usize = 6;
 
 /// Starts the committer task; it ends when every sender is gone.
 pub(crate) fn start(writer: PgPool) -> mpsc::Sender<SubmitJob> {
-    let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run(writer, rx));
-    tx
+    start_group_commit(Committer(writer))
 }
 
-async fn run(writer: PgPool, mut rx: mpsc::Receiver<SubmitJob>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match commit_resolving(&writer, &batch).await {
-            Ok(inserted) => {
-                for job in batch.drain(..) {
-                    let result = if inserted.contains(&job.request.id.0.to_string()) {
-                        Ok(())
-                    } else {
-                        Err(StoreError::Conflict("open_request"))
-                    };
-                    let _ = job.reply.send(result);
-                }
-            }
-            Err(e) => {
-                let error = copy_error(&e);
-                for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(error()));
-                }
-            }
-        }
+/// Commits on its own connection of the pool.
+struct Committer(PgPool);
+
+impl GroupCommit for Committer {
+    async fn commit(&self, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
+        commit_resolving(&self.0, batch).await
     }
 }
 

@@ -9,28 +9,25 @@
 //! the audit feed that keeps other instances' read caches fresh follows
 //! committed transactions rather than sequence numbers.
 
-mod agreements;
-mod audit;
-mod batching;
-mod bulk;
-mod changes;
+mod apply;
+mod backend;
 mod coalesced_reads;
 mod deliveries;
-mod directory;
 mod group_commit;
-mod idempotency;
-mod ops;
-mod sessions;
-mod support;
+mod import;
+mod writes;
+
+/// Every store operation whose SQL is the same on SQLite.
+mod shared {
+    kontor_store_sql::store_bodies!(crate::PgStore, crate::MIGRATOR);
+}
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use kontor_core::StoreError;
 use kontor_store_sql::rows;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
 
 /// The migrations embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -69,7 +66,7 @@ pub struct PgStore {
     /// Connections of the batched hot paths (generic plans only).
     batch_pool: PgPool,
     /// Queue of the group-committed submits.
-    submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
+    submits: tokio::sync::mpsc::Sender<kontor_store_sql::batching::SubmitJob>,
     /// Queue of the coalesced agreement reads.
     reads: tokio::sync::mpsc::Sender<coalesced_reads::ReadJob>,
     /// This process's id as the owner of Idempotency-Key claims.
@@ -183,13 +180,6 @@ impl PgStore {
         Ok(())
     }
 
-    /// Starts a write transaction.
-    async fn write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        self.pool.begin().await.map_err(|e| {
-            StoreError::Other(anyhow::Error::new(e).context("failed to begin transaction"))
-        })
-    }
-
     /// The connection pool (for copying data in and for tests).
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -203,35 +193,6 @@ impl PgStore {
         }
         self.batch_pool.close().await;
         self.pool.close().await;
-    }
-}
-
-/// Maps driver errors: unique violations to `Conflict` naming the rule.
-fn map_err(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &e
-        && db.code().as_deref() == Some("23505")
-    {
-        let what = match db.constraint() {
-            Some("open_requests_pkey") => "open_request",
-            Some("users_one_primary_admin") => "primary_admin",
-            Some("users_email_key") => "email",
-            _ => "unique",
-        };
-        return StoreError::Conflict(what);
-    }
-    StoreError::Other(anyhow::Error::new(e))
-}
-
-trait Ctx<T> {
-    fn ctx(self, what: &'static str) -> Result<T, StoreError>;
-}
-
-impl<T> Ctx<T> for Result<T, sqlx::Error> {
-    fn ctx(self, what: &'static str) -> Result<T, StoreError> {
-        self.map_err(|e| match map_err(e) {
-            StoreError::Other(e) => StoreError::Other(e.context(what)),
-            other => other,
-        })
     }
 }
 

@@ -245,7 +245,7 @@ async fn r7_the_database_allows_one_open_request_per_agreement() {
             .await
             .unwrap_err();
         assert!(matches!(
-            crate::map_err(e),
+            kontor_store_sql::errors::map_err(e),
             StoreError::Conflict("open_request")
         ));
     }
@@ -270,13 +270,16 @@ async fn unique_violations_map_to_named_conflicts() {
     let Some(db) = seeded().await else { return };
     let s = &db.store;
     let e = sqlx::query(SAME_EMAIL).execute(&s.pool).await.unwrap_err();
-    assert!(matches!(crate::map_err(e), StoreError::Conflict("email")));
+    assert!(matches!(
+        kontor_store_sql::errors::map_err(e),
+        StoreError::Conflict("email")
+    ));
     let e = sqlx::query(SECOND_PRIMARY)
         .execute(&s.pool)
         .await
         .unwrap_err();
     assert!(matches!(
-        crate::map_err(e),
+        kontor_store_sql::errors::map_err(e),
         StoreError::Conflict("primary_admin")
     ));
 }
@@ -312,7 +315,7 @@ async fn the_change_feed_reads_through_the_txid_index() {
         .execute(&mut *conn)
         .await
         .unwrap();
-    let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {}", crate::audit::FEED))
+    let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {}", crate::writes::FEED))
         .bind(1_i64)
         .bind(2_i64)
         .fetch_all(&mut *conn)
@@ -564,7 +567,7 @@ async fn generic_plans_made_on_empty_tables_still_look_keys_up() {
     .await;
     on(&mut reader, "EXECUTE agreement_read('{110000000001}')").await;
     let mut worker = s.pool.acquire().await.unwrap();
-    let (settings, claim) = (crate::changes::APPLY_SETTINGS, crate::changes::CLAIM);
+    let (settings, claim) = (crate::apply::APPLY_SETTINGS, crate::apply::CLAIM);
     on(
         &mut worker,
         &format!("BEGIN; {settings}; PREPARE claim(bigint, bigint) AS {claim}; EXECUTE claim(100, 10); COMMIT"),

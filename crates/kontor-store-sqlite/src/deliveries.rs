@@ -1,430 +1,186 @@
-//! Delivering outbox messages: fan-out, leases, results, endpoints.
+//! Fanning outbox messages out, claiming deliveries and recording their
+//! results on SQLite.
 //!
 //! A claim moves `next_attempt_at` to the end of the lease, so a claimed
 //! delivery is simply not due until its lease runs out; a crashed sender's
 //! deliveries come back by themselves and no scan has to step over leases.
+//!
+//! Why this differs from PostgreSQL: the one write lock serialises claims,
+//! so they need no row locks, and results are recorded one statement per
+//! delivery (PostgreSQL: one statement per batch, over arrays).
 
-use async_trait::async_trait;
-use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::notify::{Contact, OutboxMessage};
-use kontor_core::domain::roles::Lang;
-use kontor_core::store::{
-    AttemptRecord, AttemptResult, ClaimedDelivery, DeliveryFilter, DeliveryRecord, DeliveryStore,
-    WebhookEndpoint,
-};
-use kontor_core::{StoreError, StoreResult};
+use kontor_core::StoreResult;
+use kontor_core::store::{AttemptResult, ClaimedDelivery, WebhookEndpoint};
 use kontor_store_sql::deliveries::{
-    AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS,
-    EndpointRow, PARKED, PendingOutboxRow, plan_fan_out, result_columns,
+    CLAIMED_COLUMNS, ClaimedRow, ENDPOINT_COLUMNS, EndpointRow, PendingOutboxRow, plan_fan_out,
+    result_columns,
 };
+use kontor_store_sql::{Backend, Ctx};
 use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::audit::{insert_audit, insert_outbox};
+use crate::SqliteStore;
 use crate::rows::{json, ms};
-use crate::{Ctx, SqliteStore};
 
 /// Deliveries per multi-row INSERT (six values each).
 const CHUNK: usize = 500;
 
-#[async_trait]
-impl DeliveryStore for SqliteStore {
-    async fn expand_outbox(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
-        // The delivery loop asks before every claim; an empty outbox is
-        // answered by a reader, without taking the one write lock.
-        let pending: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')")
-                .fetch_one(&self.reader)
-                .await
-                .ctx("failed to read the outbox")?;
-        if !pending {
-            return Ok(0);
-        }
-        let mut tx = self.write().await?;
-        let rows: Vec<PendingOutboxRow> = sqlx::query_as(
-            "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ?",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read the outbox")?;
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let endpoints: Vec<WebhookEndpoint> = sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.enabled = 1"
-        ))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect::<StoreResult<_>>()?;
-        let planned = plan_fan_out(&rows, &endpoints)?;
-        for chunk in planned.chunks(CHUNK) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO deliveries (id, outbox_id, channel, recipient, endpoint_id, next_attempt_at, created_at) ",
-            );
-            q.push_values(chunk, |mut b, d| {
-                b.push_bind(&d.id)
-                    .push_bind(&d.outbox_id)
-                    .push_bind(d.channel)
-                    .push_bind(&d.recipient)
-                    .push_bind(&d.endpoint_id)
-                    .push_bind(ms(now))
-                    .push_bind(ms(now));
-            });
-            q.push(" ON CONFLICT DO NOTHING");
-            q.build()
-                .execute(&mut *tx)
-                .await
-                .ctx("failed to queue deliveries")?;
-        }
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        sqlx::query(
-            "UPDATE outbox SET status = 'delivered', delivered_at = ? \
-             WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(ms(now))
-        .bind(json(&ids)?)
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to mark outbox messages handed over")?;
-        tx.commit().await.ctx("failed to commit fan-out")?;
-        Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
+pub(crate) async fn expand_outbox(
+    store: &SqliteStore,
+    now: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<u32> {
+    // The delivery loop asks before every claim; an empty outbox is
+    // answered by a reader, without taking the one write lock.
+    let pending: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')")
+            .fetch_one(store.reader())
+            .await
+            .ctx("failed to read the outbox")?;
+    if !pending {
+        return Ok(0);
     }
-
-    async fn claim_deliveries(
-        &self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let claim = Uuid::now_v7().to_string();
-        let until = ms(now + lease);
-        let mut tx = self.write().await?;
-        let seqs: Vec<i64> = sqlx::query_scalar(
-            "UPDATE deliveries SET claim = ?, next_attempt_at = ?, attempts = attempts + 1 \
-             WHERE seq IN (SELECT d.seq FROM deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-               WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.endpoint_id IS NULL OR e.enabled = 1) \
-               ORDER BY d.next_attempt_at LIMIT ?) \
-             RETURNING seq",
-        )
-        .bind(&claim)
-        .bind(until)
-        .bind(ms(now))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to claim deliveries")?;
-        if seqs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
-            "SELECT {CLAIMED_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id \
-             LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-             WHERE d.seq IN (SELECT value FROM json_each(?)) ORDER BY d.seq"
-        ))
-        .bind(json(&seqs)?)
-        .fetch_all(&mut *tx)
-        .await
-        .ctx("failed to read claimed deliveries")?;
-        tx.commit().await.ctx("failed to commit claim")?;
-        rows.into_iter().map(TryInto::try_into).collect()
+    let mut tx = store.write().await?;
+    let rows: Vec<PendingOutboxRow> = sqlx::query_as(
+        "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ?",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read the outbox")?;
+    if rows.is_empty() {
+        return Ok(0);
     }
-
-    async fn finish_deliveries(&self, results: &[AttemptResult]) -> StoreResult<()> {
-        if results.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.write().await?;
-        for r in results {
-            let at = ms(r.at);
-            let (status, next, delivered) = result_columns(r.next, at + i64::from(r.latency_ms));
-            let id = r.id.to_string();
-            sqlx::query(
-                "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
-                 delivered_at = ?, last_error = ?, last_status = ?, claim = NULL \
-                 WHERE id = ? AND claim = ? AND status = 'pending'",
-            )
-            .bind(status)
-            .bind(next)
-            .bind(delivered)
-            .bind(&r.error)
-            .bind(r.status_code.map(i64::from))
-            .bind(&id)
-            .bind(r.claim.to_string())
+    let endpoints: Vec<WebhookEndpoint> = sqlx::query_as::<_, EndpointRow>(&format!(
+        "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.enabled = 1"
+    ))
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read webhook endpoints")?
+    .into_iter()
+    .map(TryInto::try_into)
+    .collect::<StoreResult<_>>()?;
+    let planned = plan_fan_out(&rows, &endpoints)?;
+    for chunk in planned.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO deliveries (id, outbox_id, channel, recipient, endpoint_id, next_attempt_at, created_at) ",
+        );
+        q.push_values(chunk, |mut b, d| {
+            b.push_bind(&d.id)
+                .push_bind(&d.outbox_id)
+                .push_bind(d.channel)
+                .push_bind(&d.recipient)
+                .push_bind(&d.endpoint_id)
+                .push_bind(ms(now))
+                .push_bind(ms(now));
+        });
+        q.push(" ON CONFLICT DO NOTHING");
+        q.build()
             .execute(&mut *tx)
             .await
-            .ctx("failed to record a delivery attempt")?;
-            sqlx::query(
-                "INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(at)
-            .bind(r.status_code.map(i64::from))
-            .bind(i64::from(r.latency_ms))
-            .bind(&r.error)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to log a delivery attempt")?;
-            // An endpoint's run of failures ends with any success.
-            let failing_since = if r.error.is_none() { None } else { Some(at) };
-            sqlx::query(
-                "UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END \
-                 WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)",
-            )
-            .bind(failing_since)
-            .bind(failing_since)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to update the endpoint's health")?;
-        }
-        tx.commit().await.ctx("failed to commit delivery results")
+            .ctx("failed to queue deliveries")?;
     }
-
-    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<DeliveryRecord>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.seq > "
-        ));
-        q.push_bind(filter.after.unwrap_or(0));
-        if let Some(s) = filter.status {
-            q.push(" AND d.status = ").push_bind(s.as_str());
-        }
-        if let Some(c) = filter.channel {
-            q.push(" AND d.channel = ").push_bind(c.as_str());
-        }
-        if let Some(e) = filter.endpoint {
-            q.push(" AND d.endpoint_id = ").push_bind(e.to_string());
-        }
-        q.push(" ORDER BY d.seq LIMIT ")
-            .push_bind(i64::from(filter.limit));
-        q.build_query_as::<DeliveryRow>()
-            .fetch_all(&self.reader)
-            .await
-            .ctx("failed to read deliveries")?
-            .into_iter()
-            .map(TryInto::try_into)
-            .collect()
-    }
-
-    async fn delivery(&self, id: Uuid) -> StoreResult<Option<DeliveryRecord>> {
-        sqlx::query_as::<_, DeliveryRow>(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.id = ?"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .ctx("failed to read delivery")?
-        .map(TryInto::try_into)
-        .transpose()
-    }
-
-    async fn delivery_attempts(&self, id: Uuid) -> StoreResult<Vec<AttemptRecord>> {
-        let rows: Vec<AttemptRow> = sqlx::query_as(
-            "SELECT at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = ? ORDER BY seq",
-        )
-        .bind(id.to_string())
-        .fetch_all(&self.reader)
-        .await
-        .ctx("failed to read delivery attempts")?;
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    async fn resend_delivery(
-        &self,
-        id: Uuid,
-        now: OffsetDateTime,
-        audit: &AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM deliveries WHERE id = ?")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .ctx("failed to read delivery")?;
-        match status.as_deref() {
-            None => return Err(StoreError::NotFound),
-            Some("delivered") => return Err(StoreError::Conflict("delivered")),
-            Some(_) => {}
-        }
-        sqlx::query(
-            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, claim = NULL \
-             WHERE id = ?",
-        )
-        .bind(ms(now))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to queue delivery again")?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.ctx("failed to commit resend")
-    }
-
-    async fn webhook_endpoints(&self) -> StoreResult<Vec<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e ORDER BY e.created_at, e.id"
-        ))
-        .fetch_all(&self.reader)
-        .await
-        .ctx("failed to read webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
-    }
-
-    async fn webhook_endpoint(&self, id: Uuid) -> StoreResult<Option<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.id = ?"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .ctx("failed to read webhook endpoint")?
-        .map(TryInto::try_into)
-        .transpose()
-    }
-
-    async fn save_webhook_endpoint(
-        &self,
-        e: &WebhookEndpoint,
-        audit: &AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO webhook_endpoints (id, url, description, event_types, secret, previous_secret, \
-             previous_secret_until, enabled, disabled_reason, failing_since, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET url = excluded.url, description = excluded.description, \
-             event_types = excluded.event_types, secret = excluded.secret, previous_secret = excluded.previous_secret, \
-             previous_secret_until = excluded.previous_secret_until, enabled = excluded.enabled, \
-             disabled_reason = excluded.disabled_reason, failing_since = excluded.failing_since, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(e.id.to_string())
-        .bind(&e.url)
-        .bind(&e.description)
-        .bind(json(&e.event_types)?)
-        .bind(&e.secret)
-        .bind(&e.previous_secret)
-        .bind(e.previous_secret_until.map(ms))
-        .bind(e.enabled)
-        .bind(&e.disabled_reason)
-        .bind(e.failing_since.map(ms))
-        .bind(ms(e.created_at))
-        .bind(ms(e.updated_at))
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to save webhook endpoint")?;
-        set_parked(&mut tx, e.id, !e.enabled, e.updated_at).await?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.ctx("failed to commit webhook endpoint")
-    }
-
-    async fn delete_webhook_endpoint(&self, id: Uuid, audit: &AuditEntry) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        // The log of the endpoint's deliveries goes with it (ON DELETE CASCADE).
-        let n = sqlx::query("DELETE FROM webhook_endpoints WHERE id = ?")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to delete webhook endpoint")?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        tx.commit()
-            .await
-            .ctx("failed to commit webhook endpoint removal")
-    }
-
-    async fn disable_webhook_endpoint(
-        &self,
-        id: Uuid,
-        reason: &str,
-        audit: &AuditEntry,
-        outbox: &[OutboxMessage],
-    ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        let n = sqlx::query(
-            "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1",
-        )
-        .bind(reason)
-        .bind(ms(audit.at))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to disable webhook endpoint")?
-        .rows_affected();
-        if n == 0 {
-            return Ok(false);
-        }
-        set_parked(&mut tx, id, true, audit.at).await?;
-        insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-        insert_outbox(&mut tx, outbox, audit.at).await?;
-        tx.commit()
-            .await
-            .ctx("failed to commit webhook endpoint disabling")?;
-        Ok(true)
-    }
-
-    async fn failing_endpoints(&self, before: OffsetDateTime) -> StoreResult<Vec<WebhookEndpoint>> {
-        sqlx::query_as::<_, EndpointRow>(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e \
-             WHERE e.enabled = 1 AND e.failing_since IS NOT NULL AND e.failing_since < ?"
-        ))
-        .bind(ms(before))
-        .fetch_all(&self.reader)
-        .await
-        .ctx("failed to read failing webhook endpoints")?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
-    }
-
-    async fn operators(&self) -> StoreResult<Vec<Contact>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT email, lang FROM users WHERE role = 'operator' AND disabled_at IS NULL ORDER BY email",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .ctx("failed to read operators")?;
-        Ok(rows
-            .into_iter()
-            .map(|(email, lang)| Contact {
-                email,
-                lang: Lang::parse(&lang).unwrap_or_default(),
-            })
-            .collect())
-    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    sqlx::query(
+        "UPDATE outbox SET status = 'delivered', delivered_at = ? \
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(ms(now))
+    .bind(json(&ids)?)
+    .execute(&mut *tx)
+    .await
+    .ctx("failed to mark outbox messages handed over")?;
+    tx.commit().await.ctx("failed to commit fan-out")?;
+    Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
 }
 
-/// Parks the pending deliveries of a disabled endpoint (never due), or
-/// makes the parked ones of an enabled endpoint due at `now`.
-async fn set_parked(
-    conn: &mut sqlx::SqliteConnection,
-    endpoint: Uuid,
-    parked: bool,
+pub(crate) async fn claim(
+    store: &SqliteStore,
     now: OffsetDateTime,
-) -> StoreResult<()> {
-    let (to, from_cond) = if parked {
-        (PARKED, "<>")
-    } else {
-        (ms(now), "=")
-    };
-    sqlx::query(&format!(
-        "UPDATE deliveries SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending' \
-         AND next_attempt_at {from_cond} ?"
-    ))
-    .bind(to)
-    .bind(endpoint.to_string())
-    .bind(PARKED)
-    .execute(&mut *conn)
+    lease: time::Duration,
+    limit: u32,
+) -> StoreResult<Vec<ClaimedDelivery>> {
+    let claim = Uuid::now_v7().to_string();
+    let until = ms(now + lease);
+    let mut tx = store.write().await?;
+    let seqs: Vec<i64> = sqlx::query_scalar(
+        "UPDATE deliveries SET claim = ?, next_attempt_at = ?, attempts = attempts + 1 \
+         WHERE seq IN (SELECT d.seq FROM deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+           WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.endpoint_id IS NULL OR e.enabled = 1) \
+           ORDER BY d.next_attempt_at LIMIT ?) \
+         RETURNING seq",
+    )
+    .bind(&claim)
+    .bind(until)
+    .bind(ms(now))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
     .await
-    .ctx("failed to park or resume the endpoint's deliveries")?;
-    Ok(())
+    .ctx("failed to claim deliveries")?;
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
+        "SELECT {CLAIMED_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id \
+         LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.seq IN (SELECT value FROM json_each(?)) ORDER BY d.seq"
+    ))
+    .bind(json(&seqs)?)
+    .fetch_all(&mut *tx)
+    .await
+    .ctx("failed to read claimed deliveries")?;
+    tx.commit().await.ctx("failed to commit claim")?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+pub(crate) async fn finish(store: &SqliteStore, results: &[AttemptResult]) -> StoreResult<()> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.write().await?;
+    for r in results {
+        let at = ms(r.at);
+        let (status, next, delivered) = result_columns(r.next, at + i64::from(r.latency_ms));
+        let id = r.id.to_string();
+        sqlx::query(
+            "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
+             delivered_at = ?, last_error = ?, last_status = ?, claim = NULL \
+             WHERE id = ? AND claim = ? AND status = 'pending'",
+        )
+        .bind(status)
+        .bind(next)
+        .bind(delivered)
+        .bind(&r.error)
+        .bind(r.status_code.map(i64::from))
+        .bind(&id)
+        .bind(r.claim.to_string())
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to record a delivery attempt")?;
+        sqlx::query(
+            "INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(at)
+        .bind(r.status_code.map(i64::from))
+        .bind(i64::from(r.latency_ms))
+        .bind(&r.error)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to log a delivery attempt")?;
+        // An endpoint's run of failures ends with any success.
+        let failing_since = if r.error.is_none() { None } else { Some(at) };
+        sqlx::query(
+            "UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END \
+             WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)",
+        )
+        .bind(failing_since)
+        .bind(failing_since)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to update the endpoint's health")?;
+    }
+    tx.commit().await.ctx("failed to commit delivery results")
 }

@@ -1,69 +1,35 @@
-//! Group commit for partner-change submits.
+//! Group commit for partner-change submits on SQLite (the scheme: see
+//! `kontor_store_sql::batching`).
 //!
-//! SQLite has one writer; a transaction per submit makes the writer the
-//! bottleneck (BEGIN, three inserts and COMMIT for every request). Submits
-//! are instead queued to one task that takes whatever is waiting — up to
-//! [`MAX_BATCH`] — and commits it in one `BEGIN IMMEDIATE` transaction. The
-//! one-open-request rule (R7) still holds per request: the insert uses
-//! `ON CONFLICT DO NOTHING … RETURNING id`, and a request whose row was not
-//! inserted gets `Conflict` and none of its audit or outbox rows. Each
-//! caller is answered only after the commit, so a 202 is always durable.
+//! Why this differs from PostgreSQL: a batch is one `BEGIN IMMEDIATE`
+//! transaction of multi-row inserts on the one writer; the partial unique
+//! index turns a second open request of an agreement into "not inserted"
+//! (`ON CONFLICT DO NOTHING … RETURNING id`).
 
 use std::collections::HashSet;
 
+use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
-use kontor_core::domain::notify::OutboxMessage;
-use kontor_core::{StoreError, StoreResult};
+use kontor_store_sql::Ctx;
+use kontor_store_sql::batching::{GroupCommit, SubmitJob, start_group_commit};
 use sqlx::sqlite::SqlitePool;
 use sqlx::{QueryBuilder, Row, Sqlite};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-use crate::Ctx;
-use crate::audit::{insert_audit, insert_outbox_at};
 use crate::rows::{json, ms};
-
-/// Most submits committed together.
-const MAX_BATCH: usize = 256;
-
-/// One queued submit.
-pub(crate) struct SubmitJob {
-    pub request: ChangeRequest,
-    pub audit: Vec<AuditEntry>,
-    pub outbox: Vec<OutboxMessage>,
-    pub reply: oneshot::Sender<StoreResult<()>>,
-}
+use crate::writes::{insert_audit, insert_outbox_at};
 
 /// Starts the committer task; it ends when every sender is gone.
 pub(crate) fn start(writer: SqlitePool) -> mpsc::Sender<SubmitJob> {
-    let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run(writer, rx));
-    tx
+    start_group_commit(Committer(writer))
 }
 
-async fn run(writer: SqlitePool, mut rx: mpsc::Receiver<SubmitJob>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match commit(&writer, &batch).await {
-            Ok(inserted) => {
-                for job in batch.drain(..) {
-                    let result = if inserted.contains(&job.request.id.0.to_string()) {
-                        Ok(())
-                    } else {
-                        Err(StoreError::Conflict("open_request"))
-                    };
-                    let _ = job.reply.send(result);
-                }
-            }
-            Err(e) => {
-                let message = format!("{e:#}");
-                for job in batch.drain(..) {
-                    let _ = job
-                        .reply
-                        .send(Err(StoreError::Other(anyhow::anyhow!("{message}"))));
-                }
-            }
-        }
+/// Commits on its own connection of the pool.
+struct Committer(SqlitePool);
+
+impl GroupCommit for Committer {
+    async fn commit(&self, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
+        commit(&self.0, batch).await
     }
 }
 

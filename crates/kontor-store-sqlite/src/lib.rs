@@ -8,28 +8,26 @@
 //! `SQLITE_BUSY` when another process (a separate `kontor worker`) wrote in
 //! between.
 
-mod agreements;
-mod audit;
-mod bulk;
-mod changes;
+mod apply;
+mod backend;
 mod deliveries;
-mod directory;
 mod group_commit;
-mod idempotency;
-mod ops;
-mod sessions;
-mod support;
+mod import;
+mod writes;
+
+/// Every store operation whose SQL is the same on PostgreSQL.
+mod shared {
+    kontor_store_sql::store_bodies!(crate::SqliteStore, crate::MIGRATOR);
+}
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use kontor_core::StoreError;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
 
 use kontor_store_sql::rows;
 
@@ -42,7 +40,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     /// Queue of the group-committed submits.
-    submits: tokio::sync::mpsc::Sender<group_commit::SubmitJob>,
+    submits: tokio::sync::mpsc::Sender<kontor_store_sql::batching::SubmitJob>,
     /// The background checkpointer's connection.
     checkpoints: SqlitePool,
     /// This process's id as the owner of Idempotency-Key claims.
@@ -183,18 +181,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Starts a write transaction holding the write lock from the start.
-    async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| {
-                StoreError::Other(
-                    anyhow::Error::new(e).context("failed to begin write transaction"),
-                )
-            })
-    }
-
     /// The read-only pool (for copying the database elsewhere).
     pub fn read_pool(&self) -> &SqlitePool {
         &self.reader
@@ -260,39 +246,6 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 pub fn path_from_url(url: &str) -> anyhow::Result<std::path::PathBuf> {
     let opts = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
     Ok(opts.get_filename().to_path_buf())
-}
-
-/// Maps driver errors: unique violations to `Conflict` naming the rule.
-fn map_err(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &e {
-        let msg = db.message();
-        if msg.contains("UNIQUE constraint failed") {
-            let what = if msg.contains("change_requests.agreement_number") {
-                "open_request"
-            } else if msg.contains("users.account_csn") {
-                "primary_admin"
-            } else if msg.contains("users.email") {
-                "email"
-            } else {
-                "unique"
-            };
-            return StoreError::Conflict(what);
-        }
-    }
-    StoreError::Other(anyhow::Error::new(e))
-}
-
-trait Ctx<T> {
-    fn ctx(self, what: &'static str) -> Result<T, StoreError>;
-}
-
-impl<T> Ctx<T> for Result<T, sqlx::Error> {
-    fn ctx(self, what: &'static str) -> Result<T, StoreError> {
-        self.map_err(|e| match map_err(e) {
-            StoreError::Other(e) => StoreError::Other(e.context(what)),
-            other => other,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ async fn r7_the_database_allows_one_open_request_per_agreement() {
             .await
             .unwrap_err();
         assert!(matches!(
-            crate::map_err(e),
+            kontor_store_sql::errors::map_err(e),
             StoreError::Conflict("open_request")
         ));
     }
@@ -114,13 +114,16 @@ async fn unique_violations_map_to_named_conflicts() {
         .execute(&s.writer)
         .await
         .unwrap_err();
-    assert!(matches!(crate::map_err(e), StoreError::Conflict("email")));
+    assert!(matches!(
+        kontor_store_sql::errors::map_err(e),
+        StoreError::Conflict("email")
+    ));
     let e = sqlx::query(SECOND_PRIMARY)
         .execute(&s.writer)
         .await
         .unwrap_err();
     assert!(matches!(
-        crate::map_err(e),
+        kontor_store_sql::errors::map_err(e),
         StoreError::Conflict("primary_admin")
     ));
 }

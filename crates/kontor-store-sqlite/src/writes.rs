@@ -1,20 +1,23 @@
-//! The append-only audit log and the outbox rows written beside state changes.
+//! The audit entries and outbox rows written beside every state change,
+//! and the change feed.
+//!
+//! Why this differs from PostgreSQL: rows are written as multi-row VALUES
+//! lists (PostgreSQL binds one array per column), and with one writer the
+//! feed simply follows sequence numbers.
 
-use async_trait::async_trait;
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::notify::OutboxMessage;
-use kontor_core::store::{AuditFilter, AuditRecord, AuditStore, ChangeFeed, Scope};
+use kontor_core::store::ChangeFeed;
 use kontor_store_sql::rows::feed_page;
+use kontor_store_sql::{Backend, Ctx};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::rows::{json, ms};
-use kontor_store_sql::rows::AuditRow;
-use kontor_store_sql::scope::push_audit_scope;
 
-use crate::{Ctx, SqliteStore};
+use crate::SqliteStore;
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 bound variables.
 const CHUNK: usize = 500;
@@ -89,62 +92,26 @@ pub(crate) async fn insert_outbox_at(
     Ok(())
 }
 
-#[async_trait]
-impl AuditStore for SqliteStore {
-    async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT seq, id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after \
-             FROM audit WHERE seq > ",
-        );
-        q.push_bind(filter.after.unwrap_or(0));
-        if !push_audit_scope(&mut q, scope) {
-            return Ok(Vec::new());
-        }
-        if let Some(a) = &filter.agreement {
-            q.push(" AND agreement_number = ").push_bind(a.as_str());
-        }
-        if let Some(a) = &filter.account {
-            q.push(" AND account_csn = ").push_bind(a.as_str());
-        }
-        if let Some(a) = filter.action {
-            q.push(" AND action = ").push_bind(a.as_str());
-        }
-        q.push(" ORDER BY seq LIMIT ")
-            .push_bind(i64::from(filter.limit));
-        let rows: Vec<AuditRow> = q
-            .build_query_as()
-            .fetch_all(&self.reader)
-            .await
-            .ctx("failed to read audit log")?;
-        rows.into_iter().map(AuditRecord::try_from).collect()
-    }
-
-    async fn feed_position(&self) -> StoreResult<i64> {
-        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
-            .fetch_one(&self.reader)
-            .await
-            .ctx("failed to read audit head")?;
-        Ok(head.unwrap_or(0))
-    }
-
-    /// SQLite has one writer, so sequence numbers are in commit order and
-    /// "after the last seen number" misses nothing.
-    async fn changes_since(&self, position: i64) -> StoreResult<ChangeFeed> {
-        const PAGE: i64 = 1000;
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT seq, agreement_number FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
-        )
-        .bind(position)
-        .bind(PAGE)
-        .fetch_all(&self.reader)
+/// The highest audit sequence number.
+pub(crate) async fn feed_head(store: &SqliteStore) -> StoreResult<i64> {
+    let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
+        .fetch_one(store.reader())
         .await
-        .ctx("failed to read the change feed")?;
-        feed_page(position, rows, PAGE)
-    }
+        .ctx("failed to read audit head")?;
+    Ok(head.unwrap_or(0))
+}
 
-    async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        insert_audit(&mut tx, entries).await?;
-        tx.commit().await.ctx("failed to commit audit entries")
-    }
+/// SQLite has one writer, so sequence numbers are in commit order and
+/// "after the last seen number" misses nothing.
+pub(crate) async fn feed_since(store: &SqliteStore, position: i64) -> StoreResult<ChangeFeed> {
+    const PAGE: i64 = 1000;
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT seq, agreement_number FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(position)
+    .bind(PAGE)
+    .fetch_all(store.reader())
+    .await
+    .ctx("failed to read the change feed")?;
+    feed_page(position, rows, PAGE)
 }

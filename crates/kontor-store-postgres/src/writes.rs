@@ -1,20 +1,23 @@
-//! The append-only audit log and the outbox rows written beside state changes.
+//! The audit entries and outbox rows written beside every state change,
+//! and the change feed, on PostgreSQL.
+//!
+//! Why this differs from SQLite: rows are inserted from one array per
+//! column (see below), and sequence numbers are taken at insert, not at
+//! commit, so the feed follows committed transactions instead.
 
-use async_trait::async_trait;
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::notify::OutboxMessage;
-use kontor_core::store::{AuditFilter, AuditRecord, AuditStore, ChangeFeed, Scope};
+use kontor_core::store::ChangeFeed;
 use kontor_store_sql::rows::feed_page;
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use kontor_store_sql::{Backend, Ctx};
+use sqlx::{PgConnection, Postgres};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::rows::{json, ms};
-use kontor_store_sql::rows::AuditRow;
-use kontor_store_sql::scope::push_audit_scope;
 
-use crate::{Ctx, PgStore};
+use crate::PgStore;
 
 // Inserts bind one array per column and UNNEST them: one prepared
 // statement whatever the number of rows (a multi-row VALUES list is new SQL
@@ -215,73 +218,36 @@ pub(crate) async fn insert_outbox(
 pub(crate) const FEED: &str = "SELECT 0::bigint, agreement_number FROM audit \
      WHERE txid >= $1 AND txid < $2 GROUP BY agreement_number";
 
-#[async_trait]
-impl AuditStore for PgStore {
-    async fn audit(&self, scope: &Scope, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT seq, id, at, actor_id, actor, action, account_csn, agreement_number, request_id, before, after \
-             FROM audit WHERE seq > ",
-        );
-        q.push_bind(filter.after.unwrap_or(0));
-        if !push_audit_scope(&mut q, scope) {
-            return Ok(Vec::new());
-        }
-        if let Some(a) = &filter.agreement {
-            q.push(" AND agreement_number = ").push_bind(a.as_str());
-        }
-        if let Some(a) = &filter.account {
-            q.push(" AND account_csn = ").push_bind(a.as_str());
-        }
-        if let Some(a) = filter.action {
-            q.push(" AND action = ").push_bind(a.as_str());
-        }
-        q.push(" ORDER BY seq LIMIT ")
-            .push_bind(i64::from(filter.limit));
-        let rows: Vec<AuditRow> = q
-            .build_query_as()
-            .fetch_all(&self.pool)
-            .await
-            .ctx("failed to read audit log")?;
-        rows.into_iter().map(AuditRecord::try_from).collect()
-    }
-
-    /// The oldest transaction still running: every transaction before it
-    /// has committed or rolled back, so its audit entries are all visible.
-    async fn feed_position(&self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            .fetch_one(&self.pool)
-            .await
-            .ctx("failed to read the feed position")
-    }
-
-    /// Sequence numbers are taken at insert, not at commit, so "after the
-    /// last seen number" could skip an entry whose transaction committed
-    /// late. Instead the feed reads whole transactions: those from the last
-    /// horizon up to the current one (the oldest still running), none of
-    /// which can still change.
-    async fn changes_since(&self, position: i64) -> StoreResult<ChangeFeed> {
-        let (horizon, next): (i64, i64) = sqlx::query_as(
-            "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint \
-             FROM pg_current_snapshot() AS s",
-        )
-        .fetch_one(&self.pool)
+/// The oldest transaction still running: every transaction before it
+/// has committed or rolled back, so its audit entries are all visible.
+pub(crate) async fn feed_head(store: &PgStore) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        .fetch_one(store.reader())
         .await
-        .ctx("failed to read the feed position")?;
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
-            .bind(position)
-            .bind(horizon)
-            .fetch_all(&self.pool)
-            .await
-            .ctx("failed to read the change feed")?;
-        let mut feed = feed_page(position, rows, i64::MAX)?;
-        feed.position = horizon.max(position);
-        feed.behind = horizon < next;
-        Ok(feed)
-    }
+        .ctx("failed to read the feed position")
+}
 
-    async fn append_audit(&self, entries: &[AuditEntry]) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        insert_audit(&mut tx, entries).await?;
-        tx.commit().await.ctx("failed to commit audit entries")
-    }
+/// Sequence numbers are taken at insert, not at commit, so "after the
+/// last seen number" could skip an entry whose transaction committed
+/// late. Instead the feed reads whole transactions: those from the last
+/// horizon up to the current one (the oldest still running), none of
+/// which can still change.
+pub(crate) async fn feed_since(store: &PgStore, position: i64) -> StoreResult<ChangeFeed> {
+    let (horizon, next): (i64, i64) = sqlx::query_as(
+        "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint \
+         FROM pg_current_snapshot() AS s",
+    )
+    .fetch_one(store.reader())
+    .await
+    .ctx("failed to read the feed position")?;
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
+        .bind(position)
+        .bind(horizon)
+        .fetch_all(store.reader())
+        .await
+        .ctx("failed to read the change feed")?;
+    let mut feed = feed_page(position, rows, i64::MAX)?;
+    feed.position = horizon.max(position);
+    feed.behind = horizon < next;
+    Ok(feed)
 }

@@ -1,0 +1,169 @@
+//! What differs on PostgreSQL, for the store bodies written once in
+//! `kontor-store-sql`: several processes write at once, so writers rely
+//! on row locks and unique indexes (open requests have a table of their
+//! own, `open_requests`, R7), advisory locks serialise sign-in attempts,
+//! and the hot paths are batched (coalesced reads, group commit, worker
+//! batches over arrays).
+
+use kontor_core::StoreResult;
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::ids::AgreementNumber;
+use kontor_core::domain::notify::OutboxMessage;
+use kontor_core::domain::throttle::ThrottleKey;
+use kontor_core::store::{
+    AgreementState, ApplyPlanner, ApplyReport, AttemptResult, ChangeFeed, ClaimedDelivery,
+};
+use kontor_store_sql::batching::SubmitJob;
+use kontor_store_sql::{Backend, Ctx};
+use sqlx::{PgConnection, Pool, Postgres, Transaction};
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use crate::{PgStore, apply, deliveries, import, writes};
+
+impl Backend for PgStore {
+    type Db = Postgres;
+
+    const NOW_MS: &'static str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    const FOR_UPDATE: &'static str = "FOR UPDATE";
+    const CURRENT_PARTNERS: &'static str = "(SELECT COALESCE(json_agg(partner_csn ORDER BY partner_csn), '[]')::text \
+         FROM partner_assignments WHERE agreement_number = a.number AND valid_to IS NULL)";
+    const OPEN_REQUEST_JOIN: &'static str = "LEFT JOIN open_requests o ON o.agreement_number = a.number \
+         LEFT JOIN change_requests r ON r.id = o.request_id";
+    const AWAITING_DUE_FROM: &'static str = "FROM open_requests o JOIN change_requests r ON r.id = o.request_id \
+         WHERE o.status = 'awaiting_partner' AND o.due_at <= $1 ORDER BY o.due_at LIMIT $2";
+
+    fn json_values(json: &str) -> String {
+        format!("jsonb_array_elements_text({json}::jsonb) AS value")
+    }
+
+    fn reader(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+
+    /// A plain READ COMMITTED transaction: row locks and unique indexes
+    /// keep concurrent writers apart.
+    async fn write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool.begin().await.ctx("failed to begin transaction")
+    }
+
+    fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    fn submits(&self) -> &mpsc::Sender<SubmitJob> {
+        &self.submits
+    }
+
+    async fn insert_audit(conn: &mut PgConnection, entries: &[AuditEntry]) -> StoreResult<()> {
+        writes::insert_audit(conn, entries).await
+    }
+
+    async fn insert_outbox(
+        conn: &mut PgConnection,
+        messages: &[OutboxMessage],
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        writes::insert_outbox(conn, messages, now).await
+    }
+
+    /// Attempts for the same keys queue here, in key order (no
+    /// deadlocks), across every instance; the lock ends with the
+    /// transaction.
+    async fn lock_signin_keys(conn: &mut PgConnection, keys: &[ThrottleKey]) -> StoreResult<()> {
+        let mut sorted: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+        sorted.sort_unstable();
+        for key in sorted {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *conn)
+                .await
+                .ctx("failed to lock a sign-in counter")?;
+        }
+        Ok(())
+    }
+
+    /// The agreement row against direct changes, its pending request
+    /// against a worker applying it (workers lock the requests they claim).
+    async fn lock_partners_of(
+        conn: &mut PgConnection,
+        number: &AgreementNumber,
+    ) -> StoreResult<()> {
+        sqlx::query("SELECT 1 FROM agreements WHERE number = $1 FOR UPDATE")
+            .bind(number.as_str())
+            .execute(&mut *conn)
+            .await
+            .ctx("failed to lock agreement")?;
+        sqlx::query(
+            "SELECT 1 FROM open_requests WHERE agreement_number = $1 AND status = 'pending' FOR UPDATE",
+        )
+        .bind(number.as_str())
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to lock pending request")?;
+        Ok(())
+    }
+
+    async fn request_decided(conn: &mut PgConnection, decided: &ChangeRequest) -> StoreResult<()> {
+        apply::request_decided(conn, decided).await
+    }
+
+    async fn unscoped_agreement_state(
+        &self,
+        number: &AgreementNumber,
+    ) -> StoreResult<Option<AgreementState>> {
+        self.coalesced_agreement_state(number).await
+    }
+
+    async fn apply_due_batch(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        planner: &dyn ApplyPlanner,
+    ) -> StoreResult<ApplyReport> {
+        apply::apply_due(self, now, limit, planner).await
+    }
+
+    async fn feed_head(&self) -> StoreResult<i64> {
+        writes::feed_head(self).await
+    }
+
+    async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
+        writes::feed_since(self, position).await
+    }
+
+    async fn expand_outbox_batch(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
+        deliveries::expand_outbox(self, now, limit).await
+    }
+
+    async fn claim_delivery_batch(
+        &self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        deliveries::claim(self, now, lease, limit).await
+    }
+
+    async fn finish_delivery_batch(&self, results: &[AttemptResult]) -> StoreResult<()> {
+        deliveries::finish(self, results).await
+    }
+
+    async fn begin_import_transaction(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        import::begin(self).await
+    }
+
+    async fn replace_imported_partners(
+        conn: &mut PgConnection,
+        pairs: &[(&str, &str)],
+        at: OffsetDateTime,
+        batch: u64,
+    ) -> StoreResult<()> {
+        import::replace_partners(conn, pairs, at, batch).await
+    }
+
+    async fn import_committed(pool: &Pool<Postgres>) {
+        import::committed(pool).await
+    }
+}

@@ -1,0 +1,147 @@
+//! What a backend gives the store bodies written once in this crate (see
+//! [`crate::store_bodies`]): its pools, the few pieces of SQL in which the
+//! two dialects differ, and the steps whose locking or batching differs.
+
+use std::future::Future;
+
+use kontor_core::StoreResult;
+use kontor_core::domain::audit::AuditEntry;
+use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::ids::AgreementNumber;
+use kontor_core::domain::notify::OutboxMessage;
+use kontor_core::domain::throttle::ThrottleKey;
+use kontor_core::store::{
+    AgreementState, ApplyPlanner, ApplyReport, AttemptResult, ChangeFeed, ClaimedDelivery,
+};
+use sqlx::{Database, Pool, Transaction};
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use crate::batching::SubmitJob;
+
+/// A connection of the backend's database.
+pub type Conn<B> = <<B as Backend>::Db as Database>::Connection;
+
+/// A backend: SQLite (one writer, `BEGIN IMMEDIATE`) or PostgreSQL (row
+/// locks, several processes). Everything the store bodies share is
+/// written against this trait; each backend implements it once, in the
+/// file that says why it differs.
+pub trait Backend: Send + Sync + Sized + 'static {
+    /// The sqlx driver.
+    type Db: Database;
+
+    /// The database's clock in unix milliseconds, as an SQL expression.
+    const NOW_MS: &'static str;
+    /// Locks the rows a read selects until the transaction ends, where
+    /// the database locks rows (PostgreSQL); empty where a write
+    /// transaction holds the whole database (SQLite).
+    const FOR_UPDATE: &'static str;
+    /// The current partners of agreement `a` as a JSON array of CSNs,
+    /// sorted (an SQL expression).
+    const CURRENT_PARTNERS: &'static str;
+    /// Joins an agreement `a` to its open request `r`, if any (R7).
+    const OPEN_REQUEST_JOIN: &'static str;
+    /// Requests awaiting the new partner whose answer is due by `$1`, at
+    /// most `$2`, oldest first, as `SELECT {REQUEST_COLUMNS}` reads them.
+    const AWAITING_DUE_FROM: &'static str;
+
+    /// A table expression with one `value` row per text of the JSON array
+    /// in `json` (a bound parameter such as `$3`, or a column).
+    fn json_values(json: &str) -> String;
+
+    /// Where reads go.
+    fn reader(&self) -> &Pool<Self::Db>;
+    /// A write transaction.
+    fn write(&self) -> impl Future<Output = StoreResult<Transaction<'static, Self::Db>>> + Send;
+    /// This process's id as the owner of Idempotency-Key claims.
+    fn instance(&self) -> &str;
+    /// The queue of the group-committed submits.
+    fn submits(&self) -> &mpsc::Sender<SubmitJob>;
+
+    /// Appends audit entries inside the caller's transaction.
+    fn insert_audit(
+        conn: &mut Conn<Self>,
+        entries: &[AuditEntry],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Queues outbox messages created `now` inside the caller's transaction.
+    fn insert_outbox(
+        conn: &mut Conn<Self>,
+        messages: &[OutboxMessage],
+        now: OffsetDateTime,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Makes concurrent sign-in attempts for the same keys wait for each
+    /// other until the transaction ends.
+    fn lock_signin_keys(
+        conn: &mut Conn<Self>,
+        keys: &[ThrottleKey],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Makes writers of this agreement's partners (a transaction, a
+    /// support case, the worker) wait for each other.
+    fn lock_partners_of(
+        conn: &mut Conn<Self>,
+        number: &AgreementNumber,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Keeps a backend's own bookkeeping of open requests (R7) in step
+    /// after a request was decided inside `conn`'s transaction.
+    fn request_decided(
+        conn: &mut Conn<Self>,
+        decided: &ChangeRequest,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// An agreement with its open request, for callers that see every
+    /// agreement (`Scope::All`, the read cache's misses).
+    fn unscoped_agreement_state(
+        &self,
+        number: &AgreementNumber,
+    ) -> impl Future<Output = StoreResult<Option<AgreementState>>> + Send;
+    /// The worker's step (R8): decides and applies a batch of due requests.
+    fn apply_due_batch(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        planner: &dyn ApplyPlanner,
+    ) -> impl Future<Output = StoreResult<ApplyReport>> + Send;
+
+    /// The change feed's position now (see [`kontor_core::store::AuditStore`]).
+    fn feed_head(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The agreements changed after `position`.
+    fn feed_since(&self, position: i64) -> impl Future<Output = StoreResult<ChangeFeed>> + Send;
+
+    /// Fans pending outbox messages out into one delivery per recipient.
+    fn expand_outbox_batch(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
+    /// Claims due deliveries for `lease`.
+    fn claim_delivery_batch(
+        &self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<ClaimedDelivery>>> + Send;
+    /// Records delivery attempts under their claims.
+    fn finish_delivery_batch(
+        &self,
+        results: &[AttemptResult],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The transaction of an import, set up for it (foreign keys checked
+    /// at commit: references may point forward in the file).
+    fn begin_import_transaction(
+        &self,
+    ) -> impl Future<Output = StoreResult<Transaction<'static, Self::Db>>> + Send;
+    /// Makes each agreement's imported partners its partners of record:
+    /// closes assignments no longer listed and opens the ones not yet
+    /// current (an unchanged set writes nothing). `batch` counts the
+    /// import's batches from 1.
+    fn replace_imported_partners(
+        conn: &mut Conn<Self>,
+        pairs: &[(&str, &str)],
+        at: OffsetDateTime,
+        batch: u64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// After an import committed.
+    fn import_committed(pool: &Pool<Self::Db>) -> impl Future<Output = ()> + Send;
+}

@@ -1,0 +1,119 @@
+//! Support cases (R6).
+
+/// [`kontor_core::store::SupportStore`] for `$store`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! support_body {
+    ($store:ty) => {
+        pub(crate) mod support {
+            use async_trait::async_trait;
+            use kontor_core::domain::agreement::AssignmentSource;
+            use kontor_core::domain::audit::AuditEntry;
+            use kontor_core::domain::ids::Csn;
+            use kontor_core::domain::support::SupportCase;
+            use kontor_core::store::{Scope, SupportStore};
+            use kontor_core::{StoreError, StoreResult};
+            use sqlx::QueryBuilder;
+            use uuid::Uuid;
+            use $crate::rows::{CASE_COLUMNS, CaseRow, ms};
+            use $crate::scope::push_case_scope;
+            use $crate::{Backend, Ctx};
+
+            use super::agreements::replace_partners;
+
+            type Db = <$store as Backend>::Db;
+
+            #[async_trait]
+            impl SupportStore for $store {
+                async fn insert_case(&self, c: &SupportCase, audit: &AuditEntry) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    sqlx::query(
+                        "INSERT INTO support_cases (id, account_csn, agreement_number, opened_by, replace_partner, new_partner, \
+                         message, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(c.id.to_string())
+                    .bind(c.account.as_str())
+                    .bind(c.agreement.as_str())
+                    .bind(c.opened_by.0.to_string())
+                    .bind(c.replace_partner.as_str())
+                    .bind(c.new_partner.as_str())
+                    .bind(&c.message)
+                    .bind(c.status.as_str())
+                    .bind(ms(c.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to open support case")?;
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    tx.commit().await.ctx("failed to commit support case")
+                }
+
+                async fn case(&self, scope: &Scope, id: Uuid) -> StoreResult<Option<SupportCase>> {
+                    let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
+                        "SELECT {CASE_COLUMNS} FROM support_cases c WHERE c.id = "
+                    ));
+                    q.push_bind(id.to_string());
+                    if !push_case_scope(&mut q, scope) {
+                        return Ok(None);
+                    }
+                    q.build_query_as::<CaseRow>()
+                        .fetch_optional(self.reader())
+                        .await
+                        .ctx("failed to read support case")?
+                        .map(TryInto::try_into)
+                        .transpose()
+                }
+
+                async fn cases(
+                    &self,
+                    scope: &Scope,
+                    open_only: bool,
+                    limit: u32,
+                ) -> StoreResult<Vec<SupportCase>> {
+                    let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
+                        "SELECT {CASE_COLUMNS} FROM support_cases c WHERE 1 = 1"
+                    ));
+                    if !push_case_scope(&mut q, scope) {
+                        return Ok(Vec::new());
+                    }
+                    if open_only {
+                        q.push(" AND c.status = 'open'");
+                    }
+                    q.push(" ORDER BY c.id DESC LIMIT ")
+                        .push_bind(i64::from(limit));
+                    let rows: Vec<CaseRow> = q
+                        .build_query_as()
+                        .fetch_all(self.reader())
+                        .await
+                        .ctx("failed to list support cases")?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn resolve_case(
+                    &self,
+                    c: &SupportCase,
+                    partners: &[Csn],
+                    audit: &[AuditEntry],
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let done = sqlx::query(
+                        "UPDATE support_cases SET status = 'resolved', resolved_at = $1, resolved_by = $2 WHERE id = $3 AND status = 'open'",
+                    )
+                    .bind(c.resolved_at.map(ms))
+                    .bind(c.resolved_by.map(|u| u.0.to_string()))
+                    .bind(c.id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to resolve support case")?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::NotFound);
+                    }
+                    let at = c.resolved_at.unwrap_or(c.created_at);
+                    replace_partners(&mut tx, &c.agreement, partners, at, AssignmentSource::Support, None)
+                        .await?;
+                    Self::insert_audit(&mut tx, audit).await?;
+                    tx.commit().await.ctx("failed to commit support case")
+                }
+            }
+        }
+    };
+}
