@@ -80,9 +80,7 @@ impl NewTransaction {
         }
         errors
     }
-}
 
-impl NewTransaction {
     /// Changes `a` as the transaction says; the one reason it cannot, named
     /// by its field. The fields each kind needs are there: `shape_errors`
     /// checked them.
@@ -213,8 +211,8 @@ impl Services {
     }
 }
 
-/// The transaction's audit entry, and a second one when it changed the
-/// partner of record, so the partner history shows it like any other change.
+/// The transaction's audit entry and, when it changed the partner of
+/// record, the partner-assignment entry every such change has.
 fn transaction_audit(
     by: By<'_>,
     now: OffsetDateTime,
