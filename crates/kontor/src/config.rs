@@ -268,7 +268,18 @@ impl Config {
         Ok(config)
     }
 
+    /// Refuses settings that cannot work, naming the setting.
     fn validate(&self) -> anyhow::Result<()> {
+        self.validate_policy()?;
+        self.validate_worker_and_database()?;
+        self.pinned_clock()?;
+        self.retry_schedule()?;
+        self.validate_signin()?;
+        self.validate_http()?;
+        self.validate_delivery()
+    }
+
+    fn validate_policy(&self) -> anyhow::Result<()> {
         if self.processing_delay_minutes < 0 {
             bail!("processing_delay_minutes must be 0 or more");
         }
@@ -281,6 +292,10 @@ impl Config {
         if self.idempotency_hours < 24 {
             bail!("idempotency_hours must be at least 24");
         }
+        Ok(())
+    }
+
+    fn validate_worker_and_database(&self) -> anyhow::Result<()> {
         if self.worker_batch == 0 {
             bail!("worker_batch must be at least 1");
         }
@@ -296,8 +311,10 @@ impl Config {
         if self.worker_lease_seconds < 5 {
             bail!("worker_lease_seconds must be at least 5");
         }
-        self.pinned_clock()?;
-        self.retry_schedule()?;
+        Ok(())
+    }
+
+    fn validate_signin(&self) -> anyhow::Result<()> {
         if self.signin_failures_per_account == 0 || self.signin_failures_per_address == 0 {
             bail!("signin_failures_per_account and signin_failures_per_address must be at least 1");
         }
@@ -307,6 +324,10 @@ impl Config {
         if !(1..=24 * 60).contains(&self.signin_address_window_minutes) {
             bail!("signin_address_window_minutes must be from 1 to 1440");
         }
+        Ok(())
+    }
+
+    fn validate_http(&self) -> anyhow::Result<()> {
         if self.header_read_timeout_seconds == 0 || self.keep_alive_idle_seconds == 0 {
             bail!("header_read_timeout_seconds and keep_alive_idle_seconds must be at least 1");
         }
@@ -316,6 +337,10 @@ impl Config {
         if self.max_body_bytes == 0 || self.max_import_bytes == 0 {
             bail!("max_body_bytes and max_import_bytes must be at least 1");
         }
+        Ok(())
+    }
+
+    fn validate_delivery(&self) -> anyhow::Result<()> {
         if self.delivery_concurrency == 0 {
             bail!("delivery_concurrency must be at least 1");
         }

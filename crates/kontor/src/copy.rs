@@ -15,7 +15,9 @@ use anyhow::{Context, bail};
 use futures_util::TryStreamExt;
 use kontor_store_postgres::PgStore;
 use kontor_store_sqlite::SqliteStore;
-use sqlx::{Postgres, QueryBuilder, Row};
+use sqlx::query_builder::Separated;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row, SqliteConnection};
 
 /// How a column is typed on both sides.
 #[derive(Clone, Copy)]
@@ -295,17 +297,7 @@ pub async fn copy_to_postgres(
     target: &PgStore,
 ) -> anyhow::Result<Vec<Copied>> {
     let pg = target.pool();
-    for (table, _) in TABLES {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(pg)
-            .await
-            .with_context(|| format!("failed to count {table} in PostgreSQL"))?;
-        if n > 0 {
-            bail!(
-                "the PostgreSQL database is not empty ({table} has {n} rows); copy into a new database"
-            );
-        }
-    }
+    ensure_empty(pg).await?;
     let mut from = source
         .read_pool()
         .begin()
@@ -321,71 +313,127 @@ pub async fn copy_to_postgres(
     }
     let mut report = Vec::with_capacity(TABLES.len());
     for (table, columns) in TABLES {
-        let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-        let list = names.join(", ");
-        let source_count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *from)
+        report.push(copy_table(&mut from, &mut to, table, columns).await?);
+    }
+    complete_postgres_only_state(&mut to).await?;
+    if report.iter().any(|c| c.source != c.target) {
+        let mut msg = String::from("row counts differ; nothing was copied:\n");
+        for c in &report {
+            let _ = writeln!(msg, "  {:<20} {:>10} {:>10}", c.table, c.source, c.target);
+        }
+        bail!(msg);
+    }
+    to.commit().await.context("failed to commit the copy")?;
+    from.rollback().await.ok();
+    Ok(report)
+}
+
+/// Refuses a target that holds anything: the copy would mix two installations.
+async fn ensure_empty(pg: &PgPool) -> anyhow::Result<()> {
+    for (table, _) in TABLES {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(pg)
             .await
-            .with_context(|| format!("failed to count {table} in SQLite"))?;
-        let select = format!("SELECT {list} FROM {table}");
-        let mut rows = sqlx::query(&select).fetch(&mut *from);
-        let mut batch = Vec::with_capacity(ROWS_PER_INSERT);
-        loop {
-            let row = rows
-                .try_next()
-                .await
-                .with_context(|| format!("failed to read {table} from SQLite"))?;
-            let done = row.is_none();
-            if let Some(row) = row {
-                batch.push(row);
-            }
-            if batch.len() == ROWS_PER_INSERT || (done && !batch.is_empty()) {
-                let mut q: QueryBuilder<Postgres> =
-                    QueryBuilder::new(format!("INSERT INTO {table} ({list}) "));
-                let mut bad = None;
-                q.push_values(batch.drain(..), |mut b, row| {
-                    for (i, (name, kind)) in columns.iter().enumerate() {
-                        let bound = match kind {
-                            Text => row.try_get::<Option<String>, _>(i).map(|v| {
-                                b.push_bind(v);
-                            }),
-                            Int => row.try_get::<Option<i64>, _>(i).map(|v| {
-                                b.push_bind(v);
-                            }),
-                            Bool => row.try_get::<Option<bool>, _>(i).map(|v| {
-                                b.push_bind(v);
-                            }),
-                            Bytes => row.try_get::<Option<Vec<u8>>, _>(i).map(|v| {
-                                b.push_bind(v);
-                            }),
-                        };
-                        if let Err(e) = bound {
-                            bad.get_or_insert(format!("{table}.{name}: {e}"));
-                        }
-                    }
-                });
-                if let Some(e) = bad {
-                    bail!("cannot read {e}");
-                }
-                q.build()
-                    .execute(&mut *to)
-                    .await
-                    .with_context(|| format!("failed to write {table} to PostgreSQL"))?;
-            }
-            if done {
-                break;
+            .with_context(|| format!("failed to count {table} in PostgreSQL"))?;
+        if n > 0 {
+            bail!(
+                "the PostgreSQL database is not empty ({table} has {n} rows); copy into a new database"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Copies one table in batches of [`ROWS_PER_INSERT`] rows, and counts it
+/// on both sides.
+async fn copy_table(
+    from: &mut SqliteConnection,
+    to: &mut PgConnection,
+    table: &'static str,
+    columns: &[(&str, Kind)],
+) -> anyhow::Result<Copied> {
+    let list = columns
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let source: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut *from)
+        .await
+        .with_context(|| format!("failed to count {table} in SQLite"))?;
+    let select = format!("SELECT {list} FROM {table}");
+    let mut rows = sqlx::query(&select).fetch(&mut *from);
+    let mut batch = Vec::with_capacity(ROWS_PER_INSERT);
+    while let Some(row) = rows
+        .try_next()
+        .await
+        .with_context(|| format!("failed to read {table} from SQLite"))?
+    {
+        batch.push(row);
+        if batch.len() == ROWS_PER_INSERT {
+            insert_batch(to, table, &list, columns, &mut batch).await?;
+        }
+    }
+    if !batch.is_empty() {
+        insert_batch(to, table, &list, columns, &mut batch).await?;
+    }
+    drop(rows);
+    let target: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut *to)
+        .await?;
+    Ok(Copied {
+        table,
+        source,
+        target,
+    })
+}
+
+/// Writes (and empties) `batch` with one multi-row INSERT.
+async fn insert_batch(
+    to: &mut PgConnection,
+    table: &str,
+    list: &str,
+    columns: &[(&str, Kind)],
+    batch: &mut Vec<SqliteRow>,
+) -> anyhow::Result<()> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!("INSERT INTO {table} ({list}) "));
+    let mut bad = None;
+    q.push_values(batch.drain(..), |mut b, row| {
+        for (i, (name, kind)) in columns.iter().enumerate() {
+            if let Err(e) = bind_column(&mut b, &row, i, *kind) {
+                bad.get_or_insert(format!("{table}.{name}: {e}"));
             }
         }
-        drop(rows);
-        let target_count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *to)
-            .await?;
-        report.push(Copied {
-            table,
-            source: source_count,
-            target: target_count,
-        });
+    });
+    if let Some(e) = bad {
+        bail!("cannot read {e}");
     }
+    q.build()
+        .execute(&mut *to)
+        .await
+        .with_context(|| format!("failed to write {table} to PostgreSQL"))?;
+    Ok(())
+}
+
+/// Binds column `i` of `row`, read as its `kind`.
+fn bind_column(
+    b: &mut Separated<'_, '_, Postgres, &'static str>,
+    row: &SqliteRow,
+    i: usize,
+    kind: Kind,
+) -> Result<(), sqlx::Error> {
+    match kind {
+        Text => b.push_bind(row.try_get::<Option<String>, _>(i)?),
+        Int => b.push_bind(row.try_get::<Option<i64>, _>(i)?),
+        Bool => b.push_bind(row.try_get::<Option<bool>, _>(i)?),
+        Bytes => b.push_bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
+    };
+    Ok(())
+}
+
+/// What PostgreSQL keeps beyond the copied rows: the open requests and
+/// numbering that continues after the copied numbers.
+async fn complete_postgres_only_state(to: &mut PgConnection) -> anyhow::Result<()> {
     // PostgreSQL keeps the open requests (R7, the worker's queue) in a table
     // of their own, derived from the requests' states.
     sqlx::query(
@@ -405,16 +453,7 @@ pub async fn copy_to_postgres(
         .await
         .with_context(|| format!("failed to continue the numbering of {table}"))?;
     }
-    if report.iter().any(|c| c.source != c.target) {
-        let mut msg = String::from("row counts differ; nothing was copied:\n");
-        for c in &report {
-            let _ = writeln!(msg, "  {:<20} {:>10} {:>10}", c.table, c.source, c.target);
-        }
-        bail!(msg);
-    }
-    to.commit().await.context("failed to commit the copy")?;
-    from.rollback().await.ok();
-    Ok(report)
+    Ok(())
 }
 
 /// Every table the copy moves (and verifies).

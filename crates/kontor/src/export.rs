@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::Context;
 use kontor_core::domain::roles::Tenant;
 use kontor_core::service::Services;
-use kontor_core::store::ExportWhat;
-use serde_json::json;
+use kontor_core::store::{ExportPage, ExportWhat};
+use serde_json::{Value, json};
 
 const PAGE: u32 = 1000;
 
@@ -34,35 +34,7 @@ pub async fn export_json(services: &Services, out: &mut impl Write) -> anyhow::R
         let mut first = true;
         loop {
             let page = services.export_page(what, after.take(), PAGE).await?;
-            let records: Vec<serde_json::Value> = match what {
-                ExportWhat::Partners => page
-                    .partners
-                    .iter()
-                    .map(|p| json!({ "csn": p.csn, "name": p.name, "city": p.city, "country": p.country, "status": p.status, "email": p.email }))
-                    .collect(),
-                ExportWhat::Accounts => page
-                    .accounts
-                    .iter()
-                    .map(|(a, users)| {
-                        let users: Vec<_> = users
-                            .iter()
-                            .filter(|u| matches!(u.actor.tenant, Tenant::Account(_)))
-                            .map(|u| json!({ "email": u.actor.email, "name": u.actor.name, "role": u.actor.role, "lang": u.actor.lang }))
-                            .collect();
-                        json!({ "csn": a.csn, "name": a.name, "country": a.country, "users": users })
-                    })
-                    .collect(),
-                ExportWhat::Agreements => page
-                    .agreements
-                    .iter()
-                    .map(|a| {
-                        json!({ "number": a.number, "kind": a.kind(), "account": a.account, "products": a.products,
-                            "term_start": a.term_start.to_string(), "term_end": a.term_end.to_string(),
-                            "auto_renew": a.auto_renew, "program": a.program, "support_level": a.support_level,
-                            "status": a.status, "partners": a.partners })
-                    })
-                    .collect(),
-            };
+            let records = page_records(what, &page);
             for r in records {
                 if !first {
                     w(",")?;
@@ -78,4 +50,38 @@ pub async fn export_json(services: &Services, out: &mut impl Write) -> anyhow::R
         w("]")?;
     }
     w("}\n")
+}
+
+/// The records of one page, in the import format; users of accounts
+/// without their passwords.
+fn page_records(what: ExportWhat, page: &ExportPage) -> Vec<Value> {
+    match what {
+        ExportWhat::Partners => page
+            .partners
+            .iter()
+            .map(|p| json!({ "csn": p.csn, "name": p.name, "city": p.city, "country": p.country, "status": p.status, "email": p.email }))
+            .collect(),
+        ExportWhat::Accounts => page
+            .accounts
+            .iter()
+            .map(|(a, users)| {
+                let users: Vec<_> = users
+                    .iter()
+                    .filter(|u| matches!(u.actor.tenant, Tenant::Account(_)))
+                    .map(|u| json!({ "email": u.actor.email, "name": u.actor.name, "role": u.actor.role, "lang": u.actor.lang }))
+                    .collect();
+                json!({ "csn": a.csn, "name": a.name, "country": a.country, "users": users })
+            })
+            .collect(),
+        ExportWhat::Agreements => page
+            .agreements
+            .iter()
+            .map(|a| {
+                json!({ "number": a.number, "kind": a.kind(), "account": a.account, "products": a.products,
+                    "term_start": a.term_start.to_string(), "term_end": a.term_end.to_string(),
+                    "auto_renew": a.auto_renew, "program": a.program, "support_level": a.support_level,
+                    "status": a.status, "partners": a.partners })
+            })
+            .collect(),
+    }
 }

@@ -16,6 +16,8 @@ use kontor_core::service::import_csv::read_csv_document;
 use kontor_core::service::import_json::read_json_document;
 use tokio::sync::mpsc;
 
+use crate::auth::Argon2Hasher;
+
 /// The format of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {
@@ -102,6 +104,25 @@ pub async fn import_file(
     let report = importer.finish(by).await;
     services.cache.clear();
     report
+}
+
+/// Imports an upload (a request body, a form's file) as it arrives: its
+/// chunks are pumped to the parser while the importer writes, up to
+/// `limit` bytes.
+pub async fn import_upload<E: std::fmt::Display>(
+    services: &Services,
+    format: ImportFormat,
+    limit: usize,
+    body: impl Chunks<E>,
+    by: By<'_>,
+) -> Result<Result<ImportReport, ImportFailure>, TooLarge> {
+    let (tx, reader) = chunk_channel();
+    let (imported, pumped) = tokio::join!(
+        import_file(services, &Argon2Hasher, format, reader, by, |_| {}),
+        pump(tx, limit, body)
+    );
+    pumped?;
+    Ok(imported)
 }
 
 /// A blocking [`Read`] over chunks that an async task hands in: lets the

@@ -8,6 +8,7 @@ use super::partner_change::contact;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{ChangeRequest, RequestEvent, transition};
 use crate::domain::eligibility::{self, ReasonCode};
+use crate::domain::ids::Csn;
 use crate::domain::notify::{ChangeEvent, partner_change_emails};
 use crate::domain::policy::Policy;
 use crate::store::{ApplyPlan, ApplyPlanner, DueItem};
@@ -70,38 +71,7 @@ impl ApplyPlanner for Planner {
             },
             ..req.clone()
         };
-        let by = || By::System("worker");
-        let mut audit = Vec::with_capacity(2);
-        if reasons.is_empty() {
-            audit.push(
-                AuditEntry::new(now, by(), AuditAction::ChangeApplied)
-                    .on(&req.account, &req.agreement)
-                    .request(req.id)
-                    .change(
-                        json!({ "status": "pending" }),
-                        json!({ "status": "applied" }),
-                    ),
-            );
-            audit.push(
-                AuditEntry::new(now, by(), AuditAction::PartnerAssignmentChanged)
-                    .on(&req.account, &req.agreement)
-                    .request(req.id)
-                    .change(
-                        json!({ "partners": current }),
-                        json!({ "partners": [req.new_partner] }),
-                    ),
-            );
-        } else {
-            audit.push(
-                AuditEntry::new(now, by(), AuditAction::ChangeRejected)
-                    .on(&req.account, &req.agreement)
-                    .request(req.id)
-                    .change(
-                        json!({ "status": "pending" }),
-                        json!({ "status": "rejected", "reasons": reasons }),
-                    ),
-            );
-        }
+        let audit = decision_audit(req, &current, &reasons, now);
         let new_partner = item.new_partner.map(contact);
         let old: Vec<_> = item.current_partners.iter().map(|p| contact(p)).collect();
         let outbox = partner_change_emails(
@@ -116,5 +86,38 @@ impl ApplyPlanner for Planner {
             audit,
             outbox,
         }
+    }
+}
+
+/// The worker's record of its decision on `req`: applied, with the partner
+/// assignment that changed (from `current`, the partners it replaced), or
+/// rejected with the reasons.
+fn decision_audit(
+    req: &ChangeRequest,
+    current: &[Csn],
+    reasons: &[ReasonCode],
+    now: OffsetDateTime,
+) -> Vec<AuditEntry> {
+    let entry = |action| {
+        AuditEntry::new(now, By::System("worker"), action)
+            .on(&req.account, &req.agreement)
+            .request(req.id)
+    };
+    if reasons.is_empty() {
+        vec![
+            entry(AuditAction::ChangeApplied).change(
+                json!({ "status": "pending" }),
+                json!({ "status": "applied" }),
+            ),
+            entry(AuditAction::PartnerAssignmentChanged).change(
+                json!({ "partners": current }),
+                json!({ "partners": [req.new_partner] }),
+            ),
+        ]
+    } else {
+        vec![entry(AuditAction::ChangeRejected).change(
+            json!({ "status": "pending" }),
+            json!({ "status": "rejected", "reasons": reasons }),
+        )]
     }
 }

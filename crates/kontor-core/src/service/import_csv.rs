@@ -45,36 +45,8 @@ pub fn read_csv_document(
             return;
         }
     };
-    if let Some(unknown) = headers
-        .iter()
-        .find(|h| !collection.fields().contains(h) || *h == "users")
-    {
-        sink(file_error(
-            0,
-            format!(
-                "unknown column `{unknown}`; {} takes {}",
-                collection.as_str(),
-                collection
-                    .fields()
-                    .iter()
-                    .filter(|f| **f != "users")
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-        return;
-    }
-    if let Some(dup) = headers
-        .iter()
-        .enumerate()
-        .find(|(i, h)| headers.iter().take(*i).any(|earlier| earlier == *h))
-        .map(|(_, h)| h)
-    {
-        sink(file_error(
-            0,
-            format!("the header names column `{dup}` twice"),
-        ));
+    if let Err(problem) = check_header(collection, &headers) {
+        sink(file_error(0, problem));
         return;
     }
     for (index, row) in csv.records().enumerate() {
@@ -92,16 +64,10 @@ pub fn read_csv_document(
                 return;
             }
         };
-        let mut record = Map::new();
-        for (name, cell) in headers.iter().zip(row.iter()) {
-            if !cell.is_empty() {
-                record.insert(name.to_owned(), cell_value(name, cell));
-            }
-        }
         if !sink(DocumentItem::Record(
             collection,
             index,
-            Value::Object(record),
+            row_record(&headers, &row),
         )) {
             return;
         }
@@ -112,6 +78,47 @@ pub fn read_csv_document(
             format!("the file is not valid CSV at line {line}: {problem}"),
         ));
     }
+}
+
+/// The header names each column once, and only fields the collection's
+/// CSV file can hold (`users` of accounts are JSON only).
+fn check_header(collection: Collection, headers: &csv::StringRecord) -> Result<(), String> {
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !collection.fields().contains(h) || *h == "users")
+    {
+        return Err(format!(
+            "unknown column `{unknown}`; {} takes {}",
+            collection.as_str(),
+            collection
+                .fields()
+                .iter()
+                .filter(|f| **f != "users")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(dup) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers.iter().take(*i).any(|earlier| earlier == *h))
+        .map(|(_, h)| h)
+    {
+        return Err(format!("the header names column `{dup}` twice"));
+    }
+    Ok(())
+}
+
+/// The record a row stands for; an empty cell is a missing field.
+fn row_record(headers: &csv::StringRecord, row: &csv::StringRecord) -> Value {
+    let mut record = Map::new();
+    for (name, cell) in headers.iter().zip(row.iter()) {
+        if !cell.is_empty() {
+            record.insert(name.to_owned(), cell_value(name, cell));
+        }
+    }
+    Value::Object(record)
 }
 
 /// What the csv crate reads leniently but RFC 4180 does not allow — a

@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use time::OffsetDateTime;
 
 use super::Services;
-use crate::domain::agreement::Partner;
+use crate::domain::agreement::{Agreement, Partner, PartnerStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{
     ChangeRequest, RequestEvent, RequestId, RequestStatus, transition,
@@ -66,6 +67,18 @@ impl Services {
         let p = self.store.partner(csn).await?;
         self.cache.put_partner(ticket, csn, &p);
         Ok(p)
+    }
+
+    /// Why `csn` cannot be named on an agreement: there is no partner with
+    /// that CSN, or it is not active.
+    pub(crate) async fn unusable_partner(&self, csn: &Csn) -> Result<Option<String>> {
+        Ok(match self.partner(csn).await? {
+            None => Some(format!("no partner with CSN {csn} exists")),
+            Some(p) if p.status != PartnerStatus::Active => {
+                Some(format!("partner {csn} is not active"))
+            }
+            Some(_) => None,
+        })
     }
 
     /// Admins of an account (R10 recipients), through the cache.
@@ -141,6 +154,48 @@ impl Services {
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
             .map_err(|p| Error::refused("new_partner", p.to_string()))?;
         let now = self.clock.now();
+        let (request, event) =
+            self.new_request(actor, agreement, new_partner, idempotency_key, now);
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeRequested)
+            .on(&request.account, &request.agreement)
+            .request(request.id)
+            .change(
+                json!({ "partners": request.old_partners }),
+                json!({ "new_partner": request.new_partner, "status": request.status,
+                        "due_at": request.due_at.unix_timestamp() }),
+            );
+        let outbox = self.emails(event, &request).await?;
+        let result = self.store.insert_request(&request, &[audit], &outbox).await;
+        self.cache.invalidate_agreement(&request.agreement);
+        match result {
+            Ok(()) => Ok(request),
+            Err(StoreError::Conflict(_)) => {
+                // Another request got in after the read above — perhaps
+                // this client's own earlier attempt, committed meanwhile.
+                if idempotency_key.is_some() {
+                    let state = self.agreement(actor, number).await?;
+                    if let Some(own) =
+                        own_earlier_attempt(&state, actor, new_partner, idempotency_key)
+                    {
+                        return Ok(own);
+                    }
+                }
+                Err(change_pending())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The request `actor` makes to give `agreement` the new partner, and
+    /// the event its mails announce.
+    fn new_request(
+        &self,
+        actor: &Actor,
+        agreement: &Agreement,
+        new_partner: &Csn,
+        idempotency_key: Option<&str>,
+        now: OffsetDateTime,
+    ) -> (ChangeRequest, ChangeEvent) {
         // With the acceptance policy the new partner answers first, by
         // `due_at`; the processing delay starts when they accept.
         let (status, due_at, event) = if self.policy.acceptance_required {
@@ -171,34 +226,7 @@ impl Services {
             reasons: Vec::new(),
             idempotency_key: idempotency_key.map(str::to_owned),
         };
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeRequested)
-            .on(&request.account, &request.agreement)
-            .request(request.id)
-            .change(
-                json!({ "partners": request.old_partners }),
-                json!({ "new_partner": request.new_partner, "status": request.status,
-                        "due_at": request.due_at.unix_timestamp() }),
-            );
-        let outbox = self.emails(event, &request).await?;
-        let result = self.store.insert_request(&request, &[audit], &outbox).await;
-        self.cache.invalidate_agreement(&request.agreement);
-        match result {
-            Ok(()) => Ok(request),
-            Err(StoreError::Conflict(_)) => {
-                // Another request got in after the read above — perhaps
-                // this client's own earlier attempt, committed meanwhile.
-                if idempotency_key.is_some() {
-                    let state = self.agreement(actor, number).await?;
-                    if let Some(own) =
-                        own_earlier_attempt(&state, actor, new_partner, idempotency_key)
-                    {
-                        return Ok(own);
-                    }
-                }
-                Err(change_pending())
-            }
-            Err(e) => Err(e.into()),
-        }
+        (request, event)
     }
 
     /// Withdraws an open request (R9): the requester or another admin of the account.

@@ -33,6 +33,67 @@ pub struct NewPerson {
     pub lang: String,
 }
 
+/// A person to invite, checked.
+struct Invitee {
+    email: String,
+    name: String,
+    role: Role,
+    lang: Lang,
+}
+
+impl TryFrom<&NewPerson> for Invitee {
+    type Error = Vec<FieldError>;
+
+    fn try_from(input: &NewPerson) -> Result<Self, Self::Error> {
+        let mut errors = Vec::new();
+        let email = EmailAddress::parse(&input.email).map(String::from);
+        if email.is_none() {
+            errors.push(FieldError::new(
+                "email",
+                "expected an email address such as anna@example.com",
+            ));
+        }
+        let name = input.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new("name", "expected 1–200 characters"));
+        }
+        // The primary admin is the one who invites; there is only one.
+        let role =
+            Role::parse(&input.role).filter(|r| matches!(r, Role::SecondaryAdmin | Role::User));
+        if role.is_none() {
+            errors.push(FieldError::new("role", "expected secondary_admin or user"));
+        }
+        let lang = Lang::parse(&input.lang);
+        if lang.is_none() {
+            errors.push(FieldError::new("lang", "expected de or en"));
+        }
+        match (email, role, lang) {
+            (Some(email), Some(role), Some(lang)) if errors.is_empty() => Ok(Invitee {
+                email,
+                name,
+                role,
+                lang,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The mail that brings `user` the invitation link.
+fn invitation_mail(user: &NewUser, link: String, invitation: &NewInvitation) -> OutboxMessage {
+    OutboxMessage::Invitation {
+        event_id: uuid::Uuid::now_v7(),
+        recipients: vec![Recipient {
+            to: user.email.clone(),
+            lang: user.lang,
+            role: RecipientRole::Person,
+        }],
+        name: user.name.clone(),
+        link,
+        expires_at: invitation.expires_at,
+    }
+}
+
 impl Services {
     fn primary_admin_account<'a>(&self, actor: &'a Actor) -> Result<&'a crate::domain::ids::Csn> {
         match (actor.role, actor.account()) {
@@ -85,39 +146,15 @@ impl Services {
         link: String,
     ) -> Result<UserRecord> {
         let account = self.primary_admin_account(actor)?.clone();
-        let mut errors = Vec::new();
-        let email = EmailAddress::parse(&input.email).map(String::from);
-        if email.is_none() {
-            errors.push(FieldError::new(
-                "email",
-                "expected an email address such as anna@example.com",
-            ));
-        }
-        let name = input.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new("name", "expected 1–200 characters"));
-        }
-        let role =
-            Role::parse(&input.role).filter(|r| matches!(r, Role::SecondaryAdmin | Role::User));
-        if role.is_none() {
-            errors.push(FieldError::new("role", "expected secondary_admin or user"));
-        }
-        let lang = Lang::parse(&input.lang);
-        if lang.is_none() {
-            errors.push(FieldError::new("lang", "expected de or en"));
-        }
-        let (Some(email), Some(role), Some(lang), true) = (email, role, lang, errors.is_empty())
-        else {
-            return Err(Error::Invalid(errors));
-        };
+        let invitee = Invitee::try_from(input).map_err(Error::Invalid)?;
         let now = self.clock.now();
         let user = NewUser {
             id: UserId(uuid::Uuid::now_v7()),
-            email: email.clone(),
-            name,
-            role,
+            email: invitee.email,
+            name: invitee.name,
+            role: invitee.role,
             tenant: Tenant::Account(account.clone()),
-            lang,
+            lang: invitee.lang,
             password_hash: None,
             created_at: now,
         };
@@ -127,50 +164,34 @@ impl Services {
             created_at: now,
             expires_at: now + time::Duration::days(INVITATION_DAYS),
         };
-        let mail = OutboxMessage::Invitation {
-            event_id: uuid::Uuid::now_v7(),
-            recipients: vec![Recipient {
-                to: email.clone(),
-                lang,
-                role: RecipientRole::Person,
-            }],
-            name: user.name.clone(),
-            link,
-            expires_at: invitation.expires_at,
-        };
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::UserCreated).change(
-            json!(null),
-            json!({ "user": email, "role": role, "invited": true }),
-        );
+        let mail = invitation_mail(&user, link, &invitation);
         let audit = AuditEntry {
             account: Some(account),
-            ..audit
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::UserCreated).change(
+                json!(null),
+                json!({ "user": user.email, "role": user.role, "invited": true }),
+            )
         };
-        match self
-            .store
+        self.store
             .invite_user(&user, &invitation, &audit, &[mail])
             .await
-        {
-            Ok(()) => {}
-            Err(StoreError::Conflict(_)) => {
-                return Err(Error::invalid(
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => Error::invalid(
                     "email",
-                    format!("{email} already has access to kontor"),
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
+                    format!("{} already has access to kontor", user.email),
+                ),
+                e => e.into(),
+            })?;
         self.cache.clear();
-        let actor = Actor {
-            user_id: user.id,
-            email: user.email,
-            name: user.name,
-            role,
-            tenant: user.tenant,
-            lang,
-        };
         Ok(UserRecord {
-            actor,
+            actor: Actor {
+                user_id: user.id,
+                email: user.email,
+                name: user.name,
+                role: user.role,
+                tenant: user.tenant,
+                lang: user.lang,
+            },
             password_hash: None,
             disabled: false,
         })

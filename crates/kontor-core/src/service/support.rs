@@ -5,7 +5,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::Services;
-use crate::domain::agreement::PartnerStatus;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::permissions::Permission;
@@ -27,6 +26,41 @@ pub struct NewCase {
     pub message: String,
 }
 
+/// A case's fields, well-formed.
+struct CaseRequest {
+    old: Csn,
+    new: Csn,
+    message: String,
+}
+
+impl TryFrom<&NewCase> for CaseRequest {
+    type Error = Vec<FieldError>;
+
+    fn try_from(input: &NewCase) -> Result<Self, Self::Error> {
+        let mut malformed = Vec::new();
+        let mut csn = |field: &str, raw: &str| {
+            Csn::parse(raw)
+                .map_err(|e| {
+                    malformed.push(FieldError::new(field, format!("expected {}", e.expected)))
+                })
+                .ok()
+        };
+        let old = csn("replace_partner", &input.replace_partner);
+        let new = csn("new_partner", &input.new_partner);
+        let message = input.message.trim().to_owned();
+        if message.chars().count() > 2000 {
+            malformed.push(FieldError::new(
+                "message",
+                "expected at most 2000 characters",
+            ));
+        }
+        match (old, new) {
+            (Some(old), Some(new)) if malformed.is_empty() => Ok(CaseRequest { old, new, message }),
+            _ => Err(malformed),
+        }
+    }
+}
+
 impl Services {
     /// Opens a case to replace one partner of a multi-partner agreement.
     pub async fn open_case(&self, actor: &Actor, input: NewCase) -> Result<SupportCase> {
@@ -40,55 +74,8 @@ impl Services {
         // What is malformed is `Invalid`; what the stored data turns down
         // (a partner that is not this agreement's, unknown or inactive) is
         // `Refused`, as everywhere else (#16).
-        let mut malformed = Vec::new();
-        let old = Csn::parse(&input.replace_partner)
-            .map_err(|e| {
-                malformed.push(FieldError::new(
-                    "replace_partner",
-                    format!("expected {}", e.expected),
-                ))
-            })
-            .ok();
-        let new = Csn::parse(&input.new_partner)
-            .map_err(|e| {
-                malformed.push(FieldError::new(
-                    "new_partner",
-                    format!("expected {}", e.expected),
-                ))
-            })
-            .ok();
-        let message = input.message.trim().to_owned();
-        if message.chars().count() > 2000 {
-            malformed.push(FieldError::new(
-                "message",
-                "expected at most 2000 characters",
-            ));
-        }
-        let (Some(old), Some(new), true) = (old, new, malformed.is_empty()) else {
-            return Err(Error::Invalid(malformed));
-        };
-        let mut refused = Vec::new();
-        if !a.partners.contains(&old) {
-            refused.push(FieldError::new(
-                "replace_partner",
-                "expected the CSN of one of the agreement's partners",
-            ));
-        }
-        match self.partner(&new).await? {
-            None => refused.push(FieldError::new(
-                "new_partner",
-                format!("no partner with CSN {new} exists"),
-            )),
-            Some(p) if p.status != PartnerStatus::Active => refused.push(FieldError::new(
-                "new_partner",
-                format!("partner {new} is not active"),
-            )),
-            Some(_) if a.partners.contains(&new) => refused.push(FieldError::new(
-                "new_partner",
-                format!("partner {new} already is a partner of record"),
-            )),
-            Some(_) => {}
-        }
+        let request = CaseRequest::try_from(&input).map_err(Error::Invalid)?;
+        let refused = self.case_refusals(&a.partners, &request).await?;
         if !refused.is_empty() {
             return Err(Error::Refused(refused));
         }
@@ -98,9 +85,9 @@ impl Services {
             account: a.account.clone(),
             agreement: a.number.clone(),
             opened_by: actor.user_id,
-            replace_partner: old,
-            new_partner: new,
-            message,
+            replace_partner: request.old,
+            new_partner: request.new,
+            message: request.message,
             status: CaseStatus::Open,
             created_at: now,
             resolved_at: None,
@@ -111,6 +98,31 @@ impl Services {
             .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner }));
         self.store.insert_case(&case, &audit).await?;
         Ok(case)
+    }
+
+    /// What the agreement's partners and the directory say against the case.
+    async fn case_refusals(
+        &self,
+        partners: &[Csn],
+        request: &CaseRequest,
+    ) -> Result<Vec<FieldError>> {
+        let mut refused = Vec::new();
+        if !partners.contains(&request.old) {
+            refused.push(FieldError::new(
+                "replace_partner",
+                "expected the CSN of one of the agreement's partners",
+            ));
+        }
+        let new = &request.new;
+        match self.unusable_partner(new).await? {
+            Some(problem) => refused.push(FieldError::new("new_partner", problem)),
+            None if partners.contains(new) => refused.push(FieldError::new(
+                "new_partner",
+                format!("partner {new} already is a partner of record"),
+            )),
+            None => {}
+        }
+        Ok(refused)
     }
 
     /// A case the caller may see (R1).

@@ -1,11 +1,11 @@
 //! Financial transactions (R3): the partner named on the transaction becomes
 //! the partner of record when it completes.
 
-use serde_json::json;
-use time::Date;
+use serde_json::{Value, json};
+use time::{Date, OffsetDateTime};
 
 use super::Services;
-use crate::domain::agreement::{AgreementStatus, PartnerStatus, ProductLine};
+use crate::domain::agreement::{Agreement, AgreementStatus, ProductLine};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::eligibility;
 use crate::domain::ids::{AgreementNumber, Csn};
@@ -80,6 +80,84 @@ impl NewTransaction {
         }
         errors
     }
+
+    /// Changes `a` as the transaction says; the one reason it cannot, named
+    /// by its field. The fields each kind needs are there: `shape_errors`
+    /// checked them.
+    fn apply_to(&self, a: &mut Agreement, today: Date) -> Result<(), FieldError> {
+        match self.kind {
+            TransactionKind::Renewal | TransactionKind::SwitchTerm => match self.term_end {
+                Some(end) if self.kind == TransactionKind::Renewal && end <= a.term_end => {
+                    return Err(FieldError::new(
+                        "term_end",
+                        format!(
+                            "a renewal must end after the current term end {}",
+                            a.term_end
+                        ),
+                    ));
+                }
+                Some(end) if end < today || end == a.term_end => {
+                    return Err(FieldError::new(
+                        "term_end",
+                        "the new term end must differ from the current one and not be in the past",
+                    ));
+                }
+                Some(end) => {
+                    if self.kind == TransactionKind::Renewal {
+                        a.term_start = a.term_end.next_day().unwrap_or(a.term_end);
+                        a.status = AgreementStatus::Active;
+                    }
+                    a.term_end = end;
+                }
+                None => {}
+            },
+            TransactionKind::AddSeats => {
+                if let Some(p) = &self.product {
+                    match a.products.iter_mut().find(|l| l.name == p.name) {
+                        Some(line) => line.seats = line.seats.saturating_add(p.seats),
+                        None => a.products.push(p.clone()),
+                    }
+                }
+            }
+            TransactionKind::Upgrade => {
+                let pos = self
+                    .replaces
+                    .as_ref()
+                    .and_then(|r| a.products.iter().position(|l| &l.name == r));
+                match (&self.product, pos) {
+                    (Some(p), Some(i)) => a.products[i] = p.clone(),
+                    _ => {
+                        return Err(FieldError::new(
+                            "replaces",
+                            "must name a product line of the agreement",
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Operators record transactions for any partner; partner staff only
+/// naming their own partner.
+fn may_record(actor: &Actor, partner: &Csn) -> Result<()> {
+    match actor.role {
+        Role::Operator => Ok(()),
+        Role::PartnerAdmin | Role::PartnerAgent if actor.partner() == Some(partner) => Ok(()),
+        Role::PartnerAdmin | Role::PartnerAgent => Err(Error::invalid(
+            "partner",
+            "partner staff can only name their own partner",
+        )),
+        _ => Err(Error::Forbidden(
+            "only partners and operators record transactions".into(),
+        )),
+    }
+}
+
+/// What the audit shows of an agreement before and after a transaction.
+fn audited(a: &Agreement) -> Value {
+    json!({ "term_end": a.term_end.to_string(), "products": a.products, "partners": a.partners, "status": a.status })
 }
 
 impl Services {
@@ -95,96 +173,28 @@ impl Services {
             return Err(Error::Invalid(malformed));
         }
         let state = self.agreement(actor, &input.agreement).await?;
-        match actor.role {
-            Role::Operator => {}
-            Role::PartnerAdmin | Role::PartnerAgent if actor.partner() == Some(&input.partner) => {}
-            Role::PartnerAdmin | Role::PartnerAgent => {
-                return Err(Error::invalid(
-                    "partner",
-                    "partner staff can only name their own partner",
-                ));
-            }
-            _ => {
-                return Err(Error::Forbidden(
-                    "only partners and operators record transactions".into(),
-                ));
-            }
-        }
-        let mut a = state.agreement.clone();
-        let partner = self.partner(&input.partner).await?;
+        may_record(actor, &input.partner)?;
+        let before = &state.agreement;
         let mut errors = Vec::new();
-        match partner {
-            None => errors.push(FieldError::new(
-                "partner",
-                format!("no partner with CSN {} exists", input.partner),
-            )),
-            Some(p) if p.status != PartnerStatus::Active => errors.push(FieldError::new(
-                "partner",
-                format!("partner {} is not active", input.partner),
-            )),
-            Some(_) => {}
+        if let Some(problem) = self.unusable_partner(&input.partner).await? {
+            errors.push(FieldError::new("partner", problem));
         }
-        if matches!(a.status, AgreementStatus::Canceled) {
+        if matches!(before.status, AgreementStatus::Canceled) {
             errors.push(FieldError::new("agreement", "the agreement is canceled"));
         }
-        let today = eligibility::today(self.clock.now());
-        let before = json!({ "term_end": a.term_end.to_string(), "products": a.products, "partners": a.partners, "status": a.status });
-        match input.kind {
-            TransactionKind::Renewal | TransactionKind::SwitchTerm => match input.term_end {
-                Some(end) if input.kind == TransactionKind::Renewal && end <= a.term_end => errors
-                    .push(FieldError::new(
-                        "term_end",
-                        format!(
-                            "a renewal must end after the current term end {}",
-                            a.term_end
-                        ),
-                    )),
-                Some(end) if end < today || end == a.term_end => errors.push(FieldError::new(
-                    "term_end",
-                    "the new term end must differ from the current one and not be in the past",
-                )),
-                Some(end) => {
-                    if input.kind == TransactionKind::Renewal {
-                        a.term_start = a.term_end.next_day().unwrap_or(a.term_end);
-                        a.status = AgreementStatus::Active;
-                    }
-                    a.term_end = end;
-                }
-                // Present for these kinds: `shape_errors` checked it.
-                None => {}
-            },
-            TransactionKind::AddSeats => {
-                // Present for this kind: `shape_errors` checked it.
-                if let Some(p) = &input.product {
-                    match a.products.iter_mut().find(|l| l.name == p.name) {
-                        Some(line) => line.seats = line.seats.saturating_add(p.seats),
-                        None => a.products.push(p.clone()),
-                    }
-                }
-            }
-            TransactionKind::Upgrade => {
-                let pos = input
-                    .replaces
-                    .as_ref()
-                    .and_then(|r| a.products.iter().position(|l| &l.name == r));
-                match (&input.product, pos) {
-                    (Some(p), Some(i)) => a.products[i] = p.clone(),
-                    _ => errors.push(FieldError::new(
-                        "replaces",
-                        "must name a product line of the agreement",
-                    )),
-                }
-            }
+        let mut after = before.clone();
+        if let Err(e) = input.apply_to(&mut after, eligibility::today(self.clock.now())) {
+            errors.push(e);
         }
         if !errors.is_empty() {
             return Err(Error::Refused(errors));
         }
-        let partner_changes = a.partners != [input.partner.clone()];
-        a.partners = vec![input.partner.clone()];
+        // The partner placing the transaction becomes the partner of record (R3).
+        after.partners = vec![input.partner.clone()];
         let now = self.clock.now();
         let tx = Transaction {
             id: uuid::Uuid::now_v7(),
-            agreement: a.number.clone(),
+            agreement: after.number.clone(),
             kind: input.kind,
             partner: input.partner,
             recorded_by: actor.user_id,
@@ -193,32 +203,39 @@ impl Services {
             product: input.product,
             replaces: input.replaces,
         };
-        let after = json!({ "term_end": a.term_end.to_string(), "products": a.products, "partners": a.partners, "status": a.status });
-        let mut audit = vec![
-            AuditEntry::new(now, By::Person(actor), AuditAction::TransactionRecorded)
-                .on(&a.account, &a.number)
-                .change(
-                    before.clone(),
-                    json!({ "transaction": tx, "agreement": after }),
-                ),
-        ];
-        if partner_changes {
-            audit.push(
-                AuditEntry::new(
-                    now,
-                    By::Person(actor),
-                    AuditAction::PartnerAssignmentChanged,
-                )
-                .on(&a.account, &a.number)
-                .change(
-                    json!({ "partners": before["partners"] }),
-                    json!({ "partners": a.partners }),
-                ),
-            );
-        }
-        let result = self.store.record_transaction(&tx, &a, &audit).await;
-        self.cache.invalidate_agreement(&a.number);
+        let audit = transaction_audit(By::Person(actor), now, &tx, before, &after);
+        let result = self.store.record_transaction(&tx, &after, &audit).await;
+        self.cache.invalidate_agreement(&after.number);
         result?;
         Ok(tx)
     }
+}
+
+/// The transaction's audit entry and, when it changed the partner of
+/// record, the partner-assignment entry every such change has.
+fn transaction_audit(
+    by: By<'_>,
+    now: OffsetDateTime,
+    tx: &Transaction,
+    before: &Agreement,
+    after: &Agreement,
+) -> Vec<AuditEntry> {
+    let recorded = AuditEntry::new(now, by.clone(), AuditAction::TransactionRecorded)
+        .on(&after.account, &after.number)
+        .change(
+            audited(before),
+            json!({ "transaction": tx, "agreement": audited(after) }),
+        );
+    let mut audit = vec![recorded];
+    if before.partners != after.partners {
+        audit.push(
+            AuditEntry::new(now, by, AuditAction::PartnerAssignmentChanged)
+                .on(&after.account, &after.number)
+                .change(
+                    json!({ "partners": before.partners }),
+                    json!({ "partners": after.partners }),
+                ),
+        );
+    }
+    audit
 }

@@ -1,7 +1,7 @@
 //! `kontor migrate`, `import`, `export`, `demo`, `backup`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -24,14 +24,7 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
     let format = ImportFormat::from_file_name(&file).map_err(|e| anyhow::anyhow!(e))?;
     let store = app::open_store(&config).await?;
     let services = app::services(&config, store, app::clock(&config)?);
-    let reader: Box<dyn std::io::Read + Send> = if file.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(
-            std::fs::File::open(&file)
-                .with_context(|| format!("cannot open {}", file.display()))?,
-        )
-    };
+    let reader = open_input(&file)?;
     let tty = std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
     let result = import_file(
@@ -71,17 +64,7 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
                 errors.len() + more
             );
             for e in &errors {
-                let field = if e.field.is_empty() {
-                    String::new()
-                } else {
-                    format!(".{}", e.field)
-                };
-                eprintln!(
-                    "  {}[{}]{field}: {}",
-                    e.collection.as_str(),
-                    e.index,
-                    e.message
-                );
+                eprintln!("  {}: {}", e.location(), e.message);
             }
             if more > 0 {
                 eprintln!("  … and {more} more");
@@ -90,6 +73,15 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
         }
         Err(ImportFailure::Store(e)) => Err(e).context("import failed"),
     }
+}
+
+/// The file to import, or standard input for `-`.
+fn open_input(file: &Path) -> anyhow::Result<Box<dyn std::io::Read + Send>> {
+    if file.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    Ok(Box::new(f))
 }
 
 pub async fn export(config: Config, output: Option<PathBuf>) -> anyhow::Result<()> {
@@ -148,15 +140,57 @@ pub async fn backup(config: Config, file: PathBuf) -> anyhow::Result<()> {
 /// process uses the database (it holds the lock beside it); the database
 /// it replaces is kept beside it as `kontor.db.before-restore`.
 pub async fn restore(config: Config, file: PathBuf) -> anyhow::Result<()> {
-    use sqlx::{ConnectOptions, Connection};
     let path = sqlite_path(&config, "restore")
         .map_err(|e| e.context("restore PostgreSQL with pg_restore (see docs/operations.md)"))?;
     if !file.is_file() {
         bail!("{} is not a file", file.display());
     }
-    // The backup must be an intact kontor database this version knows.
+    check_backup(&file).await?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(kontor_store_sqlite::lock_path(&path))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "the database {} is in use by a running kontor (serve, worker or another command); stop it first",
+            path.display()
+        );
+    }
+    let kept = beside(&path, ".before-restore");
+    if path.exists() {
+        // Keep the replaced database whole: its WAL goes with it.
+        for (from, to) in [
+            (path.clone(), kept.clone()),
+            (beside(&path, "-wal"), beside(&path, ".before-restore-wal")),
+        ] {
+            if from.exists() {
+                std::fs::rename(&from, &to)
+                    .with_context(|| format!("failed to move {} aside", from.display()))?;
+            }
+        }
+        let _ = std::fs::remove_file(beside(&path, "-shm"));
+    }
+    let tmp = beside(&path, ".restoring");
+    std::fs::copy(&file, &tmp).with_context(|| format!("failed to copy {}", file.display()))?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    drop(lock);
+    println!("restored {} from {}", path.display(), file.display());
+    if kept.exists() {
+        println!("the database it replaced is kept as {}", kept.display());
+    }
+    Ok(())
+}
+
+/// The backup must be an intact kontor database this version knows.
+async fn check_backup(file: &Path) -> anyhow::Result<()> {
+    use sqlx::{ConnectOptions, Connection};
     let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&file)
+        .filename(file)
         .read_only(true)
         .connect()
         .await
@@ -185,51 +219,16 @@ pub async fn restore(config: Config, file: PathBuf) -> anyhow::Result<()> {
             "{} was written by a newer kontor (schema {v}, this one knows {known}); restore it with that version",
             file.display()
         ),
-        Some(_) => {}
+        Some(_) => Ok(()),
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(kontor_store_sqlite::lock_path(&path))?;
-    if lock.try_lock().is_err() {
-        bail!(
-            "the database {} is in use by a running kontor (serve, worker or another command); stop it first",
-            path.display()
-        );
-    }
-    let side = |suffix: &str| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    let kept = side(".before-restore");
-    if path.exists() {
-        // Keep the replaced database whole: its WAL goes with it.
-        for (from, to) in [
-            (path.clone(), kept.clone()),
-            (side("-wal"), side(".before-restore-wal")),
-        ] {
-            if from.exists() {
-                std::fs::rename(&from, &to)
-                    .with_context(|| format!("failed to move {} aside", from.display()))?;
-            }
-        }
-        let _ = std::fs::remove_file(side("-shm"));
-    }
-    let tmp = side(".restoring");
-    std::fs::copy(&file, &tmp).with_context(|| format!("failed to copy {}", file.display()))?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    drop(lock);
-    println!("restored {} from {}", path.display(), file.display());
-    if kept.exists() {
-        println!("the database it replaced is kept as {}", kept.display());
-    }
-    Ok(())
+}
+
+/// The file beside the database `path` whose name adds `suffix` (SQLite's
+/// `-wal`, the kept copy, …).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 pub async fn copy_to_postgres(config: Config, url: &str) -> anyhow::Result<()> {

@@ -71,23 +71,9 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         .context("--email: expected an email address such as anna@example.com")?;
     let role = Role::parse(&role).context("--role: expected one of primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator")?;
     let lang = Lang::parse(&lang).context("--lang: expected de or en")?;
-    let csn = |v: &str, flag: &str| {
-        Csn::parse(v).map_err(|e| anyhow::anyhow!("{flag}: expected {}", e.expected))
-    };
-    let tenant = match (role.tenant_kind(), account.as_deref(), partner.as_deref()) {
-        (TenantKind::Account, Some(a), None) => Tenant::Account(csn(a, "--account")?),
-        (TenantKind::Partner, None, Some(p)) => Tenant::Partner(csn(p, "--partner")?),
-        (TenantKind::Vendor, None, None) => Tenant::Vendor,
-        _ => bail!("customer roles need --account, partner roles --partner, vendor roles neither"),
-    };
+    let tenant = tenant_of(role, account.as_deref(), partner.as_deref())?;
     let password_hash = if password_stdin {
-        let mut pw = String::new();
-        std::io::stdin().read_line(&mut pw)?;
-        let pw = pw.trim_end_matches(['\r', '\n']);
-        if pw.chars().count() < MIN_PROVISIONED_PASSWORD {
-            bail!("password: expected at least {MIN_PROVISIONED_PASSWORD} characters");
-        }
-        Some(Argon2Hasher.hash(pw)?)
+        Some(Argon2Hasher.hash(&password_from_stdin()?)?)
     } else {
         None
     };
@@ -119,6 +105,31 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         })?;
     println!("created {email} ({})", role.as_str());
     Ok(())
+}
+
+/// The tenant the flags name, as the role needs it.
+fn tenant_of(role: Role, account: Option<&str>, partner: Option<&str>) -> anyhow::Result<Tenant> {
+    let csn = |v: &str, flag: &str| {
+        Csn::parse(v).map_err(|e| anyhow::anyhow!("{flag}: expected {}", e.expected))
+    };
+    Ok(match (role.tenant_kind(), account, partner) {
+        (TenantKind::Account, Some(a), None) => Tenant::Account(csn(a, "--account")?),
+        (TenantKind::Partner, None, Some(p)) => Tenant::Partner(csn(p, "--partner")?),
+        (TenantKind::Vendor, None, None) => Tenant::Vendor,
+        _ => bail!("customer roles need --account, partner roles --partner, vendor roles neither"),
+    })
+}
+
+/// The first line of standard input, so that the password stays out of the
+/// command line (and the shell's history).
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut pw = String::new();
+    std::io::stdin().read_line(&mut pw)?;
+    let pw = pw.trim_end_matches(['\r', '\n']);
+    if pw.chars().count() < MIN_PROVISIONED_PASSWORD {
+        bail!("password: expected at least {MIN_PROVISIONED_PASSWORD} characters");
+    }
+    Ok(pw.to_owned())
 }
 
 pub async fn token(config: Config, cmd: TokenCommand) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use askama::Template;
 use kontor_core::domain::delivery::Verdict;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::{ChangeEvent, OutboxMessage, Recipient, RecipientRole};
 use kontor_core::domain::roles::Lang;
 use lettre::message::{Mailbox, MultiPart};
@@ -70,53 +71,20 @@ pub fn render(
             reasons,
             ..
         } => {
-            let args = |key: &str| {
-                tr.ta(
-                    key,
-                    &[
-                        ("agreement", agreement.as_str().to_owned().into()),
-                        ("account", account.as_str().to_owned().into()),
-                    ],
-                )
-            };
-            let line = match event {
-                ChangeEvent::Submitted | ChangeEvent::Applied | ChangeEvent::AwaitingPartner => {
-                    args(&format!(
-                        "mail-{}-{}",
-                        event.as_str(),
-                        recipient.role.as_str()
-                    ))
-                }
-                ChangeEvent::Withdrawn
-                | ChangeEvent::Rejected
-                | ChangeEvent::Accepted
-                | ChangeEvent::Declined
-                | ChangeEvent::Expired => args(&format!("mail-{}", event.as_str())),
-            };
-            let old: Vec<&str> = old_partners.iter().map(|c| c.as_str()).collect();
-            let link = match recipient.role {
-                RecipientRole::AccountAdmin => format!("{base}/agreements/{}", agreement.as_str()),
-                _ => format!("{base}/changes"),
-            };
+            let (subject, line) = change_text(&tr, *event, recipient.role, agreement, account);
             Notice {
-                subject: args(&format!("mail-subject-{}", event.as_str())),
+                subject,
                 greeting: tr.t("mail-greeting"),
                 lines: vec![line],
                 reasons: reasons
                     .iter()
                     .map(|r| r.message(recipient.lang, window_days))
                     .collect(),
-                facts: vec![
-                    (tr.t("mail-fact-agreement"), agreement.as_str().to_owned()),
-                    (tr.t("mail-fact-account"), account.as_str().to_owned()),
-                    (
-                        tr.t("mail-fact-new-partner"),
-                        new_partner.as_str().to_owned(),
-                    ),
-                    (tr.t("mail-fact-old-partners"), old.join(", ")),
-                    (tr.t("mail-fact-request"), request.to_string()),
-                ],
-                link: Some((tr.t("mail-link"), link)),
+                facts: change_facts(&tr, agreement, account, new_partner, old_partners, request),
+                link: Some((
+                    tr.t("mail-link"),
+                    change_link(base, recipient.role, agreement),
+                )),
                 footer: tr.t("mail-footer"),
             }
         }
@@ -125,52 +93,133 @@ pub fn render(
             link,
             expires_at,
             ..
-        } => Notice {
-            subject: tr.t("mail-subject-invitation"),
-            greeting: tr.t1("mail-greeting-name", "name", name),
-            lines: vec![
-                tr.t("mail-invitation"),
-                tr.t1("mail-link-expires", "at", &when(*expires_at)),
-            ],
-            reasons: Vec::new(),
-            facts: Vec::new(),
-            link: Some((tr.t("mail-invitation-link"), link.clone())),
-            footer: tr.t("mail-footer-person"),
-        },
+        } => one_time_link_notice(&tr, "invitation", Some(name.as_str()), link, *expires_at),
         OutboxMessage::PasswordReset {
             link, expires_at, ..
-        } => Notice {
-            subject: tr.t("mail-subject-password-reset"),
-            greeting: tr.t("mail-greeting"),
-            lines: vec![
-                tr.t("mail-password-reset"),
-                tr.t1("mail-link-expires", "at", &when(*expires_at)),
-            ],
-            reasons: Vec::new(),
-            facts: Vec::new(),
-            link: Some((tr.t("mail-password-reset-link"), link.clone())),
-            footer: tr.t("mail-footer-person"),
-        },
+        } => one_time_link_notice(&tr, "password-reset", None, link, *expires_at),
         OutboxMessage::WebhookEndpointDisabled {
             endpoint,
             url,
             reason,
             ..
-        } => Notice {
-            subject: tr.t1("mail-subject-endpoint-disabled", "url", url),
-            greeting: tr.t("mail-greeting"),
-            lines: vec![tr.ta(
-                "mail-endpoint-disabled",
-                &[
-                    ("url", url.clone().into()),
-                    ("reason", reason.clone().into()),
-                ],
-            )],
-            reasons: Vec::new(),
-            facts: vec![(tr.t("mail-fact-endpoint"), endpoint.to_string())],
-            link: Some((tr.t("mail-link"), format!("{base}/back-office/webhooks"))),
-            footer: tr.t("mail-footer-operator"),
+        } => endpoint_disabled_notice(&tr, base, endpoint, url, reason),
+    }
+}
+
+/// The subject and the line saying what happened to the partner change.
+fn change_text(
+    tr: &Tr,
+    event: ChangeEvent,
+    role: RecipientRole,
+    agreement: &AgreementNumber,
+    account: &Csn,
+) -> (String, String) {
+    let text = |key: &str| {
+        tr.ta(
+            key,
+            &[
+                ("agreement", agreement.as_str().to_owned().into()),
+                ("account", account.as_str().to_owned().into()),
+            ],
+        )
+    };
+    // The events that ask something of someone say it differently to each role.
+    let line_key = match event {
+        ChangeEvent::Submitted | ChangeEvent::Applied | ChangeEvent::AwaitingPartner => {
+            format!("mail-{}-{}", event.as_str(), role.as_str())
+        }
+        ChangeEvent::Withdrawn
+        | ChangeEvent::Rejected
+        | ChangeEvent::Accepted
+        | ChangeEvent::Declined
+        | ChangeEvent::Expired => format!("mail-{}", event.as_str()),
+    };
+    (
+        text(&format!("mail-subject-{}", event.as_str())),
+        text(&line_key),
+    )
+}
+
+/// Admins of the account look at the agreement; partners at their list of
+/// changes.
+fn change_link(base: &str, role: RecipientRole, agreement: &AgreementNumber) -> String {
+    match role {
+        RecipientRole::AccountAdmin => format!("{base}/agreements/{}", agreement.as_str()),
+        _ => format!("{base}/changes"),
+    }
+}
+
+/// The partner change at a glance.
+fn change_facts(
+    tr: &Tr,
+    agreement: &AgreementNumber,
+    account: &Csn,
+    new_partner: &Csn,
+    old_partners: &[Csn],
+    request: &Uuid,
+) -> Vec<(String, String)> {
+    let old: Vec<&str> = old_partners.iter().map(|c| c.as_str()).collect();
+    vec![
+        (tr.t("mail-fact-agreement"), agreement.as_str().to_owned()),
+        (tr.t("mail-fact-account"), account.as_str().to_owned()),
+        (
+            tr.t("mail-fact-new-partner"),
+            new_partner.as_str().to_owned(),
+        ),
+        (tr.t("mail-fact-old-partners"), old.join(", ")),
+        (tr.t("mail-fact-request"), request.to_string()),
+    ]
+}
+
+/// Operators learn that an endpoint's deliveries stopped.
+fn endpoint_disabled_notice(
+    tr: &Tr,
+    base: &str,
+    endpoint: &Uuid,
+    url: &str,
+    reason: &str,
+) -> Notice {
+    Notice {
+        subject: tr.t1("mail-subject-endpoint-disabled", "url", url),
+        greeting: tr.t("mail-greeting"),
+        lines: vec![tr.ta(
+            "mail-endpoint-disabled",
+            &[
+                ("url", url.to_owned().into()),
+                ("reason", reason.to_owned().into()),
+            ],
+        )],
+        reasons: Vec::new(),
+        facts: vec![(tr.t("mail-fact-endpoint"), endpoint.to_string())],
+        link: Some((tr.t("mail-link"), format!("{base}/back-office/webhooks"))),
+        footer: tr.t("mail-footer-operator"),
+    }
+}
+
+/// A mail that brings a one-time link to a person, by `name` when known;
+/// `kind` names its messages (`mail-subject-{kind}`, `mail-{kind}`,
+/// `mail-{kind}-link`).
+fn one_time_link_notice(
+    tr: &Tr,
+    kind: &str,
+    name: Option<&str>,
+    link: &str,
+    expires_at: time::OffsetDateTime,
+) -> Notice {
+    Notice {
+        subject: tr.t(&format!("mail-subject-{kind}")),
+        greeting: match name {
+            Some(name) => tr.t1("mail-greeting-name", "name", name),
+            None => tr.t("mail-greeting"),
         },
+        lines: vec![
+            tr.t(&format!("mail-{kind}")),
+            tr.t1("mail-link-expires", "at", &when(expires_at)),
+        ],
+        reasons: Vec::new(),
+        facts: Vec::new(),
+        link: Some((tr.t(&format!("mail-{kind}-link")), link.to_owned())),
+        footer: tr.t("mail-footer-person"),
     }
 }
 

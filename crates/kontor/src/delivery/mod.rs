@@ -152,13 +152,7 @@ impl Deliverer {
                     tracing::warn!(error = ?e, "failed to check webhook endpoints' health");
                 }
             }
-            let claimed = match self.fan_out_and_claim(senders.available_permits()).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = ?e, "delivery round failed; retrying");
-                    Vec::new()
-                }
-            };
+            let claimed = self.claim_round(senders.available_permits()).await;
             if claimed.is_empty() {
                 if until_idle {
                     // Done when nothing is in flight; otherwise wait for
@@ -197,6 +191,15 @@ impl Deliverer {
         drop(done_tx);
         recorder.await?;
         Ok(attempts)
+    }
+
+    /// The deliveries this round sends; none when the round failed, as
+    /// the next one retries.
+    async fn claim_round(&self, free: usize) -> Vec<ClaimedDelivery> {
+        self.fan_out_and_claim(free).await.unwrap_or_else(|e| {
+            tracing::error!(error = ?e, "delivery round failed; retrying");
+            Vec::new()
+        })
     }
 
     async fn fan_out_and_claim(&self, free: usize) -> anyhow::Result<Vec<ClaimedDelivery>> {

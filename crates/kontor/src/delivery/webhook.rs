@@ -298,22 +298,25 @@ impl WebhookSender {
             .await;
         match response {
             Err(e) => fail(describe(&e)),
-            Ok(r) => {
-                let status = r.status().as_u16();
-                let retry_after = r
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, now));
-                let verdict = webhook_verdict(status, retry_after);
-                let error = (verdict != Verdict::Delivered).then(|| format!("HTTP {status}"));
-                Sent {
-                    verdict,
-                    status: Some(status),
-                    error,
-                }
-            }
+            Ok(r) => answered(&r, now),
         }
+    }
+}
+
+/// What the endpoint's answer means for the delivery.
+fn answered(r: &reqwest::Response, now: OffsetDateTime) -> Sent {
+    let status = r.status().as_u16();
+    let retry_after = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, now));
+    let verdict = webhook_verdict(status, retry_after);
+    let error = (verdict != Verdict::Delivered).then(|| format!("HTTP {status}"));
+    Sent {
+        verdict,
+        status: Some(status),
+        error,
     }
 }
 

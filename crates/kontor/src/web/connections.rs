@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower::ServiceExt as _;
@@ -94,6 +95,34 @@ impl Tracker {
             .cloned()
     }
 
+    /// Whether one more connection may be served. At `max` the longest
+    /// idle one is asked to close for it; when every connection has a
+    /// request in progress, the new one is refused — it waits for none.
+    fn make_room(&self, max: usize) -> bool {
+        if self.conns().len() < max {
+            return true;
+        }
+        match self.longest_idle() {
+            Some(victim) => {
+                victim.close.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A new connection's id and state, tracked from now on.
+    fn register(&self) -> (u64, Arc<Conn>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn {
+            busy: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(self.now_ms()),
+            close: Notify::new(),
+        });
+        self.conns().insert(id, conn.clone());
+        (id, conn)
+    }
+
     /// Idle connections idle since before `ms`.
     fn idle_before(&self, ms: u64) -> Vec<Arc<Conn>> {
         self.conns()
@@ -103,6 +132,21 @@ impl Tracker {
             .cloned()
             .collect()
     }
+}
+
+/// HTTP/1 and HTTP/2 with the header and keep-alive limits.
+fn connection_builder(limits: &Limits) -> Builder<TokioExecutor> {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(limits.keep_alive_idle));
+    builder
 }
 
 /// Serves `app` on `listener` until `shutdown` turns true, then lets the
@@ -119,17 +163,7 @@ pub async fn serve(
         conns: Mutex::new(HashMap::new()),
     });
     let sweeper = tokio::spawn(close_idle(tracker.clone(), limits.keep_alive_idle));
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .keep_alive(true);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(limits.keep_alive_idle));
-    let builder = Arc::new(builder);
+    let builder = Arc::new(connection_builder(&limits));
     let (stopping, _) = watch::channel(false);
     loop {
         let (stream, peer) = tokio::select! {
@@ -144,24 +178,11 @@ pub async fn serve(
             },
             _ = wait_for(&mut shutdown) => break,
         };
-        if tracker.conns().len() >= limits.max_connections {
-            match tracker.longest_idle() {
-                Some(victim) => victim.close.notify_one(),
-                // Every connection has a request in progress: this one waits
-                // for none of them.
-                None => {
-                    drop(stream);
-                    continue;
-                }
-            }
+        if !tracker.make_room(limits.max_connections) {
+            drop(stream);
+            continue;
         }
-        let id = tracker.next_id.fetch_add(1, Ordering::Relaxed);
-        let conn = Arc::new(Conn {
-            busy: AtomicUsize::new(0),
-            idle_since: AtomicU64::new(tracker.now_ms()),
-            close: Notify::new(),
-        });
-        tracker.conns().insert(id, conn.clone());
+        let (id, conn) = tracker.register();
         tokio::spawn(serve_one(
             Accepted {
                 stream,
@@ -197,7 +218,7 @@ struct Accepted {
 async fn serve_one(
     accepted: Accepted,
     tracker: Arc<Tracker>,
-    builder: Arc<hyper_util::server::conn::auto::Builder<TokioExecutor>>,
+    builder: Arc<Builder<TokioExecutor>>,
     app: Router,
     mut stopping: watch::Receiver<bool>,
 ) {

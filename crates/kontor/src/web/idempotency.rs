@@ -85,38 +85,46 @@ where
             "a request with this Idempotency-Key is still being processed; retry shortly",
         )
         .into_response(),
-        Claim::Started => {
-            // Released unless the response gets stored: a client that hangs
-            // up drops this future mid-way, and its retry must not meet a
-            // claim that nobody works on any more.
-            let mut claim = Unfinished {
-                services: services.clone(),
-                key: Some(key),
-            };
-            let res = work().await;
-            let status = res.status();
-            if status.is_server_error() {
-                // Let a retry run again rather than replay an outage.
-                claim.release().await;
-                return res;
-            }
-            let bytes = match to_bytes(res.into_body(), usize::MAX).await {
-                Ok(b) => b,
-                Err(e) => {
-                    return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
-                }
-            };
-            if let Some(key) = &claim.key {
-                match services.complete_key(key, status.as_u16(), &bytes).await {
-                    Ok(()) => claim.key = None,
-                    // The retry runs again and finds what this one did (a
-                    // change request remembers its key).
-                    Err(e) => tracing::warn!(error = ?e, "failed to store idempotent response"),
-                }
-            }
-            respond(status, bytes.to_vec(), false)
+        Claim::Started => run_claimed(services, key, work).await,
+    }
+}
+
+/// Runs `work` under the claim on `key` and stores its response for
+/// replays.
+async fn run_claimed<F, Fut>(services: &Services, key: IdempotencyKey, work: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Response>,
+{
+    // Released unless the response gets stored: a client that hangs
+    // up drops this future mid-way, and its retry must not meet a
+    // claim that nobody works on any more.
+    let mut claim = Unfinished {
+        services: services.clone(),
+        key: Some(key),
+    };
+    let res = work().await;
+    let status = res.status();
+    if status.is_server_error() {
+        // Let a retry run again rather than replay an outage.
+        claim.release().await;
+        return res;
+    }
+    let bytes = match to_bytes(res.into_body(), usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
+        }
+    };
+    if let Some(key) = &claim.key {
+        match services.complete_key(key, status.as_u16(), &bytes).await {
+            Ok(()) => claim.key = None,
+            // The retry runs again and finds what this one did (a
+            // change request remembers its key).
+            Err(e) => tracing::warn!(error = ?e, "failed to store idempotent response"),
         }
     }
+    respond(status, bytes.to_vec(), false)
 }
 
 /// A claim whose response has not been stored: released when dropped.

@@ -6,11 +6,14 @@ use time::Date;
 use crate::domain::ids::Csn;
 use crate::domain::values::{CountryCode, DATE_EXPECTED, EmailAddress, parse_date};
 
+/// A record's problems, each as (field path, message).
+pub(super) type FieldErrors = Vec<(String, String)>;
+
 /// Collects field errors of one record.
 pub(super) struct Fields<'a> {
     pub(super) obj: &'a Map<String, Value>,
     pub(super) prefix: String,
-    pub(super) errors: Vec<(String, String)>,
+    pub(super) errors: FieldErrors,
 }
 
 impl<'a> Fields<'a> {
@@ -86,6 +89,26 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Like [`Fields::parsed`] for a field that may be left out.
+    pub(super) fn parsed_or<T>(
+        &mut self,
+        name: &str,
+        default: T,
+        expected: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        match self.str_opt(name) {
+            None => Some(default),
+            Some(raw) => {
+                let v = parse(raw);
+                if v.is_none() {
+                    self.err(name, format!("expected {expected}"));
+                }
+                v
+            }
+        }
+    }
+
     pub(super) fn csn(&mut self, name: &str) -> Option<Csn> {
         self.parsed(name, Csn::EXPECTED, |s| Csn::parse(s).ok())
     }
@@ -115,5 +138,15 @@ impl<'a> Fields<'a> {
                 default
             }
         }
+    }
+
+    /// The record's errors, or — when there are none — the value `build`
+    /// makes of the fields read. Every field that failed to read has left
+    /// an error, so without errors `build` finds every field it needs.
+    pub(super) fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        build().ok_or(self.errors)
     }
 }

@@ -15,8 +15,11 @@ use crate::domain::values::PasswordHasher;
 use crate::error::StoreError;
 use crate::store::ImportSession;
 
+use fields::FieldErrors;
+
 mod fields;
 mod records;
+mod write;
 
 /// The collections of the import format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -91,6 +94,19 @@ pub struct ImportError {
     pub field: String,
     /// What is wrong and what is expected.
     pub message: String,
+}
+
+impl ImportError {
+    /// Where the problem is, as people and the API name it:
+    /// `collection[index]`, then `.field` when it is about one field.
+    pub fn location(&self) -> String {
+        let at = format!("{}[{}]", self.collection.as_str(), self.index);
+        if self.field.is_empty() {
+            at
+        } else {
+            format!("{at}.{}", self.field)
+        }
+    }
 }
 
 /// What a file reader hands over: a record, or a problem with the file
@@ -188,7 +204,7 @@ impl<'h> Importer<'h> {
         self.errors.len() + self.more_errors
     }
 
-    fn push_errors(&mut self, collection: Collection, index: usize, errors: Vec<(String, String)>) {
+    fn push_errors(&mut self, collection: Collection, index: usize, errors: FieldErrors) {
         for (field, message) in errors {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(ImportError {
@@ -234,12 +250,7 @@ impl<'h> Importer<'h> {
     /// any record was invalid, drops the session so nothing is written.
     pub async fn finish(mut self, by: By<'_>) -> Result<ImportReport, ImportFailure> {
         for r in std::mem::take(&mut self.deferred) {
-            let found = if r.is_account {
-                self.session.account_exists(&r.csn).await?
-            } else {
-                self.session.partner_exists(&r.csn).await?
-            };
-            if !found {
+            if !self.exists(&r.csn, r.is_account).await? {
                 let what = if r.is_account { "account" } else { "partner" };
                 self.push_errors(
                     r.collection,

@@ -1,302 +1,240 @@
-//! Each collection's record: its fields checked, then handed to the
-//! import session (partners, accounts, users, agreements).
+//! Each collection's record as it stands in the file (`RawPartner`, …) and
+//! its conversion into a checked value with `TryFrom`. A conversion reads
+//! every field before it answers, so one pass reports all of a record's
+//! problems, each naming its field.
 
 use serde_json::{Map, Value};
+use time::Date;
 
 use crate::domain::agreement::{
     Account, Agreement, AgreementStatus, Partner, PartnerStatus, ProductLine, Program, SupportLevel,
 };
 use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
-use crate::domain::roles::{Lang, Role, Tenant, TenantKind, UserId};
+use crate::domain::roles::{Lang, Role, Tenant, TenantKind};
 use crate::domain::values::MIN_PROVISIONED_PASSWORD;
-use crate::error::StoreError;
-use crate::store::NewUser;
 
-use super::fields::Fields;
-use super::{Collection, DeferredRef, Importer};
+use super::Collection;
+use super::fields::{FieldErrors, Fields};
 
-impl Importer<'_> {
-    pub(super) async fn add_partner(
-        &mut self,
-        index: usize,
-        obj: &Map<String, Value>,
-    ) -> Result<(), StoreError> {
+/// A `partners` record as read from the file.
+pub(super) struct RawPartner<'a>(pub(super) &'a Map<String, Value>);
+
+/// An `accounts` record as read from the file.
+pub(super) struct RawAccount<'a>(pub(super) &'a Map<String, Value>);
+
+/// An `agreements` record as read from the file.
+pub(super) struct RawAgreement<'a>(pub(super) &'a Map<String, Value>);
+
+/// A user as read from the file: a `users` record, or one of an account's
+/// `users`. There `account` is that account, which is the user's tenant,
+/// and the user's fields are named `users[i].…` (`prefix`).
+pub(super) struct RawUser<'a> {
+    pub(super) obj: &'a Map<String, Value>,
+    pub(super) prefix: &'a str,
+    pub(super) account: Option<&'a Csn>,
+}
+
+/// A checked account. Its users are checked one by one once the account is
+/// written, each error named within the account (`users[i].email`).
+pub(super) struct AccountRecord<'a> {
+    pub(super) account: Account,
+    pub(super) users: Vec<&'a Value>,
+}
+
+/// A checked user; the password is still plain, as only the session knows
+/// whether it is the one already stored.
+pub(super) struct UserRecord<'a> {
+    pub(super) email: String,
+    pub(super) name: String,
+    pub(super) role: Role,
+    pub(super) lang: Lang,
+    pub(super) tenant: Tenant,
+    pub(super) password: Option<&'a str>,
+}
+
+/// The fields of a user inside an account, whose tenant is the account.
+const ACCOUNT_USER_FIELDS: &[&str] = &["email", "name", "role", "lang", "password"];
+
+const ROLE_EXPECTED: &str = "one of: primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator";
+
+impl TryFrom<RawPartner<'_>> for Partner {
+    type Error = FieldErrors;
+
+    fn try_from(RawPartner(obj): RawPartner<'_>) -> Result<Self, Self::Error> {
         let mut f = Fields::new(obj, "", Collection::Partners.fields());
         let csn = f.csn("csn");
         let name = f.text("name", 200);
         let city = f.text("city", 100);
         let country = f.country("country");
-        let status = match f.str_opt("status") {
-            None => Some(PartnerStatus::Active),
-            Some(s) => {
-                let v = PartnerStatus::parse(s);
-                if v.is_none() {
-                    f.err(
-                        "status",
-                        format!("expected one of: {}", PartnerStatus::expected()),
-                    );
-                }
-                v
-            }
-        };
+        let status = f.parsed_or(
+            "status",
+            PartnerStatus::Active,
+            &format!("one of: {}", PartnerStatus::expected()),
+            PartnerStatus::parse,
+        );
         let email = f.email("email");
-        let errors = std::mem::take(&mut f.errors);
-        if let (true, Some(csn), Some(name), Some(city), Some(country), Some(status), Some(email)) =
-            (errors.is_empty(), csn, name, city, country, status, email)
-        {
-            self.session
-                .upsert_partner(&Partner {
-                    csn,
-                    name,
-                    city,
-                    country,
-                    status,
-                    email,
-                })
-                .await?;
-            self.report.partners += 1;
-        }
-        self.push_errors(Collection::Partners, index, errors);
-        Ok(())
+        f.finish(|| {
+            Some(Partner {
+                csn: csn?,
+                name: name?,
+                city: city?,
+                country: country?,
+                status: status?,
+                email: email?,
+            })
+        })
     }
+}
 
-    pub(super) async fn add_account(
-        &mut self,
-        index: usize,
-        obj: &Map<String, Value>,
-    ) -> Result<(), StoreError> {
+impl<'a> TryFrom<RawAccount<'a>> for AccountRecord<'a> {
+    type Error = FieldErrors;
+
+    fn try_from(RawAccount(obj): RawAccount<'a>) -> Result<Self, Self::Error> {
         let mut f = Fields::new(obj, "", Collection::Accounts.fields());
         let csn = f.csn("csn");
         let name = f.text("name", 200);
         let country = f.country("country");
-        let users = match obj.get("users") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a.iter().collect(),
-            Some(_) => {
-                f.err("users", "expected an array of users");
-                Vec::new()
-            }
-        };
-        let primaries = users
-            .iter()
-            .filter(|u| u.get("role").and_then(Value::as_str) == Some("primary_admin"))
-            .count();
-        if primaries > 1 {
-            f.err("users", "an account has exactly one primary_admin");
-        }
-        let mut errors = std::mem::take(&mut f.errors);
-        if let (true, Some(csn), Some(name), Some(country)) =
-            (errors.is_empty(), csn, name, country)
-        {
-            self.session
-                .upsert_account(&Account {
-                    csn: csn.clone(),
-                    name,
-                    country,
-                })
-                .await?;
-            self.report.accounts += 1;
-            for (i, user) in users.into_iter().enumerate() {
-                let prefix = format!("users[{i}].");
-                match user.as_object() {
-                    Some(u) => errors.extend(self.add_user(index, u, &prefix, Some(&csn)).await?),
-                    None => errors.push((format!("users[{i}]"), "expected an object".into())),
-                }
-            }
-        }
-        self.push_errors(Collection::Accounts, index, errors);
-        Ok(())
+        let users = account_users(&mut f);
+        f.finish(|| {
+            Some(AccountRecord {
+                account: Account {
+                    csn: csn?,
+                    name: name?,
+                    country: country?,
+                },
+                users,
+            })
+        })
     }
+}
 
-    /// Validates and writes one user; returns the field errors.
-    pub(super) async fn add_user(
-        &mut self,
-        index: usize,
-        obj: &Map<String, Value>,
-        prefix: &str,
-        account: Option<&Csn>,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let allowed: &[&str] = if account.is_some() {
-            &["email", "name", "role", "lang", "password"]
-        } else {
-            Collection::Users.fields()
+/// The account's `users` array, unchecked but for the one rule that spans
+/// them: at most one primary_admin.
+fn account_users<'a>(f: &mut Fields<'a>) -> Vec<&'a Value> {
+    let users: Vec<&Value> = match f.obj.get("users") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(_) => {
+            f.err("users", "expected an array of users");
+            Vec::new()
+        }
+    };
+    let primaries = users
+        .iter()
+        .filter(|u| u.get("role").and_then(Value::as_str) == Some("primary_admin"))
+        .count();
+    if primaries > 1 {
+        f.err("users", "an account has exactly one primary_admin");
+    }
+    users
+}
+
+impl<'a> TryFrom<RawUser<'a>> for UserRecord<'a> {
+    type Error = FieldErrors;
+
+    fn try_from(raw: RawUser<'a>) -> Result<Self, Self::Error> {
+        let allowed = match raw.account {
+            Some(_) => ACCOUNT_USER_FIELDS,
+            None => Collection::Users.fields(),
         };
-        let mut f = Fields::new(obj, prefix, allowed);
+        let mut f = Fields::new(raw.obj, raw.prefix, allowed);
         let email = f.email("email");
         let name = f.text("name", 200);
-        let role = f.parsed("role", "one of: primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator", Role::parse);
-        let lang = match f.str_opt("lang") {
-            None => Some(Lang::En),
-            Some(s) => {
-                let l = Lang::parse(s);
-                if l.is_none() {
-                    f.err("lang", "expected de or en");
-                }
-                l
-            }
+        let role = f.parsed("role", ROLE_EXPECTED, Role::parse);
+        let lang = f.parsed_or("lang", Lang::En, "de or en", Lang::parse);
+        let password = provisioned_password(&mut f);
+        let tenant = match raw.account {
+            Some(account) => Some(Tenant::Account(account.clone())),
+            None => named_tenant(&mut f),
         };
-        let password = f.str_opt("password");
-        if password.is_some_and(|p| p.chars().count() < MIN_PROVISIONED_PASSWORD) {
-            f.err(
-                "password",
-                format!("expected at least {MIN_PROVISIONED_PASSWORD} characters"),
-            );
+        if let (Some(role), Some(tenant)) = (role, &tenant) {
+            check_role_fits(&mut f, role, tenant);
         }
-        let tenant = match account {
-            Some(a) => Some(Tenant::Account(a.clone())),
-            None => {
-                let acc = obj
-                    .get("account")
-                    .is_some()
-                    .then(|| f.csn("account"))
-                    .flatten();
-                let partner = obj
-                    .get("partner")
-                    .is_some()
-                    .then(|| f.csn("partner"))
-                    .flatten();
-                let vendor = f.bool_or("vendor", false);
-                match (acc, partner, vendor) {
-                    (Some(a), None, false) => Some(Tenant::Account(a)),
-                    (None, Some(p), false) => Some(Tenant::Partner(p)),
-                    (None, None, true) => Some(Tenant::Vendor),
-                    _ => {
-                        f.err(
-                            "partner",
-                            "give exactly one of account, partner or vendor: true",
-                        );
-                        None
-                    }
-                }
-            }
-        };
-        if let (Some(role), Some(tenant)) = (role, &tenant)
-            && role.tenant_kind() != tenant.kind()
-        {
-            let what = match tenant.kind() {
-                TenantKind::Account => "primary_admin, secondary_admin or user",
-                TenantKind::Partner => "partner_admin or partner_agent",
-                TenantKind::Vendor => "support_agent or operator",
-            };
-            f.err("role", format!("expected {what} for this tenant"));
-        }
-        let errors = std::mem::take(&mut f.errors);
-        let (true, Some(email), Some(name), Some(role), Some(lang), Some(tenant)) =
-            (errors.is_empty(), email, name, role, lang, tenant)
-        else {
-            return Ok(errors);
-        };
-        match &tenant {
-            Tenant::Partner(p) if !self.session.partner_exists(p).await? => {
-                self.deferred.push(DeferredRef {
-                    collection: if account.is_some() {
-                        Collection::Accounts
-                    } else {
-                        Collection::Users
-                    },
-                    index,
-                    field: format!("{prefix}partner"),
-                    csn: p.clone(),
-                    is_account: false,
-                });
-            }
-            Tenant::Account(a) if account.is_none() && !self.session.account_exists(a).await? => {
-                self.deferred.push(DeferredRef {
-                    collection: Collection::Users,
-                    index,
-                    field: format!("{prefix}account"),
-                    csn: a.clone(),
-                    is_account: true,
-                });
-            }
-            _ => {}
-        }
-        let password_hash = match password {
-            None => None,
-            Some(pw) => match self.session.password_hash(&email).await? {
-                // Unchanged password: keep the stored hash so a re-import changes nothing.
-                Some(stored) if self.hasher.verify(pw, &stored) => None,
-                _ => Some(self.hasher.hash(pw).map_err(StoreError::Other)?),
-            },
-        };
-        let user = NewUser {
-            id: UserId(uuid::Uuid::now_v7()),
-            email,
-            name,
-            role,
-            tenant,
-            lang,
-            password_hash,
-            created_at: self.now,
-        };
-        match self.session.upsert_user(&user).await {
-            Ok(()) => self.report.users += 1,
-            Err(StoreError::Conflict(what)) => {
-                return Ok(vec![(
-                    format!(
-                        "{prefix}{}",
-                        if what == "primary_admin" {
-                            "role"
-                        } else {
-                            "email"
-                        }
-                    ),
-                    if what == "primary_admin" {
-                        "the account already has another primary_admin".into()
-                    } else {
-                        format!("conflicts with an existing {what}")
-                    },
-                )]);
-            }
-            Err(e) => return Err(e),
-        }
-        Ok(errors)
+        f.finish(|| {
+            Some(UserRecord {
+                email: email?,
+                name: name?,
+                role: role?,
+                lang: lang?,
+                tenant: tenant?,
+                password,
+            })
+        })
     }
+}
 
-    pub(super) async fn add_agreement(
-        &mut self,
-        index: usize,
-        obj: &Map<String, Value>,
-    ) -> Result<(), StoreError> {
+/// A password set by the import, long enough that nobody has to change it
+/// before it is safe.
+fn provisioned_password<'a>(f: &mut Fields<'a>) -> Option<&'a str> {
+    let password = f.str_opt("password");
+    if password.is_some_and(|p| p.chars().count() < MIN_PROVISIONED_PASSWORD) {
+        f.err(
+            "password",
+            format!("expected at least {MIN_PROVISIONED_PASSWORD} characters"),
+        );
+    }
+    password
+}
+
+/// The tenant a `users` record names: exactly one of `account`, `partner`
+/// or `vendor: true`.
+fn named_tenant(f: &mut Fields<'_>) -> Option<Tenant> {
+    let account = f
+        .obj
+        .get("account")
+        .is_some()
+        .then(|| f.csn("account"))
+        .flatten();
+    let partner = f
+        .obj
+        .get("partner")
+        .is_some()
+        .then(|| f.csn("partner"))
+        .flatten();
+    let vendor = f.bool_or("vendor", false);
+    match (account, partner, vendor) {
+        (Some(a), None, false) => Some(Tenant::Account(a)),
+        (None, Some(p), false) => Some(Tenant::Partner(p)),
+        (None, None, true) => Some(Tenant::Vendor),
+        _ => {
+            f.err(
+                "partner",
+                "give exactly one of account, partner or vendor: true",
+            );
+            None
+        }
+    }
+}
+
+fn check_role_fits(f: &mut Fields<'_>, role: Role, tenant: &Tenant) {
+    if role.tenant_kind() == tenant.kind() {
+        return;
+    }
+    let what = match tenant.kind() {
+        TenantKind::Account => "primary_admin, secondary_admin or user",
+        TenantKind::Partner => "partner_admin or partner_agent",
+        TenantKind::Vendor => "support_agent or operator",
+    };
+    f.err("role", format!("expected {what} for this tenant"));
+}
+
+impl TryFrom<RawAgreement<'_>> for Agreement {
+    type Error = FieldErrors;
+
+    fn try_from(RawAgreement(obj): RawAgreement<'_>) -> Result<Self, Self::Error> {
         let mut f = Fields::new(obj, "", Collection::Agreements.fields());
         let kind = f.parsed("kind", "contract or subscription", AgreementKind::parse);
-        let number = match (f.str_opt("number"), kind) {
-            (None, _) => {
-                f.err("number", "required");
-                None
-            }
-            (Some(raw), Some(kind)) => match AgreementNumber::parse_kind(raw, kind) {
-                Ok(n) => Some(n),
-                Err(e) => {
-                    f.err(
-                        "number",
-                        format!("expected {} for kind {}", e.expected, kind.as_str()),
-                    );
-                    None
-                }
-            },
-            (Some(raw), None) => AgreementNumber::parse(raw).ok(),
-        };
+        let number = agreement_number(&mut f, kind);
         let account = f.csn("account");
-        let products = self::products(&mut f);
-        let term_start = f.date("term_start");
-        let term_end = f.date("term_end");
-        if let (Some(s), Some(e)) = (term_start, term_end)
-            && e < s
-        {
-            f.err("term_end", "must not be before term_start");
-        }
+        let products = products(&mut f);
+        let (term_start, term_end) = term(&mut f);
         let auto_renew = f.bool_or("auto_renew", false);
-        let program = match f.str_opt("program") {
-            None => Some(Program::standard()),
-            Some(p) => {
-                let v = Program::parse(p);
-                if v.is_none() {
-                    f.err("program", format!("expected {}", Program::EXPECTED));
-                }
-                v
-            }
-        };
+        let program = f.parsed_or(
+            "program",
+            Program::standard(),
+            Program::EXPECTED,
+            Program::parse,
+        );
         let support_level = f.parsed(
             "support_level",
             &format!("one of: {}", SupportLevel::expected()),
@@ -307,124 +245,130 @@ impl Importer<'_> {
             &format!("one of: {}", AgreementStatus::expected()),
             AgreementStatus::parse,
         );
-        let mut partners = Vec::new();
-        match obj.get("partners") {
-            Some(Value::Array(list)) if !list.is_empty() => {
-                for (i, p) in list.iter().enumerate() {
-                    match p.as_str().map(Csn::parse) {
-                        Some(Ok(c)) if !partners.contains(&c) => partners.push(c),
-                        Some(Ok(_)) => f.err(&format!("partners[{i}]"), "listed twice"),
-                        _ => f.err(
-                            &format!("partners[{i}]"),
-                            format!("expected {}", Csn::EXPECTED),
-                        ),
-                    }
-                }
-            }
-            _ => f.err("partners", "expected a non-empty array of partner CSNs"),
-        }
-        partners.sort();
-        let errors = std::mem::take(&mut f.errors);
-        if let (
-            true,
-            Some(number),
-            Some(account),
-            Some(products),
-            Some(term_start),
-            Some(term_end),
-            Some(program),
-            Some(support_level),
-            Some(status),
-        ) = (
-            errors.is_empty(),
-            number,
-            account,
-            products,
-            term_start,
-            term_end,
-            program,
-            support_level,
-            status,
-        ) {
-            if !self.session.account_exists(&account).await? {
-                self.deferred.push(DeferredRef {
-                    collection: Collection::Agreements,
-                    index,
-                    field: "account".into(),
-                    csn: account.clone(),
-                    is_account: true,
-                });
-            }
-            for (i, p) in partners.iter().enumerate() {
-                if !self.session.partner_exists(p).await? {
-                    self.deferred.push(DeferredRef {
-                        collection: Collection::Agreements,
-                        index,
-                        field: format!("partners[{i}]"),
-                        csn: p.clone(),
-                        is_account: false,
-                    });
-                }
-            }
-            let a = Agreement {
-                number,
-                account,
-                products,
-                term_start,
-                term_end,
+        let partners = partner_csns(&mut f);
+        f.finish(|| {
+            Some(Agreement {
+                number: number?,
+                account: account?,
+                products: products?,
+                term_start: term_start?,
+                term_end: term_end?,
                 auto_renew,
-                program,
-                support_level,
-                status,
+                program: program?,
+                support_level: support_level?,
+                status: status?,
                 partners,
-            };
-            self.session.upsert_agreement(&a, self.now).await?;
-            self.report.agreements += 1;
-        }
-        self.push_errors(Collection::Agreements, index, errors);
-        Ok(())
+            })
+        })
     }
 }
 
-fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
-    let Some(Value::Array(list)) = f.obj.get("products") else {
-        f.err("products", "expected a non-empty array of {name, seats}");
-        return None;
-    };
-    if list.is_empty() {
-        f.err("products", "expected a non-empty array of {name, seats}");
-        return None;
-    }
-    let mut out = Vec::with_capacity(list.len());
-    for (i, p) in list.iter().enumerate() {
-        let name = p
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|n| !n.is_empty() && n.len() <= 200);
-        let seats = p
-            .get("seats")
-            .and_then(Value::as_u64)
-            .filter(|s| (1..=1_000_000).contains(s));
-        if p.as_object()
-            .is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats"))
-        {
-            f.err(
-                &format!("products[{i}]"),
-                "unknown field; expected name and seats",
-            );
+/// The number, in the form of its kind. Without a valid kind the number
+/// is not blamed: the error on `kind` says what is wrong.
+fn agreement_number(f: &mut Fields<'_>, kind: Option<AgreementKind>) -> Option<AgreementNumber> {
+    match (f.str_opt("number"), kind) {
+        (None, _) => {
+            f.err("number", "required");
+            None
         }
-        match (name, seats) {
-            (Some(n), Some(s)) => out.push(ProductLine {
-                name: n.to_owned(),
-                seats: s as u32,
-            }),
-            (None, _) => f.err(&format!("products[{i}].name"), "expected 1–200 characters"),
-            (_, None) => f.err(
+        (Some(raw), Some(kind)) => match AgreementNumber::parse_kind(raw, kind) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                f.err(
+                    "number",
+                    format!("expected {} for kind {}", e.expected, kind.as_str()),
+                );
+                None
+            }
+        },
+        (Some(raw), None) => AgreementNumber::parse(raw).ok(),
+    }
+}
+
+fn term(f: &mut Fields<'_>) -> (Option<Date>, Option<Date>) {
+    let start = f.date("term_start");
+    let end = f.date("term_end");
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        f.err("term_end", "must not be before term_start");
+    }
+    (start, end)
+}
+
+fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
+    let list = match f.obj.get("products") {
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        _ => {
+            f.err("products", "expected a non-empty array of {name, seats}");
+            return None;
+        }
+    };
+    let lines: Vec<ProductLine> = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| product_line(f, i, p))
+        .collect();
+    (lines.len() == list.len()).then_some(lines)
+}
+
+/// `products[i]`: `{name, seats}`.
+fn product_line(f: &mut Fields<'_>, i: usize, p: &Value) -> Option<ProductLine> {
+    let name = p
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.len() <= 200);
+    let seats = p
+        .get("seats")
+        .and_then(Value::as_u64)
+        .filter(|s| (1..=1_000_000).contains(s));
+    if p.as_object()
+        .is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats"))
+    {
+        f.err(
+            &format!("products[{i}]"),
+            "unknown field; expected name and seats",
+        );
+    }
+    match (name, seats) {
+        (Some(n), Some(s)) => Some(ProductLine {
+            name: n.to_owned(),
+            seats: s as u32,
+        }),
+        (None, _) => {
+            f.err(&format!("products[{i}].name"), "expected 1–200 characters");
+            None
+        }
+        (_, None) => {
+            f.err(
                 &format!("products[{i}].seats"),
                 "expected a whole number from 1 to 1000000",
-            ),
+            );
+            None
         }
     }
-    (out.len() == list.len()).then_some(out)
+}
+
+/// The agreement's partners, sorted so that a re-import in another order
+/// changes nothing.
+fn partner_csns(f: &mut Fields<'_>) -> Vec<Csn> {
+    let mut partners = Vec::new();
+    match f.obj.get("partners") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for (i, p) in list.iter().enumerate() {
+                match p.as_str().map(Csn::parse) {
+                    Some(Ok(c)) if !partners.contains(&c) => partners.push(c),
+                    Some(Ok(_)) => f.err(&format!("partners[{i}]"), "listed twice"),
+                    _ => f.err(
+                        &format!("partners[{i}]"),
+                        format!("expected {}", Csn::EXPECTED),
+                    ),
+                }
+            }
+        }
+        _ => f.err("partners", "expected a non-empty array of partner CSNs"),
+    }
+    partners.sort();
+    partners
 }

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use kontor_core::FieldError;
 use kontor_core::domain::agreement::AgreementStatus;
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::store::AgreementFilter;
@@ -52,6 +53,63 @@ pub struct ListQuery {
     pub q: Option<String>,
 }
 
+/// The list's filters, well-formed.
+struct Filters {
+    kind: Option<AgreementKind>,
+    status: Option<AgreementStatus>,
+    partner: Option<Csn>,
+}
+
+impl ListQuery {
+    /// The filters given, or every malformed one named.
+    fn filters(&self) -> Result<Filters, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let filters = Filters {
+            kind: optional(
+                &mut errors,
+                "kind",
+                &self.kind,
+                "contract or subscription",
+                AgreementKind::parse,
+            ),
+            status: optional(
+                &mut errors,
+                "status",
+                &self.status,
+                "active, expired, canceled or suspended",
+                AgreementStatus::parse,
+            ),
+            partner: optional(&mut errors, "partner", &self.partner, Csn::EXPECTED, |p| {
+                Csn::parse(p).ok()
+            }),
+        };
+        if self.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
+            errors.push(FieldError::new("q", "expected at most 100 characters"));
+        }
+        if errors.is_empty() {
+            Ok(filters)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `raw` parsed when given; when it does not parse, `None` and an error
+/// naming `field`.
+fn optional<T>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &Option<String>,
+    expected: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
+    let parsed = parse(raw.as_deref()?);
+    if parsed.is_none() {
+        errors.push(FieldError::new(field, format!("expected {expected}")));
+    }
+    parsed
+}
+
 /// Agreements the caller may see (R1), ordered by number.
 #[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", params(ListQuery, Page, ("cursor" = Option<String>, Query, pattern = r"^([0-9]{12}|[0-9]{14})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, body = AgreementListResponse),
@@ -63,53 +121,14 @@ async fn list(
     Query(q): Query<ListQuery>,
     Query(page): Query<Page>,
 ) -> ApiResult<Json<AgreementListResponse>> {
-    let mut errors = Vec::new();
-    let kind = q
-        .kind
-        .as_deref()
-        .map(|k| AgreementKind::parse(k).ok_or("expected contract or subscription"));
-    let status = q.status.as_deref().map(|s| {
-        AgreementStatus::parse(s).ok_or("expected active, expired, canceled or suspended")
-    });
-    let partner = q
-        .partner
-        .as_deref()
-        .map(|p| Csn::parse(p).map_err(|_| Csn::EXPECTED));
-    let kind = match kind.transpose() {
-        Ok(k) => k,
-        Err(m) => {
-            errors.push(kontor_core::FieldError::new("kind", m));
-            None
-        }
-    };
-    let status = match status.transpose() {
-        Ok(s) => s,
-        Err(m) => {
-            errors.push(kontor_core::FieldError::new("status", m));
-            None
-        }
-    };
-    let partner = match partner.transpose() {
-        Ok(p) => p,
-        Err(m) => {
-            errors.push(kontor_core::FieldError::new(
-                "partner",
-                format!("expected {m}"),
-            ));
-            None
-        }
-    };
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        errors.push(kontor_core::FieldError::new(
-            "q",
-            "expected at most 100 characters",
-        ));
-    }
+    let filters = q.filters();
     let limit = page.limit()?;
     let after = page.cursor(|c| number(c).ok())?;
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
-    }
+    let Filters {
+        kind,
+        status,
+        partner,
+    } = filters.map_err(ApiError::invalid)?;
     let filter = AgreementFilter {
         kind,
         status,

@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use kontor_core::Error;
+use kontor_core::domain::audit::AuditAction;
+use kontor_core::domain::ids::Csn;
 use kontor_core::domain::permissions::Permission;
 use kontor_core::store::AuditFilter;
 use serde::Deserialize;
@@ -40,6 +42,29 @@ pub struct AuditQuery {
     pub action: Option<String>,
 }
 
+impl AuditQuery {
+    fn account(&self) -> ApiResult<Option<Csn>> {
+        let Some(raw) = self.account.as_deref() else {
+            return Ok(None);
+        };
+        Csn::parse(raw)
+            .map(Some)
+            .map_err(|e| ApiError::field("account", format!("expected {}", e.expected)))
+    }
+
+    fn action(&self) -> ApiResult<Option<AuditAction>> {
+        let Some(raw) = self.action.as_deref() else {
+            return Ok(None);
+        };
+        AuditAction::parse(raw).map(Some).ok_or_else(|| {
+            ApiError::field(
+                "action",
+                format!("expected one of: {}", AuditAction::expected()),
+            )
+        })
+    }
+}
+
 /// Audit entries the caller may read, oldest first (`?format=csv` for a download).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery, Page, Format, ("cursor" = Option<String>, Query, pattern = r"^([0-9]{1,18})?$", description = "The previous page's `next_cursor`")),
     responses((status = 200, content((AuditListResponse = "application/json"), (String = "text/csv"))),
@@ -58,29 +83,8 @@ async fn list(
     Error::unless_may(&me, Permission::ReadAudit)?;
     let csv = format.is_csv()?;
     let agreement = q.agreement.as_deref().map(number).transpose()?;
-    let account = q
-        .account
-        .as_deref()
-        .map(|a| {
-            kontor_core::domain::ids::Csn::parse(a)
-                .map_err(|e| ApiError::field("account", format!("expected {}", e.expected)))
-        })
-        .transpose()?;
-    let action = q
-        .action
-        .as_deref()
-        .map(|a| {
-            kontor_core::domain::audit::AuditAction::parse(a).ok_or_else(|| {
-                ApiError::field(
-                    "action",
-                    format!(
-                        "expected one of: {}",
-                        kontor_core::domain::audit::AuditAction::expected()
-                    ),
-                )
-            })
-        })
-        .transpose()?;
+    let account = q.account()?;
+    let action = q.action()?;
     if let Some(n) = &agreement {
         // R1: another tenant's agreement is "not found", never an empty log.
         state.services.agreement(&me, n).await?;

@@ -15,9 +15,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::Argon2Hasher;
 use crate::export::export_json;
-use crate::import_file::{ImportFormat, TooLarge, chunk_channel, import_file, pump};
+use crate::import_file::{ImportFormat, import_upload};
 use crate::web::AppState;
 use crate::web::dto::ImportResponse;
 use crate::web::error::{ApiError, ApiResult, FieldErrorDto, Problem};
@@ -84,28 +83,17 @@ async fn import(
     Error::unless_may(&me, Permission::ImportExport)?;
     let format = import_format(&headers, &q)?;
     // Streamed: up to `max_import_bytes`, never all of it in memory.
-    let (tx, reader) = chunk_channel();
-    let (imported, pumped) = tokio::join!(
-        import_file(
-            &state.services,
-            &Argon2Hasher,
-            format,
-            reader,
-            By::Person(&me),
-            |_| {},
-        ),
-        pump(tx, state.config.max_import_bytes, body)
-    );
-    if pumped == Err(TooLarge) {
+    let limit = state.config.max_import_bytes;
+    let Ok(imported) = import_upload(&state.services, format, limit, body, By::Person(&me)).await
+    else {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
             format!(
-                "the import is larger than max_import_bytes ({} bytes); nothing was imported",
-                state.config.max_import_bytes
+                "the import is larger than max_import_bytes ({limit} bytes); nothing was imported"
             ),
         ));
-    }
+    };
     match imported {
         Ok(r) => Ok(Json(ImportResponse {
             partners: r.partners,
@@ -126,11 +114,7 @@ async fn import(
             p.0.errors = errors
                 .into_iter()
                 .map(|e| FieldErrorDto {
-                    field: if e.field.is_empty() {
-                        format!("{}[{}]", e.collection.as_str(), e.index)
-                    } else {
-                        format!("{}[{}].{}", e.collection.as_str(), e.index, e.field)
-                    },
+                    field: e.location(),
                     message: e.message,
                 })
                 .collect();

@@ -1,5 +1,7 @@
 //! Billing and orders › Subscriptions and contracts: the list and one agreement.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -7,7 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kontor_core::domain::agreement::{Agreement, AgreementStatus};
-use kontor_core::domain::eligibility::{ReasonCode, today};
+use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::eligibility::{Eligibility, ReasonCode, today};
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::domain::permissions::Permission;
 use kontor_core::store::{AgreementFilter, AuditFilter};
@@ -131,23 +134,13 @@ async fn list(
         .agreements(&me.actor, &filter)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
+    // Customers see only their own account's agreements: no account column.
     let show_account = me.actor.account().is_none();
-    let mut accounts: std::collections::HashMap<Csn, String> = std::collections::HashMap::new();
+    let mut accounts = HashMap::new();
     let mut rows = Vec::with_capacity(items.len());
     for a in &items {
         let account = if show_account {
-            // One lookup per account on the page, not per row.
-            match accounts.get(&a.account) {
-                Some(label) => label.clone(),
-                None => {
-                    let label = match state.services.account(&a.account).await {
-                        Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
-                        _ => a.account.to_string(),
-                    };
-                    accounts.insert(a.account.clone(), label.clone());
-                    label
-                }
-            }
+            account_label(&state, &mut accounts, &a.account).await
         } else {
             String::new()
         };
@@ -162,16 +155,7 @@ async fn list(
         .map(|s| s.as_str().to_owned())
         .unwrap_or_default();
     let query = q.q.clone().unwrap_or_default();
-    let next = (items.len() == PAGE_SIZE as usize).then(|| {
-        let last = items
-            .last()
-            .map(|a| a.number.to_string())
-            .unwrap_or_default();
-        format!(
-            "/agreements?kind={kind}&status={status}&q={}&after={last}",
-            url_escape(&query)
-        )
-    });
+    let next = next_page(&items, &kind, &status, &query);
     let page = ListPage {
         c: Chrome::new(&me, "agreements", "/agreements"),
         rows,
@@ -182,6 +166,34 @@ async fn list(
         next,
     };
     Ok(page.into_response())
+}
+
+/// The link to the page after a full one, with the same filters.
+fn next_page(items: &[Agreement], kind: &str, status: &str, query: &str) -> Option<String> {
+    if items.len() != PAGE_SIZE as usize {
+        return None;
+    }
+    let last = items
+        .last()
+        .map(|a| a.number.to_string())
+        .unwrap_or_default();
+    Some(format!(
+        "/agreements?kind={kind}&status={status}&q={}&after={last}",
+        url_escape(query)
+    ))
+}
+
+/// "Name (CSN)" of an account, looked up once per page in `known`, not per row.
+async fn account_label(state: &AppState, known: &mut HashMap<Csn, String>, csn: &Csn) -> String {
+    if let Some(label) = known.get(csn) {
+        return label.clone();
+    }
+    let label = match state.services.account(csn).await {
+        Ok(Some(acc)) => format!("{} ({})", acc.name, acc.csn),
+        _ => csn.to_string(),
+    };
+    known.insert(csn.clone(), label.clone());
+    label
 }
 
 /// One entry of the partner history as shown.
@@ -269,75 +281,17 @@ async fn detail(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let a = &s.agreement;
-    let history = state
-        .services
-        .partner_history(&me.actor, &n)
-        .await
-        .map_err(|e| PageError::from_core(e, tr))?;
-    let history = history
-        .iter()
-        .map(|h| HistoryView {
-            partner: format!("{} ({})", h.partner_name, h.partner),
-            from: when(h.valid_from),
-            to: h
-                .valid_to
-                .map(when)
-                .unwrap_or_else(|| tr.t("history-current")),
-            source: tr.t(&format!("source-{}", h.source.as_str())),
-        })
-        .collect();
-    let reads_audit = me.actor.may(Permission::ReadAudit);
-    let audit = if reads_audit {
-        let filter = AuditFilter {
-            account: None,
-            action: None,
-            agreement: Some(n.clone()),
-            after: None,
-            limit: 200,
-        };
-        let entries = state
-            .services
-            .audit(&me.actor, &filter)
-            .await
-            .map_err(|e| PageError::from_core(e, tr))?;
-        Some(
-            entries
-                .iter()
-                .map(|r| AuditView {
-                    when: when(r.entry.at),
-                    who: r.entry.actor.clone(),
-                    what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
-                })
-                .collect(),
-        )
+    let history = history_views(&state, &me, &n).await?;
+    let audit = if me.actor.may(Permission::ReadAudit) {
+        Some(audit_views(&state, &me, &n).await?)
     } else {
         None
     };
     let pending = match &s.open_request {
-        Some(r) => Some(PendingView {
-            id: r.id.to_string(),
-            text: tr.ta(
-                "pending-text",
-                &[
-                    (
-                        "partner",
-                        partner_label(&state, &r.new_partner).await.into(),
-                    ),
-                    ("when", when(r.due_at).into()),
-                ],
-            ),
-            can_withdraw: me.actor.is_admin_of(&r.account),
-        }),
+        Some(r) => Some(pending_view(&state, &me, r).await),
         None => None,
     };
     let window = state.services.policy.expiry_window_days;
-    // A `user` is told to ask their administrator instead of seeing reasons.
-    let reasons: Vec<_> = e
-        .reasons
-        .iter()
-        .filter(|r| r.code != ReasonCode::NotPermitted)
-        .cloned()
-        .collect();
     let page = DetailPage {
         c: Chrome::new(&me, "agreements", &format!("/agreements/{n}")),
         title: tr.ta(
@@ -353,13 +307,7 @@ async fn detail(
             .iter()
             .map(|p| (p.name.clone(), p.seats))
             .collect(),
-        term: tr.ta(
-            "term-range",
-            &[
-                ("start", a.term_start.to_string().into()),
-                ("end", a.term_end.to_string().into()),
-            ],
-        ),
+        term: term_label(tr, a),
         program: a.program.as_str().to_owned(),
         history,
         audit,
@@ -367,7 +315,7 @@ async fn detail(
         is_admin: me.actor.is_admin_of(&a.account),
         is_customer: me.actor.account().is_some(),
         eligible: e.eligible,
-        reasons: reason_views(tr, &reasons, window),
+        reasons: reasons_to_show(tr, &e, window),
         flash: q
             .flash
             .as_deref()
@@ -375,6 +323,97 @@ async fn detail(
             .map(|_| tr.t("withdrawn-flash")),
     };
     Ok(page.into_response())
+}
+
+/// The term as "2026-01-01 to 2027-12-31", in the person's language.
+fn term_label(tr: Tr, a: &Agreement) -> String {
+    tr.ta(
+        "term-range",
+        &[
+            ("start", a.term_start.to_string().into()),
+            ("end", a.term_end.to_string().into()),
+        ],
+    )
+}
+
+/// Why the partner cannot be changed now. A `user` is told to ask their
+/// administrator instead of seeing that they may not.
+fn reasons_to_show(tr: Tr, e: &Eligibility, window: i64) -> Vec<ReasonView> {
+    let reasons: Vec<_> = e
+        .reasons
+        .iter()
+        .filter(|r| r.code != ReasonCode::NotPermitted)
+        .cloned()
+        .collect();
+    reason_views(tr, &reasons, window)
+}
+
+/// The agreement's partners over time, as shown.
+async fn history_views(
+    state: &AppState,
+    me: &SignedIn,
+    n: &AgreementNumber,
+) -> Result<Vec<HistoryView>, PageError> {
+    let tr = me.tr;
+    let history = state
+        .services
+        .partner_history(&me.actor, n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(history
+        .iter()
+        .map(|h| HistoryView {
+            partner: format!("{} ({})", h.partner_name, h.partner),
+            from: when(h.valid_from),
+            to: h
+                .valid_to
+                .map(when)
+                .unwrap_or_else(|| tr.t("history-current")),
+            source: tr.t(&format!("source-{}", h.source.as_str())),
+        })
+        .collect())
+}
+
+/// The agreement's latest audit entries, as shown.
+async fn audit_views(
+    state: &AppState,
+    me: &SignedIn,
+    n: &AgreementNumber,
+) -> Result<Vec<AuditView>, PageError> {
+    let tr = me.tr;
+    let filter = AuditFilter {
+        account: None,
+        action: None,
+        agreement: Some(n.clone()),
+        after: None,
+        limit: 200,
+    };
+    let entries = state
+        .services
+        .audit(&me.actor, &filter)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(entries
+        .iter()
+        .map(|r| AuditView {
+            when: when(r.entry.at),
+            who: r.entry.actor.clone(),
+            what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
+        })
+        .collect())
+}
+
+/// The open request, as shown.
+async fn pending_view(state: &AppState, me: &SignedIn, r: &ChangeRequest) -> PendingView {
+    let partner = partner_label(state, &r.new_partner).await;
+    PendingView {
+        id: r.id.to_string(),
+        text: me.tr.ta(
+            "pending-text",
+            &[("partner", partner.into()), ("when", when(r.due_at).into())],
+        ),
+        can_withdraw: me.actor.is_admin_of(&r.account),
+    }
 }
 
 /// Partner history as a CSV download (the same columns as the API's).

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use kontor_core::Error;
-use kontor_core::domain::audit::By;
+use kontor_core::domain::audit::{AuditEntry, By};
 use kontor_core::domain::ids::Csn;
 use kontor_core::domain::permissions::Permission;
 use kontor_core::service::directory::PartnerInput;
@@ -20,8 +20,8 @@ use serde::Deserialize;
 use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
-use crate::auth::Argon2Hasher;
-use crate::import_file::{ImportFormat, TooLarge, chunk_channel, import_file, pump};
+use crate::i18n::Tr;
+use crate::import_file::{ImportFormat, TooLarge, import_upload};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -261,15 +261,20 @@ struct ImportPage {
     more: usize,
 }
 
+impl ImportPage {
+    fn new(me: &SignedIn) -> Self {
+        ImportPage {
+            c: Chrome::new(me, "backoffice", "/back-office/import"),
+            report: None,
+            errors: Vec::new(),
+            more: 0,
+        }
+    }
+}
+
 async fn import_form(me: SignedIn) -> Result<Response, PageError> {
     require(&me, Permission::ImportExport)?;
-    Ok(ImportPage {
-        c: Chrome::new(&me, "backoffice", "/back-office/import"),
-        report: None,
-        errors: Vec::new(),
-        more: 0,
-    }
-    .into_response())
+    Ok(ImportPage::new(&me).into_response())
 }
 
 /// Takes the form token (field `csrf`) and then the uploaded file (field
@@ -303,22 +308,10 @@ async fn import(
                     field.file_name().unwrap_or("import.json"),
                 ))
                 .unwrap_or(ImportFormat::Json);
-                let (tx, reader) = chunk_channel();
-                let (imported, pumped) = tokio::join!(
-                    import_file(
-                        &state.services,
-                        &Argon2Hasher,
-                        format,
-                        reader,
-                        By::Person(&me.actor),
-                        |_| {},
-                    ),
-                    pump(tx, state.config.max_import_bytes, field)
-                );
-                if pumped == Err(TooLarge) {
-                    return Err(PageError::too_large(tr));
-                }
-                outcome = Some(imported);
+                let limit = state.config.max_import_bytes;
+                let by = By::Person(&me.actor);
+                let imported = import_upload(&state.services, format, limit, field, by).await;
+                outcome = Some(imported.map_err(|TooLarge| PageError::too_large(tr))?);
             }
             _ => {}
         }
@@ -329,12 +322,7 @@ async fn import(
     let Some(outcome) = outcome else {
         return Err(PageError::bad_request(tr));
     };
-    let mut page = ImportPage {
-        c: Chrome::new(&me, "backoffice", "/back-office/import"),
-        report: None,
-        errors: Vec::new(),
-        more: 0,
-    };
+    let mut page = ImportPage::new(&me);
     let status = match outcome {
         Ok(r) => {
             page.report = Some(r);
@@ -343,19 +331,7 @@ async fn import(
         Err(ImportFailure::Invalid { errors, more }) => {
             page.errors = errors
                 .into_iter()
-                .map(|e| {
-                    let at = format!(
-                        "{}[{}]{}",
-                        e.collection.as_str(),
-                        e.index,
-                        if e.field.is_empty() {
-                            String::new()
-                        } else {
-                            format!(".{}", e.field)
-                        }
-                    );
-                    (at, e.message)
-                })
+                .map(|e| (e.location(), e.message))
                 .collect();
             page.more = more;
             StatusCode::UNPROCESSABLE_ENTITY
@@ -372,6 +348,27 @@ struct AuditRow {
     account: String,
     agreement: String,
     change: String,
+}
+
+impl AuditRow {
+    fn new(tr: Tr, entry: &AuditEntry) -> Self {
+        AuditRow {
+            when: super::agreements::when(entry.at),
+            who: entry.actor.clone(),
+            what: tr.t(&format!("audit-{}", entry.action.as_str())),
+            account: entry
+                .account
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            agreement: entry
+                .agreement
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            change: format!("{} → {}", entry.before, entry.after),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -422,24 +419,7 @@ async fn audit(
     });
     let rows = entries
         .iter()
-        .map(|r| AuditRow {
-            when: super::agreements::when(r.entry.at),
-            who: r.entry.actor.clone(),
-            what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
-            account: r
-                .entry
-                .account
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            agreement: r
-                .entry
-                .agreement
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            change: format!("{} → {}", r.entry.before, r.entry.after),
-        })
+        .map(|r| AuditRow::new(tr, &r.entry))
         .collect();
     let actions = kontor_core::domain::audit::AuditAction::ALL
         .iter()
