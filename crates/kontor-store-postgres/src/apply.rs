@@ -6,18 +6,16 @@
 //! them with index probes per claimed row, and write with one array per
 //! column; deciding a request deletes its row of `open_requests`.
 
+use kontor_core::StoreResult;
 use kontor_core::domain::change_request::ChangeRequest;
-use kontor_core::store::{ApplyPlanner, ApplyReport};
-use kontor_core::{StoreError, StoreResult};
-use kontor_store_sql::due::{DueBatch, DueRow, plan_batch};
-use kontor_store_sql::{Backend, Ctx};
+use kontor_store_sql::Ctx;
+use kontor_store_sql::backend::DueBatches;
+use kontor_store_sql::due::{DueBatch, DueRow, PlannedBatch, changed_during_batch};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use crate::PgStore;
 use crate::rows::ms;
-use crate::shared::changes::batch_context;
-use crate::writes::{insert_audit, insert_outbox};
 
 /// Keeps `open_requests` in step with a decided request: still open
 /// (accepted: pending with a new due time) or closed.
@@ -45,118 +43,7 @@ pub(crate) async fn request_decided(
     Ok(())
 }
 
-pub(crate) async fn apply_due(
-    store: &PgStore,
-    now: OffsetDateTime,
-    limit: u32,
-    planner: &dyn ApplyPlanner,
-) -> StoreResult<ApplyReport> {
-    let started = std::time::Instant::now();
-    let mut tx = store.write().await?;
-    // A batch is replayable: if the server crashed right after this
-    // commit and lost it, the requests would simply be pending again
-    // and the next round would decide them anew — all or nothing, as
-    // the transaction is atomic either way. So the worker does not wait
-    // for the WAL flush; submits, which acknowledge a 202, always do.
-    // The batch's statements bind arrays: with custom plans PostgreSQL
-    // would plan each of them anew for every batch, so they keep one
-    // generic plan, which never scans a table whole (see
-    // `PgStore::connect`).
-    sqlx::query(APPLY_SETTINGS)
-        .execute(&mut *tx)
-        .await
-        .ctx("failed to set up the batch transaction")?;
-    let batch = read_due(&mut tx, now, limit).await?;
-    if batch.due.is_empty() {
-        return Ok(ApplyReport::default());
-    }
-    let (partners, admins) = batch_context(&mut tx, &batch).await?;
-
-    let read = started.elapsed();
-    let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
-    let planned = started.elapsed();
-    // Set-based writes: a handful of statements per batch, not per
-    // request, each binding one array per column.
-    let d = &plan.decisions;
-    let decided = sqlx::query(
-        "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
-         old_partners = d.old FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) \
-         AS d (id, status, decided_at, reasons, old) \
-         WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
-    )
-    .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
-    .bind(d.iter().map(|d| d.status).collect::<Vec<_>>())
-    .bind(d.iter().map(|d| d.decided_at).collect::<Vec<_>>())
-    .bind(d.iter().map(|d| d.reasons.as_str()).collect::<Vec<_>>())
-    .bind(d.iter().map(|d| d.old.as_str()).collect::<Vec<_>>())
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to record decisions")?;
-    let expected = d.len() as u64;
-    let closed = sqlx::query(
-        "DELETE FROM open_requests o USING UNNEST($1::text[], $2::text[]) AS d (agreement, id) \
-         WHERE o.agreement_number = d.agreement AND o.request_id = d.id",
-    )
-    .bind(d.iter().map(|d| d.agreement.as_str()).collect::<Vec<_>>())
-    .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to close decided requests")?;
-    if decided.rows_affected() != expected || closed.rows_affected() != expected {
-        // Cannot happen while the claimed rows are locked; refuse to half-apply if it does.
-        return Err(StoreError::Other(anyhow::anyhow!(
-            "{} of {} due requests changed state during the batch",
-            expected - decided.rows_affected(),
-            expected
-        )));
-    }
-    let ids: Vec<&str> = plan.applied.iter().map(|a| a.id.as_str()).collect();
-    let agreements: Vec<&str> = plan.applied.iter().map(|a| a.agreement.as_str()).collect();
-    let new: Vec<&str> = plan.applied.iter().map(|a| a.partner.as_str()).collect();
-    sqlx::query(
-        "UPDATE partner_assignments SET valid_to = $1 WHERE id IN (SELECT pa.id \
-         FROM UNNEST($2::text[], $3::text[]) AS j (agreement, partner) \
-         JOIN partner_assignments pa ON pa.agreement_number = j.agreement AND pa.valid_to IS NULL \
-         AND pa.partner_csn <> j.partner)",
-    )
-    .bind(ms(now))
-    .bind(&agreements)
-    .bind(&new)
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to close replaced assignments")?;
-    sqlx::query(
-        "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
-         SELECT j.agreement, j.partner, $1, 'self_service', j.id FROM UNNEST($2::text[], $3::text[], $4::text[]) \
-         AS j (id, agreement, partner) \
-         WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.agreement \
-         AND pa.partner_csn = j.partner AND pa.valid_to IS NULL)",
-    )
-    .bind(ms(now))
-    .bind(&ids)
-    .bind(&agreements)
-    .bind(&new)
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to open new assignments")?;
-    let written = started.elapsed();
-    insert_audit(&mut tx, &plan.audit).await?;
-    insert_outbox(&mut tx, &plan.outbox, now).await?;
-    let logged = started.elapsed();
-    tx.commit().await.ctx("failed to commit applied requests")?;
-    tracing::debug!(
-        requests = plan.report.total(),
-        ?read,
-        ?planned,
-        ?written,
-        ?logged,
-        committed = ?started.elapsed(),
-        "apply batch timings (cumulative)"
-    );
-    Ok(plan.report)
-}
-
-/// Claims and reads a batch of due requests (see [`read_due`]).
+/// Claims and reads a batch of due requests (see `DueBatches::take_due`).
 pub(crate) const CLAIM: &str = "SELECT r.id, r.agreement_number AS agreement, r.account_csn AS account, r.old_partners AS \"old\", \
        r.new_partner_csn AS \"new\", r.status, r.requested_by AS \"by\", r.created_at AS created, r.due_at AS due, \
        r.reasons, a.account_csn AS a_account, a.term_start, a.term_end, a.auto_renew::int::int8 AS auto_renew, \
@@ -176,32 +63,119 @@ pub(crate) const APPLY_SETTINGS: &str = "SELECT set_config('synchronous_commit',
      set_config('plan_cache_mode', 'force_generic_plan', true), \
      set_config('enable_seqscan', 'off', true)";
 
-/// Claims up to `limit` due requests, locking them until the transaction
-/// ends, and reads them with their agreements (and current partners) and
-/// requesters.
-///
-/// The row locks are the workers' leases: `SKIP LOCKED` lets any number of
-/// workers claim disjoint batches; a worker that dies loses its connection,
-/// PostgreSQL rolls its transaction back and the rows are free again, and
-/// one that hangs is cut off by the connection's
-/// `idle_in_transaction_session_timeout` (the lease expiry). Whoever else
-/// changes an agreement's partners locks its pending request first (see
-/// `agreements::replace_partners`): the worker skips such a request until
-/// the change has committed, and such a change waits for a batch holding
-/// it, so the planner never decides on a stale agreement.
-async fn read_due(
-    conn: &mut PgConnection,
-    now: OffsetDateTime,
-    limit: u32,
-) -> StoreResult<DueBatch> {
-    // The LATERAL lookups (kept apart by OFFSET 0) are index probes per
-    // claimed request; joined plainly, the planner may hash the whole
-    // agreements table for a batch of a thousand.
-    let rows: Vec<DueRow> = sqlx::query_as(CLAIM)
-        .bind(ms(now))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
+impl DueBatches for PgStore {
+    /// Claims up to `limit` due requests, locking them until the transaction
+    /// ends, and reads them with their agreements (and current partners) and
+    /// requesters.
+    ///
+    /// The row locks are the workers' leases: `SKIP LOCKED` lets any number of
+    /// workers claim disjoint batches; a worker that dies loses its connection,
+    /// PostgreSQL rolls its transaction back and the rows are free again, and
+    /// one that hangs is cut off by the connection's
+    /// `idle_in_transaction_session_timeout` (the lease expiry). Whoever else
+    /// changes an agreement's partners locks its pending request first (see
+    /// `agreements::replace_partners`): the worker skips such a request until
+    /// the change has committed, and such a change waits for a batch holding
+    /// it, so the planner never decides on a stale agreement.
+    async fn take_due(
+        conn: &mut PgConnection,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<DueBatch> {
+        // A batch is replayable: if the server crashed right after this
+        // commit and lost it, the requests would simply be pending again
+        // and the next round would decide them anew — all or nothing, as
+        // the transaction is atomic either way. So the worker does not wait
+        // for the WAL flush; submits, which acknowledge a 202, always do.
+        // The batch's statements bind arrays: with custom plans PostgreSQL
+        // would plan each of them anew for every batch, so they keep one
+        // generic plan, which never scans a table whole (see
+        // `PgStore::connect`).
+        sqlx::query(APPLY_SETTINGS)
+            .execute(&mut *conn)
+            .await
+            .ctx("failed to set up the batch transaction")?;
+        // The LATERAL lookups (kept apart by OFFSET 0) are index probes per
+        // claimed request; joined plainly, the planner may hash the whole
+        // agreements table for a batch of a thousand.
+        let rows: Vec<DueRow> = sqlx::query_as(CLAIM)
+            .bind(ms(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await
+            .ctx("failed to read due requests")?;
+        DueBatch::from_rows(rows)
+    }
+
+    /// The batch's set-based writes: its decisions, and the partners of record
+    /// of the applied requests.
+    async fn write_batch(
+        conn: &mut PgConnection,
+        plan: &PlannedBatch,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        // Set-based writes: a handful of statements per batch, not per
+        // request, each binding one array per column.
+        let d = &plan.decisions;
+        let decided = sqlx::query(
+            "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
+             old_partners = d.old FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) \
+             AS d (id, status, decided_at, reasons, old) \
+             WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
+        )
+        .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.status).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.decided_at).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.reasons.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.old.as_str()).collect::<Vec<_>>())
+        .execute(&mut *conn)
         .await
-        .ctx("failed to read due requests")?;
-    DueBatch::from_rows(rows)
+        .ctx("failed to record decisions")?;
+        let expected = d.len() as u64;
+        let closed = sqlx::query(
+            "DELETE FROM open_requests o USING UNNEST($1::text[], $2::text[]) AS d (agreement, id) \
+             WHERE o.agreement_number = d.agreement AND o.request_id = d.id",
+        )
+        .bind(d.iter().map(|d| d.agreement.as_str()).collect::<Vec<_>>())
+        .bind(d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to close decided requests")?;
+        if decided.rows_affected() != expected || closed.rows_affected() != expected {
+            return Err(changed_during_batch(
+                expected,
+                decided.rows_affected().min(closed.rows_affected()),
+            ));
+        }
+        let ids: Vec<&str> = plan.applied.iter().map(|a| a.id.as_str()).collect();
+        let agreements: Vec<&str> = plan.applied.iter().map(|a| a.agreement.as_str()).collect();
+        let new: Vec<&str> = plan.applied.iter().map(|a| a.partner.as_str()).collect();
+        sqlx::query(
+            "UPDATE partner_assignments SET valid_to = $1 WHERE id IN (SELECT pa.id \
+             FROM UNNEST($2::text[], $3::text[]) AS j (agreement, partner) \
+             JOIN partner_assignments pa ON pa.agreement_number = j.agreement AND pa.valid_to IS NULL \
+             AND pa.partner_csn <> j.partner)",
+        )
+        .bind(ms(now))
+        .bind(&agreements)
+        .bind(&new)
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to close replaced assignments")?;
+        sqlx::query(
+            "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
+             SELECT j.agreement, j.partner, $1, 'self_service', j.id FROM UNNEST($2::text[], $3::text[], $4::text[]) \
+             AS j (id, agreement, partner) \
+             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.agreement \
+             AND pa.partner_csn = j.partner AND pa.valid_to IS NULL)",
+        )
+        .bind(ms(now))
+        .bind(&ids)
+        .bind(&agreements)
+        .bind(&new)
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to open new assignments")?;
+        Ok(())
+    }
 }

@@ -11,22 +11,21 @@ use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
-use kontor_core::store::{
-    AgreementState, ApplyPlanner, ApplyReport, AttemptResult, ChangeFeed, ClaimedDelivery,
-};
+use kontor_core::store::AgreementState;
 use kontor_store_sql::batching::SubmitJob;
 use kontor_store_sql::{Backend, Ctx};
 use sqlx::{PgConnection, Pool, Postgres, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use crate::{PgStore, apply, deliveries, import, writes};
+use crate::{PgStore, apply, writes};
 
 impl Backend for PgStore {
     type Db = Postgres;
 
     const NOW_MS: &'static str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
     const FOR_UPDATE: &'static str = "FOR UPDATE";
+    const FOR_UPDATE_SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
     const CURRENT_PARTNERS: &'static str = "(SELECT COALESCE(json_agg(partner_csn ORDER BY partner_csn), '[]')::text \
          FROM partner_assignments WHERE agreement_number = a.number AND valid_to IS NULL)";
     const OPEN_REQUEST_JOIN: &'static str = "LEFT JOIN open_requests o ON o.agreement_number = a.number \
@@ -36,6 +35,10 @@ impl Backend for PgStore {
 
     fn json_values(json: &str) -> String {
         format!("jsonb_array_elements_text({json}::jsonb) AS value")
+    }
+
+    fn writer(&self) -> &Pool<Postgres> {
+        &self.pool
     }
 
     fn reader(&self) -> &Pool<Postgres> {
@@ -114,56 +117,5 @@ impl Backend for PgStore {
         number: &AgreementNumber,
     ) -> StoreResult<Option<AgreementState>> {
         self.coalesced_agreement_state(number).await
-    }
-
-    async fn apply_due_batch(
-        &self,
-        now: OffsetDateTime,
-        limit: u32,
-        planner: &dyn ApplyPlanner,
-    ) -> StoreResult<ApplyReport> {
-        apply::apply_due(self, now, limit, planner).await
-    }
-
-    async fn feed_head(&self) -> StoreResult<i64> {
-        writes::feed_head(self).await
-    }
-
-    async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
-        writes::feed_since(self, position).await
-    }
-
-    async fn expand_outbox_batch(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
-        deliveries::expand_outbox(self, now, limit).await
-    }
-
-    async fn claim_delivery_batch(
-        &self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<ClaimedDelivery>> {
-        deliveries::claim(self, now, lease, limit).await
-    }
-
-    async fn finish_delivery_batch(&self, results: &[AttemptResult]) -> StoreResult<()> {
-        deliveries::finish(self, results).await
-    }
-
-    async fn begin_import_transaction(&self) -> StoreResult<Transaction<'static, Postgres>> {
-        import::begin(self).await
-    }
-
-    async fn replace_imported_partners(
-        conn: &mut PgConnection,
-        pairs: &[(&str, &str)],
-        at: OffsetDateTime,
-        batch: u64,
-    ) -> StoreResult<()> {
-        import::replace_partners(conn, pairs, at, batch).await
-    }
-
-    async fn import_committed(pool: &Pool<Postgres>) {
-        import::committed(pool).await
     }
 }

@@ -150,36 +150,6 @@ impl PgStore {
         Ok(store)
     }
 
-    /// Applies pending migrations; refuses a database migrated by a newer
-    /// kontor. Migrations only add (tables, columns with defaults, indexes),
-    /// so instances of the previous version keep serving while it runs, and
-    /// a session advisory lock lets only one process migrate at a time.
-    pub async fn migrate(&self) -> anyhow::Result<()> {
-        let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_optional(&self.pool)
-            .await
-            .ok()
-            .flatten();
-        if let Some(v) = applied
-            && v > newest_known
-        {
-            anyhow::bail!(
-                "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
-            );
-        }
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .context("failed to run migrations")?;
-        // Beat at once: until the first beat, this process's claims would
-        // look abandoned to others.
-        if let Err(e) = kontor_core::store::OpsStore::heartbeat(self).await {
-            tracing::debug!(error = ?e, "first heartbeat failed");
-        }
-        Ok(())
-    }
-
     /// The connection pool (for copying data in and for tests).
     pub fn pool(&self) -> &PgPool {
         &self.pool

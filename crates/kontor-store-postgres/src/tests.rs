@@ -5,7 +5,9 @@
 
 use kontor_core::StoreError;
 use kontor_core::store::AuditStore;
-use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, orphan_requests, request};
+use kontor_store_sql::fixtures::{
+    SAME_EMAIL, SECOND_PRIMARY, SEED, assert_named_conflicts, orphan_requests, request,
+};
 use sqlx::Connection;
 
 use crate::{PgSettings, PgStore};
@@ -269,19 +271,12 @@ async fn r7_the_database_allows_one_open_request_per_agreement() {
 async fn unique_violations_map_to_named_conflicts() {
     let Some(db) = seeded().await else { return };
     let s = &db.store;
-    let e = sqlx::query(SAME_EMAIL).execute(&s.pool).await.unwrap_err();
-    assert!(matches!(
-        kontor_store_sql::errors::map_err(e),
-        StoreError::Conflict("email")
-    ));
-    let e = sqlx::query(SECOND_PRIMARY)
+    let same_email = sqlx::query(SAME_EMAIL).execute(&s.pool).await.unwrap_err();
+    let second_primary = sqlx::query(SECOND_PRIMARY)
         .execute(&s.pool)
         .await
         .unwrap_err();
-    assert!(matches!(
-        kontor_store_sql::errors::map_err(e),
-        StoreError::Conflict("primary_admin")
-    ));
+    assert_named_conflicts(same_email, second_primary);
 }
 
 #[tokio::test]
@@ -615,7 +610,6 @@ async fn on(conn: &mut sqlx::PgConnection, sql: &str) {
 
 #[tokio::test]
 async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
-    use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
     use kontor_store_sql::fixtures::{
         END_BEAT_OF_LIVE, claims_of_processes_that_died_are_taken_over,
     };
@@ -627,30 +621,10 @@ async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
     };
     let (dead, live) = (process("dead"), process("live"));
     let pinned = time::macros::datetime!(2020-01-01 00:00 UTC);
-    claims_of_processes_that_died_are_taken_over(s, &dead, &live, pinned).await;
-    let key = IdempotencyKey {
-        user: kontor_core::domain::roles::UserId(uuid::Uuid::nil()),
-        scope: "partner_change".into(),
-        key: "k3".into(),
-        fingerprint: "fp".into(),
-        attempt: uuid::Uuid::now_v7(),
-    };
-    assert_eq!(
-        live.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::Started
-    );
-    assert_eq!(
-        s.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::InFlight
-    );
-    sqlx::query(END_BEAT_OF_LIVE)
-        .execute(s.pool())
-        .await
-        .unwrap();
-    assert_eq!(
-        s.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::Started
-    );
+    claims_of_processes_that_died_are_taken_over(s, &dead, &live, pinned, async || {
+        exec(s, END_BEAT_OF_LIVE).await.unwrap();
+    })
+    .await;
 }
 
 /// #16: a COMMIT that fails (here a deferred reference check, as a full

@@ -9,6 +9,7 @@ use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::store::ChangeFeed;
+use kontor_store_sql::backend::ChangeFeedSource;
 use kontor_store_sql::rows::feed_page;
 use kontor_store_sql::{Backend, Ctx};
 use sqlx::{PgConnection, Postgres};
@@ -218,36 +219,38 @@ pub(crate) async fn insert_outbox(
 pub(crate) const FEED: &str = "SELECT 0::bigint, agreement_number FROM audit \
      WHERE txid >= $1 AND txid < $2 GROUP BY agreement_number";
 
-/// The oldest transaction still running: every transaction before it
-/// has committed or rolled back, so its audit entries are all visible.
-pub(crate) async fn feed_head(store: &PgStore) -> StoreResult<i64> {
-    sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        .fetch_one(store.reader())
-        .await
-        .ctx("failed to read the feed position")
-}
+impl ChangeFeedSource for PgStore {
+    /// The oldest transaction still running: every transaction before it
+    /// has committed or rolled back, so its audit entries are all visible.
+    async fn feed_head(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            .fetch_one(self.reader())
+            .await
+            .ctx("failed to read the feed position")
+    }
 
-/// Sequence numbers are taken at insert, not at commit, so "after the
-/// last seen number" could skip an entry whose transaction committed
-/// late. Instead the feed reads whole transactions: those from the last
-/// horizon up to the current one (the oldest still running), none of
-/// which can still change.
-pub(crate) async fn feed_since(store: &PgStore, position: i64) -> StoreResult<ChangeFeed> {
-    let (horizon, next): (i64, i64) = sqlx::query_as(
-        "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint \
-         FROM pg_current_snapshot() AS s",
-    )
-    .fetch_one(store.reader())
-    .await
-    .ctx("failed to read the feed position")?;
-    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
-        .bind(position)
-        .bind(horizon)
-        .fetch_all(store.reader())
+    /// Sequence numbers are taken at insert, not at commit, so "after the
+    /// last seen number" could skip an entry whose transaction committed
+    /// late. Instead the feed reads whole transactions: those from the last
+    /// horizon up to the current one (the oldest still running), none of
+    /// which can still change.
+    async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
+        let (horizon, next): (i64, i64) = sqlx::query_as(
+            "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint \
+             FROM pg_current_snapshot() AS s",
+        )
+        .fetch_one(self.reader())
         .await
-        .ctx("failed to read the change feed")?;
-    let mut feed = feed_page(position, rows, i64::MAX)?;
-    feed.position = horizon.max(position);
-    feed.behind = horizon < next;
-    Ok(feed)
+        .ctx("failed to read the feed position")?;
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
+            .bind(position)
+            .bind(horizon)
+            .fetch_all(self.reader())
+            .await
+            .ctx("failed to read the change feed")?;
+        let mut feed = feed_page(position, rows, i64::MAX)?;
+        feed.position = horizon.max(position);
+        feed.behind = horizon < next;
+        Ok(feed)
+    }
 }

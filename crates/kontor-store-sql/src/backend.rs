@@ -10,22 +10,21 @@ use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
-use kontor_core::store::{
-    AgreementState, ApplyPlanner, ApplyReport, AttemptResult, ChangeFeed, ClaimedDelivery,
-};
+use kontor_core::store::{AgreementState, AttemptResult, ChangeFeed};
 use sqlx::{Database, Pool, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use crate::batching::SubmitJob;
+use crate::due::{DueBatch, PlannedBatch};
 
 /// A connection of the backend's database.
 pub type Conn<B> = <<B as Backend>::Db as Database>::Connection;
 
 /// A backend: SQLite (one writer, `BEGIN IMMEDIATE`) or PostgreSQL (row
 /// locks, several processes). Everything the store bodies share is
-/// written against this trait; each backend implements it once, in the
-/// file that says why it differs.
+/// written against this trait and the ones below; each backend implements
+/// them in the files that say why they differ.
 pub trait Backend: Send + Sync + Sized + 'static {
     /// The sqlx driver.
     type Db: Database;
@@ -36,6 +35,9 @@ pub trait Backend: Send + Sync + Sized + 'static {
     /// the database locks rows (PostgreSQL); empty where a write
     /// transaction holds the whole database (SQLite).
     const FOR_UPDATE: &'static str;
+    /// [`Self::FOR_UPDATE`], skipping rows another transaction holds, so
+    /// that several processes take disjoint work.
+    const FOR_UPDATE_SKIP_LOCKED: &'static str;
     /// The current partners of agreement `a` as a JSON array of CSNs,
     /// sorted (an SQL expression).
     const CURRENT_PARTNERS: &'static str;
@@ -51,6 +53,8 @@ pub trait Backend: Send + Sync + Sized + 'static {
 
     /// Where reads go.
     fn reader(&self) -> &Pool<Self::Db>;
+    /// The pool writes go through, and migrations.
+    fn writer(&self) -> &Pool<Self::Db>;
     /// A write transaction.
     fn write(&self) -> impl Future<Output = StoreResult<Transaction<'static, Self::Db>>> + Send;
     /// This process's id as the owner of Idempotency-Key claims.
@@ -95,38 +99,55 @@ pub trait Backend: Send + Sync + Sized + 'static {
         &self,
         number: &AgreementNumber,
     ) -> impl Future<Output = StoreResult<Option<AgreementState>>> + Send;
-    /// The worker's step (R8): decides and applies a batch of due requests.
-    fn apply_due_batch(
-        &self,
+}
+
+/// The worker's apply step (R8) in each backend's way. The shared body
+/// (`ChangeStore::apply_due`) takes a batch, plans it and writes it, with
+/// its audit entries and outbox rows, in one transaction.
+pub trait DueBatches: Backend {
+    /// Takes up to `limit` requests due by `now` inside `conn`'s
+    /// transaction, held until it ends, with their agreements and
+    /// requesters.
+    fn take_due(
+        conn: &mut Conn<Self>,
         now: OffsetDateTime,
         limit: u32,
-        planner: &dyn ApplyPlanner,
-    ) -> impl Future<Output = StoreResult<ApplyReport>> + Send;
+    ) -> impl Future<Output = StoreResult<DueBatch>> + Send;
+    /// Writes a planned batch's decisions and the applied requests'
+    /// partners of record.
+    fn write_batch(
+        conn: &mut Conn<Self>,
+        plan: &PlannedBatch,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
 
-    /// The change feed's position now (see [`kontor_core::store::AuditStore`]).
+/// The change feed other processes' read caches follow (see
+/// [`kontor_core::store::AuditStore`]).
+pub trait ChangeFeedSource: Backend {
+    /// The feed's position now.
     fn feed_head(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     /// The agreements changed after `position`.
     fn feed_since(&self, position: i64) -> impl Future<Output = StoreResult<ChangeFeed>> + Send;
+}
 
+/// The delivery queue's batched steps.
+pub trait DeliveryQueue: Backend {
     /// Fans pending outbox messages out into one delivery per recipient.
     fn expand_outbox_batch(
         &self,
         now: OffsetDateTime,
         limit: u32,
     ) -> impl Future<Output = StoreResult<u32>> + Send;
-    /// Claims due deliveries for `lease`.
-    fn claim_delivery_batch(
-        &self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<ClaimedDelivery>>> + Send;
-    /// Records delivery attempts under their claims.
+    /// Records delivery attempts (at least one) under their claims.
     fn finish_delivery_batch(
         &self,
         results: &[AttemptResult],
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
 
+/// What an import does in each backend's way.
+pub trait ImportWrites: Backend {
     /// The transaction of an import, set up for it (foreign keys checked
     /// at commit: references may point forward in the file).
     fn begin_import_transaction(

@@ -259,3 +259,45 @@ pub fn plan_batch(
         outbox,
     })
 }
+
+/// Cumulative timings of a worker batch's steps, printed at debug level
+/// (`RUST_LOG=kontor_store_sqlite=debug` or `…postgres=debug`).
+pub struct Laps {
+    started: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    pub fn start() -> Laps {
+        Laps {
+            started: std::time::Instant::now(),
+            laps: Vec::with_capacity(4),
+        }
+    }
+
+    /// Notes the time since the start under `step`.
+    pub fn lap(&mut self, step: &'static str) {
+        self.laps.push((step, self.started.elapsed()));
+    }
+
+    /// Logs the laps of a batch of `requests` at its commit.
+    pub fn log(&self, requests: u32) {
+        tracing::debug!(
+            requests,
+            laps = ?self.laps,
+            committed = ?self.started.elapsed(),
+            "apply batch timings (cumulative)"
+        );
+    }
+}
+
+/// The error for a batch whose requests changed state while it was being
+/// applied: cannot happen while they are held (SQLite's write lock,
+/// PostgreSQL's row locks); the batch refuses to half-apply if it does.
+pub fn changed_during_batch(expected: u64, changed: u64) -> StoreError {
+    StoreError::Other(anyhow::anyhow!(
+        "{} of {} due requests changed state during the batch",
+        expected - changed.min(expected),
+        expected
+    ))
+}

@@ -65,14 +65,15 @@ pub fn orphan_requests() -> [String; 4] {
 /// #16: who may take over a running Idempotency-Key claim. `me`, `dead`
 /// and `live` are three stores over one database, as three processes
 /// would open it: `dead` never beats (a process killed before its first
-/// beat; the backend test also ends a beating one), `live` has just beaten.
-/// `pinned` is an injected clock far from real time: the decision must not
-/// depend on it.
+/// beat), `live` has just beaten; `end_live_beat` then makes `live`'s beat
+/// lapse (a beating process that died). `pinned` is an injected clock far
+/// from real time: the decision must not depend on it.
 pub async fn claims_of_processes_that_died_are_taken_over(
     me: &dyn kontor_core::store::Store,
     dead: &dyn kontor_core::store::Store,
     live: &dyn kontor_core::store::Store,
     pinned: time::OffsetDateTime,
+    end_live_beat: impl AsyncFnOnce(),
 ) {
     use kontor_core::domain::roles::UserId;
     use kontor_core::store::{Claim, IdempotencyKey};
@@ -137,6 +138,37 @@ pub async fn claims_of_processes_that_died_are_taken_over(
             body: b"{}".to_vec()
         }
     );
+    // A claim of a process that beat and then stopped is taken over too.
+    let k3 = key("k3");
+    assert_eq!(
+        live.claim_key(&k3, pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+    assert_eq!(
+        me.claim_key(&key("k3"), pinned, pinned).await.unwrap(),
+        Claim::InFlight
+    );
+    end_live_beat().await;
+    assert_eq!(
+        me.claim_key(&key("k3"), pinned, pinned).await.unwrap(),
+        Claim::Started
+    );
+}
+
+/// Asserts that the unique violations callers tell apart map to their
+/// named conflicts: a second person with the same email, a second
+/// primary admin of an account (the errors of [`SAME_EMAIL`] and
+/// [`SECOND_PRIMARY`]).
+pub fn assert_named_conflicts(same_email: sqlx::Error, second_primary: sqlx::Error) {
+    use kontor_core::StoreError;
+    assert!(matches!(
+        crate::errors::map_err(same_email),
+        StoreError::Conflict("email")
+    ));
+    assert!(matches!(
+        crate::errors::map_err(second_primary),
+        StoreError::Conflict("primary_admin")
+    ));
 }
 
 /// The statement that makes a process's beat lapse, for the tests above.

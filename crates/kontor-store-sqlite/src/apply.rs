@@ -6,123 +6,94 @@
 //! set-based writes take the batch as JSON (PostgreSQL: claimed rows, one
 //! array per column).
 
-use kontor_core::store::{ApplyPlanner, ApplyReport};
-use kontor_core::{StoreError, StoreResult};
-use kontor_store_sql::due::{DueBatch, plan_batch};
-use kontor_store_sql::{Backend, Ctx};
+use kontor_core::StoreResult;
+use kontor_store_sql::Ctx;
+use kontor_store_sql::backend::DueBatches;
+use kontor_store_sql::due::{DueBatch, PlannedBatch, changed_during_batch};
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use crate::SqliteStore;
 use crate::rows::{json, ms};
-use crate::shared::changes::batch_context;
-use crate::writes::{insert_audit, insert_outbox};
 
-pub(crate) async fn apply_due(
-    store: &SqliteStore,
-    now: OffsetDateTime,
-    limit: u32,
-    planner: &dyn ApplyPlanner,
-) -> StoreResult<ApplyReport> {
-    let started = std::time::Instant::now();
-    let mut tx = store.write().await?;
-    let batch = read_due(&mut tx, now, limit).await?;
-    if batch.due.is_empty() {
-        return Ok(ApplyReport::default());
+impl DueBatches for SqliteStore {
+    /// Reads up to `limit` due requests with their agreements (and current
+    /// partners) and requesters as *one* JSON value built by SQLite: one row
+    /// crosses from the database thread instead of thousands, which is where a
+    /// row-by-row read spent its time.
+    async fn take_due(
+        conn: &mut SqliteConnection,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<DueBatch> {
+        let doc: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_object( \
+               'id', r.id, 'agreement', r.agreement_number, 'account', r.account_csn, 'old', r.old_partners, \
+               'new', r.new_partner_csn, 'status', r.status, 'by', r.requested_by, 'created', r.created_at, \
+               'due', r.due_at, 'reasons', r.reasons, \
+               'a_account', a.account_csn, 'term_start', a.term_start, 'term_end', a.term_end, \
+               'auto_renew', a.auto_renew, 'program', a.program, 'support_level', a.support_level, \
+               'a_status', a.status, 'products', a.products, \
+               'partners', (SELECT group_concat(partner_csn) FROM partner_assignments \
+                            WHERE agreement_number = a.number AND valid_to IS NULL), \
+               'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
+               'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at)) \
+             FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) r \
+             JOIN agreements a ON a.number = r.agreement_number \
+             JOIN users u ON u.id = r.requested_by",
+        )
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_one(&mut *conn)
+        .await
+        .ctx("failed to read due requests")?;
+        DueBatch::parse(doc.as_deref())
     }
-    let (partners, admins) = batch_context(&mut tx, &batch).await?;
 
-    let read = started.elapsed();
-    let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
-    let planned = started.elapsed();
-    // Set-based writes: a handful of statements per batch, not per request.
-    let (decisions, applied) = (json(&plan.decisions)?, json(&plan.applied)?);
-    let decided = sqlx::query(
-        "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
-         old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
-         value ->> 'decided_at' AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
-         FROM json_each(?)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
-    )
-    .bind(&decisions)
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to record decisions")?;
-    let expected = plan.decisions.len() as u64;
-    if decided.rows_affected() != expected {
-        // Cannot happen inside one IMMEDIATE transaction; refuse to half-apply if it does.
-        return Err(StoreError::Other(anyhow::anyhow!(
-            "{} of {} due requests changed state during the batch",
-            expected - decided.rows_affected(),
-            expected
-        )));
+    /// The batch's set-based writes: its decisions, and the partners of record
+    /// of the applied requests.
+    async fn write_batch(
+        conn: &mut SqliteConnection,
+        plan: &PlannedBatch,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        // Set-based writes: a handful of statements per batch, not per request.
+        let (decisions, applied) = (json(&plan.decisions)?, json(&plan.applied)?);
+        let decided = sqlx::query(
+            "UPDATE change_requests SET status = d.status, decided_at = d.decided_at, reasons = d.reasons, \
+             old_partners = d.old FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, \
+             value ->> 'decided_at' AS decided_at, value ->> 'reasons' AS reasons, value ->> 'old' AS old \
+             FROM json_each(?)) AS d WHERE change_requests.id = d.id AND change_requests.status = 'pending'",
+        )
+        .bind(&decisions)
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to record decisions")?;
+        let expected = plan.decisions.len() as u64;
+        if decided.rows_affected() != expected {
+            return Err(changed_during_batch(expected, decided.rows_affected()));
+        }
+        sqlx::query(
+            "UPDATE partner_assignments SET valid_to = ? WHERE id IN (SELECT pa.id FROM json_each(?) j \
+             JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
+             AND pa.partner_csn <> j.value ->> 'partner')",
+        )
+        .bind(ms(now))
+        .bind(&applied)
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to close replaced assignments")?;
+        sqlx::query(
+            "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
+             SELECT j.value ->> 'agreement', j.value ->> 'partner', ?, 'self_service', j.value ->> 'id' FROM json_each(?) j \
+             WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.value ->> 'agreement' \
+             AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
+        )
+        .bind(ms(now))
+        .bind(&applied)
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to open new assignments")?;
+        Ok(())
     }
-    sqlx::query(
-        "UPDATE partner_assignments SET valid_to = ? WHERE id IN (SELECT pa.id FROM json_each(?) j \
-         JOIN partner_assignments pa ON pa.agreement_number = j.value ->> 'agreement' AND pa.valid_to IS NULL \
-         AND pa.partner_csn <> j.value ->> 'partner')",
-    )
-    .bind(ms(now))
-    .bind(&applied)
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to close replaced assignments")?;
-    sqlx::query(
-        "INSERT INTO partner_assignments (agreement_number, partner_csn, valid_from, source, change_request_id) \
-         SELECT j.value ->> 'agreement', j.value ->> 'partner', ?, 'self_service', j.value ->> 'id' FROM json_each(?) j \
-         WHERE NOT EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.agreement_number = j.value ->> 'agreement' \
-         AND pa.partner_csn = j.value ->> 'partner' AND pa.valid_to IS NULL)",
-    )
-    .bind(ms(now))
-    .bind(&applied)
-    .execute(&mut *tx)
-    .await
-    .ctx("failed to open new assignments")?;
-    let written = started.elapsed();
-    insert_audit(&mut tx, &plan.audit).await?;
-    insert_outbox(&mut tx, &plan.outbox, now).await?;
-    let logged = started.elapsed();
-    tx.commit().await.ctx("failed to commit applied requests")?;
-    tracing::debug!(
-        requests = plan.report.total(),
-        ?read,
-        ?planned,
-        ?written,
-        ?logged,
-        committed = ?started.elapsed(),
-        "apply batch timings (cumulative)"
-    );
-    Ok(plan.report)
-}
-
-/// Reads up to `limit` due requests with their agreements (and current
-/// partners) and requesters as *one* JSON value built by SQLite: one row
-/// crosses from the database thread instead of thousands, which is where a
-/// row-by-row read spent its time.
-async fn read_due(
-    conn: &mut SqliteConnection,
-    now: OffsetDateTime,
-    limit: u32,
-) -> StoreResult<DueBatch> {
-    let doc: Option<String> = sqlx::query_scalar(
-        "SELECT json_group_array(json_object( \
-           'id', r.id, 'agreement', r.agreement_number, 'account', r.account_csn, 'old', r.old_partners, \
-           'new', r.new_partner_csn, 'status', r.status, 'by', r.requested_by, 'created', r.created_at, \
-           'due', r.due_at, 'reasons', r.reasons, \
-           'a_account', a.account_csn, 'term_start', a.term_start, 'term_end', a.term_end, \
-           'auto_renew', a.auto_renew, 'program', a.program, 'support_level', a.support_level, \
-           'a_status', a.status, 'products', a.products, \
-           'partners', (SELECT group_concat(partner_csn) FROM partner_assignments \
-                        WHERE agreement_number = a.number AND valid_to IS NULL), \
-           'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
-           'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at)) \
-         FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) r \
-         JOIN agreements a ON a.number = r.agreement_number \
-         JOIN users u ON u.id = r.requested_by",
-    )
-    .bind(ms(now))
-    .bind(i64::from(limit))
-    .fetch_one(&mut *conn)
-    .await
-    .ctx("failed to read due requests")?;
-    DueBatch::parse(doc.as_deref())
 }

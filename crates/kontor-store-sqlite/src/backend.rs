@@ -10,22 +10,21 @@ use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
-use kontor_core::store::{
-    AgreementState, ApplyPlanner, ApplyReport, AttemptResult, ChangeFeed, ClaimedDelivery, Scope,
-};
+use kontor_core::store::{AgreementState, Scope};
 use kontor_store_sql::batching::SubmitJob;
 use kontor_store_sql::{Backend, Ctx};
 use sqlx::{Pool, Sqlite, SqliteConnection, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use crate::{SqliteStore, apply, deliveries, import, writes};
+use crate::{SqliteStore, writes};
 
 impl Backend for SqliteStore {
     type Db = Sqlite;
 
     const NOW_MS: &'static str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
     const FOR_UPDATE: &'static str = "";
+    const FOR_UPDATE_SKIP_LOCKED: &'static str = "";
     const CURRENT_PARTNERS: &'static str = "(SELECT json_group_array(partner_csn) FROM \
          (SELECT partner_csn FROM partner_assignments \
           WHERE agreement_number = a.number AND valid_to IS NULL ORDER BY partner_csn))";
@@ -36,6 +35,10 @@ impl Backend for SqliteStore {
 
     fn json_values(json: &str) -> String {
         format!("json_each({json})")
+    }
+
+    fn writer(&self) -> &Pool<Sqlite> {
+        &self.writer
     }
 
     fn reader(&self) -> &Pool<Sqlite> {
@@ -93,54 +96,4 @@ impl Backend for SqliteStore {
     ) -> StoreResult<Option<AgreementState>> {
         crate::shared::agreements::read_agreement_state(self, &Scope::All, number).await
     }
-
-    async fn apply_due_batch(
-        &self,
-        now: OffsetDateTime,
-        limit: u32,
-        planner: &dyn ApplyPlanner,
-    ) -> StoreResult<ApplyReport> {
-        apply::apply_due(self, now, limit, planner).await
-    }
-
-    async fn feed_head(&self) -> StoreResult<i64> {
-        writes::feed_head(self).await
-    }
-
-    async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
-        writes::feed_since(self, position).await
-    }
-
-    async fn expand_outbox_batch(&self, now: OffsetDateTime, limit: u32) -> StoreResult<u32> {
-        deliveries::expand_outbox(self, now, limit).await
-    }
-
-    async fn claim_delivery_batch(
-        &self,
-        now: OffsetDateTime,
-        lease: time::Duration,
-        limit: u32,
-    ) -> StoreResult<Vec<ClaimedDelivery>> {
-        deliveries::claim(self, now, lease, limit).await
-    }
-
-    async fn finish_delivery_batch(&self, results: &[AttemptResult]) -> StoreResult<()> {
-        deliveries::finish(self, results).await
-    }
-
-    async fn begin_import_transaction(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        import::begin(self).await
-    }
-
-    async fn replace_imported_partners(
-        conn: &mut SqliteConnection,
-        pairs: &[(&str, &str)],
-        at: OffsetDateTime,
-        _batch: u64,
-    ) -> StoreResult<()> {
-        import::replace_partners(conn, pairs, at).await
-    }
-
-    /// SQLite plans from the schema, not from statistics.
-    async fn import_committed(_: &Pool<Sqlite>) {}
 }

@@ -143,33 +143,6 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Applies pending migrations; refuses a database migrated by a newer kontor.
-    pub async fn migrate(&self) -> anyhow::Result<()> {
-        let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_optional(&self.writer)
-            .await
-            .ok()
-            .flatten();
-        if let Some(v) = applied
-            && v > newest_known
-        {
-            anyhow::bail!(
-                "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
-            );
-        }
-        MIGRATOR
-            .run(&self.writer)
-            .await
-            .context("failed to run migrations")?;
-        // Beat at once: until the first beat, this process's claims would
-        // look abandoned to others.
-        if let Err(e) = kontor_core::store::OpsStore::heartbeat(self).await {
-            tracing::debug!(error = ?e, "first heartbeat failed");
-        }
-        Ok(())
-    }
-
     /// Online backup into `dest` (a consistent snapshot, while others write).
     pub async fn backup(&self, dest: &Path) -> anyhow::Result<()> {
         let dest = dest.to_str().context("backup path is not valid UTF-8")?;

@@ -1,7 +1,9 @@
 //! Guarantees the database itself enforces, whatever the code above it does.
 
 use kontor_core::StoreError;
-use kontor_store_sql::fixtures::{SAME_EMAIL, SECOND_PRIMARY, SEED, orphan_requests, request};
+use kontor_store_sql::fixtures::{
+    SAME_EMAIL, SECOND_PRIMARY, SEED, assert_named_conflicts, orphan_requests, request,
+};
 
 use crate::SqliteStore;
 
@@ -110,22 +112,15 @@ async fn r7_the_database_allows_one_open_request_per_agreement() {
 async fn unique_violations_map_to_named_conflicts() {
     let (_d, s) = store().await;
     seed(&s).await;
-    let e = sqlx::query(SAME_EMAIL)
+    let same_email = sqlx::query(SAME_EMAIL)
         .execute(&s.writer)
         .await
         .unwrap_err();
-    assert!(matches!(
-        kontor_store_sql::errors::map_err(e),
-        StoreError::Conflict("email")
-    ));
-    let e = sqlx::query(SECOND_PRIMARY)
+    let second_primary = sqlx::query(SECOND_PRIMARY)
         .execute(&s.writer)
         .await
         .unwrap_err();
-    assert!(matches!(
-        kontor_store_sql::errors::map_err(e),
-        StoreError::Conflict("primary_admin")
-    ));
+    assert_named_conflicts(same_email, second_primary);
 }
 
 #[tokio::test]
@@ -222,7 +217,6 @@ async fn a_write_failing_on_a_full_database_leaves_the_writer_usable() {
 
 #[tokio::test]
 async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
-    use kontor_core::store::{Claim, IdempotencyKey, IdempotencyStore};
     use kontor_store_sql::fixtures::{
         END_BEAT_OF_LIVE, claims_of_processes_that_died_are_taken_over,
     };
@@ -233,25 +227,8 @@ async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
     };
     let (dead, live) = (process("dead"), process("live"));
     let pinned = time::macros::datetime!(2020-01-01 00:00 UTC);
-    claims_of_processes_that_died_are_taken_over(&s, &dead, &live, pinned).await;
-    let key = IdempotencyKey {
-        user: kontor_core::domain::roles::UserId(uuid::Uuid::nil()),
-        scope: "partner_change".into(),
-        key: "k3".into(),
-        fingerprint: "fp".into(),
-        attempt: uuid::Uuid::now_v7(),
-    };
-    assert_eq!(
-        live.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::Started
-    );
-    assert_eq!(
-        s.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::InFlight
-    );
-    exec(&s, END_BEAT_OF_LIVE).await.unwrap();
-    assert_eq!(
-        s.claim_key(&key, pinned, pinned).await.unwrap(),
-        Claim::Started
-    );
+    claims_of_processes_that_died_are_taken_over(&s, &dead, &live, pinned, async || {
+        exec(&s, END_BEAT_OF_LIVE).await.unwrap();
+    })
+    .await;
 }

@@ -9,6 +9,7 @@ use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::store::ChangeFeed;
+use kontor_store_sql::backend::ChangeFeedSource;
 use kontor_store_sql::rows::feed_page;
 use kontor_store_sql::{Backend, Ctx};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -92,26 +93,28 @@ pub(crate) async fn insert_outbox_at(
     Ok(())
 }
 
-/// The highest audit sequence number.
-pub(crate) async fn feed_head(store: &SqliteStore) -> StoreResult<i64> {
-    let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
-        .fetch_one(store.reader())
-        .await
-        .ctx("failed to read audit head")?;
-    Ok(head.unwrap_or(0))
-}
+impl ChangeFeedSource for SqliteStore {
+    /// The highest audit sequence number.
+    async fn feed_head(&self) -> StoreResult<i64> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
+            .fetch_one(self.reader())
+            .await
+            .ctx("failed to read audit head")?;
+        Ok(head.unwrap_or(0))
+    }
 
-/// SQLite has one writer, so sequence numbers are in commit order and
-/// "after the last seen number" misses nothing.
-pub(crate) async fn feed_since(store: &SqliteStore, position: i64) -> StoreResult<ChangeFeed> {
-    const PAGE: i64 = 1000;
-    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT seq, agreement_number FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-    )
-    .bind(position)
-    .bind(PAGE)
-    .fetch_all(store.reader())
-    .await
-    .ctx("failed to read the change feed")?;
-    feed_page(position, rows, PAGE)
+    /// SQLite has one writer, so sequence numbers are in commit order and
+    /// "after the last seen number" misses nothing.
+    async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
+        const PAGE: i64 = 1000;
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT seq, agreement_number FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(position)
+        .bind(PAGE)
+        .fetch_all(self.reader())
+        .await
+        .ctx("failed to read the change feed")?;
+        feed_page(position, rows, PAGE)
+    }
 }

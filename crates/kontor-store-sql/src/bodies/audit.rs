@@ -14,6 +14,7 @@ macro_rules! audit_body {
             use sqlx::QueryBuilder;
             use $crate::rows::AuditRow;
             use $crate::scope::push_audit_scope;
+            use $crate::backend::ChangeFeedSource;
             use $crate::{Backend, Ctx};
 
             type Db = <$store as Backend>::Db;

@@ -2,7 +2,7 @@
 
 /// [`kontor_core::store::BulkStore`] and its import session for `$store`.
 /// How a batch's partners of record are replaced differs per backend
-/// ([`crate::Backend::replace_imported_partners`]).
+/// ([`crate::backend::ImportWrites`]).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! bulk_body {
@@ -21,6 +21,7 @@ macro_rules! bulk_body {
             use $crate::rows::{
                 AgreementRow, PartnerRow, USER_COLUMNS, UserRow, csn, json, ms, tenant_columns,
             };
+            use $crate::backend::ImportWrites;
             use $crate::{Backend, Ctx};
 
             use super::agreements::AGREEMENT_COLUMNS;
@@ -81,7 +82,7 @@ macro_rules! bulk_body {
                         .iter()
                         .flat_map(|a| a.partners.iter().map(move |p| (a.number.as_str(), p.as_str())))
                         .collect();
-                    <$store as Backend>::replace_imported_partners(&mut self.tx, &pairs, self.at, self.batches)
+                    <$store as ImportWrites>::replace_imported_partners(&mut self.tx, &pairs, self.at, self.batches)
                         .await
                 }
 
@@ -190,7 +191,7 @@ macro_rules! bulk_body {
                     self.flush().await?;
                     <$store as Backend>::insert_audit(&mut self.tx, std::slice::from_ref(audit)).await?;
                     self.tx.commit().await.ctx("failed to commit import")?;
-                    <$store as Backend>::import_committed(&self.pool).await;
+                    <$store as ImportWrites>::import_committed(&self.pool).await;
                     Ok(())
                 }
             }

@@ -1,5 +1,6 @@
 //! Partner change requests (R7, R9): submitting, reading and deciding
-//! them. The worker's apply step (R8) differs per backend.
+//! them, and the worker's apply step (R8), whose taking and writing of a
+//! batch differ per backend ([`crate::backend::DueBatches`]).
 
 /// [`kontor_core::store::ChangeStore`] for `$store`.
 #[doc(hidden)]
@@ -21,9 +22,10 @@ macro_rules! changes_body {
             use time::OffsetDateTime;
             use $crate::backend::Conn;
             use $crate::batching::{SubmitJob, ask};
-            use $crate::due::DueBatch;
+            use $crate::due::{DueBatch, Laps, plan_batch};
             use $crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
             use $crate::scope::push_request_scope;
+            use $crate::backend::DueBatches;
             use $crate::{Backend, Ctx};
 
             type Db = <$store as Backend>::Db;
@@ -160,7 +162,24 @@ macro_rules! changes_body {
                     limit: u32,
                     planner: &dyn ApplyPlanner,
                 ) -> StoreResult<ApplyReport> {
-                    self.apply_due_batch(now, limit, planner).await
+                    let mut laps = Laps::start();
+                    let mut tx = self.write().await?;
+                    let batch = Self::take_due(&mut tx, now, limit).await?;
+                    if batch.due.is_empty() {
+                        return Ok(ApplyReport::default());
+                    }
+                    let (partners, admins) = batch_context(&mut tx, &batch).await?;
+                    laps.lap("read");
+                    let plan = plan_batch(&batch, &partners, &admins, planner, now)?;
+                    laps.lap("planned");
+                    Self::write_batch(&mut tx, &plan, now).await?;
+                    laps.lap("written");
+                    Self::insert_audit(&mut tx, &plan.audit).await?;
+                    Self::insert_outbox(&mut tx, &plan.outbox, now).await?;
+                    laps.lap("logged");
+                    tx.commit().await.ctx("failed to commit applied requests")?;
+                    laps.log(plan.report.total());
+                    Ok(plan.report)
                 }
             }
 
@@ -201,7 +220,6 @@ macro_rules! changes_body {
                 }
                 Ok((partners, admins))
             }
-
         }
     };
 }

@@ -17,12 +17,13 @@ macro_rules! deliveries_body {
                 DeliveryStore, WebhookEndpoint,
             };
             use kontor_core::{StoreError, StoreResult};
-            use sqlx::QueryBuilder;
+            use sqlx::{QueryBuilder, Transaction};
             use time::OffsetDateTime;
             use uuid::Uuid;
-            use $crate::backend::Conn;
+            use $crate::backend::{Conn, DeliveryQueue};
             use $crate::deliveries::{
-                AttemptRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS, EndpointRow, PARKED,
+                AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS, EndpointRow, NewDelivery,
+                PARKED, PendingOutboxRow, plan_fan_out,
             };
             use $crate::rows::{json, ms};
             use $crate::{Backend, Ctx};
@@ -41,10 +42,50 @@ macro_rules! deliveries_body {
                     lease: time::Duration,
                     limit: u32,
                 ) -> StoreResult<Vec<ClaimedDelivery>> {
-                    self.claim_delivery_batch(now, lease, limit).await
+                    // A claim is a lease: it moves `next_attempt_at` to the end
+                    // of the lease, so a claimed delivery is not due again until
+                    // the lease runs out (a crashed sender's deliveries come back
+                    // by themselves), and only the claim's holder may record the
+                    // result. Rows another process is claiming are skipped.
+                    let claim = Uuid::now_v7().to_string();
+                    let mut tx = self.write().await?;
+                    let seqs: Vec<i64> = sqlx::query_scalar(&format!(
+                        "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
+                         WHERE seq IN (SELECT d.seq FROM deliveries d \
+                           WHERE d.status = 'pending' AND d.next_attempt_at <= $3 \
+                             AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND NOT e.enabled) \
+                           ORDER BY d.next_attempt_at LIMIT $4 {}) \
+                         RETURNING seq",
+                        Self::FOR_UPDATE_SKIP_LOCKED
+                    ))
+                    .bind(&claim)
+                    .bind(ms(now + lease))
+                    .bind(ms(now))
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *tx)
+                    .await
+                    .ctx("failed to claim deliveries")?;
+                    if seqs.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
+                        "SELECT {CLAIMED_COLUMNS} FROM deliveries d JOIN outbox o ON o.id = d.outbox_id \
+                         LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+                         WHERE d.seq IN (SELECT CAST(value AS BIGINT) FROM {}) ORDER BY d.seq",
+                        Self::json_values("$1")
+                    ))
+                    .bind(json(&seqs)?)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .ctx("failed to read claimed deliveries")?;
+                    tx.commit().await.ctx("failed to commit claim")?;
+                    rows.into_iter().map(TryInto::try_into).collect()
                 }
 
                 async fn finish_deliveries(&self, results: &[AttemptResult]) -> StoreResult<()> {
+                    if results.is_empty() {
+                        return Ok(());
+                    }
                     self.finish_delivery_batch(results).await
                 }
 
@@ -291,6 +332,57 @@ macro_rules! deliveries_body {
                 .await
                 .ctx("failed to park or resume the endpoint's deliveries")?;
                 Ok(())
+            }
+
+            /// Takes up to `limit` pending outbox messages (skipping those
+            /// another process took) and plans one delivery per recipient:
+            /// the ids of the messages, and their deliveries.
+            pub(crate) async fn pending_fan_out(
+                conn: &mut Conn<$store>,
+                limit: u32,
+            ) -> StoreResult<(Vec<String>, Vec<NewDelivery>)> {
+                let rows: Vec<PendingOutboxRow> = sqlx::query_as(&format!(
+                    "SELECT id, payload FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT $1 {}",
+                    <$store as Backend>::FOR_UPDATE_SKIP_LOCKED
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&mut *conn)
+                .await
+                .ctx("failed to read the outbox")?;
+                if rows.is_empty() {
+                    return Ok((Vec::new(), Vec::new()));
+                }
+                let endpoints: Vec<WebhookEndpoint> = sqlx::query_as::<_, EndpointRow>(&format!(
+                    "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.enabled"
+                ))
+                .fetch_all(&mut *conn)
+                .await
+                .ctx("failed to read webhook endpoints")?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<StoreResult<_>>()?;
+                let planned = plan_fan_out(&rows, &endpoints)?;
+                Ok((rows.into_iter().map(|r| r.id).collect(), planned))
+            }
+
+            /// Marks the outbox messages `ids`, whose deliveries are queued
+            /// in `tx`, handed over and commits; the number of messages.
+            pub(crate) async fn hand_over(
+                mut tx: Transaction<'static, Db>,
+                ids: &[String],
+                now: OffsetDateTime,
+            ) -> StoreResult<u32> {
+                sqlx::query(&format!(
+                    "UPDATE outbox SET status = 'delivered', delivered_at = $1 WHERE id IN (SELECT value FROM {})",
+                    <$store as Backend>::json_values("$2")
+                ))
+                .bind(ms(now))
+                .bind(json(&ids)?)
+                .execute(&mut *tx)
+                .await
+                .ctx("failed to mark outbox messages handed over")?;
+                tx.commit().await.ctx("failed to commit fan-out")?;
+                Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
             }
         }
     };

@@ -87,6 +87,38 @@ macro_rules! ops_body {
             }
 
             impl $store {
+                /// Applies pending migrations; refuses a database migrated by a
+                /// newer kontor. Migrations only add (tables, columns with
+                /// defaults, indexes), so instances of the previous version keep
+                /// serving while it runs.
+                pub async fn migrate(&self) -> anyhow::Result<()> {
+                    use anyhow::Context as _;
+                    let newest_known = $migrator.iter().map(|m| m.version).max().unwrap_or(0);
+                    let applied: Option<i64> =
+                        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+                            .fetch_optional(self.writer())
+                            .await
+                            .ok()
+                            .flatten();
+                    if let Some(v) = applied
+                        && v > newest_known
+                    {
+                        anyhow::bail!(
+                            "the database schema (version {v}) is newer than this kontor knows (version {newest_known}); upgrade kontor"
+                        );
+                    }
+                    $migrator
+                        .run(self.writer())
+                        .await
+                        .context("failed to run migrations")?;
+                    // Beat at once: until the first beat, this process's claims would
+                    // look abandoned to others.
+                    if let Err(e) = self.heartbeat().await {
+                        tracing::debug!(error = ?e, "first heartbeat failed");
+                    }
+                    Ok(())
+                }
+
                 /// Signs this process off (graceful shutdown): its running claims are
                 /// abandoned from now on, so a retry elsewhere takes them over at once.
                 pub(crate) async fn leave(&self) -> StoreResult<()> {
