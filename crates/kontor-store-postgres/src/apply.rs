@@ -74,7 +74,7 @@ impl DueBatches for PgStore {
     /// one that hangs is cut off by the connection's
     /// `idle_in_transaction_session_timeout` (the lease expiry). Whoever else
     /// changes an agreement's partners locks its pending request first (see
-    /// `agreements::replace_partners`): the worker skips such a request until
+    /// `Backend::lock_partners_of`): the worker skips such a request until
     /// the change has committed, and such a change waits for a batch holding
     /// it, so the planner never decides on a stale agreement.
     async fn take_due(

@@ -1,7 +1,7 @@
-//! Accounts, partners, people and API tokens.
+//! Accounts, partners and people.
 
-/// [`kontor_core::store::DirectoryStore`] and [`kontor_core::store::TokenStore`]
-/// for `$store`, and the directory writes imports share.
+/// [`kontor_core::store::DirectoryStore`] for `$store`, and the directory
+/// writes imports share.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! directory_body {
@@ -13,14 +13,13 @@ macro_rules! directory_body {
             use kontor_core::domain::audit::AuditEntry;
             use kontor_core::domain::ids::{AgreementNumber, Csn};
             use kontor_core::domain::notify::{Contact, OutboxMessage};
-            use kontor_core::domain::roles::{Actor, Lang, Role, UserId};
+            use kontor_core::domain::roles::{Lang, Role, UserId};
             use kontor_core::store::{
-                DirectoryStore, InvitationRecord, LinkPurpose, NewInvitation, NewToken, NewUser,
-                TokenRecord, TokenStore, UserRecord,
+                DirectoryStore, InvitationRecord, LinkPurpose, NewInvitation, NewUser, UserRecord,
             };
             use time::OffsetDateTime;
             use $crate::backend::Conn;
-            use $crate::rows::{PartnerRow, TokenRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
+            use $crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
             use $crate::{Backend, Ctx};
 
             #[async_trait]
@@ -406,112 +405,6 @@ macro_rules! directory_body {
                 .await
                 .ctx("failed to insert user")?;
                 Ok(())
-            }
-
-            #[async_trait]
-            impl TokenStore for $store {
-                async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()> {
-                    let mut tx = self.write().await?;
-                    sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(token.id.to_string())
-                        .bind(token.user_id.0.to_string())
-                        .bind(&token.token_hash)
-                        .bind(&token.label)
-                        .bind(ms(token.created_at))
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to insert token")?;
-                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-                    tx.commit().await.ctx("failed to commit token")
-                }
-
-                async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
-                    let row = sqlx::query_as::<_, UserRow>(&format!(
-                        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
-                    ))
-                    .bind(token_hash)
-                    .fetch_optional(self.reader())
-                    .await
-                    .ctx("failed to read token")?;
-                    row.map(|r| r.actor()).transpose()
-                }
-
-                async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenRecord>> {
-                    let rows: Vec<TokenRow> = sqlx::query_as(
-                        "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
-                    )
-                    .bind(user.0.to_string())
-                    .fetch_all(self.reader())
-                    .await
-                    .ctx("failed to read tokens")?;
-                    rows.into_iter().map(TryInto::try_into).collect()
-                }
-
-                async fn token(&self, id: uuid::Uuid) -> StoreResult<Option<TokenRecord>> {
-                    sqlx::query_as::<_, TokenRow>(
-                        "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE id = $1",
-                    )
-                    .bind(id.to_string())
-                    .fetch_optional(self.reader())
-                    .await
-                    .ctx("failed to read token")?
-                    .map(TryInto::try_into)
-                    .transpose()
-                }
-
-                async fn revoke_token(
-                    &self,
-                    id: uuid::Uuid,
-                    at: OffsetDateTime,
-                    audit: &AuditEntry,
-                ) -> StoreResult<String> {
-                    let mut tx = self.write().await?;
-                    let hash: Option<String> = sqlx::query_scalar(
-                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING token_hash",
-                    )
-                    .bind(ms(at))
-                    .bind(id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .ctx("failed to revoke token")?;
-                    let Some(hash) = hash else {
-                        return Err(kontor_core::StoreError::NotFound);
-                    };
-                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-                    tx.commit().await.ctx("failed to commit token revocation")?;
-                    Ok(hash)
-                }
-
-                async fn revoke_access(
-                    &self,
-                    user: UserId,
-                    at: OffsetDateTime,
-                    audit: &AuditEntry,
-                ) -> StoreResult<(u64, u64)> {
-                    let mut tx = self.write().await?;
-                    let id = user.0.to_string();
-                    let tokens = sqlx::query(
-                        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(ms(at))
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("failed to revoke tokens")?
-                    .rows_affected();
-                    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to end sessions")?
-                        .rows_affected();
-                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
-                    tx.commit()
-                        .await
-                        .ctx("failed to commit access revocation")?;
-                    Ok((tokens, sessions))
-                }
             }
 
             /// Stores a one-time link (only its token's hash).

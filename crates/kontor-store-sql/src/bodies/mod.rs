@@ -22,6 +22,7 @@ mod idempotency;
 mod ops;
 mod sessions;
 mod support;
+mod tokens;
 
 /// Expands every shared store body for `$store` (an absolute path such as
 /// `crate::SqliteStore`, which implements [`Backend`](crate::Backend)),
@@ -40,5 +41,6 @@ macro_rules! store_bodies {
         $crate::ops_body!($store, $migrator);
         $crate::sessions_body!($store);
         $crate::support_body!($store);
+        $crate::tokens_body!($store);
     };
 }
