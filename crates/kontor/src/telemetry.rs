@@ -13,8 +13,11 @@ static METRICS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 pub fn init(config: &Config) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // Colours only for a person at a terminal: a log file or a journal
+    // would keep the escape codes as text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()

@@ -35,6 +35,10 @@ str_enum!(
         TokenRevoked = "token_revoked",
         /// Every token and session of a person was ended.
         AccessRevoked = "access_revoked",
+        /// A person's access to the account was removed.
+        AccessRemoved = "access_removed",
+        /// An invited person accepted the invitation and chose a password.
+        InvitationAccepted = "invitation_accepted",
         /// An import file was applied.
         ImportApplied = "import_applied",
         /// A policy setting changed.

@@ -165,14 +165,23 @@ impl Services {
             expires_at: now + time::Duration::days(INVITATION_DAYS),
         };
         let mail = invitation_mail(&user, link, &invitation);
+        // A person whose access was removed can be invited again; the
+        // audit entry says they had been there.
+        let before = match self.store.user_by_email(&user.email).await? {
+            Some(u) if u.disabled && u.actor.tenant == user.tenant => {
+                json!({ "user": user.email, "access": false })
+            }
+            _ => json!(null),
+        };
         let audit = AuditEntry {
             account: Some(account),
             ..AuditEntry::new(now, By::Person(actor), AuditAction::UserCreated).change(
-                json!(null),
+                before,
                 json!({ "user": user.email, "role": user.role, "invited": true }),
             )
         };
-        self.store
+        let id = self
+            .store
             .invite_user(&user, &invitation, &audit, &[mail])
             .await
             .map_err(|e| match e {
@@ -185,7 +194,7 @@ impl Services {
         self.cache.clear();
         Ok(UserRecord {
             actor: Actor {
-                user_id: user.id,
+                user_id: id,
                 email: user.email,
                 name: user.name,
                 role: user.role,
@@ -311,7 +320,7 @@ impl Services {
         let who = &link.user.actor;
         let audit = match purpose {
             LinkPurpose::Invitation => {
-                AuditEntry::new(now, By::Person(who), AuditAction::UserCreated).change(
+                AuditEntry::new(now, By::Person(who), AuditAction::InvitationAccepted).change(
                     json!({ "user": who.email, "invited": true }),
                     json!({ "user": who.email, "password_set": true }),
                 )
@@ -348,7 +357,7 @@ impl Services {
             ));
         }
         let now = self.clock.now();
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::RoleChanged).change(
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::AccessRemoved).change(
             json!({ "user": target.actor.email, "access": true }),
             json!({ "user": target.actor.email, "access": false }),
         );

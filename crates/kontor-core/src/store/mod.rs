@@ -44,14 +44,18 @@ pub trait DirectoryStore: Send + Sync {
     /// `Conflict("primary_admin")` when the account already has one.
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<()>;
     /// Creates a person without a password and their one-time invitation,
-    /// queueing the invitation mail.
+    /// queueing the invitation mail. A person of the same account whose
+    /// access was removed is invited again instead: their name, role and
+    /// language as given, no password, no agreements assigned. Answers the
+    /// person's id; `Conflict("email")` when the email belongs to a person
+    /// with access or to another account.
     async fn invite_user(
         &self,
         user: &NewUser,
         invitation: &NewInvitation,
         audit: &AuditEntry,
         outbox: &[OutboxMessage],
-    ) -> StoreResult<()>;
+    ) -> StoreResult<UserId>;
     /// A one-time link (invitation or password reset) by the hash of its token.
     async fn invitation(
         &self,

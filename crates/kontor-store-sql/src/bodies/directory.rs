@@ -122,13 +122,44 @@ macro_rules! directory_body {
                     invitation: &NewInvitation,
                     audit: &AuditEntry,
                     outbox: &[OutboxMessage],
-                ) -> StoreResult<()> {
+                ) -> StoreResult<UserId> {
                     let mut tx = self.write().await?;
-                    insert_user(&mut tx, user).await?;
-                    insert_link(&mut tx, user.id, invitation).await?;
+                    let (account, partner) = tenant_columns(&user.tenant);
+                    // Someone removed from this account comes back under their
+                    // old id (their history stays theirs), starting afresh.
+                    let id: Option<String> = sqlx::query_scalar(
+                        "INSERT INTO users (id, email, name, role, account_csn, partner_csn, lang, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8) \
+                         ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, \
+                         lang = excluded.lang, password_hash = NULL, disabled_at = NULL \
+                         WHERE users.disabled_at IS NOT NULL AND users.account_csn = excluded.account_csn \
+                         RETURNING id",
+                    )
+                    .bind(user.id.0.to_string())
+                    .bind(&user.email)
+                    .bind(&user.name)
+                    .bind(user.role.as_str())
+                    .bind(account)
+                    .bind(partner)
+                    .bind(user.lang.as_str())
+                    .bind(ms(user.created_at))
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .ctx("failed to insert user")?;
+                    let Some(id) = id else {
+                        return Err(kontor_core::StoreError::Conflict("email"));
+                    };
+                    let id = UserId($crate::rows::uuid(&id)?);
+                    sqlx::query("DELETE FROM user_agreements WHERE user_id = $1")
+                        .bind(id.0.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to clear assignments")?;
+                    insert_link(&mut tx, id, invitation).await?;
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     Self::insert_outbox(&mut tx, outbox, invitation.created_at).await?;
-                    tx.commit().await.ctx("failed to commit invitation")
+                    tx.commit().await.ctx("failed to commit invitation")?;
+                    Ok(id)
                 }
 
                 async fn invitation(

@@ -190,6 +190,7 @@ people-intro = Administratoren sehen alle Verträge und können Partner ändern;
 people-role = Rolle
 people-sees = Verträge, die dieser Benutzer sieht
 people-saved = Gespeichert für { $email }.
+people-removed = Der Zugang von { $email } wurde entfernt. Sie können die Person später wieder einladen.
 role-primary_admin = Hauptadministrator
 role-secondary_admin = Administrator
 role-user = Benutzer
@@ -320,3 +321,5 @@ signin-throttled = Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder v
 } erneut.
 audit-token_revoked = API-Token widerrufen
 audit-access_revoked = Überall abgemeldet (Tokens und Sitzungen)
+audit-access_removed = Zugang entfernt
+audit-invitation_accepted = Einladung angenommen, Passwort gewählt

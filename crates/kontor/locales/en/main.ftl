@@ -189,6 +189,7 @@ people-title = People of your account
 people-intro = Administrators see every agreement and may change partners; users see only the agreements chosen for them.
 people-role = Role
 people-sees = Agreements this user sees
+people-removed = { $email } no longer has access. You can invite them again later.
 people-saved = Saved for { $email }.
 role-primary_admin = Primary administrator
 role-secondary_admin = Administrator
@@ -320,3 +321,5 @@ signin-throttled = Too many failed sign-ins for this account or from this addres
 }.
 audit-token_revoked = API token revoked
 audit-access_revoked = Signed out everywhere (tokens and sessions)
+audit-access_removed = Access removed
+audit-invitation_accepted = Invitation accepted, password chosen

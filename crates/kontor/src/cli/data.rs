@@ -130,6 +130,14 @@ pub async fn backup(config: Config, file: PathBuf) -> anyhow::Result<()> {
     if file.exists() {
         bail!("{} already exists; choose a new file", file.display());
     }
+    // Opening creates a missing database: a backup run from the wrong
+    // folder would save an empty one and say it had worked.
+    if !path.exists() {
+        bail!(
+            "there is no database at {}; run kontor backup where kontor runs, or pass --data-dir",
+            path.display()
+        );
+    }
     let store = SqliteStore::open(&path, 1).await?;
     store.backup(&file).await?;
     println!("backup written to {}", file.display());

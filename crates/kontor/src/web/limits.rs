@@ -98,8 +98,18 @@ pub async fn request_limits(State(state): State<AppState>, req: Request, next: N
 /// Room for an import form's token and part headers beside its file.
 const MULTIPART_SLACK: usize = 64 * 1024;
 
-fn is_page(path: &str) -> bool {
+/// Whether a path is the portal's (not the API's or an operations endpoint).
+pub(crate) fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics")
+}
+
+/// Messages for a visitor not known yet: the switcher's cookie, else
+/// `Accept-Language`.
+pub(crate) fn visitor_tr(headers: &HeaderMap) -> Tr {
+    let jar = CookieJar::from_headers(headers);
+    Tr {
+        lang: language(&jar, headers, None),
+    }
 }
 
 /// The 413 answer: a problem document, or the error page in the visitor's
@@ -113,11 +123,7 @@ pub fn too_large(api: bool, headers: &HeaderMap, limit: usize, setting: &str) ->
         )
         .into_response();
     }
-    let jar = CookieJar::from_headers(headers);
-    let tr = Tr {
-        lang: language(&jar, headers, None),
-    };
-    PageError::too_large(tr).into_response()
+    PageError::too_large(visitor_tr(headers)).into_response()
 }
 
 /// The 408 answer, when a request took longer than its time.
@@ -130,11 +136,7 @@ fn timed_out(api: bool, headers: &HeaderMap) -> Response {
         )
         .into_response();
     }
-    let jar = CookieJar::from_headers(headers);
-    let tr = Tr {
-        lang: language(&jar, headers, None),
-    };
-    PageError::timed_out(tr).into_response()
+    PageError::timed_out(visitor_tr(headers)).into_response()
 }
 
 #[cfg(test)]

@@ -64,6 +64,22 @@ async fn security_headers(
     res
 }
 
+/// An unknown path: the error page for a browser asking for a portal
+/// page, a problem document for every other client.
+async fn not_found(req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wants_html = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && limits::is_page(req.uri().path()) {
+        return pages::error::PageError::not_found(limits::visitor_tr(req.headers()))
+            .into_response();
+    }
+    api::not_found(req.uri().clone()).await
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
@@ -71,7 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         .merge(ops::router())
         .merge(pages::router())
-        .fallback(api::not_found)
+        .fallback(not_found)
         // Each route's own limit instead (`limits`).
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(

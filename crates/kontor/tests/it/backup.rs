@@ -165,3 +165,23 @@ async fn restore_refuses_files_that_are_not_kontor_backups() {
         "nothing was written"
     );
 }
+
+/// #18: a backup run where there is no database says so and creates none,
+/// instead of saving an empty database and reporting success.
+#[tokio::test]
+async fn a_backup_without_a_database_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("backup.db");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kontor"));
+    cmd.arg("--data-dir")
+        .arg(&data)
+        .env_remove("KONTOR_DATABASE_URL")
+        .args(["backup", file.to_str().unwrap()]);
+    let out = run(cmd).await;
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("there is no database at"), "{stderr}");
+    assert!(!data.join("kontor.db").exists(), "no database was created");
+    assert!(!file.exists(), "no backup was written");
+}

@@ -16,6 +16,7 @@ mod crash;
 mod delivery;
 mod disk_full;
 mod flow;
+mod frame;
 mod idempotency;
 mod import;
 mod limits;

@@ -217,6 +217,25 @@ async fn partners_see_the_incoming_change() {
     let ben = browser(&app, "ben@bim-solutions.example", "de").await;
     let (_, changes) = page(&app, &ben, "/changes").await;
     assert!(changes.contains("110000000001") && changes.contains("In Bearbeitung"));
+    // #18: each partner is linked to the agreement only while it may open
+    // it — the outgoing one until the change is applied, the incoming one
+    // from then on — never to a 404.
+    let paul = browser(&app, "paul@cad-partner.example", "de").await;
+    let link = r#"href="/agreements/110000000001""#;
+    let sees = async |who: &reqwest::Client| {
+        let (_, changes) = page(&app, who, "/changes").await;
+        let (status, _) = page(&app, who, "/agreements/110000000001").await;
+        (changes.contains(link), status)
+    };
+    assert_eq!(sees(&ben).await, (false, StatusCode::NOT_FOUND));
+    assert_eq!(sees(&paul).await, (true, StatusCode::OK));
+    app.advance(Duration::hours(2));
+    app.run_worker().await;
+    // Two hours on, both sign in again (their sessions went idle).
+    let ben = browser(&app, "ben@bim-solutions.example", "de").await;
+    let paul = browser(&app, "paul@cad-partner.example", "de").await;
+    assert_eq!(sees(&ben).await, (true, StatusCode::OK));
+    assert_eq!(sees(&paul).await, (false, StatusCode::NOT_FOUND));
 }
 
 #[tokio::test]
@@ -814,18 +833,77 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
     );
     let res = signin(&app, &nina, "nina@muster.example", "a-good-long-password").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let log = json_with(
-        app.get("anna@muster.example", "/api/v1/audit").await,
-        StatusCode::OK,
-    )
-    .await;
+    // #18: the page says what happened, the audit log names it.
+    let (_, people) = page(&app, &anna, "/account/people?removed=nina%40muster.example").await;
     assert!(
-        log["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "user_created")
+        people.contains("wurde entfernt") && people.contains("nina@muster.example"),
+        "{people}"
     );
+    let actions = || async {
+        let log = json_with(
+            app.get("anna@muster.example", "/api/v1/audit").await,
+            StatusCode::OK,
+        )
+        .await;
+        log["items"].as_array().unwrap().clone()
+    };
+    let log = actions().await;
+    let did = |action: &str| log.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(
+        (
+            did("user_created"),
+            did("invitation_accepted"),
+            did("access_removed")
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        did("role_changed"),
+        0,
+        "removing access is not a role change"
+    );
+
+    // #18: a person whose access was removed can be invited again, under
+    // a new role, with a new link; the old password stays dead.
+    let res = anna
+        .post(format!("{}/account/people/invite", app.base))
+        .form(&[
+            ("email", "nina@muster.example"),
+            ("name", "Nina Neu"),
+            ("role", "secondary_admin"),
+            ("lang", "de"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let marker = "<code id=\"invite-link\">";
+    let start = html.find(marker).expect("new link") + marker.len();
+    let again = html[start..].split('<').next().unwrap().to_owned();
+    let again = format!("/invite/{}", again.split_once("/invite/").unwrap().1);
+    assert_ne!(again, path, "a new link");
+    let res = signin(&app, &nina, "nina@muster.example", "a-good-long-password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (_, form) = page(&app, &nina, &again).await;
+    let csrf = hidden(&form, "csrf");
+    let ok = nina
+        .post(format!("{}{again}", app.base))
+        .form(&[("password", "a-new-long-password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let res = signin(&app, &nina, "nina@muster.example", "a-new-long-password").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let log = actions().await;
+    let back = log
+        .iter()
+        .filter(|e| e["action"] == "user_created")
+        .find(|e| e["before"]["access"] == false)
+        .expect("the second invitation says the person had been there");
+    assert_eq!(back["after"]["role"], "secondary_admin");
 }
 
 /// #6: operators add webhook endpoints in the back office (the secret is

@@ -31,6 +31,8 @@ struct ChangeRow {
     when: String,
     /// Request id, when the signed-in partner may accept or decline it.
     answerable: Option<String>,
+    /// Whether the signed-in person may open the agreement now.
+    linkable: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -76,6 +78,7 @@ async fn list(
             answerable: (r.status == RequestStatus::AwaitingPartner
                 && me.actor.partner() == Some(&r.new_partner))
             .then(|| r.id.to_string()),
+            linkable: sees_agreement(&me.actor, r),
         });
     }
     Ok(ChangesPage {
@@ -115,4 +118,23 @@ async fn answer(
     };
     result.map_err(|e| PageError::from_core(e, tr))?;
     Ok(Redirect::to(&format!("/changes?answered={answer}")).into_response())
+}
+
+/// Whether `actor` sees the agreement of change `r` now (R1): a partner
+/// sees the agreements it is a partner of record of — an incoming one once
+/// the change is applied, an outgoing one until then; customers see their
+/// own (the list holds nothing else).
+fn sees_agreement(
+    actor: &kontor_core::domain::roles::Actor,
+    r: &kontor_core::domain::change_request::ChangeRequest,
+) -> bool {
+    let Some(me) = actor.partner() else {
+        return true;
+    };
+    let applied = r.status == RequestStatus::Applied;
+    if &r.new_partner == me {
+        applied
+    } else {
+        r.old_partners.contains(me) && !applied
+    }
 }

@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/agreements") }))
         .route("/static/kontor.css", get(stylesheet))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .route("/lang/{lang}", get(switch_language))
         .merge(signin::router())
         .merge(agreements::router())
@@ -100,18 +102,29 @@ impl Chrome {
 
 /// One stylesheet of our own, compiled in.
 async fn stylesheet() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../../static/kontor.css"),
+    )
+}
+
+/// The icon browsers show in the tab; `/favicon.ico` is what they ask for
+/// by themselves, so it answers the same picture.
+async fn favicon() -> Response {
+    asset("image/svg+xml", include_str!("../../../static/favicon.svg"))
+}
+
+/// A compiled-in file, cached by browsers for an hour.
+fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../../../static/kontor.css"),
+        body,
     )
         .into_response()
 }

@@ -53,9 +53,11 @@ struct PeoplePage {
     invite_link: Option<String>,
 }
 
+/// What the page says after a change (Post/Redirect/Get).
 #[derive(Debug, Default, Deserialize)]
 struct Flash {
     saved: Option<String>,
+    removed: Option<String>,
 }
 
 async fn render(
@@ -107,22 +109,27 @@ async fn show(
     me: SignedIn,
     Query(q): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let flash = q
-        .saved
-        .map(|email| me.tr.t1("people-saved", "email", &email));
+    let flash = match (q.saved, q.removed) {
+        (_, Some(email)) => Some(me.tr.t1("people-removed", "email", &email)),
+        (Some(email), None) => Some(me.tr.t1("people-saved", "email", &email)),
+        (None, None) => None,
+    };
     Ok(render(&state, &me, None, flash).await?.into_response())
 }
 
-/// Input errors are shown on the page; other errors are error pages.
+/// Input errors are shown on the page; other errors are error pages. On
+/// success the page is shown again with `done` (a [`Flash`] key) saying
+/// what happened to `email`.
 async fn answer(
     state: &AppState,
     me: &SignedIn,
     result: kontor_core::Result<()>,
     email: &str,
+    done: &str,
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/account/people?saved={}",
+            "/account/people?{done}={}",
             super::session::url_escape(email)
         ))
         .into_response()),
@@ -160,7 +167,7 @@ async fn change_role(
         Some(role) => state.services.change_role(&me.actor, &f.email, role).await,
         None => Err(Error::invalid("role", "expected secondary_admin or user")),
     };
-    answer(&state, &me, result, &f.email).await
+    answer(&state, &me, result, &f.email, "saved").await
 }
 
 async fn set_agreements(
@@ -184,7 +191,7 @@ async fn set_agreements(
         .services
         .set_user_agreements(&me.actor, &email, &chosen)
         .await;
-    answer(&state, &me, result, &email).await
+    answer(&state, &me, result, &email, "saved").await
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
@@ -249,7 +256,7 @@ async fn invite(
             page.invite_link = Some(format!("{}/invite/{token}", base_url(&state, &headers)));
             Ok(page.into_response())
         }
-        Err(e) => answer(&state, &me, Err(e), &f.email).await,
+        Err(e) => answer(&state, &me, Err(e), &f.email, "saved").await,
     }
 }
 
@@ -267,7 +274,7 @@ async fn remove(
 ) -> Result<Response, PageError> {
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
     let result = state.services.remove_access(&me.actor, &f.email).await;
-    answer(&state, &me, result, &f.email).await
+    answer(&state, &me, result, &f.email, "removed").await
 }
 
 #[derive(Template, WebTemplate)]
