@@ -110,6 +110,15 @@ test("a pending change can be withdrawn", async () => {
   await page.getByRole("link", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Submit" }).click();
   await page.getByRole("link", { name: "Done" }).click();
+  // #18: the first step only asks; reloading the question changes nothing.
+  await page.getByRole("link", { name: "Withdraw" }).click();
+  assert.ok((await page.textContent("main")).includes("Withdraw this partner change?"));
+  await checkA11y(page, "en withdraw confirmation");
+  await screenshot(page, "withdraw-confirm");
+  await page.reload();
+  await page.getByRole("link", { name: "Cancel" }).click();
+  assert.ok((await page.textContent("main")).includes("Partner change in progress"));
+  await page.getByRole("link", { name: "Withdraw" }).click();
   await page.getByRole("button", { name: "Withdraw" }).click();
   assert.ok((await page.textContent("main")).includes("The partner change was withdrawn."));
   assert.ok(!(await page.textContent("main")).includes("Partner change in progress"));

@@ -231,12 +231,7 @@ impl Services {
 
     /// Withdraws an open request (R9): the requester or another admin of the account.
     pub async fn withdraw(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
-        let request = self.request(actor, id).await?;
-        if !actor.is_admin_of(&request.account) {
-            return Err(Error::Forbidden(
-                "only an administrator of the account can withdraw a partner change".into(),
-            ));
-        }
+        let request = self.withdrawable(actor, id).await?;
         let status =
             transition(request.status, RequestEvent::Withdraw).map_err(|t| Error::Conflict {
                 code: "not_open",
@@ -270,6 +265,31 @@ impl Services {
         }
     }
 
+    /// The request, when `actor` may withdraw it (R9: an administrator of
+    /// its account); nothing changes — the portal asks this before it
+    /// asks the person to confirm.
+    pub async fn withdrawable(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        let request = self.request(actor, id).await?;
+        if !actor.is_admin_of(&request.account) {
+            return Err(Error::Forbidden(
+                "only an administrator of the account can withdraw a partner change".into(),
+            ));
+        }
+        Ok(request)
+    }
+
+    /// The request, when `actor` may answer it (the new partner); nothing
+    /// changes.
+    pub async fn answerable(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
+        let request = self.request(actor, id).await?;
+        if actor.partner() != Some(&request.new_partner) {
+            return Err(Error::Forbidden(
+                "only the new partner can accept or decline a partner change".into(),
+            ));
+        }
+        Ok(request)
+    }
+
     /// The new partner accepts a request awaiting its answer: the
     /// processing delay starts now.
     pub async fn accept(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
@@ -287,12 +307,7 @@ impl Services {
         id: RequestId,
         event: RequestEvent,
     ) -> Result<ChangeRequest> {
-        let request = self.request(actor, id).await?;
-        if actor.partner() != Some(&request.new_partner) {
-            return Err(Error::Forbidden(
-                "only the new partner can accept or decline a partner change".into(),
-            ));
-        }
+        let request = self.answerable(actor, id).await?;
         let status = transition(request.status, event).map_err(|t| Error::Conflict {
             code: "not_awaiting_partner",
             detail: t.to_string(),

@@ -347,8 +347,10 @@ impl Services {
         }
     }
 
-    /// Removes another person's access to the account.
-    pub async fn remove_access(&self, actor: &Actor, email: &str) -> Result<()> {
+    /// The person of the account whose access `actor` may remove: anyone
+    /// but the primary administrator; nothing changes (the portal asks
+    /// this before it asks for confirmation).
+    pub async fn removable_person(&self, actor: &Actor, email: &str) -> Result<UserRecord> {
         let target = self.account_person(actor, email).await?;
         if target.actor.role == Role::PrimaryAdmin {
             return Err(Error::invalid(
@@ -356,6 +358,12 @@ impl Services {
                 "the primary administrator's access cannot be removed here",
             ));
         }
+        Ok(target)
+    }
+
+    /// Removes another person's access to the account.
+    pub async fn remove_access(&self, actor: &Actor, email: &str) -> Result<()> {
+        let target = self.removable_person(actor, email).await?;
         let now = self.clock.now();
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::AccessRemoved).change(
             json!({ "user": target.actor.email, "access": true }),

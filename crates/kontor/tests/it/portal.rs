@@ -1035,3 +1035,135 @@ async fn over_tls_the_session_cookie_carries_the_host_prefix() {
     let plain = value(&session).replacen("__Host-", "", 1);
     assert_eq!(page(plain).await, StatusCode::SEE_OTHER);
 }
+
+/// #18: a session that ends in the middle of the wizard says so at
+/// sign-in and brings the person back to the step they were on, with the
+/// partner they had found; an accepted invitation is greeted at sign-in.
+#[tokio::test]
+async fn an_ended_session_says_why_and_keeps_the_wizard_step() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let review = "/agreements/110000000001/partner/review?csn=5100000002";
+    let (_, html) = page(&app, &anna, review).await;
+    let token = hidden(&html, "csrf");
+    app.advance(Duration::minutes(31));
+    let res = anna
+        .post(format!("{}/agreements/110000000001/partner", app.base))
+        .header("origin", &app.base)
+        .header("referer", format!("{}{review}", app.base))
+        .form(&[("csn", "5100000002"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains("expired=1"), "{to}");
+    let (_, signin) = page(&app, &anna, &to).await;
+    assert!(signin.contains("Ihre Sitzung ist abgelaufen"), "{signin}");
+    assert_eq!(hidden(&signin, "next"), review, "back to the review step");
+    // Nothing was submitted on the way.
+    let r = json_with(
+        app.get(
+            "anna@muster.example",
+            "/api/v1/partner-changes?agreement=110000000001",
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(r["items"].as_array().unwrap().len(), 0);
+    // Someone who never signed in is not told of an ended session.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = stranger
+        .get(format!("{}{review}", app.base))
+        .send()
+        .await
+        .unwrap();
+    let to = res.headers()["location"].to_str().unwrap();
+    assert!(!to.contains("expired"), "{to}");
+    let (_, welcome) = page(&app, &stranger, "/signin?welcome=1").await;
+    assert!(welcome.contains("Your password is saved"), "{welcome}");
+}
+
+/// #18: every destructive action asks again on a page of its own — the
+/// first step is a link, so following it (or reloading it) changes
+/// nothing; the second is a form that works without JavaScript.
+#[tokio::test]
+async fn destructive_actions_ask_first_and_a_link_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let r = json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let id = r["id"].as_str().unwrap().to_owned();
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    let withdraw = format!("/partner-changes/{id}/withdraw");
+    assert!(
+        detail.contains(&format!(r#"href="{withdraw}""#)),
+        "{detail}"
+    );
+    assert!(!detail.contains(&format!(r#"action="{withdraw}""#)));
+    for _ in 0..2 {
+        let (status, ask) = page(&app, &anna, &withdraw).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(ask.contains("Partnerwechsel zurückziehen?"), "{ask}");
+        assert!(ask.contains("110000000001") && ask.contains(&format!(r#"action="{withdraw}""#)));
+        assert!(
+            ask.contains(r#"href="/agreements/110000000001""#),
+            "cancel leads back"
+        );
+    }
+    let still = json_with(
+        app.get(
+            "anna@muster.example",
+            &format!("/api/v1/partner-changes/{id}"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(still["status"], "pending", "asking changed nothing");
+    let (_, ask) = page(&app, &anna, &withdraw).await;
+    let res = anna
+        .post(format!("{}{withdraw}", app.base))
+        .header("origin", &app.base)
+        .form(&[("csrf", hidden(&ask, "csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let done = json_with(
+        app.get(
+            "anna@muster.example",
+            &format!("/api/v1/partner-changes/{id}"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["status"], "withdrawn");
+
+    // Removing access: the list links to the question, which names the person.
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let remove = "/account/people/carla%40muster.example/remove";
+    assert!(people.contains(remove), "{people}");
+    let (status, ask) = page(&app, &anna, remove).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ask.contains("Zugang von") && ask.contains("carla@muster.example"));
+    assert_eq!(hidden(&ask, "email"), "carla@muster.example");
+    let carla = json_with(
+        app.get("carla@muster.example", "/api/v1/me").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(carla["email"], "carla@muster.example", "still has access");
+    // The primary admin's own access cannot be removed: no question either.
+    let (status, _) = page(&app, &anna, "/account/people/anna%40muster.example/remove").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

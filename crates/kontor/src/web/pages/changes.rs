@@ -5,9 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
-use kontor_core::domain::change_request::{RequestId, RequestStatus};
+use kontor_core::domain::change_request::RequestStatus;
 use kontor_core::store::RequestFilter;
 use serde::Deserialize;
 
@@ -20,7 +20,7 @@ use crate::web::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/changes", get(list))
-        .route("/changes/{id}/{answer}", post(answer))
+        .route("/changes/{id}/{answer}", get(confirm_answer).post(answer))
 }
 
 struct ChangeRow {
@@ -108,9 +108,7 @@ async fn answer(
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, tr)?;
-    let id = uuid::Uuid::parse_str(&id)
-        .map(RequestId)
-        .map_err(|_| PageError::not_found(tr))?;
+    let id = super::request_id(&id, tr)?;
     let result = match answer.as_str() {
         "accept" => state.services.accept(&me.actor, id).await,
         "decline" => state.services.decline(&me.actor, id).await,
@@ -118,6 +116,44 @@ async fn answer(
     };
     result.map_err(|e| PageError::from_core(e, tr))?;
     Ok(Redirect::to(&format!("/changes?answered={answer}")).into_response())
+}
+
+/// Asks the new partner before it answers (the first step is a link).
+async fn confirm_answer(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((raw, answer)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let (question, consequence, confirm) = match answer.as_str() {
+        "accept" => (
+            "changes-accept-confirm",
+            "changes-accept-confirm-text",
+            "changes-accept",
+        ),
+        "decline" => (
+            "changes-decline-confirm",
+            "changes-decline-confirm-text",
+            "changes-decline",
+        ),
+        _ => return Err(PageError::not_found(tr)),
+    };
+    let id = super::request_id(&raw, tr)?;
+    let r = state
+        .services
+        .answerable(&me.actor, id)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(super::confirm::ConfirmPage {
+        c: Chrome::new(&me, "changes", "/changes"),
+        question: tr.t(question),
+        consequence: tr.t1(consequence, "agreement", r.agreement.as_str()),
+        action: format!("/changes/{}/{answer}", r.id),
+        fields: Vec::new(),
+        confirm: tr.t(confirm),
+        back: "/changes".to_owned(),
+    }
+    .into_response())
 }
 
 /// Whether `actor` sees the agreement of change `r` now (R1): a partner

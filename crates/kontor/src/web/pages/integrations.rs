@@ -28,9 +28,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/back-office/webhooks", get(list).post(create))
         .route("/back-office/webhooks/{id}/enable", post(enable))
-        .route("/back-office/webhooks/{id}/disable", post(disable))
-        .route("/back-office/webhooks/{id}/rotate", post(rotate))
-        .route("/back-office/webhooks/{id}/delete", post(remove))
+        .route(
+            "/back-office/webhooks/{id}/disable",
+            get(confirm_disable).post(disable),
+        )
+        .route(
+            "/back-office/webhooks/{id}/rotate",
+            get(confirm_rotate).post(rotate),
+        )
+        .route(
+            "/back-office/webhooks/{id}/delete",
+            get(confirm_delete).post(remove),
+        )
         .route("/back-office/deliveries", get(deliveries))
         .route("/back-office/deliveries/{id}/resend", post(resend))
 }
@@ -179,6 +188,54 @@ struct CsrfForm {
 
 fn endpoint_id(raw: &str, me: &SignedIn) -> Result<Uuid, PageError> {
     Uuid::parse_str(raw).map_err(|_| PageError::not_found(me.tr))
+}
+
+/// Asks before an endpoint is disabled, given a new secret or deleted
+/// (`act`: the last part of both paths; the first step is a link).
+async fn confirm_webhook(
+    state: &AppState,
+    me: &SignedIn,
+    raw: &str,
+    act: &'static str,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let endpoint = endpoints::get(&state.services, &me.actor, endpoint_id(raw, me)?)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(super::confirm::ConfirmPage {
+        c: Chrome::new(me, "backoffice", "/back-office/webhooks"),
+        question: tr.t1(&format!("wh-{act}-confirm"), "url", &endpoint.url),
+        consequence: tr.t(&format!("wh-{act}-confirm-text")),
+        action: format!("/back-office/webhooks/{}/{act}", endpoint.id),
+        fields: Vec::new(),
+        confirm: tr.t(&format!("wh-{act}")),
+        back: "/back-office/webhooks".to_owned(),
+    }
+    .into_response())
+}
+
+async fn confirm_disable(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    confirm_webhook(&state, &me, &raw, "disable").await
+}
+
+async fn confirm_rotate(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    confirm_webhook(&state, &me, &raw, "rotate").await
+}
+
+async fn confirm_delete(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    confirm_webhook(&state, &me, &raw, "delete").await
 }
 
 async fn set_enabled(

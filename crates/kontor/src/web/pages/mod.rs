@@ -4,6 +4,7 @@
 mod agreements;
 mod backoffice;
 mod changes;
+mod confirm;
 pub mod error;
 mod integrations;
 mod levels;
@@ -98,6 +99,16 @@ impl Chrome {
     pub fn t(&self, key: &str) -> String {
         self.tr.t(key)
     }
+}
+
+/// A partner change's id from a path; anything else is not found.
+fn request_id(
+    raw: &str,
+    tr: Tr,
+) -> Result<kontor_core::domain::change_request::RequestId, error::PageError> {
+    uuid::Uuid::parse_str(raw)
+        .map(kontor_core::domain::change_request::RequestId)
+        .map_err(|_| error::PageError::not_found(tr))
 }
 
 /// One stylesheet of our own, compiled in.

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/people/agreements", post(set_agreements))
         .route("/account/people/invite", post(invite))
         .route("/account/people/remove", post(remove))
+        .route("/account/people/{email}/remove", get(confirm_remove))
         .route(
             "/invite/{token}",
             get(invitation_form).post(accept_invitation),
@@ -258,6 +259,31 @@ async fn invite(
         }
         Err(e) => answer(&state, &me, Err(e), &f.email, "saved").await,
     }
+}
+
+/// Asks before removing someone's access (the first step is a link).
+async fn confirm_remove(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Path(email): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let person = state
+        .services
+        .removable_person(&me.actor, &email)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let email = person.actor.email;
+    Ok(super::confirm::ConfirmPage {
+        c: Chrome::new(&me, "people", "/account/people"),
+        question: tr.t1("people-remove-confirm", "email", &email),
+        consequence: tr.t("people-remove-confirm-text"),
+        action: "/account/people/remove".to_owned(),
+        fields: vec![("email", email)],
+        confirm: tr.t("people-remove"),
+        back: "/account/people".to_owned(),
+    }
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]

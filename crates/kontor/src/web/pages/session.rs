@@ -81,17 +81,15 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let to_signin = || {
-            let next = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
-            let next: String = url_escape(next);
-            Redirect::to(&format!("/signin?next={next}")).into_response()
+        // Back to where the person was after signing in; a session that
+        // ended on the way is said so.
+        let to_signin = |ended: bool| {
+            let next = url_escape(&return_path(parts));
+            let why = if ended { "&expired=1" } else { "" };
+            Redirect::to(&format!("/signin?next={next}{why}")).into_response()
         };
         let Some(cookie) = jar.get(cookie_name(state, SESSION_COOKIE)) else {
-            return Err(to_signin());
+            return Err(to_signin(false));
         };
         let hash = token_hash(cookie.value());
         let limits = SessionLimits {
@@ -100,7 +98,7 @@ impl FromRequestParts<AppState> for SignedIn {
         };
         let record = match state.services.resume_session(&hash, limits).await {
             Ok(Some(r)) => r,
-            Ok(None) => return Err(to_signin()),
+            Ok(None) => return Err(to_signin(true)),
             Err(e) => {
                 return Err(PageError::from_core(e, Tr { lang: Lang::En }).into_response());
             }
@@ -113,6 +111,41 @@ impl FromRequestParts<AppState> for SignedIn {
             sid_hash: hash,
         })
     }
+}
+
+/// The page a person should come back to after signing in: the one asked
+/// for — or, for a form sent after the session ended, the page the form
+/// was on (its query keeps what was entered there, such as the partner
+/// found in the wizard).
+fn return_path(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|r| {
+            let origin = match r.port() {
+                Some(port) => format!("{}:{port}", r.host_str().unwrap_or("")),
+                None => r.host_str().unwrap_or("").to_owned(),
+            };
+            Some(origin.as_str()) == host
+        })
+        .map(|r| match r.query() {
+            Some(q) => format!("{}?{q}", r.path()),
+            None => r.path().to_owned(),
+        })
+        .unwrap_or_else(|| "/agreements".to_owned())
 }
 
 /// Percent-encodes a path for a query parameter.

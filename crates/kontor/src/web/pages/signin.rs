@@ -34,8 +34,9 @@ struct SigninPage {
     next: String,
     token: String,
     failed: bool,
-    signed_out: bool,
-    password_reset: bool,
+    /// Why the person is here (a message key): signed out, a new password,
+    /// an accepted invitation, a session that ended.
+    notice: Option<&'static str>,
     /// "Try again in N minutes".
     throttled: Option<String>,
 }
@@ -45,6 +46,21 @@ struct SigninQuery {
     next: Option<String>,
     bye: Option<String>,
     reset: Option<String>,
+    welcome: Option<String>,
+    expired: Option<String>,
+}
+
+impl SigninQuery {
+    fn notice(&self) -> Option<&'static str> {
+        [
+            (&self.bye, "signed-out"),
+            (&self.reset, "reset-done"),
+            (&self.welcome, "signin-welcome"),
+            (&self.expired, "signin-expired"),
+        ]
+        .into_iter()
+        .find_map(|(given, key)| given.is_some().then_some(key))
+    }
 }
 
 async fn show(
@@ -63,8 +79,7 @@ async fn show(
         next: local_path(q.next.as_deref()),
         token,
         failed: false,
-        signed_out: q.bye.is_some(),
-        password_reset: q.reset.is_some(),
+        notice: q.notice(),
         throttled: None,
     };
     (jar, page).into_response()
@@ -106,8 +121,7 @@ async fn submit(
         next: next.clone(),
         token: expected,
         failed: false,
-        signed_out: false,
-        password_reset: false,
+        notice: None,
         throttled: None,
     };
     match outcome {

@@ -7,10 +7,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
 use kontor_core::Error;
-use kontor_core::domain::change_request::RequestId;
 use kontor_core::domain::eligibility::{PartnerProblem, check_new_partner};
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::store::AgreementState;
@@ -31,7 +30,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/agreements/{number}/partner/review", get(step_review))
         .route("/partner-changes/{id}/done", get(done))
-        .route("/partner-changes/{id}/withdraw", post(withdraw))
+        .route(
+            "/partner-changes/{id}/withdraw",
+            get(confirm_withdraw).post(withdraw),
+        )
 }
 
 /// The partner found by the search step.
@@ -233,12 +235,6 @@ struct DonePage {
     text: String,
 }
 
-fn request_id(raw: &str, tr: Tr) -> Result<RequestId, PageError> {
-    uuid::Uuid::parse_str(raw)
-        .map(RequestId)
-        .map_err(|_| PageError::not_found(tr))
-}
-
 async fn done(
     State(state): State<AppState>,
     me: SignedIn,
@@ -247,7 +243,7 @@ async fn done(
     let tr = me.tr;
     let r = state
         .services
-        .request(&me.actor, request_id(&raw, tr)?)
+        .request(&me.actor, super::request_id(&raw, tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let text = tr.ta(
@@ -278,6 +274,35 @@ struct CsrfForm {
     csrf: Option<String>,
 }
 
+/// Asks before withdrawing (the first step is a link to here).
+async fn confirm_withdraw(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let r = state
+        .services
+        .withdrawable(&me.actor, super::request_id(&raw, tr)?)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let agreement = r.agreement.to_string();
+    Ok(super::confirm::ConfirmPage {
+        c: Chrome::new(
+            &me,
+            "agreements",
+            &format!("/partner-changes/{raw}/withdraw"),
+        ),
+        question: tr.t("withdraw-confirm"),
+        consequence: tr.t1("withdraw-confirm-text", "agreement", &agreement),
+        action: format!("/partner-changes/{}/withdraw", r.id),
+        fields: Vec::new(),
+        confirm: tr.t("withdraw"),
+        back: format!("/agreements/{agreement}"),
+    }
+    .into_response())
+}
+
 async fn withdraw(
     State(state): State<AppState>,
     me: SignedIn,
@@ -289,7 +314,7 @@ async fn withdraw(
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;
     let r = state
         .services
-        .withdraw(&me.actor, request_id(&raw, tr)?)
+        .withdraw(&me.actor, super::request_id(&raw, tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     Ok(Redirect::to(&format!("/agreements/{}?flash=withdrawn", r.agreement)).into_response())
