@@ -746,13 +746,7 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
-    let start = html
-        .find("<code id=\"invite-link\">")
-        .expect("invitation link shown")
-        + "<code id=\"invite-link\">".len();
-    let link = html[start..].split('<').next().unwrap().to_owned();
+    let link = shown_once(&app, &anna, res, "invite-link").await;
     let path = link
         .split_once("/invite/")
         .map(|(_, t)| format!("/invite/{t}"))
@@ -877,11 +871,7 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
-    let marker = "<code id=\"invite-link\">";
-    let start = html.find(marker).expect("new link") + marker.len();
-    let again = html[start..].split('<').next().unwrap().to_owned();
+    let again = shown_once(&app, &anna, res, "invite-link").await;
     let again = format!("/invite/{}", again.split_once("/invite/").unwrap().1);
     assert_ne!(again, path, "a new link");
     let res = signin(&app, &nina, "nina@muster.example", "a-good-long-password").await;
@@ -937,15 +927,28 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "Post/Redirect/Get (#18)"
+    );
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, html) = page(&app, &olga, &to).await;
     assert!(html.contains("whsec_"), "the secret is shown once");
     assert!(
         html.contains("partner_change.submitted, partner_change.applied")
             || html.contains("partner_change.applied, partner_change.submitted")
     );
-    let (_, again) = page(&app, &olga, "/back-office/webhooks").await;
-    assert!(!again.contains("whsec_"), "and only once");
+    let (_, again) = page(&app, &olga, &to).await;
+    assert!(
+        !again.contains("whsec_"),
+        "and only once: a reload shows it no more"
+    );
+    assert_eq!(
+        again.matches("127.0.0.1:9/hook").count(),
+        1,
+        "nor adds it again"
+    );
 
     app.submit("anna@muster.example", "110000000001", "5100000002")
         .await;
@@ -1166,4 +1169,25 @@ async fn destructive_actions_ask_first_and_a_link_changes_nothing() {
     // The primary admin's own access cannot be removed: no question either.
     let (status, _) = page(&app, &anna, "/account/people/anna%40muster.example/remove").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// #18: a form that makes something to be shown once (an invitation
+/// link) answers with a redirect; the page it leads to shows the value in
+/// `<code id="{id}">` once, and a reload neither shows it nor posts again.
+async fn shown_once(
+    app: &TestApp,
+    client: &reqwest::Client,
+    res: reqwest::Response,
+    id: &str,
+) -> String {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "Post/Redirect/Get");
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!to.contains("invite/"), "never in the URL: {to}");
+    let marker = format!("<code id=\"{id}\">");
+    let (_, html) = page(app, client, &to).await;
+    let start = html.find(&marker).expect("shown after the redirect") + marker.len();
+    let value = html[start..].split('<').next().unwrap().to_owned();
+    let (_, reload) = page(app, client, &to).await;
+    assert!(!reload.contains(&marker), "shown once only");
+    value
 }

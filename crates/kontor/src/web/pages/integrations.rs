@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
 use kontor_core::Error;
 use kontor_core::domain::delivery::{Channel, DeliveryStatus, WEBHOOK_EVENT_TYPES};
 use kontor_core::domain::permissions::Permission;
@@ -16,10 +17,10 @@ use kontor_core::store::{DeliveryFilter, WebhookEndpoint};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Chrome;
 use super::backoffice::require;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
+use super::{Chrome, once};
 use crate::delivery::endpoints::{self, EndpointInput, EndpointRules};
 use crate::web::AppState;
 use crate::web::dto::rfc3339;
@@ -109,11 +110,27 @@ async fn page(
     })
 }
 
-async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+/// The webhooks page, where its forms return to.
+const WEBHOOKS: &str = "/back-office/webhooks";
+
+async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     require(&me, Permission::OperateWebhooks)?;
-    Ok(page(&state, &me, None, Vec::new(), None)
-        .await?
-        .into_response())
+    // A secret just made comes once: (the endpoint's URL, the secret).
+    let (jar, kept) = once::take(jar, WEBHOOKS);
+    let secret = kept.and_then(|k| serde_json::from_str::<(String, String)>(&k).ok());
+    let page = page(&state, &me, secret, Vec::new(), None).await?;
+    Ok((jar, page).into_response())
+}
+
+/// Goes back to the list, which shows `endpoint`'s new secret once.
+fn show_secret_once(state: &AppState, jar: CookieJar, endpoint: &WebhookEndpoint) -> Response {
+    let kept = serde_json::json!([endpoint.url, endpoint.secret]).to_string();
+    let jar = once::keep(state, jar, WEBHOOKS, &kept);
+    (jar, Redirect::to(WEBHOOKS)).into_response()
 }
 
 /// The add form as sent.
@@ -129,6 +146,7 @@ struct EndpointForm {
 async fn create(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
@@ -163,15 +181,7 @@ async fn create(
     )
     .await
     {
-        Ok(e) => Ok(page(
-            &state,
-            &me,
-            Some((e.url.clone(), e.secret.clone())),
-            Vec::new(),
-            None,
-        )
-        .await?
-        .into_response()),
+        Ok(e) => Ok(show_secret_once(&state, jar, &e)),
         Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
             let p = page(&state, &me, None, errors, Some(&form)).await?;
@@ -287,6 +297,7 @@ async fn disable(
 async fn rotate(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     headers: HeaderMap,
     Path(raw): Path<String>,
     Form(form): Form<CsrfForm>,
@@ -301,15 +312,7 @@ async fn rotate(
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;
-    Ok(page(
-        &state,
-        &me,
-        Some((e.url.clone(), e.secret.clone())),
-        Vec::new(),
-        None,
-    )
-    .await?
-    .into_response())
+    Ok(show_secret_once(&state, jar, &e))
 }
 
 async fn remove(

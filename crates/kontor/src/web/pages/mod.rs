@@ -8,6 +8,7 @@ mod confirm;
 pub mod error;
 mod integrations;
 mod levels;
+mod once;
 mod password_reset;
 mod people;
 pub mod session;

@@ -8,15 +8,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
 use kontor_core::Error;
 use kontor_core::domain::roles::Role;
 use kontor_core::store::AgreementFilter;
 use serde::Deserialize;
 
-use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
+use super::{Chrome, once};
 use crate::web::AppState;
+
+/// The people page, where forms return to.
+const PEOPLE: &str = "/account/people";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -59,6 +63,7 @@ struct PeoplePage {
 struct Flash {
     saved: Option<String>,
     removed: Option<String>,
+    invited: Option<String>,
 }
 
 async fn render(
@@ -108,14 +113,19 @@ async fn render(
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     Query(q): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let flash = match (q.saved, q.removed) {
-        (_, Some(email)) => Some(me.tr.t1("people-removed", "email", &email)),
-        (Some(email), None) => Some(me.tr.t1("people-saved", "email", &email)),
-        (None, None) => None,
+    let flash = match (q.saved, q.removed, q.invited) {
+        (_, _, Some(email)) => Some(me.tr.t1("people-invited", "email", &email)),
+        (_, Some(email), None) => Some(me.tr.t1("people-removed", "email", &email)),
+        (Some(email), None, None) => Some(me.tr.t1("people-saved", "email", &email)),
+        (None, None, None) => None,
     };
-    Ok(render(&state, &me, None, flash).await?.into_response())
+    let (jar, invite_link) = once::take(jar, PEOPLE);
+    let mut page = render(&state, &me, None, flash).await?;
+    page.invite_link = invite_link;
+    Ok((jar, page).into_response())
 }
 
 /// Input errors are shown on the page; other errors are error pages. On
@@ -225,6 +235,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 async fn invite(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     headers: HeaderMap,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
@@ -247,15 +258,13 @@ async fn invite(
         .await
     {
         Ok(user) => {
-            let mut page = render(
-                &state,
-                &me,
-                None,
-                Some(me.tr.t1("people-invited", "email", &user.actor.email)),
-            )
-            .await?;
-            page.invite_link = Some(format!("{}/invite/{token}", base_url(&state, &headers)));
-            Ok(page.into_response())
+            let link = format!("{}/invite/{token}", base_url(&state, &headers));
+            let jar = once::keep(&state, jar, PEOPLE, &link);
+            let to = format!(
+                "{PEOPLE}?invited={}",
+                super::session::url_escape(&user.actor.email)
+            );
+            Ok((jar, Redirect::to(&to)).into_response())
         }
         Err(e) => answer(&state, &me, Err(e), &f.email, "saved").await,
     }
