@@ -139,4 +139,49 @@ mod tests {
         assert_eq!(en.tn("days-left", "days", 91), "91 days left");
         assert!(!en.t1("signed-in-as", "name", "Anna").contains('\u{2068}'));
     }
+
+    /// #18: counts read as German and English do — no "1 Tagen", no
+    /// "noch 0 Tage", one partner is not "die Partner".
+    #[test]
+    fn counts_take_the_right_form_in_both_languages() {
+        let (de, en) = (Tr { lang: Lang::De }, Tr { lang: Lang::En });
+        for (tr, days, left) in [
+            (de, 0, "endet heute"),
+            (de, 1, "noch 1 Tag"),
+            (de, 2, "noch 2 Tage"),
+            (en, 0, "ends today"),
+            (en, 1, "1 day left"),
+        ] {
+            assert_eq!(tr.tn("days-left", "days", days), left);
+        }
+        for (tr, days, ended) in [
+            (de, 1, "seit gestern abgelaufen"),
+            (de, 5, "seit 5 Tagen abgelaufen"),
+            (en, 1, "ended yesterday"),
+            (en, 5, "ended 5 days ago"),
+        ] {
+            assert_eq!(tr.tn("days-expired", "days", days), ended);
+        }
+        for (tr, n, label) in [
+            (de, 1, "Aktueller Partner"),
+            (de, 2, "Aktuelle Partner"),
+            (en, 1, "Current partner"),
+            (en, 2, "Current partners"),
+        ] {
+            assert_eq!(tr.tn("wizard-current", "count", n), label);
+        }
+        let pending = |tr: Tr, replaced: i64| {
+            tr.ta(
+                "pending-text",
+                &[
+                    ("partner", "BIM Solutions".into()),
+                    ("replaced", replaced.into()),
+                    ("when", "morgen".into()),
+                ],
+            )
+        };
+        assert!(pending(de, 1).starts_with("BIM Solutions ersetzt den bisherigen Partner."));
+        assert!(pending(de, 2).starts_with("BIM Solutions ersetzt die bisherigen 2 Partner."));
+        assert!(pending(en, 1).starts_with("BIM Solutions will replace the current partner."));
+    }
 }

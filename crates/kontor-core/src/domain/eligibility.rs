@@ -84,7 +84,7 @@ impl ReasonCode {
     pub fn message(self, lang: Lang, window_days: i64) -> String {
         match (self, lang) {
             (ReasonCode::AutoRenew, Lang::En) => "This agreement renews automatically. Turn off automatic renewal, or name the new partner for the next renewal (change at renewal).".into(),
-            (ReasonCode::AutoRenew, Lang::De) => "Dieser Vertrag wird automatisch verlängert. Deaktivieren Sie die automatische Verlängerung oder benennen Sie den neuen Partner für die nächste Verlängerung.".into(),
+            (ReasonCode::AutoRenew, Lang::De) => "Die automatische Verlängerung ist aktiviert. Schalten Sie sie aus, oder benennen Sie den neuen Partner für die nächste Verlängerung.".into(),
             (ReasonCode::TokenFlexEba, Lang::En) => "Enterprise Business Agreements with Token Flex cannot change partner here. Please contact your account team or open a support case.".into(),
             (ReasonCode::TokenFlexEba, Lang::De) => "Bei einem Enterprise Business Agreement mit Token Flex kann der Partner hier nicht geändert werden. Wenden Sie sich an Ihr Account-Team oder eröffnen Sie einen Supportfall.".into(),
             (ReasonCode::Expired, Lang::En) => "The term of this agreement has ended. Renew it with the new partner: the partner named on the renewal becomes partner of record.".into(),

@@ -56,10 +56,14 @@ col-seats = Plätze
 section-term = Laufzeit
 term-range = { $start } bis { $end }
 days-left = { $days ->
+    [0] endet heute
     [one] noch 1 Tag
    *[other] noch { $days } Tage
 }
-days-expired = Seit { $days } Tagen abgelaufen
+days-expired = { $days ->
+    [one] seit gestern abgelaufen
+   *[other] seit { $days } Tagen abgelaufen
+}
 program = Programm
 section-partners = Aktuelle Partner
 section-history = Partnerhistorie
@@ -74,7 +78,10 @@ source-transaction = Transaktion
 source-support = Support
 download-csv = Als CSV herunterladen
 section-pending = Partnerwechsel in Bearbeitung
-pending-text = { $partner } ersetzt die aktuellen Partner. Voraussichtlich bis { $when }.
+pending-text = { $partner } ersetzt { $replaced ->
+    [one] den bisherigen Partner
+   *[other] die bisherigen { $replaced } Partner
+}. Voraussichtlich bis { $when }.
 withdraw = Zurückziehen
 withdrawn-flash = Der Partnerwechsel wurde zurückgezogen.
 section-audit = Protokoll
@@ -96,7 +103,10 @@ wizard-found = Gefundener Partner
 wizard-continue = Weiter
 wizard-cancel = Abbrechen
 wizard-review = Prüfen und senden
-wizard-current = Aktuelle(r) Partner
+wizard-current = { $count ->
+    [one] Aktueller Partner
+   *[other] Aktuelle Partner
+}
 wizard-new = Neuer Partner
 wizard-replaces-all = Dieser Vertrag hat mehrere Partner. Sie werden alle durch den neuen Partner ersetzt. Wenn Sie nur einen davon ändern möchten, wenden Sie sich bitte an den Support.
 wizard-submit = Senden
@@ -144,7 +154,7 @@ level-premium-contact = Ja
 error-404-title = Nicht gefunden
 error-404-text = Diese Seite gibt es nicht, oder Sie haben keinen Zugriff darauf.
 error-403-title = Nicht erlaubt
-error-403-text = Das dürfen Sie nicht.
+error-403-text = Für diese Seite fehlt Ihnen die Berechtigung. Wenn Sie sie brauchen, wenden Sie sich an einen Administrator Ihres Kontos.
 error-500-title = Etwas ist schiefgelaufen
 error-500-text = Bei uns ist etwas schiefgelaufen. Es wurde protokolliert; bitte versuchen Sie es erneut.
 error-400-title = Anfrage abgelehnt
@@ -259,12 +269,12 @@ wh-state-failing = Aktiv, Fehler seit { $since }
 wh-state-disabled = Deaktiviert: { $reason }
 wh-enable = Aktivieren
 wh-disable = Deaktivieren
-wh-rotate = Neues Geheimnis
+wh-rotate = Neuer Schlüssel
 wh-delete = Entfernen
 wh-new = Endpunkt hinzufügen
 wh-description = Beschreibung
 wh-add = Hinzufügen
-wh-secret-once = Signaturgeheimnis für { $url } — kopieren Sie es jetzt; nach einem Wechsel signiert das bisherige noch einen Tag lang mit:
+wh-secret-once = Signaturschlüssel für { $url } – kopieren Sie ihn jetzt, er wird nur einmal angezeigt. Nach einem Wechsel signiert der bisherige noch einen Tag lang mit:
 dl-title = Zustellungen
 dl-intro = E-Mails und Webhooks, die endgültig fehlgeschlagen sind, auf den nächsten Versuch warten oder zugestellt wurden.
 dl-created = Eingereiht
@@ -337,7 +347,7 @@ people-remove-confirm = Zugang von { $email } entfernen?
 people-remove-confirm-text = Die Person wird sofort überall abgemeldet, ihre API-Tokens werden widerrufen, und offene Einladungen verfallen. Sie können sie später wieder einladen.
 wh-disable-confirm = Endpunkt { $url } deaktivieren?
 wh-disable-confirm-text = Zustellungen an ihn werden angehalten und gesammelt, bis Sie ihn wieder aktivieren.
-wh-rotate-confirm = Neues Geheimnis für { $url } erzeugen?
-wh-rotate-confirm-text = Das neue Geheimnis wird einmal angezeigt. Das bisherige signiert noch einen Tag lang mit, damit Sie den Empfänger umstellen können.
+wh-rotate-confirm = Neuen Signaturschlüssel für { $url } erzeugen?
+wh-rotate-confirm-text = Der neue Schlüssel wird einmal angezeigt. Der bisherige signiert noch einen Tag lang mit, damit Sie den Empfänger umstellen können.
 wh-delete-confirm = Endpunkt { $url } entfernen?
 wh-delete-confirm-text = Der Endpunkt und das Protokoll seiner Zustellungen werden gelöscht; ausstehende Zustellungen an ihn entfallen. Das lässt sich nicht rückgängig machen.

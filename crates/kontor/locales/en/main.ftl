@@ -56,10 +56,14 @@ col-seats = Seats
 section-term = Term
 term-range = { $start } to { $end }
 days-left = { $days ->
+    [0] ends today
     [one] 1 day left
    *[other] { $days } days left
 }
-days-expired = Ended { $days } days ago
+days-expired = { $days ->
+    [one] ended yesterday
+   *[other] ended { $days } days ago
+}
 program = Program
 section-partners = Partners of record
 section-history = Partner history
@@ -74,7 +78,10 @@ source-transaction = Transaction
 source-support = Support
 download-csv = Download as CSV
 section-pending = Partner change in progress
-pending-text = { $partner } will replace the current partners. Expected by { $when }.
+pending-text = { $partner } will replace { $replaced ->
+    [one] the current partner
+   *[other] the { $replaced } current partners
+}. Expected by { $when }.
 withdraw = Withdraw
 withdrawn-flash = The partner change was withdrawn.
 section-audit = Audit log
@@ -96,7 +103,10 @@ wizard-found = Partner found
 wizard-continue = Continue
 wizard-cancel = Cancel
 wizard-review = Review and submit
-wizard-current = Current partner(s)
+wizard-current = { $count ->
+    [one] Current partner
+   *[other] Current partners
+}
 wizard-new = New partner
 wizard-replaces-all = This agreement has several partners. All of them will be replaced by the new partner. To change only one of them, please contact support.
 wizard-submit = Submit
@@ -144,7 +154,7 @@ level-premium-contact = Yes
 error-404-title = Not found
 error-404-text = This page does not exist, or you do not have access to it.
 error-403-title = Not allowed
-error-403-text = You are not allowed to do this.
+error-403-text = You do not have permission for this page. If you need it, ask an administrator of your account.
 error-500-title = Something went wrong
 error-500-text = Something went wrong on our side. It has been logged; please try again.
 error-400-title = Request refused
@@ -259,12 +269,12 @@ wh-state-failing = Enabled, failing since { $since }
 wh-state-disabled = Disabled: { $reason }
 wh-enable = Enable
 wh-disable = Disable
-wh-rotate = New secret
+wh-rotate = New signing secret
 wh-delete = Remove
 wh-new = Add an endpoint
 wh-description = Description
 wh-add = Add
-wh-secret-once = Signing secret for { $url } — copy it now; after a rotation the previous secret keeps signing for a day:
+wh-secret-once = Signing secret for { $url } – copy it now, it is shown only once. After a rotation the previous secret keeps signing for a day:
 dl-title = Deliveries
 dl-intro = Emails and webhooks that failed for good (dead letters), wait for their next attempt, or were delivered.
 dl-created = Queued

@@ -214,7 +214,7 @@ async fn eligibility_lists_every_reason_with_messages_in_both_languages() {
         de["reasons"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("automatisch verlängert")
+            .contains("automatische Verlängerung ist aktiviert")
     );
     let en = json_with(
         app.get_lang(

@@ -157,7 +157,7 @@ async fn blocked_agreements_list_every_reason_and_the_wizard_does_not_start() {
         assert!(detail.contains(&format!("data-code=\"{code}\"")), "{code}");
     }
     // Anna's own setting is German; the language cookie is not set, so her setting wins.
-    assert!(detail.contains("automatisch verlängert"));
+    assert!(detail.contains("automatische Verlängerung ist aktiviert"));
     let (_, wizard) = page(&app, &anna, "/agreements/110000000012/partner").await;
     assert!(
         !wizard.contains("id=\"csn\""),
@@ -1190,4 +1190,34 @@ async fn shown_once(
     let (_, reload) = page(app, client, &to).await;
     assert!(!reload.contains(&marker), "shown once only");
     value
+}
+
+/// #18: a pending change reads as German does — one partner is replaced
+/// as "den bisherigen Partner", and "possible from today" is not said of
+/// a change due within the hour.
+#[tokio::test]
+async fn a_pending_change_reads_right_with_one_partner() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit("anna@muster.example", "110000000001", "5100000002")
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(
+        detail.contains("ersetzt den bisherigen Partner."),
+        "{detail}"
+    );
+    assert!(detail.contains("bereits ein Partnerwechsel bearbeitet"));
+    assert!(!detail.contains("Möglich ab"), "{detail}");
+    let (_, wizard) = page(
+        &app,
+        &anna,
+        "/agreements/110000000011/partner/review?csn=5100000004",
+    )
+    .await;
+    assert!(wizard.contains("<dt>Aktuelle Partner</dt>"), "{wizard}");
+    assert!(!wizard.contains("Aktuelle(r)"));
 }

@@ -218,11 +218,14 @@ pub struct ReasonView {
     pub possible_from: Option<String>,
 }
 
-/// The reasons in the person's language.
+/// The reasons in the person's language. A date from which a reason no
+/// longer holds is shown when it lies ahead: "possible from today" (a
+/// pending change due within the hour) says nothing the reason does not.
 pub fn reason_views(
     tr: Tr,
     reasons: &[kontor_core::domain::eligibility::Reason],
     window: i64,
+    today: time::Date,
 ) -> Vec<ReasonView> {
     reasons
         .iter()
@@ -231,6 +234,7 @@ pub fn reason_views(
             message: r.code.message(tr.lang, window),
             possible_from: r
                 .possible_from
+                .filter(|d| *d > today)
                 .map(|d| tr.t1("possible-from", "date", &d.to_string())),
         })
         .collect()
@@ -315,7 +319,7 @@ async fn detail(
         is_admin: me.actor.is_admin_of(&a.account),
         is_customer: me.actor.account().is_some(),
         eligible: e.eligible,
-        reasons: reasons_to_show(tr, &e, window),
+        reasons: reasons_to_show(tr, &e, window, state.services.clock.now().date()),
         flash: q
             .flash
             .as_deref()
@@ -338,14 +342,14 @@ fn term_label(tr: Tr, a: &Agreement) -> String {
 
 /// Why the partner cannot be changed now. A `user` is told to ask their
 /// administrator instead of seeing that they may not.
-fn reasons_to_show(tr: Tr, e: &Eligibility, window: i64) -> Vec<ReasonView> {
+fn reasons_to_show(tr: Tr, e: &Eligibility, window: i64, today: time::Date) -> Vec<ReasonView> {
     let reasons: Vec<_> = e
         .reasons
         .iter()
         .filter(|r| r.code != ReasonCode::NotPermitted)
         .cloned()
         .collect();
-    reason_views(tr, &reasons, window)
+    reason_views(tr, &reasons, window, today)
 }
 
 /// The agreement's partners over time, as shown.
@@ -410,7 +414,11 @@ async fn pending_view(state: &AppState, me: &SignedIn, r: &ChangeRequest) -> Pen
         id: r.id.to_string(),
         text: me.tr.ta(
             "pending-text",
-            &[("partner", partner.into()), ("when", when(r.due_at).into())],
+            &[
+                ("partner", partner.into()),
+                ("replaced", (r.old_partners.len() as i64).into()),
+                ("when", when(r.due_at).into()),
+            ],
         ),
         can_withdraw: me.actor.is_admin_of(&r.account),
     }

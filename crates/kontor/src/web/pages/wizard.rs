@@ -61,6 +61,13 @@ struct WizardPage {
 }
 
 impl WizardPage {
+    /// "Current partner" or "Current partners", as many as there are.
+    fn current_label(&self) -> String {
+        self.c
+            .tr
+            .tn("wizard-current", "count", self.current.len() as i64)
+    }
+
     fn new(me: &SignedIn, number: &AgreementNumber, step: u8) -> Self {
         WizardPage {
             c: Chrome::new(me, "agreements", &format!("/agreements/{number}/partner")),
@@ -105,7 +112,12 @@ async fn start(
         return Err(PageError::forbidden(tr));
     }
     let mut page = WizardPage::new(me, &n, step);
-    page.reasons = reason_views(tr, &e.reasons, state.services.policy.expiry_window_days);
+    page.reasons = reason_views(
+        tr,
+        &e.reasons,
+        state.services.policy.expiry_window_days,
+        state.services.clock.now().date(),
+    );
     for p in &s.agreement.partners {
         page.current.push(partner_label(state, p).await);
     }
