@@ -41,6 +41,17 @@ impl Tr {
         LOCALES.lookup(self.id(), key)
     }
 
+    /// The label of a code (a program, an event type, a delivery's status):
+    /// the message `{kind}-{code}` (dots read as dashes, which Fluent
+    /// names cannot hold); for a code kontor has no words for — a
+    /// program an import brought — the code with spaces for underscores.
+    pub fn label(&self, kind: &str, code: &str) -> String {
+        let key = format!("{kind}-{}", code.replace('.', "-"));
+        LOCALES
+            .try_lookup(self.id(), &key)
+            .unwrap_or_else(|| code.replace('_', " "))
+    }
+
     /// The message `key` with arguments.
     pub fn ta(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
@@ -183,5 +194,43 @@ mod tests {
         assert!(pending(de, 1).starts_with("BIM Solutions ersetzt den bisherigen Partner."));
         assert!(pending(de, 2).starts_with("BIM Solutions ersetzt die bisherigen 2 Partner."));
         assert!(pending(en, 1).starts_with("BIM Solutions will replace the current partner."));
+    }
+
+    /// #18: every code a page shows has words in both languages; only
+    /// programs an import brings may fall back to their code.
+    #[test]
+    fn every_shown_code_has_a_label() {
+        use kontor_core::domain::delivery::{DeliveryStatus, WEBHOOK_EVENT_TYPES};
+        for lang in [Lang::De, Lang::En] {
+            let tr = Tr { lang };
+            let mut codes: Vec<(&str, &str)> =
+                WEBHOOK_EVENT_TYPES.iter().map(|t| ("event", *t)).collect();
+            codes.extend(
+                DeliveryStatus::ALL
+                    .iter()
+                    .map(|s| ("dl-status", s.as_str())),
+            );
+            codes.extend(
+                [
+                    "partner_change_emails",
+                    "webhook_endpoint_disabled",
+                    "invitation",
+                    "password_reset",
+                ]
+                .map(|k| ("message-kind", k)),
+            );
+            codes.extend(["standard", "eba_token_flex"].map(|p| ("program", p)));
+            for (kind, code) in codes {
+                let label = tr.label(kind, code);
+                assert!(
+                    !label.contains('_') && !label.contains('.'),
+                    "{lang:?} {kind} {code}: {label}"
+                );
+            }
+        }
+        assert_eq!(
+            Tr { lang: Lang::De }.label("program", "edu_site"),
+            "edu site"
+        );
     }
 }

@@ -351,3 +351,23 @@ wh-rotate-confirm = Neuen Signaturschlüssel für { $url } erzeugen?
 wh-rotate-confirm-text = Der neue Schlüssel wird einmal angezeigt. Der bisherige signiert noch einen Tag lang mit, damit Sie den Empfänger umstellen können.
 wh-delete-confirm = Endpunkt { $url } entfernen?
 wh-delete-confirm-text = Der Endpunkt und das Protokoll seiner Zustellungen werden gelöscht; ausstehende Zustellungen an ihn entfallen. Das lässt sich nicht rückgängig machen.
+
+# Labels of codes (Tr::label): programs, webhook event types, messages,
+# delivery states.
+program-standard = Standard
+program-eba_token_flex = Enterprise Business Agreement mit Token Flex
+event-partner_change-submitted = Partnerwechsel angefordert
+event-partner_change-withdrawn = Partnerwechsel zurückgezogen
+event-partner_change-applied = Partnerwechsel durchgeführt
+event-partner_change-rejected = Partnerwechsel abgelehnt
+event-partner_change-awaiting_partner = Wartet auf den neuen Partner
+event-partner_change-accepted = Vom neuen Partner angenommen
+event-partner_change-declined = Vom neuen Partner abgelehnt
+event-partner_change-expired = Ohne Antwort abgelaufen
+message-kind-partner_change_emails = Mitteilung zu einem Partnerwechsel
+message-kind-webhook_endpoint_disabled = Webhook-Endpunkt deaktiviert
+message-kind-invitation = Einladung
+message-kind-password_reset = Passwort zurücksetzen
+dl-status-pending = Ausstehend
+dl-status-delivered = Zugestellt
+dl-status-dead = Aufgegeben

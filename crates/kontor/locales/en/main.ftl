@@ -351,3 +351,23 @@ wh-rotate-confirm = Create a new secret for { $url }?
 wh-rotate-confirm-text = The new secret is shown once. The previous one keeps signing alongside for a day, so that you can switch the receiver over.
 wh-delete-confirm = Remove the endpoint { $url }?
 wh-delete-confirm-text = The endpoint and the log of its deliveries are deleted; pending deliveries to it are dropped. This cannot be undone.
+
+# Labels of codes (Tr::label): programs, webhook event types, messages,
+# delivery states.
+program-standard = Standard
+program-eba_token_flex = Enterprise Business Agreement with Token Flex
+event-partner_change-submitted = Partner change requested
+event-partner_change-withdrawn = Partner change withdrawn
+event-partner_change-applied = Partner change applied
+event-partner_change-rejected = Partner change rejected
+event-partner_change-awaiting_partner = Awaiting the new partner
+event-partner_change-accepted = Accepted by the new partner
+event-partner_change-declined = Declined by the new partner
+event-partner_change-expired = Expired without an answer
+message-kind-partner_change_emails = Partner change notice
+message-kind-webhook_endpoint_disabled = Webhook endpoint disabled
+message-kind-invitation = Invitation
+message-kind-password_reset = Password reset
+dl-status-pending = Pending
+dl-status-delivered = Delivered
+dl-status-dead = Given up

@@ -935,9 +935,11 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
     let to = res.headers()["location"].to_str().unwrap().to_owned();
     let (_, html) = page(&app, &olga, &to).await;
     assert!(html.contains("whsec_"), "the secret is shown once");
+    // The endpoint's events in words (#18), not as codes.
     assert!(
-        html.contains("partner_change.submitted, partner_change.applied")
-            || html.contains("partner_change.applied, partner_change.submitted")
+        html.contains("Partner change requested, Partner change applied")
+            || html.contains("Partner change applied, Partner change requested"),
+        "{html}"
     );
     let (_, again) = page(&app, &olga, &to).await;
     assert!(
@@ -957,6 +959,13 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
     let (status, html) = page(&app, &olga, "/back-office/deliveries?status=dead").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("could not connect"), "{html}");
+    // States and messages in words (#18), in German too.
+    assert!(html.contains("<td>Given up</td>") && html.contains("Partner change notice"));
+    assert!(!html.contains("<td>dead</td>") && !html.contains("partner_change_emails"));
+    let de = browser(&app, "olga@vendor.example", "de").await;
+    page(&app, &de, "/lang/de").await; // Olga reads English; she switches
+    let (_, german) = page(&app, &de, "/back-office/deliveries?status=dead").await;
+    assert!(german.contains("<td>Aufgegeben</td>") && german.contains(">Zugestellt</option>"));
     let form = html.split("/back-office/deliveries/").nth(1).unwrap();
     let id = form.split('/').next().unwrap();
     let res = olga

@@ -312,7 +312,7 @@ async fn detail(
             .map(|p| (p.name.clone(), p.seats))
             .collect(),
         term: term_label(tr, a),
-        program: a.program.as_str().to_owned(),
+        program: tr.label("program", a.program.as_str()),
         history,
         audit,
         pending,

@@ -68,7 +68,11 @@ fn row(e: &WebhookEndpoint, tr: crate::i18n::Tr) -> EndpointRow {
         events: if e.event_types.is_empty() {
             tr.t("wh-all-events")
         } else {
-            e.event_types.join(", ")
+            e.event_types
+                .iter()
+                .map(|t| tr.label("event", t))
+                .collect::<Vec<_>>()
+                .join(", ")
         },
         enabled: e.enabled,
         state,
@@ -383,12 +387,12 @@ async fn deliveries(
         .map(|d| DeliveryRow {
             id: d.id.to_string(),
             created_at: rfc3339(d.created_at),
-            kind: d.kind.clone(),
+            kind: tr.label("message-kind", &d.kind),
             target: match d.channel {
                 Channel::Email => d.recipient.clone().unwrap_or_default(),
                 Channel::Webhook => d.endpoint_id.map(|e| e.to_string()).unwrap_or_default(),
             },
-            status: d.status.as_str().into(),
+            status: tr.label("dl-status", d.status.as_str()),
             attempts: d.attempts,
             next: d.next_attempt_at.map(rfc3339).unwrap_or_default(),
             last_error: d.last_error.clone().unwrap_or_default(),
