@@ -111,7 +111,7 @@ wizard-new = Neuer Partner
 wizard-replaces-all = Dieser Vertrag hat mehrere Partner. Sie werden alle durch den neuen Partner ersetzt. Wenn Sie nur einen davon ändern möchten, wenden Sie sich bitte an den Support.
 wizard-submit = Senden
 wizard-done-title = Anfrage eingegangen
-wizard-done-text = Ihre Anfrage, den Partner von { $number } zu { $partner } zu wechseln, ist eingegangen. Es dauert mindestens { $minutes } Minuten, bis die Änderung in den Vertragsdetails angezeigt wird (voraussichtlich bis { $when }).
+wizard-done-text = Ihre Anfrage, den Partner von { $number } zu { $partner } zu wechseln, ist eingegangen. Es dauert mindestens { $minutes } Minuten, bis die Änderung in den Vertragsdetails angezeigt wird – frühestens { $when }. Bis dahin können Sie die Anfrage in den Vertragsdetails zurückziehen.
 wizard-done = Fertig
 partner-inactive = Dieser Partner ist nicht aktiv und kann nicht gewählt werden.
 partner-unknown = Es gibt keinen Partner mit dieser CSN.
@@ -371,3 +371,11 @@ message-kind-password_reset = Passwort zurücksetzen
 dl-status-pending = Ausstehend
 dl-status-delivered = Zugestellt
 dl-status-dead = Aufgegeben
+wizard-agreement = Vertrag oder Abonnement
+wizard-product = { $name } ({ $seats ->
+    [one] 1 Platz
+   *[other] { $seats } Plätze
+})
+wizard-timing = Nach dem Senden dauert es mindestens { $minutes } Minuten, bis der neue Partner Ihr Partner ist. Bis dahin können Sie die Anfrage zurückziehen.
+wizard-timing-acceptance = Der neue Partner muss den Wechsel innerhalb von { $days } Tagen annehmen; danach dauert es mindestens { $minutes } Minuten, bis er Ihr Partner ist. Bis dahin können Sie die Anfrage zurückziehen.
+wizard-back = Zurück

@@ -111,7 +111,7 @@ wizard-new = New partner
 wizard-replaces-all = This agreement has several partners. All of them will be replaced by the new partner. To change only one of them, please contact support.
 wizard-submit = Submit
 wizard-done-title = Request received
-wizard-done-text = Your request to change the partner of { $number } to { $partner } has been received. It takes at least { $minutes } minutes until the change shows in the agreement details (expected by { $when }).
+wizard-done-text = Your request to change the partner of { $number } to { $partner } has been received. It takes at least { $minutes } minutes until the change shows in the agreement details – { $when } at the earliest. Until then you can withdraw the request in the agreement details.
 wizard-done = Done
 partner-inactive = This partner is not active and cannot be chosen.
 partner-unknown = No partner with this CSN exists.
@@ -371,3 +371,11 @@ message-kind-password_reset = Password reset
 dl-status-pending = Pending
 dl-status-delivered = Delivered
 dl-status-dead = Given up
+wizard-agreement = Agreement
+wizard-product = { $name } ({ $seats ->
+    [one] 1 seat
+   *[other] { $seats } seats
+})
+wizard-timing = After you submit, it takes at least { $minutes } minutes until the new partner is your partner. Until then you can withdraw the request.
+wizard-timing-acceptance = The new partner has to accept the change within { $days } days; after that it takes at least { $minutes } minutes until they are your partner. Until then you can withdraw the request.
+wizard-back = Back

@@ -118,6 +118,18 @@ async fn the_seed_flow_runs_in_german_from_the_agreement_to_the_applied_change()
     )
     .await;
     assert!(review.contains("CAD Partner GmbH") && review.contains(">Senden<"));
+    // #18: the review sums up what is being changed and when it takes
+    // effect, and leads back to the search with the partner kept.
+    assert!(review.contains("Vertrag 110000000001"), "{review}");
+    assert!(
+        review.contains("Plätze)") && review.contains(" bis "),
+        "{review}"
+    );
+    assert!(review.contains("mindestens 60 Minuten"), "{review}");
+    assert!(
+        review.contains(r#"href="/agreements/110000000001/partner?csn=5100000002">Zurück<"#),
+        "{review}"
+    );
     let token = hidden(&review, "csrf");
     let res = anna
         .post(format!("{}/agreements/110000000001/partner", app.base))
@@ -133,6 +145,10 @@ async fn the_seed_flow_runs_in_german_from_the_agreement_to_the_applied_change()
         done.contains("mindestens 60 Minuten") && done.contains(">Fertig<"),
         "{done}"
     );
+    // #18: the last step keeps the step indicator, and "at least" is not
+    // followed by "expected by".
+    assert!(done.contains("Schritt 3 von 3") && done.contains("frühestens"));
+    assert!(!done.contains("voraussichtlich bis"), "{done}");
     let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
     assert!(detail.contains("Partnerwechsel in Bearbeitung") && detail.contains("Zurückziehen"));
 

@@ -56,6 +56,8 @@ pub struct Row {
     pub account: String,
     pub number_label: String,
     pub status: String,
+    /// The status's code, for the badge's colour.
+    pub status_code: &'static str,
     pub term_end: String,
     pub days_left: String,
     pub auto_renew: String,
@@ -75,6 +77,7 @@ async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
         account,
         number_label: tr.t(&format!("number-{}", a.kind().as_str())),
         status: tr.t(&format!("status-{}", a.status.as_str())),
+        status_code: a.status.as_str(),
         term_end: a.term_end.to_string(),
         days_left: if days < 0 {
             tr.tn("days-expired", "days", -days)
@@ -330,7 +333,7 @@ async fn detail(
 }
 
 /// The term as "2026-01-01 to 2027-12-31", in the person's language.
-fn term_label(tr: Tr, a: &Agreement) -> String {
+pub fn term_label(tr: Tr, a: &Agreement) -> String {
     tr.ta(
         "term-range",
         &[

@@ -58,6 +58,12 @@ struct WizardPage {
     current: Vec<String>,
     replaces_several: bool,
     form_error: Option<String>,
+    /// What the review step summarises: the agreement as named on its
+    /// page, its products, its term, and when the change takes effect.
+    agreement: String,
+    products: Vec<String>,
+    term: String,
+    timing: String,
 }
 
 impl WizardPage {
@@ -80,6 +86,10 @@ impl WizardPage {
             current: Vec::new(),
             replaces_several: false,
             form_error: None,
+            agreement: String::new(),
+            products: Vec::new(),
+            term: String::new(),
+            timing: String::new(),
         }
     }
 
@@ -122,7 +132,40 @@ async fn start(
         page.current.push(partner_label(state, p).await);
     }
     page.replaces_several = s.agreement.partners.len() > 1;
+    let a = &s.agreement;
+    page.agreement = tr.ta(
+        "agreement-title",
+        &[
+            ("kind", super::agreements::kind_label(tr, a.kind()).into()),
+            ("number", a.number.to_string().into()),
+        ],
+    );
+    page.products = a
+        .products
+        .iter()
+        .map(|p| {
+            tr.ta(
+                "wizard-product",
+                &[("name", p.name.clone().into()), ("seats", p.seats.into())],
+            )
+        })
+        .collect();
+    page.term = super::agreements::term_label(tr, a);
+    page.timing = timing(tr, &state.services.policy);
     Ok((s, page))
+}
+
+/// When a submitted change takes effect, under the configured policy.
+fn timing(tr: Tr, policy: &kontor_core::domain::policy::Policy) -> String {
+    let minutes = ("minutes", policy.processing_delay_minutes.into());
+    if policy.acceptance_required {
+        tr.ta(
+            "wizard-timing-acceptance",
+            &[minutes, ("days", policy.acceptance_days.into())],
+        )
+    } else {
+        tr.ta("wizard-timing", &[minutes])
+    }
 }
 
 fn problem_text(tr: Tr, p: &PartnerProblem) -> String {
