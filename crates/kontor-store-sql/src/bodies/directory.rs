@@ -236,11 +236,7 @@ macro_rules! directory_body {
                         .execute(&mut *tx)
                         .await
                         .ctx("failed to retire other links")?;
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(&user)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to end sessions")?;
+                    end_sessions(&mut tx, &user).await?;
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     tx.commit().await.ctx("failed to commit invitation")
                 }
@@ -283,11 +279,7 @@ macro_rules! directory_body {
                         .execute(&mut *tx)
                         .await
                         .ctx("failed to remove access")?;
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to end sessions")?;
+                    end_sessions(&mut tx, &id).await?;
                     sqlx::query(
                         "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
                     )
@@ -436,6 +428,17 @@ macro_rules! directory_body {
                 .await
                 .ctx("failed to insert user")?;
                 Ok(())
+            }
+
+            /// Signs a person out everywhere: every portal session ends; the
+            /// number of sessions that did.
+            pub(crate) async fn end_sessions(conn: &mut Conn<$store>, user: &str) -> StoreResult<u64> {
+                Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *conn)
+                    .await
+                    .ctx("failed to end sessions")?
+                    .rows_affected())
             }
 
             /// Stores a one-time link (only its token's hash).

@@ -107,12 +107,7 @@ macro_rules! tokens_body {
                     .await
                     .ctx("failed to revoke tokens")?
                     .rows_affected();
-                    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to end sessions")?
-                        .rows_affected();
+                    let sessions = super::directory::end_sessions(&mut tx, &id).await?;
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     tx.commit()
                         .await
