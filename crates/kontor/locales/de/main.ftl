@@ -379,3 +379,6 @@ wizard-product = { $name } ({ $seats ->
 wizard-timing = Nach dem Senden dauert es mindestens { $minutes } Minuten, bis der neue Partner Ihr Partner ist. Bis dahin können Sie die Anfrage zurückziehen.
 wizard-timing-acceptance = Der neue Partner muss den Wechsel innerhalb von { $days } Tagen annehmen; danach dauert es mindestens { $minutes } Minuten, bis er Ihr Partner ist. Bis dahin können Sie die Anfrage zurückziehen.
 wizard-back = Zurück
+
+reason-action-support = So erreichen Sie den Support
+reason-action-pending = Zur laufenden Anfrage

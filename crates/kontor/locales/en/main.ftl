@@ -379,3 +379,6 @@ wizard-product = { $name } ({ $seats ->
 wizard-timing = After you submit, it takes at least { $minutes } minutes until the new partner is your partner. Until then you can withdraw the request.
 wizard-timing-acceptance = The new partner has to accept the change within { $days } days; after that it takes at least { $minutes } minutes until they are your partner. Until then you can withdraw the request.
 wizard-back = Back
+
+reason-action-support = How to reach support
+reason-action-pending = Go to the change in progress

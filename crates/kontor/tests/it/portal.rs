@@ -1237,6 +1237,18 @@ async fn a_pending_change_reads_right_with_one_partner() {
     );
     assert!(detail.contains("bereits ein Partnerwechsel bearbeitet"));
     assert!(!detail.contains("Möglich ab"), "{detail}");
+    // Each blocked reason ends in what to do, where kontor has a page.
+    assert!(
+        detail.contains(
+            r##"<a href="/agreements/110000000001#pending-h">Zur laufenden Anfrage</a>"##
+        ),
+        "{detail}"
+    );
+    let (_, eba) = page(&app, &anna, "/agreements/110000000003").await;
+    assert!(
+        eba.contains(r#"<a href="/support-levels">So erreichen Sie den Support</a>"#),
+        "{eba}"
+    );
     let (_, wizard) = page(
         &app,
         &anna,

@@ -219,6 +219,25 @@ pub struct ReasonView {
     pub code: String,
     pub message: String,
     pub possible_from: Option<String>,
+    /// What the person can do about it, where kontor has a page for it:
+    /// (label, link).
+    pub action: Option<(String, String)>,
+}
+
+/// The page that helps with a reason, if kontor has one (#18: a blocked
+/// reason ends in an action). Renewals and help articles come with #22
+/// and #20.
+fn reason_action(tr: Tr, code: ReasonCode, number: &str) -> Option<(String, String)> {
+    match code {
+        ReasonCode::NotActive | ReasonCode::TokenFlexEba => {
+            Some((tr.t("reason-action-support"), "/support-levels".to_owned()))
+        }
+        ReasonCode::ChangePending => Some((
+            tr.t("reason-action-pending"),
+            format!("/agreements/{number}#pending-h"),
+        )),
+        _ => None,
+    }
 }
 
 /// The reasons in the person's language. A date from which a reason no
@@ -229,6 +248,7 @@ pub fn reason_views(
     reasons: &[kontor_core::domain::eligibility::Reason],
     window: i64,
     today: time::Date,
+    number: &str,
 ) -> Vec<ReasonView> {
     reasons
         .iter()
@@ -239,6 +259,7 @@ pub fn reason_views(
                 .possible_from
                 .filter(|d| *d > today)
                 .map(|d| tr.t1("possible-from", "date", &d.to_string())),
+            action: reason_action(tr, r.code, number),
         })
         .collect()
 }
@@ -322,7 +343,13 @@ async fn detail(
         is_admin: me.actor.is_admin_of(&a.account),
         is_customer: me.actor.account().is_some(),
         eligible: e.eligible,
-        reasons: reasons_to_show(tr, &e, window, state.services.clock.now().date()),
+        reasons: reasons_to_show(
+            tr,
+            &e,
+            window,
+            state.services.clock.now().date(),
+            a.number.as_str(),
+        ),
         flash: q
             .flash
             .as_deref()
@@ -345,14 +372,20 @@ pub fn term_label(tr: Tr, a: &Agreement) -> String {
 
 /// Why the partner cannot be changed now. A `user` is told to ask their
 /// administrator instead of seeing that they may not.
-fn reasons_to_show(tr: Tr, e: &Eligibility, window: i64, today: time::Date) -> Vec<ReasonView> {
+fn reasons_to_show(
+    tr: Tr,
+    e: &Eligibility,
+    window: i64,
+    today: time::Date,
+    number: &str,
+) -> Vec<ReasonView> {
     let reasons: Vec<_> = e
         .reasons
         .iter()
         .filter(|r| r.code != ReasonCode::NotPermitted)
         .cloned()
         .collect();
-    reason_views(tr, &reasons, window, today)
+    reason_views(tr, &reasons, window, today, number)
 }
 
 /// The agreement's partners over time, as shown.

@@ -127,6 +127,7 @@ async fn start(
         &e.reasons,
         state.services.policy.expiry_window_days,
         state.services.clock.now().date(),
+        n.as_str(),
     );
     for p in &s.agreement.partners {
         page.current.push(partner_label(state, p).await);
