@@ -11,12 +11,36 @@ pub struct FieldError {
     pub field: String,
     /// What was wrong and what is expected.
     pub message: String,
+    /// The message's key in the portal's translations (`error-<code>`)
+    /// and its arguments, where it has one; `message` is its English
+    /// text, which the API answers with (#18).
+    #[serde(skip)]
+    pub code: Option<&'static str>,
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
+    /// A field error with a translated message: `code` names it in the
+    /// translations, `args` fill it, `message` is the English text.
+    pub fn coded(
+        field: impl Into<String>,
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            code: Some(code),
+            args,
+            ..FieldError::new(field, message)
+        }
+    }
+
     /// Shorthand constructor.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
+            code: None,
+            args: Vec::new(),
             field: field.into(),
             message: message.into(),
         }

@@ -52,6 +52,22 @@ impl Tr {
             .unwrap_or_else(|| code.replace('_', " "))
     }
 
+    /// A field's message in this language: its translation where the use
+    /// case gave it a code, else the English text it carries.
+    pub fn field_message(&self, e: &kontor_core::error::FieldError) -> String {
+        match e.code {
+            Some(code) => {
+                let args: Vec<(&'static str, FluentValue<'static>)> = e
+                    .args
+                    .iter()
+                    .map(|(k, v)| (*k, FluentValue::from(v.clone())))
+                    .collect();
+                self.ta(&format!("error-{code}"), &args)
+            }
+            None => e.message.clone(),
+        }
+    }
+
     /// The message `key` with arguments.
     pub fn ta(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
@@ -232,5 +248,52 @@ mod tests {
             Tr { lang: Lang::De }.label("program", "edu_site"),
             "edu site"
         );
+    }
+
+    /// Every code a use case gives a field message has words in both
+    /// languages (a missing one would show its key on a page).
+    #[test]
+    fn every_field_message_code_is_translated() {
+        fn walk(dir: &std::path::Path, codes: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, codes);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Spelled apart, so that this test does not find itself.
+                for call in text.split(concat!("FieldError::", "coded(")).skip(1) {
+                    let args = &call[..call.find(")").unwrap_or(call.len())];
+                    // Codes are kebab-case; field paths are not.
+                    codes.extend(
+                        args.split('"')
+                            .skip(1)
+                            .step_by(2)
+                            .filter(|lit| {
+                                lit.contains('-')
+                                    && lit.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                            })
+                            .map(str::to_owned),
+                    );
+                }
+            }
+        }
+        let mut codes = Vec::new();
+        let core = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../kontor-core/src");
+        walk(&core, &mut codes);
+        assert!(codes.len() >= 8, "found {codes:?}");
+        for (lang, ftl) in [
+            ("de", include_str!("../locales/de/main.ftl")),
+            ("en", include_str!("../locales/en/main.ftl")),
+        ] {
+            for code in &codes {
+                let key = format!("error-{code} =");
+                assert!(
+                    ftl.lines().any(|l| l.starts_with(&key)),
+                    "{lang} has no error-{code}"
+                );
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::Services;
+use crate::FieldError;
 use crate::domain::agreement::{Agreement, Partner, PartnerStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{
@@ -71,12 +72,25 @@ impl Services {
 
     /// Why `csn` cannot be named on an agreement: there is no partner with
     /// that CSN, or it is not active.
-    pub(crate) async fn unusable_partner(&self, csn: &Csn) -> Result<Option<String>> {
+    pub(crate) async fn unusable_partner(
+        &self,
+        field: &str,
+        csn: &Csn,
+    ) -> Result<Option<FieldError>> {
+        let csn_arg = || vec![("csn", csn.to_string())];
         Ok(match self.partner(csn).await? {
-            None => Some(format!("no partner with CSN {csn} exists")),
-            Some(p) if p.status != PartnerStatus::Active => {
-                Some(format!("partner {csn} is not active"))
-            }
+            None => Some(FieldError::coded(
+                field,
+                "partner-unknown",
+                csn_arg(),
+                format!("no partner with CSN {csn} exists"),
+            )),
+            Some(p) if p.status != PartnerStatus::Active => Some(FieldError::coded(
+                field,
+                "partner-not-active",
+                csn_arg(),
+                format!("partner {csn} is not active"),
+            )),
             Some(_) => None,
         })
     }

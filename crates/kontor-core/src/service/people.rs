@@ -48,14 +48,21 @@ impl TryFrom<&NewPerson> for Invitee {
         let mut errors = Vec::new();
         let email = EmailAddress::parse(&input.email).map(String::from);
         if email.is_none() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
                 "email",
+                "email-format",
+                Vec::new(),
                 "expected an email address such as anna@example.com",
             ));
         }
         let name = input.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new("name", "expected 1–200 characters"));
+            errors.push(FieldError::coded(
+                "name",
+                "name-length",
+                Vec::new(),
+                "expected 1–200 characters",
+            ));
         }
         // The primary admin is the one who invites; there is only one.
         let role =
@@ -185,10 +192,12 @@ impl Services {
             .invite_user(&user, &invitation, &audit, &[mail])
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => Error::invalid(
+                StoreError::Conflict(_) => Error::Invalid(vec![FieldError::coded(
                     "email",
+                    "person-has-access",
+                    vec![("email", user.email.clone())],
                     format!("{} already has access to kontor", user.email),
-                ),
+                )]),
                 e => e.into(),
             })?;
         self.cache.clear();
@@ -353,10 +362,12 @@ impl Services {
     pub async fn removable_person(&self, actor: &Actor, email: &str) -> Result<UserRecord> {
         let target = self.account_person(actor, email).await?;
         if target.actor.role == Role::PrimaryAdmin {
-            return Err(Error::invalid(
+            return Err(Error::Invalid(vec![FieldError::coded(
                 "email",
+                "person-is-primary",
+                Vec::new(),
                 "the primary administrator's access cannot be removed here",
-            ));
+            )]));
         }
         Ok(target)
     }

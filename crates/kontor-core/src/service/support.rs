@@ -41,7 +41,12 @@ impl TryFrom<&NewCase> for CaseRequest {
         let mut csn = |field: &str, raw: &str| {
             Csn::parse(raw)
                 .map_err(|e| {
-                    malformed.push(FieldError::new(field, format!("expected {}", e.expected)))
+                    malformed.push(FieldError::coded(
+                        field,
+                        "csn-format",
+                        Vec::new(),
+                        format!("expected {}", e.expected),
+                    ))
                 })
                 .ok()
         };
@@ -49,8 +54,10 @@ impl TryFrom<&NewCase> for CaseRequest {
         let new = csn("new_partner", &input.new_partner);
         let message = input.message.trim().to_owned();
         if message.chars().count() > 2000 {
-            malformed.push(FieldError::new(
+            malformed.push(FieldError::coded(
                 "message",
+                "text-too-long",
+                vec![("max", "2000".into())],
                 "expected at most 2000 characters",
             ));
         }
@@ -108,16 +115,20 @@ impl Services {
     ) -> Result<Vec<FieldError>> {
         let mut refused = Vec::new();
         if !partners.contains(&request.old) {
-            refused.push(FieldError::new(
+            refused.push(FieldError::coded(
                 "replace_partner",
+                "case-not-a-partner",
+                Vec::new(),
                 "expected the CSN of one of the agreement's partners",
             ));
         }
         let new = &request.new;
-        match self.unusable_partner(new).await? {
-            Some(problem) => refused.push(FieldError::new("new_partner", problem)),
-            None if partners.contains(new) => refused.push(FieldError::new(
+        match self.unusable_partner("new_partner", new).await? {
+            Some(problem) => refused.push(problem),
+            None if partners.contains(new) => refused.push(FieldError::coded(
                 "new_partner",
+                "case-already-partner",
+                vec![("csn", new.to_string())],
                 format!("partner {new} already is a partner of record"),
             )),
             None => {}

@@ -176,8 +176,8 @@ impl Services {
         may_record(actor, &input.partner)?;
         let before = &state.agreement;
         let mut errors = Vec::new();
-        if let Some(problem) = self.unusable_partner(&input.partner).await? {
-            errors.push(FieldError::new("partner", problem));
+        if let Some(problem) = self.unusable_partner("partner", &input.partner).await? {
+            errors.push(problem);
         }
         if matches!(before.status, AgreementStatus::Canceled) {
             errors.push(FieldError::new("agreement", "the agreement is canceled"));

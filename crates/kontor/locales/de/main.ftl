@@ -382,3 +382,15 @@ wizard-back = Zurück
 
 reason-action-support = So erreichen Sie den Support
 reason-action-pending = Zur laufenden Anfrage
+
+# Field messages of the use cases (FieldError codes), #18.
+error-partner-unknown = Es gibt keinen Partner mit der Kontonummer (CSN) { $csn }.
+error-partner-not-active = Der Partner { $csn } ist nicht aktiv und kann nicht gewählt werden.
+error-case-not-a-partner = Geben Sie die Kontonummer (CSN) eines der aktuellen Partner dieses Vertrags an.
+error-case-already-partner = { $csn } ist bereits Partner dieses Vertrags.
+error-csn-format = Eine Kontonummer (CSN) hat 10 Ziffern, zum Beispiel 5100-000001.
+error-text-too-long = Höchstens { $max } Zeichen.
+error-person-has-access = { $email } hat bereits Zugang zu kontor.
+error-person-is-primary = Der Zugang des Hauptadministrators lässt sich hier nicht entfernen.
+error-email-format = Geben Sie eine E-Mail-Adresse an, zum Beispiel anna@example.com.
+error-name-length = Geben Sie einen Namen mit 1 bis 200 Zeichen an.

@@ -382,3 +382,15 @@ wizard-back = Back
 
 reason-action-support = How to reach support
 reason-action-pending = Go to the change in progress
+
+# Field messages of the use cases (FieldError codes), #18.
+error-partner-unknown = There is no partner with the account number (CSN) { $csn }.
+error-partner-not-active = Partner { $csn } is not active and cannot be chosen.
+error-case-not-a-partner = Enter the account number (CSN) of one of this agreement's current partners.
+error-case-already-partner = { $csn } already is a partner of this agreement.
+error-csn-format = An account number (CSN) has 10 digits, for example 5100-000001.
+error-text-too-long = At most { $max } characters.
+error-person-has-access = { $email } already has access to kontor.
+error-person-is-primary = The primary administrator's access cannot be removed here.
+error-email-format = Enter an email address, for example anna@example.com.
+error-name-length = Enter a name of 1 to 200 characters.

@@ -1258,3 +1258,72 @@ async fn a_pending_change_reads_right_with_one_partner() {
     assert!(wizard.contains("<dt>Aktuelle Partner</dt>"), "{wizard}");
     assert!(!wizard.contains("Aktuelle(r)"));
 }
+
+/// #18: the use cases' field messages reach a German page in German (the
+/// API keeps its English `message` and stable field paths).
+#[tokio::test]
+async fn form_errors_are_in_the_persons_language() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let form = "/agreements/110000000011/support-case";
+    let (_, html) = page(&app, &anna, form).await;
+    let csrf = hidden(&html, "csrf");
+    let res = anna
+        .post(format!("{}{form}", app.base))
+        .header("origin", &app.base)
+        .form(&[
+            ("replace_partner", "5100000099"),
+            ("new_partner", "5199999999"),
+            ("message", "bitte"),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("eines der aktuellen Partner dieses Vertrags")
+            && html.contains("Es gibt keinen Partner mit der Kontonummer (CSN) 5199999999"),
+        "{html}"
+    );
+    assert!(!html.contains("expected the CSN") && !html.contains("no partner with CSN"));
+    // The same email again on the People page.
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let token = hidden(&people, "csrf");
+    let res = anna
+        .post(format!("{}/account/people/invite", app.base))
+        .form(&[
+            ("email", "bernd@muster.example"),
+            ("name", "Bernd"),
+            ("role", "user"),
+            ("lang", "de"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("bernd@muster.example hat bereits Zugang zu kontor"),
+        "{html}"
+    );
+    // The API answers in English with the same field.
+    let problem = json_with(
+        app.post(
+            "anna@muster.example",
+            "/api/v1/support-cases",
+            &serde_json::json!({"agreement": "110000000011", "replace_partner": "5100000099",
+                                "new_partner": "5199999999", "message": "x"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(error_fields(&problem).contains(&"new_partner".to_owned()));
+    assert!(
+        problem
+            .to_string()
+            .contains("no partner with CSN 5199999999 exists")
+    );
+}

@@ -220,7 +220,10 @@ async fn save(
             Ok(Redirect::to(&format!("/back-office/partners?saved={}", p.csn)).into_response())
         }
         Err(Error::Invalid(errors)) => {
-            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = errors
+                .iter()
+                .map(|e| (e.field.clone(), me.tr.field_message(e)))
+                .collect();
             let page = FormPage::new(
                 Chrome::new(me, "backoffice", "/back-office/partners"),
                 create,

@@ -187,7 +187,10 @@ async fn create(
     {
         Ok(e) => Ok(show_secret_once(&state, jar, &e)),
         Err(Error::Invalid(errors) | Error::Refused(errors)) => {
-            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = errors
+                .iter()
+                .map(|e| (e.field.clone(), me.tr.field_message(e)))
+                .collect();
             let p = page(&state, &me, None, errors, Some(&form)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }

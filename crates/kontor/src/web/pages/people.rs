@@ -147,7 +147,7 @@ async fn answer(
         Err(Error::Invalid(errors)) => {
             let message = errors
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
+                .map(|e| me.tr.field_message(e))
                 .collect::<Vec<_>>()
                 .join("; ");
             Ok((

@@ -112,7 +112,10 @@ async fn open(
             page.replace = f.replace_partner.unwrap_or_default();
             page.new_partner = f.new_partner;
             page.message = f.message;
-            page.errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            page.errors = errors
+                .iter()
+                .map(|e| (e.field.clone(), me.tr.field_message(e)))
+                .collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::from_core(e, me.tr)),
