@@ -33,13 +33,22 @@ impl PartnerInput {
     pub fn parse(&self) -> Result<Partner> {
         let mut errors = Vec::new();
         let csn = Csn::parse(&self.csn)
-            .map_err(|e| errors.push(FieldError::new("csn", format!("expected {}", e.expected))))
+            .map_err(|e| {
+                errors.push(FieldError::coded(
+                    "csn",
+                    "csn-format",
+                    Vec::new(),
+                    format!("expected {}", e.expected),
+                ))
+            })
             .ok();
         let text = |errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize| {
             let v = v.trim();
             if v.is_empty() || v.chars().count() > max {
-                errors.push(FieldError::new(
+                errors.push(FieldError::coded(
                     field,
+                    "text-length",
+                    vec![("max", max.to_string())],
                     format!("expected 1–{max} characters"),
                 ));
             }
@@ -49,19 +58,28 @@ impl PartnerInput {
         let city = text(&mut errors, "city", &self.city, 100);
         let country = CountryCode::parse(&self.country).map(String::from);
         if country.is_none() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
                 "country",
+                "country-format",
+                Vec::new(),
                 "expected an ISO 3166-1 alpha-2 country code such as DE",
             ));
         }
         let status = PartnerStatus::parse(&self.status);
         if status.is_none() {
-            errors.push(FieldError::new("status", "expected active or inactive"));
+            errors.push(FieldError::coded(
+                "status",
+                "partner-status",
+                Vec::new(),
+                "expected active or inactive",
+            ));
         }
         let email = EmailAddress::parse(&self.email).map(String::from);
         if email.is_none() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
                 "email",
+                "email-format",
+                Vec::new(),
                 "expected an email address such as orders@partner.example",
             ));
         }
@@ -95,10 +113,12 @@ impl Services {
         let before = self.store.partner(&partner.csn).await?;
         match (&before, create) {
             (Some(_), true) => {
-                return Err(Error::invalid(
+                return Err(Error::Invalid(vec![FieldError::coded(
                     "csn",
+                    "partner-exists",
+                    vec![("csn", partner.csn.to_string())],
                     format!("a partner with CSN {} already exists", partner.csn),
-                ));
+                )]));
             }
             (None, false) => return Err(Error::NotFound("partner")),
             _ => {}

@@ -320,10 +320,12 @@ impl Services {
             return Err(Error::NotFound(what));
         }
         if password.chars().count() < MIN_CHOSEN_PASSWORD {
-            return Err(Error::invalid(
+            return Err(Error::Invalid(vec![FieldError::coded(
                 "password",
+                "password-length",
+                vec![("min", MIN_CHOSEN_PASSWORD.to_string())],
                 format!("expected at least {MIN_CHOSEN_PASSWORD} characters"),
-            ));
+            )]));
         }
         let hash = hasher.hash(password)?;
         let who = &link.user.actor;
@@ -395,10 +397,12 @@ impl Services {
     pub async fn change_role(&self, actor: &Actor, email: &str, role: Role) -> Result<()> {
         let target = self.account_person(actor, email).await?;
         if target.actor.user_id == actor.user_id || target.actor.role == Role::PrimaryAdmin {
-            return Err(Error::invalid(
+            return Err(Error::Invalid(vec![FieldError::coded(
                 "role",
+                "role-of-primary",
+                Vec::new(),
                 "the primary administrator's own role cannot be changed here",
-            ));
+            )]));
         }
         if !matches!(role, Role::SecondaryAdmin | Role::User) {
             return Err(Error::invalid("role", "expected secondary_admin or user"));
@@ -433,10 +437,12 @@ impl Services {
     ) -> Result<()> {
         let target = self.account_person(actor, email).await?;
         if target.actor.role != Role::User {
-            return Err(Error::invalid(
+            return Err(Error::Invalid(vec![FieldError::coded(
                 "agreements",
+                "agreements-of-admin",
+                Vec::new(),
                 "administrators see every agreement of the account",
-            ));
+            )]));
         }
         let scope = Scope::Account(self.primary_admin_account(actor)?.clone());
         let mut numbers = Vec::with_capacity(agreements.len());
@@ -444,8 +450,10 @@ impl Services {
         for (i, raw) in agreements.iter().enumerate() {
             match AgreementNumber::parse(raw) {
                 Ok(n) if self.store.agreement_state(&scope, &n).await?.is_some() => numbers.push(n),
-                Ok(n) => errors.push(FieldError::new(
+                Ok(n) => errors.push(FieldError::coded(
                     format!("agreements[{i}]"),
+                    "agreement-not-in-account",
+                    vec![("number", n.to_string())],
                     format!("agreement {n} not found in this account"),
                 )),
                 Err(e) => errors.push(FieldError::new(

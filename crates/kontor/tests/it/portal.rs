@@ -1326,4 +1326,31 @@ async fn form_errors_are_in_the_persons_language() {
             .to_string()
             .contains("no partner with CSN 5199999999 exists")
     );
+    // The back office's partner form, for an operator reading German.
+    let olga = browser(&app, "olga@vendor.example", "de").await;
+    page(&app, &olga, "/lang/de").await;
+    let (_, form) = page(&app, &olga, "/back-office/partners/new").await;
+    let res = olga
+        .post(format!("{}/back-office/partners", app.base))
+        .form(&[
+            ("csn", "5100000001"),
+            ("name", ""),
+            ("city", "Köln"),
+            ("country", "Deutschland"),
+            ("status", "active"),
+            ("email", "kein-mail"),
+            ("csrf", &hidden(&form, "csrf")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    for german in [
+        "Geben Sie 1 bis 200 Zeichen an.",
+        "Ländercode nach ISO 3166-1",
+        "Geben Sie eine E-Mail-Adresse an",
+    ] {
+        assert!(html.contains(german), "{german}: {html}");
+    }
 }
