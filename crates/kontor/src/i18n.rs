@@ -280,8 +280,9 @@ mod tests {
             }
         }
         let mut codes = Vec::new();
-        let core = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../kontor-core/src");
-        walk(&core, &mut codes);
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        walk(&here.join("../kontor-core/src"), &mut codes);
+        walk(&here.join("src"), &mut codes);
         assert!(codes.len() >= 8, "found {codes:?}");
         for (lang, ftl) in [
             ("de", include_str!("../locales/de/main.ftl")),

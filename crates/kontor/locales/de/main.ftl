@@ -402,3 +402,6 @@ error-password-length = Das Passwort braucht mindestens { $min } Zeichen.
 error-role-of-primary = Die Rolle des Hauptadministrators lässt sich hier nicht ändern.
 error-agreements-of-admin = Administratoren sehen alle Verträge des Kontos; eine Auswahl gibt es nur für Benutzer.
 error-agreement-not-in-account = Der Vertrag { $number } gehört nicht zu diesem Konto.
+error-webhook-url-format = Geben Sie die Adresse des Endpunkts mit http:// oder https:// an, zum Beispiel https://hooks.example.com/kontor.
+error-webhook-url-private = Adressen im eigenen oder in einem privaten Netz sind nicht erlaubt (Einstellung webhook_allow_private).
+error-webhook-event-unknown = Dieses Ereignis gibt es nicht.

@@ -402,3 +402,6 @@ error-password-length = The password needs at least { $min } characters.
 error-role-of-primary = The primary administrator's role cannot be changed here.
 error-agreements-of-admin = Administrators see every agreement of the account; only users have a selection.
 error-agreement-not-in-account = Agreement { $number } does not belong to this account.
+error-webhook-url-format = Enter the endpoint's address with http:// or https://, for example https://hooks.example.com/kontor.
+error-webhook-url-private = Addresses on loopback or private networks are not allowed (setting webhook_allow_private).
+error-webhook-event-unknown = There is no such event.

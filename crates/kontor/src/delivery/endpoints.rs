@@ -59,14 +59,28 @@ fn validate(input: &EndpointInput, rules: EndpointRules) -> Result<(), Error> {
     let mut refused = None;
     if let Some(url) = &input.url {
         if url.chars().count() > MAX_URL {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
                 "url",
+                "text-too-long",
+                vec![("max", MAX_URL.to_string())],
                 format!("expected at most {MAX_URL} characters"),
             ));
         } else {
             match url_problem(url, rules.allow_private) {
-                Some(UrlProblem::Malformed(m)) => errors.push(FieldError::new("url", m)),
-                Some(UrlProblem::NotAllowed(m)) => refused = Some(FieldError::new("url", m)),
+                Some(UrlProblem::Malformed(m)) => errors.push(FieldError::coded(
+                    "url",
+                    "webhook-url-format",
+                    Vec::new(),
+                    m,
+                )),
+                Some(UrlProblem::NotAllowed(m)) => {
+                    refused = Some(FieldError::coded(
+                        "url",
+                        "webhook-url-private",
+                        Vec::new(),
+                        m,
+                    ))
+                }
                 None => {}
             }
         }
@@ -74,16 +88,20 @@ fn validate(input: &EndpointInput, rules: EndpointRules) -> Result<(), Error> {
     if let Some(d) = &input.description
         && d.chars().count() > MAX_DESCRIPTION
     {
-        errors.push(FieldError::new(
+        errors.push(FieldError::coded(
             "description",
+            "text-too-long",
+            vec![("max", MAX_DESCRIPTION.to_string())],
             format!("expected at most {MAX_DESCRIPTION} characters"),
         ));
     }
     if let Some(types) = &input.event_types {
         for (i, t) in types.iter().enumerate() {
             if !WEBHOOK_EVENT_TYPES.contains(&t.as_str()) {
-                errors.push(FieldError::new(
+                errors.push(FieldError::coded(
                     format!("event_types[{i}]"),
+                    "webhook-event-unknown",
+                    Vec::new(),
                     format!("expected one of {}", WEBHOOK_EVENT_TYPES.join(", ")),
                 ));
             }
@@ -128,8 +146,10 @@ pub async fn create(
 ) -> Result<WebhookEndpoint, Error> {
     Error::unless_may(actor, Permission::OperateWebhooks)?;
     if input.url.is_none() {
-        return Err(Error::Invalid(vec![FieldError::new(
+        return Err(Error::Invalid(vec![FieldError::coded(
             "url",
+            "webhook-url-format",
+            Vec::new(),
             "expected the endpoint's http:// or https:// URL",
         )]));
     }

@@ -930,7 +930,12 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("url: expected an http"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("address with http:// or https://")
+    );
     // Port 9 (discard) refuses connections: the delivery fails.
     let res = olga
         .post(format!("{}/back-office/webhooks", app.base))
