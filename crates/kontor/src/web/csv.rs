@@ -3,6 +3,36 @@
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
+use crate::i18n::Tr;
+
+/// How a CSV names its columns and its codes: the API's stable codes, for
+/// programs that read it, or the person's words, for the portal's download
+/// that someone opens in a spreadsheet (#18).
+#[derive(Debug, Clone, Copy)]
+pub enum Columns {
+    Codes,
+    Words(Tr),
+}
+
+impl Columns {
+    fn header(self, codes: &[&str]) -> Vec<String> {
+        codes
+            .iter()
+            .map(|c| match self {
+                Columns::Codes => (*c).to_owned(),
+                Columns::Words(tr) => tr.t(&format!("csv-{c}")),
+            })
+            .collect()
+    }
+
+    /// A code's cell: the code, or its label (`{kind}-{code}`).
+    fn code(self, kind: &str, code: String) -> String {
+        match self {
+            Columns::Codes => code,
+            Columns::Words(tr) => tr.label(kind, &code),
+        }
+    }
+}
 
 /// A CSV response with a download file name.
 pub fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, ApiError> {
@@ -34,19 +64,16 @@ pub fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, 
 pub fn history_csv(
     number: &kontor_core::domain::ids::AgreementNumber,
     items: Vec<super::dto::HistoryEntryDto>,
+    columns: Columns,
 ) -> Result<Response, ApiError> {
-    let mut rows = vec![
-        [
-            "agreement",
-            "partner",
-            "partner_name",
-            "valid_from",
-            "valid_to",
-            "source",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![columns.header(&[
+        "agreement",
+        "partner",
+        "partner_name",
+        "valid_from",
+        "valid_to",
+        "source",
+    ])];
     rows.extend(items.into_iter().map(|h| {
         vec![
             number.to_string(),
@@ -54,35 +81,35 @@ pub fn history_csv(
             h.partner_name,
             h.valid_from,
             h.valid_to.unwrap_or_default(),
-            h.source,
+            columns.code("source", h.source),
         ]
     }));
     csv_response(&format!("partner-history-{number}.csv"), rows)
 }
 
 /// Audit entries as the CSV download the API and the portal both offer.
-pub fn audit_csv(filename: &str, items: Vec<super::dto::AuditDto>) -> Result<Response, ApiError> {
-    let mut rows = vec![
-        [
-            "seq",
-            "at",
-            "actor",
-            "action",
-            "account",
-            "agreement",
-            "request",
-            "before",
-            "after",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+pub fn audit_csv(
+    filename: &str,
+    items: Vec<super::dto::AuditDto>,
+    columns: Columns,
+) -> Result<Response, ApiError> {
+    let mut rows = vec![columns.header(&[
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "account",
+        "agreement",
+        "request",
+        "before",
+        "after",
+    ])];
     rows.extend(items.into_iter().map(|e| {
         vec![
             e.seq.to_string(),
             e.at,
             e.actor,
-            e.action,
+            columns.code("audit", e.action),
             e.account.unwrap_or_default(),
             e.agreement.unwrap_or_default(),
             e.request.unwrap_or_default(),

@@ -420,7 +420,23 @@ async fn history_and_audit_download_as_csv_for_those_who_may_read_them() {
         .unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = res.text().await.unwrap();
-    assert!(csv.starts_with("agreement,partner,partner_name,valid_from,valid_to,source\n110000000001,5100000001,CAD Partner GmbH,"), "{csv}");
+    // The portal's download speaks the person's language (#18: Anna reads
+    // German); the API's keeps its codes.
+    assert!(csv.starts_with("Vertrag,Partner (CSN),Partnername,Gültig ab,Gültig bis,Wie\n110000000001,5100000001,CAD Partner GmbH,"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",Import"), "{csv}");
+    let api = app
+        .get(
+            "anna@muster.example",
+            "/api/v1/agreements/110000000001/partner-history?format=csv",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        api.starts_with("agreement,partner,partner_name,valid_from,valid_to,source\n"),
+        "{api}"
+    );
     let audit = anna
         .get(format!("{}/agreements/110000000001/audit.csv", app.base))
         .send()
@@ -430,7 +446,11 @@ async fn history_and_audit_download_as_csv_for_those_who_may_read_them() {
         .await
         .unwrap();
     assert!(
-        audit.lines().nth(1).unwrap().contains("change_requested"),
+        audit
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("Partnerwechsel angefordert"),
         "{audit}"
     );
     let carla = browser(&app, "carla@muster.example", "en").await;

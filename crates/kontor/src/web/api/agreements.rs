@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::{Format, Page, next_cursor};
 use crate::web::AppState;
-use crate::web::csv::history_csv;
+use crate::web::csv::{Columns, history_csv};
 use crate::web::dto::{
     AgreementDto, AgreementListResponse, EligibilityResponse, HistoryEntryDto,
     PartnerHistoryResponse,
@@ -188,7 +188,7 @@ async fn history(
     let items = state.services.partner_history(&me, &n).await?;
     let items: Vec<HistoryEntryDto> = items.iter().map(Into::into).collect();
     if csv {
-        return history_csv(&n, items);
+        return history_csv(&n, items, Columns::Codes);
     }
     Ok(Json(PartnerHistoryResponse {
         agreement: n.to_string(),

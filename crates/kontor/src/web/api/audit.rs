@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::agreements::number;
 use super::{Format, Page, next_cursor};
 use crate::web::AppState;
-use crate::web::csv::audit_csv;
+use crate::web::csv::{Columns, audit_csv};
 use crate::web::dto::{AuditDto, AuditListResponse};
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::Caller;
@@ -111,7 +111,7 @@ async fn list(
     let items: Vec<AuditDto> = items.iter().map(Into::into).collect();
     let next_cursor = next_cursor(&items, limit, |e| e.seq.to_string());
     if csv {
-        return audit_csv("audit.csv", items);
+        return audit_csv("audit.csv", items, Columns::Codes);
     }
     Ok(Json(AuditListResponse { items, next_cursor }).into_response())
 }

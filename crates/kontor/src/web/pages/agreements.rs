@@ -474,7 +474,7 @@ async fn history_csv(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let items = history.iter().map(Into::into).collect();
-    crate::web::csv::history_csv(&n, items)
+    crate::web::csv::history_csv(&n, items, crate::web::csv::Columns::Words(tr))
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
 
@@ -507,6 +507,10 @@ async fn audit_csv(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let items = entries.iter().map(Into::into).collect();
-    crate::web::csv::audit_csv(&format!("audit-{n}.csv"), items)
-        .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
+    crate::web::csv::audit_csv(
+        &format!("audit-{n}.csv"),
+        items,
+        crate::web::csv::Columns::Words(tr),
+    )
+    .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }
