@@ -770,18 +770,13 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
     let anna = browser(&app, "anna@muster.example", "en").await;
     let (_, people) = page(&app, &anna, "/account/people").await;
     let token = hidden(&people, "csrf");
-    let res = anna
-        .post(format!("{}/account/people/invite", app.base))
-        .form(&[
-            ("email", "Nina@Muster.example"),
-            ("name", "Nina Neu"),
-            ("role", "user"),
-            ("lang", "de"),
-            ("csrf", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = invite(
+        &app,
+        &anna,
+        &token,
+        ("Nina@Muster.example", "Nina Neu", "user"),
+    )
+    .await;
     let link = shown_once(&app, &anna, res, "invite-link").await;
     let path = link
         .split_once("/invite/")
@@ -802,18 +797,7 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
     assert_eq!(to.lang, kontor_core::domain::roles::Lang::De);
     assert!(mailed.ends_with(&path), "{mailed} vs {path}");
     // Adding the same email again is refused on the form.
-    let again = anna
-        .post(format!("{}/account/people/invite", app.base))
-        .form(&[
-            ("email", "nina@muster.example"),
-            ("name", "Nina"),
-            ("role", "user"),
-            ("lang", "de"),
-            ("csrf", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let again = invite(&app, &anna, &token, ("nina@muster.example", "Nina", "user")).await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Nina sets her password with the link (once).
@@ -895,18 +879,13 @@ async fn the_primary_admin_adds_people_by_invitation_and_removes_their_access() 
 
     // #18: a person whose access was removed can be invited again, under
     // a new role, with a new link; the old password stays dead.
-    let res = anna
-        .post(format!("{}/account/people/invite", app.base))
-        .form(&[
-            ("email", "nina@muster.example"),
-            ("name", "Nina Neu"),
-            ("role", "secondary_admin"),
-            ("lang", "de"),
-            ("csrf", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = invite(
+        &app,
+        &anna,
+        &token,
+        ("nina@muster.example", "Nina Neu", "secondary_admin"),
+    )
+    .await;
     let again = shown_once(&app, &anna, res, "invite-link").await;
     let again = format!("/invite/{}", again.split_once("/invite/").unwrap().1);
     assert_ne!(again, path, "a new link");
@@ -1315,18 +1294,13 @@ async fn form_errors_are_in_the_persons_language() {
     // The same email again on the People page.
     let (_, people) = page(&app, &anna, "/account/people").await;
     let token = hidden(&people, "csrf");
-    let res = anna
-        .post(format!("{}/account/people/invite", app.base))
-        .form(&[
-            ("email", "bernd@muster.example"),
-            ("name", "Bernd"),
-            ("role", "user"),
-            ("lang", "de"),
-            ("csrf", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = invite(
+        &app,
+        &anna,
+        &token,
+        ("bernd@muster.example", "Bernd", "user"),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(
@@ -1378,4 +1352,26 @@ async fn form_errors_are_in_the_persons_language() {
     ] {
         assert!(html.contains(german), "{german}: {html}");
     }
+}
+
+/// The People page's invitation form, in German, as the primary admin
+/// `client` sends it: (email, name, role).
+async fn invite(
+    app: &TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    (email, name, role): (&str, &str, &str),
+) -> reqwest::Response {
+    client
+        .post(format!("{}/account/people/invite", app.base))
+        .form(&[
+            ("email", email),
+            ("name", name),
+            ("role", role),
+            ("lang", "de"),
+            ("csrf", token),
+        ])
+        .send()
+        .await
+        .unwrap()
 }
