@@ -1375,3 +1375,45 @@ async fn invite(
         .await
         .unwrap()
 }
+
+/// R1 at the re-invitation's boundary (#18): only the account a person
+/// was removed from may invite them back; to another account's admin the
+/// email is taken, and the person stays removed.
+#[tokio::test]
+async fn a_removed_person_comes_back_only_to_their_own_account() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let token = hidden(&people, "csrf");
+    let res = anna
+        .post(format!("{}/account/people/remove", app.base))
+        .form(&[("email", "carla@muster.example"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let dora = browser(&app, "dora@example-ltd.example", "en").await;
+    let (_, theirs) = page(&app, &dora, "/account/people").await;
+    let res = invite(
+        &app,
+        &dora,
+        &hidden(&theirs, "csrf"),
+        ("carla@muster.example", "Carla", "secondary_admin"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, dora_people) = page(&app, &dora, "/account/people").await;
+    assert!(
+        !dora_people.contains("carla@muster.example"),
+        "{dora_people}"
+    );
+    let (_, anna_people) = page(&app, &anna, "/account/people").await;
+    let carla = anna_people
+        .split("carla@muster.example")
+        .nth(1)
+        .expect("still listed in her own account");
+    assert!(
+        carla[..carla.find("</section>").unwrap()].contains("Kein Zugang"),
+        "still removed"
+    );
+}
