@@ -109,6 +109,9 @@ impl DueBatch {
                 lang: r.u_lang,
                 password_hash: None,
                 disabled_at: r.u_disabled,
+                // The requester is re-checked (R8), never shown a time.
+                time_zone: None,
+                country: None,
             };
             // A requester whose access was removed no longer counts as an admin (R8).
             if user.disabled_at.is_none() {

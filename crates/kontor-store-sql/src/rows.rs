@@ -12,8 +12,10 @@ use kontor_core::domain::audit::{AuditAction, AuditEntry};
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::notify::Contact;
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use kontor_core::domain::support::{CaseStatus, SupportCase};
+use kontor_core::domain::zone::Zone;
 use kontor_core::store::AuditRecord;
 use kontor_core::{StoreError, StoreResult};
 use time::{Date, OffsetDateTime};
@@ -235,7 +237,51 @@ impl AgreementWithRequestRow {
     }
 }
 
-pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, u.password_hash, u.disabled_at";
+/// A person's columns (as `u`), with their account's or partner's country
+/// for the time zone of someone who has not chosen one.
+pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.partner_csn, u.lang, \
+     u.password_hash, u.disabled_at, u.time_zone, \
+     COALESCE((SELECT a.country FROM accounts a WHERE a.csn = u.account_csn), \
+              (SELECT p.country FROM partners p WHERE p.csn = u.partner_csn)) AS country";
+
+/// Someone to tell (a person as `u`), for [`ContactRow`].
+pub const CONTACT_COLUMNS: &str = "u.email, u.lang, u.time_zone, \
+     (SELECT a.country FROM accounts a WHERE a.csn = u.account_csn) AS country";
+
+/// The zone a person's times are shown in: their choice, else their
+/// tenant's country's (vendor staff have none: UTC).
+pub fn zone_of(chosen: Option<&str>, country: Option<&str>) -> Zone {
+    chosen
+        .and_then(Zone::parse)
+        .or_else(|| country.map(Zone::of_country))
+        .unwrap_or(Zone::UTC)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ContactRow {
+    pub email: String,
+    pub lang: String,
+    pub time_zone: Option<String>,
+    pub country: Option<String>,
+}
+
+/// An account admin to tell, with the account.
+#[derive(sqlx::FromRow)]
+pub struct AdminContactRow {
+    pub account_csn: String,
+    #[sqlx(flatten)]
+    pub contact: ContactRow,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
+            lang: Lang::parse(&r.lang).unwrap_or_default(),
+            time_zone: zone_of(r.time_zone.as_deref(), r.country.as_deref()),
+            email: r.email,
+        }
+    }
+}
 
 #[derive(sqlx::FromRow)]
 pub struct UserRow {
@@ -248,6 +294,8 @@ pub struct UserRow {
     pub lang: String,
     pub password_hash: Option<String>,
     pub disabled_at: Option<i64>,
+    pub time_zone: Option<String>,
+    pub country: Option<String>,
 }
 
 impl UserRow {
@@ -274,6 +322,7 @@ impl UserRow {
             role: Role::parse(&self.role).ok_or_else(|| bad("role", &self.role))?,
             tenant,
             lang: Lang::parse(&self.lang).unwrap_or_default(),
+            time_zone: zone_of(self.time_zone.as_deref(), self.country.as_deref()),
         })
     }
 }

@@ -57,6 +57,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("account_csn", Text),
             ("partner_csn", Text),
             ("lang", Text),
+            ("time_zone", Text),
             ("password_hash", Text),
             ("created_at", Int),
             ("disabled_at", Int),

@@ -13,3 +13,4 @@ pub mod roles;
 pub mod support;
 pub mod throttle;
 pub mod values;
+pub mod zone;

@@ -11,6 +11,7 @@ use super::change_request::ChangeRequest;
 use super::eligibility::ReasonCode;
 use super::ids::{AgreementNumber, Csn};
 use super::roles::Lang;
+use super::zone::Zone;
 
 str_enum!(
     /// The event a notification reports.
@@ -57,6 +58,8 @@ pub struct Contact {
     pub email: String,
     /// Preferred language.
     pub lang: Lang,
+    /// The zone to give times in.
+    pub time_zone: Zone,
 }
 
 /// One recipient of a notification.
@@ -66,6 +69,10 @@ pub struct Recipient {
     pub to: String,
     /// Language to write in.
     pub lang: Lang,
+    /// The zone to give times in (UTC for messages queued before kontor
+    /// knew zones).
+    #[serde(default)]
+    pub time_zone: Zone,
     /// Why they are told.
     pub role: RecipientRole,
 }
@@ -205,6 +212,7 @@ pub fn partner_change_emails(
     let to = |c: &Contact, role| Recipient {
         to: c.email.clone(),
         lang: c.lang,
+        time_zone: c.time_zone,
         role,
     };
     let mut recipients: Vec<Recipient> = admins

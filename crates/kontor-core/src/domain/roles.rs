@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::ids::Csn;
+use super::zone::Zone;
 
 /// A person's role. Customer roles belong to an account, partner roles to a
 /// partner, vendor roles to the vendor running kontor.
@@ -167,6 +168,9 @@ pub struct Actor {
     pub tenant: Tenant,
     /// Preferred language.
     pub lang: Lang,
+    /// The zone their times are shown in: their own choice, else their
+    /// account's or partner's country's, else UTC.
+    pub time_zone: Zone,
 }
 
 impl Actor {

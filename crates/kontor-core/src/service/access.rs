@@ -11,6 +11,7 @@ use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
+use crate::domain::zone::Zone;
 use crate::error::{Error, Result};
 use crate::store::{
     AgreementFilter, AuditFilter, AuditRecord, Claim, IdempotencyKey, NewSession, NewToken, Scope,
@@ -93,6 +94,17 @@ impl Services {
     /// The person a token (by its hash) belongs to, if it is valid.
     pub async fn actor_by_token(&self, token_hash: &str) -> Result<Option<Actor>> {
         Ok(self.store.actor_by_token(token_hash).await?)
+    }
+
+    /// Remembers the zone a person's browser reported at sign-in — only
+    /// while they have not chosen one, so a laptop on a trip does not move
+    /// their times. A name the time zone database does not know is
+    /// ignored: the guess is a convenience, never an error.
+    pub async fn remember_browser_zone(&self, actor: &Actor, reported: &str) -> Result<()> {
+        let Some(zone) = Zone::parse(reported) else {
+            return Ok(());
+        };
+        Ok(self.store.set_time_zone(actor.user_id, zone, None).await?)
     }
 
     /// Starts a portal session (the id's hash and the form token given).

@@ -18,6 +18,7 @@ use crate::domain::notify::{
     ChangeEvent, Contact, OutboxMessage, partner_change_emails, partner_lang,
 };
 use crate::domain::roles::Actor;
+use crate::domain::zone::Zone;
 use crate::error::{Error, Result, StoreError};
 use crate::store::{AgreementState, RequestFilter, Scope};
 
@@ -477,6 +478,7 @@ pub fn contact(p: &Partner) -> Contact {
     Contact {
         email: p.email.clone(),
         lang: partner_lang(&p.country),
+        time_zone: Zone::of_country(&p.country),
     }
 }
 

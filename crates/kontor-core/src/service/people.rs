@@ -10,6 +10,7 @@ use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use crate::domain::values::{EmailAddress, MIN_CHOSEN_PASSWORD, PasswordHasher};
+use crate::domain::zone::Zone;
 use crate::error::{Error, FieldError, Result, StoreError};
 use crate::store::{LinkPurpose, NewInvitation, NewUser, Scope, UserRecord};
 
@@ -87,12 +88,20 @@ impl TryFrom<&NewPerson> for Invitee {
 }
 
 /// The mail that brings `user` the invitation link.
-fn invitation_mail(user: &NewUser, link: String, invitation: &NewInvitation) -> OutboxMessage {
+/// The invitee has no zone yet: the mail gives the link's expiry in the
+/// inviter's, who works in the same place more often than not.
+fn invitation_mail(
+    user: &NewUser,
+    link: String,
+    invitation: &NewInvitation,
+    time_zone: Zone,
+) -> OutboxMessage {
     OutboxMessage::Invitation {
         event_id: uuid::Uuid::now_v7(),
         recipients: vec![Recipient {
             to: user.email.clone(),
             lang: user.lang,
+            time_zone,
             role: RecipientRole::Person,
         }],
         name: user.name.clone(),
@@ -171,7 +180,7 @@ impl Services {
             created_at: now,
             expires_at: now + time::Duration::days(INVITATION_DAYS),
         };
-        let mail = invitation_mail(&user, link, &invitation);
+        let mail = invitation_mail(&user, link, &invitation, actor.time_zone);
         // A person whose access was removed can be invited again; the
         // audit entry says they had been there.
         let before = match self.store.user_by_email(&user.email).await? {
@@ -209,6 +218,7 @@ impl Services {
                 role: user.role,
                 tenant: user.tenant,
                 lang: user.lang,
+                time_zone: actor.time_zone,
             },
             password_hash: None,
             disabled: false,
@@ -288,6 +298,7 @@ impl Services {
             recipients: vec![Recipient {
                 to: user.actor.email.clone(),
                 lang: user.actor.lang,
+                time_zone: user.actor.time_zone,
                 role: RecipientRole::Person,
             }],
             link,

@@ -98,6 +98,15 @@ pub trait DirectoryStore: Send + Sync {
         role: crate::domain::roles::Role,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
+    /// Sets the zone a person's times are shown in. With an `audit` entry
+    /// it is their own choice; without, a guess (their browser's at
+    /// sign-in) that only fills in a zone nobody chose yet.
+    async fn set_time_zone(
+        &self,
+        user: UserId,
+        zone: crate::domain::zone::Zone,
+        audit: Option<&AuditEntry>,
+    ) -> StoreResult<()>;
     /// The agreements a `user` may see.
     async fn assigned_agreements(&self, user: UserId) -> StoreResult<Vec<AgreementNumber>>;
     /// Replaces the agreements a `user` may see, with its audit entry.

@@ -23,7 +23,7 @@ macro_rules! changes_body {
             use $crate::backend::Conn;
             use $crate::batching::{SubmitJob, ask};
             use $crate::due::{DueBatch, Laps, plan_batch};
-            use $crate::rows::{PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
+            use $crate::rows::{AdminContactRow, CONTACT_COLUMNS, PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
             use $crate::scope::push_request_scope;
             use $crate::backend::DueBatches;
             use $crate::{Backend, Ctx};
@@ -202,9 +202,10 @@ macro_rules! changes_body {
                     .into_iter()
                     .map(|row| Partner::try_from(row).map(|p| (p.csn.to_string(), p)))
                     .collect::<StoreResult<_>>()?;
-                let admin_rows: Vec<(String, String, String)> = sqlx::query_as(&format!(
-                    "SELECT account_csn, email, lang FROM users WHERE role IN ('primary_admin', 'secondary_admin') \
-                     AND disabled_at IS NULL AND account_csn IN (SELECT value FROM {}) ORDER BY email",
+                let admin_rows: Vec<AdminContactRow> = sqlx::query_as(&format!(
+                    "SELECT u.account_csn, {CONTACT_COLUMNS} FROM users u \
+                     WHERE u.role IN ('primary_admin', 'secondary_admin') AND u.disabled_at IS NULL \
+                     AND u.account_csn IN (SELECT value FROM {}) ORDER BY u.email",
                     <$store as Backend>::json_values("$1")
                 ))
                 .bind(json(&batch.account_keys())?)
@@ -212,11 +213,8 @@ macro_rules! changes_body {
                 .await
                 .ctx("failed to read account admins")?;
                 let mut admins: HashMap<String, Vec<Contact>> = HashMap::new();
-                for (acc, email, lang) in admin_rows {
-                    admins.entry(acc).or_default().push(Contact {
-                        email,
-                        lang: Lang::parse(&lang).unwrap_or_default(),
-                    });
+                for row in admin_rows {
+                    admins.entry(row.account_csn).or_default().push(row.contact.into());
                 }
                 Ok((partners, admins))
             }

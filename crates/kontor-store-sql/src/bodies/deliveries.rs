@@ -25,7 +25,7 @@ macro_rules! deliveries_body {
                 AttemptRow, CLAIMED_COLUMNS, ClaimedRow, DELIVERY_COLUMNS, DeliveryRow, ENDPOINT_COLUMNS, EndpointRow, NewDelivery,
                 PARKED, PendingOutboxRow, plan_fan_out,
             };
-            use $crate::rows::{json, ms};
+            use $crate::rows::{CONTACT_COLUMNS, ContactRow, json, ms};
             use $crate::{Backend, Ctx};
 
             type Db = <$store as Backend>::Db;
@@ -292,19 +292,14 @@ macro_rules! deliveries_body {
                 }
 
                 async fn operators(&self) -> StoreResult<Vec<Contact>> {
-                    let rows: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT email, lang FROM users WHERE role = 'operator' AND disabled_at IS NULL ORDER BY email",
-                    )
+                    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+                        "SELECT {CONTACT_COLUMNS} FROM users u WHERE u.role = 'operator' \
+                         AND u.disabled_at IS NULL ORDER BY u.email",
+                    ))
                     .fetch_all(self.reader())
                     .await
                     .ctx("failed to read operators")?;
-                    Ok(rows
-                        .into_iter()
-                        .map(|(email, lang)| Contact {
-                            email,
-                            lang: Lang::parse(&lang).unwrap_or_default(),
-                        })
-                        .collect())
+                    Ok(rows.into_iter().map(Contact::from).collect())
                 }
             }
 

@@ -19,7 +19,7 @@ macro_rules! directory_body {
             };
             use time::OffsetDateTime;
             use $crate::backend::Conn;
-            use $crate::rows::{PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
+            use $crate::rows::{CONTACT_COLUMNS, ContactRow, PartnerRow, USER_COLUMNS, UserRow, csn, ms, tenant_columns};
             use $crate::{Backend, Ctx};
 
             #[async_trait]
@@ -81,21 +81,15 @@ macro_rules! directory_body {
                 }
 
                 async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>> {
-                    let rows: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT email, lang FROM users WHERE account_csn = $1 \
-                         AND role IN ('primary_admin', 'secondary_admin') AND disabled_at IS NULL ORDER BY email",
-                    )
+                    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+                        "SELECT {CONTACT_COLUMNS} FROM users u WHERE u.account_csn = $1 \
+                         AND u.role IN ('primary_admin', 'secondary_admin') AND u.disabled_at IS NULL ORDER BY u.email",
+                    ))
                     .bind(csn.as_str())
                     .fetch_all(self.reader())
                     .await
                     .ctx("failed to read account admins")?;
-                    Ok(rows
-                        .into_iter()
-                        .map(|(email, lang)| Contact {
-                            email,
-                            lang: Lang::parse(&lang).unwrap_or_default(),
-                        })
-                        .collect())
+                    Ok(rows.into_iter().map(Contact::from).collect())
                 }
 
                 async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
@@ -330,6 +324,29 @@ macro_rules! directory_body {
                     }
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     tx.commit().await.ctx("failed to commit role")
+                }
+
+                async fn set_time_zone(
+                    &self,
+                    user: UserId,
+                    zone: kontor_core::domain::zone::Zone,
+                    audit: Option<&AuditEntry>,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let sql = match audit {
+                        Some(_) => "UPDATE users SET time_zone = $1 WHERE id = $2",
+                        None => "UPDATE users SET time_zone = $1 WHERE id = $2 AND time_zone IS NULL",
+                    };
+                    sqlx::query(sql)
+                        .bind(zone.name())
+                        .bind(user.0.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to set the time zone")?;
+                    if let Some(audit) = audit {
+                        Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    }
+                    tx.commit().await.ctx("failed to commit the time zone")
                 }
 
                 async fn assigned_agreements(&self, user: UserId) -> StoreResult<Vec<AgreementNumber>> {

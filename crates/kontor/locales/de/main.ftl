@@ -81,7 +81,7 @@ section-pending = Partnerwechsel in Bearbeitung
 pending-text = { $partner } ersetzt { $replaced ->
     [one] den bisherigen Partner
    *[other] die bisherigen { $replaced } Partner
-}. Voraussichtlich bis { $when }.
+}. Wirksam frühestens { $when }.
 withdraw = Zurückziehen
 withdrawn-flash = Der Partnerwechsel wurde zurückgezogen.
 section-audit = Protokoll
@@ -419,3 +419,48 @@ csv-account = Konto
 csv-request = Anfrage
 csv-before = Vorher
 csv-after = Nachher
+
+## Dates and times (i18n/dates.rs)
+date-format = { $day }. { $month } { $year }
+time-format = { $hour }:{ $minute } Uhr
+datetime-format = { $date }, { $time }
+time-am = vorm.
+time-pm = nachm.
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+rel-moment = gleich
+rel-just-now = gerade eben
+rel-in-minutes = { $n ->
+    [one] in einer Minute
+   *[other] in { $n } Minuten
+}
+rel-ago-minutes = { $n ->
+    [one] vor einer Minute
+   *[other] vor { $n } Minuten
+}
+rel-in-hours = { $n ->
+    [one] in etwa einer Stunde
+   *[other] in etwa { $n } Stunden
+}
+rel-ago-hours = { $n ->
+    [one] vor etwa einer Stunde
+   *[other] vor etwa { $n } Stunden
+}
+rel-in-days = { $n ->
+    [one] in einem Tag
+   *[other] in { $n } Tagen
+}
+rel-ago-days = { $n ->
+    [one] vor einem Tag
+   *[other] vor { $n } Tagen
+}

@@ -81,7 +81,7 @@ section-pending = Partner change in progress
 pending-text = { $partner } will replace { $replaced ->
     [one] the current partner
    *[other] the { $replaced } current partners
-}. Expected by { $when }.
+}. Takes effect no earlier than { $when }.
 withdraw = Withdraw
 withdrawn-flash = The partner change was withdrawn.
 section-audit = Audit log
@@ -111,7 +111,7 @@ wizard-new = New partner
 wizard-replaces-all = This agreement has several partners. All of them will be replaced by the new partner. To change only one of them, please contact support.
 wizard-submit = Submit
 wizard-done-title = Request received
-wizard-done-text = Your request to change the partner of { $number } to { $partner } has been received. It takes at least { $minutes } minutes until the change shows in the agreement details – { $when } at the earliest. Until then you can withdraw the request in the agreement details.
+wizard-done-text = Your request to change the partner of { $number } to { $partner } has been received. It takes at least { $minutes } minutes until the change shows in the agreement details – no earlier than { $when }. Until then you can withdraw the request in the agreement details.
 wizard-done = Done
 partner-inactive = This partner is not active and cannot be chosen.
 partner-unknown = No partner with this CSN exists.
@@ -419,3 +419,48 @@ csv-account = Account
 csv-request = Request
 csv-before = Before
 csv-after = After
+
+## Dates and times (i18n/dates.rs)
+date-format = { $day } { $month } { $year }
+time-format = { $hour12 }:{ $minute } { $ampm }
+datetime-format = { $date }, { $time }
+time-am = am
+time-pm = pm
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+rel-moment = in a moment
+rel-just-now = just now
+rel-in-minutes = { $n ->
+    [one] in 1 minute
+   *[other] in { $n } minutes
+}
+rel-ago-minutes = { $n ->
+    [one] 1 minute ago
+   *[other] { $n } minutes ago
+}
+rel-in-hours = { $n ->
+    [one] in about an hour
+   *[other] in about { $n } hours
+}
+rel-ago-hours = { $n ->
+    [one] about an hour ago
+   *[other] about { $n } hours ago
+}
+rel-in-days = { $n ->
+    [one] in 1 day
+   *[other] in { $n } days
+}
+rel-ago-days = { $n ->
+    [one] 1 day ago
+   *[other] { $n } days ago
+}

@@ -56,9 +56,7 @@ pub fn render(
     public_url: &str,
     window_days: i64,
 ) -> Notice {
-    let tr = Tr {
-        lang: recipient.lang,
-    };
+    let tr = Tr::new(recipient.lang).in_zone(recipient.time_zone);
     let base = public_url.trim_end_matches('/');
     match message {
         OutboxMessage::PartnerChangeEmails {
@@ -214,26 +212,13 @@ fn one_time_link_notice(
         },
         lines: vec![
             tr.t(&format!("mail-{kind}")),
-            tr.t1("mail-link-expires", "at", &when(expires_at)),
+            tr.t1("mail-link-expires", "at", &tr.datetime(expires_at)),
         ],
         reasons: Vec::new(),
         facts: Vec::new(),
         link: Some((tr.t(&format!("mail-{kind}-link")), link.to_owned())),
         footer: tr.t("mail-footer-person"),
     }
-}
-
-/// An instant as people read it in a mail (UTC, to the minute).
-fn when(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
 }
 
 /// The mail as sent: headers, plain text and HTML alternatives. The
@@ -355,8 +340,43 @@ mod tests {
         Recipient {
             to: "anna@muster.example".into(),
             lang,
+            time_zone: kontor_core::domain::zone::Zone::UTC,
             role,
         }
+    }
+
+    /// A link's expiry reads in the recipient's zone and language.
+    #[test]
+    fn a_link_expires_in_the_recipient_s_time() {
+        let message = OutboxMessage::PasswordReset {
+            event_id: Uuid::nil(),
+            recipients: vec![],
+            link: "https://kontor.example/password-reset/x".into(),
+            expires_at: time::macros::datetime!(2026-12-01 19:31 UTC),
+        };
+        let berlin = kontor_core::domain::zone::Zone::parse("Europe/Berlin").unwrap();
+        let de = Recipient {
+            time_zone: berlin,
+            ..to(Lang::De, RecipientRole::Person)
+        };
+        let n = render(&message, &de, "https://kontor.example", 90);
+        assert!(
+            n.lines
+                .contains(&"Der Link gilt bis 1. Dezember 2026, 20:31 Uhr.".to_owned()),
+            "{:?}",
+            n.lines
+        );
+        let en = Recipient {
+            time_zone: kontor_core::domain::zone::Zone::parse("America/New_York").unwrap(),
+            ..to(Lang::En, RecipientRole::Person)
+        };
+        let n = render(&message, &en, "https://kontor.example", 90);
+        assert!(
+            n.lines
+                .contains(&"The link works until 1 December 2026, 2:31 pm.".to_owned()),
+            "{:?}",
+            n.lines
+        );
     }
 
     #[test]

@@ -350,6 +350,7 @@ impl Deliverer {
             .map(|c| Recipient {
                 to: c.email,
                 lang: c.lang,
+                time_zone: c.time_zone,
                 role: RecipientRole::Operator,
             })
             .collect();

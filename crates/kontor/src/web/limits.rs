@@ -107,9 +107,7 @@ pub(crate) fn is_page(path: &str) -> bool {
 /// `Accept-Language`.
 pub(crate) fn visitor_tr(headers: &HeaderMap) -> Tr {
     let jar = CookieJar::from_headers(headers);
-    Tr {
-        lang: language(&jar, headers, None),
-    }
+    Tr::new(language(&jar, headers, None))
 }
 
 /// The 413 answer: a problem document, or the error page in the visitor's

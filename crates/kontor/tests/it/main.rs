@@ -20,6 +20,7 @@ mod frame;
 mod idempotency;
 mod import;
 mod limits;
+mod local_time;
 mod openapi;
 mod portal;
 mod scale_out;

@@ -22,11 +22,32 @@ pub(crate) async fn browser(app: &TestApp, email: &str, lang: &str) -> reqwest::
     client
 }
 
+/// Signs in as the portal's page does with JavaScript: the form carries
+/// the browser's time zone (`time_zone`, empty without JavaScript).
+pub(crate) async fn signin_from_zone(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    time_zone: &str,
+) -> reqwest::Response {
+    signin_with(app, client, email, "kontor-demo", time_zone).await
+}
+
 async fn signin(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,
     password: &str,
+) -> reqwest::Response {
+    signin_with(app, client, email, password, "").await
+}
+
+async fn signin_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+    time_zone: &str,
 ) -> reqwest::Response {
     let page = client
         .get(format!("{}/signin", app.base))
@@ -44,6 +65,7 @@ async fn signin(
             ("password", password),
             ("csrf", &token),
             ("next", "/agreements"),
+            ("time_zone", time_zone),
         ])
         .send()
         .await

@@ -15,7 +15,6 @@ use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::domain::permissions::Permission;
 use kontor_core::store::{AgreementFilter, AuditFilter};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::Chrome;
 use super::error::PageError;
@@ -29,12 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{number}", get(detail))
         .route("/agreements/{number}/partner-history.csv", get(history_csv))
         .route("/agreements/{number}/audit.csv", get(audit_csv))
-}
-
-/// A date and time as people read it (UTC).
-pub fn when(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
 }
 
 /// "Contract" / "Vertrag" etc.
@@ -78,7 +71,7 @@ async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
         number_label: tr.t(&format!("number-{}", a.kind().as_str())),
         status: tr.t(&format!("status-{}", a.status.as_str())),
         status_code: a.status.as_str(),
-        term_end: a.term_end.to_string(),
+        term_end: tr.date(a.term_end),
         days_left: if days < 0 {
             tr.tn("days-expired", "days", -days)
         } else {
@@ -258,7 +251,7 @@ pub fn reason_views(
             possible_from: r
                 .possible_from
                 .filter(|d| *d > today)
-                .map(|d| tr.t1("possible-from", "date", &d.to_string())),
+                .map(|d| tr.t1("possible-from", "date", &tr.date(d))),
             action: reason_action(tr, r.code, number),
         })
         .collect()
@@ -359,13 +352,13 @@ async fn detail(
     Ok(page.into_response())
 }
 
-/// The term as "2026-01-01 to 2027-12-31", in the person's language.
+/// The term as "1 January 2026 to 31 December 2027", in the person's language.
 pub fn term_label(tr: Tr, a: &Agreement) -> String {
     tr.ta(
         "term-range",
         &[
-            ("start", a.term_start.to_string().into()),
-            ("end", a.term_end.to_string().into()),
+            ("start", tr.date(a.term_start).into()),
+            ("end", tr.date(a.term_end).into()),
         ],
     )
 }
@@ -404,10 +397,10 @@ async fn history_views(
         .iter()
         .map(|h| HistoryView {
             partner: format!("{} ({})", h.partner_name, h.partner),
-            from: when(h.valid_from),
+            from: tr.datetime(h.valid_from),
             to: h
                 .valid_to
-                .map(when)
+                .map(|t| tr.datetime(t))
                 .unwrap_or_else(|| tr.t("history-current")),
             source: tr.t(&format!("source-{}", h.source.as_str())),
         })
@@ -436,7 +429,7 @@ async fn audit_views(
     Ok(entries
         .iter()
         .map(|r| AuditView {
-            when: when(r.entry.at),
+            when: tr.datetime(r.entry.at),
             who: r.entry.actor.clone(),
             what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
         })
@@ -453,7 +446,12 @@ async fn pending_view(state: &AppState, me: &SignedIn, r: &ChangeRequest) -> Pen
             &[
                 ("partner", partner.into()),
                 ("replaced", (r.old_partners.len() as i64).into()),
-                ("when", when(r.due_at).into()),
+                (
+                    "when",
+                    me.tr
+                        .datetime_near(r.due_at, state.services.clock.now())
+                        .into(),
+                ),
             ],
         ),
         can_withdraw: me.actor.is_admin_of(&r.account),

@@ -356,7 +356,7 @@ struct AuditRow {
 impl AuditRow {
     fn new(tr: Tr, entry: &AuditEntry) -> Self {
         AuditRow {
-            when: super::agreements::when(entry.at),
+            when: tr.datetime(entry.at),
             who: entry.actor.clone(),
             what: tr.t(&format!("audit-{}", entry.action.as_str())),
             account: entry

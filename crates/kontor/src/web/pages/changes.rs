@@ -12,7 +12,7 @@ use kontor_core::store::RequestFilter;
 use serde::Deserialize;
 
 use super::Chrome;
-use super::agreements::{partner_label, when};
+use super::agreements::partner_label;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
@@ -74,7 +74,7 @@ async fn list(
             new_partner: partner_label(&state, &r.new_partner).await,
             old_partners: old.join(", "),
             status: tr.t(&format!("request-{}", r.status.as_str())),
-            when: when(r.decided_at.unwrap_or(r.due_at)),
+            when: tr.datetime(r.decided_at.unwrap_or(r.due_at)),
             answerable: (r.status == RequestStatus::AwaitingPartner
                 && me.actor.partner() == Some(&r.new_partner))
             .then(|| r.id.to_string()),

@@ -57,7 +57,7 @@ struct EndpointRow {
 fn row(e: &WebhookEndpoint, tr: crate::i18n::Tr) -> EndpointRow {
     let state = match (&e.disabled_reason, e.enabled, e.failing_since) {
         (_, true, None) => tr.t("wh-state-healthy"),
-        (_, true, Some(since)) => tr.t1("wh-state-failing", "since", &rfc3339(since)),
+        (_, true, Some(since)) => tr.t1("wh-state-failing", "since", &tr.datetime(since)),
         (Some(reason), false, _) => tr.t1("wh-state-disabled", "reason", reason),
         (None, false, _) => tr.t1("wh-state-disabled", "reason", "-"),
     };
@@ -389,7 +389,7 @@ async fn deliveries(
         .rev()
         .map(|d| DeliveryRow {
             id: d.id.to_string(),
-            created_at: rfc3339(d.created_at),
+            created_at: tr.datetime(d.created_at),
             kind: tr.label("message-kind", &d.kind),
             target: match d.channel {
                 Channel::Email => d.recipient.clone().unwrap_or_default(),

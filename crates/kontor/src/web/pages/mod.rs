@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/agreements") }))
         .route("/static/kontor.css", get(stylesheet))
+        .route("/static/zone.js", get(zone_script))
         .route("/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))
         .route("/lang/{lang}", get(switch_language))
@@ -117,6 +118,14 @@ async fn stylesheet() -> Response {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../../static/kontor.css"),
+    )
+}
+
+/// Tells the sign-in form the browser's time zone.
+async fn zone_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/zone.js"),
     )
 }
 

@@ -48,9 +48,7 @@ struct NewPasswordPage {
 }
 
 fn tr(jar: &CookieJar, headers: &HeaderMap) -> Tr {
-    Tr {
-        lang: language(jar, headers, None),
-    }
+    Tr::new(language(jar, headers, None))
 }
 
 async fn request_form(

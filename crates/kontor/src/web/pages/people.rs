@@ -327,9 +327,7 @@ async fn invitation_form(
     headers: HeaderMap,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
-    let tr = crate::i18n::Tr {
-        lang: super::session::language(&jar, &headers, None),
-    };
+    let tr = crate::i18n::Tr::new(super::session::language(&jar, &headers, None));
     let (jar, csrf) = super::session::signin_token(&state, jar);
     (
         jar,
@@ -356,9 +354,7 @@ async fn accept_invitation(
     axum::extract::Path(token): axum::extract::Path<String>,
     Form(f): Form<AcceptForm>,
 ) -> Result<Response, PageError> {
-    let tr = crate::i18n::Tr {
-        lang: super::session::language(&jar, &headers, None),
-    };
+    let tr = crate::i18n::Tr::new(super::session::language(&jar, &headers, None));
     let expected = super::session::signin_csrf(&state, &jar);
     verify_form(&headers, f.csrf.as_deref(), &expected, tr)?;
     let password = f.password;

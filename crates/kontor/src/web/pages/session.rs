@@ -100,14 +100,15 @@ impl FromRequestParts<AppState> for SignedIn {
             Ok(Some(r)) => r,
             Ok(None) => return Err(to_signin(true)),
             Err(e) => {
-                return Err(PageError::from_core(e, Tr { lang: Lang::En }).into_response());
+                return Err(PageError::from_core(e, Tr::new(Lang::En)).into_response());
             }
         };
         let lang = language(&jar, &parts.headers, Some(&record.actor));
+        let tr = Tr::new(lang).in_zone(record.actor.time_zone);
         Ok(SignedIn {
             actor: record.actor,
             csrf: record.csrf,
-            tr: Tr { lang },
+            tr,
             sid_hash: hash,
         })
     }
@@ -243,7 +244,7 @@ pub async fn start_session(
         .services
         .start_session(&record)
         .await
-        .map_err(|e| PageError::from_core(e, Tr { lang: actor.lang }))?;
+        .map_err(|e| PageError::from_core(e, Tr::new(actor.lang)))?;
     Ok(jar
         .remove(Cookie::build(cookie_name(state, SIGNIN_CSRF_COOKIE)).path("/"))
         .add(cookie(state, SESSION_COOKIE, id)))

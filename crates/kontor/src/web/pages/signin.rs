@@ -69,9 +69,7 @@ async fn show(
     headers: HeaderMap,
     Query(q): Query<SigninQuery>,
 ) -> Response {
-    let tr = Tr {
-        lang: language(&jar, &headers, None),
-    };
+    let tr = Tr::new(language(&jar, &headers, None));
     let (jar, token) = signin_token(&state, jar);
     let page = SigninPage {
         c: Chrome::anonymous(tr, "/signin"),
@@ -91,6 +89,9 @@ struct SigninForm {
     password: String,
     next: Option<String>,
     csrf: Option<String>,
+    /// The browser's zone (`static/zone.js`), empty without JavaScript.
+    #[serde(default)]
+    time_zone: String,
 }
 
 async fn submit(
@@ -100,9 +101,7 @@ async fn submit(
     client: ClientAddr,
     Form(form): Form<SigninForm>,
 ) -> Result<Response, PageError> {
-    let tr = Tr {
-        lang: language(&jar, &headers, None),
-    };
+    let tr = Tr::new(language(&jar, &headers, None));
     let expected = super::session::signin_csrf(&state, &jar);
     verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
     let next = local_path(form.next.as_deref());
@@ -126,6 +125,13 @@ async fn submit(
     };
     match outcome {
         Ok(SignIn::Ok(actor)) => {
+            if let Err(e) = state
+                .services
+                .remember_browser_zone(&actor, &form.time_zone)
+                .await
+            {
+                tracing::warn!(error = ?e, "failed to remember the browser's time zone");
+            }
             let jar = start_session(&state, jar, &actor).await?;
             Ok((jar, Redirect::to(&next)).into_response())
         }

@@ -15,7 +15,7 @@ use kontor_core::service::support::NewCase;
 use serde::Deserialize;
 
 use super::Chrome;
-use super::agreements::{partner_label, when};
+use super::agreements::partner_label;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
@@ -146,7 +146,7 @@ async fn view(
         message: c.message.clone(),
         status: me.tr.t(&format!("case-{}", c.status.as_str())),
         open: c.status == kontor_core::domain::support::CaseStatus::Open,
-        created: when(c.created_at),
+        created: me.tr.datetime(c.created_at),
     }
 }
 

@@ -16,7 +16,7 @@ use kontor_core::store::AgreementState;
 use serde::Deserialize;
 
 use super::Chrome;
-use super::agreements::{ReasonView, partner_label, reason_views, when};
+use super::agreements::{ReasonView, partner_label, reason_views};
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::i18n::Tr;
@@ -314,7 +314,11 @@ async fn done(
                 "minutes",
                 state.services.policy.processing_delay_minutes.into(),
             ),
-            ("when", when(r.due_at).into()),
+            (
+                "when",
+                tr.datetime_near(r.due_at, state.services.clock.now())
+                    .into(),
+            ),
         ],
     );
     let page = DonePage {

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, static_loader};
 use kontor_core::domain::roles::Lang;
+use kontor_core::domain::zone::Zone;
 use unic_langid::langid;
+
+mod dates;
 
 static_loader! {
     static LOCALES = {
@@ -21,14 +24,30 @@ static_loader! {
 static DE: LanguageIdentifier = langid!("de");
 static EN: LanguageIdentifier = langid!("en");
 
-/// Messages in one language.
+/// Messages in one language, times in one zone.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
     /// The language.
     pub lang: Lang,
+    /// The zone times are given in.
+    pub zone: Zone,
 }
 
 impl Tr {
+    /// Messages in `lang`, times in UTC (for visitors kontor knows no
+    /// zone of).
+    pub fn new(lang: Lang) -> Tr {
+        Tr {
+            lang,
+            zone: Zone::UTC,
+        }
+    }
+
+    /// The same messages with times in `zone`.
+    pub fn in_zone(self, zone: Zone) -> Tr {
+        Tr { zone, ..self }
+    }
+
     fn id(&self) -> &'static LanguageIdentifier {
         match self.lang {
             Lang::De => &DE,
@@ -109,9 +128,9 @@ mod tests {
             k.sort();
             k
         };
-        let en_text = include_str!("../locales/en/main.ftl");
+        let en_text = include_str!("../../locales/en/main.ftl");
         let en = keys(en_text);
-        let de = keys(include_str!("../locales/de/main.ftl"));
+        let de = keys(include_str!("../../locales/de/main.ftl"));
         assert_eq!(en, de);
         // Messages with arguments are checked where they are used.
         let with_args: Vec<&str> = en_text
@@ -120,7 +139,7 @@ mod tests {
             .filter_map(|l| l.split(" =").next())
             .collect();
         for key in en.iter().filter(|k| !with_args.contains(&k.as_str())) {
-            let de = Tr { lang: Lang::De }.t(key);
+            let de = Tr::new(Lang::De).t(key);
             assert!(
                 !de.is_empty() && !de.contains("Unknown localization"),
                 "{key}"
@@ -132,7 +151,7 @@ mod tests {
     fn every_audit_action_has_a_label() {
         for lang in [Lang::De, Lang::En] {
             for a in kontor_core::domain::audit::AuditAction::ALL {
-                let label = Tr { lang }.t(&format!("audit-{}", a.as_str()));
+                let label = Tr::new(lang).t(&format!("audit-{}", a.as_str()));
                 assert!(
                     !label.starts_with("audit-")
                         && !label.is_empty()
@@ -145,7 +164,7 @@ mod tests {
 
     #[test]
     fn the_seed_wording_is_used_in_german() {
-        let de = Tr { lang: Lang::De };
+        let de = Tr::new(Lang::De);
         assert_eq!(de.t("nav-billing"), "Rechnungen und Bestellungen");
         assert_eq!(de.t("nav-agreements"), "Abonnements und Verträge");
         assert_eq!(de.t("actions"), "Aktionen");
@@ -161,7 +180,7 @@ mod tests {
 
     #[test]
     fn arguments_are_inserted_without_isolation_marks() {
-        let en = Tr { lang: Lang::En };
+        let en = Tr::new(Lang::En);
         assert_eq!(en.tn("days-left", "days", 1), "1 day left");
         assert_eq!(en.tn("days-left", "days", 91), "91 days left");
         assert!(!en.t1("signed-in-as", "name", "Anna").contains('\u{2068}'));
@@ -171,7 +190,7 @@ mod tests {
     /// "noch 0 Tage", one partner is not "die Partner".
     #[test]
     fn counts_take_the_right_form_in_both_languages() {
-        let (de, en) = (Tr { lang: Lang::De }, Tr { lang: Lang::En });
+        let (de, en) = (Tr::new(Lang::De), Tr::new(Lang::En));
         for (tr, days, left) in [
             (de, 0, "endet heute"),
             (de, 1, "noch 1 Tag"),
@@ -239,8 +258,8 @@ mod tests {
             // looks ("pending" would pass as its own fallback) nor through
             // the loader (which falls back to English).
             let ftl = match lang {
-                Lang::De => include_str!("../locales/de/main.ftl"),
-                Lang::En => include_str!("../locales/en/main.ftl"),
+                Lang::De => include_str!("../../locales/de/main.ftl"),
+                Lang::En => include_str!("../../locales/en/main.ftl"),
             };
             for (kind, code) in codes {
                 let key = format!("{kind}-{} =", code.replace('.', "-"));
@@ -250,10 +269,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(
-            Tr { lang: Lang::De }.label("program", "edu_site"),
-            "edu site"
-        );
+        assert_eq!(Tr::new(Lang::De).label("program", "edu_site"), "edu site");
     }
 
     /// Every code a use case gives a field message has words in both
@@ -291,8 +307,8 @@ mod tests {
         walk(&here.join("src"), &mut codes);
         assert!(codes.len() >= 8, "found {codes:?}");
         for (lang, ftl) in [
-            ("de", include_str!("../locales/de/main.ftl")),
-            ("en", include_str!("../locales/en/main.ftl")),
+            ("de", include_str!("../../locales/de/main.ftl")),
+            ("en", include_str!("../../locales/en/main.ftl")),
         ] {
             for code in &codes {
                 let key = format!("error-{code} =");
