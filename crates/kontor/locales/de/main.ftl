@@ -192,7 +192,23 @@ bo-import-title = Import
 bo-import-intro = Laden Sie eine Datei im Importformat hoch: JSON mit allen Sammlungen oder eine CSV-Datei einer Sammlung, nach ihr benannt (partners.csv, accounts.csv, users.csv, agreements.csv). Sie wird ganz oder gar nicht importiert; derselbe Import ein zweites Mal ändert nichts.
 bo-import-file = Importdatei (JSON oder CSV)
 bo-import-submit = Importieren
-bo-import-done = Importiert:
+bo-import-done = Importiert: { $partners ->
+    [one] ein Partner
+   *[other] { $partners } Partner
+}, { $accounts ->
+    [one] ein Kundenkonto
+   *[other] { $accounts } Kundenkonten
+}, { $users ->
+    [one] eine Person
+   *[other] { $users } Personen
+}, { $agreements ->
+    [one] ein Vertrag oder Abonnement
+   *[other] { $agreements } Verträge und Abonnements
+}.
+bo-import-more = { $n ->
+    [one] … und ein weiterer Fehler.
+   *[other] … und { $n } weitere Fehler.
+}
 bo-import-failed = Es wurde nichts importiert. Korrigieren Sie diese Datensätze und laden Sie die Datei erneut hoch:
 bo-import-where = Datensatz und Feld
 bo-import-problem = Problem

@@ -192,7 +192,23 @@ bo-import-title = Import
 bo-import-intro = Upload a file in the import format: JSON with every collection, or a CSV file of one collection named after it (partners.csv, accounts.csv, users.csv, agreements.csv). It is imported completely or not at all; importing the same file again changes nothing.
 bo-import-file = Import file (JSON or CSV)
 bo-import-submit = Import
-bo-import-done = Imported:
+bo-import-done = Imported { $partners ->
+    [one] 1 partner
+   *[other] { $partners } partners
+}, { $accounts ->
+    [one] 1 customer account
+   *[other] { $accounts } customer accounts
+}, { $users ->
+    [one] 1 person
+   *[other] { $users } people
+} and { $agreements ->
+    [one] 1 agreement
+   *[other] { $agreements } agreements
+}.
+bo-import-more = { $n ->
+    [one] … and 1 more error.
+   *[other] … and { $n } more errors.
+}
 bo-import-failed = Nothing was imported. Fix these records and upload the file again:
 bo-import-where = Record and field
 bo-import-problem = Problem

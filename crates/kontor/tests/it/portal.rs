@@ -633,8 +633,53 @@ async fn the_import_upload_lists_every_error_and_writes_nothing() {
     assert!(html.contains("<code>partners[0].csn</code>"), "{html}");
     assert_eq!(app.counts().await, before);
     let res = upload(r#"{"partners":[{"csn":"5100000010","name":"P","city":"C","country":"DE","email":"p@p.example"}]}"#).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("partners=1"));
+    // #18: what went in is said in words on the page the upload redirects
+    // to, once — a reload imports nothing and shows nothing.
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/back-office/import");
+    let after = app.counts().await;
+    assert_eq!(after["partners"], before["partners"] + 1);
+    let (_, done) = page(&app, &olga, "/back-office/import").await;
+    assert!(
+        done.contains("Imported 1 partner, 0 customer accounts, 0 people and 0 agreements."),
+        "{done}"
+    );
+    assert!(!done.contains("partners="), "{done}");
+    let (_, again) = page(&app, &olga, "/back-office/import").await;
+    assert!(!again.contains("Imported "), "{again}");
+    assert_eq!(app.counts().await, after);
+}
+
+/// #18: asking for a password link redirects (a reload sends no second
+/// mail) and the page after says, once, where the link went.
+#[tokio::test]
+async fn a_password_link_request_is_sent_once_and_said_once() {
+    let app = TestApp::spawn().await;
+    let visitor = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (_, form) = page(&app, &visitor, "/password-reset").await;
+    let token = hidden(&form, "csrf");
+    let before = app.counts().await;
+    let res = visitor
+        .post(format!("{}/password-reset", app.base))
+        .header("origin", &app.base)
+        .form(&[("email", "anna@muster.example"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/password-reset");
+    let after = app.counts().await;
+    assert_eq!(after["outbox"], before["outbox"] + 1, "one mail queued");
+    let (_, sent) = page(&app, &visitor, "/password-reset").await;
+    assert!(sent.contains("anna@muster.example"), "{sent}");
+    assert!(!sent.contains("<form method=\"post\" action=\"/password-reset\""));
+    let (_, again) = page(&app, &visitor, "/password-reset").await;
+    assert!(!again.contains("anna@muster.example"), "{again}");
+    assert_eq!(app.counts().await, after);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 //! [`Importer::add`]; every invalid record is collected with its index,
 //! field and message, and if there is any, nothing is committed.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -120,7 +120,7 @@ pub enum DocumentItem {
 }
 
 /// Counts of records imported.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Partners upserted.
     pub partners: u64,

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
 use kontor_core::Error;
 use kontor_core::domain::audit::{AuditEntry, By};
 use kontor_core::domain::ids::Csn;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
+use super::once;
 use super::session::{SignedIn, verify_form};
 use crate::i18n::Tr;
 use crate::import_file::{ImportFormat, TooLarge, import_upload};
@@ -29,7 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/back-office/partners", get(list).post(create))
         .route("/back-office/partners/new", get(new_form))
         .route("/back-office/partners/{csn}", get(edit_form).post(update))
-        .route("/back-office/import", get(import_form).post(import))
+        .route(IMPORT, get(import_form).post(import))
         .route("/back-office/audit", get(audit))
 }
 
@@ -259,9 +261,11 @@ async fn update(
 #[template(path = "pages/bo_import.html")]
 struct ImportPage {
     c: Chrome,
-    report: Option<ImportReport>,
+    /// What went in, in words.
+    report: Option<String>,
     errors: Vec<(String, String)>,
-    more: usize,
+    /// How many errors were not listed, in words.
+    more: Option<String>,
 }
 
 impl ImportPage {
@@ -270,14 +274,33 @@ impl ImportPage {
             c: Chrome::new(me, "backoffice", "/back-office/import"),
             report: None,
             errors: Vec::new(),
-            more: 0,
+            more: None,
         }
     }
 }
 
-async fn import_form(me: SignedIn) -> Result<Response, PageError> {
+const IMPORT: &str = "/back-office/import";
+
+/// The upload form; after an import that went in, its counts (kept once
+/// by the redirect, so a reload imports nothing and shows them no more).
+async fn import_form(me: SignedIn, jar: CookieJar) -> Result<Response, PageError> {
     require(&me, Permission::ImportExport)?;
-    Ok(ImportPage::new(&me).into_response())
+    let (jar, kept) = once::take(jar, IMPORT);
+    let mut page = ImportPage::new(&me);
+    page.report = kept
+        .and_then(|k| serde_json::from_str::<ImportReport>(&k).ok())
+        .map(|r| {
+            me.tr.ta(
+                "bo-import-done",
+                &[
+                    ("partners", (r.partners as i64).into()),
+                    ("accounts", (r.accounts as i64).into()),
+                    ("users", (r.users as i64).into()),
+                    ("agreements", (r.agreements as i64).into()),
+                ],
+            )
+        });
+    Ok((jar, page).into_response())
 }
 
 /// Takes the form token (field `csrf`) and then the uploaded file (field
@@ -287,6 +310,7 @@ async fn import_form(me: SignedIn) -> Result<Response, PageError> {
 async fn import(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
@@ -326,22 +350,22 @@ async fn import(
         return Err(PageError::bad_request(tr));
     };
     let mut page = ImportPage::new(&me);
-    let status = match outcome {
-        Ok(r) => {
-            page.report = Some(r);
-            StatusCode::OK
+    match outcome {
+        Ok(report) => {
+            let kept = serde_json::to_string(&report).unwrap_or_default();
+            let jar = once::keep(&state, jar, IMPORT, &kept);
+            Ok((jar, Redirect::to(IMPORT)).into_response())
         }
         Err(ImportFailure::Invalid { errors, more }) => {
             page.errors = errors
                 .into_iter()
                 .map(|e| (e.location(), e.message))
                 .collect();
-            page.more = more;
-            StatusCode::UNPROCESSABLE_ENTITY
+            page.more = (more > 0).then(|| tr.tn("bo-import-more", "n", more as i64));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(ImportFailure::Store(e)) => return Err(PageError::from_core(e.into(), tr)),
-    };
-    Ok((status, page).into_response())
+        Err(ImportFailure::Store(e)) => Err(PageError::from_core(e.into(), tr)),
+    }
 }
 
 struct AuditRow {

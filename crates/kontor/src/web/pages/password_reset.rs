@@ -17,13 +17,14 @@ use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
+use super::once;
 use super::session::{language, signin_csrf, signin_token, verify_form};
 use crate::i18n::Tr;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/password-reset", get(request_form).post(request))
+        .route(RESET, get(request_form).post(request))
         .route("/password-reset/{token}", get(new_form).post(set_new))
 }
 
@@ -57,16 +58,21 @@ async fn request_form(
     headers: HeaderMap,
 ) -> Response {
     let tr = tr(&jar, &headers);
+    // After a request the form redirects here with the address it was sent
+    // for kept once: a reload neither sends another mail nor shows it again.
+    let (jar, sent_to) = once::take(jar, RESET);
     let (jar, csrf) = signin_token(&state, jar);
     let page = RequestPage {
-        c: Chrome::anonymous(tr, "/password-reset"),
+        c: Chrome::anonymous(tr, RESET),
         csrf,
         email: String::new(),
         error: None,
-        sent: None,
+        sent: sent_to.map(|email| tr.t1("reset-sent", "email", &email)),
     };
     (jar, page).into_response()
 }
+
+const RESET: &str = "/password-reset";
 
 #[derive(Debug, Deserialize)]
 struct RequestForm {
@@ -100,8 +106,8 @@ async fn request(
     };
     match result {
         Ok(()) => {
-            page.sent = Some(tr.t1("reset-sent", "email", f.email.trim()));
-            Ok(page.into_response())
+            let jar = once::keep(&state, jar, RESET, f.email.trim());
+            Ok((jar, Redirect::to(RESET)).into_response())
         }
         Err(Error::Invalid(_)) => {
             page.error = Some(tr.t("reset-bad-email"));
