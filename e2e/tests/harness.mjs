@@ -53,8 +53,8 @@ export async function launch() {
 }
 
 /** A signed-in page in `locale`. */
-export async function signIn(browser, server, email, locale) {
-  const context = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
+export async function signIn(browser, server, email, locale, options = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
   await page.goto(`${server.base}/signin`);
   await page.getByLabel(locale.startsWith("de") ? "E-Mail" : "Email").fill(email);
@@ -84,4 +84,97 @@ export async function checkA11y(page, label) {
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+/**
+ * The portal's messages, per language, from the Fluent files: each
+ * message's text with its placeables cut out, as the fragments a page
+ * shows word for word. Selector variants count as fragments too.
+ */
+export function bundleFragments(lang) {
+  const text = readFileSync(new URL(`../../crates/kontor/locales/${lang}/main.ftl`, import.meta.url), "utf8");
+  const messages = new Map();
+  let key = null;
+  for (const line of text.split("\n")) {
+    const m = line.match(/^([a-zA-Z][\w-]*) = ?(.*)$/);
+    if (m) {
+      key = m[1];
+      messages.set(key, m[2]);
+    } else if (key && /^\s/.test(line) && line.trim()) {
+      messages.set(key, `${messages.get(key)}\n${line.trim()}`);
+    } else {
+      key = null;
+    }
+  }
+  const fragments = new Map();
+  for (const [k, v] of messages) {
+    const parts = v
+      .replace(/\*?\[[^\]]+\]\s*/g, "\n") // selector variant keys
+      .replace(/\{[^{}]*\}/g, "\n")       // placeables (innermost first)
+      .replace(/[{}]/g, "\n")
+      .split("\n")
+      .map((s) => s.trim().replace(/^[-–,.:;()]+\s*/, "").replace(/\s*[-–,:;(]+$/, ""))
+      .filter((s) => s.length >= 12 && s.includes(" "));
+    fragments.set(k, parts);
+  }
+  return fragments;
+}
+
+const STRAY_WORDS = {
+  de: /\b(the|expected|must|cannot|already|not found|invalid|should|please)\b/i,
+  en: /\b(der|die|das|und|nicht|bitte|wurde|ist|Sie|erwartet)\b/,
+};
+
+/** Sentences of `other` language that must not show on a page in `lang`. */
+export function foreignSentences(lang) {
+  const other = lang === "de" ? "en" : "de";
+  const own = new Set([...bundleFragments(lang).values()].flat());
+  return [...new Set([...bundleFragments(other).values()].flat())].filter((s) => !own.has(s));
+}
+
+/**
+ * Fails when the visible text of the page (outside code and pre, which
+ * show addresses and data as they are) holds a sentence of the other
+ * language's bundle or a raw code such as `primary_admin` or
+ * `partner_change.submitted`.
+ */
+export async function checkLanguage(page, lang, label) {
+  const text = await page.evaluate(() => {
+    const clone = document.body.cloneNode(true);
+    for (const el of clone.querySelectorAll("code, pre, script, style, .lang")) el.remove();
+    return clone.innerText;
+  });
+  const foreign = foreignSentences(lang).filter((s) => text.includes(s));
+  // Sentences written outside the bundles (in Rust source) show by their
+  // small words.
+  const stray = text.match(STRAY_WORDS[lang]);
+  if (stray) foreign.push(`…${text.slice(Math.max(0, stray.index - 40), stray.index + 40)}…`);
+  assert.deepEqual(foreign, [], `${label}: sentences of the other language on a page in ${lang}`);
+  const codes = [...text.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\.[a-z_]+)?\b/g)].map((m) => m[0]);
+  assert.deepEqual(codes, [], `${label}: raw codes on a page in ${lang}`);
+}
+
+/** Full-page screenshots at desktop (1280) and phone (390) width; fails on sideways scrolling at 390. */
+export async function screenshotsAtBothWidths(page, name) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${SHOTS}${name}-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.screenshot({ path: `${SHOTS}${name}-390.png`, fullPage: true });
+  await page.setViewportSize(before);
+  assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px at 390px`);
+}
+
+/**
+ * Records every form post that a page answered with a page of its own
+ * (200) instead of a redirect: a reload would send it again.
+ */
+export function watchFormPosts(page, violations) {
+  page.on("response", (r) => {
+    const req = r.request();
+    if (req.method() === "POST" && req.isNavigationRequest() && r.status() === 200) {
+      violations.push(`${r.url()} answered a form post with 200`);
+    }
+  });
 }

@@ -71,6 +71,23 @@ impl Tr {
             .unwrap_or_else(|| code.replace('_', " "))
     }
 
+    /// Who did something, as the audit stored it: a person as "email
+    /// (role)" with the role in words, a background process ("worker",
+    /// "import") by what it is.
+    pub fn actor(&self, stored: &str) -> String {
+        if let Some((email, role)) = stored
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once(" ("))
+            && kontor_core::domain::roles::Role::parse(role).is_some()
+        {
+            return format!("{email} ({})", self.t(&format!("role-{role}")));
+        }
+        match LOCALES.try_lookup(self.id(), &format!("actor-{stored}")) {
+            Some(label) => label,
+            None => stored.to_owned(),
+        }
+    }
+
     /// A field's message in this language: its translation where the use
     /// case gave it a code, else the English text it carries.
     pub fn field_message(&self, e: &kontor_core::error::FieldError) -> String {
@@ -160,6 +177,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The audit's "who" reads in words: the role of a person, what a
+    /// background process is; anything else as stored.
+    #[test]
+    fn actors_read_in_words() {
+        let (de, en) = (Tr::new(Lang::De), Tr::new(Lang::En));
+        assert_eq!(
+            de.actor("anna@muster.example (primary_admin)"),
+            "anna@muster.example (Hauptadministrator)"
+        );
+        assert_eq!(
+            en.actor("sam@vendor.example (support_agent)"),
+            format!("sam@vendor.example ({})", en.t("role-support_agent"))
+        );
+        assert_eq!(de.actor("worker"), "kontor (Hintergrunddienst)");
+        assert_eq!(en.actor("import"), "kontor (import)");
+        // Not a role in brackets, not a known process: left alone.
+        assert_eq!(de.actor("x (not_a_role)"), "x (not_a_role)");
+        assert_eq!(de.actor("someone"), "someone");
     }
 
     #[test]

@@ -25,6 +25,14 @@ impl Columns {
             .collect()
     }
 
+    /// Who did it: as stored, or in words ([`Tr::actor`]).
+    fn actor(self, stored: String) -> String {
+        match self {
+            Columns::Codes => stored,
+            Columns::Words(tr) => tr.actor(&stored),
+        }
+    }
+
     /// A code's cell: the code, or its label (`{kind}-{code}`).
     fn code(self, kind: &str, code: String) -> String {
         match self {
@@ -108,7 +116,7 @@ pub fn audit_csv(
         vec![
             e.seq.to_string(),
             e.at,
-            e.actor,
+            columns.actor(e.actor),
             columns.code("audit", e.action),
             e.account.unwrap_or_default(),
             e.agreement.unwrap_or_default(),

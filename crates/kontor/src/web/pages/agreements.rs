@@ -430,7 +430,7 @@ async fn audit_views(
         .iter()
         .map(|r| AuditView {
             when: tr.datetime(r.entry.at),
-            who: r.entry.actor.clone(),
+            who: tr.actor(&r.entry.actor),
             what: tr.t(&format!("audit-{}", r.entry.action.as_str())),
         })
         .collect())

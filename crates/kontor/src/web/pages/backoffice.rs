@@ -381,7 +381,7 @@ impl AuditRow {
     fn new(tr: Tr, entry: &AuditEntry) -> Self {
         AuditRow {
             when: tr.datetime(entry.at),
-            who: entry.actor.clone(),
+            who: tr.actor(&entry.actor),
             what: tr.t(&format!("audit-{}", entry.action.as_str())),
             account: entry
                 .account
