@@ -263,7 +263,10 @@ mail-link = In kontor öffnen
 mail-fact-agreement = Vertrag
 mail-fact-account = Kundenkonto
 mail-fact-new-partner = Neuer Partner
-mail-fact-old-partners = Bisherige(r) Partner
+mail-fact-old-partners = { $n ->
+    [one] Bisheriger Partner
+   *[other] Bisherige Partner
+}
 mail-fact-request = Antrag
 mail-fact-endpoint = Endpunkt
 mail-subject-submitted = Partnerwechsel für Vertrag { $agreement } beantragt

@@ -263,7 +263,10 @@ mail-link = Open in kontor
 mail-fact-agreement = Agreement
 mail-fact-account = Customer account
 mail-fact-new-partner = New partner
-mail-fact-old-partners = Partner(s) replaced
+mail-fact-old-partners = { $n ->
+    [one] Replaced partner
+   *[other] Replaced partners
+}
 mail-fact-request = Request
 mail-fact-endpoint = Endpoint
 mail-subject-submitted = Partner change requested for agreement { $agreement }

@@ -2,6 +2,7 @@
 //! and HTML, and sent through SMTP — or written as `.eml` files when no
 //! mail server is configured, so a demo works offline.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,6 +37,25 @@ pub struct Notice {
     pub footer: String,
 }
 
+/// The names of the account and partners a message is about, looked up
+/// when it is sent (a mail names them as people know them, not by their
+/// numbers); a number without a name reads as the number.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// "Name" of each account and partner CSN found.
+    pub by_csn: HashMap<Csn, String>,
+}
+
+impl Names {
+    /// "Muster Bau AG (7000000001)", or the bare number.
+    pub fn of(&self, csn: &Csn) -> String {
+        match self.by_csn.get(csn) {
+            Some(name) => format!("{name} ({csn})"),
+            None => csn.to_string(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "emails/notice.txt")]
 struct NoticeText<'a> {
@@ -53,6 +73,7 @@ struct NoticeHtml<'a> {
 pub fn render(
     message: &OutboxMessage,
     recipient: &Recipient,
+    names: &Names,
     public_url: &str,
     window_days: i64,
 ) -> Notice {
@@ -69,7 +90,8 @@ pub fn render(
             reasons,
             ..
         } => {
-            let (subject, line) = change_text(&tr, *event, recipient.role, agreement, account);
+            let (subject, line) =
+                change_text(&tr, *event, recipient.role, agreement, &names.of(account));
             Notice {
                 subject,
                 greeting: tr.t("mail-greeting"),
@@ -78,7 +100,15 @@ pub fn render(
                     .iter()
                     .map(|r| r.message(recipient.lang, window_days))
                     .collect(),
-                facts: change_facts(&tr, agreement, account, new_partner, old_partners, request),
+                facts: change_facts(
+                    &tr,
+                    names,
+                    agreement,
+                    account,
+                    new_partner,
+                    old_partners,
+                    request,
+                ),
                 link: Some((
                     tr.t("mail-link"),
                     change_link(base, recipient.role, agreement),
@@ -110,14 +140,14 @@ fn change_text(
     event: ChangeEvent,
     role: RecipientRole,
     agreement: &AgreementNumber,
-    account: &Csn,
+    account: &str,
 ) -> (String, String) {
     let text = |key: &str| {
         tr.ta(
             key,
             &[
                 ("agreement", agreement.as_str().to_owned().into()),
-                ("account", account.as_str().to_owned().into()),
+                ("account", account.to_owned().into()),
             ],
         )
     };
@@ -150,21 +180,22 @@ fn change_link(base: &str, role: RecipientRole, agreement: &AgreementNumber) -> 
 /// The partner change at a glance.
 fn change_facts(
     tr: &Tr,
+    names: &Names,
     agreement: &AgreementNumber,
     account: &Csn,
     new_partner: &Csn,
     old_partners: &[Csn],
     request: &Uuid,
 ) -> Vec<(String, String)> {
-    let old: Vec<&str> = old_partners.iter().map(|c| c.as_str()).collect();
+    let old: Vec<String> = old_partners.iter().map(|c| names.of(c)).collect();
     vec![
         (tr.t("mail-fact-agreement"), agreement.as_str().to_owned()),
-        (tr.t("mail-fact-account"), account.as_str().to_owned()),
+        (tr.t("mail-fact-account"), names.of(account)),
+        (tr.t("mail-fact-new-partner"), names.of(new_partner)),
         (
-            tr.t("mail-fact-new-partner"),
-            new_partner.as_str().to_owned(),
+            tr.tn("mail-fact-old-partners", "n", old.len() as i64),
+            old.join(", "),
         ),
-        (tr.t("mail-fact-old-partners"), old.join(", ")),
         (tr.t("mail-fact-request"), request.to_string()),
     ]
 }
@@ -345,6 +376,59 @@ mod tests {
         }
     }
 
+    /// #18: a mail names the account and the partners by name (with the
+    /// number after it), and "replaced partner" agrees with their count.
+    #[test]
+    fn mails_name_the_account_and_partners() {
+        let csn = |s: &str| Csn::parse(s).unwrap();
+        let names = Names {
+            by_csn: [
+                (csn("7000000001"), "Muster Bau AG".to_owned()),
+                (csn("5100000001"), "CAD Partner GmbH".to_owned()),
+                (csn("5100000002"), "BIM Solutions AG".to_owned()),
+            ]
+            .into(),
+        };
+        let n = render(
+            &message(ChangeEvent::Submitted, vec![]),
+            &to(Lang::De, RecipientRole::NewPartner),
+            &names,
+            "https://k.example",
+            90,
+        );
+        assert!(
+            n.lines[0].contains("Muster Bau AG (7000000001)"),
+            "{}",
+            n.lines[0]
+        );
+        let facts: Vec<(&str, &str)> = n
+            .facts
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert!(
+            facts.contains(&("Neuer Partner", "BIM Solutions AG (5100000002)")),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&("Bisheriger Partner", "CAD Partner GmbH (5100000001)")),
+            "{facts:?}"
+        );
+        // A partner the directory no longer knows reads as its number.
+        let n = render(
+            &message(ChangeEvent::Submitted, vec![]),
+            &to(Lang::En, RecipientRole::AccountAdmin),
+            &Names::default(),
+            "https://k.example",
+            90,
+        );
+        assert!(
+            n.facts
+                .iter()
+                .any(|(k, v)| k == "Replaced partner" && v == "5100000001")
+        );
+    }
+
     /// A link's expiry reads in the recipient's zone and language.
     #[test]
     fn a_link_expires_in_the_recipient_s_time() {
@@ -359,7 +443,13 @@ mod tests {
             time_zone: berlin,
             ..to(Lang::De, RecipientRole::Person)
         };
-        let n = render(&message, &de, "https://kontor.example", 90);
+        let n = render(
+            &message,
+            &de,
+            &Names::default(),
+            "https://kontor.example",
+            90,
+        );
         assert!(
             n.lines
                 .contains(&"Der Link gilt bis 1. Dezember 2026, 20:31 Uhr.".to_owned()),
@@ -370,7 +460,13 @@ mod tests {
             time_zone: kontor_core::domain::zone::Zone::parse("America/New_York").unwrap(),
             ..to(Lang::En, RecipientRole::Person)
         };
-        let n = render(&message, &en, "https://kontor.example", 90);
+        let n = render(
+            &message,
+            &en,
+            &Names::default(),
+            "https://kontor.example",
+            90,
+        );
         assert!(
             n.lines
                 .contains(&"The link works until 1 December 2026, 2:31 pm.".to_owned()),
@@ -391,6 +487,7 @@ mod tests {
                     let n = render(
                         &message(*event, vec![]),
                         &to(lang, role),
+                        &Names::default(),
                         "https://k.example/",
                         90,
                     );
@@ -412,6 +509,7 @@ mod tests {
         let de = render(
             &message(ChangeEvent::Applied, vec![]),
             &to(Lang::De, RecipientRole::AccountAdmin),
+            &Names::default(),
             "https://k.example/",
             90,
         );
@@ -423,6 +521,7 @@ mod tests {
         let en = render(
             &message(ChangeEvent::Applied, vec![]),
             &to(Lang::En, RecipientRole::NewPartner),
+            &Names::default(),
             "https://k.example",
             90,
         );
@@ -436,6 +535,7 @@ mod tests {
         let n = render(
             &m,
             &to(Lang::En, RecipientRole::AccountAdmin),
+            &Names::default(),
             "https://k.example",
             90,
         );
@@ -462,6 +562,7 @@ mod tests {
         let n = render(
             &message(ChangeEvent::Submitted, vec![]),
             &r,
+            &Names::default(),
             "https://k.example",
             90,
         );

@@ -281,9 +281,11 @@ impl Deliverer {
     }
 
     async fn send_mail(&self, d: &ClaimedDelivery, r: &Recipient) -> Sent {
+        let names = self.names(&d.message).await;
         let notice = mail::render(
             &d.message,
             r,
+            &names,
             &self.config.public_url,
             self.services.policy.expiry_window_days,
         );
@@ -296,6 +298,31 @@ impl Deliverer {
             },
             Ok(m) => self.mailer.send(d.id, m).await,
         }
+    }
+
+    /// The names of the account and partners a partner-change mail is
+    /// about (the directory reads are cached). A name that cannot be read
+    /// now leaves the number in the mail rather than holding it back.
+    async fn names(&self, message: &OutboxMessage) -> mail::Names {
+        let mut names = mail::Names::default();
+        let OutboxMessage::PartnerChangeEmails {
+            account,
+            new_partner,
+            old_partners,
+            ..
+        } = message
+        else {
+            return names;
+        };
+        if let Ok(Some(a)) = self.services.account(account).await {
+            names.by_csn.insert(a.csn.clone(), a.name);
+        }
+        for csn in std::iter::once(new_partner).chain(old_partners) {
+            if let Ok(Some(p)) = self.services.partner(csn).await {
+                names.by_csn.insert(p.csn.clone(), p.name);
+            }
+        }
+        names
     }
 
     /// Writes results in batches as they come; a batch that cannot be

@@ -75,9 +75,7 @@ impl Tr {
     /// (role)" with the role in words, a background process ("worker",
     /// "import") by what it is.
     pub fn actor(&self, stored: &str) -> String {
-        if let Some((email, role)) = stored
-            .strip_suffix(')')
-            .and_then(|s| s.rsplit_once(" ("))
+        if let Some((email, role)) = stored.strip_suffix(')').and_then(|s| s.rsplit_once(" ("))
             && kontor_core::domain::roles::Role::parse(role).is_some()
         {
             return format!("{email} ({})", self.t(&format!("role-{role}")));

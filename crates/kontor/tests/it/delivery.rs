@@ -536,6 +536,14 @@ async fn mails_reach_each_recipient_once_in_their_language_despite_drops_and_4xx
             "one copy per delivery"
         );
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        // #18: mails name the account and partners, not only their numbers.
+        if to == DORA {
+            assert!(
+                raw.contains("Example Ltd (7000000002)")
+                    && raw.contains("Design Systems Ltd (5100000004)"),
+                "{raw}"
+            );
+        }
         let english =
             subject.starts_with("Partner change") || subject.starts_with("Partner changed");
         let german = subject.starts_with("Partnerwechsel") || subject.starts_with("Partner für");
