@@ -1065,6 +1065,33 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
     let (_, html) = page(&app, &olga, "/back-office/deliveries?status=pending").await;
     assert!(html.contains(id), "queued again");
 
+    // Disabling and deleting say what they did on the page they return to.
+    let (_, list) = page(&app, &olga, "/back-office/webhooks").await;
+    let endpoint = list
+        .split("/back-office/webhooks/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_owned();
+    for (action, said) in [
+        ("disable", "The endpoint is disabled."),
+        ("delete", "The endpoint was deleted."),
+    ] {
+        let res = olga
+            .post(format!(
+                "{}/back-office/webhooks/{endpoint}/{action}",
+                app.base
+            ))
+            .form(&[("csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{action}");
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        let (_, after) = page(&app, &olga, &to).await;
+        assert!(after.contains(said), "{action}: {after}");
+    }
+
     for who in ["sam@vendor.example", "anna@muster.example"] {
         let c = browser(&app, who, "en").await;
         let (status, _) = page(&app, &c, "/back-office/webhooks").await;

@@ -90,6 +90,8 @@ struct WebhooksPage {
     errors: Vec<(String, String)>,
     url: String,
     description: String,
+    /// What the last action did, in words.
+    flash: Option<String>,
 }
 
 async fn page(
@@ -111,22 +113,36 @@ async fn page(
         errors,
         url: form.map(|f| f.url.clone()).unwrap_or_default(),
         description: form.map(|f| f.description.clone()).unwrap_or_default(),
+        flash: None,
     })
 }
 
 /// The webhooks page, where its forms return to.
 const WEBHOOKS: &str = "/back-office/webhooks";
 
+#[derive(Debug, Default, Deserialize)]
+struct Done {
+    /// `enabled`, `disabled` or `deleted`: said on the page.
+    done: Option<String>,
+}
+
 async fn list(
     State(state): State<AppState>,
     me: SignedIn,
     jar: CookieJar,
+    Query(q): Query<Done>,
 ) -> Result<Response, PageError> {
     require(&me, Permission::OperateWebhooks)?;
     // A secret just made comes once: (the endpoint's URL, the secret).
     let (jar, kept) = once::take(jar, WEBHOOKS);
     let secret = kept.and_then(|k| serde_json::from_str::<(String, String)>(&k).ok());
-    let page = page(&state, &me, secret, Vec::new(), None).await?;
+    let mut page = page(&state, &me, secret, Vec::new(), None).await?;
+    page.flash = match q.done.as_deref() {
+        Some(done @ ("enabled" | "disabled" | "deleted")) => {
+            Some(me.tr.t(&format!("wh-done-{done}")))
+        }
+        _ => None,
+    };
     Ok((jar, page).into_response())
 }
 
@@ -278,7 +294,8 @@ async fn set_enabled(
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;
-    Ok(Redirect::to("/back-office/webhooks").into_response())
+    let done = if enabled { "enabled" } else { "disabled" };
+    Ok(Redirect::to(&format!("{WEBHOOKS}?done={done}")).into_response())
 }
 
 async fn enable(
@@ -334,7 +351,7 @@ async fn remove(
     endpoints::delete(&state.services, &me.actor, endpoint_id(&raw, &me)?)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
-    Ok(Redirect::to("/back-office/webhooks").into_response())
+    Ok(Redirect::to(&format!("{WEBHOOKS}?done=deleted")).into_response())
 }
 
 struct DeliveryRow {
