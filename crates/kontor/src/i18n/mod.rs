@@ -71,20 +71,25 @@ impl Tr {
             .unwrap_or_else(|| code.replace('_', " "))
     }
 
-    /// A field's message in this language: its translation where the use
-    /// case gave it a code, else the English text it carries.
+    /// A field's message in this language (`error-<code>`).
     pub fn field_message(&self, e: &kontor_core::error::FieldError) -> String {
-        match e.code {
-            Some(code) => {
-                let args: Vec<(&'static str, FluentValue<'static>)> = e
-                    .args
-                    .iter()
-                    .map(|(k, v)| (*k, FluentValue::from(v.clone())))
-                    .collect();
-                self.ta(&format!("error-{code}"), &args)
-            }
-            None => e.message.clone(),
-        }
+        self.tw(&format!("error-{}", e.code), &e.args)
+    }
+
+    /// The message `key` with arguments given as text (as the domain gives
+    /// them); a `count` or `minutes` is a number, for plural forms.
+    pub fn tw(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let args: Vec<(&'static str, FluentValue<'static>)> = args
+            .iter()
+            .map(|(k, v)| {
+                let value = match *k {
+                    "count" | "minutes" => FluentValue::try_number(v).into_owned(),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (*k, value)
+            })
+            .collect();
+        self.ta(key, &args)
     }
 
     /// The message `key` with arguments.

@@ -47,8 +47,13 @@ where
         None => return work().await,
         Some(Ok(k)) => k.to_owned(),
         Some(Err(())) => {
-            return ApiError::field("Idempotency-Key", "expected 1–255 visible ASCII characters")
-                .into_response();
+            return ApiError::field(kontor_core::FieldError::coded(
+                "Idempotency-Key",
+                "expected-idempotency-key",
+                Vec::new(),
+                "expected 1–255 visible ASCII characters",
+            ))
+            .into_response();
         }
     };
     let key = IdempotencyKey {
@@ -110,7 +115,8 @@ where
         claim.release().await;
         return res;
     }
-    let bytes = match to_bytes(res.into_body(), usize::MAX).await {
+    let (parts, body) = res.into_parts();
+    let bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
             return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
@@ -124,7 +130,13 @@ where
             Err(e) => tracing::warn!(error = ?e, "failed to store idempotent response"),
         }
     }
-    respond(status, bytes.to_vec(), false)
+    let mut res = respond(status, bytes.to_vec(), false);
+    // The problem, for its words in the caller's language (`localize`);
+    // a replay answers with the stored (English) body.
+    if let Some(problem) = parts.extensions.get::<Box<super::error::Problem>>() {
+        res.extensions_mut().insert(problem.clone());
+    }
+    res
 }
 
 /// A claim whose response has not been stored: released when dropped.
