@@ -229,7 +229,12 @@ impl PartnerProblem {
             PartnerProblem::Inactive(c) => ("partner-not-active", c),
             PartnerProblem::Unchanged(c) => ("partner-unchanged", c),
         };
-        crate::FieldError::coded(field, code, vec![("csn", csn.to_string())], self.to_string())
+        crate::FieldError::coded(
+            field,
+            code,
+            vec![("csn", csn.to_string())],
+            self.to_string(),
+        )
     }
 }
 

@@ -161,7 +161,12 @@ impl ApiError {
             [one] => format!("{}: {}", one.field, one.message),
             _ => format!("{} fields are invalid", errors.len()),
         };
-        let mut e = ApiError::words(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", detail, None);
+        let mut e = ApiError::words(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            detail,
+            None,
+        );
         e.0.errors = errors.into_iter().map(Into::into).collect();
         e
     }

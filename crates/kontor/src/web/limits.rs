@@ -119,7 +119,10 @@ pub fn too_large(api: bool, headers: &HeaderMap, limit: usize, setting: &str) ->
             "body_too_large",
             kontor_core::Text::with(
                 "body-too-large",
-                vec![("setting", setting.to_owned()), ("limit", limit.to_string())],
+                vec![
+                    ("setting", setting.to_owned()),
+                    ("limit", limit.to_string()),
+                ],
                 format!(
                     "the request body is larger than {setting} ({limit} bytes); nothing was done"
                 ),

@@ -32,8 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Parses an agreement number from the path (R2).
 pub fn number(raw: &str) -> ApiResult<AgreementNumber> {
-    AgreementNumber::parse(raw)
-        .map_err(|e| ApiError::field(e.at("number")))
+    AgreementNumber::parse(raw).map_err(|e| ApiError::field(e.at("number")))
 }
 
 /// Filters of the agreement list.

@@ -163,14 +163,13 @@ async fn revoke_token(
     Caller(me): Caller,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id = uuid::Uuid::parse_str(&raw)
-        .map_err(|_| {
-            crate::web::error::ApiError::field(super::expected_uuid(
-                "id",
-                "token",
-                "expected a token id (UUID)",
-            ))
-        })?;
+    let id = uuid::Uuid::parse_str(&raw).map_err(|_| {
+        crate::web::error::ApiError::field(super::expected_uuid(
+            "id",
+            "token",
+            "expected a token id (UUID)",
+        ))
+    })?;
     let hash = state.services.revoke_token(&me, id).await?;
     state.tokens.forget(&hash);
     Ok(StatusCode::NO_CONTENT)

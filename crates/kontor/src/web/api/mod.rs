@@ -281,11 +281,21 @@ impl Format {
 
 /// `field` is not one of the values `list`ed (comma-separated codes).
 pub fn expected_one_of(field: &str, list: &str, english: impl Into<String>) -> FieldError {
-    FieldError::coded(field, "expected-one-of", vec![("list", list.to_owned())], english)
+    FieldError::coded(
+        field,
+        "expected-one-of",
+        vec![("list", list.to_owned())],
+        english,
+    )
 }
 
 /// `field` is not the id (a UUID) of `what`: `request`, `token`,
 /// `support-case`, `endpoint`, `delivery`.
 pub fn expected_uuid(field: &str, what: &'static str, english: impl Into<String>) -> FieldError {
-    FieldError::coded(field, "expected-uuid", vec![("what", what.to_owned())], english)
+    FieldError::coded(
+        field,
+        "expected-uuid",
+        vec![("what", what.to_owned())],
+        english,
+    )
 }

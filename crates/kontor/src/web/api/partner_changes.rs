@@ -6,11 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use kontor_core::FieldError;
 use kontor_core::domain::change_request::{RequestId, RequestStatus};
 use kontor_core::domain::eligibility::check_new_partner;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::roles::{Actor, Lang};
-use kontor_core::FieldError;
 use kontor_core::store::RequestFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,15 +47,13 @@ fn new_partner(raw: &str) -> ApiResult<Csn> {
 }
 
 fn request_id(raw: &str) -> ApiResult<RequestId> {
-    uuid::Uuid::parse_str(raw)
-        .map(RequestId)
-        .map_err(|_| {
-            ApiError::field(super::expected_uuid(
-                "id",
-                "request",
-                "expected a request id (UUID)",
-            ))
-        })
+    uuid::Uuid::parse_str(raw).map(RequestId).map_err(|_| {
+        ApiError::field(super::expected_uuid(
+            "id",
+            "request",
+            "expected a request id (UUID)",
+        ))
+    })
 }
 
 async fn submit_one(
@@ -66,8 +64,7 @@ async fn submit_one(
     partner: &Csn,
     idempotency_key: Option<&str>,
 ) -> ApiResult<ChangeRequestDto> {
-    let n = AgreementNumber::parse(agreement)
-        .map_err(|e| ApiError::field(e.at("agreement")))?;
+    let n = AgreementNumber::parse(agreement).map_err(|e| ApiError::field(e.at("agreement")))?;
     let window = state.services.policy.expiry_window_days;
     let r = state
         .services

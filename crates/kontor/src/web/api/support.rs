@@ -100,14 +100,13 @@ pub struct CaseQuery {
 }
 
 fn case_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw)
-        .map_err(|_| {
-            ApiError::field(super::expected_uuid(
-                "id",
-                "support-case",
-                "expected a support case id (UUID)",
-            ))
-        })
+    uuid::Uuid::parse_str(raw).map_err(|_| {
+        ApiError::field(super::expected_uuid(
+            "id",
+            "support-case",
+            "expected a support case id (UUID)",
+        ))
+    })
 }
 
 /// Opens a case asking support to replace one of several partners (R6).

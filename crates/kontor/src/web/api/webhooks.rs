@@ -544,14 +544,13 @@ async fn list_deliveries(
         .endpoint
         .as_deref()
         .map(|s| {
-            Uuid::parse_str(s)
-                .map_err(|_| {
-                    ApiError::field(super::expected_uuid(
-                        "endpoint",
-                        "endpoint",
-                        "expected an endpoint id (UUID)",
-                    ))
-                })
+            Uuid::parse_str(s).map_err(|_| {
+                ApiError::field(super::expected_uuid(
+                    "endpoint",
+                    "endpoint",
+                    "expected an endpoint id (UUID)",
+                ))
+            })
         })
         .transpose()?;
     let filter = DeliveryFilter {
