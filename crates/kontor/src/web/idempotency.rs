@@ -12,13 +12,14 @@ use std::future::Future;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kontor_core::domain::roles::Actor;
+use kontor_core::domain::roles::{Actor, Lang};
 use kontor_core::service::Services;
 use kontor_core::store::{Claim, IdempotencyKey};
 use time::Duration;
 
 use super::AppState;
 use super::error::ApiError;
+use super::extract::lang_for;
 use crate::auth::fingerprint;
 
 /// Header name.
@@ -90,13 +91,18 @@ where
             "a request with this Idempotency-Key is still being processed; retry shortly",
         )
         .into_response(),
-        Claim::Started => run_claimed(services, key, work).await,
+        Claim::Started => run_claimed(services, key, lang_for(headers, caller), work).await,
     }
 }
 
 /// Runs `work` under the claim on `key` and stores its response for
 /// replays.
-async fn run_claimed<F, Fut>(services: &Services, key: IdempotencyKey, work: F) -> Response
+async fn run_claimed<F, Fut>(
+    services: &Services,
+    key: IdempotencyKey,
+    lang: Lang,
+    work: F,
+) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Response>,
@@ -116,12 +122,19 @@ where
         return res;
     }
     let (parts, body) = res.into_parts();
-    let bytes = match to_bytes(body, usize::MAX).await {
+    let mut bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
             return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
         }
     };
+    // A problem is stored in the caller's language, so that a replay
+    // answers with the same bytes (#18).
+    if let Some(problem) = parts.extensions.get::<Box<super::error::Problem>>()
+        && let Some(localized) = super::localize::localized(problem, lang)
+    {
+        bytes = localized.into();
+    }
     if let Some(key) = &claim.key {
         match services.complete_key(key, status.as_u16(), &bytes).await {
             Ok(()) => claim.key = None,
@@ -130,13 +143,7 @@ where
             Err(e) => tracing::warn!(error = ?e, "failed to store idempotent response"),
         }
     }
-    let mut res = respond(status, bytes.to_vec(), false);
-    // The problem, for its words in the caller's language (`localize`);
-    // a replay answers with the stored (English) body.
-    if let Some(problem) = parts.extensions.get::<Box<super::error::Problem>>() {
-        res.extensions_mut().insert(problem.clone());
-    }
-    res
+    respond(status, bytes.to_vec(), false)
 }
 
 /// A claim whose response has not been stored: released when dropped.

@@ -46,19 +46,24 @@ pub async fn localize_problems(mut req: Request, next: Next) -> Response {
     let lang = accepted
         .or_else(|| setting.and_then(|s| s.0.get().copied()))
         .unwrap_or(Lang::En);
-    if lang == Lang::En {
-        return res;
-    }
-    let Some(mut problem) = res.extensions_mut().remove::<Box<Problem>>() else {
-        return res;
-    };
-    problem.localize(Tr::new(lang));
-    match serde_json::to_vec(&*problem) {
-        Ok(body) => {
-            res.headers_mut().remove(CONTENT_LENGTH);
-            *res.body_mut() = Body::from(body);
-        }
-        Err(e) => tracing::warn!(error = %e, "problem document not localized"),
+    if let Some(problem) = res.extensions_mut().remove::<Box<Problem>>()
+        && let Some(body) = localized(&problem, lang)
+    {
+        res.headers_mut().remove(CONTENT_LENGTH);
+        *res.body_mut() = Body::from(body);
     }
     res
+}
+
+/// The problem document in `lang`, unless that is English (the body the
+/// problem was answered with).
+pub fn localized(problem: &Problem, lang: Lang) -> Option<Vec<u8>> {
+    if lang == Lang::En {
+        return None;
+    }
+    let mut problem = problem.clone();
+    problem.localize(Tr::new(lang));
+    serde_json::to_vec(&problem)
+        .inspect_err(|e| tracing::warn!(error = %e, "problem document not localized"))
+        .ok()
 }

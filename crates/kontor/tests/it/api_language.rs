@@ -158,6 +158,24 @@ async fn refused_and_ineligible_changes_answer_in_the_callers_language() {
             assert_eq!(fields(&p), [("new_partner".to_owned(), message.to_owned())]);
         }
     }
+    // A replay answers with the first answer's bytes, in its language.
+    let replay = request(
+        &app,
+        Method::POST,
+        Some(ANNA),
+        "/api/v1/partner-changes",
+        Some("de"),
+    )
+    .await
+    .header("idempotency-key", "k-de")
+    .json(&submit_body("110000000001", "5100000099"));
+    let res = send(replay).await;
+    assert_eq!(res.headers()["idempotent-replayed"], "true");
+    let p = json_with(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        type_and_detail(&p).1.contains("Es gibt keinen Partner"),
+        "{p}"
+    );
     // Not eligible (R4): the detail as well as the reasons.
     for (lang, detail) in [
         (

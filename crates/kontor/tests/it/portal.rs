@@ -1329,7 +1329,8 @@ async fn form_errors_are_in_the_persons_language() {
         html.contains("bernd@muster.example hat bereits Zugang zu kontor"),
         "{html}"
     );
-    // The API answers in English with the same field.
+    // The API answers in Anna's language too (her setting, #18), with the
+    // same field.
     let problem = json_with(
         app.post(
             "anna@muster.example",
@@ -1345,7 +1346,7 @@ async fn form_errors_are_in_the_persons_language() {
     assert!(
         problem
             .to_string()
-            .contains("no partner with CSN 5199999999 exists")
+            .contains("Es gibt keinen Partner mit der Kontonummer (CSN) 5199999999.")
     );
     // The back office's partner form, for an operator reading German.
     let olga = browser(&app, "olga@vendor.example", "de").await;
