@@ -31,7 +31,9 @@ use super::error::ApiError;
     info(
         title = "kontor API",
         description = "Self-service partner changes, agreements, audit and bulk data. \
-            Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem documents. \
+            Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem documents, \
+            their `detail` and field messages in the caller's language (`Accept-Language` de/en, \
+            else their own setting). \
             Rule ids (R1…) refer to the product specification.",
         version = "1"
     ),
