@@ -4,25 +4,64 @@ use serde::Serialize;
 
 use crate::domain::eligibility::Reason;
 
+/// Words a person reads, named by their key in the translations
+/// (`problem-<code>`) with the arguments that fill them; `english` is the
+/// English text, which the API answers English callers with (#18).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The key in the translations, without its `problem-` prefix.
+    pub code: &'static str,
+    /// Arguments of the message, as text.
+    pub args: Vec<(&'static str, String)>,
+    /// The English text.
+    pub english: String,
+}
+
+impl Text {
+    /// Words without arguments.
+    pub fn new(code: &'static str, english: impl Into<String>) -> Text {
+        Text::with(code, Vec::new(), english)
+    }
+
+    /// Words with arguments.
+    pub fn with(
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+        english: impl Into<String>,
+    ) -> Text {
+        Text {
+            code,
+            args,
+            english: english.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
 /// One invalid input field and what was expected (R2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// JSON path of the field, e.g. `new_partner` or `agreements[3].number`.
     pub field: String,
-    /// What was wrong and what is expected.
+    /// What was wrong and what is expected, in English: what the API
+    /// answers English callers with (#18).
     pub message: String,
-    /// The message's key in the portal's translations (`error-<code>`)
-    /// and its arguments, where it has one; `message` is its English
-    /// text, which the API answers with (#18).
+    /// The message's key in the translations (`error-<code>`).
     #[serde(skip)]
-    pub code: Option<&'static str>,
+    pub code: &'static str,
+    /// The arguments that fill it.
     #[serde(skip)]
     pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
-    /// A field error with a translated message: `code` names it in the
-    /// translations, `args` fill it, `message` is the English text.
+    /// A field error: `code` names its message in the translations,
+    /// `args` fill it, `message` is the English text.
     pub fn coded(
         field: impl Into<String>,
         code: &'static str,
@@ -30,19 +69,10 @@ impl FieldError {
         message: impl Into<String>,
     ) -> Self {
         FieldError {
-            code: Some(code),
-            args,
-            ..FieldError::new(field, message)
-        }
-    }
-
-    /// Shorthand constructor.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            code: None,
-            args: Vec::new(),
             field: field.into(),
             message: message.into(),
+            code,
+            args,
         }
     }
 }
@@ -58,14 +88,14 @@ pub enum Error {
     NotFound(&'static str),
     /// 403: the caller may see the object but not do this.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Text),
     /// 409: the object's state does not allow this (R7 pending, R9 final).
     #[error("{detail}")]
     Conflict {
         /// Stable machine-readable code.
         code: &'static str,
-        /// Sentence for people.
-        detail: String,
+        /// Words for people.
+        detail: Text,
     },
     /// 422: input fields were invalid (R2, R5); nothing was written.
     #[error("invalid input")]
@@ -94,18 +124,18 @@ impl Error {
         if actor.may(p) {
             Ok(())
         } else {
-            Err(Error::Forbidden(p.refusal().into()))
+            Err(Error::Forbidden(p.refusal()))
         }
     }
 
     /// A single invalid field.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid(vec![FieldError::new(field, message)])
+    pub fn invalid(e: FieldError) -> Error {
+        Error::Invalid(vec![e])
     }
 
     /// A single field whose well-formed value the stored data refuses.
-    pub fn refused(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Refused(vec![FieldError::new(field, message)])
+    pub fn refused(e: FieldError) -> Error {
+        Error::Refused(vec![e])
     }
 }
 
@@ -129,7 +159,11 @@ impl From<StoreError> for Error {
             StoreError::NotFound => Error::NotFound("object"),
             StoreError::Conflict(what) => Error::Conflict {
                 code: what,
-                detail: format!("conflict on {what}"),
+                detail: Text::with(
+                    "conflict-on",
+                    vec![("what", what.to_owned())],
+                    format!("conflict on {what}"),
+                ),
             },
             StoreError::Other(e) => Error::Internal(e),
         }

@@ -8,4 +8,4 @@ pub mod error;
 pub mod service;
 pub mod store;
 
-pub use error::{Error, FieldError, Result, StoreError, StoreResult};
+pub use error::{Error, FieldError, Result, StoreError, StoreResult, Text};

@@ -221,6 +221,21 @@ impl PartnerProblem {
             PartnerProblem::Unchanged(_) => ReasonCode::PartnerUnchanged,
         }
     }
+
+    /// The problem as the refused `field`'s, in words of the translations.
+    pub fn at(&self, field: impl Into<String>) -> crate::FieldError {
+        let (code, csn) = match self {
+            PartnerProblem::Unknown(c) => ("partner-unknown", c),
+            PartnerProblem::Inactive(c) => ("partner-not-active", c),
+            PartnerProblem::Unchanged(c) => ("partner-unchanged", c),
+        };
+        crate::FieldError::coded(
+            field,
+            code,
+            vec![("csn", csn.to_string())],
+            self.to_string(),
+        )
+    }
 }
 
 /// R5: the new partner must exist, be active, and differ from the current

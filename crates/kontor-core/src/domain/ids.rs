@@ -13,11 +13,31 @@ use serde::{Deserialize, Serialize};
 pub struct IdError {
     /// Human description of the expected format, e.g. "exactly 10 digits".
     pub expected: &'static str,
+    /// The message's key in the translations (`error-<code>`), e.g.
+    /// `expected-csn`.
+    pub code: &'static str,
+}
+
+impl IdError {
+    /// The error as the invalid `field`'s (R2).
+    pub fn at(&self, field: impl Into<String>) -> crate::FieldError {
+        crate::FieldError::coded(
+            field,
+            self.code,
+            Vec::new(),
+            format!("expected {}", self.expected),
+        )
+    }
 }
 
 /// Strips the separators people type (spaces, dashes) and checks the rest is
 /// exactly `len` ASCII digits.
-fn normalise_digits(raw: &str, len: usize, expected: &'static str) -> Result<String, IdError> {
+fn normalise_digits(
+    raw: &str,
+    len: usize,
+    expected: &'static str,
+    code: &'static str,
+) -> Result<String, IdError> {
     let digits: String = raw
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -25,12 +45,12 @@ fn normalise_digits(raw: &str, len: usize, expected: &'static str) -> Result<Str
     if digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit()) {
         Ok(digits)
     } else {
-        Err(IdError { expected })
+        Err(IdError { expected, code })
     }
 }
 
 macro_rules! digit_id {
-    ($(#[$doc:meta])* $name:ident, $len:expr, $expected:expr) => {
+    ($(#[$doc:meta])* $name:ident, $len:expr, $expected:expr, $code:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -41,10 +61,12 @@ macro_rules! digit_id {
             pub const LEN: usize = $len;
             /// The expected format, as shown in error messages.
             pub const EXPECTED: &'static str = $expected;
+            /// The key of the expected format in the translations.
+            pub const CODE: &'static str = $code;
 
             /// Normalises (removes spaces and dashes) and validates.
             pub fn parse(raw: &str) -> Result<Self, IdError> {
-                normalise_digits(raw, $len, $expected).map(Self)
+                normalise_digits(raw, $len, $expected, $code).map(Self)
             }
 
             /// The normalised digits.
@@ -85,19 +107,22 @@ digit_id!(
     /// Customer or partner account number (CSN): exactly 10 digits.
     Csn,
     10,
-    "exactly 10 digits (CSN)"
+    "exactly 10 digits (CSN)",
+    "expected-csn"
 );
 digit_id!(
     /// Contract number of a contract-kind agreement: exactly 12 digits.
     ContractNumber,
     12,
-    "exactly 12 digits (contract number)"
+    "exactly 12 digits (contract number)",
+    "expected-contract-number"
 );
 digit_id!(
     /// Subscription ID of a subscription-kind agreement: exactly 14 digits.
     SubscriptionId,
     14,
-    "exactly 14 digits (subscription ID)"
+    "exactly 14 digits (subscription ID)",
+    "expected-subscription-id"
 );
 
 /// The two buying processes an agreement can come from (SPEC "Agreements").
@@ -139,6 +164,8 @@ impl AgreementNumber {
     /// Expected format for error messages.
     pub const EXPECTED: &'static str =
         "a contract number (12 digits) or a subscription ID (14 digits)";
+    /// The key of the expected format in the translations.
+    pub const CODE: &'static str = "expected-agreement-number";
 
     /// Accepts either form, normalised.
     pub fn parse(raw: &str) -> Result<Self, IdError> {
@@ -149,6 +176,7 @@ impl AgreementNumber {
             .map(|s| Self(s.0))
             .map_err(|_| IdError {
                 expected: Self::EXPECTED,
+                code: Self::CODE,
             })
     }
 

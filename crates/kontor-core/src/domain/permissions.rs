@@ -43,20 +43,44 @@ impl Permission {
 }
 
 impl Permission {
-    /// What a person is told who may not (403).
-    pub fn refusal(self) -> &'static str {
-        match self {
-            Permission::ReadAudit => {
-                "only account administrators and vendor staff read the audit log"
-            }
-            Permission::UseBackOffice => "only vendor staff use the back office",
-            Permission::ManagePartners => "only operators change the partner directory",
-            Permission::ImportExport => "only operators import and export data",
-            Permission::OperateWebhooks => "only operators manage webhooks and deliveries",
-            Permission::ResolveSupportCases => "only support agents resolve support cases",
-            Permission::ManageAccountPeople => "only the primary admin manages people",
-            Permission::RevokeAnyonesAccess => "only operators end other people's access",
-        }
+    /// What a person is told who may not (403): `problem-<code>` in the
+    /// translations, with its English text.
+    pub fn refusal(self) -> crate::Text {
+        let (code, english) = match self {
+            Permission::ReadAudit => (
+                "permission-read-audit",
+                "only account administrators and vendor staff read the audit log",
+            ),
+            Permission::UseBackOffice => (
+                "permission-use-back-office",
+                "only vendor staff use the back office",
+            ),
+            Permission::ManagePartners => (
+                "permission-manage-partners",
+                "only operators change the partner directory",
+            ),
+            Permission::ImportExport => (
+                "permission-import-export",
+                "only operators import and export data",
+            ),
+            Permission::OperateWebhooks => (
+                "permission-operate-webhooks",
+                "only operators manage webhooks and deliveries",
+            ),
+            Permission::ResolveSupportCases => (
+                "permission-resolve-support-cases",
+                "only support agents resolve support cases",
+            ),
+            Permission::ManageAccountPeople => (
+                "permission-manage-account-people",
+                "only the primary admin manages people",
+            ),
+            Permission::RevokeAnyonesAccess => (
+                "permission-revoke-anyones-access",
+                "only operators end other people's access",
+            ),
+        };
+        crate::Text::new(code, english)
     }
 }
 

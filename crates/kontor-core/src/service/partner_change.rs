@@ -10,7 +10,7 @@ use crate::FieldError;
 use crate::domain::agreement::{Agreement, Partner, PartnerStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{
-    ChangeRequest, RequestEvent, RequestId, RequestStatus, transition,
+    ChangeRequest, InvalidTransition, RequestEvent, RequestId, RequestStatus, transition,
 };
 use crate::domain::eligibility::{self, Eligibility, PendingFacts, ReasonCode};
 use crate::domain::ids::{AgreementNumber, Csn};
@@ -19,7 +19,7 @@ use crate::domain::notify::{
 };
 use crate::domain::roles::Actor;
 use crate::domain::zone::Zone;
-use crate::error::{Error, Result, StoreError};
+use crate::error::{Error, Result, StoreError, Text};
 use crate::store::{AgreementState, RequestFilter, Scope};
 
 impl Services {
@@ -167,7 +167,7 @@ impl Services {
         let agreement = &state.agreement;
         let found = self.partner(new_partner).await?;
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
-            .map_err(|p| Error::refused("new_partner", p.to_string()))?;
+            .map_err(|p| Error::refused(p.at("new_partner")))?;
         let now = self.clock.now();
         let (request, event) =
             self.new_request(actor, agreement, new_partner, idempotency_key, now);
@@ -250,7 +250,7 @@ impl Services {
         let status =
             transition(request.status, RequestEvent::Withdraw).map_err(|t| Error::Conflict {
                 code: "not_open",
-                detail: t.to_string(),
+                detail: refused_transition(t),
             })?;
         let now = self.clock.now();
         let decided = ChangeRequest {
@@ -275,7 +275,10 @@ impl Services {
             // The worker applied it (or another admin withdrew it) meanwhile.
             false => Err(Error::Conflict {
                 code: "not_open",
-                detail: "the request was decided meanwhile and can no longer be withdrawn".into(),
+                detail: Text::new(
+                    "request-decided",
+                    "the request was decided meanwhile and can no longer be withdrawn",
+                ),
             }),
         }
     }
@@ -286,9 +289,10 @@ impl Services {
     pub async fn withdrawable(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
         let request = self.request(actor, id).await?;
         if !actor.is_admin_of(&request.account) {
-            return Err(Error::Forbidden(
-                "only an administrator of the account can withdraw a partner change".into(),
-            ));
+            return Err(Error::Forbidden(Text::new(
+                "forbidden-withdraw",
+                "only an administrator of the account can withdraw a partner change",
+            )));
         }
         Ok(request)
     }
@@ -298,9 +302,10 @@ impl Services {
     pub async fn answerable(&self, actor: &Actor, id: RequestId) -> Result<ChangeRequest> {
         let request = self.request(actor, id).await?;
         if actor.partner() != Some(&request.new_partner) {
-            return Err(Error::Forbidden(
-                "only the new partner can accept or decline a partner change".into(),
-            ));
+            return Err(Error::Forbidden(Text::new(
+                "forbidden-answer",
+                "only the new partner can accept or decline a partner change",
+            )));
         }
         Ok(request)
     }
@@ -325,7 +330,7 @@ impl Services {
         let request = self.answerable(actor, id).await?;
         let status = transition(request.status, event).map_err(|t| Error::Conflict {
             code: "not_awaiting_partner",
-            detail: t.to_string(),
+            detail: refused_transition(t),
         })?;
         let now = self.clock.now();
         let (decided, action, change_event) = if event == RequestEvent::Accept {
@@ -363,7 +368,10 @@ impl Services {
             true => Ok(decided),
             false => Err(Error::Conflict {
                 code: "not_awaiting_partner",
-                detail: "the request was answered, withdrawn or expired meanwhile".into(),
+                detail: Text::new(
+                    "request-answered",
+                    "the request was answered, withdrawn or expired meanwhile",
+                ),
             }),
         }
     }
@@ -501,8 +509,23 @@ fn own_earlier_attempt(
 fn change_pending() -> Error {
     Error::Conflict {
         code: "change_pending",
-        detail: "a partner change for this agreement is already pending".into(),
+        detail: Text::new(
+            "change-pending",
+            "a partner change for this agreement is already pending",
+        ),
     }
+}
+
+/// What a person is told about a step the request's state does not allow.
+fn refused_transition(t: InvalidTransition) -> Text {
+    Text::with(
+        "invalid-transition",
+        vec![
+            ("event", t.event.as_str().to_owned()),
+            ("status", t.from.as_str().to_owned()),
+        ],
+        t.to_string(),
+    )
 }
 
 /// Maps an ineligible answer to the error the caller sees: 403 when they
@@ -513,13 +536,17 @@ fn refuse_unless_eligible(actor: &Actor, e: &Eligibility) -> Result<()> {
         return Ok(());
     }
     if e.has(ReasonCode::NotPermitted) {
-        let who = if actor.role.is_account_admin() {
-            "this account's"
+        let (who, english) = if actor.role.is_account_admin() {
+            ("this", "this account's")
         } else {
-            "an account"
+            ("any", "an account")
         };
-        return Err(Error::Forbidden(format!(
-            "only {who} administrator can change the partner; please ask your administrator"
+        return Err(Error::Forbidden(Text::with(
+            "forbidden-change-partner",
+            vec![("who", who.to_owned())],
+            format!(
+                "only {english} administrator can change the partner; please ask your administrator"
+            ),
         )));
     }
     if e.reasons

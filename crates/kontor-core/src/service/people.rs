@@ -11,7 +11,7 @@ use crate::domain::permissions::Permission;
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use crate::domain::values::{EmailAddress, MIN_CHOSEN_PASSWORD, PasswordHasher};
 use crate::domain::zone::Zone;
-use crate::error::{Error, FieldError, Result, StoreError};
+use crate::error::{Error, FieldError, Result, StoreError, Text};
 use crate::store::{LinkPurpose, NewInvitation, NewUser, Scope, UserRecord};
 
 /// How long an invitation link works.
@@ -69,11 +69,16 @@ impl TryFrom<&NewPerson> for Invitee {
         let role =
             Role::parse(&input.role).filter(|r| matches!(r, Role::SecondaryAdmin | Role::User));
         if role.is_none() {
-            errors.push(FieldError::new("role", "expected secondary_admin or user"));
+            errors.push(role_choice());
         }
         let lang = Lang::parse(&input.lang);
         if lang.is_none() {
-            errors.push(FieldError::new("lang", "expected de or en"));
+            errors.push(FieldError::coded(
+                "lang",
+                "lang-choice",
+                Vec::new(),
+                "expected de or en",
+            ));
         }
         match (email, role, lang) {
             (Some(email), Some(role), Some(lang)) if errors.is_empty() => Ok(Invitee {
@@ -114,9 +119,10 @@ impl Services {
     fn primary_admin_account<'a>(&self, actor: &'a Actor) -> Result<&'a crate::domain::ids::Csn> {
         match (actor.role, actor.account()) {
             (Role::PrimaryAdmin, Some(a)) => Ok(a),
-            _ => Err(Error::Forbidden(
-                "only the account's primary administrator manages its people".into(),
-            )),
+            _ => Err(Error::Forbidden(Text::new(
+                "forbidden-manage-people",
+                "only the account's primary administrator manages its people",
+            ))),
         }
     }
 
@@ -268,10 +274,12 @@ impl Services {
         link: String,
     ) -> Result<()> {
         let Some(email) = EmailAddress::parse(email).map(String::from) else {
-            return Err(Error::invalid(
+            return Err(Error::invalid(FieldError::coded(
                 "email",
+                "email-format",
+                Vec::new(),
                 "expected an email address such as anna@example.com",
-            ));
+            )));
         };
         let Some(user) = self.store.user_by_email(&email).await? else {
             return Ok(());
@@ -416,7 +424,7 @@ impl Services {
             )]));
         }
         if !matches!(role, Role::SecondaryAdmin | Role::User) {
-            return Err(Error::invalid("role", "expected secondary_admin or user"));
+            return Err(Error::invalid(role_choice()));
         }
         let audit = AuditEntry::new(
             self.clock.now(),
@@ -467,10 +475,7 @@ impl Services {
                     vec![("number", n.to_string())],
                     format!("agreement {n} not found in this account"),
                 )),
-                Err(e) => errors.push(FieldError::new(
-                    format!("agreements[{i}]"),
-                    format!("expected {}", e.expected),
-                )),
+                Err(e) => errors.push(e.at(format!("agreements[{i}]"))),
             }
         }
         if !errors.is_empty() {
@@ -516,10 +521,7 @@ impl Services {
             .filter(|t| t.user_id == actor.user_id || actor.may(Permission::RevokeAnyonesAccess))
             .ok_or(Error::NotFound("token"))?;
         if token.revoked_at.is_some() {
-            return Err(Error::Conflict {
-                code: "already_revoked",
-                detail: "this token is already revoked".into(),
-            });
+            return Err(already_revoked());
         }
         let now = self.clock.now();
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::TokenRevoked).change(
@@ -528,10 +530,7 @@ impl Services {
         );
         match self.store.revoke_token(id, now, &audit).await {
             Ok(hash) => Ok(hash),
-            Err(StoreError::NotFound) => Err(Error::Conflict {
-                code: "already_revoked",
-                detail: "this token is already revoked".into(),
-            }),
+            Err(StoreError::NotFound) => Err(already_revoked()),
             Err(e) => Err(e.into()),
         }
     }
@@ -564,5 +563,22 @@ impl Services {
             .store
             .revoke_access(target.user_id, now, &audit)
             .await?)
+    }
+}
+
+/// A person can only invite or make secondary admins and users.
+fn role_choice() -> FieldError {
+    FieldError::coded(
+        "role",
+        "role-choice",
+        Vec::new(),
+        "expected secondary_admin or user",
+    )
+}
+
+fn already_revoked() -> Error {
+    Error::Conflict {
+        code: "already_revoked",
+        detail: Text::new("token-revoked", "this token is already revoked"),
     }
 }

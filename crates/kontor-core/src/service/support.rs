@@ -10,7 +10,7 @@ use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
 use crate::domain::support::{CaseStatus, SupportCase, replace_one};
-use crate::error::{Error, FieldError, Result, StoreError};
+use crate::error::{Error, FieldError, Result, StoreError, Text};
 use crate::store::Scope;
 
 /// A case as entered.
@@ -74,9 +74,10 @@ impl Services {
         let state = self.agreement(actor, &input.agreement).await?;
         let a = &state.agreement;
         if !actor.is_admin_of(&a.account) {
-            return Err(Error::Forbidden(
-                "only an administrator of the account opens this support case".into(),
-            ));
+            return Err(Error::Forbidden(Text::new(
+                "forbidden-open-case",
+                "only an administrator of the account opens this support case",
+            )));
         }
         // What is malformed is `Invalid`; what the stored data turns down
         // (a partner that is not this agreement's, unknown or inactive) is
@@ -154,10 +155,7 @@ impl Services {
         Error::unless_may(actor, Permission::ResolveSupportCases)?;
         let case = self.support_case(actor, id).await?;
         if case.status != CaseStatus::Open {
-            return Err(Error::Conflict {
-                code: "not_open",
-                detail: "the support case is already resolved".into(),
-            });
+            return Err(case_resolved());
         }
         let state = self
             .store
@@ -168,7 +166,10 @@ impl Services {
         if !before.contains(&case.replace_partner) {
             return Err(Error::Conflict {
                 code: "stale",
-                detail: "the partner to replace is no longer a partner of record".into(),
+                detail: Text::new(
+                    "partner-no-longer-of-record",
+                    "the partner to replace is no longer a partner of record",
+                ),
             });
         }
         let after = replace_one(&before, &case.replace_partner, &case.new_partner);
@@ -198,11 +199,15 @@ impl Services {
         self.cache.invalidate_agreement(&resolved.agreement);
         match result {
             Ok(()) => Ok(resolved),
-            Err(StoreError::NotFound) => Err(Error::Conflict {
-                code: "not_open",
-                detail: "the support case is already resolved".into(),
-            }),
+            Err(StoreError::NotFound) => Err(case_resolved()),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+fn case_resolved() -> Error {
+    Error::Conflict {
+        code: "not_open",
+        detail: Text::new("case-resolved", "the support case is already resolved"),
     }
 }

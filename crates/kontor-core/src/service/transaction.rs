@@ -10,7 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::eligibility;
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::roles::{Actor, Role};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldError, Result, Text};
 use crate::store::{Transaction, TransactionKind};
 
 /// A transaction as entered.
@@ -43,14 +43,19 @@ impl NewTransaction {
         };
         let kind = self.kind.as_str();
         let mut errors = Vec::new();
+        let args = |name: &str| vec![("kind", kind.to_owned()), ("field", name.to_owned())];
         let mut field =
             |name: &str, needed: bool, given: bool, expected: &str| match (needed, given) {
-                (true, false) => errors.push(FieldError::new(
+                (true, false) => errors.push(FieldError::coded(
                     name,
+                    "required-for-kind",
+                    args(name),
                     format!("required for {kind}: {expected}"),
                 )),
-                (false, true) => errors.push(FieldError::new(
+                (false, true) => errors.push(FieldError::coded(
                     name,
+                    "not-used-by-kind",
+                    args(name),
                     format!("not used by {kind}; leave it out"),
                 )),
                 _ => {}
@@ -76,7 +81,12 @@ impl NewTransaction {
         if let Some(p) = &self.product
             && p.seats == 0
         {
-            errors.push(FieldError::new("product.seats", "expected at least 1"));
+            errors.push(FieldError::coded(
+                "product.seats",
+                "expected-at-least",
+                vec![("min", "1".into())],
+                "expected at least 1",
+            ));
         }
         errors
     }
@@ -88,8 +98,10 @@ impl NewTransaction {
         match self.kind {
             TransactionKind::Renewal | TransactionKind::SwitchTerm => match self.term_end {
                 Some(end) if self.kind == TransactionKind::Renewal && end <= a.term_end => {
-                    return Err(FieldError::new(
+                    return Err(FieldError::coded(
                         "term_end",
+                        "renewal-too-early",
+                        vec![("term_end", a.term_end.to_string())],
                         format!(
                             "a renewal must end after the current term end {}",
                             a.term_end
@@ -97,8 +109,10 @@ impl NewTransaction {
                     ));
                 }
                 Some(end) if end < today || end == a.term_end => {
-                    return Err(FieldError::new(
+                    return Err(FieldError::coded(
                         "term_end",
+                        "term-end-unchanged",
+                        Vec::new(),
                         "the new term end must differ from the current one and not be in the past",
                     ));
                 }
@@ -127,8 +141,10 @@ impl NewTransaction {
                 match (&self.product, pos) {
                     (Some(p), Some(i)) => a.products[i] = p.clone(),
                     _ => {
-                        return Err(FieldError::new(
+                        return Err(FieldError::coded(
                             "replaces",
+                            "replaces-unknown",
+                            Vec::new(),
                             "must name a product line of the agreement",
                         ));
                     }
@@ -145,13 +161,16 @@ fn may_record(actor: &Actor, partner: &Csn) -> Result<()> {
     match actor.role {
         Role::Operator => Ok(()),
         Role::PartnerAdmin | Role::PartnerAgent if actor.partner() == Some(partner) => Ok(()),
-        Role::PartnerAdmin | Role::PartnerAgent => Err(Error::invalid(
+        Role::PartnerAdmin | Role::PartnerAgent => Err(Error::invalid(FieldError::coded(
             "partner",
+            "partner-not-own",
+            Vec::new(),
             "partner staff can only name their own partner",
-        )),
-        _ => Err(Error::Forbidden(
-            "only partners and operators record transactions".into(),
-        )),
+        ))),
+        _ => Err(Error::Forbidden(Text::new(
+            "forbidden-record-transactions",
+            "only partners and operators record transactions",
+        ))),
     }
 }
 
@@ -180,7 +199,12 @@ impl Services {
             errors.push(problem);
         }
         if matches!(before.status, AgreementStatus::Canceled) {
-            errors.push(FieldError::new("agreement", "the agreement is canceled"));
+            errors.push(FieldError::coded(
+                "agreement",
+                "agreement-canceled",
+                Vec::new(),
+                "the agreement is canceled",
+            ));
         }
         let mut after = before.clone();
         if let Err(e) = input.apply_to(&mut after, eligibility::today(self.clock.now())) {

@@ -491,3 +491,149 @@ rel-ago-days = { $n ->
     [one] vor einem Tag
    *[other] vor { $n } Tagen
 }
+
+## API problems and field messages (web/error.rs)
+## The API answers English callers with the English text the code
+## carries; these English words are what pages and the scan test use.
+problem-invalid-field = { $field }: { $message }
+problem-invalid-fields = { $count ->
+    [one] Ein Feld ist ungültig.
+   *[other] { $count } Felder sind ungültig.
+}
+problem-unauthenticated = Senden Sie ein gültiges API-Token als `Authorization: Bearer <token>`.
+problem-not-found = { $what ->
+    [agreement] Der Vertrag
+    [delivery] Die Zustellung
+    [partner_change] Der Partnerwechsel
+    [partner] Der Partner
+    [person] Die Person
+    [support_case] Der Supportfall
+    [token] Das API-Token
+    [user] Der Benutzer
+    [webhook_endpoint] Der Webhook-Endpunkt
+   *[other] Das Objekt
+} wurde nicht gefunden.
+problem-no-such-endpoint = Diesen Endpunkt gibt es nicht: { $path }
+problem-internal = Auf unserer Seite ist ein Fehler aufgetreten; er wurde protokolliert.
+problem-not-eligible = Der Partnerwechsel ist für diesen Vertrag nicht möglich; die Gründe stehen unter „reasons“.
+problem-too-many-failed-signins = Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder von dieser Adresse; versuchen Sie es in { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+} erneut.
+problem-body-too-large = Der Inhalt der Anfrage ist größer als { $setting } ({ $limit } Bytes); es wurde nichts ausgeführt.
+problem-import-too-large = Der Import ist größer als max_import_bytes ({ $limit } Bytes); es wurde nichts importiert.
+problem-refused-too-large = Der Inhalt der Anfrage ist zu groß; es wurde nichts ausgeführt.
+problem-request-timeout = Die Anfrage hat zu lange gedauert und wurde abgebrochen; nichts davon wurde gespeichert.
+problem-malformed-json = Der Inhalt ist kein gültiges JSON: { $reason }
+problem-unsupported-media-type = Senden Sie den Inhalt als JSON mit `Content-Type: application/json`.
+problem-refused-media-type = Dieser Inhaltstyp wird hier nicht angenommen ({ $reason }).
+problem-method-not-allowed = Diese Methode ist hier nicht erlaubt; der Header Allow nennt die erlaubten.
+problem-bad-request = Die Anfrage wurde abgelehnt ({ $reason }).
+problem-idempotency-key-reused = Dieser Idempotency-Key wurde bereits für eine Anfrage mit anderem Inhalt verwendet.
+problem-idempotency-key-in-flight = Eine Anfrage mit diesem Idempotency-Key wird noch bearbeitet; versuchen Sie es gleich noch einmal.
+problem-invalid-import = { $count ->
+    [one] Ein Feld ist ungültig
+   *[other] { $count } Felder sind ungültig
+}; es wurde nichts importiert.
+problem-permission-read-audit = Nur Administratoren des Kontos und Mitarbeitende des Herstellers sehen das Protokoll.
+problem-permission-use-back-office = Nur Mitarbeitende des Herstellers nutzen das Backoffice.
+problem-permission-manage-partners = Nur Betreiber ändern das Partnerverzeichnis.
+problem-permission-import-export = Nur Betreiber importieren und exportieren Daten.
+problem-permission-operate-webhooks = Nur Betreiber verwalten Webhooks und Zustellungen.
+problem-permission-resolve-support-cases = Nur Supportmitarbeitende lösen Supportfälle.
+problem-permission-manage-account-people = Nur der Hauptadministrator verwaltet die Personen des Kontos.
+problem-permission-revoke-anyones-access = Nur Betreiber beenden den Zugang anderer Personen.
+problem-forbidden-record-transactions = Nur Partner und Betreiber erfassen Transaktionen.
+problem-forbidden-open-case = Nur ein Administrator des Kontos kann diesen Supportfall eröffnen.
+problem-forbidden-withdraw = Nur ein Administrator des Kontos kann einen Partnerwechsel zurückziehen.
+problem-forbidden-answer = Nur der neue Partner kann einen Partnerwechsel annehmen oder ablehnen.
+problem-forbidden-change-partner = Nur ein Administrator { $who ->
+    [this] dieses Kontos
+   *[other] des Kontos
+} kann den Partner ändern; bitte wenden Sie sich an Ihren Administrator.
+problem-forbidden-manage-people = Nur der Hauptadministrator des Kontos verwaltet dessen Personen.
+problem-change-pending = Für diesen Vertrag ist bereits ein Partnerwechsel in Bearbeitung.
+problem-case-resolved = Der Supportfall ist bereits gelöst.
+problem-partner-no-longer-of-record = Der zu ersetzende Partner ist nicht mehr Partner dieses Vertrags.
+problem-request-decided = Über den Partnerwechsel wurde inzwischen entschieden; er kann nicht mehr zurückgezogen werden.
+problem-request-answered = Der Partnerwechsel wurde inzwischen beantwortet oder zurückgezogen, oder er ist verfallen.
+problem-invalid-transition = Ein Partnerwechsel mit dem Status „{ $status ->
+    [pending] In Bearbeitung
+    [applied] Durchgeführt
+    [rejected] Abgelehnt
+    [withdrawn] Zurückgezogen
+    [awaiting_partner] Wartet auf Partner
+    [declined] Abgelehnt vom Partner
+    [expired] Verfallen
+   *[other] { $status }
+}“ kann nicht { $event ->
+    [withdraw] zurückgezogen
+    [accept] angenommen
+    [decline] abgelehnt
+    [apply] durchgeführt
+    [reject] abgelehnt
+    [timeout] beendet
+   *[other] geändert
+} werden.
+problem-token-revoked = Dieses Token ist bereits widerrufen.
+problem-delivery-delivered = Diese Zustellung ist bereits erfolgt; es gibt nichts erneut zu senden.
+problem-conflict-on = { $what ->
+    [email] Diese E-Mail-Adresse wird bereits verwendet.
+    [primary_admin] Das Konto hat bereits einen Hauptadministrator.
+    [open_request] Für diesen Vertrag ist bereits ein Partnerwechsel in Bearbeitung.
+    [delivered] Diese Zustellung ist bereits erfolgt.
+   *[other] Das widerspricht gespeicherten Daten ({ $what }).
+}
+error-expected-csn = Erwartet wird eine Kontonummer (CSN) mit genau 10 Ziffern.
+error-expected-contract-number = Erwartet wird eine Vertragsnummer mit genau 12 Ziffern.
+error-expected-subscription-id = Erwartet wird eine Abonnement-ID mit genau 14 Ziffern.
+error-expected-agreement-number = Erwartet wird eine Vertragsnummer (12 Ziffern) oder eine Abonnement-ID (14 Ziffern).
+error-expected-one-of = Erwartet wird einer dieser Werte: { $list }.
+error-expected-uuid = Erwartet wird die ID { $what ->
+    [request] eines Partnerwechsels
+    [token] eines API-Tokens
+    [support-case] eines Supportfalls
+    [endpoint] eines Webhook-Endpunkts
+    [delivery] einer Zustellung
+   *[other] eines Objekts
+} (eine UUID).
+error-expected-whole-number = Erwartet wird eine ganze Zahl von { $min } bis { $max }.
+error-expected-cursor = Erwartet wird ein Cursor, wie ihn die vorige Seite geliefert hat.
+error-expected-json-object = Erwartet wird ein JSON-Objekt.
+error-expected-date = Erwartet wird ein Datum im Format JJJJ-MM-TT.
+error-expected-text = Erwartet werden 1 bis { $max } Zeichen, nicht nur Leerzeichen.
+error-expected-at-least = Erwartet wird mindestens { $min }.
+error-expected-idempotency-key = Erwartet werden 1 bis 255 sichtbare ASCII-Zeichen.
+error-expected-collection = Erwartet wird partners, accounts, users oder agreements (für einen Inhalt vom Typ text/csv).
+error-expected-agreement-count = Erwartet werden 1 bis { $max } Vertragsnummern oder Abonnement-IDs.
+error-missing-field = Dieses Feld fehlt.
+error-unknown-field = Dieses Feld gibt es hier nicht.
+error-invalid-value = Dieser Wert passt nicht ({ $reason }).
+error-query-form = Erwartet wird der Parameter genau einmal und in seiner dokumentierten Form ({ $reason }).
+error-required-for-kind = Für { $kind ->
+    [renewal] eine Verlängerung
+    [switch_term] einen Laufzeitwechsel
+    [add_seats] zusätzliche Plätze
+    [upgrade] ein Upgrade
+   *[other] diese Transaktion
+} wird { $field ->
+    [term_end] ein Datum im Format JJJJ-MM-TT
+    [product] eine Produktzeile (name, seats) mit mindestens einem Platz
+    [replaces] der Name der ersetzten Produktzeile
+   *[other] dieses Feld
+} benötigt.
+error-not-used-by-kind = Für { $kind ->
+    [renewal] eine Verlängerung
+    [switch_term] einen Laufzeitwechsel
+    [add_seats] zusätzliche Plätze
+    [upgrade] ein Upgrade
+   *[other] diese Transaktion
+} wird dieses Feld nicht verwendet; bitte lassen Sie es weg.
+error-renewal-too-early = Eine Verlängerung muss nach dem aktuellen Laufzeitende ({ $term_end }) enden.
+error-term-end-unchanged = Das neue Laufzeitende muss sich vom aktuellen unterscheiden und darf nicht in der Vergangenheit liegen.
+error-replaces-unknown = Geben Sie eine Produktzeile dieses Vertrags an.
+error-partner-not-own = Sie können nur Ihren eigenen Partner angeben.
+error-agreement-canceled = Der Vertrag ist gekündigt.
+error-partner-unchanged = Partner { $csn } ist bereits der Partner dieses Vertrags.
+error-role-choice = Wählen Sie { role-secondary_admin } oder { role-user }.
+error-lang-choice = Wählen Sie Deutsch (de) oder Englisch (en).

@@ -491,3 +491,100 @@ rel-ago-days = { $n ->
     [one] 1 day ago
    *[other] { $n } days ago
 }
+
+## API problems and field messages (web/error.rs)
+## The API answers English callers with the English text the code
+## carries; these English words are what pages and the scan test use.
+problem-invalid-field = { $field }: { $message }
+problem-invalid-fields = { $count ->
+    [one] 1 field is invalid
+   *[other] { $count } fields are invalid
+}
+problem-unauthenticated = send a valid API token as `Authorization: Bearer <token>`
+problem-not-found = { $what } not found
+problem-no-such-endpoint = no such endpoint: { $path }
+problem-internal = something went wrong on our side; it has been logged
+problem-not-eligible = the partner change is not available for this agreement; see reasons
+problem-too-many-failed-signins = too many failed sign-ins for this account or from this address; try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}
+problem-body-too-large = the request body is larger than { $setting } ({ $limit } bytes); nothing was done
+problem-import-too-large = the import is larger than max_import_bytes ({ $limit } bytes); nothing was imported
+problem-refused-too-large = { $reason }
+problem-request-timeout = the request took too long and was stopped; nothing of it was kept
+problem-malformed-json = the body is not valid JSON: { $reason }
+problem-unsupported-media-type = send the body as JSON with `Content-Type: application/json`
+problem-refused-media-type = { $reason }
+problem-method-not-allowed = this method is not allowed here; the Allow header names those that are
+problem-bad-request = { $reason }
+problem-idempotency-key-reused = this Idempotency-Key was already used with a different request body
+problem-idempotency-key-in-flight = a request with this Idempotency-Key is still being processed; retry shortly
+problem-invalid-import = { $count } invalid field(s); nothing was imported
+problem-permission-read-audit = only account administrators and vendor staff read the audit log
+problem-permission-use-back-office = only vendor staff use the back office
+problem-permission-manage-partners = only operators change the partner directory
+problem-permission-import-export = only operators import and export data
+problem-permission-operate-webhooks = only operators manage webhooks and deliveries
+problem-permission-resolve-support-cases = only support agents resolve support cases
+problem-permission-manage-account-people = only the primary admin manages people
+problem-permission-revoke-anyones-access = only operators end other people's access
+problem-forbidden-record-transactions = only partners and operators record transactions
+problem-forbidden-open-case = only an administrator of the account opens this support case
+problem-forbidden-withdraw = only an administrator of the account can withdraw a partner change
+problem-forbidden-answer = only the new partner can accept or decline a partner change
+problem-forbidden-change-partner = only { $who ->
+    [this] this account's
+   *[other] an account
+} administrator can change the partner; please ask your administrator
+problem-forbidden-manage-people = only the account's primary administrator manages its people
+problem-change-pending = a partner change for this agreement is already pending
+problem-case-resolved = the support case is already resolved
+problem-partner-no-longer-of-record = the partner to replace is no longer a partner of record
+problem-request-decided = the request was decided meanwhile and can no longer be withdrawn
+problem-request-answered = the request was answered, withdrawn or expired meanwhile
+problem-invalid-transition = cannot { $event } a request that is { $status }
+problem-token-revoked = this token is already revoked
+problem-delivery-delivered = this delivery was delivered; there is nothing to send again
+problem-conflict-on = conflict on { $what }
+error-expected-csn = expected exactly 10 digits (CSN)
+error-expected-contract-number = expected exactly 12 digits (contract number)
+error-expected-subscription-id = expected exactly 14 digits (subscription ID)
+error-expected-agreement-number = expected a contract number (12 digits) or a subscription ID (14 digits)
+error-expected-one-of = expected one of: { $list }
+error-expected-uuid = expected { $what ->
+    [request] a request
+    [token] a token
+    [support-case] a support case
+    [endpoint] an endpoint
+    [delivery] a delivery
+   *[other] an
+} id (UUID)
+error-expected-whole-number = expected a whole number from { $min } to { $max }
+error-expected-cursor = expected a cursor returned by the previous page
+error-expected-json-object = expected a JSON object
+error-expected-date = expected a date as YYYY-MM-DD
+error-expected-text = expected 1–{ $max } characters, not only spaces
+error-expected-at-least = expected at least { $min }
+error-expected-idempotency-key = expected 1–255 visible ASCII characters
+error-expected-collection = expected partners, accounts, users or agreements (for a text/csv body)
+error-expected-agreement-count = expected 1–{ $max } agreement numbers
+error-missing-field = { $reason }
+error-unknown-field = { $reason }
+error-invalid-value = { $reason }
+error-query-form = expected the parameter once, in its documented form ({ $reason })
+error-required-for-kind = required for { $kind }: { $field ->
+    [term_end] a date as YYYY-MM-DD
+    [product] (name, seats) with seats ≥ 1
+    [replaces] the name of the product line replaced
+   *[other] this field
+}
+error-not-used-by-kind = not used by { $kind }; leave it out
+error-renewal-too-early = a renewal must end after the current term end { $term_end }
+error-term-end-unchanged = the new term end must differ from the current one and not be in the past
+error-replaces-unknown = must name a product line of the agreement
+error-partner-not-own = partner staff can only name their own partner
+error-agreement-canceled = the agreement is canceled
+error-partner-unchanged = Partner { $csn } already is the partner of record.
+error-role-choice = Choose { role-secondary_admin } or { role-user }.
+error-lang-choice = Choose German (de) or English (en).

@@ -272,7 +272,10 @@ pub async fn resend(services: &Services, actor: &Actor, id: Uuid) -> Result<(), 
             kontor_core::StoreError::NotFound => Error::NotFound("delivery"),
             kontor_core::StoreError::Conflict(_) => Error::Conflict {
                 code: "delivered",
-                detail: "this delivery was delivered; there is nothing to send again".into(),
+                detail: kontor_core::Text::new(
+                    "delivery-delivered",
+                    "this delivery was delivered; there is nothing to send again",
+                ),
             },
             other => other.into(),
         })

@@ -86,20 +86,25 @@ impl Tr {
         }
     }
 
-    /// A field's message in this language: its translation where the use
-    /// case gave it a code, else the English text it carries.
+    /// A field's message in this language (`error-<code>`).
     pub fn field_message(&self, e: &kontor_core::error::FieldError) -> String {
-        match e.code {
-            Some(code) => {
-                let args: Vec<(&'static str, FluentValue<'static>)> = e
-                    .args
-                    .iter()
-                    .map(|(k, v)| (*k, FluentValue::from(v.clone())))
-                    .collect();
-                self.ta(&format!("error-{code}"), &args)
-            }
-            None => e.message.clone(),
-        }
+        self.tw(&format!("error-{}", e.code), &e.args)
+    }
+
+    /// The message `key` with arguments given as text (as the domain gives
+    /// them); a `count` or `minutes` is a number, for plural forms.
+    pub fn tw(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let args: Vec<(&'static str, FluentValue<'static>)> = args
+            .iter()
+            .map(|(k, v)| {
+                let value = match *k {
+                    "count" | "minutes" => FluentValue::try_number(v).into_owned(),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (*k, value)
+            })
+            .collect();
+        self.ta(key, &args)
     }
 
     /// The message `key` with arguments.
@@ -307,51 +312,166 @@ mod tests {
         assert_eq!(Tr::new(Lang::De).label("program", "edu_site"), "edu site");
     }
 
-    /// Every code a use case gives a field message has words in both
-    /// languages (a missing one would show its key on a page).
+    /// Every code a use case or the API gives a field message or a
+    /// problem's detail has words in both languages (#18): a missing one
+    /// would show its key on a page or in a problem document. Found in the
+    /// sources: the codes of `FieldError::coded` (`error-<code>`), of
+    /// `ApiError::new` (`problem-<code>`, dashes for underscores) and of
+    /// `Text::new`/`Text::with` (`problem-<code>`).
     #[test]
-    fn every_field_message_code_is_translated() {
-        fn walk(dir: &std::path::Path, codes: &mut Vec<String>) {
+    fn every_message_code_is_translated() {
+        /// Literal arguments of each `call` (up to its first `)`) in the
+        /// files under `dir`.
+        fn walk(dir: &std::path::Path, call: &str, found: &mut Vec<Vec<String>>) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
-                    walk(&path, codes);
+                    walk(&path, call, found);
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                // Spelled apart, so that this test does not find itself.
-                for call in text.split(concat!("FieldError::", "coded(")).skip(1) {
-                    let args = &call[..call.find(")").unwrap_or(call.len())];
-                    // Codes are kebab-case; field paths are not.
-                    codes.extend(
+                for args in text.split(call).skip(1) {
+                    let args = &args[..args.find(")").unwrap_or(args.len())];
+                    found.push(
                         args.split('"')
                             .skip(1)
                             .step_by(2)
-                            .filter(|lit| {
-                                lit.contains('-')
-                                    && lit.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-                            })
-                            .map(str::to_owned),
+                            .map(str::to_owned)
+                            .collect(),
                     );
                 }
             }
         }
-        let mut codes = Vec::new();
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        walk(&here.join("../kontor-core/src"), &mut codes);
-        walk(&here.join("src"), &mut codes);
-        assert!(codes.len() >= 8, "found {codes:?}");
+        let calls = |call: &str| {
+            let mut found = Vec::new();
+            walk(&here.join("../kontor-core/src"), call, &mut found);
+            walk(&here.join("src"), call, &mut found);
+            found
+        };
+        let code = |lit: &str, sep: char| {
+            lit.contains(sep) && lit.chars().all(|c| c.is_ascii_lowercase() || c == sep)
+        };
+        // Spelled apart, so that this test does not find itself.
+        let mut keys: Vec<String> = calls(concat!("FieldError::", "coded("))
+            .into_iter()
+            .flatten()
+            // Codes are kebab-case; field paths are not.
+            .filter(|lit| code(lit, '-'))
+            .map(|c| format!("error-{c}"))
+            .collect();
+        let fields = keys.len();
+        for args in calls(concat!("ApiError::", "new(")) {
+            keys.extend(
+                args.first()
+                    .filter(|lit| code(lit, '_') || lit.chars().all(|c| c.is_ascii_lowercase()))
+                    .map(|c| format!("problem-{}", c.replace('_', "-"))),
+            );
+        }
+        let problems = keys.len() - fields;
+        for call in [concat!("Text::", "new("), concat!("Text::", "with(")] {
+            for args in calls(call) {
+                keys.extend(args.first().map(|c| format!("problem-{c}")));
+            }
+        }
+        let texts = keys.len() - fields - problems;
+        assert!(
+            fields >= 40 && problems >= 5 && texts >= 20,
+            "found {keys:?}"
+        );
+        // Codes given outside those calls.
+        use kontor_core::domain::ids::{AgreementNumber, ContractNumber, Csn, SubscriptionId};
+        for c in [
+            Csn::CODE,
+            ContractNumber::CODE,
+            SubscriptionId::CODE,
+            AgreementNumber::CODE,
+        ] {
+            keys.push(format!("error-{c}"));
+        }
+        for p in kontor_core::domain::permissions::Permission::ALL {
+            keys.push(format!("problem-{}", p.refusal().code));
+        }
+        keys.extend(
+            [
+                "error-partner-unknown",
+                "error-partner-not-active",
+                "error-partner-unchanged",
+                "error-expected-one-of",
+                "error-missing-field",
+                "error-unknown-field",
+                "error-invalid-value",
+                "problem-invalid-field",
+                "problem-invalid-fields",
+                "problem-refused-too-large",
+                "problem-method-not-allowed",
+                "problem-refused-media-type",
+                "problem-bad-request",
+            ]
+            .map(str::to_owned),
+        );
         for (lang, ftl) in [
             ("de", include_str!("../../locales/de/main.ftl")),
             ("en", include_str!("../../locales/en/main.ftl")),
         ] {
-            for code in &codes {
-                let key = format!("error-{code} =");
+            for key in &keys {
                 assert!(
-                    ftl.lines().any(|l| l.starts_with(&key)),
-                    "{lang} has no error-{code}"
+                    ftl.lines().any(|l| l.starts_with(&format!("{key} ="))),
+                    "{lang} has no {key}"
                 );
             }
         }
+    }
+
+    /// Problem details and field messages read as German does, with the
+    /// arguments in place and counts in the right form (#18).
+    #[test]
+    fn problem_words_take_their_arguments_in_german() {
+        let de = Tr::new(Lang::De);
+        let words = |key: &str, args: &[(&'static str, &str)]| {
+            let args: Vec<(&'static str, String)> =
+                args.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+            de.tw(key, &args)
+        };
+        assert_eq!(
+            words("problem-too-many-failed-signins", &[("minutes", "1")]),
+            "Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder von dieser Adresse; versuchen Sie es in einer Minute erneut."
+        );
+        assert!(
+            words("problem-too-many-failed-signins", &[("minutes", "15")])
+                .contains("in 15 Minuten erneut")
+        );
+        assert_eq!(
+            words("problem-invalid-fields", &[("count", "1")]),
+            "Ein Feld ist ungültig."
+        );
+        assert_eq!(
+            words("problem-invalid-fields", &[("count", "3")]),
+            "3 Felder sind ungültig."
+        );
+        assert_eq!(
+            words("problem-not-found", &[("what", "partner_change")]),
+            "Der Partnerwechsel wurde nicht gefunden."
+        );
+        assert_eq!(
+            words(
+                "problem-invalid-transition",
+                &[("event", "withdraw"), ("status", "applied")]
+            ),
+            "Ein Partnerwechsel mit dem Status „Durchgeführt“ kann nicht zurückgezogen werden."
+        );
+        assert_eq!(
+            words(
+                "error-required-for-kind",
+                &[("kind", "renewal"), ("field", "term_end")]
+            ),
+            "Für eine Verlängerung wird ein Datum im Format JJJJ-MM-TT benötigt."
+        );
+        assert_eq!(
+            words("error-role-choice", &[]),
+            "Wählen Sie Administrator oder Benutzer."
+        );
+        // A CSN with a leading zero stays text.
+        assert!(words("error-partner-unchanged", &[("csn", "0100000001")]).contains("0100000001"));
     }
 }

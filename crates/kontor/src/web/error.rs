@@ -4,9 +4,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kontor_core::domain::eligibility::{Reason, ReasonCode};
 use kontor_core::domain::roles::Lang;
-use kontor_core::{Error, FieldError};
+use kontor_core::{Error, FieldError, Text};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::i18n::Tr;
+
+/// A message's arguments, as text.
+type Args = Vec<(&'static str, String)>;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,7 +23,9 @@ pub struct Problem {
     pub title: String,
     /// HTTP status.
     pub status: u16,
-    /// What happened in this case.
+    /// What happened in this case, in the caller's language: the first of
+    /// de and en in `Accept-Language`, else the caller's own setting, else
+    /// English.
     pub detail: String,
     /// Invalid fields, each with what was expected (validation errors).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -29,6 +36,10 @@ pub struct Problem {
     /// Seconds for the `Retry-After` header (429).
     #[serde(skip)]
     pub retry_after: Option<i64>,
+    /// The translations' key of `detail` and its arguments; `None` for
+    /// invalid input, whose detail is made of its field errors.
+    #[serde(skip)]
+    words: Option<(String, Args)>,
 }
 
 /// One invalid input field.
@@ -36,8 +47,24 @@ pub struct Problem {
 pub struct FieldErrorDto {
     /// Path of the field, e.g. `new_partner` or `items[2].agreement`.
     pub field: String,
-    /// What was wrong and what is expected.
+    /// What was wrong and what is expected, in the caller's language
+    /// (as `detail`).
     pub message: String,
+    /// The translations' key of `message` (`error-<code>`) and its
+    /// arguments, where it has one.
+    #[serde(skip)]
+    words: Option<(&'static str, Args)>,
+}
+
+impl FieldErrorDto {
+    /// A field error kontor has no translation for (an import's own).
+    pub fn english(field: String, message: String) -> Self {
+        FieldErrorDto {
+            field,
+            message,
+            words: None,
+        }
+    }
 }
 
 impl From<FieldError> for FieldErrorDto {
@@ -45,7 +72,31 @@ impl From<FieldError> for FieldErrorDto {
         FieldErrorDto {
             field: e.field,
             message: e.message,
+            words: Some((e.code, e.args)),
         }
+    }
+}
+
+impl Problem {
+    /// Writes `detail` and the field messages in `tr`'s language; the
+    /// type, status, codes and field paths stay as they are.
+    pub fn localize(&mut self, tr: Tr) {
+        for e in &mut self.errors {
+            if let Some((code, args)) = &e.words {
+                e.message = tr.tw(&format!("error-{code}"), args);
+            }
+        }
+        self.detail = match (&self.words, self.errors.as_slice()) {
+            (Some((key, args)), _) => tr.tw(key, args),
+            (None, [one]) => tr.tw(
+                "problem-invalid-field",
+                &[
+                    ("field", one.field.clone()),
+                    ("message", one.message.clone()),
+                ],
+            ),
+            (None, many) => tr.tn("problem-invalid-fields", "count", many.len() as i64),
+        };
     }
 }
 
@@ -54,28 +105,50 @@ impl From<FieldError> for FieldErrorDto {
 pub struct ApiError(pub Box<Problem>);
 
 impl ApiError {
-    /// A problem with a status, stable code and detail.
+    /// A problem with a status, stable code and English detail; other
+    /// languages say the message `problem-<code>` (underscores as dashes).
     pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> ApiError {
+        let key = format!("problem-{}", code.replace('_', "-"));
+        ApiError::words(status, code, detail.into(), Some((key, Vec::new())))
+    }
+
+    /// A problem whose detail are `text`'s words (`problem-<text.code>`).
+    pub fn text(status: StatusCode, code: &str, text: Text) -> ApiError {
+        let key = format!("problem-{}", text.code);
+        ApiError::words(status, code, text.english, Some((key, text.args)))
+    }
+
+    fn words(
+        status: StatusCode,
+        code: &str,
+        detail: String,
+        words: Option<(String, Args)>,
+    ) -> ApiError {
         ApiError(Box::new(Problem {
             kind: format!("urn:kontor:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            detail: detail.into(),
+            detail,
             errors: Vec::new(),
             reasons: Vec::new(),
             retry_after: None,
+            words,
         }))
     }
 
     /// 429 for too many failed sign-ins, with `Retry-After`.
     pub fn throttled(wait: time::Duration) -> ApiError {
         let minutes = kontor_core::domain::throttle::minutes(wait);
-        let mut e = ApiError::new(
+        let mut e = ApiError::text(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_failed_signins",
-            format!(
-                "too many failed sign-ins for this account or from this address; try again in {minutes} minute{}",
-                if minutes == 1 { "" } else { "s" }
+            Text::with(
+                "too-many-failed-signins",
+                vec![("minutes", minutes.to_string())],
+                format!(
+                    "too many failed sign-ins for this account or from this address; try again in {minutes} minute{}",
+                    if minutes == 1 { "" } else { "s" }
+                ),
             ),
         );
         e.0.retry_after = Some(wait.whole_seconds().max(1));
@@ -88,7 +161,12 @@ impl ApiError {
             [one] => format!("{}: {}", one.field, one.message),
             _ => format!("{} fields are invalid", errors.len()),
         };
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", detail);
+        let mut e = ApiError::words(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            detail,
+            None,
+        );
         e.0.errors = errors.into_iter().map(Into::into).collect();
         e
     }
@@ -101,8 +179,8 @@ impl ApiError {
     }
 
     /// 422 for one field.
-    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::invalid(vec![FieldError::new(field, message)])
+    pub fn field(e: FieldError) -> ApiError {
+        ApiError::invalid(vec![e])
     }
 
     /// Converts a domain error, writing reason messages in `lang`.
@@ -141,13 +219,17 @@ impl From<Error> for ApiError {
                 "send a valid API token as `Authorization: Bearer <token>`",
             ),
             // R1: the same body whether the object is missing or another tenant's.
-            Error::NotFound(what) => ApiError::new(
+            Error::NotFound(what) => ApiError::text(
                 StatusCode::NOT_FOUND,
                 "not_found",
-                format!("{what} not found"),
+                Text::with(
+                    "not-found",
+                    vec![("what", what.replace(' ', "_"))],
+                    format!("{what} not found"),
+                ),
             ),
-            Error::Forbidden(detail) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail),
-            Error::Conflict { code, detail } => ApiError::new(StatusCode::CONFLICT, code, detail),
+            Error::Forbidden(text) => ApiError::text(StatusCode::FORBIDDEN, "forbidden", text),
+            Error::Conflict { code, detail } => ApiError::text(StatusCode::CONFLICT, code, detail),
             Error::Invalid(errors) => ApiError::invalid(errors),
             Error::Refused(errors) => ApiError::refused(errors),
             Error::Ineligible(reasons) => ineligible(&reasons, Lang::En, 90),
@@ -187,6 +269,9 @@ impl IntoResponse for ApiError {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        // For `localize_problems`, which writes it again in the caller's
+        // language.
+        res.extensions_mut().insert(self.0);
         res
     }
 }

@@ -9,11 +9,12 @@ use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use kontor_core::domain::roles::{Actor, Lang};
-use kontor_core::{Error, FieldError};
+use kontor_core::{Error, FieldError, Text};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::ApiError;
+use super::localize::CallerLang;
 use crate::auth::token_hash;
 
 /// How long a verified token is trusted without asking the database again.
@@ -78,7 +79,14 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(&parts.headers).ok_or(Error::Unauthenticated)?;
         let hash = token_hash(token);
+        let caller = |actor: &Actor| {
+            // Problems answer in the caller's language (#18).
+            if let Some(slot) = parts.extensions.get::<CallerLang>() {
+                slot.set(actor.lang);
+            }
+        };
         if let Some(actor) = state.tokens.get(&hash) {
+            caller(&actor);
             return Ok(Caller(actor));
         }
         let actor = Arc::new(
@@ -88,6 +96,7 @@ impl FromRequestParts<AppState> for Caller {
                 .await?
                 .ok_or(Error::Unauthenticated)?,
         );
+        caller(&actor);
         state.tokens.put(hash, actor.clone());
         Ok(Caller(actor))
     }
@@ -162,7 +171,12 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(
             match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-                Ok(_) => ApiError::invalid(vec![FieldError::new("body", "expected a JSON object")]),
+                Ok(_) => ApiError::field(FieldError::coded(
+                    "body",
+                    "expected-json-object",
+                    Vec::new(),
+                    "expected a JSON object",
+                )),
                 Err(e) => malformed(e.to_string()),
             },
         );
@@ -177,10 +191,14 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
 
 /// 400: the body is no JSON (or more than one value).
 fn malformed(what: String) -> ApiError {
-    ApiError::new(
+    ApiError::text(
         StatusCode::BAD_REQUEST,
         "malformed_json",
-        format!("the body is not valid JSON: {what}"),
+        Text::with(
+            "malformed-json",
+            vec![("reason", what.clone())],
+            format!("the body is not valid JSON: {what}"),
+        ),
     )
 }
 
@@ -196,10 +214,13 @@ fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let msg = inner.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     // "missing field `x`" and "unknown field `x`" name a field below the path.
-    let named = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|p| msg.strip_prefix(p))
-        .and_then(|rest| rest.split('`').next());
+    let (named, code) = [
+        ("missing field `", "missing-field"),
+        ("unknown field `", "unknown-field"),
+    ]
+    .iter()
+    .find_map(|(p, code)| Some((msg.strip_prefix(p)?.split('`').next(), *code)))
+    .unwrap_or((None, "invalid-value"));
     let field = match (path.as_str(), named) {
         (".", Some(name)) => name.to_owned(),
         (".", None) => "body".to_owned(),
@@ -207,7 +228,8 @@ fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         (p, Some(name)) if !p.ends_with(name) => format!("{p}.{name}"),
         (p, _) => p.to_owned(),
     };
-    ApiError::invalid(vec![FieldError::new(field, msg)])
+    let args = vec![("reason", msg.clone())];
+    ApiError::field(FieldError::coded(field, code, args, msg))
 }
 
 /// The client's address, for counting failed sign-ins (#7): the peer of

@@ -12,13 +12,14 @@ use std::future::Future;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kontor_core::domain::roles::Actor;
+use kontor_core::domain::roles::{Actor, Lang};
 use kontor_core::service::Services;
 use kontor_core::store::{Claim, IdempotencyKey};
 use time::Duration;
 
 use super::AppState;
 use super::error::ApiError;
+use super::extract::lang_for;
 use crate::auth::fingerprint;
 
 /// Header name.
@@ -47,8 +48,13 @@ where
         None => return work().await,
         Some(Ok(k)) => k.to_owned(),
         Some(Err(())) => {
-            return ApiError::field("Idempotency-Key", "expected 1–255 visible ASCII characters")
-                .into_response();
+            return ApiError::field(kontor_core::FieldError::coded(
+                "Idempotency-Key",
+                "expected-idempotency-key",
+                Vec::new(),
+                "expected 1–255 visible ASCII characters",
+            ))
+            .into_response();
         }
     };
     let key = IdempotencyKey {
@@ -85,13 +91,18 @@ where
             "a request with this Idempotency-Key is still being processed; retry shortly",
         )
         .into_response(),
-        Claim::Started => run_claimed(services, key, work).await,
+        Claim::Started => run_claimed(services, key, lang_for(headers, caller), work).await,
     }
 }
 
 /// Runs `work` under the claim on `key` and stores its response for
 /// replays.
-async fn run_claimed<F, Fut>(services: &Services, key: IdempotencyKey, work: F) -> Response
+async fn run_claimed<F, Fut>(
+    services: &Services,
+    key: IdempotencyKey,
+    lang: Lang,
+    work: F,
+) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Response>,
@@ -110,12 +121,20 @@ where
         claim.release().await;
         return res;
     }
-    let bytes = match to_bytes(res.into_body(), usize::MAX).await {
+    let (parts, body) = res.into_parts();
+    let mut bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
             return ApiError::from(kontor_core::Error::Internal(e.into())).into_response();
         }
     };
+    // A problem is stored in the caller's language, so that a replay
+    // answers with the same bytes (#18).
+    if let Some(problem) = parts.extensions.get::<Box<super::error::Problem>>()
+        && let Some(localized) = super::localize::localized(problem, lang)
+    {
+        bytes = localized.into();
+    }
     if let Some(key) = &claim.key {
         match services.complete_key(key, status.as_u16(), &bytes).await {
             Ok(()) => claim.key = None,

@@ -114,10 +114,19 @@ pub(crate) fn visitor_tr(headers: &HeaderMap) -> Tr {
 /// language.
 pub fn too_large(api: bool, headers: &HeaderMap, limit: usize, setting: &str) -> Response {
     if api {
-        return ApiError::new(
+        return ApiError::text(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            format!("the request body is larger than {setting} ({limit} bytes); nothing was done"),
+            kontor_core::Text::with(
+                "body-too-large",
+                vec![
+                    ("setting", setting.to_owned()),
+                    ("limit", limit.to_string()),
+                ],
+                format!(
+                    "the request body is larger than {setting} ({limit} bytes); nothing was done"
+                ),
+            ),
         )
         .into_response();
     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod limits;
+pub mod localize;
 mod ops;
 pub mod pages;
 
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limits::request_limits,
         ))
+        .layer(axum::middleware::from_fn(localize::localize_problems))
         .with_state(state)
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::new())

@@ -341,6 +341,19 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A POST naming the language of the answer (`Accept-Language`).
+    pub async fn post_lang(&self, who: &str, path: &str, body: &Value, lang: &str) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .header("accept-language", lang)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn submit(&self, who: &str, agreement: &str, partner: &str) -> Response {
         self.post(
             who,

@@ -216,7 +216,11 @@ async fn imports_stream_up_to_max_import_bytes() {
             .send()
     };
     let res = upload(empty_import(3 * 1024 * 1024)).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "imported (#18: redirects)"
+    );
     let res = upload(empty_import(9 * 1024 * 1024)).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.text().await.unwrap().contains("too large"));

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acceptance;
+mod api_language;
 mod authorization;
 mod backup;
 mod bad_input;

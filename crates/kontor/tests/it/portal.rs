@@ -806,7 +806,7 @@ async fn vendor_staff_search_agreements_and_the_audit_log_across_accounts() {
     .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        audit.contains("dora@example-ltd.example (primary_admin)")
+        audit.contains("dora@example-ltd.example (Primary administrator)")
             && audit.contains("110000000101")
     );
     let (_, none) = page(
@@ -1401,7 +1401,8 @@ async fn form_errors_are_in_the_persons_language() {
         html.contains("bernd@muster.example hat bereits Zugang zu kontor"),
         "{html}"
     );
-    // The API answers in English with the same field.
+    // The API answers in Anna's language too (her setting, #18), with the
+    // same field.
     let problem = json_with(
         app.post(
             "anna@muster.example",
@@ -1417,7 +1418,7 @@ async fn form_errors_are_in_the_persons_language() {
     assert!(
         problem
             .to_string()
-            .contains("no partner with CSN 5199999999 exists")
+            .contains("Es gibt keinen Partner mit der Kontonummer (CSN) 5199999999.")
     );
     // The back office's partner form, for an operator reading German.
     let olga = browser(&app, "olga@vendor.example", "de").await;

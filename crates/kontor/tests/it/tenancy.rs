@@ -37,16 +37,23 @@ async fn every_agreement_endpoint_answers_another_tenants_object_like_a_missing_
     assert_eq!(a.0, StatusCode::NOT_FOUND);
     assert_eq!(a, b);
     let tx = |n: &str| json!({ "agreement": n, "kind": "add_seats", "partner": "5100000001", "product": {"name": "X", "seats": 1} });
+    // Olga reads German, Pia English: both asked in English.
     let a = answer(
-        app.post("olga@vendor.example", "/api/v1/transactions", &tx(missing))
-            .await,
+        app.post_lang(
+            "olga@vendor.example",
+            "/api/v1/transactions",
+            &tx(missing),
+            "en",
+        )
+        .await,
     )
     .await;
     let b = answer(
-        app.post(
+        app.post_lang(
             "pia@cad-partner.example",
             "/api/v1/transactions",
             &tx("110000000101"),
+            "en",
         )
         .await,
     )

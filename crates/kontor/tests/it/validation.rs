@@ -60,7 +60,9 @@ async fn malformed_and_unusable_input_names_the_field_and_writes_nothing() {
     ];
     for (body, field, words) in cases {
         let p = json_with(
-            app.post(ANNA, "/api/v1/partner-changes", &body).await,
+            // Anna reads German; the words checked are the English ones.
+            app.post_lang(ANNA, "/api/v1/partner-changes", &body, "en")
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;

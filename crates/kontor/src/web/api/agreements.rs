@@ -32,8 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Parses an agreement number from the path (R2).
 pub fn number(raw: &str) -> ApiResult<AgreementNumber> {
-    AgreementNumber::parse(raw)
-        .map_err(|e| ApiError::field("number", format!("expected {}", e.expected)))
+    AgreementNumber::parse(raw).map_err(|e| ApiError::field(e.at("number")))
 }
 
 /// Filters of the agreement list.
@@ -69,22 +68,34 @@ impl ListQuery {
                 &mut errors,
                 "kind",
                 &self.kind,
-                "contract or subscription",
+                ("contract or subscription", one_of("contract, subscription")),
                 AgreementKind::parse,
             ),
             status: optional(
                 &mut errors,
                 "status",
                 &self.status,
-                "active, expired, canceled or suspended",
+                (
+                    "active, expired, canceled or suspended",
+                    one_of("active, expired, canceled, suspended"),
+                ),
                 AgreementStatus::parse,
             ),
-            partner: optional(&mut errors, "partner", &self.partner, Csn::EXPECTED, |p| {
-                Csn::parse(p).ok()
-            }),
+            partner: optional(
+                &mut errors,
+                "partner",
+                &self.partner,
+                (Csn::EXPECTED, (Csn::CODE, Vec::new())),
+                |p| Csn::parse(p).ok(),
+            ),
         };
         if self.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
-            errors.push(FieldError::new("q", "expected at most 100 characters"));
+            errors.push(FieldError::coded(
+                "q",
+                "text-too-long",
+                vec![("max", "100".into())],
+                "expected at most 100 characters",
+            ));
         }
         if errors.is_empty() {
             Ok(filters)
@@ -94,18 +105,30 @@ impl ListQuery {
     }
 }
 
+/// A message's key in the translations and its arguments.
+type Words = (&'static str, Vec<(&'static str, String)>);
+
+fn one_of(list: &str) -> Words {
+    ("expected-one-of", vec![("list", list.to_owned())])
+}
+
 /// `raw` parsed when given; when it does not parse, `None` and an error
-/// naming `field`.
+/// naming `field` with what was `expected` (in English, and its words).
 fn optional<T>(
     errors: &mut Vec<FieldError>,
     field: &str,
     raw: &Option<String>,
-    expected: &str,
+    (expected, (code, args)): (&str, Words),
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Option<T> {
     let parsed = parse(raw.as_deref()?);
     if parsed.is_none() {
-        errors.push(FieldError::new(field, format!("expected {expected}")));
+        errors.push(FieldError::coded(
+            field,
+            code,
+            args,
+            format!("expected {expected}"),
+        ));
     }
     parsed
 }

@@ -49,7 +49,7 @@ impl AuditQuery {
         };
         Csn::parse(raw)
             .map(Some)
-            .map_err(|e| ApiError::field("account", format!("expected {}", e.expected)))
+            .map_err(|e| ApiError::field(e.at("account")))
     }
 
     fn action(&self) -> ApiResult<Option<AuditAction>> {
@@ -57,10 +57,11 @@ impl AuditQuery {
             return Ok(None);
         };
         AuditAction::parse(raw).map(Some).ok_or_else(|| {
-            ApiError::field(
+            ApiError::field(super::expected_one_of(
                 "action",
+                &AuditAction::expected(),
                 format!("expected one of: {}", AuditAction::expected()),
-            )
+            ))
         })
     }
 }

@@ -40,10 +40,12 @@ pub struct ImportQuery {
 /// The format of an import body: JSON, or CSV of the named collection.
 fn import_format(headers: &HeaderMap, q: &ImportQuery) -> ApiResult<ImportFormat> {
     let refused = || {
-        ApiError::field(
+        ApiError::field(kontor_core::FieldError::coded(
             "collection",
+            "expected-collection",
+            Vec::new(),
             "expected partners, accounts, users or agreements (for a text/csv body)",
-        )
+        ))
     };
     let collection = match q.collection.as_deref() {
         Some(raw) => Some(Collection::parse(raw).ok_or_else(refused)?),
@@ -86,11 +88,15 @@ async fn import(
     let limit = state.config.max_import_bytes;
     let Ok(imported) = import_upload(&state.services, format, limit, body, By::Person(&me)).await
     else {
-        return Err(ApiError::new(
+        return Err(ApiError::text(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            format!(
-                "the import is larger than max_import_bytes ({limit} bytes); nothing was imported"
+            kontor_core::Text::with(
+                "import-too-large",
+                vec![("limit", limit.to_string())],
+                format!(
+                    "the import is larger than max_import_bytes ({limit} bytes); nothing was imported"
+                ),
             ),
         ));
     };
@@ -103,20 +109,19 @@ async fn import(
         })),
         Err(ImportFailure::Store(e)) => Err(e.into()),
         Err(ImportFailure::Invalid { errors, more }) => {
-            let mut p = ApiError::new(
+            let count = errors.len() + more;
+            let mut p = ApiError::text(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_import",
-                format!(
-                    "{} invalid field(s); nothing was imported",
-                    errors.len() + more
+                kontor_core::Text::with(
+                    "invalid-import",
+                    vec![("count", count.to_string())],
+                    format!("{count} invalid field(s); nothing was imported"),
                 ),
             );
             p.0.errors = errors
                 .into_iter()
-                .map(|e| FieldErrorDto {
-                    field: e.location(),
-                    message: e.message,
-                })
+                .map(|e| FieldErrorDto::english(e.location(), e.message))
                 .collect();
             Err(p)
         }

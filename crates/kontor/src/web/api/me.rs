@@ -73,8 +73,12 @@ async fn issue_token(
     let label = req.label.unwrap_or_else(|| "API token".into());
     if label.chars().count() > 100 {
         return Err(crate::web::error::ApiError::field(
-            "label",
-            "expected at most 100 characters",
+            kontor_core::FieldError::coded(
+                "label",
+                "text-too-long",
+                vec![("max", "100".into())],
+                "expected at most 100 characters",
+            ),
         ));
     }
     let token = new_token();
@@ -159,8 +163,13 @@ async fn revoke_token(
     Caller(me): Caller,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id = uuid::Uuid::parse_str(&raw)
-        .map_err(|_| crate::web::error::ApiError::field("id", "expected a token id (UUID)"))?;
+    let id = uuid::Uuid::parse_str(&raw).map_err(|_| {
+        crate::web::error::ApiError::field(super::expected_uuid(
+            "id",
+            "token",
+            "expected a token id (UUID)",
+        ))
+    })?;
     let hash = state.services.revoke_token(&me, id).await?;
     state.tokens.forget(&hash);
     Ok(StatusCode::NO_CONTENT)

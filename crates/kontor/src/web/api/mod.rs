@@ -21,6 +21,8 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+use kontor_core::{FieldError, Text};
+
 use super::AppState;
 use super::error::ApiError;
 
@@ -29,7 +31,9 @@ use super::error::ApiError;
     info(
         title = "kontor API",
         description = "Self-service partner changes, agreements, audit and bulk data. \
-            Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem documents. \
+            Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem documents, \
+            their `detail` and field messages in the caller's language (`Accept-Language` de/en, \
+            else their own setting). \
             Rule ids (R1…) refer to the product specification.",
         version = "1"
     ),
@@ -144,10 +148,12 @@ async fn problem_for_plain_errors(res: Response) -> Response {
             .filter(|f| !f.contains(' '))
             .or_else(|| reason.split('`').nth(1))
             .unwrap_or("query");
-        return ApiError::field(
+        return ApiError::field(FieldError::coded(
             field,
+            "query-form",
+            vec![("reason", reason.to_owned())],
             format!("expected the parameter once, in its documented form ({reason})"),
-        )
+        ))
         .into_response();
     }
     let detail = if text.is_empty() {
@@ -155,14 +161,17 @@ async fn problem_for_plain_errors(res: Response) -> Response {
     } else {
         text
     };
-    let code = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        s if s.is_server_error() => "internal",
-        _ => "bad_request",
+    // Other languages say what each code means, and axum's own words
+    // where they tell more than the code.
+    let (code, words) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "refused-too-large"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method-not-allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "refused-media-type"),
+        s if s.is_server_error() => ("internal", "internal"),
+        _ => ("bad_request", "bad-request"),
     };
-    let mut problem = ApiError::new(status, code, detail).into_response();
+    let args = vec![("reason", detail.clone())];
+    let mut problem = ApiError::text(status, code, Text::with(words, args, detail)).into_response();
     for name in [axum::http::header::ALLOW, axum::http::header::RETRY_AFTER] {
         if let Some(v) = parts.headers.get(&name) {
             problem.headers_mut().insert(name, v.clone());
@@ -178,10 +187,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Unknown routes answer with a problem document too.
 pub async fn not_found(uri: Uri) -> Response {
-    ApiError::new(
+    ApiError::text(
         StatusCode::NOT_FOUND,
         "not_found",
-        format!("no such endpoint: {}", uri.path()),
+        Text::with(
+            "no-such-endpoint",
+            vec![("path", uri.path().to_owned())],
+            format!("no such endpoint: {}", uri.path()),
+        ),
     )
     .into_response()
 }
@@ -207,10 +220,12 @@ impl Page {
         match self.limit {
             None => Ok(50),
             Some(n @ 1..=500) => Ok(n),
-            Some(_) => Err(ApiError::field(
+            Some(_) => Err(ApiError::field(FieldError::coded(
                 "limit",
+                "expected-whole-number",
+                vec![("min", "1".into()), ("max", "500".into())],
                 "expected a whole number from 1 to 500",
-            )),
+            ))),
         }
     }
 
@@ -221,7 +236,12 @@ impl Page {
             .as_deref()
             .map(|c| {
                 parse(c).ok_or_else(|| {
-                    ApiError::field("cursor", "expected a cursor returned by the previous page")
+                    ApiError::field(FieldError::coded(
+                        "cursor",
+                        "expected-cursor",
+                        Vec::new(),
+                        "expected a cursor returned by the previous page",
+                    ))
                 })
             })
             .transpose()
@@ -252,7 +272,32 @@ impl Format {
         match self.format.as_deref() {
             None | Some("json") => Ok(false),
             Some("csv") => Ok(true),
-            Some(_) => Err(ApiError::field("format", "expected json or csv")),
+            Some(_) => Err(ApiError::field(expected_one_of(
+                "format",
+                "json, csv",
+                "expected json or csv",
+            ))),
         }
     }
+}
+
+/// `field` is not one of the values `list`ed (comma-separated codes).
+pub fn expected_one_of(field: &str, list: &str, english: impl Into<String>) -> FieldError {
+    FieldError::coded(
+        field,
+        "expected-one-of",
+        vec![("list", list.to_owned())],
+        english,
+    )
+}
+
+/// `field` is not the id (a UUID) of `what`: `request`, `token`,
+/// `support-case`, `endpoint`, `delivery`.
+pub fn expected_uuid(field: &str, what: &'static str, english: impl Into<String>) -> FieldError {
+    FieldError::coded(
+        field,
+        "expected-uuid",
+        vec![("what", what.to_owned())],
+        english,
+    )
 }

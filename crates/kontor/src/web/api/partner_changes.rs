@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use kontor_core::FieldError;
 use kontor_core::domain::change_request::{RequestId, RequestStatus};
 use kontor_core::domain::eligibility::check_new_partner;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
@@ -42,13 +43,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 const MAX_BULK: usize = 500;
 
 fn new_partner(raw: &str) -> ApiResult<Csn> {
-    Csn::parse(raw).map_err(|e| ApiError::field("new_partner", format!("expected {}", e.expected)))
+    Csn::parse(raw).map_err(|e| ApiError::field(e.at("new_partner")))
 }
 
 fn request_id(raw: &str) -> ApiResult<RequestId> {
-    uuid::Uuid::parse_str(raw)
-        .map(RequestId)
-        .map_err(|_| ApiError::field("id", "expected a request id (UUID)"))
+    uuid::Uuid::parse_str(raw).map(RequestId).map_err(|_| {
+        ApiError::field(super::expected_uuid(
+            "id",
+            "request",
+            "expected a request id (UUID)",
+        ))
+    })
 }
 
 async fn submit_one(
@@ -59,8 +64,7 @@ async fn submit_one(
     partner: &Csn,
     idempotency_key: Option<&str>,
 ) -> ApiResult<ChangeRequestDto> {
-    let n = AgreementNumber::parse(agreement)
-        .map_err(|e| ApiError::field("agreement", format!("expected {}", e.expected)))?;
+    let n = AgreementNumber::parse(agreement).map_err(|e| ApiError::field(e.at("agreement")))?;
     let window = state.services.policy.expiry_window_days;
     let r = state
         .services
@@ -120,10 +124,12 @@ async fn submit(
 
 fn check_bulk_size(agreements: &[String]) -> ApiResult<()> {
     if agreements.is_empty() || agreements.len() > MAX_BULK {
-        return Err(ApiError::field(
+        return Err(ApiError::field(kontor_core::FieldError::coded(
             "agreements",
+            "expected-agreement-count",
+            vec![("max", MAX_BULK.to_string())],
             format!("expected 1–{MAX_BULK} agreement numbers"),
-        ));
+        )));
     }
     Ok(())
 }
@@ -291,17 +297,27 @@ async fn list(
         .as_deref()
         .map(|s| {
             RequestStatus::parse(s).ok_or_else(|| {
-                ApiError::field(
+                ApiError::field(super::expected_one_of(
                     "status",
+                    &RequestStatus::expected(),
                     format!("expected one of: {}", RequestStatus::expected()),
-                )
+                ))
             })
         })
         .transpose()?;
     let agreement = q
         .agreement
         .as_deref()
-        .map(|a| number(a).map_err(|_| ApiError::field("agreement", AgreementNumber::EXPECTED)))
+        .map(|a| {
+            AgreementNumber::parse(a).map_err(|e| {
+                ApiError::field(FieldError::coded(
+                    "agreement",
+                    e.code,
+                    Vec::new(),
+                    AgreementNumber::EXPECTED,
+                ))
+            })
+        })
         .transpose()?;
     let limit = page.limit()?;
     let before = page.cursor(|c| uuid::Uuid::parse_str(c).ok())?;

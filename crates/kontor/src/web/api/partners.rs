@@ -27,8 +27,7 @@ async fn lookup(
     _caller: Caller,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<PartnerDto>> {
-    let csn =
-        Csn::parse(&raw).map_err(|e| ApiError::field("csn", format!("expected {}", e.expected)))?;
+    let csn = Csn::parse(&raw).map_err(|e| ApiError::field(e.at("csn")))?;
     let p = state.services.lookup_partner(&csn).await?;
     Ok(Json(PartnerDto::from(&p)))
 }

@@ -100,8 +100,13 @@ pub struct CaseQuery {
 }
 
 fn case_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw)
-        .map_err(|_| ApiError::field("id", "expected a support case id (UUID)"))
+    uuid::Uuid::parse_str(raw).map_err(|_| {
+        ApiError::field(super::expected_uuid(
+            "id",
+            "support-case",
+            "expected a support case id (UUID)",
+        ))
+    })
 }
 
 /// Opens a case asking support to replace one of several partners (R6).
@@ -121,10 +126,12 @@ async fn open(
 ) -> ApiResult<(StatusCode, Json<SupportCaseDto>)> {
     let req: OpenCaseRequest = parse_json(&headers, &body)?;
     let agreement = number(&req.agreement).map_err(|_| {
-        ApiError::field(
+        ApiError::field(kontor_core::FieldError::coded(
             "agreement",
+            kontor_core::domain::ids::AgreementNumber::CODE,
+            Vec::new(),
             kontor_core::domain::ids::AgreementNumber::EXPECTED,
-        )
+        ))
     })?;
     let input = NewCase {
         agreement,

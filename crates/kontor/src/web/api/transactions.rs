@@ -27,33 +27,29 @@ pub fn router() -> OpenApiRouter<AppState> {
 fn parse(req: TransactionRequest) -> ApiResult<NewTransaction> {
     let mut errors = Vec::new();
     let agreement = AgreementNumber::parse(&req.agreement)
-        .map_err(|e| {
-            errors.push(FieldError::new(
-                "agreement",
-                format!("expected {}", e.expected),
-            ))
-        })
+        .map_err(|e| errors.push(e.at("agreement")))
         .ok();
     let kind = TransactionKind::parse(&req.kind)
         .ok_or_else(|| {
-            errors.push(FieldError::new(
+            errors.push(super::expected_one_of(
                 "kind",
+                &TransactionKind::expected(),
                 format!("expected one of: {}", TransactionKind::expected()),
             ))
         })
         .ok();
     let partner = Csn::parse(&req.partner)
-        .map_err(|e| {
-            errors.push(FieldError::new(
-                "partner",
-                format!("expected {}", e.expected),
-            ))
-        })
+        .map_err(|e| errors.push(e.at("partner")))
         .ok();
     let term_end = match req.term_end.as_deref() {
         None => None,
         Some(raw) => parse_date(raw).or_else(|| {
-            errors.push(FieldError::new("term_end", "expected a date as YYYY-MM-DD"));
+            errors.push(FieldError::coded(
+                "term_end",
+                "expected-date",
+                Vec::new(),
+                "expected a date as YYYY-MM-DD",
+            ));
             None
         }),
     };
@@ -63,8 +59,10 @@ fn parse(req: TransactionRequest) -> ApiResult<NewTransaction> {
         .as_ref()
         .is_some_and(|p| p.name.trim().is_empty() || p.name.chars().count() > 200)
     {
-        errors.push(FieldError::new(
+        errors.push(FieldError::coded(
             "product.name",
+            "expected-text",
+            vec![("max", "200".into())],
             "expected 1–200 characters, not only spaces",
         ));
     }

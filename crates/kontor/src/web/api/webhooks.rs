@@ -34,7 +34,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn id(raw: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::field("id", format!("expected a {what} id (UUID)")))
+    let key = if what == "delivery" {
+        "delivery"
+    } else {
+        "endpoint"
+    };
+    Uuid::parse_str(raw).map_err(|_| {
+        ApiError::field(super::expected_uuid(
+            "id",
+            key,
+            format!("expected a {what} id (UUID)"),
+        ))
+    })
 }
 
 /// A webhook endpoint (its secret only from `…/secret`, on creation and rotation).
@@ -508,10 +519,11 @@ async fn list_deliveries(
         .as_deref()
         .map(|s| {
             DeliveryStatus::parse(s).ok_or_else(|| {
-                ApiError::field(
+                ApiError::field(super::expected_one_of(
                     "status",
+                    &DeliveryStatus::expected(),
                     format!("expected one of {}", DeliveryStatus::expected()),
-                )
+                ))
             })
         })
         .transpose()?;
@@ -520,10 +532,11 @@ async fn list_deliveries(
         .as_deref()
         .map(|s| {
             Channel::parse(s).ok_or_else(|| {
-                ApiError::field(
+                ApiError::field(super::expected_one_of(
                     "channel",
+                    &Channel::expected(),
                     format!("expected one of {}", Channel::expected()),
-                )
+                ))
             })
         })
         .transpose()?;
@@ -531,8 +544,13 @@ async fn list_deliveries(
         .endpoint
         .as_deref()
         .map(|s| {
-            Uuid::parse_str(s)
-                .map_err(|_| ApiError::field("endpoint", "expected an endpoint id (UUID)"))
+            Uuid::parse_str(s).map_err(|_| {
+                ApiError::field(super::expected_uuid(
+                    "endpoint",
+                    "endpoint",
+                    "expected an endpoint id (UUID)",
+                ))
+            })
         })
         .transpose()?;
     let filter = DeliveryFilter {

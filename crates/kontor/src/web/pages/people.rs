@@ -176,7 +176,12 @@ async fn change_role(
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
     let result = match Role::parse(&f.role) {
         Some(role) => state.services.change_role(&me.actor, &f.email, role).await,
-        None => Err(Error::invalid("role", "expected secondary_admin or user")),
+        None => Err(Error::invalid(kontor_core::FieldError::coded(
+            "role",
+            "role-choice",
+            Vec::new(),
+            "expected secondary_admin or user",
+        ))),
     };
     answer(&state, &me, result, &f.email, "saved").await
 }
