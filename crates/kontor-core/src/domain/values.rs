@@ -66,6 +66,70 @@ pub const DATE_EXPECTED: &str = "a date as YYYY-MM-DD";
 
 /// Shortest password a person chooses for themselves (a reset; their settings).
 pub const MIN_CHOSEN_PASSWORD: usize = 10;
+/// Longest password accepted: the estimator's work grows with the length,
+/// and nobody types more.
+pub const MAX_PASSWORD: usize = 200;
+
+/// Why a password a person chose for themselves is refused, as a field
+/// error on `field`, or `None` when it is good enough: at least
+/// [`MIN_CHOSEN_PASSWORD`] characters and — by zxcvbn, the estimator that
+/// knows common passwords, words, names, keyboard patterns and dates — not
+/// guessable in fewer than about 10^8 tries (score 3 of 4); and not
+/// containing what the person is known by (`their_words`: parts of their
+/// email, name and company of four letters or more).
+pub fn chosen_password_problem(
+    field: &str,
+    password: &str,
+    their_words: &[&str],
+) -> Option<crate::FieldError> {
+    let length = password.chars().count();
+    if length < MIN_CHOSEN_PASSWORD {
+        return Some(crate::FieldError::coded(
+            field,
+            "password-length",
+            vec![("min", MIN_CHOSEN_PASSWORD.to_string())],
+            format!("expected at least {MIN_CHOSEN_PASSWORD} characters"),
+        ));
+    }
+    if length > MAX_PASSWORD {
+        return Some(crate::FieldError::coded(
+            field,
+            "password-too-long",
+            vec![("max", MAX_PASSWORD.to_string())],
+            format!("expected at most {MAX_PASSWORD} characters"),
+        ));
+    }
+    // Parts of an address count as words: "anna", "muster", "example".
+    let lower: Vec<String> = their_words.iter().map(|w| w.to_lowercase()).collect();
+    let words: Vec<&str> = lower
+        .iter()
+        .flat_map(|w| w.split(['@', '.', ' ', '-', '_']))
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    let folded = password.to_lowercase();
+    if let Some(word) = words
+        .iter()
+        .find(|w| w.chars().count() >= 4 && folded.contains(*w))
+    {
+        return Some(crate::FieldError::coded(
+            field,
+            "password-personal",
+            vec![("word", (*word).to_owned())],
+            format!("must not contain your name, your company or your email address ({word})"),
+        ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &words);
+    (u8::from(estimate.score()) < 3).then(|| {
+        crate::FieldError::coded(
+            field,
+            "password-weak",
+            Vec::new(),
+            "too easy to guess (a common password, a word, a name or a pattern); \
+             a few unrelated words make a strong one",
+        )
+    })
+}
+
 /// Shortest password an operator provisions (import, `kontor user create`);
 /// the person is expected to replace it.
 pub const MIN_PROVISIONED_PASSWORD: usize = 8;
@@ -127,6 +191,39 @@ pub trait PasswordHasher: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Length first (9 vs 10 characters), then guessability: common
+    /// passwords, keyboard walks and the person's own name and address are
+    /// refused however long; a few unrelated words pass.
+    #[test]
+    fn chosen_passwords_are_long_and_hard_to_guess() {
+        let me = ["anna@muster.example", "Anna Admin", "Muster Bau AG"];
+        let code = |pw: &str| chosen_password_problem("password", pw, &me).map(|e| e.code);
+        assert_eq!(code("Xq7#mP2!z"), Some("password-length"));
+        assert_eq!(
+            code(&"a".repeat(MAX_PASSWORD + 1)),
+            Some("password-too-long")
+        );
+        for weak in [
+            "password123",
+            "qwertzuiop",
+            "1234567890",
+            "iloveyou1234",
+            "aaaaaaaaaaaa",
+        ] {
+            assert_eq!(code(weak), Some("password-weak"), "{weak}");
+        }
+        for personal in ["annamuster2026", "Muster Bau AG!", "x-ANNA-x-1f9Q#z"] {
+            assert_eq!(code(personal), Some("password-personal"), "{personal}");
+        }
+        for strong in [
+            "Kaffeetasse Mondlicht Schraube",
+            "correct horse battery staple",
+            "Xq7#mP2!zR",
+        ] {
+            assert_eq!(code(strong), None, "{strong}");
+        }
+    }
 
     #[test]
     fn dates_are_exactly_yyyy_mm_dd() {

@@ -9,7 +9,7 @@ use crate::domain::ids::AgreementNumber;
 use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
-use crate::domain::values::{EmailAddress, MIN_CHOSEN_PASSWORD, PasswordHasher};
+use crate::domain::values::{EmailAddress, PasswordHasher, chosen_password_problem};
 use crate::domain::zone::Zone;
 use crate::error::{Error, FieldError, Result, StoreError, Text};
 use crate::store::{LinkPurpose, NewInvitation, NewUser, Scope, UserRecord};
@@ -338,16 +338,13 @@ impl Services {
         if link.used || link.expires_at <= now || link.user.disabled {
             return Err(Error::NotFound(what));
         }
-        if password.chars().count() < MIN_CHOSEN_PASSWORD {
-            return Err(Error::Invalid(vec![FieldError::coded(
-                "password",
-                "password-length",
-                vec![("min", MIN_CHOSEN_PASSWORD.to_string())],
-                format!("expected at least {MIN_CHOSEN_PASSWORD} characters"),
-            )]));
+        let who = &link.user.actor;
+        if let Some(problem) =
+            chosen_password_problem("password", password, &[&who.email, &who.name])
+        {
+            return Err(Error::Invalid(vec![problem]));
         }
         let hash = hasher.hash(password)?;
-        let who = &link.user.actor;
         let audit = match purpose {
             LinkPurpose::Invitation => {
                 AuditEntry::new(now, By::Person(who), AuditAction::InvitationAccepted).change(
