@@ -61,10 +61,10 @@ const PAGES = {
     "/agreements/110000000001/partner", "/agreements/110000000001/partner?csn=5100000002",
     "/agreements/110000000011/partner/review?csn=5100000004", "/agreements/110000000011/support-case",
     "/account/people", "/account/people/carla%40muster.example/remove",
-    "/support-levels", "/changes", "/support-cases",
+    "/support-levels", "/changes", "/support-cases", "/account/settings",
   ],
-  "carla@muster.example": ["/agreements", "/agreements/110000000001"],
-  "ben@bim-solutions.example": ["/changes", "/agreements"],
+  "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings"],
+  "ben@bim-solutions.example": ["/changes", "/agreements", "/account/settings"],
   "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit"],
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",

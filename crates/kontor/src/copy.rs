@@ -191,6 +191,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("csrf", Text),
             ("created_at", Int),
             ("last_seen_at", Int),
+            ("user_agent", Text),
         ],
     ),
     (

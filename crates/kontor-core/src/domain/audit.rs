@@ -65,6 +65,12 @@ str_enum!(
         ChangeExpired = "change_expired",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
+        /// A person changed their own name, language or time zone.
+        ProfileChanged = "profile_changed",
+        /// A person changed their password in their settings.
+        PasswordChanged = "password_changed",
+        /// A person signed out their other sessions.
+        SessionsEnded = "sessions_ended",
     }
 );
 

@@ -130,6 +130,17 @@ pub enum OutboxMessage {
         #[serde(with = "time::serde::rfc3339")]
         expires_at: time::OffsetDateTime,
     },
+    /// Tells a person their password was changed (a security mail: it
+    /// cannot be switched off), so a change they did not make is noticed.
+    PasswordChanged {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The person.
+        recipients: Vec<Recipient>,
+        /// When.
+        #[serde(with = "time::serde::rfc3339")]
+        at: time::OffsetDateTime,
+    },
     /// Tells the vendor's operators that a webhook endpoint was disabled.
     WebhookEndpointDisabled {
         /// Stable id of the event.
@@ -153,6 +164,7 @@ impl OutboxMessage {
             OutboxMessage::WebhookEndpointDisabled { .. } => "webhook_endpoint_disabled",
             OutboxMessage::Invitation { .. } => "invitation",
             OutboxMessage::PasswordReset { .. } => "password_reset",
+            OutboxMessage::PasswordChanged { .. } => "password_changed",
         }
     }
 
@@ -162,7 +174,8 @@ impl OutboxMessage {
             OutboxMessage::PartnerChangeEmails { event_id, .. }
             | OutboxMessage::WebhookEndpointDisabled { event_id, .. }
             | OutboxMessage::Invitation { event_id, .. }
-            | OutboxMessage::PasswordReset { event_id, .. } => *event_id,
+            | OutboxMessage::PasswordReset { event_id, .. }
+            | OutboxMessage::PasswordChanged { event_id, .. } => *event_id,
         }
     }
 
@@ -172,7 +185,8 @@ impl OutboxMessage {
             OutboxMessage::PartnerChangeEmails { recipients, .. }
             | OutboxMessage::WebhookEndpointDisabled { recipients, .. }
             | OutboxMessage::Invitation { recipients, .. }
-            | OutboxMessage::PasswordReset { recipients, .. } => recipients,
+            | OutboxMessage::PasswordReset { recipients, .. }
+            | OutboxMessage::PasswordChanged { recipients, .. } => recipients,
         }
     }
 
@@ -184,10 +198,11 @@ impl OutboxMessage {
             }
             // Telling operators about their own endpoints over webhooks
             // would loop when the endpoints are what fails; sign-in links
-            // are secrets for one person.
+            // and security notices are for one person.
             OutboxMessage::WebhookEndpointDisabled { .. }
             | OutboxMessage::Invitation { .. }
-            | OutboxMessage::PasswordReset { .. } => None,
+            | OutboxMessage::PasswordReset { .. }
+            | OutboxMessage::PasswordChanged { .. } => None,
         }
     }
 }

@@ -116,6 +116,36 @@ impl Zone {
         Zone::parse(name).unwrap_or(Zone::UTC)
     }
 
+    /// Every zone a person can choose: the database's region/city names
+    /// ("Europe/Berlin"), sorted, without the legacy aliases ("CET",
+    /// "US/Eastern") — and UTC.
+    pub fn choices() -> &'static [String] {
+        static CHOICES: OnceLock<Vec<String>> = OnceLock::new();
+        CHOICES.get_or_init(|| {
+            let regions = [
+                "Africa/",
+                "America/",
+                "Antarctica/",
+                "Asia/",
+                "Atlantic/",
+                "Australia/",
+                "Europe/",
+                "Indian/",
+                "Pacific/",
+            ];
+            let mut names: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|n| n.as_str().to_owned())
+                .filter(|n| regions.iter().any(|r| n.starts_with(r)))
+                .filter(|n| Zone::parse(n).is_some_and(|z| z.name() == n))
+                .collect();
+            names.sort();
+            names.dedup();
+            names.push("UTC".to_owned());
+            names
+        })
+    }
+
     /// The canonical name ("Europe/Berlin", "UTC").
     pub fn name(&self) -> &'static str {
         self.name
@@ -182,6 +212,23 @@ impl<'de> Deserialize<'de> for Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The choices are the zones people live in, each one canonical.
+    #[test]
+    fn the_choices_are_canonical_region_zones() {
+        let all = Zone::choices();
+        assert!(all.len() > 300, "{}", all.len());
+        assert!(all.iter().any(|n| n == "Europe/Berlin"));
+        assert!(all.iter().any(|n| n == "America/Argentina/Buenos_Aires"));
+        assert!(
+            !all.iter()
+                .any(|n| n == "CET" || n.starts_with("US/") || n.starts_with("Etc/"))
+        );
+        assert_eq!(all.last().map(String::as_str), Some("UTC"));
+        for n in all {
+            assert_eq!(Zone::parse(n).map(|z| z.name()), Some(n.as_str()));
+        }
+    }
 
     #[test]
     fn names_are_canonical_and_case_blind() {

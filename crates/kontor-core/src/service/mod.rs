@@ -10,6 +10,7 @@ pub mod import_csv;
 pub mod import_json;
 pub mod partner_change;
 pub mod people;
+pub mod settings;
 pub mod support;
 pub mod transaction;
 

@@ -107,6 +107,25 @@ pub trait DirectoryStore: Send + Sync {
         zone: crate::domain::zone::Zone,
         audit: Option<&AuditEntry>,
     ) -> StoreResult<()>;
+    /// Saves what a person sets about themselves, with its audit entry.
+    async fn update_profile(
+        &self,
+        user: UserId,
+        profile: &Profile,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Sets the new password of a person who gave their current one: every
+    /// portal session but `keep` ends (whoever knew the old password is
+    /// signed out), with the audit entry and the security mail; the number
+    /// of sessions ended. Their API tokens stay.
+    async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: &str,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<u64>;
     /// The agreements a `user` may see.
     async fn assigned_agreements(&self, user: UserId) -> StoreResult<Vec<AgreementNumber>>;
     /// Replaces the agreements a `user` may see, with its audit entry.
@@ -165,6 +184,16 @@ pub trait SessionStore: Send + Sync {
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Ends a session (sign-out, expiry).
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// A person's sessions, the most recently used first.
+    async fn sessions_of(&self, user: UserId) -> StoreResult<Vec<SessionInfo>>;
+    /// Ends every session of `user` but `keep`, with the audit entry; the
+    /// number ended.
+    async fn end_other_sessions(
+        &self,
+        user: UserId,
+        keep: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64>;
     /// Reserves sign-in attempt `attempt` under every key at once (#16):
     /// when any key already has its limit of failures within its window
     /// (reservations of attempts still being checked count as failures),

@@ -349,6 +349,33 @@ pub struct NewSession {
     pub csrf: String,
     /// When signed in.
     pub created_at: OffsetDateTime,
+    /// The browser's `User-Agent` (shortened), so the person can tell
+    /// their sessions apart.
+    pub user_agent: Option<String>,
+}
+
+/// One of a person's sessions, as their settings list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// SHA-256 of the session id, hex (the current one is marked by it).
+    pub id_hash: String,
+    /// When signed in.
+    pub created_at: OffsetDateTime,
+    /// Last activity.
+    pub last_seen_at: OffsetDateTime,
+    /// The browser's `User-Agent`, when it sent one.
+    pub user_agent: Option<String>,
+}
+
+/// What a person sets about themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Display name.
+    pub name: String,
+    /// Language of pages and mails.
+    pub lang: Lang,
+    /// Zone of the times shown to them.
+    pub time_zone: crate::domain::zone::Zone,
 }
 
 /// A stored session with its person.

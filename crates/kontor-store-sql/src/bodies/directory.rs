@@ -326,6 +326,66 @@ macro_rules! directory_body {
                     tx.commit().await.ctx("failed to commit role")
                 }
 
+                async fn update_profile(
+                    &self,
+                    user: UserId,
+                    profile: &kontor_core::store::Profile,
+                    audit: &AuditEntry,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let changed = sqlx::query(
+                        "UPDATE users SET name = $1, lang = $2, time_zone = $3 WHERE id = $4 AND disabled_at IS NULL",
+                    )
+                    .bind(&profile.name)
+                    .bind(profile.lang.as_str())
+                    .bind(profile.time_zone.name())
+                    .bind(user.0.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to save the profile")?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Err(kontor_core::StoreError::NotFound);
+                    }
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    tx.commit().await.ctx("failed to commit the profile")
+                }
+
+                async fn change_password(
+                    &self,
+                    user: UserId,
+                    password_hash: &str,
+                    keep: &str,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<u64> {
+                    let mut tx = self.write().await?;
+                    let id = user.0.to_string();
+                    let changed = sqlx::query(
+                        "UPDATE users SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL",
+                    )
+                    .bind(password_hash)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to change the password")?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Err(kontor_core::StoreError::NotFound);
+                    }
+                    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                        .bind(&id)
+                        .bind(keep)
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to end sessions")?
+                        .rows_affected();
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, audit.at).await?;
+                    tx.commit().await.ctx("failed to commit the password")?;
+                    Ok(ended)
+                }
+
                 async fn set_time_zone(
                     &self,
                     user: UserId,

@@ -9,7 +9,9 @@ macro_rules! sessions_body {
             use async_trait::async_trait;
             use kontor_core::StoreResult;
             use kontor_core::domain::throttle::{Failures, Reservation, ThrottleKey};
-            use kontor_core::store::{NewSession, SessionRecord, SessionStore};
+            use kontor_core::domain::audit::AuditEntry;
+            use kontor_core::domain::roles::UserId;
+            use kontor_core::store::{NewSession, SessionInfo, SessionRecord, SessionStore};
             use time::OffsetDateTime;
             use $crate::rows::{SessionRow, USER_COLUMNS, from_ms, ms};
             use $crate::{Backend, Ctx};
@@ -19,12 +21,14 @@ macro_rules! sessions_body {
                 async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
                     let mut tx = self.write().await?;
                     sqlx::query(
-                        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+                        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at, user_agent) \
+                         VALUES ($1, $2, $3, $4, $4, $5)",
                     )
                     .bind(&s.id_hash)
                     .bind(s.user_id.0.to_string())
                     .bind(&s.csrf)
                     .bind(ms(s.created_at))
+                    .bind(s.user_agent.as_deref())
                     .execute(&mut *tx)
                     .await
                     .ctx("failed to store session")?;
@@ -70,6 +74,45 @@ macro_rules! sessions_body {
                         .await
                         .ctx("failed to delete session")?;
                     tx.commit().await.ctx("failed to commit session")
+                }
+
+                async fn sessions_of(&self, user: UserId) -> StoreResult<Vec<SessionInfo>> {
+                    let rows: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(
+                        "SELECT id_hash, created_at, last_seen_at, user_agent FROM sessions \
+                         WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC",
+                    )
+                    .bind(user.0.to_string())
+                    .fetch_all(self.reader())
+                    .await
+                    .ctx("failed to read sessions")?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(id_hash, created_at, last_seen_at, user_agent)| SessionInfo {
+                            id_hash,
+                            created_at: from_ms(created_at),
+                            last_seen_at: from_ms(last_seen_at),
+                            user_agent,
+                        })
+                        .collect())
+                }
+
+                async fn end_other_sessions(
+                    &self,
+                    user: UserId,
+                    keep: &str,
+                    audit: &AuditEntry,
+                ) -> StoreResult<u64> {
+                    let mut tx = self.write().await?;
+                    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                        .bind(user.0.to_string())
+                        .bind(keep)
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to end sessions")?
+                        .rows_affected();
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    tx.commit().await.ctx("failed to commit ended sessions")?;
+                    Ok(ended)
                 }
 
                 async fn reserve_signin_attempt(

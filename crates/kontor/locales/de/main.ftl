@@ -318,6 +318,9 @@ audit-webhook_endpoint_deleted = Webhook-Endpunkt entfernt
 audit-webhook_endpoint_disabled = Webhook-Endpunkt deaktiviert
 audit-delivery_resent = Zustellung erneut gesendet
 audit-password_reset = Passwort zurückgesetzt
+audit-profile_changed = Eigene Angaben geändert
+audit-password_changed = Passwort geändert
+audit-sessions_ended = Andere Sitzungen abgemeldet
 mail-greeting-name = Guten Tag { $name },
 mail-footer-person = Sie erhalten diese Nachricht von kontor, weil sie für Ihr Konto angefordert wurde. Wenn Sie sie nicht erwartet haben, können Sie sie ignorieren.
 mail-subject-invitation = Ihre Einladung zu kontor
@@ -326,6 +329,11 @@ mail-invitation-link = Passwort festlegen
 mail-subject-password-reset = kontor-Passwort zurücksetzen
 mail-password-reset = Jemand (hoffentlich Sie) hat angefordert, das Passwort Ihres kontor-Kontos zurückzusetzen. Legen Sie über den folgenden Link ein neues fest; er funktioniert einmal und meldet Sie überall ab. Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.
 mail-password-reset-link = Neues Passwort festlegen
+mail-subject-password-changed = Ihr kontor-Passwort wurde geändert
+mail-password-changed = Das Passwort Ihres kontor-Kontos wurde am { $at } in Ihren Einstellungen geändert. Ihre anderen Sitzungen wurden abgemeldet.
+mail-password-changed-not-you = Waren Sie das nicht? Setzen Sie Ihr Passwort sofort über den folgenden Link zurück und informieren Sie den Administrator Ihres Kontos.
+mail-password-changed-link = Passwort zurücksetzen
+mail-footer-security = Dies ist eine Sicherheitsmitteilung zu Ihrem kontor-Konto; sie lässt sich nicht abbestellen.
 mail-link-expires = Der Link gilt bis { $at }.
 reset-forgot = Passwort vergessen?
 reset-title = Passwort zurücksetzen
@@ -395,6 +403,7 @@ message-kind-partner_change_emails = Mitteilung zu einem Partnerwechsel
 message-kind-webhook_endpoint_disabled = Webhook-Endpunkt deaktiviert
 message-kind-invitation = Einladung
 message-kind-password_reset = Passwort zurücksetzen
+message-kind-password_changed = Passwort geändert
 dl-status-pending = Ausstehend
 dl-status-delivered = Zugestellt
 dl-status-dead = Aufgegeben
@@ -640,3 +649,43 @@ error-agreement-canceled = Der Vertrag ist gekündigt.
 error-partner-unchanged = Partner { $csn } ist bereits der Partner dieses Vertrags.
 error-role-choice = Wählen Sie { role-secondary_admin } oder { role-user }.
 error-lang-choice = Wählen Sie Deutsch (de) oder Englisch (en).
+
+## Your settings (pages/settings.rs)
+settings-title = Ihre Einstellungen
+settings-check = Bitte prüfen Sie die markierten Angaben.
+settings-profile = Ihre Angaben
+settings-language = Sprache
+settings-language-hint = In dieser Sprache zeigt kontor Ihnen Seiten und schreibt Ihnen E-Mails.
+settings-time-zone = Zeitzone
+settings-time-zone-hint = Alle Zeiten in kontor und in Ihren E-Mails stehen in dieser Zeitzone.
+settings-profile-saved = Ihre Angaben sind gespeichert.
+settings-password = Passwort ändern
+settings-password-current = Aktuelles Passwort
+settings-password-new = Neues Passwort
+settings-password-repeat = Neues Passwort wiederholen
+settings-password-hint = Mindestens 10 Zeichen, schwer zu erraten – zum Beispiel mehrere zufällige Wörter. Ihr Name und Ihre E-Mail-Adresse dürfen nicht darin vorkommen.
+settings-password-submit = Passwort ändern
+settings-password-wrong = Das aktuelle Passwort stimmt nicht.
+settings-password-mismatch = Die beiden neuen Passwörter stimmen nicht überein.
+settings-password-saved = Ihr Passwort ist geändert. { $ended ->
+    [0] Sie waren nirgends sonst angemeldet.
+    [one] Eine andere Sitzung wurde abgemeldet.
+   *[other] { $ended } andere Sitzungen wurden abgemeldet.
+} Sie erhalten eine Bestätigung per E-Mail.
+settings-sessions = Wo Sie angemeldet sind
+settings-sessions-intro = Sitzungen enden nach 30 Minuten ohne Aktivität. Kennen Sie eine Sitzung nicht, melden Sie alle anderen ab und ändern Sie Ihr Passwort.
+settings-browser = Browser
+settings-browser-unknown = Unbekannter Browser
+settings-signed-in = Angemeldet
+settings-last-seen = Zuletzt aktiv
+settings-this-session = Diese Sitzung
+settings-sessions-end = { $count ->
+    [one] Die andere Sitzung abmelden
+   *[other] Die { $count } anderen Sitzungen abmelden
+}
+settings-sessions-ended = { $ended ->
+    [0] Es gab keine anderen Sitzungen.
+    [one] Eine andere Sitzung wurde abgemeldet.
+   *[other] { $ended } andere Sitzungen wurden abgemeldet.
+}
+error-time-zone-unknown = Wählen Sie eine Zeitzone aus der Liste, zum Beispiel Europe/Berlin.

@@ -318,6 +318,9 @@ audit-webhook_endpoint_deleted = Webhook endpoint removed
 audit-webhook_endpoint_disabled = Webhook endpoint disabled
 audit-delivery_resent = Delivery sent again
 audit-password_reset = Password reset
+audit-profile_changed = Own details changed
+audit-password_changed = Password changed
+audit-sessions_ended = Other sessions signed out
 mail-greeting-name = Hello { $name },
 mail-footer-person = You receive this message from kontor because it was asked for your account. If you did not expect it, you can ignore it.
 mail-subject-invitation = You are invited to kontor
@@ -326,6 +329,11 @@ mail-invitation-link = Set your password
 mail-subject-password-reset = Reset your kontor password
 mail-password-reset = Someone (hopefully you) asked to reset the password of your kontor account. Set a new one with the link below; it works once and signs you out everywhere. If you did not ask, ignore this mail: your password stays as it is.
 mail-password-reset-link = Set a new password
+mail-subject-password-changed = Your kontor password was changed
+mail-password-changed = The password of your kontor account was changed in your settings on { $at }. Your other sessions were signed out.
+mail-password-changed-not-you = Was this not you? Reset your password at once with the link below and tell your account administrator.
+mail-password-changed-link = Reset password
+mail-footer-security = This is a security notice about your kontor account; it cannot be switched off.
 mail-link-expires = The link works until { $at }.
 reset-forgot = Forgot your password?
 reset-title = Reset your password
@@ -395,6 +403,7 @@ message-kind-partner_change_emails = Partner change notice
 message-kind-webhook_endpoint_disabled = Webhook endpoint disabled
 message-kind-invitation = Invitation
 message-kind-password_reset = Password reset
+message-kind-password_changed = Password changed
 dl-status-pending = Pending
 dl-status-delivered = Delivered
 dl-status-dead = Given up
@@ -591,3 +600,43 @@ error-agreement-canceled = the agreement is canceled
 error-partner-unchanged = Partner { $csn } already is the partner of record.
 error-role-choice = Choose { role-secondary_admin } or { role-user }.
 error-lang-choice = Choose German (de) or English (en).
+
+## Your settings (pages/settings.rs)
+settings-title = Your settings
+settings-check = Please check the marked fields.
+settings-profile = Your details
+settings-language = Language
+settings-language-hint = kontor shows you pages and writes you emails in this language.
+settings-time-zone = Time zone
+settings-time-zone-hint = Every time in kontor and in your emails is given in this time zone.
+settings-profile-saved = Your details are saved.
+settings-password = Change password
+settings-password-current = Current password
+settings-password-new = New password
+settings-password-repeat = Repeat the new password
+settings-password-hint = At least 10 characters and hard to guess – a few random words, for example. It must not contain your name or email address.
+settings-password-submit = Change password
+settings-password-wrong = The current password is not correct.
+settings-password-mismatch = The two new passwords do not match.
+settings-password-saved = Your password is changed. { $ended ->
+    [0] You were not signed in anywhere else.
+    [one] One other session was signed out.
+   *[other] { $ended } other sessions were signed out.
+} You will get a confirmation by email.
+settings-sessions = Where you are signed in
+settings-sessions-intro = Sessions end after 30 minutes without activity. If you do not recognise a session, sign out all others and change your password.
+settings-browser = Browser
+settings-browser-unknown = Unknown browser
+settings-signed-in = Signed in
+settings-last-seen = Last active
+settings-this-session = This session
+settings-sessions-end = { $count ->
+    [one] Sign out the other session
+   *[other] Sign out the { $count } other sessions
+}
+settings-sessions-ended = { $ended ->
+    [0] There were no other sessions.
+    [one] One other session was signed out.
+   *[other] { $ended } other sessions were signed out.
+}
+error-time-zone-unknown = Choose a time zone from the list, for example Europe/Berlin.

@@ -125,6 +125,21 @@ pub fn render(
         OutboxMessage::PasswordReset {
             link, expires_at, ..
         } => one_time_link_notice(&tr, "password-reset", None, link, *expires_at),
+        OutboxMessage::PasswordChanged { at, .. } => Notice {
+            subject: tr.t("mail-subject-password-changed"),
+            greeting: tr.t("mail-greeting"),
+            lines: vec![
+                tr.t1("mail-password-changed", "at", &tr.datetime(*at)),
+                tr.t("mail-password-changed-not-you"),
+            ],
+            reasons: Vec::new(),
+            facts: Vec::new(),
+            link: Some((
+                tr.t("mail-password-changed-link"),
+                format!("{base}/password-reset"),
+            )),
+            footer: tr.t("mail-footer-security"),
+        },
         OutboxMessage::WebhookEndpointDisabled {
             endpoint,
             url,

@@ -155,6 +155,7 @@ impl World {
                     user_id: user.actor.user_id,
                     csrf: csrf.clone(),
                     created_at: app.clock_now(),
+                    user_agent: None,
                 })
                 .await
                 .unwrap();
@@ -469,6 +470,13 @@ fn body(method: &str, path: &str) -> String {
             "url=https%3A%2F%2F93.184.216.34%2Fpage&description=matrix".into()
         }
         ("POST", "/password-reset") => "email=carla%40muster.example".into(),
+        ("POST", "/account/settings/profile") => {
+            "name=Matrix+Person&lang=de&time_zone=Europe%2FBerlin".into()
+        }
+        // A wrong current password: nobody's password changes.
+        ("POST", "/account/settings/password") => {
+            "current_password=wrong&new_password=x&repeat_password=x".into()
+        }
         ("POST", "/password-reset/{token}" | "/invite/{token}") => {
             "password=a+new+password+123".into()
         }
@@ -489,7 +497,7 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/account/people/remove") => "email={object}".into(),
         // Routes whose object is in the path take no body.
         _ if path.contains('{') => String::new(),
-        ("POST", "/signout") => String::new(),
+        ("POST", "/signout" | "/account/settings/sessions") => String::new(),
         _ => panic!("no request body for {method} {path}: extend body()"),
     }
 }

@@ -25,6 +25,7 @@ mod local_time;
 mod openapi;
 mod portal;
 mod scale_out;
+mod settings;
 mod subscription;
 mod support;
 mod tenancy;

@@ -12,6 +12,7 @@ mod once;
 mod password_reset;
 mod people;
 pub mod session;
+mod settings;
 mod signin;
 mod support;
 mod wizard;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(people::router())
         .merge(support::router())
+        .merge(settings::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.

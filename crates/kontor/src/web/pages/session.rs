@@ -224,10 +224,13 @@ pub fn signin_token(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
     )
 }
 
-/// Starts a session for `actor`, replacing the browser's previous one.
+/// Starts a session for `actor`, replacing the browser's previous one;
+/// `headers` name the browser (its `User-Agent`, for the person's list of
+/// sessions).
 pub async fn start_session(
     state: &AppState,
     jar: CookieJar,
+    headers: &HeaderMap,
     actor: &Actor,
 ) -> Result<CookieJar, PageError> {
     if let Some(old) = jar.get(cookie_name(state, SESSION_COOKIE)) {
@@ -239,6 +242,10 @@ pub async fn start_session(
         user_id: actor.user_id,
         csrf: new_secret(),
         created_at: state.services.clock.now(),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(255).collect()),
     };
     state
         .services

@@ -132,7 +132,7 @@ async fn submit(
             {
                 tracing::warn!(error = ?e, "failed to remember the browser's time zone");
             }
-            let jar = start_session(&state, jar, &actor).await?;
+            let jar = start_session(&state, jar, &headers, &actor).await?;
             Ok((jar, Redirect::to(&next)).into_response())
         }
         Ok(SignIn::Failed) => {

@@ -1,0 +1,194 @@
+//! A person's own settings (#19): their name, language and time zone, their
+//! password, their sessions. Everyone may change their own; nobody
+//! anyone else's here (R1: the actor is the person changed).
+
+use serde_json::json;
+
+use super::Services;
+use crate::domain::audit::{AuditAction, AuditEntry, By};
+use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
+use crate::domain::roles::{Actor, Lang};
+use crate::domain::values::{PasswordHasher, chosen_password_problem};
+use crate::domain::zone::Zone;
+use crate::error::{Error, FieldError, Result};
+use crate::store::{Profile, SessionInfo};
+
+/// A profile as entered: every field checked, each problem named.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    /// Display name, 1–200 characters.
+    pub name: String,
+    /// `de` or `en`.
+    pub lang: String,
+    /// An IANA time zone name ("Europe/Berlin").
+    pub time_zone: String,
+}
+
+impl ProfileInput {
+    /// The profile, or every field's problem.
+    pub fn parse(&self) -> std::result::Result<Profile, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::coded(
+                "name",
+                "name-length",
+                Vec::new(),
+                "expected 1–200 characters",
+            ));
+        }
+        let lang = Lang::parse(self.lang.trim());
+        if lang.is_none() {
+            errors.push(FieldError::coded(
+                "lang",
+                "lang-choice",
+                Vec::new(),
+                "expected de or en",
+            ));
+        }
+        let zone = Zone::parse(&self.time_zone);
+        if zone.is_none() {
+            errors.push(FieldError::coded(
+                "time_zone",
+                "time-zone-unknown",
+                vec![("zone", self.time_zone.trim().chars().take(64).collect())],
+                "expected a time zone of the IANA database, for example Europe/Berlin",
+            ));
+        }
+        match (lang, zone) {
+            (Some(lang), Some(time_zone)) if errors.is_empty() => Ok(Profile {
+                name: name.to_owned(),
+                lang,
+                time_zone,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl Services {
+    /// Saves what `actor` sets about themselves; the person as they are now.
+    pub async fn update_profile(&self, actor: &Actor, input: &ProfileInput) -> Result<Actor> {
+        let profile = input.parse().map_err(Error::Invalid)?;
+        let now = self.clock.now();
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::ProfileChanged).change(
+                json!({ "name": actor.name, "lang": actor.lang, "time_zone": actor.time_zone }),
+                json!({ "name": profile.name, "lang": profile.lang, "time_zone": profile.time_zone }),
+            )
+        };
+        self.store
+            .update_profile(actor.user_id, &profile, &audit)
+            .await?;
+        self.cache.clear();
+        Ok(Actor {
+            name: profile.name,
+            lang: profile.lang,
+            time_zone: profile.time_zone,
+            ..actor.clone()
+        })
+    }
+
+    /// Sets `actor`'s new password; they proved the current one (the web
+    /// layer checks it like a sign-in, throttle included). Every other
+    /// session ends, `keep` (the one they are using) stays; a mail tells
+    /// them. The number of sessions ended.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        new_password: &str,
+        keep: &str,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<u64> {
+        let company = match actor.account() {
+            Some(csn) => self.account(csn).await?.map(|a| a.name),
+            None => None,
+        };
+        let mut theirs = vec![actor.email.as_str(), actor.name.as_str()];
+        theirs.extend(company.as_deref());
+        if let Some(problem) = chosen_password_problem("new_password", new_password, &theirs) {
+            return Err(Error::Invalid(vec![problem]));
+        }
+        let hash = hasher.hash(new_password)?;
+        let now = self.clock.now();
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::PasswordChanged).change(
+                json!({ "user": actor.email }),
+                json!({ "user": actor.email, "password_set": true, "other_sessions_ended": true }),
+            )
+        };
+        let mail = OutboxMessage::PasswordChanged {
+            event_id: uuid::Uuid::now_v7(),
+            recipients: vec![Recipient {
+                to: actor.email.clone(),
+                lang: actor.lang,
+                time_zone: actor.time_zone,
+                role: RecipientRole::Person,
+            }],
+            at: now,
+        };
+        Ok(self
+            .store
+            .change_password(actor.user_id, &hash, keep, &audit, &[mail])
+            .await?)
+    }
+
+    /// `actor`'s portal sessions, the most recently used first.
+    pub async fn my_sessions(&self, actor: &Actor) -> Result<Vec<SessionInfo>> {
+        Ok(self.store.sessions_of(actor.user_id).await?)
+    }
+
+    /// Signs `actor` out everywhere but the session `keep`; how many ended.
+    pub async fn end_other_sessions(&self, actor: &Actor, keep: &str) -> Result<u64> {
+        let now = self.clock.now();
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::SessionsEnded).change(
+                json!(null),
+                json!({ "user": actor.email, "other_sessions_ended": true }),
+            )
+        };
+        Ok(self
+            .store
+            .end_other_sessions(actor.user_id, keep, &audit)
+            .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, lang: &str, zone: &str) -> ProfileInput {
+        ProfileInput {
+            name: name.into(),
+            lang: lang.into(),
+            time_zone: zone.into(),
+        }
+    }
+
+    #[test]
+    fn a_profile_is_checked_field_by_field() {
+        let ok = input("  Anna Admin ", "en", "europe/vienna")
+            .parse()
+            .unwrap();
+        assert_eq!(ok.name, "Anna Admin");
+        assert_eq!(ok.lang, Lang::En);
+        assert_eq!(ok.time_zone.name(), "Europe/Vienna");
+        let fields = |i: ProfileInput| -> Vec<String> {
+            i.parse()
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(
+            fields(input("", "fr", "Mars/Base")),
+            ["name", "lang", "time_zone"]
+        );
+        assert_eq!(fields(input(&"x".repeat(201), "de", "UTC")), ["name"]);
+        assert!(input(&"x".repeat(200), "de", "UTC").parse().is_ok());
+    }
+}

@@ -1,0 +1,309 @@
+//! #19: a person's own settings — name, language and time zone; password
+//! (current one required, weak ones refused, other sessions signed out);
+//! where they are signed in.
+
+use reqwest::StatusCode;
+use time::Duration;
+
+use crate::helpers::*;
+use crate::portal::{browser, hidden, page};
+
+const ANNA: &str = "anna@muster.example";
+
+/// Posts a settings form with the page's token; the response.
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, form) = page(app, client, "/account/settings").await;
+    let token = hidden(&form, "csrf");
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf", &token));
+    client
+        .post(format!("{}{action}", app.base))
+        .header("origin", &app.base)
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn browser_as(agent: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(agent)
+        .build()
+        .unwrap()
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    let v = json_with(
+        app.get("olga@vendor.example", "/api/v1/audit?limit=500")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_profile_sets_name_language_and_zone_and_every_page_follows() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit(ANNA, "110000000001", "5100000002").await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let anna = browser(&app, ANNA, "de").await;
+    let (status, settings) = page(&app, &anna, "/account/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(settings.contains("Ihre Einstellungen"), "{settings}");
+    assert!(
+        settings.contains("<option selected>Europe/Berlin</option>"),
+        "the zone of her account's country until she chooses"
+    );
+
+    // A zone that does not exist: nothing is saved, the field says why.
+    let res = post(
+        &app,
+        &anna,
+        "/account/settings/profile",
+        &[
+            ("name", "Anna Muster"),
+            ("lang", "en"),
+            ("time_zone", "Mars/Olympus"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Wählen Sie eine Zeitzone aus der Liste"),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="Anna Muster""#), "the input is kept");
+    let (_, again) = page(&app, &anna, "/account/settings").await;
+    assert!(again.contains(r#"value="Anna Admin""#), "nothing saved");
+
+    let res = post(
+        &app,
+        &anna,
+        "/account/settings/profile",
+        &[
+            ("name", "Anna Muster"),
+            ("lang", "en"),
+            ("time_zone", "America/New_York"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, saved) = page(&app, &anna, &to).await;
+    assert!(saved.contains("Your details are saved."), "{saved}");
+    assert!(saved.contains("Signed in as Anna Muster"), "{saved}");
+    // Pages follow the new language and zone (09:00 UTC + 1 h = 05:00 in New York).
+    let (_, detail) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(detail.contains("25 November 2026, 5:00 am"), "{detail}");
+    // So do the API's person and the audit.
+    let me = json_with(app.get(ANNA, "/api/v1/me").await, StatusCode::OK).await;
+    assert_eq!(me["name"], "Anna Muster");
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"profile_changed".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_needs_the_current_one_is_hard_to_guess_and_signs_out_the_others() {
+    let app = TestApp::spawn().await;
+    let laptop = browser(&app, ANNA, "de").await;
+    let phone = browser(&app, ANNA, "de").await;
+    let before = app.counts().await;
+    let change = |current: &'static str, new: &'static str, repeat: &'static str| {
+        let (app, laptop) = (&app, &laptop);
+        async move {
+            post(
+                app,
+                laptop,
+                "/account/settings/password",
+                &[
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("repeat_password", repeat),
+                ],
+            )
+            .await
+        }
+    };
+    let refused = |res: reqwest::Response, says: &'static str| async move {
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(says), "{says}: {html}");
+    };
+    let strong = "Kaffeetasse Mondlicht Schraube";
+    refused(
+        change("falsch", strong, strong).await,
+        "Das aktuelle Passwort stimmt nicht.",
+    )
+    .await;
+    refused(
+        change("kontor-demo", strong, "something else").await,
+        "stimmen nicht überein",
+    )
+    .await;
+    refused(
+        change("kontor-demo", "passwort1234", "passwort1234").await,
+        "schwerer zu erraten",
+    )
+    .await;
+    refused(
+        change("kontor-demo", "anna-muster-99", "anna-muster-99").await,
+        "nicht enthalten",
+    )
+    .await;
+    assert_eq!(app.counts().await, before, "nothing written");
+
+    let res = change("kontor-demo", strong, strong).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, done) = page(&app, &laptop, &to).await;
+    assert!(
+        done.contains("Ihr Passwort ist geändert. Eine andere Sitzung wurde abgemeldet."),
+        "{done}"
+    );
+    // The phone's session ended; the laptop's did not.
+    let res = phone
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page(&app, &laptop, "/agreements").await.0, StatusCode::OK);
+    // The old password no longer signs in; the new one does.
+    let old = app
+        .client
+        .post(format!("{}/api/v1/tokens", app.base))
+        .json(&serde_json::json!({"email": ANNA, "password": "kontor-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new = app
+        .client
+        .post(format!("{}/api/v1/tokens", app.base))
+        .json(&serde_json::json!({"email": ANNA, "password": strong}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(new.status(), StatusCode::CREATED);
+    // A security mail is queued and the change audited.
+    let after = app.counts().await;
+    assert_eq!(after["outbox"], before["outbox"] + 1);
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"password_changed".to_owned())
+    );
+}
+
+/// Guessing the current password through the form counts like failed
+/// sign-ins: after the limit the form is throttled, even with the right one.
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled_like_sign_in() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, ANNA, "en").await;
+    let mut last = String::new();
+    for _ in 0..6 {
+        let res = post(
+            &app,
+            &anna,
+            "/account/settings/password",
+            &[
+                ("current_password", "guess"),
+                ("new_password", "Kaffeetasse Mondlicht Schraube"),
+                ("repeat_password", "Kaffeetasse Mondlicht Schraube"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        last = res.text().await.unwrap();
+    }
+    assert!(
+        last.contains("Zu viele fehlgeschlagene Anmeldungen"),
+        "{last}"
+    );
+    let res = post(
+        &app,
+        &anna,
+        "/account/settings/password",
+        &[
+            ("current_password", "kontor-demo"),
+            ("new_password", "Kaffeetasse Mondlicht Schraube"),
+            ("repeat_password", "Kaffeetasse Mondlicht Schraube"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "still throttled"
+    );
+}
+
+#[tokio::test]
+async fn a_person_sees_where_they_are_signed_in_and_signs_out_the_others() {
+    let app = TestApp::spawn().await;
+    let firefox =
+        browser_as("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
+    let iphone = browser_as(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    );
+    for c in [&firefox, &iphone] {
+        let res = crate::portal::signin_from_zone(&app, c, ANNA, "Europe/Berlin").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    app.advance(Duration::minutes(5));
+    let (_, settings) = page(&app, &firefox, "/account/settings").await;
+    assert!(settings.contains("Firefox · Linux"), "{settings}");
+    assert!(settings.contains("Safari · iPhone"), "{settings}");
+    assert_eq!(settings.matches("Diese Sitzung").count(), 1, "{settings}");
+    assert!(
+        settings.contains("Die andere Sitzung abmelden"),
+        "{settings}"
+    );
+
+    let res = post(&app, &firefox, "/account/settings/sessions", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, done) = page(&app, &firefox, &to).await;
+    assert!(
+        done.contains("Eine andere Sitzung wurde abgemeldet."),
+        "{done}"
+    );
+    assert!(!done.contains("Safari · iPhone"), "{done}");
+    let res = iphone
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the iPhone is signed out"
+    );
+    assert_eq!(page(&app, &firefox, "/agreements").await.0, StatusCode::OK);
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"sessions_ended".to_owned())
+    );
+}
