@@ -182,6 +182,21 @@ mod tests {
         }
     }
 
+    /// Every role has words in each language's own file (the loader's
+    /// English fallback would hide a missing German one).
+    #[test]
+    fn every_role_has_a_label_in_each_language() {
+        for text in [
+            include_str!("../../locales/de/main.ftl"),
+            include_str!("../../locales/en/main.ftl"),
+        ] {
+            for role in kontor_core::domain::roles::Role::ALL {
+                let key = format!("\nrole-{} = ", role.as_str());
+                assert!(text.contains(&key), "{key}");
+            }
+        }
+    }
+
     /// The audit's "who" reads in words: the role of a person, what a
     /// background process is; anything else as stored.
     #[test]
