@@ -693,3 +693,4 @@ settings-sessions-ended = { $ended ->
    *[other] { $ended } andere Sitzungen wurden abgemeldet.
 }
 error-time-zone-unknown = Wählen Sie eine Zeitzone aus der Liste, zum Beispiel Europe/Berlin.
+error-password-current-wrong = Das ist nicht das aktuelle Passwort.

@@ -644,3 +644,4 @@ settings-sessions-ended = { $ended ->
    *[other] { $ended } other sessions were signed out.
 }
 error-time-zone-unknown = Choose a time zone from the list, for example Europe/Berlin.
+error-password-current-wrong = This is not the current password.

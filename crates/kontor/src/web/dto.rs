@@ -34,6 +34,8 @@ pub struct MeResponse {
     pub tenant_csn: Option<String>,
     /// `de` or `en`.
     pub lang: String,
+    /// The IANA time zone pages and mails give times in.
+    pub time_zone: String,
 }
 
 impl From<&Actor> for MeResponse {
@@ -51,6 +53,7 @@ impl From<&Actor> for MeResponse {
             tenant_kind: kind.into(),
             tenant_csn: csn,
             lang: a.lang.as_str().into(),
+            time_zone: a.time_zone.name().into(),
         }
     }
 }

@@ -470,6 +470,10 @@ fn body(method: &str, path: &str) -> String {
             "url=https%3A%2F%2F93.184.216.34%2Fpage&description=matrix".into()
         }
         ("POST", "/password-reset") => "email=carla%40muster.example".into(),
+        ("PATCH", "/api/v1/me") => json(json!({"name": "Matrix Person", "time_zone": "Europe/Berlin"})),
+        ("POST", "/api/v1/me/password") => {
+            json(json!({"current_password": "wrong", "new_password": "x"}))
+        }
         ("POST", "/account/settings/profile") => {
             "name=Matrix+Person&lang=de&time_zone=Europe%2FBerlin".into()
         }
@@ -497,7 +501,9 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/account/people/remove") => "email={object}".into(),
         // Routes whose object is in the path take no body.
         _ if path.contains('{') => String::new(),
-        ("POST", "/signout" | "/account/settings/sessions") => String::new(),
+        ("POST", "/signout" | "/account/settings/sessions") | ("DELETE", "/api/v1/me/sessions") => {
+            String::new()
+        }
         _ => panic!("no request body for {method} {path}: extend body()"),
     }
 }
@@ -594,7 +600,8 @@ async fn walk(row: &Route, shared: &World) -> Vec<Vec<Option<(StatusCode, String
 
 /// Routes that change nothing another cell could see: a preview, a new
 /// token of one's own, a password-reset mail (same answer whether sent or
-/// rate-limited). Not sign-in: it ends the browser's previous session.
+/// rate-limited), one's own name and language (no answer's status depends
+/// on them). Not sign-in: it ends the browser's previous session.
 fn leaves_others_alone(row: &Route) -> bool {
     matches!(
         (row.method.as_str(), row.path.as_str()),
@@ -602,6 +609,8 @@ fn leaves_others_alone(row: &Route) -> bool {
             | ("POST", "/api/v1/tokens")
             | ("POST", "/api/v1/password-resets")
             | ("POST", "/password-reset")
+            | ("PATCH", "/api/v1/me")
+            | ("POST", "/account/settings/profile")
     )
 }
 

@@ -9,6 +9,7 @@ use crate::helpers::*;
 use crate::portal::{browser, hidden, page};
 
 const ANNA: &str = "anna@muster.example";
+const DORA: &str = "dora@example-ltd.example";
 
 /// Posts a settings form with the page's token; the response.
 async fn post(
@@ -306,4 +307,93 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_the_others() {
             .await
             .contains(&"sessions_ended".to_owned())
     );
+}
+
+/// The same settings over the API: profile by PATCH, password with the
+/// current one, portal sessions listed and ended.
+#[tokio::test]
+async fn the_api_changes_the_same_settings() {
+    let app = TestApp::spawn().await;
+    let v = json_with(
+        app.patch(
+            DORA,
+            "/api/v1/me",
+            &serde_json::json!({"time_zone": "Asia/Tokyo"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["time_zone"], "Asia/Tokyo");
+    assert_eq!(v["name"], "Dora Admin", "fields left out stay");
+    let bad = json_with(
+        app.patch(
+            DORA,
+            "/api/v1/me",
+            &serde_json::json!({"time_zone": "Mars/Olympus", "lang": "fr"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&bad), ["lang", "time_zone"]);
+    let me = json_with(app.get(DORA, "/api/v1/me").await, StatusCode::OK).await;
+    assert_eq!(
+        me["time_zone"], "Asia/Tokyo",
+        "nothing of the bad patch was saved"
+    );
+
+    // A portal session to see and end.
+    let portal = browser(&app, DORA, "en").await;
+    let sessions = json_with(app.get(DORA, "/api/v1/me/sessions").await, StatusCode::OK).await;
+    assert_eq!(sessions["items"].as_array().unwrap().len(), 1, "{sessions}");
+
+    let wrong = json_with(
+        app.post(
+            DORA,
+            "/api/v1/me/password",
+            &serde_json::json!({"current_password": "nope", "new_password": "Kaffeetasse Mondlicht Schraube"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&wrong), ["current_password"]);
+    let weak = json_with(
+        app.post(
+            DORA,
+            "/api/v1/me/password",
+            &serde_json::json!({"current_password": "kontor-demo", "new_password": "password123"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&weak), ["new_password"]);
+    let res = app
+        .post(
+            DORA,
+            "/api/v1/me/password",
+            &serde_json::json!({"current_password": "kontor-demo", "new_password": "Kaffeetasse Mondlicht Schraube"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // The portal session ended with the old password; the API token stays.
+    let res = portal
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let ended = json_with(
+        app.client
+            .delete(format!("{}/api/v1/me/sessions", app.base))
+            .bearer_auth(app.token(DORA).await)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ended["sessions_ended"], 0, "none left");
 }

@@ -8,6 +8,7 @@ mod me;
 mod partner_changes;
 mod partners;
 mod password;
+mod settings;
 mod support;
 mod transactions;
 mod webhooks;
@@ -75,6 +76,7 @@ impl Modify for BearerAuth {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(me::router())
+        .merge(settings::router())
         .merge(agreements::router())
         .merge(partners::router())
         .merge(partner_changes::router())
