@@ -487,6 +487,7 @@ pub struct TokenRow {
     pub label: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
 }
 
 impl TryFrom<TokenRow> for kontor_core::store::TokenRecord {
@@ -498,6 +499,7 @@ impl TryFrom<TokenRow> for kontor_core::store::TokenRecord {
             label: r.label,
             created_at: from_ms(r.created_at),
             revoked_at: r.revoked_at.map(from_ms),
+            expires_at: r.expires_at.map(from_ms),
         })
     }
 }

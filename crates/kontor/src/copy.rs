@@ -72,6 +72,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("label", Text),
             ("created_at", Int),
             ("revoked_at", Int),
+            ("expires_at", Int),
         ],
     ),
     (

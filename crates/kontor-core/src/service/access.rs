@@ -30,6 +30,9 @@ pub struct SessionLimits {
     pub absolute: Duration,
 }
 
+/// The longest a personal API token can be issued for: a year and a day.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
 impl Services {
     /// Agreements the caller may see, by the filter (R1).
     pub async fn agreements(
@@ -67,14 +70,37 @@ impl Services {
         Ok(self.store.partners(q, None, limit).await?)
     }
 
-    /// Stores a new API token of `actor` (hashed by the caller), audited.
+    /// Stores a new API token of `actor` (hashed by the caller), audited;
+    /// it works for `valid_days` days, or until revoked.
     pub async fn issue_token(
         &self,
         actor: &Actor,
         id: uuid::Uuid,
         token_hash: String,
         label: &str,
-    ) -> Result<()> {
+        valid_days: Option<i64>,
+    ) -> Result<NewToken> {
+        let label = label.trim();
+        let mut errors = Vec::new();
+        if label.is_empty() || label.chars().count() > 100 {
+            errors.push(crate::FieldError::coded(
+                "label",
+                "text-length",
+                vec![("max", "100".into())],
+                "expected 1–100 characters",
+            ));
+        }
+        if valid_days.is_some_and(|d| !(1..=MAX_TOKEN_DAYS).contains(&d)) {
+            errors.push(crate::FieldError::coded(
+                "expires_in_days",
+                "expected-whole-number",
+                vec![("min", "1".into()), ("max", MAX_TOKEN_DAYS.to_string())],
+                format!("expected a whole number from 1 to {MAX_TOKEN_DAYS}"),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
         let now = self.clock.now();
         let record = NewToken {
             id,
@@ -82,18 +108,23 @@ impl Services {
             token_hash,
             label: label.to_owned(),
             created_at: now,
+            expires_at: valid_days.map(|d| now + time::Duration::days(d)),
         };
         let mut audit = AuditEntry::new(now, By::Person(actor), AuditAction::TokenIssued).change(
             serde_json::json!(null),
-            serde_json::json!({ "token_id": id, "label": label }),
+            serde_json::json!({ "token_id": id, "label": label, "valid_days": valid_days }),
         );
         audit.account = actor.account().cloned();
-        Ok(self.store.insert_token(&record, &audit).await?)
+        self.store.insert_token(&record, &audit).await?;
+        Ok(record)
     }
 
     /// The person a token (by its hash) belongs to, if it is valid.
     pub async fn actor_by_token(&self, token_hash: &str) -> Result<Option<Actor>> {
-        Ok(self.store.actor_by_token(token_hash).await?)
+        Ok(self
+            .store
+            .actor_by_token(token_hash, self.clock.now())
+            .await?)
     }
 
     /// Remembers the zone a person's browser reported at sign-in — only

@@ -149,8 +149,13 @@ pub trait DirectoryStore: Send + Sync {
 pub trait TokenStore: Send + Sync {
     /// Stores a newly issued token.
     async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()>;
-    /// The person a (non-revoked) token belongs to.
-    async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>>;
+    /// The person a token belongs to while it works `at`: neither revoked
+    /// nor expired, its owner's access not removed.
+    async fn actor_by_token(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<Option<Actor>>;
     /// A person's tokens, newest first.
     async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
     /// A token, revoked or not.

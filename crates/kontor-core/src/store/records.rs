@@ -97,6 +97,8 @@ pub struct NewToken {
     pub label: String,
     /// When issued.
     pub created_at: OffsetDateTime,
+    /// When it stops working by itself (`None`: when revoked).
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 /// An issued API token, as its owner sees it (never the token itself).
@@ -112,6 +114,8 @@ pub struct TokenRecord {
     pub created_at: OffsetDateTime,
     /// When revoked.
     pub revoked_at: Option<OffsetDateTime>,
+    /// When it stops working by itself.
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 /// An agreement with its open change request.

@@ -19,12 +19,16 @@ macro_rules! tokens_body {
             impl TokenStore for $store {
                 async fn insert_token(&self, token: &NewToken, audit: &AuditEntry) -> StoreResult<()> {
                     let mut tx = self.write().await?;
-                    sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    sqlx::query(
+                        "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
                         .bind(token.id.to_string())
                         .bind(token.user_id.0.to_string())
                         .bind(&token.token_hash)
                         .bind(&token.label)
                         .bind(ms(token.created_at))
+                        .bind(token.expires_at.map(ms))
                         .execute(&mut *tx)
                         .await
                         .ctx("failed to insert token")?;
@@ -32,12 +36,18 @@ macro_rules! tokens_body {
                     tx.commit().await.ctx("failed to commit token")
                 }
 
-                async fn actor_by_token(&self, token_hash: &str) -> StoreResult<Option<Actor>> {
+                async fn actor_by_token(
+                    &self,
+                    token_hash: &str,
+                    at: OffsetDateTime,
+                ) -> StoreResult<Option<Actor>> {
                     let row = sqlx::query_as::<_, UserRow>(&format!(
                         "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
+                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL \
+                         AND (t.expires_at IS NULL OR t.expires_at > $2)"
                     ))
                     .bind(token_hash)
+                    .bind(ms(at))
                     .fetch_optional(self.reader())
                     .await
                     .ctx("failed to read token")?;
@@ -46,7 +56,7 @@ macro_rules! tokens_body {
 
                 async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenRecord>> {
                     let rows: Vec<TokenRow> = sqlx::query_as(
-                        "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+                        "SELECT id, user_id, label, created_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
                     )
                     .bind(user.0.to_string())
                     .fetch_all(self.reader())
@@ -57,7 +67,7 @@ macro_rules! tokens_body {
 
                 async fn token(&self, id: uuid::Uuid) -> StoreResult<Option<TokenRecord>> {
                     sqlx::query_as::<_, TokenRow>(
-                        "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens WHERE id = $1",
+                        "SELECT id, user_id, label, created_at, revoked_at, expires_at FROM api_tokens WHERE id = $1",
                     )
                     .bind(id.to_string())
                     .fetch_optional(self.reader())

@@ -147,6 +147,7 @@ pub async fn token(config: Config, cmd: TokenCommand) -> anyhow::Result<()> {
         token_hash: token_hash(&token),
         label: label.clone(),
         created_at: now,
+        expires_at: None,
     };
     let audit = AuditEntry::new(now, By::System("cli"), AuditAction::TokenIssued).change(
         json!(null),

@@ -68,6 +68,10 @@ pub struct TokenRequest {
     pub password: Option<String>,
     /// Your name for the token, e.g. "CI export".
     pub label: Option<String>,
+    /// Days until the token stops working by itself (1–366); left out, it
+    /// works until revoked.
+    #[schema(minimum = 1, maximum = 366)]
+    pub expires_in_days: Option<i64>,
 }
 
 /// A newly issued token. The token is shown only here, once.
@@ -81,6 +85,8 @@ pub struct TokenResponse {
     pub label: String,
     /// When issued (RFC 3339).
     pub created_at: String,
+    /// When it stops working by itself (RFC 3339); absent: when revoked.
+    pub expires_at: Option<String>,
 }
 
 /// One product line.

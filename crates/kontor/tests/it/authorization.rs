@@ -474,6 +474,7 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/api/v1/me/password") => {
             json(json!({"current_password": "wrong", "new_password": "x"}))
         }
+        ("POST", "/account/settings/tokens") => "label=matrix&valid_days=30".into(),
         ("POST", "/account/settings/profile") => {
             "name=Matrix+Person&lang=de&time_zone=Europe%2FBerlin".into()
         }

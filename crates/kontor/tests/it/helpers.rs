@@ -170,6 +170,7 @@ async fn issue_token(services: &Services, email: &str) -> String {
         token_hash: kontor::auth::token_hash(&token),
         label: "test".into(),
         created_at: now,
+        expires_at: None,
     };
     let audit = AuditEntry::new(now, By::System("test"), AuditAction::TokenIssued);
     services.store.insert_token(&record, &audit).await.unwrap();

@@ -397,3 +397,123 @@ async fn the_api_changes_the_same_settings() {
     .await;
     assert_eq!(ended["sessions_ended"], 0, "none left");
 }
+
+/// Personal API tokens from the settings page: a name and an expiry, the
+/// secret shown once, working until it expires (30 vs 31 days) or is
+/// revoked after a question.
+#[tokio::test]
+async fn tokens_are_issued_with_an_expiry_shown_once_and_revoked_after_a_question() {
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, ANNA, "en").await;
+    let res = post(
+        &app,
+        &anna,
+        "/account/settings/tokens",
+        &[("label", "ERP export"), ("valid_days", "30")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, settings) = page(&app, &anna, "/account/settings").await;
+    let secret = settings
+        .split(r#"<code id="new-token">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the new token is shown")
+        .to_owned();
+    assert!(secret.starts_with("kontor_pat_"), "{secret}");
+    assert!(settings.contains("Bis 25. Dezember 2026"), "{settings}");
+    let (_, again) = page(&app, &anna, "/account/settings").await;
+    assert!(!again.contains(&secret), "shown once");
+
+    let with = |token: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!("{}/api/v1/me", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(with(secret.clone()).await, StatusCode::OK);
+    // 30 days later it still works; a day after, it is refused.
+    app.advance(Duration::days(30) - Duration::minutes(1));
+    assert_eq!(with(secret.clone()).await, StatusCode::OK);
+    app.advance(Duration::days(1));
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await; // past the token cache
+    assert_eq!(with(secret.clone()).await, StatusCode::UNAUTHORIZED);
+
+    // A token without expiry, revoked: the question first, then the answer.
+    let anna = browser(&app, ANNA, "en").await;
+    post(
+        &app,
+        &anna,
+        "/account/settings/tokens",
+        &[("label", "CI"), ("valid_days", "")],
+    )
+    .await;
+    let (_, settings) = page(&app, &anna, "/account/settings").await;
+    let secret = settings
+        .split(r#"<code id="new-token">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(settings.contains("Bis zum Widerruf"), "{settings}");
+    assert!(
+        settings.contains("Abgelaufen am"),
+        "the first one shows as expired"
+    );
+    let revoke = settings
+        .split(r#"href="/account/settings/tokens/"#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let question_path = format!("/account/settings/tokens/{revoke}");
+    let (status, question) = page(&app, &anna, &question_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(question.contains("Token „CI“ widerrufen?"), "{question}");
+    assert_eq!(
+        with(secret.clone()).await,
+        StatusCode::OK,
+        "asking revoked nothing"
+    );
+    let token = hidden(&question, "csrf");
+    let res = anna
+        .post(format!("{}{question_path}", app.base))
+        .header("origin", &app.base)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(with(secret).await, StatusCode::UNAUTHORIZED);
+
+    // The API names the expiry's limits.
+    for days in [0, 367] {
+        let bad = json_with(
+            app.post(
+                ANNA,
+                "/api/v1/tokens",
+                &serde_json::json!({"label": "x", "expires_in_days": days}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(error_fields(&bad), ["expires_in_days"], "{days}");
+    }
+    let ok = json_with(
+        app.post(
+            ANNA,
+            "/api/v1/tokens",
+            &serde_json::json!({"label": "x", "expires_in_days": 366}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert!(ok["expires_at"].as_str().is_some(), "{ok}");
+}

@@ -71,30 +71,20 @@ async fn issue_token(
         (None, _, _) => return Err(Error::Unauthenticated.into()),
     };
     let label = req.label.unwrap_or_else(|| "API token".into());
-    if label.chars().count() > 100 {
-        return Err(crate::web::error::ApiError::field(
-            kontor_core::FieldError::coded(
-                "label",
-                "text-too-long",
-                vec![("max", "100".into())],
-                "expected at most 100 characters",
-            ),
-        ));
-    }
     let token = new_token();
-    let now = state.services.clock.now();
     let id = uuid::Uuid::now_v7();
-    state
+    let issued = state
         .services
-        .issue_token(&actor, id, token_hash(&token), &label)
+        .issue_token(&actor, id, token_hash(&token), &label, req.expires_in_days)
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenResponse {
             id: id.to_string(),
             token,
-            label,
-            created_at: rfc3339(now),
+            label: issued.label,
+            created_at: rfc3339(issued.created_at),
+            expires_at: issued.expires_at.map(rfc3339),
         }),
     ))
 }
@@ -110,6 +100,8 @@ pub struct TokenInfo {
     pub created_at: String,
     /// When revoked (RFC 3339).
     pub revoked_at: Option<String>,
+    /// When it stops working by itself (RFC 3339).
+    pub expires_at: Option<String>,
 }
 
 /// The caller's API tokens.
@@ -145,6 +137,7 @@ async fn list_tokens(
                 label: t.label.clone(),
                 created_at: rfc3339(t.created_at),
                 revoked_at: t.revoked_at.map(rfc3339),
+                expires_at: t.expires_at.map(rfc3339),
             })
             .collect(),
     }))

@@ -15,6 +15,7 @@ pub mod session;
 mod settings;
 mod signin;
 mod support;
+mod tokens;
 mod wizard;
 
 use axum::Router;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(support::router())
         .merge(settings::router())
+        .merge(tokens::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.

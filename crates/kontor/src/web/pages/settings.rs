@@ -18,12 +18,13 @@ use serde::Deserialize;
 use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, set_language, verify_form};
+use super::tokens::{self, TokenRow};
 use crate::auth::SignIn;
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
 
-const SETTINGS: &str = "/account/settings";
+use super::tokens::SETTINGS;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -57,6 +58,12 @@ struct SettingsPage {
     flash: Option<String>,
     /// Field errors: (field, message).
     errors: Vec<(String, String)>,
+    tokens: Vec<TokenRow>,
+    /// A token just issued, shown once: (label, secret).
+    new_token: Option<(String, String)>,
+    /// Why a token was not issued, and the label entered.
+    token_error: Option<String>,
+    token_label: String,
 }
 
 impl SettingsPage {
@@ -70,7 +77,7 @@ impl SettingsPage {
 
 #[derive(Debug, Default, Deserialize)]
 struct Done {
-    /// `profile`, `password` or `sessions`.
+    /// `profile`, `password`, `sessions` or `token-revoked`.
     saved: Option<String>,
     /// How many sessions ended.
     ended: Option<i64>,
@@ -111,15 +118,35 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, PageError
         end_others: (others > 0).then(|| tr.tn("settings-sessions-end", "count", others as i64)),
         flash: None,
         errors: Vec::new(),
+        tokens: tokens::rows(state, me).await?,
+        new_token: None,
+        token_error: None,
+        token_label: String::new(),
     })
+}
+
+/// The page with a token form's problem and the label entered kept.
+pub async fn page_with_token_error(
+    state: &AppState,
+    me: &SignedIn,
+    label: &str,
+    message: String,
+) -> Result<Response, PageError> {
+    let mut page = page(state, me).await?;
+    page.token_error = Some(message);
+    page.token_label = label.to_owned();
+    Ok(page.into_response())
 }
 
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     Query(q): Query<Done>,
 ) -> Result<Response, PageError> {
     let mut page = page(&state, &me).await?;
+    let (jar, new_token) = tokens::take_new_secret(jar);
+    page.new_token = new_token;
     page.flash = match q.saved.as_deref() {
         Some("profile") => Some(me.tr.t("settings-profile-saved")),
         Some("password") => Some(me.tr.tn(
@@ -132,9 +159,10 @@ async fn show(
             "ended",
             q.ended.unwrap_or(0),
         )),
+        Some("token-revoked") => Some(me.tr.t("token-revoked")),
         _ => None,
     };
-    Ok(page.into_response())
+    Ok((jar, page).into_response())
 }
 
 /// The page again with the form's problems (422).
