@@ -359,7 +359,7 @@ async fn import(
         Err(ImportFailure::Invalid { errors, more }) => {
             page.errors = errors
                 .into_iter()
-                .map(|e| (e.location(), e.message))
+                .map(|e| (e.location(), tr.field_message(&e.error)))
                 .collect();
             page.more = (more > 0).then(|| tr.tn("bo-import-more", "n", more as i64));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
