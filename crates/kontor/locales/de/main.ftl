@@ -210,8 +210,16 @@ bo-import-more = { $n ->
    *[other] … und { $n } weitere Fehler.
 }
 bo-import-failed = Es wurde nichts importiert. Korrigieren Sie diese Datensätze und laden Sie die Datei erneut hoch:
-bo-import-where = Datensatz und Feld
-bo-import-problem = Problem
+bo-import-where = Wo
+bo-import-problem = Was
+bo-import-at-line = Zeile { $line }
+bo-import-at-record = Datensatz { $n } in { $collection }
+bo-import-at-position = Zeile { $line }, Zeichen { $column }
+bo-import-at-file = Oberste Ebene der Datei
+bo-import-column = Spalte
+bo-import-field = Feld
+bo-import-key = Schlüssel
+bo-import-entry = , Eintrag { $n }
 nav-people = Personen
 people-title = Personen Ihres Kontos
 people-intro = Administratoren sehen alle Verträge und können Partner ändern; Benutzer sehen nur die für sie ausgewählten Verträge.

@@ -210,8 +210,16 @@ bo-import-more = { $n ->
    *[other] … and { $n } more errors.
 }
 bo-import-failed = Nothing was imported. Fix these records and upload the file again:
-bo-import-where = Record and field
-bo-import-problem = Problem
+bo-import-where = Where
+bo-import-problem = What
+bo-import-at-line = Line { $line }
+bo-import-at-record = Record { $n } of { $collection }
+bo-import-at-position = Line { $line }, character { $column }
+bo-import-at-file = The file's top level
+bo-import-column = column
+bo-import-field = field
+bo-import-key = key
+bo-import-entry = , entry { $n }
 nav-people = People
 people-title = People of your account
 people-intro = Administrators see every agreement and may change partners; users see only the agreements chosen for them.
