@@ -9,8 +9,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     read_csv_document(Collection::Agreements, data, |item| {
-        if let DocumentItem::Record(_, _, v) = item {
-            assert!(v.is_object());
+        if let DocumentItem::Record { value, .. } = item {
+            assert!(value.is_object());
         }
         true
     });

@@ -9,7 +9,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let mut last_index = std::collections::HashMap::new();
     read_json_document(data, |item| {
-        if let DocumentItem::Record(collection, index, _) = item {
+        if let DocumentItem::Record {
+            collection, index, ..
+        } = item
+        {
             let previous = last_index.insert(collection.as_str(), index);
             assert!(previous.is_none_or(|p| p < index));
         }

@@ -84,7 +84,12 @@ pub async fn import_file(
     let mut seen = 0u64;
     while let Some(item) = rx.recv().await {
         match item {
-            DocumentItem::Record(c, i, v) => importer.add(c, i, &v).await?,
+            DocumentItem::Record {
+                collection,
+                index,
+                line,
+                value,
+            } => importer.add(collection, index, line, &value).await?,
             DocumentItem::Error(e) => file_errors.push(e),
         }
         seen += 1;

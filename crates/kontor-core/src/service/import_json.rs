@@ -7,7 +7,8 @@ use std::io::Read;
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::import::{Collection, DocumentItem, ImportError};
+use super::import::{Collection, DocumentItem, ImportError, Place};
+use crate::error::FieldError;
 
 /// Reads an import document from `reader`, handing each record — and each
 /// problem with the file itself (syntax, an unknown collection) — to
@@ -18,12 +19,38 @@ pub fn read_json_document(reader: impl Read, mut sink: impl FnMut(DocumentItem) 
     let result = serde::Deserializer::deserialize_map(&mut de, FileVisitor(&mut sink))
         .and_then(|()| de.end());
     if let Err(e) = result {
-        sink(DocumentItem::Error(ImportError {
-            collection: Collection::Partners,
-            index: 0,
-            field: String::new(),
-            message: format!("the file is not valid import JSON: {e}"),
-        }));
+        sink(DocumentItem::Error(broken(&e)));
+    }
+}
+
+/// The error for a document that is not import JSON: broken syntax, a file
+/// that ends early, or the wrong shape (an array where records belong).
+/// The API names it `partners[0]`, as it always has; people by its line
+/// and column.
+fn broken(e: &serde_json::Error) -> ImportError {
+    use serde_json::error::Category;
+    let problem = match e.classify() {
+        Category::Io => "unreadable",
+        Category::Syntax => "syntax",
+        Category::Data => "shape",
+        Category::Eof => "eof",
+    };
+    let (line, column) = (e.line() as u64, e.column() as u64);
+    ImportError {
+        collection: Collection::Partners,
+        index: 0,
+        place: Place::Position { line, column },
+        error: FieldError::coded(
+            "",
+            "import-json-invalid",
+            vec![
+                ("problem", problem.into()),
+                ("line", line.to_string()),
+                ("column", column.to_string()),
+                ("reason", e.to_string()),
+            ],
+            format!("the file is not valid import JSON: {e}"),
+        ),
     }
 }
 
@@ -40,7 +67,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut seen = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            let problem = match Collection::parse(&key) {
+            let error = match Collection::parse(&key) {
                 Some(c) if !seen.contains(&c) => {
                     seen.push(c);
                     map.next_value_seed(CollectionSeed(&mut self.0, c))?;
@@ -48,15 +75,25 @@ impl<'de> Visitor<'de> for FileVisitor<'_> {
                 }
                 // Records of a second `partners` array would share the
                 // first one's indexes, and every error message with them.
-                Some(_) => "this collection appears twice; give each collection once",
-                None => "unknown collection; expected partners, accounts, users or agreements",
+                Some(_) => FieldError::coded(
+                    key,
+                    "import-collection-twice",
+                    Vec::new(),
+                    "this collection appears twice; give each collection once",
+                ),
+                None => FieldError::coded(
+                    key,
+                    "import-unknown-collection",
+                    Vec::new(),
+                    "unknown collection; expected partners, accounts, users or agreements",
+                ),
             };
             map.next_value::<serde::de::IgnoredAny>()?;
             let go_on = (self.0)(DocumentItem::Error(ImportError {
                 collection: Collection::Partners,
                 index: 0,
-                field: key,
-                message: problem.into(),
+                place: Place::Key,
+                error,
             }));
             if !go_on {
                 return Err(serde::de::Error::custom("import cancelled"));
@@ -81,7 +118,13 @@ impl<'de> Visitor<'de> for CollectionSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         while let Some(v) = seq.next_element::<Value>()? {
-            if !(self.0)(DocumentItem::Record(self.1, index, v)) {
+            let record = DocumentItem::Record {
+                collection: self.1,
+                index,
+                line: None,
+                value: v,
+            };
+            if !(self.0)(record) {
                 return Err(serde::de::Error::custom("import cancelled"));
             }
             index += 1;
@@ -109,7 +152,9 @@ mod tests {
         let indexes: Vec<_> = items
             .iter()
             .map(|i| match i {
-                DocumentItem::Record(c, n, _) => (c.as_str(), *n),
+                DocumentItem::Record {
+                    collection, index, ..
+                } => (collection.as_str(), *index),
                 DocumentItem::Error(e) => panic!("{e:?}"),
             })
             .collect();
@@ -128,17 +173,18 @@ mod tests {
         let DocumentItem::Error(e) = &items[1] else {
             panic!("{items:?}")
         };
-        assert_eq!(e.field, "partners");
-        assert!(e.message.contains("twice"), "{e:?}");
+        assert_eq!(e.field(), "partners");
+        assert_eq!(e.place, Place::Key);
+        assert!(e.message().contains("twice"), "{e:?}");
     }
 
     #[test]
     fn unknown_collections_and_broken_files_are_errors() {
         let items = read(r#"{"people": []}"#);
-        assert!(matches!(&items[0], DocumentItem::Error(e) if e.field == "people"));
+        assert!(matches!(&items[0], DocumentItem::Error(e) if e.field() == "people"));
         let items = read(r#"{"partners": [{"csn": "1"}"#);
         assert!(
-            matches!(items.last(), Some(DocumentItem::Error(e)) if e.message.contains("not valid import JSON"))
+            matches!(items.last(), Some(DocumentItem::Error(e)) if e.message().contains("not valid import JSON"))
         );
     }
 }

@@ -210,8 +210,16 @@ bo-import-more = { $n ->
    *[other] … und { $n } weitere Fehler.
 }
 bo-import-failed = Es wurde nichts importiert. Korrigieren Sie diese Datensätze und laden Sie die Datei erneut hoch:
-bo-import-where = Datensatz und Feld
-bo-import-problem = Problem
+bo-import-where = Wo
+bo-import-problem = Was
+bo-import-at-line = Zeile { $line }
+bo-import-at-record = Datensatz { $n } in { $collection }
+bo-import-at-position = Zeile { $line }, Zeichen { $column }
+bo-import-at-file = Oberste Ebene der Datei
+bo-import-column = Spalte
+bo-import-field = Feld
+bo-import-key = Schlüssel
+bo-import-entry = , Eintrag { $n }
 nav-people = Personen
 people-title = Personen Ihres Kontos
 people-intro = Administratoren sehen alle Verträge und können Partner ändern; Benutzer sehen nur die für sie ausgewählten Verträge.
@@ -713,3 +721,47 @@ token-revoke = Widerrufen
 token-revoke-confirm = Token „{ $label }“ widerrufen?
 token-revoke-confirm-text = Das Token funktioniert sofort nicht mehr; Skripte, die es verwenden, werden abgewiesen. Das lässt sich nicht rückgängig machen.
 token-revoked = Das Token ist widerrufen.
+## Import errors (service/import)
+## The command line and the API's English callers read the English words
+## the import carries; these are what pages say.
+error-import-unknown-field = Dieses Feld gibt es hier nicht; möglich sind: { $allowed }.
+error-import-expected-string = Erwartet wird Text in Anführungszeichen (eine JSON-Zeichenkette).
+error-import-expected-bool = Erwartet wird true oder false.
+error-import-expected-program = Erwartet wird ein Programmname aus 1 bis 40 Kleinbuchstaben, Ziffern oder Unterstrichen, zum Beispiel standard.
+error-import-expected-users = Erwartet wird eine Liste von Personen (ein JSON-Array).
+error-import-one-primary-admin = Ein Konto hat genau einen Hauptadministrator (primary_admin).
+error-import-one-tenant = Geben Sie genau eines davon an: account, partner oder vendor: true.
+error-import-role-for-tenant = Diese Rolle passt nicht dazu; { $tenant ->
+    [account] für ein Kundenkonto gibt es primary_admin, secondary_admin oder user
+    [partner] für einen Partner gibt es partner_admin oder partner_agent
+   *[other] für den Hersteller gibt es support_agent oder operator
+}.
+error-import-term-end-before-start = Das Laufzeitende darf nicht vor dem Laufzeitbeginn (term_start) liegen.
+error-import-expected-products = Erwartet wird mindestens ein Produkt mit Name und Anzahl der Plätze (in einer CSV-Datei: AutoCAD:5;Revit:2).
+error-import-listed-twice = Diese Kontonummer (CSN) steht hier zweimal.
+error-import-expected-partners = Erwartet wird mindestens eine Kontonummer (CSN) eines Partners (in einer CSV-Datei durch ; getrennt).
+error-import-unknown-reference = Weder die Datei noch die Datenbank enthält { $what ->
+    [account] ein Kundenkonto
+   *[other] einen Partner
+} mit der Kontonummer (CSN) { $csn }.
+error-import-primary-admin-taken = Das Konto hat bereits einen anderen Hauptadministrator (primary_admin).
+error-import-conflict = { $what ->
+    [email] Diese E-Mail-Adresse gehört bereits einer anderen Person.
+   *[other] Das widerspricht gespeicherten Daten ({ $what }).
+}
+error-import-csv-not-utf8 = Die Datei ist kein gültiges CSV: Zeile { $line } enthält Zeichen, die kein UTF-8 sind. Speichern Sie die Datei als UTF-8.
+error-import-csv-row-length = Die Datei ist kein gültiges CSV: Zeile { $line } hat { $cells } Zellen, die Kopfzeile aber { $header }.
+error-import-csv-unreadable = Die Datei ist ab Zeile { $line } nicht als CSV lesbar.
+error-import-csv-quote-open = Die Datei ist kein gültiges CSV: Ein Anführungszeichen in Zeile { $line } wird nie geschlossen.
+error-import-csv-quote-after = Die Datei ist kein gültiges CSV: In Zeile { $line } folgt Text auf ein schließendes Anführungszeichen. Ein Anführungszeichen im Text wird verdoppelt.
+error-import-csv-quote-inside = Die Datei ist kein gültiges CSV: In Zeile { $line } steht ein Anführungszeichen in einer Zelle ohne Anführungszeichen. Setzen Sie die Zelle in Anführungszeichen und verdoppeln Sie das Anführungszeichen.
+error-import-csv-unknown-column = Die Spalte { $column } gibt es nicht; eine Datei { $collection }.csv hat die Spalten { $allowed }.
+error-import-csv-column-twice = Die Kopfzeile nennt die Spalte { $column } zweimal.
+error-import-json-invalid = Die Datei ist kein gültiges Import-JSON: { $problem ->
+    [eof] Sie endet mittendrin
+    [shape] Erwartet wird ein Objekt mit den Listen partners, accounts, users und agreements, jede mit Datensätzen als JSON-Objekten
+    [unreadable] Sie konnte nicht gelesen werden
+   *[other] Hier steht etwas, das kein JSON ist
+} (Zeile { $line }, Zeichen { $column }).
+error-import-collection-twice = Diese Sammlung kommt zweimal vor; geben Sie jede Sammlung nur einmal an.
+error-import-unknown-collection = Diese Sammlung gibt es nicht; erwartet wird partners, accounts, users oder agreements.

@@ -210,8 +210,16 @@ bo-import-more = { $n ->
    *[other] … and { $n } more errors.
 }
 bo-import-failed = Nothing was imported. Fix these records and upload the file again:
-bo-import-where = Record and field
-bo-import-problem = Problem
+bo-import-where = Where
+bo-import-problem = What
+bo-import-at-line = Line { $line }
+bo-import-at-record = Record { $n } of { $collection }
+bo-import-at-position = Line { $line }, character { $column }
+bo-import-at-file = The file's top level
+bo-import-column = column
+bo-import-field = field
+bo-import-key = key
+bo-import-entry = , entry { $n }
 nav-people = People
 people-title = People of your account
 people-intro = Administrators see every agreement and may change partners; users see only the agreements chosen for them.
@@ -664,3 +672,39 @@ token-revoke = Revoke
 token-revoke-confirm = Revoke the token "{ $label }"?
 token-revoke-confirm-text = The token stops working at once; scripts using it are turned away. This cannot be undone.
 token-revoked = The token is revoked.
+## Import errors (service/import)
+## The command line and the API's English callers read the English words
+## the import carries; these are what pages say.
+error-import-unknown-field = unknown field; expected one of: { $allowed }
+error-import-expected-string = expected a string
+error-import-expected-bool = expected true or false
+error-import-expected-program = expected a program name of 1–40 lower-case letters, digits or underscores, such as standard
+error-import-expected-users = expected an array of users
+error-import-one-primary-admin = an account has exactly one primary_admin
+error-import-one-tenant = give exactly one of account, partner or vendor: true
+error-import-role-for-tenant = expected { $tenant ->
+    [account] primary_admin, secondary_admin or user
+    [partner] partner_admin or partner_agent
+   *[other] support_agent or operator
+} for this tenant
+error-import-term-end-before-start = must not be before term_start
+error-import-expected-products = expected at least one product with name and seats (in a CSV file: AutoCAD:5;Revit:2)
+error-import-listed-twice = listed twice
+error-import-expected-partners = expected at least one partner CSN (in a CSV file separated by ;)
+error-import-unknown-reference = no { $what ->
+    [account] account
+   *[other] partner
+} with CSN { $csn } exists in the file or the database
+error-import-primary-admin-taken = the account already has another primary_admin
+error-import-conflict = conflicts with an existing { $what }
+error-import-csv-not-utf8 = the file is not valid CSV at line { $line }: a cell is not UTF-8 text
+error-import-csv-row-length = the file is not valid CSV at line { $line }: the row has { $cells } cells, the header { $header }
+error-import-csv-unreadable = the file is not valid CSV at line { $line }: { $reason }
+error-import-csv-quote-open = the file is not valid CSV at line { $line }: a quoted cell is never closed
+error-import-csv-quote-after = the file is not valid CSV at line { $line }: text after a closing quote (quote a quote by doubling it)
+error-import-csv-quote-inside = the file is not valid CSV at line { $line }: a quote inside an unquoted cell (quote the cell and double the quote)
+error-import-csv-unknown-column = unknown column { $column }; { $collection } takes { $allowed }
+error-import-csv-column-twice = the header names column { $column } twice
+error-import-json-invalid = the file is not valid import JSON: { $reason }
+error-import-collection-twice = this collection appears twice; give each collection once
+error-import-unknown-collection = unknown collection; expected partners, accounts, users or agreements

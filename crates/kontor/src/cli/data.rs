@@ -64,7 +64,7 @@ pub async fn import(config: Config, file: PathBuf) -> anyhow::Result<ExitCode> {
                 errors.len() + more
             );
             for e in &errors {
-                eprintln!("  {}: {}", e.location(), e.message);
+                eprintln!("  {}: {}", e.location(), e.message());
             }
             if more > 0 {
                 eprintln!("  … and {more} more");

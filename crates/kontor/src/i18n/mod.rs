@@ -330,8 +330,9 @@ mod tests {
     /// Every code a use case or the API gives a field message or a
     /// problem's detail has words in both languages (#18): a missing one
     /// would show its key on a page or in a problem document. Found in the
-    /// sources: the codes of `FieldError::coded` (`error-<code>`), of
-    /// `ApiError::new` (`problem-<code>`, dashes for underscores) and of
+    /// sources: the codes of `FieldError::coded` and of the import's
+    /// `Expected::new` (`error-<code>`, #19), of `ApiError::new`
+    /// (`problem-<code>`, dashes for underscores) and of
     /// `Text::new`/`Text::with` (`problem-<code>`).
     #[test]
     fn every_message_code_is_translated() {
@@ -370,12 +371,27 @@ mod tests {
         // Spelled apart, so that this test does not find itself.
         let mut keys: Vec<String> = calls(concat!("FieldError::", "coded("))
             .into_iter()
+            .chain(calls(concat!("Expected::", "new(")))
             .flatten()
             // Codes are kebab-case; field paths are not.
             .filter(|lit| code(lit, '-'))
             .map(|c| format!("error-{c}"))
             .collect();
         let fields = keys.len();
+        // #19: the import's own codes are among them (a change in how the
+        // import names its codes must not hide them from this test).
+        let import_codes = keys
+            .iter()
+            .filter(|k| k.starts_with("error-import-"))
+            .count();
+        assert!(import_codes >= 25, "found {keys:?}");
+        for shared in [
+            "error-expected-date",
+            "error-email-format",
+            "error-missing-field",
+        ] {
+            assert!(keys.iter().any(|k| k == shared), "{shared} not found");
+        }
         for args in calls(concat!("ApiError::", "new(")) {
             keys.extend(
                 args.first()

@@ -56,17 +56,6 @@ pub struct FieldErrorDto {
     words: Option<(&'static str, Args)>,
 }
 
-impl FieldErrorDto {
-    /// A field error kontor has no translation for (an import's own).
-    pub fn english(field: String, message: String) -> Self {
-        FieldErrorDto {
-            field,
-            message,
-            words: None,
-        }
-    }
-}
-
 impl From<FieldError> for FieldErrorDto {
     fn from(e: FieldError) -> Self {
         FieldErrorDto {

@@ -20,6 +20,7 @@ mod flow;
 mod frame;
 mod idempotency;
 mod import;
+mod import_words;
 mod limits;
 mod local_time;
 mod openapi;

@@ -630,7 +630,11 @@ async fn the_import_upload_lists_every_error_and_writes_nothing() {
     .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    assert!(html.contains("<code>partners[0].csn</code>"), "{html}");
+    // #19: the record counted from 1, the field as the file spells it.
+    assert!(
+        html.contains("Record 1 of partners, field <code>csn</code>"),
+        "{html}"
+    );
     assert_eq!(app.counts().await, before);
     let res = upload(r#"{"partners":[{"csn":"5100000010","name":"P","city":"C","country":"DE","email":"p@p.example"}]}"#).await.unwrap();
     // #18: what went in is said in words on the page the upload redirects

@@ -1,13 +1,95 @@
 //! Reading one record's fields, collecting every error with its path.
+//!
+//! Each error is a [`FieldError`]: the message's code and arguments for
+//! the page and the API in the person's language, and the English words
+//! the command line (and the API's English callers) read.
 
 use serde_json::{Map, Value};
 use time::Date;
 
 use crate::domain::ids::Csn;
 use crate::domain::values::{CountryCode, DATE_EXPECTED, EmailAddress, parse_date};
+use crate::error::FieldError;
 
-/// A record's problems, each as (field path, message).
-pub(super) type FieldErrors = Vec<(String, String)>;
+/// A record's problems, each named by its field path within the record.
+pub(super) type FieldErrors = Vec<FieldError>;
+
+/// What a field expects, as an error message says it: its code in the
+/// translations (`error-<code>`) with arguments, and the English words
+/// that follow "expected".
+pub(super) struct Expected {
+    code: &'static str,
+    args: Vec<(&'static str, String)>,
+    english: String,
+}
+
+impl Expected {
+    pub(super) fn new(
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+        english: impl Into<String>,
+    ) -> Expected {
+        Expected {
+            code,
+            args,
+            english: english.into(),
+        }
+    }
+
+    /// One of a list of codes (`active, inactive`); `english` says it in
+    /// the words the command line has always used.
+    pub(super) fn one_of(list: impl Into<String>, english: impl Into<String>) -> Expected {
+        Expected::new("expected-one-of", vec![("list", list.into())], english)
+    }
+
+    /// The error for `path` holding something else.
+    pub(super) fn at(self, path: String) -> FieldError {
+        FieldError::coded(
+            path,
+            self.code,
+            self.args,
+            format!("expected {}", self.english),
+        )
+    }
+
+    /// The error for `path` missing.
+    fn missing(self, path: String) -> FieldError {
+        required(path, format!("required: {}", self.english))
+    }
+}
+
+/// A required field is missing; `english` is what the command line says.
+pub(super) fn required(path: String, english: impl Into<String>) -> FieldError {
+    let english = english.into();
+    FieldError::coded(
+        path,
+        "missing-field",
+        vec![("reason", english.clone())],
+        english,
+    )
+}
+
+/// `path` (a record, a user of an account) is not a JSON object.
+pub(super) fn not_an_object(path: String) -> FieldError {
+    FieldError::coded(
+        path,
+        "expected-json-object",
+        Vec::new(),
+        "expected an object",
+    )
+}
+
+/// `path` holds a key that is not one of `allowed`.
+pub(super) fn unknown_field(path: String, allowed: &[&str]) -> FieldError {
+    let allowed = allowed.join(", ");
+    let english = format!("unknown field; expected one of: {allowed}");
+    FieldError::coded(
+        path,
+        "import-unknown-field",
+        vec![("allowed", allowed)],
+        english,
+    )
+}
 
 /// Collects field errors of one record.
 pub(super) struct Fields<'a> {
@@ -25,10 +107,8 @@ impl<'a> Fields<'a> {
         };
         for key in obj.keys() {
             if !allowed.contains(&key.as_str()) {
-                f.err(
-                    key,
-                    format!("unknown field; expected one of: {}", allowed.join(", ")),
-                );
+                let e = unknown_field(f.path(key), allowed);
+                f.errors.push(e);
             }
         }
         f
@@ -38,9 +118,11 @@ impl<'a> Fields<'a> {
         format!("{}{}", self.prefix, name)
     }
 
-    pub(super) fn err(&mut self, name: &str, message: impl Into<String>) {
-        let path = self.path(name);
-        self.errors.push((path, message.into()));
+    /// Notes `e`, whose field is named within the record's part this
+    /// reads (`email` of `users[0].`).
+    pub(super) fn err(&mut self, mut e: FieldError) {
+        e.field = self.path(&e.field);
+        self.errors.push(e);
     }
 
     pub(super) fn str_opt(&mut self, name: &str) -> Option<&'a str> {
@@ -48,7 +130,12 @@ impl<'a> Fields<'a> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.as_str()),
             Some(_) => {
-                self.err(name, "expected a string");
+                self.err(FieldError::coded(
+                    name,
+                    "import-expected-string",
+                    Vec::new(),
+                    "expected a string",
+                ));
                 None
             }
         }
@@ -57,11 +144,11 @@ impl<'a> Fields<'a> {
     pub(super) fn text(&mut self, name: &str, max: usize) -> Option<String> {
         match self.str_opt(name).map(str::trim) {
             None => {
-                self.err(name, "required");
+                self.err(required(name.into(), "required"));
                 None
             }
             Some(s) if s.is_empty() || s.chars().count() > max => {
-                self.err(name, format!("expected 1–{max} characters"));
+                self.err(text_length(name.into(), max));
                 None
             }
             Some(s) => Some(s.to_owned()),
@@ -71,18 +158,18 @@ impl<'a> Fields<'a> {
     pub(super) fn parsed<T>(
         &mut self,
         name: &str,
-        expected: &str,
+        expected: Expected,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
         match self.str_opt(name) {
             None => {
-                self.err(name, format!("required: {expected}"));
+                self.err(expected.missing(name.into()));
                 None
             }
             Some(raw) => {
                 let v = parse(raw);
                 if v.is_none() {
-                    self.err(name, format!("expected {expected}"));
+                    self.err(expected.at(name.into()));
                 }
                 v
             }
@@ -94,7 +181,7 @@ impl<'a> Fields<'a> {
         &mut self,
         name: &str,
         default: T,
-        expected: &str,
+        expected: Expected,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
         match self.str_opt(name) {
@@ -102,7 +189,7 @@ impl<'a> Fields<'a> {
             Some(raw) => {
                 let v = parse(raw);
                 if v.is_none() {
-                    self.err(name, format!("expected {expected}"));
+                    self.err(expected.at(name.into()));
                 }
                 v
             }
@@ -110,23 +197,22 @@ impl<'a> Fields<'a> {
     }
 
     pub(super) fn csn(&mut self, name: &str) -> Option<Csn> {
-        self.parsed(name, Csn::EXPECTED, |s| Csn::parse(s).ok())
+        self.parsed(name, csn_expected(), |s| Csn::parse(s).ok())
     }
 
     pub(super) fn country(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, CountryCode::EXPECTED, |s| {
-            CountryCode::parse(s).map(String::from)
-        })
+        let expected = Expected::new("country-format", Vec::new(), CountryCode::EXPECTED);
+        self.parsed(name, expected, |s| CountryCode::parse(s).map(String::from))
     }
 
     pub(super) fn email(&mut self, name: &str) -> Option<String> {
-        self.parsed(name, EmailAddress::EXPECTED, |s| {
-            EmailAddress::parse(s).map(String::from)
-        })
+        let expected = Expected::new("email-format", Vec::new(), EmailAddress::EXPECTED);
+        self.parsed(name, expected, |s| EmailAddress::parse(s).map(String::from))
     }
 
     pub(super) fn date(&mut self, name: &str) -> Option<Date> {
-        self.parsed(name, DATE_EXPECTED, parse_date)
+        let expected = Expected::new("expected-date", Vec::new(), DATE_EXPECTED);
+        self.parsed(name, expected, parse_date)
     }
 
     pub(super) fn bool_or(&mut self, name: &str, default: bool) -> bool {
@@ -134,7 +220,12 @@ impl<'a> Fields<'a> {
             None | Some(Value::Null) => default,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                self.err(name, "expected true or false");
+                self.err(FieldError::coded(
+                    name,
+                    "import-expected-bool",
+                    Vec::new(),
+                    "expected true or false",
+                ));
                 default
             }
         }
@@ -149,4 +240,19 @@ impl<'a> Fields<'a> {
         }
         build().ok_or(self.errors)
     }
+}
+
+/// A CSN, as the field expects it.
+pub(super) fn csn_expected() -> Expected {
+    Expected::new(Csn::CODE, Vec::new(), Csn::EXPECTED)
+}
+
+/// Text of 1 to `max` characters (not only spaces) was expected at `path`.
+pub(super) fn text_length(path: String, max: usize) -> FieldError {
+    FieldError::coded(
+        path,
+        "expected-text",
+        vec![("max", max.to_string())],
+        format!("expected 1–{max} characters"),
+    )
 }

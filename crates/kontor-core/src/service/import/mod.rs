@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::Csn;
 use crate::domain::values::PasswordHasher;
-use crate::error::StoreError;
+use crate::error::{FieldError, StoreError};
 use crate::store::ImportSession;
 
 use fields::FieldErrors;
@@ -83,28 +83,72 @@ impl Collection {
     }
 }
 
-/// One problem with one record.
+/// Where a problem is, as the person's file names it (#19): a JSON
+/// document names records by collection and number, a CSV file by line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// A record of a JSON document: its collection and index (pages count
+    /// from 1), then the field path.
+    Record,
+    /// A line of a CSV file, the header being line 1: where the record
+    /// starts, or where the file breaks. The field is its column.
+    Line(u64),
+    /// Where a JSON document breaks: line and column.
+    Position {
+        /// Line, from 1.
+        line: u64,
+        /// Column, from 1.
+        column: u64,
+    },
+    /// A key at the top of a JSON document (named by the field): a
+    /// collection it does not know or gives twice.
+    Key,
+}
+
+/// One problem with one record, or with the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportError {
     /// Collection of the record.
     pub collection: Collection,
     /// Zero-based index of the record within its collection.
     pub index: usize,
-    /// Field path within the record, e.g. `products[0].seats`.
-    pub field: String,
-    /// What is wrong and what is expected.
-    pub message: String,
+    /// Where the file has it, for people.
+    pub place: Place,
+    /// What is wrong: the field path within the record (e.g.
+    /// `products[0].seats`, empty for the record or file as a whole), the
+    /// message's code (`error-<code>`) and arguments, and its English words.
+    pub error: FieldError,
 }
 
 impl ImportError {
-    /// Where the problem is, as people and the API name it:
+    /// The field path within the record, e.g. `products[0].seats`.
+    pub fn field(&self) -> &str {
+        &self.error.field
+    }
+
+    /// What is wrong, in English (the command line's words).
+    pub fn message(&self) -> &str {
+        &self.error.message
+    }
+
+    /// Where the problem is, as the API (and the command line) names it:
     /// `collection[index]`, then `.field` when it is about one field.
     pub fn location(&self) -> String {
         let at = format!("{}[{}]", self.collection.as_str(), self.index);
-        if self.field.is_empty() {
+        if self.error.field.is_empty() {
             at
         } else {
-            format!("{at}.{}", self.field)
+            format!("{at}.{}", self.error.field)
+        }
+    }
+
+    /// The error as the API lists it: named by [`ImportError::location`],
+    /// with the message's code and arguments for other languages.
+    pub fn to_field_error(&self) -> FieldError {
+        FieldError {
+            field: self.location(),
+            ..self.error.clone()
         }
     }
 }
@@ -113,8 +157,18 @@ impl ImportError {
 /// itself (syntax, an unknown collection).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocumentItem {
-    /// A record of a collection, with its zero-based index.
-    Record(Collection, usize, serde_json::Value),
+    /// A record of a collection.
+    Record {
+        /// Its collection.
+        collection: Collection,
+        /// Its zero-based index within the collection.
+        index: usize,
+        /// The line a CSV file's record starts on (the header is line 1);
+        /// `None` in a JSON document.
+        line: Option<u64>,
+        /// The record.
+        value: serde_json::Value,
+    },
     /// The file is broken here.
     Error(ImportError),
 }
@@ -158,11 +212,18 @@ impl From<StoreError> for ImportFailure {
 /// A reference checked once the whole file has been read, because the
 /// record it names may come later in the file.
 struct DeferredRef {
-    collection: Collection,
-    index: usize,
+    at: RecordAt,
     field: String,
     csn: Csn,
     is_account: bool,
+}
+
+/// Where a record is: its collection and index, and its place in the file.
+#[derive(Debug, Clone, Copy)]
+struct RecordAt {
+    collection: Collection,
+    index: usize,
+    place: Place,
 }
 
 /// One running import.
@@ -204,14 +265,14 @@ impl<'h> Importer<'h> {
         self.errors.len() + self.more_errors
     }
 
-    fn push_errors(&mut self, collection: Collection, index: usize, errors: FieldErrors) {
-        for (field, message) in errors {
+    fn push_errors(&mut self, at: RecordAt, errors: FieldErrors) {
+        for error in errors {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(ImportError {
-                    collection,
-                    index,
-                    field,
-                    message,
+                    collection: at.collection,
+                    index: at.index,
+                    place: at.place,
+                    error,
                 });
             } else {
                 self.more_errors += 1;
@@ -220,29 +281,33 @@ impl<'h> Importer<'h> {
     }
 
     /// Validates one record and, when valid, writes it into the session.
+    /// `line` is where a CSV file's record starts (`None` in JSON), for
+    /// naming its errors as the file does.
     pub async fn add(
         &mut self,
         collection: Collection,
         index: usize,
+        line: Option<u64>,
         record: &Value,
     ) -> Result<(), StoreError> {
+        let at = RecordAt {
+            collection,
+            index,
+            place: line.map_or(Place::Record, Place::Line),
+        };
         let Some(obj) = record.as_object() else {
-            self.push_errors(
-                collection,
-                index,
-                vec![(String::new(), "expected an object".into())],
-            );
+            self.push_errors(at, vec![fields::not_an_object(String::new())]);
             return Ok(());
         };
         match collection {
-            Collection::Partners => self.add_partner(index, obj).await,
-            Collection::Accounts => self.add_account(index, obj).await,
+            Collection::Partners => self.add_partner(at, obj).await,
+            Collection::Accounts => self.add_account(at, obj).await,
             Collection::Users => {
-                let errors = self.add_user(index, obj, "", None).await?;
-                self.push_errors(collection, index, errors);
+                let errors = self.add_user(at, obj, "", None).await?;
+                self.push_errors(at, errors);
                 Ok(())
             }
-            Collection::Agreements => self.add_agreement(index, obj).await,
+            Collection::Agreements => self.add_agreement(at, obj).await,
         }
     }
 
@@ -252,17 +317,16 @@ impl<'h> Importer<'h> {
         for r in std::mem::take(&mut self.deferred) {
             if !self.exists(&r.csn, r.is_account).await? {
                 let what = if r.is_account { "account" } else { "partner" };
-                self.push_errors(
-                    r.collection,
-                    r.index,
-                    vec![(
-                        r.field,
-                        format!(
-                            "no {what} with CSN {} exists in the file or the database",
-                            r.csn
-                        ),
-                    )],
+                let error = FieldError::coded(
+                    r.field,
+                    "import-unknown-reference",
+                    vec![("what", what.into()), ("csn", r.csn.to_string())],
+                    format!(
+                        "no {what} with CSN {} exists in the file or the database",
+                        r.csn
+                    ),
                 );
+                self.push_errors(r.at, vec![error]);
             }
         }
         if !self.errors.is_empty() {

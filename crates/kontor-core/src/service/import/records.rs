@@ -14,7 +14,10 @@ use crate::domain::roles::{Lang, Role, Tenant, TenantKind};
 use crate::domain::values::MIN_PROVISIONED_PASSWORD;
 
 use super::Collection;
-use super::fields::{FieldErrors, Fields};
+use super::fields::{
+    Expected, FieldErrors, Fields, csn_expected, required, text_length, unknown_field,
+};
+use crate::error::FieldError;
 
 /// A `partners` record as read from the file.
 pub(super) struct RawPartner<'a>(pub(super) &'a Map<String, Value>);
@@ -55,7 +58,14 @@ pub(super) struct UserRecord<'a> {
 /// The fields of a user inside an account, whose tenant is the account.
 const ACCOUNT_USER_FIELDS: &[&str] = &["email", "name", "role", "lang", "password"];
 
-const ROLE_EXPECTED: &str = "one of: primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator";
+const ROLES: &str =
+    "primary_admin, secondary_admin, user, partner_admin, partner_agent, support_agent, operator";
+
+/// One of the values of a `str_enum`, as the field expects it.
+fn one_of(list: String) -> Expected {
+    let english = format!("one of: {list}");
+    Expected::one_of(list, english)
+}
 
 impl TryFrom<RawPartner<'_>> for Partner {
     type Error = FieldErrors;
@@ -69,7 +79,7 @@ impl TryFrom<RawPartner<'_>> for Partner {
         let status = f.parsed_or(
             "status",
             PartnerStatus::Active,
-            &format!("one of: {}", PartnerStatus::expected()),
+            one_of(PartnerStatus::expected()),
             PartnerStatus::parse,
         );
         let email = f.email("email");
@@ -115,7 +125,12 @@ fn account_users<'a>(f: &mut Fields<'a>) -> Vec<&'a Value> {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
         Some(_) => {
-            f.err("users", "expected an array of users");
+            f.err(FieldError::coded(
+                "users",
+                "import-expected-users",
+                Vec::new(),
+                "expected an array of users",
+            ));
             Vec::new()
         }
     };
@@ -124,7 +139,12 @@ fn account_users<'a>(f: &mut Fields<'a>) -> Vec<&'a Value> {
         .filter(|u| u.get("role").and_then(Value::as_str) == Some("primary_admin"))
         .count();
     if primaries > 1 {
-        f.err("users", "an account has exactly one primary_admin");
+        f.err(FieldError::coded(
+            "users",
+            "import-one-primary-admin",
+            Vec::new(),
+            "an account has exactly one primary_admin",
+        ));
     }
     users
 }
@@ -140,8 +160,13 @@ impl<'a> TryFrom<RawUser<'a>> for UserRecord<'a> {
         let mut f = Fields::new(raw.obj, raw.prefix, allowed);
         let email = f.email("email");
         let name = f.text("name", 200);
-        let role = f.parsed("role", ROLE_EXPECTED, Role::parse);
-        let lang = f.parsed_or("lang", Lang::En, "de or en", Lang::parse);
+        let role = f.parsed("role", one_of(ROLES.into()), Role::parse);
+        let lang = f.parsed_or(
+            "lang",
+            Lang::En,
+            Expected::new("lang-choice", Vec::new(), "de or en"),
+            Lang::parse,
+        );
         let password = provisioned_password(&mut f);
         let tenant = match raw.account {
             Some(account) => Some(Tenant::Account(account.clone())),
@@ -168,10 +193,12 @@ impl<'a> TryFrom<RawUser<'a>> for UserRecord<'a> {
 fn provisioned_password<'a>(f: &mut Fields<'a>) -> Option<&'a str> {
     let password = f.str_opt("password");
     if password.is_some_and(|p| p.chars().count() < MIN_PROVISIONED_PASSWORD) {
-        f.err(
+        f.err(FieldError::coded(
             "password",
+            "password-length",
+            vec![("min", MIN_PROVISIONED_PASSWORD.to_string())],
             format!("expected at least {MIN_PROVISIONED_PASSWORD} characters"),
-        );
+        ));
     }
     password
 }
@@ -197,10 +224,12 @@ fn named_tenant(f: &mut Fields<'_>) -> Option<Tenant> {
         (None, Some(p), false) => Some(Tenant::Partner(p)),
         (None, None, true) => Some(Tenant::Vendor),
         _ => {
-            f.err(
+            f.err(FieldError::coded(
                 "partner",
+                "import-one-tenant",
+                Vec::new(),
                 "give exactly one of account, partner or vendor: true",
-            );
+            ));
             None
         }
     }
@@ -210,12 +239,17 @@ fn check_role_fits(f: &mut Fields<'_>, role: Role, tenant: &Tenant) {
     if role.tenant_kind() == tenant.kind() {
         return;
     }
-    let what = match tenant.kind() {
-        TenantKind::Account => "primary_admin, secondary_admin or user",
-        TenantKind::Partner => "partner_admin or partner_agent",
-        TenantKind::Vendor => "support_agent or operator",
+    let (kind, what) = match tenant.kind() {
+        TenantKind::Account => ("account", "primary_admin, secondary_admin or user"),
+        TenantKind::Partner => ("partner", "partner_admin or partner_agent"),
+        TenantKind::Vendor => ("vendor", "support_agent or operator"),
     };
-    f.err("role", format!("expected {what} for this tenant"));
+    f.err(FieldError::coded(
+        "role",
+        "import-role-for-tenant",
+        vec![("tenant", kind.into())],
+        format!("expected {what} for this tenant"),
+    ));
 }
 
 impl TryFrom<RawAgreement<'_>> for Agreement {
@@ -223,7 +257,11 @@ impl TryFrom<RawAgreement<'_>> for Agreement {
 
     fn try_from(RawAgreement(obj): RawAgreement<'_>) -> Result<Self, Self::Error> {
         let mut f = Fields::new(obj, "", Collection::Agreements.fields());
-        let kind = f.parsed("kind", "contract or subscription", AgreementKind::parse);
+        let kind = f.parsed(
+            "kind",
+            Expected::one_of("contract, subscription", "contract or subscription"),
+            AgreementKind::parse,
+        );
         let number = agreement_number(&mut f, kind);
         let account = f.csn("account");
         let products = products(&mut f);
@@ -232,17 +270,17 @@ impl TryFrom<RawAgreement<'_>> for Agreement {
         let program = f.parsed_or(
             "program",
             Program::standard(),
-            Program::EXPECTED,
+            Expected::new("import-expected-program", Vec::new(), Program::EXPECTED),
             Program::parse,
         );
         let support_level = f.parsed(
             "support_level",
-            &format!("one of: {}", SupportLevel::expected()),
+            one_of(SupportLevel::expected()),
             SupportLevel::parse,
         );
         let status = f.parsed(
             "status",
-            &format!("one of: {}", AgreementStatus::expected()),
+            one_of(AgreementStatus::expected()),
             AgreementStatus::parse,
         );
         let partners = partner_csns(&mut f);
@@ -268,16 +306,15 @@ impl TryFrom<RawAgreement<'_>> for Agreement {
 fn agreement_number(f: &mut Fields<'_>, kind: Option<AgreementKind>) -> Option<AgreementNumber> {
     match (f.str_opt("number"), kind) {
         (None, _) => {
-            f.err("number", "required");
+            f.err(required("number".into(), "required"));
             None
         }
         (Some(raw), Some(kind)) => match AgreementNumber::parse_kind(raw, kind) {
             Ok(n) => Some(n),
             Err(e) => {
-                f.err(
-                    "number",
-                    format!("expected {} for kind {}", e.expected, kind.as_str()),
-                );
+                // The code of the kind's number (`expected-contract-number`).
+                let english = format!("expected {} for kind {}", e.expected, kind.as_str());
+                f.err(FieldError::coded("number", e.code, Vec::new(), english));
                 None
             }
         },
@@ -291,7 +328,12 @@ fn term(f: &mut Fields<'_>) -> (Option<Date>, Option<Date>) {
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        f.err("term_end", "must not be before term_start");
+        f.err(FieldError::coded(
+            "term_end",
+            "import-term-end-before-start",
+            Vec::new(),
+            "must not be before term_start",
+        ));
     }
     (start, end)
 }
@@ -300,7 +342,12 @@ fn products(f: &mut Fields<'_>) -> Option<Vec<ProductLine>> {
     let list = match f.obj.get("products") {
         Some(Value::Array(list)) if !list.is_empty() => list,
         _ => {
-            f.err("products", "expected a non-empty array of {name, seats}");
+            f.err(FieldError::coded(
+                "products",
+                "import-expected-products",
+                Vec::new(),
+                "expected a non-empty array of {name, seats}",
+            ));
             return None;
         }
     };
@@ -326,10 +373,10 @@ fn product_line(f: &mut Fields<'_>, i: usize, p: &Value) -> Option<ProductLine> 
     if p.as_object()
         .is_some_and(|o| o.keys().any(|k| k != "name" && k != "seats"))
     {
-        f.err(
-            &format!("products[{i}]"),
-            "unknown field; expected name and seats",
-        );
+        let mut e = unknown_field(format!("products[{i}]"), &["name", "seats"]);
+        // The words the command line has always said.
+        e.message = "unknown field; expected name and seats".into();
+        f.err(e);
     }
     match (name, seats) {
         (Some(n), Some(s)) => Some(ProductLine {
@@ -337,14 +384,17 @@ fn product_line(f: &mut Fields<'_>, i: usize, p: &Value) -> Option<ProductLine> 
             seats: s as u32,
         }),
         (None, _) => {
-            f.err(&format!("products[{i}].name"), "expected 1–200 characters");
+            f.err(text_length(format!("products[{i}].name"), 200));
             None
         }
         (_, None) => {
-            f.err(
-                &format!("products[{i}].seats"),
+            let seats = format!("products[{i}].seats");
+            f.err(FieldError::coded(
+                seats,
+                "expected-whole-number",
+                vec![("min", "1".into()), ("max", "1000000".into())],
                 "expected a whole number from 1 to 1000000",
-            );
+            ));
             None
         }
     }
@@ -357,18 +407,150 @@ fn partner_csns(f: &mut Fields<'_>) -> Vec<Csn> {
     match f.obj.get("partners") {
         Some(Value::Array(list)) if !list.is_empty() => {
             for (i, p) in list.iter().enumerate() {
+                let at = format!("partners[{i}]");
                 match p.as_str().map(Csn::parse) {
                     Some(Ok(c)) if !partners.contains(&c) => partners.push(c),
-                    Some(Ok(_)) => f.err(&format!("partners[{i}]"), "listed twice"),
-                    _ => f.err(
-                        &format!("partners[{i}]"),
-                        format!("expected {}", Csn::EXPECTED),
-                    ),
+                    Some(Ok(_)) => f.err(FieldError::coded(
+                        at,
+                        "import-listed-twice",
+                        Vec::new(),
+                        "listed twice",
+                    )),
+                    _ => f.err(csn_expected().at(at)),
                 }
             }
         }
-        _ => f.err("partners", "expected a non-empty array of partner CSNs"),
+        _ => f.err(FieldError::coded(
+            "partners",
+            "import-expected-partners",
+            Vec::new(),
+            "expected a non-empty array of partner CSNs",
+        )),
     }
     partners.sort();
     partners
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn errors<T>(r: Result<T, FieldErrors>) -> Vec<(String, &'static str, String)> {
+        match r {
+            Ok(_) => panic!("valid"),
+            Err(e) => e
+                .into_iter()
+                .map(|e| (e.field, e.code, e.message))
+                .collect(),
+        }
+    }
+
+    /// #19: each problem carries its message's code for other languages;
+    /// the English words stay those the command line and the API have
+    /// always said.
+    #[test]
+    fn each_problem_has_its_code_and_the_english_it_always_had() {
+        let partner = json!({"csn": "51", "name": " ", "country": "Germany",
+            "email": "nope", "status": "gone", "colour": "red"});
+        let e = errors(Partner::try_from(RawPartner(partner.as_object().unwrap())));
+        let s = |f: &str, c: &'static str, m: &str| (f.to_owned(), c, m.to_owned());
+        assert_eq!(
+            e,
+            [
+                s(
+                    "colour",
+                    "import-unknown-field",
+                    "unknown field; expected one of: csn, name, city, country, status, email"
+                ),
+                s("csn", "expected-csn", "expected exactly 10 digits (CSN)"),
+                s("name", "expected-text", "expected 1–200 characters"),
+                s("city", "missing-field", "required"),
+                s(
+                    "country",
+                    "country-format",
+                    "expected an ISO 3166-1 alpha-2 country code such as DE"
+                ),
+                s(
+                    "status",
+                    "expected-one-of",
+                    "expected one of: active, inactive"
+                ),
+                s(
+                    "email",
+                    "email-format",
+                    "expected an email address such as anna@example.com"
+                ),
+            ]
+        );
+        let agreement = json!({"number": "1234", "kind": "contract", "products": [{"name": "A", "seats": 0}],
+            "term_start": "2027-01-01", "term_end": "2026-01-01", "auto_renew": "yes",
+            "support_level": "gold", "partners": ["5100000001", "5100000001"]});
+        let e = errors(Agreement::try_from(RawAgreement(
+            agreement.as_object().unwrap(),
+        )));
+        assert_eq!(
+            e,
+            [
+                s(
+                    "number",
+                    "expected-contract-number",
+                    "expected exactly 12 digits (contract number) for kind contract"
+                ),
+                s(
+                    "account",
+                    "missing-field",
+                    "required: exactly 10 digits (CSN)"
+                ),
+                s(
+                    "products[0].seats",
+                    "expected-whole-number",
+                    "expected a whole number from 1 to 1000000"
+                ),
+                s(
+                    "term_end",
+                    "import-term-end-before-start",
+                    "must not be before term_start"
+                ),
+                s(
+                    "auto_renew",
+                    "import-expected-bool",
+                    "expected true or false"
+                ),
+                s(
+                    "support_level",
+                    "expected-one-of",
+                    "expected one of: standard, advanced, premium"
+                ),
+                s(
+                    "status",
+                    "missing-field",
+                    "required: one of: active, expired, canceled, suspended"
+                ),
+                s("partners[1]", "import-listed-twice", "listed twice"),
+            ]
+        );
+    }
+
+    /// A user inside an account names its fields within the account.
+    #[test]
+    fn a_users_fields_are_named_within_its_account() {
+        let user = json!({"email": "a@b.example", "name": "A", "role": "operator", "lang": "fr"});
+        let csn = Csn::parse("7000000001").unwrap();
+        let e = errors(UserRecord::try_from(RawUser {
+            obj: user.as_object().unwrap(),
+            prefix: "users[2].",
+            account: Some(&csn),
+        }));
+        assert_eq!(
+            e.iter()
+                .map(|(f, c, _)| (f.as_str(), *c))
+                .collect::<Vec<_>>(),
+            [
+                ("users[2].lang", "lang-choice"),
+                ("users[2].role", "import-role-for-tenant")
+            ]
+        );
+    }
 }

@@ -7,17 +7,17 @@ use serde_json::{Map, Value};
 use crate::domain::agreement::{Agreement, Partner};
 use crate::domain::ids::Csn;
 use crate::domain::roles::{Tenant, UserId};
-use crate::error::StoreError;
+use crate::error::{FieldError, StoreError};
 use crate::store::NewUser;
 
-use super::fields::FieldErrors;
+use super::fields::{FieldErrors, not_an_object};
 use super::records::{AccountRecord, RawAccount, RawAgreement, RawPartner, RawUser, UserRecord};
-use super::{Collection, DeferredRef, Importer};
+use super::{DeferredRef, Importer, RecordAt};
 
 impl Importer<'_> {
     pub(super) async fn add_partner(
         &mut self,
-        index: usize,
+        at: RecordAt,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
         match Partner::try_from(RawPartner(obj)) {
@@ -25,20 +25,20 @@ impl Importer<'_> {
                 self.session.upsert_partner(&partner).await?;
                 self.report.partners += 1;
             }
-            Err(errors) => self.push_errors(Collection::Partners, index, errors),
+            Err(errors) => self.push_errors(at, errors),
         }
         Ok(())
     }
 
     pub(super) async fn add_account(
         &mut self,
-        index: usize,
+        at: RecordAt,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
         let AccountRecord { account, users } = match AccountRecord::try_from(RawAccount(obj)) {
             Ok(record) => record,
             Err(errors) => {
-                self.push_errors(Collection::Accounts, index, errors);
+                self.push_errors(at, errors);
                 return Ok(());
             }
         };
@@ -49,12 +49,12 @@ impl Importer<'_> {
             match user.as_object() {
                 Some(u) => {
                     let prefix = format!("users[{i}].");
-                    errors.extend(self.add_user(index, u, &prefix, Some(&account.csn)).await?);
+                    errors.extend(self.add_user(at, u, &prefix, Some(&account.csn)).await?);
                 }
-                None => errors.push((format!("users[{i}]"), "expected an object".into())),
+                None => errors.push(not_an_object(format!("users[{i}]"))),
             }
         }
-        self.push_errors(Collection::Accounts, index, errors);
+        self.push_errors(at, errors);
         Ok(())
     }
 
@@ -62,7 +62,7 @@ impl Importer<'_> {
     /// `account`); returns the field errors.
     pub(super) async fn add_user(
         &mut self,
-        index: usize,
+        at: RecordAt,
         obj: &Map<String, Value>,
         prefix: &str,
         account: Option<&Csn>,
@@ -75,7 +75,7 @@ impl Importer<'_> {
             Ok(user) => user,
             Err(errors) => return Ok(errors),
         };
-        self.defer_unknown_tenant(index, prefix, account.is_some(), &user.tenant)
+        self.defer_unknown_tenant(at, prefix, account.is_some(), &user.tenant)
             .await?;
         let password_hash = match user.password {
             Some(password) => self.password_hash(&user.email, password).await?,
@@ -106,23 +106,18 @@ impl Importer<'_> {
     /// just written.
     async fn defer_unknown_tenant(
         &mut self,
-        index: usize,
+        at: RecordAt,
         prefix: &str,
         in_account: bool,
         tenant: &Tenant,
     ) -> Result<(), StoreError> {
-        let collection = if in_account {
-            Collection::Accounts
-        } else {
-            Collection::Users
-        };
         match tenant {
             Tenant::Partner(p) => {
-                self.check_later(collection, index, format!("{prefix}partner"), p, false)
+                self.check_later(at, format!("{prefix}partner"), p, false)
                     .await
             }
             Tenant::Account(a) if !in_account => {
-                self.check_later(collection, index, format!("{prefix}account"), a, true)
+                self.check_later(at, format!("{prefix}account"), a, true)
                     .await
             }
             _ => Ok(()),
@@ -144,21 +139,20 @@ impl Importer<'_> {
 
     pub(super) async fn add_agreement(
         &mut self,
-        index: usize,
+        at: RecordAt,
         obj: &Map<String, Value>,
     ) -> Result<(), StoreError> {
         let agreement = match Agreement::try_from(RawAgreement(obj)) {
             Ok(agreement) => agreement,
             Err(errors) => {
-                self.push_errors(Collection::Agreements, index, errors);
+                self.push_errors(at, errors);
                 return Ok(());
             }
         };
-        let here = Collection::Agreements;
-        self.check_later(here, index, "account".into(), &agreement.account, true)
+        self.check_later(at, "account".into(), &agreement.account, true)
             .await?;
         for (i, p) in agreement.partners.iter().enumerate() {
-            self.check_later(here, index, format!("partners[{i}]"), p, false)
+            self.check_later(at, format!("partners[{i}]"), p, false)
                 .await?;
         }
         self.session.upsert_agreement(&agreement, self.now).await?;
@@ -170,16 +164,14 @@ impl Importer<'_> {
     /// reference for [`Importer::finish`], as the file may still bring it.
     async fn check_later(
         &mut self,
-        collection: Collection,
-        index: usize,
+        at: RecordAt,
         field: String,
         csn: &Csn,
         is_account: bool,
     ) -> Result<(), StoreError> {
         if !self.exists(csn, is_account).await? {
             self.deferred.push(DeferredRef {
-                collection,
-                index,
+                at,
                 field,
                 csn: csn.clone(),
                 is_account,
@@ -201,15 +193,21 @@ impl Importer<'_> {
 
 /// The store refused a user because it clashes with one already there: a
 /// second primary_admin of the account, or another user's `what`.
-fn user_conflict(prefix: &str, what: &str) -> (String, String) {
+fn user_conflict(prefix: &str, what: &str) -> FieldError {
     if what == "primary_admin" {
-        (
-            format!("{prefix}role"),
-            "the account already has another primary_admin".into(),
+        let role = format!("{prefix}role");
+        FieldError::coded(
+            role,
+            "import-primary-admin-taken",
+            Vec::new(),
+            "the account already has another primary_admin",
         )
     } else {
-        (
-            format!("{prefix}email"),
+        let email = format!("{prefix}email");
+        FieldError::coded(
+            email,
+            "import-conflict",
+            vec![("what", what.to_owned())],
             format!("conflicts with an existing {what}"),
         )
     }

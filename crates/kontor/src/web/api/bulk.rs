@@ -119,9 +119,11 @@ async fn import(
                     format!("{count} invalid field(s); nothing was imported"),
                 ),
             );
+            // Named as always (`agreements[3].term_end`); the words follow
+            // the caller's language like every field message (#19).
             p.0.errors = errors
-                .into_iter()
-                .map(|e| FieldErrorDto::english(e.location(), e.message))
+                .iter()
+                .map(|e| FieldErrorDto::from(e.to_field_error()))
                 .collect();
             Err(p)
         }

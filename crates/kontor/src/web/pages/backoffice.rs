@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
+use super::import_errors::ErrorRow;
 use super::once;
 use super::session::{SignedIn, verify_form};
 use crate::i18n::Tr;
@@ -263,7 +264,8 @@ struct ImportPage {
     c: Chrome,
     /// What went in, in words.
     report: Option<String>,
-    errors: Vec<(String, String)>,
+    /// Each error where the file has it, in the person's words (#19).
+    errors: Vec<ErrorRow>,
     /// How many errors were not listed, in words.
     more: Option<String>,
 }
@@ -357,10 +359,7 @@ async fn import(
             Ok((jar, Redirect::to(IMPORT)).into_response())
         }
         Err(ImportFailure::Invalid { errors, more }) => {
-            page.errors = errors
-                .into_iter()
-                .map(|e| (e.location(), e.message))
-                .collect();
+            page.errors = errors.iter().map(|e| ErrorRow::new(tr, e)).collect();
             page.more = (more > 0).then(|| tr.tn("bo-import-more", "n", more as i64));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -6,6 +6,7 @@ mod backoffice;
 mod changes;
 mod confirm;
 pub mod error;
+mod import_errors;
 mod integrations;
 mod levels;
 mod once;

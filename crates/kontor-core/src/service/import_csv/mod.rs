@@ -7,96 +7,149 @@
 //! (`AutoCAD:5;Revit:2`). `auto_renew` and `vendor` take `true`/`false`,
 //! `seats` whole numbers. An empty cell is a missing field.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::io::Read;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use super::import::{Collection, DocumentItem, ImportError};
+use super::import::{Collection, DocumentItem, ImportError, Place};
+use crate::error::FieldError;
+use watch::{Seen, StrictQuotes};
+
+mod watch;
 
 /// Reads a CSV file of one collection, handing each row to `sink` as a
-/// record (stops when `sink` answers false). A file that is not CSV —
-/// broken quoting, a row with a different number of cells, bytes that are
-/// not UTF-8 — ends in one error naming the line; rows before it have been
-/// handed over, but the import as a whole is refused.
+/// record with the line it starts on (stops when `sink` answers false). A
+/// file that is not CSV — broken quoting, a row with a different number of
+/// cells, bytes that are not UTF-8 — ends in one error naming the line;
+/// rows before it have been handed over, but the import as a whole is
+/// refused.
 pub fn read_csv_document(
     collection: Collection,
     reader: impl Read,
     mut sink: impl FnMut(DocumentItem) -> bool,
 ) {
-    let quoting = Rc::new(Cell::new(None));
+    let seen = Rc::new(RefCell::new(Seen::default()));
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
-        .from_reader(StrictQuotes::new(reader, quoting.clone()));
-    let file_error = |index: usize, message: String| {
+        .from_reader(StrictQuotes::new(reader, seen.clone()));
+    let line_of = |pos: Option<&csv::Position>| seen.borrow_mut().line_of(pos);
+    // The API names a file's problem by the record it came to (the
+    // header's by the first); people by the line.
+    let file_error = |index: usize, line: u64, error: FieldError| {
         DocumentItem::Error(ImportError {
             collection,
             index,
-            field: String::new(),
-            message,
+            place: Place::Line(line),
+            error,
         })
     };
     let headers = match csv.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            sink(file_error(0, format!("the file is not valid CSV: {e}")));
+            let line = line_of(e.position()).unwrap_or(1);
+            let english = format!("the file is not valid CSV: {e}");
+            sink(file_error(0, line, unreadable(line, &e, english)));
             return;
         }
     };
+    let header_line = line_of(headers.position()).unwrap_or(1);
     if let Err(problem) = check_header(collection, &headers) {
-        sink(file_error(0, problem));
+        sink(file_error(0, header_line, problem));
         return;
     }
     for (index, row) in csv.records().enumerate() {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink(file_error(
-                    index,
-                    format!(
-                        "the file is not valid CSV at line {line}: {}",
-                        e.kind_text()
-                    ),
-                ));
+                let line = line_of(e.position())
+                    .or_else(|| e.position().map(|p| p.line()))
+                    .unwrap_or(0);
+                let english = format!(
+                    "the file is not valid CSV at line {line}: {}",
+                    e.kind_text()
+                );
+                sink(file_error(index, line, unreadable(line, &e, english)));
                 return;
             }
         };
-        if !sink(DocumentItem::Record(
+        let item = DocumentItem::Record {
             collection,
             index,
-            row_record(&headers, &row),
-        )) {
+            line: line_of(row.position()),
+            value: row_record(&headers, &row),
+        };
+        if !sink(item) {
             return;
         }
     }
-    if let Some((line, problem)) = quoting.get() {
-        sink(file_error(
-            0,
-            format!("the file is not valid CSV at line {line}: {problem}"),
-        ));
+    let problem = seen.borrow().problem;
+    if let Some((line, problem)) = problem {
+        sink(file_error(0, line, problem.error(line)));
+    }
+}
+
+/// The error for a row (or header) the csv crate could not read at `line`;
+/// `english` is what the command line says.
+fn unreadable(line: u64, e: &csv::Error, english: String) -> FieldError {
+    let at = ("line", line.to_string());
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            FieldError::coded("", "import-csv-not-utf8", vec![at], english)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => FieldError::coded(
+            "",
+            "import-csv-row-length",
+            vec![
+                at,
+                ("cells", len.to_string()),
+                ("header", expected_len.to_string()),
+            ],
+            english,
+        ),
+        _ => {
+            let reason = e.kind_text();
+            FieldError::coded(
+                "",
+                "import-csv-unreadable",
+                vec![at, ("reason", reason)],
+                english,
+            )
+        }
     }
 }
 
 /// The header names each column once, and only fields the collection's
 /// CSV file can hold (`users` of accounts are JSON only).
-fn check_header(collection: Collection, headers: &csv::StringRecord) -> Result<(), String> {
+fn check_header(collection: Collection, headers: &csv::StringRecord) -> Result<(), FieldError> {
+    let allowed = collection
+        .fields()
+        .iter()
+        .filter(|f| **f != "users")
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     if let Some(unknown) = headers
         .iter()
         .find(|h| !collection.fields().contains(h) || *h == "users")
     {
-        return Err(format!(
-            "unknown column `{unknown}`; {} takes {}",
+        let english = format!(
+            "unknown column `{unknown}`; {} takes {allowed}",
             collection.as_str(),
-            collection
-                .fields()
-                .iter()
-                .filter(|f| **f != "users")
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
+        );
+        return Err(FieldError::coded(
+            "",
+            "import-csv-unknown-column",
+            vec![
+                ("column", unknown.to_owned()),
+                ("collection", collection.as_str().to_owned()),
+                ("allowed", allowed),
+            ],
+            english,
         ));
     }
     if let Some(dup) = headers
@@ -105,7 +158,12 @@ fn check_header(collection: Collection, headers: &csv::StringRecord) -> Result<(
         .find(|(i, h)| headers.iter().take(*i).any(|earlier| earlier == *h))
         .map(|(_, h)| h)
     {
-        return Err(format!("the header names column `{dup}` twice"));
+        return Err(FieldError::coded(
+            "",
+            "import-csv-column-twice",
+            vec![("column", dup.to_owned())],
+            format!("the header names column `{dup}` twice"),
+        ));
     }
     Ok(())
 }
@@ -119,87 +177,6 @@ fn row_record(headers: &csv::StringRecord, row: &csv::StringRecord) -> Value {
         }
     }
     Value::Object(record)
-}
-
-/// What the csv crate reads leniently but RFC 4180 does not allow — a
-/// quote inside an unquoted cell, text after a closing quote, a quote left
-/// open at the end — would turn into silently wrong data. This reader
-/// watches the bytes on their way to the parser and remembers the first
-/// such place (line, problem).
-struct StrictQuotes<R> {
-    inner: R,
-    state: QuoteState,
-    line: u64,
-    /// Where the open quoted cell began.
-    opened: u64,
-    found: Rc<Cell<Option<(u64, &'static str)>>>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum QuoteState {
-    CellStart,
-    Unquoted,
-    Quoted,
-    QuoteInQuoted,
-}
-
-impl<R: Read> StrictQuotes<R> {
-    fn new(inner: R, found: Rc<Cell<Option<(u64, &'static str)>>>) -> Self {
-        StrictQuotes {
-            inner,
-            state: QuoteState::CellStart,
-            line: 1,
-            opened: 1,
-            found,
-        }
-    }
-
-    fn problem(&mut self, what: &'static str) {
-        if self.found.get().is_none() {
-            self.found.set(Some((self.line, what)));
-        }
-    }
-}
-
-impl<R: Read> Read for StrictQuotes<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        use QuoteState::*;
-        let n = self.inner.read(buf)?;
-        if n == 0 && self.state == Quoted {
-            self.line = self.opened;
-            self.problem("a quoted cell is never closed");
-        }
-        for &b in &buf[..n] {
-            self.state = match (self.state, b) {
-                (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, _) => Quoted,
-                (QuoteInQuoted, b'"') => Quoted,
-                (CellStart, b'"') => {
-                    self.opened = self.line;
-                    Quoted
-                }
-                (_, b',') => CellStart,
-                (_, b'\n' | b'\r') => CellStart,
-                (QuoteInQuoted, b' ' | b'\t') => QuoteInQuoted,
-                (QuoteInQuoted, _) => {
-                    self.problem("text after a closing quote (quote a quote by doubling it)");
-                    Unquoted
-                }
-                (Unquoted, b'"') => {
-                    self.problem(
-                        "a quote inside an unquoted cell (quote the cell and double the quote)",
-                    );
-                    Unquoted
-                }
-                (CellStart, b' ' | b'\t') => CellStart,
-                (CellStart | Unquoted, _) => Unquoted,
-            };
-            if b == b'\n' {
-                self.line += 1;
-            }
-        }
-        Ok(n)
-    }
 }
 
 /// A cell as the JSON format would carry it; what does not convert stays
@@ -272,7 +249,7 @@ mod tests {
 
     fn record(item: &DocumentItem) -> &Value {
         match item {
-            DocumentItem::Record(_, _, v) => v,
+            DocumentItem::Record { value, .. } => value,
             DocumentItem::Error(e) => panic!("{e:?}"),
         }
     }
@@ -280,7 +257,7 @@ mod tests {
     fn error(item: &DocumentItem) -> &ImportError {
         match item {
             DocumentItem::Error(e) => e,
-            DocumentItem::Record(..) => panic!("a record"),
+            DocumentItem::Record { .. } => panic!("a record"),
         }
     }
 
@@ -334,10 +311,10 @@ mod tests {
             let items = read(Collection::Partners, text);
             let e = error(items.last().unwrap());
             assert!(
-                e.message.contains(&format!("line {line}")),
+                e.message().contains(&format!("line {line}")),
                 "{text:?}: {e:?}"
             );
-            assert!(e.message.contains(words), "{text:?}: {e:?}");
+            assert!(e.message().contains(words), "{text:?}: {e:?}");
         }
         // Quoted commas, doubled quotes, new lines in quotes are fine.
         let items = read(
@@ -348,13 +325,96 @@ mod tests {
         assert_eq!(items.len(), 1);
     }
 
+    fn lines(items: &[DocumentItem]) -> Vec<Option<u64>> {
+        items
+            .iter()
+            .map(|i| match i {
+                DocumentItem::Record { line, .. } => *line,
+                DocumentItem::Error(e) => panic!("{e:?}"),
+            })
+            .collect()
+    }
+
+    /// #19: people find a record by the line their editor shows: the
+    /// header is line 1, a quoted cell running over several lines moves
+    /// the next record down, blank lines count.
+    #[test]
+    fn each_record_names_the_line_it_starts_on() {
+        let items = read(
+            Collection::Partners,
+            "csn,name\n5100000001,A\n5100000002,\"Nord\nHamburg\n\"\n5100000003,C\n\n5100000004,D\r\n5100000005,E",
+        );
+        assert_eq!(lines(&items), [Some(2), Some(3), Some(6), Some(8), Some(9)]);
+        assert_eq!(record(&items[1])["name"], "Nord\nHamburg");
+    }
+
+    /// Windows line ends, old Mac ones, and a file far larger than the
+    /// parser's buffer: still the line an editor shows.
+    #[test]
+    fn line_ends_of_every_kind_and_long_files_keep_the_count() {
+        let crlf = read(
+            Collection::Partners,
+            "csn,name\r\n1,A\r\n\r\n2,\"B\r\nC\"\r\n3,D\r\n",
+        );
+        assert_eq!(lines(&crlf), [Some(2), Some(4), Some(6)]);
+        let cr = read(Collection::Partners, "csn,name\r1,A\r2,B");
+        assert_eq!(lines(&cr), [Some(2), Some(3)]);
+        // Every third record spans two lines.
+        let mut text = String::from("csn,name\n");
+        let mut expected = Vec::new();
+        let mut line = 2;
+        for i in 0..5000 {
+            expected.push(Some(line));
+            if i % 3 == 0 {
+                text.push_str(&format!("{i},\"two\nlines\"\n"));
+                line += 2;
+            } else {
+                text.push_str(&format!("{i},one line\n"));
+                line += 1;
+            }
+        }
+        assert_eq!(lines(&read(Collection::Partners, &text)), expected);
+    }
+
+    /// A file's problem is named by the line where it is.
+    #[test]
+    fn a_broken_file_names_the_line_people_see() {
+        let items = read(
+            Collection::Partners,
+            "csn,name\n5100000001,\"A\nB\"\n5100000002,b,c\n",
+        );
+        let e = error(items.last().unwrap());
+        assert_eq!(e.place, Place::Line(4));
+        assert_eq!(e.error.code, "import-csv-row-length");
+        assert_eq!(
+            e.error.args,
+            [
+                ("line", "4".to_owned()),
+                ("cells", "3".to_owned()),
+                ("header", "2".to_owned())
+            ]
+        );
+        // The API keeps naming it by the record it came to.
+        assert_eq!(e.location(), "partners[1]");
+        let items = read(Collection::Partners, "csn,nmae\n1,2\n");
+        let e = error(&items[0]);
+        assert_eq!(e.place, Place::Line(1));
+        assert_eq!(e.error.code, "import-csv-unknown-column");
+        let items = read(Collection::Partners, "csn,name\n1,x\n2,\"open\n");
+        let e = error(items.last().unwrap());
+        assert_eq!(
+            (e.place, e.error.code),
+            (Place::Line(3), "import-csv-quote-open")
+        );
+    }
+
     #[test]
     fn a_row_with_more_cells_than_the_header_is_refused() {
         let items = read(Collection::Partners, "csn,name\n5100000001,CAD,extra\n");
         assert_eq!(items.len(), 1);
         let e = error(&items[0]);
-        assert!(e.message.contains("line 2"), "{e:?}");
-        assert!(e.message.contains("3 cells, the header 2"), "{e:?}");
+        assert!(e.message().contains("line 2"), "{e:?}");
+        assert!(e.message().contains("3 cells, the header 2"), "{e:?}");
     }
 
     #[test]
@@ -365,16 +425,16 @@ mod tests {
             true
         });
         assert!(
-            error(&items[0]).message.contains("UTF-8"),
+            error(&items[0]).message().contains("UTF-8"),
             "{:?}",
             error(&items[0])
         );
         let items = read(Collection::Partners, "csn,csn\n1,2\n");
-        assert!(error(&items[0]).message.contains("`csn` twice"));
+        assert!(error(&items[0]).message().contains("`csn` twice"));
         // Even a file without rows: a misspelt header is reported.
         let items = read(Collection::Partners, "csn,nmae\n");
         let e = error(&items[0]);
-        assert!(e.message.contains("unknown column `nmae`"), "{e:?}");
-        assert!(e.message.contains("csn, name, city"), "{e:?}");
+        assert!(e.message().contains("unknown column `nmae`"), "{e:?}");
+        assert!(e.message().contains("csn, name, city"), "{e:?}");
     }
 }
