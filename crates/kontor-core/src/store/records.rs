@@ -136,7 +136,8 @@ pub struct AgreementFilter {
     pub status: Option<AgreementStatus>,
     /// Only where this partner is partner of record.
     pub partner: Option<Csn>,
-    /// Number prefix or product name substring.
+    /// A number or partner CSN prefix (spaces and dashes allowed), or a
+    /// substring of a product or current partner name.
     pub q: Option<String>,
     /// Cursor: the last number of the previous page.
     pub after: Option<AgreementNumber>,

@@ -76,14 +76,30 @@ macro_rules! agreements_body {
                         .push_bind(p.as_str().to_owned())
                         .push(")");
                     }
+                    // Words find products and current partners by name; a
+                    // number (spaces and dashes allowed) finds agreements by
+                    // their number and current partners by their CSN.
                     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                         let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
                         let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-                        q.push(" AND (lower(a.products) LIKE ").push_bind(like);
+                        q.push(" AND (lower(a.products) LIKE ").push_bind(like.clone());
+                        q.push(
+                            " OR a.number IN (SELECT pn.agreement_number FROM partner_assignments pn \
+                             WHERE pn.valid_to IS NULL AND pn.partner_csn IN \
+                             (SELECT pp.csn FROM partners pp WHERE lower(pp.name) LIKE ",
+                        )
+                        .push_bind(like)
+                        .push("))");
                         if !digits.is_empty()
                             && digits.len() == text.chars().filter(|c| !matches!(c, ' ' | '-')).count()
                         {
                             q.push(" OR a.number LIKE ").push_bind(format!("{digits}%"));
+                            q.push(
+                                " OR a.number IN (SELECT pc.agreement_number FROM partner_assignments pc \
+                                 WHERE pc.valid_to IS NULL AND pc.partner_csn LIKE ",
+                            )
+                            .push_bind(format!("{digits}%"))
+                            .push(")");
                         }
                         q.push(")");
                     }

@@ -51,6 +51,8 @@ no-agreements = Keine passenden Verträge.
 
 agreement-title = { $kind } { $number }
 section-products = Produkte
+col-products = Produkte
+filter-search-hint = Nummer, Produkt, Partner oder CSN
 col-product = Produkt
 col-seats = Plätze
 section-term = Laufzeit

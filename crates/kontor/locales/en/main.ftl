@@ -51,6 +51,8 @@ no-agreements = No agreements match.
 
 agreement-title = { $kind } { $number }
 section-products = Products
+col-products = Products
+filter-search-hint = Number, product, partner or CSN
 col-product = Product
 col-seats = Seats
 section-term = Term

@@ -16,6 +16,7 @@ mod copy;
 mod crash;
 mod delivery;
 mod disk_full;
+mod finding;
 mod flow;
 mod frame;
 mod idempotency;

@@ -48,7 +48,7 @@ pub struct ListQuery {
     /// Partner CSN: only agreements it serves.
     #[param(pattern = r"^(?:(?:[ -]*[0-9]){10}[ -]*)?$")]
     pub partner: Option<String>,
-    /// Number prefix or product name.
+    /// A number (prefix; spaces and dashes allowed), a product name, or a current partner's name or CSN.
     pub q: Option<String>,
 }
 

@@ -56,6 +56,8 @@ pub struct Row {
     pub auto_renew: String,
     pub partners: Vec<String>,
     pub support: String,
+    /// "Revit (50 Plätze)" per product line.
+    pub products: Vec<String>,
 }
 
 /// A row; `account` is the account's label where the page shows it.
@@ -80,6 +82,19 @@ async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
         auto_renew: tr.t(if a.auto_renew { "yes" } else { "no" }),
         partners,
         support: tr.t(&format!("support-{}", a.support_level.as_str())),
+        products: a
+            .products
+            .iter()
+            .map(|p| {
+                tr.ta(
+                    "wizard-product",
+                    &[
+                        ("name", p.name.clone().into()),
+                        ("seats", i64::from(p.seats).into()),
+                    ],
+                )
+            })
+            .collect(),
     }
 }
 
