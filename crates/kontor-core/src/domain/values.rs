@@ -77,27 +77,32 @@ pub const MAX_PASSWORD: usize = 200;
 /// guessable in fewer than about 10^8 tries (score 3 of 4); and not
 /// containing what the person is known by (`their_words`: parts of their
 /// email, name and company of four letters or more).
+///
+/// A wrong length is malformed input ([`crate::Error::Invalid`], what a
+/// schema says); a guessable or personal password is refused by the rule
+/// ([`crate::Error::Refused`]).
 pub fn chosen_password_problem(
     field: &str,
     password: &str,
     their_words: &[&str],
-) -> Option<crate::FieldError> {
+) -> Option<crate::Error> {
+    use crate::Error::{Invalid, Refused};
     let length = password.chars().count();
     if length < MIN_CHOSEN_PASSWORD {
-        return Some(crate::FieldError::coded(
+        return Some(Invalid(vec![crate::FieldError::coded(
             field,
             "password-length",
             vec![("min", MIN_CHOSEN_PASSWORD.to_string())],
             format!("expected at least {MIN_CHOSEN_PASSWORD} characters"),
-        ));
+        )]));
     }
     if length > MAX_PASSWORD {
-        return Some(crate::FieldError::coded(
+        return Some(Invalid(vec![crate::FieldError::coded(
             field,
             "password-too-long",
             vec![("max", MAX_PASSWORD.to_string())],
             format!("expected at most {MAX_PASSWORD} characters"),
-        ));
+        )]));
     }
     // Parts of an address count as words: "anna", "muster", "example".
     let lower: Vec<String> = their_words.iter().map(|w| w.to_lowercase()).collect();
@@ -111,22 +116,22 @@ pub fn chosen_password_problem(
         .iter()
         .find(|w| w.chars().count() >= 4 && folded.contains(*w))
     {
-        return Some(crate::FieldError::coded(
+        return Some(Refused(vec![crate::FieldError::coded(
             field,
             "password-personal",
             vec![("word", (*word).to_owned())],
             format!("must not contain your name, your company or your email address ({word})"),
-        ));
+        )]));
     }
     let estimate = zxcvbn::zxcvbn(password, &words);
     (u8::from(estimate.score()) < 3).then(|| {
-        crate::FieldError::coded(
+        Refused(vec![crate::FieldError::coded(
             field,
             "password-weak",
             Vec::new(),
             "too easy to guess (a common password, a word, a name or a pattern); \
              a few unrelated words make a strong one",
-        )
+        )])
     })
 }
 
@@ -198,11 +203,16 @@ mod tests {
     #[test]
     fn chosen_passwords_are_long_and_hard_to_guess() {
         let me = ["anna@muster.example", "Anna Admin", "Muster Bau AG"];
-        let code = |pw: &str| chosen_password_problem("password", pw, &me).map(|e| e.code);
-        assert_eq!(code("Xq7#mP2!z"), Some("password-length"));
+        let code = |pw: &str| match chosen_password_problem("password", pw, &me) {
+            Some(crate::Error::Invalid(e)) => Some(("invalid", e[0].code)),
+            Some(crate::Error::Refused(e)) => Some(("refused", e[0].code)),
+            Some(other) => panic!("{other:?}"),
+            None => None,
+        };
+        assert_eq!(code("Xq7#mP2!z"), Some(("invalid", "password-length")));
         assert_eq!(
             code(&"a".repeat(MAX_PASSWORD + 1)),
-            Some("password-too-long")
+            Some(("invalid", "password-too-long"))
         );
         for weak in [
             "password123",
@@ -211,10 +221,14 @@ mod tests {
             "iloveyou1234",
             "aaaaaaaaaaaa",
         ] {
-            assert_eq!(code(weak), Some("password-weak"), "{weak}");
+            assert_eq!(code(weak), Some(("refused", "password-weak")), "{weak}");
         }
         for personal in ["annamuster2026", "Muster Bau AG!", "x-ANNA-x-1f9Q#z"] {
-            assert_eq!(code(personal), Some("password-personal"), "{personal}");
+            assert_eq!(
+                code(personal),
+                Some(("refused", "password-personal")),
+                "{personal}"
+            );
         }
         for strong in [
             "Kaffeetasse Mondlicht Schraube",

@@ -342,7 +342,7 @@ impl Services {
         if let Some(problem) =
             chosen_password_problem("password", password, &[&who.email, &who.name])
         {
-            return Err(Error::Invalid(vec![problem]));
+            return Err(problem);
         }
         let hash = hasher.hash(password)?;
         let audit = match purpose {

@@ -69,7 +69,15 @@ impl ProfileInput {
 impl Services {
     /// Saves what `actor` sets about themselves; the person as they are now.
     pub async fn update_profile(&self, actor: &Actor, input: &ProfileInput) -> Result<Actor> {
-        let profile = input.parse().map_err(Error::Invalid)?;
+        // A zone the database does not know is refused by what kontor
+        // holds, not malformed input.
+        let profile = input.parse().map_err(|errors| {
+            if errors.iter().all(|e| e.code == "time-zone-unknown") {
+                Error::Refused(errors)
+            } else {
+                Error::Invalid(errors)
+            }
+        })?;
         let now = self.clock.now();
         let audit = AuditEntry {
             account: actor.account().cloned(),
@@ -108,7 +116,7 @@ impl Services {
         let mut theirs = vec![actor.email.as_str(), actor.name.as_str()];
         theirs.extend(company.as_deref());
         if let Some(problem) = chosen_password_problem("new_password", new_password, &theirs) {
-            return Err(Error::Invalid(vec![problem]));
+            return Err(problem);
         }
         let hash = hasher.hash(new_password)?;
         let now = self.clock.now();

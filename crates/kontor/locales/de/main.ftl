@@ -268,7 +268,6 @@ people-no-access = Kein Zugang (entfernt)
 invite-title = Passwort wählen
 invite-text = Willkommen bei kontor. Wählen Sie ein Passwort mit mindestens 10 Zeichen, um Ihren Zugang einzurichten.
 invite-submit = Passwort speichern
-invite-password-short = Das Passwort muss mindestens 10 Zeichen haben.
 
 mail-greeting = Guten Tag,
 mail-footer = Sie erhalten diese Nachricht von kontor, weil Sie das Kundenkonto verwalten oder als Partner von dem Wechsel betroffen sind.

@@ -268,7 +268,6 @@ people-no-access = No access (removed)
 invite-title = Choose your password
 invite-text = Welcome to kontor. Choose a password of at least 10 characters to finish setting up your access.
 invite-submit = Save password
-invite-password-short = The password must have at least 10 characters.
 
 mail-greeting = Hello,
 mail-footer = You receive this message from kontor because you administer the customer account or are a partner concerned by the change.

@@ -67,10 +67,12 @@ pub struct TokenRequest {
     /// Password (not needed when called with a token or session).
     pub password: Option<String>,
     /// Your name for the token, e.g. "CI export".
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub label: Option<String>,
     /// Days until the token stops working by itself (1–366); left out, it
     /// works until revoked.
     #[schema(minimum = 1, maximum = 366)]
+    #[serde(default, deserialize_with = "optional_whole_number")]
     pub expires_in_days: Option<i64>,
 }
 
@@ -112,6 +114,15 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error>
             "expected a whole number from 0 to {}",
             u32::MAX
         )))
+    }
+}
+
+/// [`whole_number`] for an optional field (`null` or left out: `None`).
+fn optional_whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && n.abs() <= 1e15 => Ok(Some(n as i64)),
+        Some(_) => Err(serde::de::Error::custom("expected a whole number")),
     }
 }
 

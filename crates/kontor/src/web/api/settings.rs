@@ -29,11 +29,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
-    /// Display name, 1–200 characters.
+    /// Display name, 1–200 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     /// `de` or `en`: pages, mails and problem details.
+    #[schema(pattern = r"^\s*(de|en)\s*$")]
     pub lang: Option<String>,
-    /// An IANA time zone, e.g. `Europe/Berlin`: pages and mails give times in it.
+    /// An IANA time zone, e.g. `Europe/Berlin`: pages and mails give times
+    /// in it. A well-formed name the database does not know is refused
+    /// (422 `refused`).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^\s*[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*\s*$"
+    )]
     pub time_zone: Option<String>,
 }
 
@@ -68,9 +77,11 @@ async fn update_profile(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
-    /// The password used until now.
+    /// The password used until now; a wrong one is refused (422 `refused`).
     pub current_password: String,
-    /// At least 10 characters, hard to guess, without your name or address.
+    /// 10–200 characters; one easy to guess or holding your name, company
+    /// or address is refused (422 `refused`).
+    #[schema(min_length = 10, max_length = 200)]
     pub new_password: String,
 }
 
@@ -104,13 +115,14 @@ async fn change_password(
     .map_err(Error::Internal)?
     {
         SignIn::Ok(_) => {}
+        // Well-formed, refused by what is stored.
         SignIn::Failed => {
-            return Err(ApiError::field(FieldError::coded(
+            return Err(ApiError::refused(vec![FieldError::coded(
                 "current_password",
                 "password-current-wrong",
                 Vec::new(),
                 "is not the current password",
-            )));
+            )]));
         }
         SignIn::Throttled(wait) => return Err(ApiError::throttled(wait)),
     }

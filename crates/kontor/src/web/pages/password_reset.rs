@@ -178,9 +178,9 @@ async fn set_new(
     };
     match result {
         Ok(_) => Ok(Redirect::to("/signin?reset=1").into_response()),
-        Err(Error::Invalid(_)) => Ok((
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(true, Some(tr.t("invite-password-short"))),
+            page(true, errors.first().map(|e| tr.field_message(e))),
         )
             .into_response()),
         Err(Error::NotFound(_)) => Ok((StatusCode::NOT_FOUND, page(false, None)).into_response()),

@@ -373,12 +373,12 @@ async fn accept_invitation(
         .await
     {
         Ok(_) => Ok(Redirect::to("/signin?welcome=1").into_response()),
-        Err(Error::Invalid(_)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let page = InvitePage {
                 c: Chrome::anonymous(tr, "/signin"),
                 token,
                 csrf: expected,
-                error: Some(tr.t("invite-password-short")),
+                error: errors.first().map(|e| tr.field_message(e)),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -210,7 +210,7 @@ async fn save_profile(
             )
                 .into_response())
         }
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let errors = field_errors(me.tr, &errors);
             with_errors(&state, &me, errors, |p| {
                 p.name = f.name;
@@ -291,7 +291,7 @@ async fn change_password(
         Ok(ended) => {
             Ok(Redirect::to(&format!("{SETTINGS}?saved=password&ended={ended}")).into_response())
         }
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             with_errors(&state, &me, field_errors(tr, &errors), |_| {}).await
         }
         Err(e) => Err(PageError::from_core(e, tr)),

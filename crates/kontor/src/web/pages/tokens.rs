@@ -123,7 +123,7 @@ async fn issue(
             let jar = once::keep(&state, jar, SETTINGS, &kept);
             Ok((jar, Redirect::to(&format!("{SETTINGS}#tokens-h"))).into_response())
         }
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let message = errors
                 .iter()
                 .map(|e| tr.field_message(e))
