@@ -686,7 +686,7 @@ settings-password-saved = Ihr Passwort ist geändert. { $ended ->
    *[other] { $ended } andere Sitzungen wurden abgemeldet.
 } Sie erhalten eine Bestätigung per E-Mail.
 settings-sessions = Wo Sie angemeldet sind
-settings-sessions-intro = Sitzungen enden nach 30 Minuten ohne Aktivität. Kennen Sie eine Sitzung nicht, melden Sie alle anderen ab und ändern Sie Ihr Passwort.
+settings-sessions-intro = Sitzungen enden nach { $minutes } Minuten ohne Aktivität. Kennen Sie eine Sitzung nicht, melden Sie alle anderen ab und ändern Sie Ihr Passwort.
 settings-browser = Browser
 settings-browser-unknown = Unbekannter Browser
 settings-signed-in = Angemeldet

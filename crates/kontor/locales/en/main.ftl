@@ -637,7 +637,7 @@ settings-password-saved = Your password is changed. { $ended ->
    *[other] { $ended } other sessions were signed out.
 } You will get a confirmation by email.
 settings-sessions = Where you are signed in
-settings-sessions-intro = Sessions end after 30 minutes without activity. If you do not recognise a session, sign out all others and change your password.
+settings-sessions-intro = Sessions end after { $minutes } minutes without activity. If you do not recognise a session, sign out all others and change your password.
 settings-browser = Browser
 settings-browser-unknown = Unknown browser
 settings-signed-in = Signed in

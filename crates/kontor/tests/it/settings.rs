@@ -262,7 +262,7 @@ async fn guessing_the_current_password_is_throttled_like_sign_in() {
 
 #[tokio::test]
 async fn a_person_sees_where_they_are_signed_in_and_signs_out_the_others() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.session_idle_minutes = 45).await;
     let firefox =
         browser_as("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
     let iphone = browser_as(
@@ -275,6 +275,10 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_the_others() {
     app.advance(Duration::minutes(5));
     let (_, settings) = page(&app, &firefox, "/account/settings").await;
     assert!(settings.contains("Firefox · Linux"), "{settings}");
+    assert!(
+        settings.contains("Sitzungen enden nach 45 Minuten ohne Aktivität"),
+        "the configured idle time"
+    );
     assert!(settings.contains("Safari · iPhone"), "{settings}");
     assert_eq!(settings.matches("Diese Sitzung").count(), 1, "{settings}");
     assert!(

@@ -55,6 +55,8 @@ struct SettingsPage {
     sessions: Vec<SessionRow>,
     /// "Sign out the other N sessions", when there are others.
     end_others: Option<String>,
+    /// How sessions end, with the configured idle time.
+    sessions_intro: String,
     flash: Option<String>,
     /// Field errors: (field, message).
     errors: Vec<(String, String)>,
@@ -116,6 +118,11 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, PageError
         zones: Zone::choices(),
         sessions,
         end_others: (others > 0).then(|| tr.tn("settings-sessions-end", "count", others as i64)),
+        sessions_intro: tr.tn(
+            "settings-sessions-intro",
+            "minutes",
+            state.config.session_idle_minutes,
+        ),
         flash: None,
         errors: Vec::new(),
         tokens: tokens::rows(state, me).await?,
