@@ -98,7 +98,7 @@ for (const lang of ["de", "en"]) {
       await page.context().close();
     }
     const page = await visitor(lang);
-    for (const path of ["/signin", "/signin?expired=1", "/signin?welcome=1", "/password-reset", "/password-reset/not-a-link", "/no-such-page"]) {
+    for (const path of ["/signin", "/signin?expired=1", "/signin?welcome=1", "/password-reset", "/password-reset/not-a-link", "/invite/not-a-link", "/no-such-page"]) {
       await page.goto(`${server.base}${path}`);
       await look(page, lang, `visitor-${slug(path)}`);
     }

@@ -71,6 +71,8 @@ str_enum!(
         PasswordChanged = "password_changed",
         /// A person signed out their other sessions.
         SessionsEnded = "sessions_ended",
+        /// The primary admin sent a pending invitation again.
+        InvitationResent = "invitation_resent",
     }
 );
 

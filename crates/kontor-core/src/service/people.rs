@@ -96,7 +96,7 @@ impl TryFrom<&NewPerson> for Invitee {
 /// The invitee has no zone yet: the mail gives the link's expiry in the
 /// inviter's, who works in the same place more often than not.
 fn invitation_mail(
-    user: &NewUser,
+    (email, name, lang): (&str, &str, Lang),
     link: String,
     invitation: &NewInvitation,
     time_zone: Zone,
@@ -104,12 +104,12 @@ fn invitation_mail(
     OutboxMessage::Invitation {
         event_id: uuid::Uuid::now_v7(),
         recipients: vec![Recipient {
-            to: user.email.clone(),
-            lang: user.lang,
+            to: email.to_owned(),
+            lang,
             time_zone,
             role: RecipientRole::Person,
         }],
-        name: user.name.clone(),
+        name: name.to_owned(),
         link,
         expires_at: invitation.expires_at,
     }
@@ -137,6 +137,53 @@ impl Services {
             Some(u) if u.actor.tenant == Tenant::Account(account.clone()) => Ok(u),
             _ => Err(Error::NotFound("user")),
         }
+    }
+
+    /// Sends a person of the account who has not accepted their
+    /// invitation a new link (`token_hash` of it stored); their earlier
+    /// links stop working. A person who set a password, or whose access
+    /// was removed, has no invitation to resend (409).
+    pub async fn resend_invitation(
+        &self,
+        actor: &Actor,
+        email: &str,
+        token_hash: String,
+        link: String,
+    ) -> Result<()> {
+        let user = self.account_person(actor, email).await?;
+        if user.disabled || user.password_hash.is_some() {
+            return Err(Error::Conflict {
+                code: "invitation_not_pending",
+                detail: Text::with(
+                    "invitation-not-pending",
+                    vec![("email", user.actor.email.clone())],
+                    format!("{} has no open invitation", user.actor.email),
+                ),
+            });
+        }
+        let now = self.clock.now();
+        let invitation = NewInvitation {
+            purpose: LinkPurpose::Invitation,
+            token_hash,
+            created_at: now,
+            expires_at: now + time::Duration::days(INVITATION_DAYS),
+        };
+        let who = &user.actor;
+        let mail = invitation_mail(
+            (&who.email, &who.name, who.lang),
+            link,
+            &invitation,
+            actor.time_zone,
+        );
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::InvitationResent)
+                .change(json!(null), json!({ "user": who.email, "invited": true }))
+        };
+        self.store
+            .resend_invitation(who.user_id, &invitation, &audit, &[mail])
+            .await?;
+        Ok(())
     }
 
     /// The account's people with the agreements each `user` sees.
@@ -186,7 +233,12 @@ impl Services {
             created_at: now,
             expires_at: now + time::Duration::days(INVITATION_DAYS),
         };
-        let mail = invitation_mail(&user, link, &invitation, actor.time_zone);
+        let mail = invitation_mail(
+            (&user.email, &user.name, user.lang),
+            link,
+            &invitation,
+            actor.time_zone,
+        );
         // A person whose access was removed can be invited again; the
         // audit entry says they had been there.
         let before = match self.store.user_by_email(&user.email).await? {

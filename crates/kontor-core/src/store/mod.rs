@@ -107,6 +107,16 @@ pub trait DirectoryStore: Send + Sync {
         zone: crate::domain::zone::Zone,
         audit: Option<&AuditEntry>,
     ) -> StoreResult<()>;
+    /// A new invitation link for a person who has not accepted theirs: the
+    /// open ones stop working, the new one is stored (its hash) with the
+    /// audit entry and the mail.
+    async fn resend_invitation(
+        &self,
+        user: UserId,
+        link: &NewInvitation,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
     /// Saves what a person sets about themselves, with its audit entry.
     async fn update_profile(
         &self,

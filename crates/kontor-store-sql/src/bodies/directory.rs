@@ -326,6 +326,29 @@ macro_rules! directory_body {
                     tx.commit().await.ctx("failed to commit role")
                 }
 
+                async fn resend_invitation(
+                    &self,
+                    user: UserId,
+                    link: &NewInvitation,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    sqlx::query(
+                        "UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+                    )
+                    .bind(ms(link.created_at))
+                    .bind(user.0.to_string())
+                    .bind(link.purpose.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to retire earlier invitations")?;
+                    insert_link(&mut tx, user, link).await?;
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, link.created_at).await?;
+                    tx.commit().await.ctx("failed to commit the invitation")
+                }
+
                 async fn update_profile(
                     &self,
                     user: UserId,

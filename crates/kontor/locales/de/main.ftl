@@ -766,3 +766,14 @@ error-import-json-invalid = Die Datei ist kein gültiges Import-JSON: { $problem
 } (Zeile { $line }, Zeichen { $column }).
 error-import-collection-twice = Diese Sammlung kommt zweimal vor; geben Sie jede Sammlung nur einmal an.
 error-import-unknown-collection = Diese Sammlung gibt es nicht; erwartet wird partners, accounts, users oder agreements.
+people-pending = Einladung ausstehend
+people-pending-text = Diese Person hat noch kein Passwort gewählt. Ein neuer Link ersetzt die früheren.
+people-resend = Einladung erneut senden
+people-resent = { $email } hat einen neuen Einladungslink per E-Mail erhalten; frühere Links funktionieren nicht mehr.
+people-copy-link = Link kopieren
+people-link-copied = Der Link ist in der Zwischenablage.
+audit-invitation_resent = Einladung erneut gesendet
+problem-invitation-not-pending = { $email } hat keine offene Einladung: Die Person hat bereits ein Passwort gewählt oder keinen Zugang mehr.
+token-copy = Token kopieren
+token-copied = Das Token ist in der Zwischenablage.
+invite-link-dead = Dieser Einladungslink funktioniert nicht mehr: Er wurde schon verwendet, ist abgelaufen oder durch einen neueren ersetzt. Bitten Sie den Administrator Ihres Kontos, Ihnen die Einladung erneut zu senden.

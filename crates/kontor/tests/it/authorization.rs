@@ -499,7 +499,7 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/account/people/invite") => {
             "email=neu%40muster.example&name=Neu&role=user&lang=de".into()
         }
-        ("POST", "/account/people/remove") => "email={object}".into(),
+        ("POST", "/account/people/remove" | "/account/people/resend") => "email={object}".into(),
         // Routes whose object is in the path take no body.
         _ if path.contains('{') => String::new(),
         ("POST", "/signout" | "/account/settings/sessions") | ("DELETE", "/api/v1/me/sessions") => {

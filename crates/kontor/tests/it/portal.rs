@@ -1301,7 +1301,7 @@ async fn destructive_actions_ask_first_and_a_link_changes_nothing() {
 /// #18: a form that makes something to be shown once (an invitation
 /// link) answers with a redirect; the page it leads to shows the value in
 /// `<code id="{id}">` once, and a reload neither shows it nor posts again.
-async fn shown_once(
+pub(crate) async fn shown_once(
     app: &TestApp,
     client: &reqwest::Client,
     res: reqwest::Response,
@@ -1455,7 +1455,7 @@ async fn form_errors_are_in_the_persons_language() {
 
 /// The People page's invitation form, in German, as the primary admin
 /// `client` sends it: (email, name, role).
-async fn invite(
+pub(crate) async fn invite(
     app: &TestApp,
     client: &reqwest::Client,
     token: &str,

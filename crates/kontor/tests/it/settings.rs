@@ -521,3 +521,92 @@ async fn tokens_are_issued_with_an_expiry_shown_once_and_revoked_after_a_questio
     .await;
     assert!(ok["expires_at"].as_str().is_some(), "{ok}");
 }
+
+/// #19 (3): a person who has not accepted their invitation shows as
+/// pending, and the primary admin can send a new link; the earlier one
+/// stops working, the new one works once, and afterwards there is nothing
+/// to resend.
+#[tokio::test]
+async fn a_pending_invitation_is_sent_again_and_only_the_new_link_works() {
+    use crate::portal::{invite, shown_once};
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, ANNA, "de").await;
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let token = hidden(&people, "csrf");
+    let res = invite(
+        &app,
+        &anna,
+        &token,
+        ("gus@muster.example", "Gus Gast", "user"),
+    )
+    .await;
+    let first = shown_once(&app, &anna, res, "invite-link").await;
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    assert_eq!(
+        people.matches("Einladung ausstehend").count(),
+        1,
+        "{people}"
+    );
+    assert!(people.contains("Einladung erneut senden"));
+
+    let resend = |email: &'static str| {
+        let (app, anna, token) = (&app, &anna, token.clone());
+        async move {
+            anna.post(format!("{}/account/people/resend", app.base))
+                .header("origin", &app.base)
+                .form(&[("email", email), ("csrf", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let second = shown_once(
+        &app,
+        &anna,
+        resend("gus@muster.example").await,
+        "invite-link",
+    )
+    .await;
+    assert_ne!(first, second);
+    let path = |link: &str| format!("/invite/{}", link.rsplit('/').next().unwrap());
+    let visitor = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(
+        page(&app, &visitor, &path(&first)).await.0,
+        StatusCode::NOT_FOUND,
+        "retired"
+    );
+    let (status, form) = page(&app, &visitor, &path(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&form, "csrf");
+    let res = visitor
+        .post(format!("{}{}", app.base, path(&second)))
+        .header("origin", &app.base)
+        .form(&[
+            ("password", "Kaffeetasse Mondlicht Schraube"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "accepted");
+
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    assert!(!people.contains("Einladung ausstehend"), "{people}");
+    let res = resend("gus@muster.example").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("hat keine offene Einladung")
+    );
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"invitation_resent".to_owned())
+    );
+}

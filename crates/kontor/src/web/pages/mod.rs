@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/agreements") }))
         .route("/static/kontor.css", get(stylesheet))
         .route("/static/zone.js", get(zone_script))
+        .route("/static/copy.js", get(copy_script))
         .route("/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))
         .route("/lang/{lang}", get(switch_language))
@@ -123,6 +124,14 @@ async fn stylesheet() -> Response {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../../static/kontor.css"),
+    )
+}
+
+/// Copy buttons for values shown once.
+async fn copy_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/copy.js"),
     )
 }
 

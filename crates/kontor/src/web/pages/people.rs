@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/people/agreements", post(set_agreements))
         .route("/account/people/invite", post(invite))
         .route("/account/people/remove", post(remove))
+        .route("/account/people/resend", post(resend))
         .route("/account/people/{email}/remove", get(confirm_remove))
         .route(
             "/invite/{token}",
@@ -43,6 +44,8 @@ struct Person {
     is_primary: bool,
     is_user: bool,
     disabled: bool,
+    /// Invited, no password chosen yet.
+    pending: bool,
     sees: Vec<String>,
 }
 
@@ -64,6 +67,7 @@ struct Flash {
     saved: Option<String>,
     removed: Option<String>,
     invited: Option<String>,
+    resent: Option<String>,
 }
 
 async fn render(
@@ -100,6 +104,7 @@ async fn render(
                 is_primary: u.actor.role == Role::PrimaryAdmin,
                 is_user: u.actor.role == Role::User,
                 disabled: u.disabled,
+                pending: !u.disabled && u.password_hash.is_none(),
                 sees: sees.iter().map(ToString::to_string).collect(),
             })
             .collect(),
@@ -116,7 +121,10 @@ async fn show(
     jar: CookieJar,
     Query(q): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let flash = match (q.saved, q.removed, q.invited) {
+    let flash = match (q.saved, q.removed, q.invited.or(q.resent.clone())) {
+        (_, _, Some(email)) if q.resent.is_some() => {
+            Some(me.tr.t1("people-resent", "email", &email))
+        }
         (_, _, Some(email)) => Some(me.tr.t1("people-invited", "email", &email)),
         (_, Some(email), None) => Some(me.tr.t1("people-removed", "email", &email)),
         (Some(email), None, None) => Some(me.tr.t1("people-saved", "email", &email)),
@@ -153,6 +161,54 @@ async fn answer(
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(state, me, Some(message), None).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ResendForm {
+    email: String,
+    csrf: Option<String>,
+}
+
+/// A new invitation link for someone who has not accepted theirs: shown
+/// once like the first, mailed, the earlier links retired.
+async fn resend(
+    State(state): State<AppState>,
+    me: SignedIn,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Form(f): Form<ResendForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let token = crate::auth::new_secret();
+    let result = state
+        .services
+        .resend_invitation(
+            &me.actor,
+            &f.email,
+            crate::auth::token_hash(&token),
+            state.config.public_link(&format!("/invite/{token}")),
+        )
+        .await;
+    match result {
+        Ok(()) => {
+            let link = format!("{}/invite/{token}", base_url(&state, &headers));
+            let jar = once::keep(&state, jar, PEOPLE, &link);
+            let to = format!(
+                "{PEOPLE}?resent={}",
+                super::session::url_escape(f.email.trim())
+            );
+            Ok((jar, Redirect::to(&to)).into_response())
+        }
+        Err(Error::Conflict { detail, .. }) => {
+            let message = me.tr.tw(&format!("problem-{}", detail.code), &detail.args);
+            Ok((
+                StatusCode::CONFLICT,
+                render(&state, &me, Some(message), None).await?,
             )
                 .into_response())
         }
@@ -324,6 +380,8 @@ struct InvitePage {
     token: String,
     csrf: String,
     error: Option<String>,
+    /// The link can still be used.
+    works: bool,
 }
 
 async fn invitation_form(
@@ -333,17 +391,29 @@ async fn invitation_form(
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
     let tr = crate::i18n::Tr::new(super::session::language(&jar, &headers, None));
+    // A used, expired or replaced link says so before anyone types a password.
+    let works = state
+        .services
+        .link_works(
+            &crate::auth::token_hash(&token),
+            kontor_core::store::LinkPurpose::Invitation,
+        )
+        .await
+        .unwrap_or(false);
     let (jar, csrf) = super::session::signin_token(&state, jar);
-    (
-        jar,
-        InvitePage {
-            c: Chrome::anonymous(tr, "/signin"),
-            token,
-            csrf,
-            error: None,
-        },
-    )
-        .into_response()
+    let page = InvitePage {
+        c: Chrome::anonymous(tr, "/signin"),
+        token,
+        csrf,
+        error: (!works).then(|| tr.t("invite-link-dead")),
+        works,
+    };
+    let status = if works {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    (status, jar, page).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -379,6 +449,7 @@ async fn accept_invitation(
                 token,
                 csrf: expected,
                 error: errors.first().map(|e| tr.field_message(e)),
+                works: true,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
