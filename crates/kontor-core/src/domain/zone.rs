@@ -151,11 +151,6 @@ impl Zone {
         self.name
     }
 
-    /// The zone's rules.
-    pub fn tz(&self) -> &'static TimeZone {
-        self.tz
-    }
-
     /// `t` as the wall-clock time in this zone (to the second).
     pub fn local(&self, t: time::OffsetDateTime) -> time::PrimitiveDateTime {
         let offset = jiff::Timestamp::from_second(t.unix_timestamp())

@@ -59,11 +59,6 @@ impl Tr {
         )
     }
 
-    /// The calendar day an instant falls on in the reader's zone.
-    pub fn local_date(&self, t: OffsetDateTime) -> String {
-        self.date(self.zone.local(t).date())
-    }
-
     /// How far `t` is from `now` in words — "in etwa einer Stunde",
     /// "vor 5 Minuten" — or `None` when it is more than a month away.
     pub fn relative(&self, t: OffsetDateTime, now: OffsetDateTime) -> Option<String> {
@@ -152,14 +147,6 @@ mod tests {
             berlin(Lang::De).datetime(datetime!(2026-12-01 23:05 UTC)),
             "2. Dezember 2026, 00:05 Uhr"
         );
-    }
-
-    /// The day changes with the zone: 23:30 UTC is already tomorrow in Berlin.
-    #[test]
-    fn the_local_day_is_the_zone_s() {
-        let t = datetime!(2026-12-01 23:30 UTC);
-        assert_eq!(berlin(Lang::De).local_date(t), "2. Dezember 2026");
-        assert_eq!(Tr::new(Lang::De).local_date(t), "1. Dezember 2026");
     }
 
     #[test]

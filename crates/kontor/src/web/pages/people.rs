@@ -121,15 +121,15 @@ async fn show(
     jar: CookieJar,
     Query(q): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let flash = match (q.saved, q.removed, q.invited.or(q.resent.clone())) {
-        (_, _, Some(email)) if q.resent.is_some() => {
-            Some(me.tr.t1("people-resent", "email", &email))
-        }
-        (_, _, Some(email)) => Some(me.tr.t1("people-invited", "email", &email)),
-        (_, Some(email), None) => Some(me.tr.t1("people-removed", "email", &email)),
-        (Some(email), None, None) => Some(me.tr.t1("people-saved", "email", &email)),
-        (None, None, None) => None,
-    };
+    // One flag per redirect; the first one given is what happened.
+    let flash = [
+        ("people-invited", q.invited),
+        ("people-resent", q.resent),
+        ("people-removed", q.removed),
+        ("people-saved", q.saved),
+    ]
+    .into_iter()
+    .find_map(|(key, email)| email.map(|e| me.tr.t1(key, "email", &e)));
     let (jar, invite_link) = once::take(jar, PEOPLE);
     let mut page = render(&state, &me, None, flash).await?;
     page.invite_link = invite_link;
