@@ -777,3 +777,5 @@ problem-invitation-not-pending = { $email } hat keine offene Einladung: Die Pers
 token-copy = Token kopieren
 token-copied = Das Token ist in der Zwischenablage.
 invite-link-dead = Dieser Einladungslink funktioniert nicht mehr: Er wurde schon verwendet, ist abgelaufen oder durch einen neueren ersetzt. Bitten Sie den Administrator Ihres Kontos, Ihnen die Einladung erneut zu senden.
+wh-url = Adresse (URL) des Endpunkts
+wh-none = Noch keine Endpunkte. Fügen Sie unten einen hinzu, damit Ihre Systeme von jedem Partnerwechsel erfahren.

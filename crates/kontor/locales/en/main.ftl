@@ -720,3 +720,5 @@ problem-invitation-not-pending = { $email } has no open invitation: they already
 token-copy = Copy token
 token-copied = The token is on the clipboard.
 invite-link-dead = This invitation link no longer works: it was used, has expired or was replaced by a newer one. Ask your account administrator to send the invitation again.
+wh-url = Endpoint address (URL)
+wh-none = No endpoints yet. Add one below so your systems learn of every partner change.
