@@ -56,32 +56,16 @@ impl TryFrom<&NewPerson> for Invitee {
                 "expected an email address such as anna@example.com",
             ));
         }
-        let name = input.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::coded(
-                "name",
-                "name-length",
-                Vec::new(),
-                "expected 1–200 characters",
-            ));
-        }
+        let name = person_name(&input.name, &mut errors);
         // The primary admin is the one who invites; there is only one.
         let role =
             Role::parse(&input.role).filter(|r| matches!(r, Role::SecondaryAdmin | Role::User));
         if role.is_none() {
             errors.push(role_choice());
         }
-        let lang = Lang::parse(&input.lang);
-        if lang.is_none() {
-            errors.push(FieldError::coded(
-                "lang",
-                "lang-choice",
-                Vec::new(),
-                "expected de or en",
-            ));
-        }
-        match (email, role, lang) {
-            (Some(email), Some(role), Some(lang)) if errors.is_empty() => Ok(Invitee {
+        let lang = person_lang(&input.lang, &mut errors);
+        match (email, name, role, lang) {
+            (Some(email), Some(name), Some(role), Some(lang)) if errors.is_empty() => Ok(Invitee {
                 email,
                 name,
                 role,
@@ -90,6 +74,37 @@ impl TryFrom<&NewPerson> for Invitee {
             _ => Err(errors),
         }
     }
+}
+
+/// A person's display name, 1–200 characters once trimmed (field `name`);
+/// a problem is added to `errors`.
+pub(crate) fn person_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError::coded(
+            "name",
+            "name-length",
+            Vec::new(),
+            "expected 1–200 characters",
+        ));
+        return None;
+    }
+    Some(name.to_owned())
+}
+
+/// A person's language, `de` or `en` (field `lang`); a problem is added
+/// to `errors`.
+pub(crate) fn person_lang(raw: &str, errors: &mut Vec<FieldError>) -> Option<Lang> {
+    let lang = Lang::parse(raw.trim());
+    if lang.is_none() {
+        errors.push(FieldError::coded(
+            "lang",
+            "lang-choice",
+            Vec::new(),
+            "expected de or en",
+        ));
+    }
+    lang
 }
 
 /// The mail that brings `user` the invitation link.

@@ -5,9 +5,10 @@
 use serde_json::json;
 
 use super::Services;
+use super::people::{person_lang, person_name};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
-use crate::domain::roles::{Actor, Lang};
+use crate::domain::roles::Actor;
 use crate::domain::values::{PasswordHasher, chosen_password_problem};
 use crate::domain::zone::Zone;
 use crate::error::{Error, FieldError, Result};
@@ -28,24 +29,8 @@ impl ProfileInput {
     /// The profile, or every field's problem.
     pub fn parse(&self) -> std::result::Result<Profile, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::coded(
-                "name",
-                "name-length",
-                Vec::new(),
-                "expected 1–200 characters",
-            ));
-        }
-        let lang = Lang::parse(self.lang.trim());
-        if lang.is_none() {
-            errors.push(FieldError::coded(
-                "lang",
-                "lang-choice",
-                Vec::new(),
-                "expected de or en",
-            ));
-        }
+        let name = person_name(&self.name, &mut errors);
+        let lang = person_lang(&self.lang, &mut errors);
         let zone = Zone::parse(&self.time_zone);
         if zone.is_none() {
             errors.push(FieldError::coded(
@@ -55,9 +40,9 @@ impl ProfileInput {
                 "expected a time zone of the IANA database, for example Europe/Berlin",
             ));
         }
-        match (lang, zone) {
-            (Some(lang), Some(time_zone)) if errors.is_empty() => Ok(Profile {
-                name: name.to_owned(),
+        match (name, lang, zone) {
+            (Some(name), Some(lang), Some(time_zone)) if errors.is_empty() => Ok(Profile {
+                name,
                 lang,
                 time_zone,
             }),
@@ -168,6 +153,7 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::roles::Lang;
 
     fn input(name: &str, lang: &str, zone: &str) -> ProfileInput {
         ProfileInput {

@@ -208,7 +208,7 @@ mod tests {
         );
         assert_eq!(
             en.actor("sam@vendor.example (support_agent)"),
-            format!("sam@vendor.example ({})", en.t("role-support_agent"))
+            "sam@vendor.example (Support agent)"
         );
         assert_eq!(de.actor("worker"), "kontor (Hintergrunddienst)");
         assert_eq!(en.actor("import"), "kontor (import)");

@@ -182,12 +182,10 @@ async fn a_new_password_needs_the_current_one_is_hard_to_guess_and_signs_out_the
         "{done}"
     );
     // The phone's session ended; the laptop's did not.
-    let res = phone
-        .get(format!("{}/agreements", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page(&app, &phone, "/agreements").await.0,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(page(&app, &laptop, "/agreements").await.0, StatusCode::OK);
     // The old password no longer signs in; the new one does.
     let old = app
@@ -295,13 +293,8 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_the_others() {
         "{done}"
     );
     assert!(!done.contains("Safari · iPhone"), "{done}");
-    let res = iphone
-        .get(format!("{}/agreements", app.base))
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        res.status(),
+        page(&app, &iphone, "/agreements").await.0,
         StatusCode::SEE_OTHER,
         "the iPhone is signed out"
     );
@@ -383,12 +376,10 @@ async fn the_api_changes_the_same_settings() {
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     // The portal session ended with the old password; the API token stays.
-    let res = portal
-        .get(format!("{}/agreements", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page(&app, &portal, "/agreements").await.0,
+        StatusCode::SEE_OTHER
+    );
     let ended = json_with(
         app.client
             .delete(format!("{}/api/v1/me/sessions", app.base))
