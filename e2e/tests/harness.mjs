@@ -1,7 +1,7 @@
 // Shared helpers: a fresh kontor server with demo data per suite, a headless
 // Chromium page, axe-core checks and screenshots.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -52,13 +52,13 @@ export async function launch() {
   });
 }
 
-/** A signed-in page in `locale`. */
-export async function signIn(browser, server, email, locale, options = {}) {
+/** A signed-in page in `locale` (the demo password unless one is given). */
+export async function signIn(browser, server, email, locale, options = {}, password = "kontor-demo") {
   const context = await browser.newContext({ locale, viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
   await page.goto(`${server.base}/signin`);
   await page.getByLabel(locale.startsWith("de") ? "E-Mail" : "Email").fill(email);
-  await page.getByLabel(locale.startsWith("de") ? "Passwort" : "Password").fill("kontor-demo");
+  await page.getByLabel(locale.startsWith("de") ? "Passwort" : "Password").fill(password);
   await page.getByRole("button", { name: locale.startsWith("de") ? "Anmelden" : "Sign in" }).click();
   await page.waitForURL(/\/agreements/);
   // The person's own setting would win over the browser's language; the
@@ -177,4 +177,28 @@ export function watchFormPosts(page, violations) {
       violations.push(`${r.url()} answered a form post with 200`);
     }
   });
+}
+
+/** The `To:` of every mail the server has written to its data folder. */
+export function mailRecipients(server) {
+  const dir = join(server.dir, "mail");
+  let files = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+  return files.map((f) => {
+    const m = readFileSync(join(dir, f), "utf8").match(/^To: (?:.*<)?([^<>\s]+@[^<>\s]+?)>?\r?$/m);
+    return m ? m[1] : "";
+  });
+}
+
+/** Waits until `done()` holds, polling; fails after `ms`. */
+export async function eventually(done, what, ms = 15000) {
+  const until = Date.now() + ms;
+  while (!(await done())) {
+    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -12,7 +12,7 @@ use kontor_core::domain::audit::{AuditAction, AuditEntry};
 use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
-use kontor_core::domain::notify::Contact;
+use kontor_core::domain::notify::{Contact, MutedEvents};
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use kontor_core::domain::support::{CaseStatus, SupportCase};
 use kontor_core::domain::zone::Zone;
@@ -245,7 +245,7 @@ pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.account_csn, u.
               (SELECT p.country FROM partners p WHERE p.csn = u.partner_csn)) AS country";
 
 /// Someone to tell (a person as `u`), for [`ContactRow`].
-pub const CONTACT_COLUMNS: &str = "u.email, u.lang, u.time_zone, \
+pub const CONTACT_COLUMNS: &str = "u.email, u.lang, u.time_zone, u.muted_events, \
      (SELECT a.country FROM accounts a WHERE a.csn = u.account_csn) AS country";
 
 /// The zone a person's times are shown in: their choice, else their
@@ -262,6 +262,7 @@ pub struct ContactRow {
     pub email: String,
     pub lang: String,
     pub time_zone: Option<String>,
+    pub muted_events: String,
     pub country: Option<String>,
 }
 
@@ -278,6 +279,7 @@ impl From<ContactRow> for Contact {
         Contact {
             lang: Lang::parse(&r.lang).unwrap_or_default(),
             time_zone: zone_of(r.time_zone.as_deref(), r.country.as_deref()),
+            muted: MutedEvents::from_stored(&r.muted_events),
             email: r.email,
         }
     }

@@ -58,6 +58,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("partner_csn", Text),
             ("lang", Text),
             ("time_zone", Text),
+            ("muted_events", Text),
             ("password_hash", Text),
             ("created_at", Int),
             ("disabled_at", Int),

@@ -73,6 +73,8 @@ str_enum!(
         SessionsEnded = "sessions_ended",
         /// The primary admin sent a pending invitation again.
         InvitationResent = "invitation_resent",
+        /// A person chose which partner-change mails they receive.
+        NotificationsChanged = "notifications_changed",
     }
 );
 

@@ -12,6 +12,7 @@ use super::eligibility::ReasonCode;
 use super::ids::{AgreementNumber, Csn};
 use super::roles::Lang;
 use super::zone::Zone;
+use crate::error::FieldError;
 
 str_enum!(
     /// The event a notification reports.
@@ -60,6 +61,77 @@ pub struct Contact {
     pub lang: Lang,
     /// The zone to give times in.
     pub time_zone: Zone,
+    /// Events this person asked not to be mailed about (a partner's
+    /// contact address mutes nothing).
+    pub muted: MutedEvents,
+}
+
+/// The partner-change events a person does not want mails about (#19).
+/// Only partner-change mails can be muted: sign-in links and security
+/// notices (password changed) are always sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MutedEvents(Vec<ChangeEvent>);
+
+impl MutedEvents {
+    /// The set of `events`, each once, in declaration order.
+    pub fn of(events: &[ChangeEvent]) -> Self {
+        MutedEvents(
+            ChangeEvent::ALL
+                .iter()
+                .copied()
+                .filter(|e| events.contains(e))
+                .collect(),
+        )
+    }
+
+    /// Reads the stored form ("submitted,applied"); a code this version
+    /// does not know is dropped rather than failing the mail.
+    pub fn from_stored(raw: &str) -> Self {
+        let events: Vec<ChangeEvent> = raw
+            .split(',')
+            .filter_map(|c| ChangeEvent::parse(c.trim()))
+            .collect();
+        Self::of(&events)
+    }
+
+    /// The stored form: codes joined by commas, empty when nothing is muted.
+    pub fn to_stored(&self) -> String {
+        let codes: Vec<&str> = self.0.iter().map(|e| e.as_str()).collect();
+        codes.join(",")
+    }
+
+    /// Whether mails about `event` are muted.
+    pub fn contains(&self, event: ChangeEvent) -> bool {
+        self.0.contains(&event)
+    }
+
+    /// The muted events.
+    pub fn events(&self) -> &[ChangeEvent] {
+        &self.0
+    }
+
+    /// Parses codes as entered (API or form): every unknown one is named
+    /// by its position in `field`.
+    pub fn parse_codes(field: &str, codes: &[String]) -> Result<Self, Vec<FieldError>> {
+        let mut events = Vec::with_capacity(codes.len());
+        let mut errors = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            match ChangeEvent::parse(code.trim()) {
+                Some(e) => events.push(e),
+                None => errors.push(FieldError::coded(
+                    format!("{field}[{i}]"),
+                    "expected-event",
+                    vec![("events", ChangeEvent::expected())],
+                    format!("expected one of {}", ChangeEvent::expected()),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Self::of(&events))
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// One recipient of a notification.
@@ -230,8 +302,11 @@ pub fn partner_change_emails(
         time_zone: c.time_zone,
         role,
     };
+    // An admin who muted this event is not mailed; partners always are
+    // (their address belongs to the company, not to one person).
     let mut recipients: Vec<Recipient> = admins
         .iter()
+        .filter(|c| !c.muted.contains(event))
         .map(|c| to(c, RecipientRole::AccountAdmin))
         .collect();
     recipients.extend(new_partner.map(|c| to(c, RecipientRole::NewPartner)));
@@ -252,4 +327,99 @@ pub fn partner_change_emails(
         old_partners: request.old_partners.clone(),
         reasons: request.reasons.clone(),
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::domain::change_request::{RequestId, RequestStatus};
+    use crate::domain::roles::UserId;
+
+    fn contact(email: &str, muted: &[ChangeEvent]) -> Contact {
+        Contact {
+            email: email.into(),
+            lang: Lang::De,
+            time_zone: Zone::UTC,
+            muted: MutedEvents::of(muted),
+        }
+    }
+
+    fn request() -> ChangeRequest {
+        let at = datetime!(2026-12-01 10:00 UTC);
+        ChangeRequest {
+            id: RequestId(Uuid::nil()),
+            agreement: AgreementNumber::parse("110000000001").unwrap(),
+            account: Csn::parse("7000000001").unwrap(),
+            old_partners: vec![Csn::parse("5100000001").unwrap()],
+            new_partner: Csn::parse("5100000002").unwrap(),
+            status: RequestStatus::Pending,
+            requested_by: UserId(Uuid::nil()),
+            created_at: at,
+            due_at: at,
+            decided_at: None,
+            decided_by: None,
+            reasons: vec![],
+            idempotency_key: None,
+        }
+    }
+
+    fn mailed(event: ChangeEvent, admins: &[Contact]) -> Vec<String> {
+        let partner = contact("partner@example.com", &[]);
+        let messages = partner_change_emails(event, &request(), admins, Some(&partner), &[]);
+        messages[0]
+            .recipients()
+            .iter()
+            .map(|r| r.to.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_admin_who_muted_an_event_is_not_mailed_about_it_but_about_the_others() {
+        let admins = [
+            contact("anna@example.com", &[ChangeEvent::Submitted]),
+            contact("ben@example.com", &[]),
+        ];
+        assert_eq!(
+            mailed(ChangeEvent::Submitted, &admins),
+            ["ben@example.com", "partner@example.com"]
+        );
+        assert_eq!(
+            mailed(ChangeEvent::Applied, &admins),
+            ["anna@example.com", "ben@example.com", "partner@example.com"]
+        );
+        // Everyone muted: the message still goes out (webhooks, partners).
+        let all = [contact("anna@example.com", ChangeEvent::ALL)];
+        assert_eq!(
+            mailed(ChangeEvent::Withdrawn, &all),
+            ["partner@example.com"]
+        );
+    }
+
+    #[test]
+    fn muted_events_survive_storage_and_name_each_unknown_code() {
+        let m = MutedEvents::of(&[
+            ChangeEvent::Applied,
+            ChangeEvent::Submitted,
+            ChangeEvent::Applied,
+        ]);
+        assert_eq!(m.to_stored(), "submitted,applied");
+        assert_eq!(MutedEvents::from_stored(&m.to_stored()), m);
+        assert_eq!(MutedEvents::from_stored(""), MutedEvents::default());
+        assert_eq!(
+            MutedEvents::from_stored("applied, someday ,"),
+            MutedEvents::of(&[ChangeEvent::Applied])
+        );
+        let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            MutedEvents::parse_codes("muted", &codes(&["declined", " expired "])).unwrap(),
+            MutedEvents::of(&[ChangeEvent::Declined, ChangeEvent::Expired])
+        );
+        let errors =
+            MutedEvents::parse_codes("muted", &codes(&["applied", "sent", "Applied"])).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["muted[1]", "muted[2]"]);
+        assert_eq!(errors[0].code, "expected-event");
+    }
 }

@@ -487,6 +487,7 @@ pub fn contact(p: &Partner) -> Contact {
         email: p.email.clone(),
         lang: partner_lang(&p.country),
         time_zone: Zone::of_country(&p.country),
+        muted: Default::default(),
     }
 }
 

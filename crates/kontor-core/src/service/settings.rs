@@ -7,7 +7,7 @@ use serde_json::json;
 use super::Services;
 use super::people::{person_lang, person_name};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
-use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
+use crate::domain::notify::{MutedEvents, OutboxMessage, Recipient, RecipientRole};
 use crate::domain::roles::Actor;
 use crate::domain::values::{PasswordHasher, chosen_password_problem};
 use crate::domain::zone::Zone;
@@ -126,6 +126,38 @@ impl Services {
             .store
             .change_password(actor.user_id, &hash, keep, &audit, &[mail])
             .await?)
+    }
+
+    /// The partner-change events `actor` does not want mails about.
+    pub async fn muted_events(&self, actor: &Actor) -> Result<MutedEvents> {
+        Ok(self.store.muted_events(actor.user_id).await?)
+    }
+
+    /// Saves which partner-change mails `actor` receives: `muted` lists
+    /// the events they do not want mails about. Security mails are not
+    /// events here and always go out.
+    pub async fn set_muted_events(&self, actor: &Actor, muted: &MutedEvents) -> Result<()> {
+        let before = self.muted_events(actor).await?;
+        let codes =
+            |m: &MutedEvents| -> Vec<&str> { m.events().iter().map(|e| e.as_str()).collect() };
+        let audit = AuditEntry {
+            account: actor.account().cloned(),
+            ..AuditEntry::new(
+                self.clock.now(),
+                By::Person(actor),
+                AuditAction::NotificationsChanged,
+            )
+            .change(
+                json!({ "muted": codes(&before) }),
+                json!({ "muted": codes(muted) }),
+            )
+        };
+        self.store
+            .set_muted_events(actor.user_id, muted, &audit)
+            .await?;
+        // Cached admin contacts carry the old choice.
+        self.cache.clear();
+        Ok(())
     }
 
     /// `actor`'s portal sessions, the most recently used first.

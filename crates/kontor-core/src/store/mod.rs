@@ -16,7 +16,7 @@ use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment};
 use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestId};
 use crate::domain::ids::{AgreementNumber, Csn};
-use crate::domain::notify::{Contact, OutboxMessage};
+use crate::domain::notify::{Contact, MutedEvents, OutboxMessage};
 use crate::domain::roles::{Actor, UserId};
 use crate::error::StoreResult;
 
@@ -122,6 +122,16 @@ pub trait DirectoryStore: Send + Sync {
         &self,
         user: UserId,
         profile: &Profile,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// The partner-change events `user` does not want mails about.
+    async fn muted_events(&self, user: UserId) -> StoreResult<MutedEvents>;
+    /// Saves the events `user` does not want mails about, with its audit
+    /// entry.
+    async fn set_muted_events(
+        &self,
+        user: UserId,
+        muted: &MutedEvents,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     /// Sets the new password of a person who gave their current one: every

@@ -12,7 +12,7 @@ macro_rules! directory_body {
             use kontor_core::domain::agreement::{Account, Partner};
             use kontor_core::domain::audit::AuditEntry;
             use kontor_core::domain::ids::{AgreementNumber, Csn};
-            use kontor_core::domain::notify::{Contact, OutboxMessage};
+            use kontor_core::domain::notify::{Contact, MutedEvents, OutboxMessage};
             use kontor_core::domain::roles::{Lang, Role, UserId};
             use kontor_core::store::{
                 DirectoryStore, InvitationRecord, LinkPurpose, NewInvitation, NewUser, UserRecord,
@@ -372,6 +372,41 @@ macro_rules! directory_body {
                     }
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     tx.commit().await.ctx("failed to commit the profile")
+                }
+
+                async fn muted_events(&self, user: UserId) -> StoreResult<MutedEvents> {
+                    let raw: Option<String> = sqlx::query_scalar(
+                        "SELECT muted_events FROM users WHERE id = $1 AND disabled_at IS NULL",
+                    )
+                    .bind(user.0.to_string())
+                    .fetch_optional(self.reader())
+                    .await
+                    .ctx("failed to read notification settings")?;
+                    raw.map(|r| MutedEvents::from_stored(&r))
+                        .ok_or(kontor_core::StoreError::NotFound)
+                }
+
+                async fn set_muted_events(
+                    &self,
+                    user: UserId,
+                    muted: &MutedEvents,
+                    audit: &AuditEntry,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let changed = sqlx::query(
+                        "UPDATE users SET muted_events = $1 WHERE id = $2 AND disabled_at IS NULL",
+                    )
+                    .bind(muted.to_stored())
+                    .bind(user.0.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to save notification settings")?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Err(kontor_core::StoreError::NotFound);
+                    }
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    tx.commit().await.ctx("failed to commit notification settings")
                 }
 
                 async fn change_password(

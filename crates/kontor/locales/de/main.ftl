@@ -334,6 +334,7 @@ audit-password_reset = Passwort zurückgesetzt
 audit-profile_changed = Eigene Angaben geändert
 audit-password_changed = Passwort geändert
 audit-sessions_ended = Andere Sitzungen abgemeldet
+audit-notifications_changed = Benachrichtigungen geändert
 mail-greeting-name = Guten Tag { $name },
 mail-footer-person = Sie erhalten diese Nachricht von kontor, weil sie für Ihr Konto angefordert wurde. Wenn Sie sie nicht erwartet haben, können Sie sie ignorieren.
 mail-subject-invitation = Ihre Einladung zu kontor
@@ -685,6 +686,19 @@ settings-password-saved = Ihr Passwort ist geändert. { $ended ->
     [one] Eine andere Sitzung wurde abgemeldet.
    *[other] { $ended } andere Sitzungen wurden abgemeldet.
 } Sie erhalten eine Bestätigung per E-Mail.
+settings-notify = E-Mail-Benachrichtigungen
+settings-notify-legend = E-Mails zu Partnerwechseln Ihres Kontos erhalten, wenn ein Wechsel …
+settings-notify-submitted = … beantragt wurde
+settings-notify-withdrawn = … zurückgezogen wurde
+settings-notify-applied = … durchgeführt wurde
+settings-notify-rejected = … abgelehnt wurde, weil er nicht mehr möglich war
+settings-notify-awaiting_partner = … auf die Zustimmung des neuen Partners wartet
+settings-notify-accepted = … vom neuen Partner angenommen wurde
+settings-notify-declined = … vom neuen Partner abgelehnt wurde
+settings-notify-expired = … verfallen ist, weil der neue Partner nicht geantwortet hat
+settings-notify-always = Sicherheits-E-Mails erhalten Sie immer: Einladungs- und Zurücksetzungslinks und die Nachricht, dass Ihr Passwort geändert wurde.
+settings-notify-none = Mit Ihrer Rolle erhalten Sie keine E-Mails zu Partnerwechseln. Partner werden an die Kontaktadresse ihres Unternehmens benachrichtigt.
+settings-notify-saved = Ihre Benachrichtigungen sind gespeichert.
 settings-sessions = Wo Sie angemeldet sind
 settings-sessions-intro = Sitzungen enden nach { $minutes } Minuten ohne Aktivität. Kennen Sie eine Sitzung nicht, melden Sie alle anderen ab und ändern Sie Ihr Passwort.
 settings-browser = Browser
@@ -701,6 +715,7 @@ settings-sessions-ended = { $ended ->
     [one] Eine andere Sitzung wurde abgemeldet.
    *[other] { $ended } andere Sitzungen wurden abgemeldet.
 }
+error-expected-event = Erwartet wird eines dieser Ereignisse: { $events }.
 error-time-zone-unknown = Wählen Sie eine Zeitzone aus der Liste, zum Beispiel Europe/Berlin.
 error-password-current-wrong = Das ist nicht das aktuelle Passwort.
 tokens-title = Persönliche API-Tokens

@@ -334,6 +334,7 @@ audit-password_reset = Password reset
 audit-profile_changed = Own details changed
 audit-password_changed = Password changed
 audit-sessions_ended = Other sessions signed out
+audit-notifications_changed = Notifications changed
 mail-greeting-name = Hello { $name },
 mail-footer-person = You receive this message from kontor because it was asked for your account. If you did not expect it, you can ignore it.
 mail-subject-invitation = You are invited to kontor
@@ -636,6 +637,19 @@ settings-password-saved = Your password is changed. { $ended ->
     [one] One other session was signed out.
    *[other] { $ended } other sessions were signed out.
 } You will get a confirmation by email.
+settings-notify = Email notifications
+settings-notify-legend = Get emails about your account's partner changes when a change …
+settings-notify-submitted = … is requested
+settings-notify-withdrawn = … is withdrawn
+settings-notify-applied = … is applied
+settings-notify-rejected = … is rejected because it was no longer possible
+settings-notify-awaiting_partner = … waits for the new partner's consent
+settings-notify-accepted = … is accepted by the new partner
+settings-notify-declined = … is declined by the new partner
+settings-notify-expired = … expires because the new partner did not answer
+settings-notify-always = Security emails are always sent: invitation and reset links, and the notice that your password was changed.
+settings-notify-none = Your role gets no emails about partner changes. Partners are notified at their company's contact address.
+settings-notify-saved = Your notifications are saved.
 settings-sessions = Where you are signed in
 settings-sessions-intro = Sessions end after { $minutes } minutes without activity. If you do not recognise a session, sign out all others and change your password.
 settings-browser = Browser
@@ -652,6 +666,7 @@ settings-sessions-ended = { $ended ->
     [one] One other session was signed out.
    *[other] { $ended } other sessions were signed out.
 }
+error-expected-event = expected one of { $events }
 error-time-zone-unknown = Choose a time zone from the list, for example Europe/Berlin.
 error-password-current-wrong = This is not the current password.
 tokens-title = Personal API tokens

@@ -475,6 +475,8 @@ fn body(method: &str, path: &str) -> String {
             json(json!({"current_password": "wrong", "new_password": "x"}))
         }
         ("POST", "/account/settings/tokens") => "label=matrix&valid_days=30".into(),
+        ("PUT", "/api/v1/me/notifications") => json(json!({"muted": ["applied"]})),
+        ("POST", "/account/settings/notifications") => "mail=submitted&mail=applied".into(),
         ("POST", "/account/settings/profile") => {
             "name=Matrix+Person&lang=de&time_zone=Europe%2FBerlin".into()
         }
@@ -602,7 +604,8 @@ async fn walk(row: &Route, shared: &World) -> Vec<Vec<Option<(StatusCode, String
 /// Routes that change nothing another cell could see: a preview, a new
 /// token of one's own, a password-reset mail (same answer whether sent or
 /// rate-limited), one's own name and language (no answer's status depends
-/// on them). Not sign-in: it ends the browser's previous session.
+/// on them), one's own mail choices (no answer depends on who is mailed).
+/// Not sign-in: it ends the browser's previous session.
 fn leaves_others_alone(row: &Route) -> bool {
     matches!(
         (row.method.as_str(), row.path.as_str()),
@@ -612,6 +615,8 @@ fn leaves_others_alone(row: &Route) -> bool {
             | ("POST", "/password-reset")
             | ("PATCH", "/api/v1/me")
             | ("POST", "/account/settings/profile")
+            | ("PUT", "/api/v1/me/notifications")
+            | ("POST", "/account/settings/notifications")
     )
 }
 

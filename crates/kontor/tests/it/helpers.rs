@@ -372,6 +372,17 @@ impl TestApp {
         kontor::delivery::Deliverer::from_config(self.services.clone(), &config).expect("deliverer")
     }
 
+    pub async fn put(&self, who: &str, path: &str, body: &Value) -> Response {
+        let t = self.token(who).await;
+        self.client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(t)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn patch(&self, who: &str, path: &str, body: &Value) -> Response {
         let t = self.token(who).await;
         self.client

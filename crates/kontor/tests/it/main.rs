@@ -24,6 +24,7 @@ mod import;
 mod import_words;
 mod limits;
 mod local_time;
+mod notifications;
 mod openapi;
 mod portal;
 mod scale_out;

@@ -5,10 +5,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use kontor_core::domain::notify::{ChangeEvent, MutedEvents};
 use kontor_core::service::settings::ProfileInput;
 use kontor_core::{Error, FieldError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_profile))
         .routes(routes!(change_password))
         .routes(routes!(list_sessions, end_sessions))
+        .routes(routes!(notification_settings, set_notification_settings))
 }
 
 /// What to change about yourself; fields left out stay as they are.
@@ -190,4 +193,103 @@ async fn end_sessions(
 ) -> ApiResult<Json<SessionsEnded>> {
     let sessions_ended = state.services.end_other_sessions(&me, "").await?;
     Ok(Json(SessionsEnded { sessions_ended }))
+}
+
+/// Mails that are always sent, whatever the settings: sign-in links and
+/// security notices.
+const ALWAYS_SENT: [&str; 3] = ["invitation", "password_reset", "password_changed"];
+
+fn events_schema(description: &str) -> utoipa::openapi::schema::Array {
+    let item = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ChangeEvent::ALL.iter().map(|e| e.as_str())));
+    ArrayBuilder::new()
+        .items(item)
+        .max_items(Some(64))
+        .description(Some(description))
+        .build()
+}
+
+fn muted_schema() -> utoipa::openapi::schema::Array {
+    events_schema("Partner-change events you get no mail about")
+}
+
+fn mutable_schema() -> utoipa::openapi::schema::Array {
+    events_schema("Every event that can be muted")
+}
+
+/// Which mails the caller receives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationSettings {
+    /// Whether your role receives mails about partner changes at all:
+    /// account admins do; partners are told at their company's contact
+    /// address.
+    pub partner_change_mails: bool,
+    #[schema(schema_with = muted_schema)]
+    pub muted: Vec<String>,
+    #[schema(schema_with = mutable_schema)]
+    pub mutable: Vec<String>,
+    /// Mails sent whatever you choose: invitation and reset links, the
+    /// notice that your password changed.
+    pub always_sent: Vec<String>,
+}
+
+/// Which partner-change mails to stop; every event left out is mailed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettingsUpdate {
+    #[schema(schema_with = muted_schema)]
+    pub muted: Vec<String>,
+}
+
+fn notification_settings_dto(
+    me: &kontor_core::domain::roles::Actor,
+    muted: &MutedEvents,
+) -> NotificationSettings {
+    NotificationSettings {
+        partner_change_mails: me.role.is_account_admin(),
+        muted: muted
+            .events()
+            .iter()
+            .map(|e| e.as_str().to_owned())
+            .collect(),
+        mutable: ChangeEvent::ALL
+            .iter()
+            .map(|e| e.as_str().to_owned())
+            .collect(),
+        always_sent: ALWAYS_SENT.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+/// Which mails the caller receives (#19).
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "me",
+    responses((status = 200, body = NotificationSettings),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn notification_settings(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+) -> ApiResult<Json<NotificationSettings>> {
+    let muted = state.services.muted_events(&me).await?;
+    Ok(Json(notification_settings_dto(&me, &muted)))
+}
+
+/// Chooses which partner-change mails the caller receives; security mails
+/// cannot be muted. Audited as `notifications_changed`.
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "me",
+    request_body = NotificationSettingsUpdate,
+    responses((status = 200, body = NotificationSettings),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An event is unknown; nothing was changed", body = Problem, content_type = "application/problem+json")))]
+async fn set_notification_settings(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<NotificationSettings>> {
+    let req: NotificationSettingsUpdate = parse_json(&headers, &body)?;
+    let muted = MutedEvents::parse_codes("muted", &req.muted).map_err(Error::Invalid)?;
+    state.services.set_muted_events(&me, &muted).await?;
+    Ok(Json(notification_settings_dto(&me, &muted)))
 }

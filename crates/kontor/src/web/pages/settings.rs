@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::cookie::CookieJar;
 use kontor_core::Error;
+use kontor_core::domain::notify::{ChangeEvent, MutedEvents};
 use kontor_core::domain::zone::Zone;
 use kontor_core::service::settings::ProfileInput;
 use serde::Deserialize;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/settings/profile", post(save_profile))
         .route("/account/settings/password", post(change_password))
         .route("/account/settings/sessions", post(end_other_sessions))
+        .route("/account/settings/notifications", post(save_notifications))
 }
 
 /// One of the person's sessions, as listed.
@@ -66,6 +68,10 @@ struct SettingsPage {
     /// Why a token was not issued, and the label entered.
     token_error: Option<String>,
     token_label: String,
+    /// Whether the person's role is mailed about partner changes.
+    change_mails: bool,
+    /// One checkbox per partner-change event: (code, label, mailed).
+    events: Vec<(&'static str, String, bool)>,
 }
 
 impl SettingsPage {
@@ -87,6 +93,22 @@ struct Done {
 
 async fn page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, PageError> {
     let tr = me.tr;
+    let muted = state
+        .services
+        .muted_events(&me.actor)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let events = ChangeEvent::ALL
+        .iter()
+        .map(|e| {
+            let code = e.as_str();
+            (
+                code,
+                tr.t(&format!("settings-notify-{code}")),
+                !muted.contains(*e),
+            )
+        })
+        .collect();
     let now = state.services.clock.now();
     let sessions: Vec<SessionRow> = state
         .services
@@ -129,6 +151,8 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, PageError
         new_token: None,
         token_error: None,
         token_label: String::new(),
+        change_mails: me.actor.role.is_account_admin(),
+        events,
     })
 }
 
@@ -167,6 +191,7 @@ async fn show(
             q.ended.unwrap_or(0),
         )),
         Some("token-revoked") => Some(me.tr.t("token-revoked")),
+        Some("notifications") => Some(me.tr.t("settings-notify-saved")),
         _ => None,
     };
     Ok((jar, page).into_response())
@@ -323,6 +348,34 @@ async fn end_other_sessions(
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
     Ok(Redirect::to(&format!("{SETTINGS}?saved=sessions&ended={ended}")).into_response())
+}
+
+/// A checked box is an event mailed; the form posts every event as
+/// `mail=<code>` that stays checked, so what is left out is muted.
+async fn save_notifications(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let csrf = f.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    verify_form(&headers, csrf, &me.csrf, me.tr)?;
+    let mailed: Vec<&str> = f
+        .iter()
+        .filter(|(k, _)| k == "mail")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let muted: Vec<ChangeEvent> = ChangeEvent::ALL
+        .iter()
+        .copied()
+        .filter(|e| !mailed.contains(&e.as_str()))
+        .collect();
+    state
+        .services
+        .set_muted_events(&me.actor, &MutedEvents::of(&muted))
+        .await
+        .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(Redirect::to(&format!("{SETTINGS}?saved=notifications#notify-h")).into_response())
 }
 
 /// "Firefox on Windows" from a `User-Agent`, or `None` when it names no
