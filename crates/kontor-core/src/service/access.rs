@@ -6,7 +6,9 @@
 use time::{Duration, OffsetDateTime};
 
 use super::Services;
-use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment};
+use std::sync::Arc;
+
+use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment, SupportLevel};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::permissions::Permission;
@@ -41,6 +43,26 @@ impl Services {
         filter: &AgreementFilter,
     ) -> Result<Vec<Agreement>> {
         Ok(self.store.agreements(&Scope::of(actor), filter).await?)
+    }
+
+    /// The partners serving the caller's agreements, by name (R1): the
+    /// choices of the list's partner filter. Through the cache, since it
+    /// reads every agreement the caller may see.
+    pub async fn serving_partners(&self, actor: &Actor) -> Result<Arc<Vec<(Csn, String)>>> {
+        let scope = Scope::of(actor);
+        if let Some(p) = self.cache.serving(&scope) {
+            return Ok(p);
+        }
+        let ticket = self.cache.ticket();
+        let partners = Arc::new(self.store.serving_partners(&scope).await?);
+        self.cache.put_serving(ticket, &scope, &partners);
+        Ok(partners)
+    }
+
+    /// The support levels of the caller's active agreements (R1), lowest
+    /// first.
+    pub async fn support_levels(&self, actor: &Actor) -> Result<Vec<SupportLevel>> {
+        Ok(self.store.support_levels(&Scope::of(actor)).await?)
     }
 
     /// Partner history of an agreement the caller may see (R1), oldest first.

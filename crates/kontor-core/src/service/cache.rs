@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use crate::domain::agreement::Partner;
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::Contact;
-use crate::store::{AgreementState, ChangeFeed};
+use crate::store::{AgreementState, ChangeFeed, Scope};
 
 /// Entries per map before it is emptied (a crude but bounded eviction).
 const MAX_ENTRIES: usize = 100_000;
@@ -26,6 +26,10 @@ struct Maps {
     agreements: HashMap<AgreementNumber, Arc<AgreementState>>,
     partners: HashMap<Csn, Option<Partner>>,
     admins: HashMap<Csn, Vec<Contact>>,
+    /// The partners serving a scope's agreements: read over every
+    /// agreement of the scope, so worth keeping; dropped whenever any
+    /// agreement changes.
+    serving: HashMap<Scope, Arc<Vec<(Csn, String)>>>,
 }
 
 /// The cache. Cheap to share (`Arc`), safe to use from any task.
@@ -126,11 +130,30 @@ impl ReadCache {
         });
     }
 
-    /// Forgets one agreement (it changed).
+    /// The cached partners serving `scope`'s agreements.
+    pub fn serving(&self, scope: &Scope) -> Option<Arc<Vec<(Csn, String)>>> {
+        self.enabled
+            .then(|| self.read().serving.get(scope).cloned())
+            .flatten()
+    }
+
+    /// Caches the partners serving `scope`'s agreements, read with `ticket`.
+    pub fn put_serving(&self, ticket: Ticket, scope: &Scope, partners: &Arc<Vec<(Csn, String)>>) {
+        self.put(ticket, |m| {
+            if m.serving.len() >= MAX_ENTRIES {
+                m.serving.clear();
+            }
+            m.serving.insert(scope.clone(), partners.clone());
+        });
+    }
+
+    /// Forgets one agreement (it changed), and every list of serving
+    /// partners (its partners may be what changed).
     pub fn invalidate_agreement(&self, n: &AgreementNumber) {
         let mut maps = self.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
         maps.agreements.remove(n);
+        maps.serving.clear();
     }
 
     /// Forgets everything (imports, user and directory changes, worker rounds).

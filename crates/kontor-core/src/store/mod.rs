@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 pub use records::*;
 
-use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment};
+use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment, SupportLevel};
 use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestId};
 use crate::domain::ids::{AgreementNumber, Csn};
@@ -253,6 +253,11 @@ pub trait AgreementStore: Send + Sync {
         scope: &Scope,
         filter: &AgreementFilter,
     ) -> StoreResult<Vec<Agreement>>;
+    /// The partners currently serving an agreement in `scope`, by name:
+    /// the choices of the list's partner filter.
+    async fn serving_partners(&self, scope: &Scope) -> StoreResult<Vec<(Csn, String)>>;
+    /// The support levels of `scope`'s active agreements, lowest first.
+    async fn support_levels(&self, scope: &Scope) -> StoreResult<Vec<SupportLevel>>;
     /// Every partner assignment of an agreement, oldest first. The caller
     /// has checked the agreement is visible.
     async fn partner_history(

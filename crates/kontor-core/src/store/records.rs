@@ -14,7 +14,7 @@ use crate::domain::notify::{Contact, OutboxMessage};
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 
 /// Which tenant's data a read may return (R1).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Vendor staff: everything.
     All,
@@ -139,10 +139,61 @@ pub struct AgreementFilter {
     /// A number or partner CSN prefix (spaces and dashes allowed), or a
     /// substring of a product or current partner name.
     pub q: Option<String>,
+    /// How the list is ordered (always ending on the number, so a page
+    /// boundary is exact).
+    pub order: AgreementOrder,
     /// Cursor: the last number of the previous page.
     pub after: Option<AgreementNumber>,
+    /// Cursor, when ordered by term end: the last row's term end.
+    pub after_term_end: Option<time::Date>,
     /// Page size.
     pub limit: u32,
+}
+
+/// The orders of the agreement list (#19: sortable columns).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AgreementOrder {
+    /// By number, ascending (the default).
+    #[default]
+    Number,
+    /// By number, descending.
+    NumberDesc,
+    /// By term end, the soonest first.
+    TermEnd,
+    /// By term end, the latest first.
+    TermEndDesc,
+}
+
+impl AgreementOrder {
+    /// Every order with its stable name, as links and queries carry it.
+    pub const ALL: [(AgreementOrder, &'static str); 4] = [
+        (AgreementOrder::Number, "number"),
+        (AgreementOrder::NumberDesc, "-number"),
+        (AgreementOrder::TermEnd, "term_end"),
+        (AgreementOrder::TermEndDesc, "-term_end"),
+    ];
+
+    /// Parses a stable name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == raw).map(|(o, _)| *o)
+    }
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(o, _)| *o == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("number")
+    }
+
+    /// Whether the order runs from the largest value down.
+    pub fn descending(self) -> bool {
+        matches!(
+            self,
+            AgreementOrder::NumberDesc | AgreementOrder::TermEndDesc
+        )
+    }
 }
 
 /// Filters of the request list.

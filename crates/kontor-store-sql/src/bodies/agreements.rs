@@ -11,12 +11,12 @@ macro_rules! agreements_body {
 
             use async_trait::async_trait;
             use kontor_core::StoreResult;
-            use kontor_core::domain::agreement::{Agreement, AssignmentSource, PartnerAssignment};
+            use kontor_core::domain::agreement::{Agreement, AssignmentSource, PartnerAssignment, SupportLevel};
             use kontor_core::domain::audit::AuditEntry;
             use kontor_core::domain::change_request::RequestId;
             use kontor_core::domain::ids::{AgreementNumber, Csn};
             use kontor_core::store::{
-                AgreementFilter, AgreementState, AgreementStore, Scope, Transaction,
+                AgreementFilter, AgreementOrder, AgreementState, AgreementStore, Scope, Transaction,
             };
             use serde_json::json;
             use sqlx::QueryBuilder;
@@ -58,9 +58,22 @@ macro_rules! agreements_body {
                         "SELECT {} FROM agreements a WHERE 1 = 1", *AGREEMENT_COLUMNS
                     ));
                     push_agreement_scope(&mut q, scope);
-                    if let Some(after) = &f.after {
-                        q.push(" AND a.number > ")
-                            .push_bind(after.as_str().to_owned());
+                    // Keyset pages: strictly past the previous page's last row
+                    // in the list's order (row values compare column by column).
+                    let past = if f.order.descending() { "<" } else { ">" };
+                    match (f.order, &f.after, f.after_term_end) {
+                        (AgreementOrder::TermEnd | AgreementOrder::TermEndDesc, Some(after), Some(end)) => {
+                            q.push(format!(" AND (a.term_end, a.number) {past} ("))
+                                .push_bind(end.to_string())
+                                .push(", ")
+                                .push_bind(after.as_str().to_owned())
+                                .push(")");
+                        }
+                        (_, Some(after), _) => {
+                            q.push(format!(" AND a.number {past} "))
+                                .push_bind(after.as_str().to_owned());
+                        }
+                        (_, None, _) => {}
                     }
                     if let Some(kind) = f.kind {
                         q.push(" AND a.kind = ").push_bind(kind.as_str());
@@ -103,7 +116,13 @@ macro_rules! agreements_body {
                         }
                         q.push(")");
                     }
-                    q.push(" ORDER BY a.number LIMIT ")
+                    q.push(match f.order {
+                        AgreementOrder::Number => " ORDER BY a.number",
+                        AgreementOrder::NumberDesc => " ORDER BY a.number DESC",
+                        AgreementOrder::TermEnd => " ORDER BY a.term_end, a.number",
+                        AgreementOrder::TermEndDesc => " ORDER BY a.term_end DESC, a.number DESC",
+                    });
+                    q.push(" LIMIT ")
                         .push_bind(i64::from(f.limit));
                     let rows: Vec<AgreementRow> = q
                         .build_query_as()
@@ -111,6 +130,46 @@ macro_rules! agreements_body {
                         .await
                         .ctx("failed to list agreements")?;
                     rows.into_iter().map(Agreement::try_from).collect()
+                }
+
+                async fn serving_partners(&self, scope: &Scope) -> StoreResult<Vec<(Csn, String)>> {
+                    let mut q: QueryBuilder<Db> = QueryBuilder::new(
+                        "SELECT p.csn, p.name FROM partners p WHERE p.csn IN \
+                         (SELECT pa.partner_csn FROM partner_assignments pa \
+                         JOIN agreements a ON a.number = pa.agreement_number WHERE pa.valid_to IS NULL",
+                    );
+                    push_agreement_scope(&mut q, scope);
+                    q.push(") ORDER BY p.name, p.csn");
+                    let rows: Vec<(String, String)> = q
+                        .build_query_as()
+                        .fetch_all(self.reader())
+                        .await
+                        .ctx("failed to read the serving partners")?;
+                    rows.into_iter().map(|(c, name)| Ok((csn(&c)?, name))).collect()
+                }
+
+                async fn support_levels(&self, scope: &Scope) -> StoreResult<Vec<SupportLevel>> {
+                    // One probe per level over (account_csn, support_level):
+                    // an account of 300k agreements answers as fast as one
+                    // of three, where a GROUP BY would read every row.
+                    let mut levels = Vec::new();
+                    for level in SupportLevel::ALL {
+                        let mut q: QueryBuilder<Db> = QueryBuilder::new(
+                            "SELECT EXISTS (SELECT 1 FROM agreements a WHERE a.status = 'active' AND a.support_level = ",
+                        );
+                        q.push_bind(level.as_str());
+                        push_agreement_scope(&mut q, scope);
+                        q.push(")");
+                        let found: bool = q
+                            .build_query_scalar()
+                            .fetch_one(self.reader())
+                            .await
+                            .ctx("failed to read support levels")?;
+                        if found {
+                            levels.push(*level);
+                        }
+                    }
+                    Ok(levels)
                 }
 
                 async fn partner_history(

@@ -159,6 +159,7 @@ async fn list(
         q: q.q,
         after,
         limit,
+        ..AgreementFilter::default()
     };
     let items = state.services.agreements(&me, &filter).await?;
     let now = state.services.clock.now();

@@ -13,7 +13,7 @@ use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::eligibility::{Eligibility, ReasonCode, today};
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::domain::permissions::Permission;
-use kontor_core::store::{AgreementFilter, AuditFilter};
+use kontor_core::store::{AgreementFilter, AgreementOrder, AuditFilter};
 use serde::Deserialize;
 
 use super::Chrome;
@@ -108,7 +108,22 @@ struct ListPage {
     kind: String,
     status: String,
     q: String,
+    /// The partner filter's choices (customers only): (CSN, "Name (CSN)").
+    partners: Vec<(String, String)>,
+    partner: String,
+    /// The sortable columns' headers.
+    by_number: SortHeader,
+    by_term_end: SortHeader,
     next: Option<String>,
+}
+
+/// A column header that sorts the list: where it leads and how the list
+/// is sorted by it now.
+struct SortHeader {
+    href: String,
+    /// `ascending` or `descending` (`aria-sort`) when the list is sorted
+    /// by this column.
+    sorted: Option<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,7 +131,48 @@ struct ListQuery {
     kind: Option<String>,
     status: Option<String>,
     q: Option<String>,
+    partner: Option<String>,
+    sort: Option<String>,
     after: Option<String>,
+    /// With `sort` by term end: the previous page's last term end.
+    after_end: Option<String>,
+}
+
+/// The filters as the list's links carry them (without the cursor).
+struct Filters {
+    kind: String,
+    status: String,
+    q: String,
+    partner: String,
+}
+
+impl Filters {
+    fn link(&self, order: AgreementOrder) -> String {
+        format!(
+            "/agreements?kind={}&status={}&partner={}&q={}&sort={}",
+            self.kind,
+            self.status,
+            self.partner,
+            url_escape(&self.q),
+            url_escape(order.as_str()),
+        )
+    }
+
+    /// The header of the column sorted by `asc` (or `desc`): it reverses
+    /// the list's order when the list is sorted by it, else sorts by it.
+    fn header(&self, now: AgreementOrder, asc: AgreementOrder, desc: AgreementOrder) -> SortHeader {
+        let (target, sorted) = if now == asc {
+            (desc, Some("ascending"))
+        } else if now == desc {
+            (asc, Some("descending"))
+        } else {
+            (asc, None)
+        };
+        SortHeader {
+            href: self.link(target),
+            sorted,
+        }
+    }
 }
 
 const PAGE_SIZE: u32 = 25;
@@ -127,17 +183,25 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
+    let order = q
+        .sort
+        .as_deref()
+        .and_then(AgreementOrder::parse)
+        .unwrap_or_default();
+    let partner = q.partner.as_deref().and_then(|p| Csn::parse(p).ok());
     let filter = AgreementFilter {
         kind: q.kind.as_deref().and_then(AgreementKind::parse),
         status: q.status.as_deref().and_then(AgreementStatus::parse),
-        partner: None,
+        partner: partner.clone(),
         q: q.q
             .clone()
             .filter(|t| !t.trim().is_empty() && t.chars().count() <= 100),
+        order,
         after: q
             .after
             .as_deref()
             .and_then(|a| AgreementNumber::parse(a).ok()),
+        after_term_end: q.after_end.as_deref().and_then(parse_date),
         limit: PAGE_SIZE,
     };
     let items = state
@@ -145,8 +209,21 @@ async fn list(
         .agreements(&me.actor, &filter)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
-    // Customers see only their own account's agreements: no account column.
+    // Customers see only their own account's agreements: no account column,
+    // and a choice of the partners serving them.
     let show_account = me.actor.account().is_none();
+    let partners = if show_account {
+        Vec::new()
+    } else {
+        state
+            .services
+            .serving_partners(&me.actor)
+            .await
+            .map_err(|e| PageError::from_core(e, tr))?
+            .iter()
+            .map(|(csn, name)| (csn.to_string(), format!("{name} ({csn})")))
+            .collect()
+    };
     let mut accounts = HashMap::new();
     let mut rows = Vec::with_capacity(items.len());
     for a in &items {
@@ -157,40 +234,54 @@ async fn list(
         };
         rows.push(row(&state, tr, a, account).await);
     }
-    let kind = filter
-        .kind
-        .map(|k| k.as_str().to_owned())
-        .unwrap_or_default();
-    let status = filter
-        .status
-        .map(|s| s.as_str().to_owned())
-        .unwrap_or_default();
-    let query = q.q.clone().unwrap_or_default();
-    let next = next_page(&items, &kind, &status, &query);
+    let filters = Filters {
+        kind: filter
+            .kind
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+        status: filter
+            .status
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        q: q.q.clone().unwrap_or_default(),
+        partner: partner.map(|p| p.to_string()).unwrap_or_default(),
+    };
+    let next = next_page(&items, &filters, order);
     let page = ListPage {
         c: Chrome::new(&me, "agreements", "/agreements"),
         rows,
         show_account,
-        kind,
-        status,
-        q: query,
+        by_number: filters.header(order, AgreementOrder::Number, AgreementOrder::NumberDesc),
+        by_term_end: filters.header(order, AgreementOrder::TermEnd, AgreementOrder::TermEndDesc),
+        kind: filters.kind,
+        status: filters.status,
+        q: filters.q,
+        partners,
+        partner: filters.partner,
         next,
     };
     Ok(page.into_response())
 }
 
-/// The link to the page after a full one, with the same filters.
-fn next_page(items: &[Agreement], kind: &str, status: &str, query: &str) -> Option<String> {
+fn parse_date(raw: &str) -> Option<time::Date> {
+    time::Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// The link to the page after a full one, with the same filters and order.
+fn next_page(items: &[Agreement], filters: &Filters, order: AgreementOrder) -> Option<String> {
     if items.len() != PAGE_SIZE as usize {
         return None;
     }
-    let last = items
-        .last()
-        .map(|a| a.number.to_string())
-        .unwrap_or_default();
+    let last = items.last()?;
     Some(format!(
-        "/agreements?kind={kind}&status={status}&q={}&after={last}",
-        url_escape(query)
+        "{}&after={}&after_end={}",
+        filters.link(order),
+        last.number,
+        last.term_end
     ))
 }
 
