@@ -61,10 +61,10 @@ const PAGES = {
     "/agreements/110000000001/partner", "/agreements/110000000001/partner?csn=5100000002",
     "/agreements/110000000011/partner/review?csn=5100000004", "/agreements/110000000011/support-case",
     "/account/people", "/account/people/carla%40muster.example/remove",
-    "/support-levels", "/changes", "/support-cases", "/account/settings",
+    "/support-levels", "/changes", "/support-cases", "/account/settings", "/agreements?sort=-term_end&partner=5100000001",
   ],
   "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings"],
-  "ben@bim-solutions.example": ["/changes", "/agreements", "/account/settings"],
+  "ben@bim-solutions.example": ["/changes", "/changes?tab=outgoing", "/agreements", "/account/settings", "/support-levels"],
   "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit"],
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
@@ -87,6 +87,14 @@ for (const lang of ["de", "en"]) {
       for (const path of [...paths, ...(ERROR_PAGES[who] ?? [])]) {
         await page.goto(`${server.base}${path}`);
         await look(page, lang, `${who.split("@")[0]}-${slug(path)}`);
+      }
+      if (who.startsWith("ben") || who.startsWith("anna")) {
+        // A change's own page, reached from the list (the new partner's
+        // incoming tab; the customer's list).
+        await page.goto(`${server.base}/changes`);
+        await page.locator("main td a[href^='/changes/']").first().click();
+        await page.waitForURL(/\/changes\/[0-9a-f-]+$/);
+        await look(page, lang, `${who.split("@")[0]}-change`);
       }
       if (who.startsWith("anna")) {
         // The question before withdrawing, reached from the pending change.

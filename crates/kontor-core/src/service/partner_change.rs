@@ -445,6 +445,26 @@ impl Services {
             .ok_or(Error::NotFound("partner change"))
     }
 
+    /// A change with what its parties need to judge it (#19): the request
+    /// the caller may see (R1: another's is not found) and the agreement's
+    /// products and term. A partner sees the agreement of an incoming
+    /// change before it serves it, and of an outgoing one after: the
+    /// request is its business, so the agreement it concerns is too.
+    pub async fn change_details(
+        &self,
+        actor: &Actor,
+        id: RequestId,
+    ) -> Result<(ChangeRequest, Option<Arc<AgreementState>>)> {
+        let request = self.request(actor, id).await?;
+        let state = self
+            .store
+            .agreement_state(&Scope::All, &request.agreement)
+            .await?
+            .filter(|s| s.agreement.account == request.account)
+            .map(Arc::new);
+        Ok((request, state))
+    }
+
     /// Requests the caller may see, newest first.
     pub async fn requests(
         &self,

@@ -203,6 +203,11 @@ pub struct RequestFilter {
     pub status: Option<RequestStatus>,
     /// Only this agreement.
     pub agreement: Option<AgreementNumber>,
+    /// Only requests moving agreements to this partner (a partner's
+    /// incoming changes).
+    pub new_partner: Option<Csn>,
+    /// Only requests replacing this partner (a partner's outgoing changes).
+    pub old_partner: Option<Csn>,
     /// Cursor: the last id of the previous page (ids sort by time).
     pub before: Option<Uuid>,
     /// Page size.

@@ -105,6 +105,18 @@ macro_rules! changes_body {
                         q.push(" AND r.agreement_number = ")
                             .push_bind(a.as_str().to_owned());
                     }
+                    if let Some(p) = &f.new_partner {
+                        q.push(" AND r.new_partner_csn = ")
+                            .push_bind(p.as_str().to_owned());
+                    }
+                    if let Some(p) = &f.old_partner {
+                        q.push(format!(
+                            " AND EXISTS (SELECT 1 FROM {} WHERE value = ",
+                            Self::json_values("r.old_partners")
+                        ))
+                        .push_bind(p.as_str().to_owned())
+                        .push(")");
+                    }
                     if let Some(before) = f.before {
                         q.push(" AND r.id < ").push_bind(before.to_string());
                     }

@@ -26,6 +26,7 @@ mod limits;
 mod local_time;
 mod notifications;
 mod openapi;
+mod partner_views;
 mod portal;
 mod scale_out;
 mod settings;

@@ -278,6 +278,21 @@ pub struct ListQuery {
     /// Only this agreement.
     #[param(pattern = r"^(?:(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*)?$")]
     pub agreement: Option<String>,
+    /// Only requests moving agreements to this partner (CSN): a partner's
+    /// incoming changes.
+    #[param(pattern = r"^(?:(?:[ -]*[0-9]){10}[ -]*)?$")]
+    pub new_partner: Option<String>,
+    /// Only requests replacing this partner (CSN): a partner's outgoing
+    /// changes.
+    #[param(pattern = r"^(?:(?:[ -]*[0-9]){10}[ -]*)?$")]
+    pub old_partner: Option<String>,
+}
+
+/// A CSN query parameter, named in its error.
+fn csn_param(field: &str, raw: Option<&str>) -> ApiResult<Option<Csn>> {
+    raw.filter(|r| !r.trim().is_empty())
+        .map(|r| Csn::parse(r).map_err(|e| ApiError::field(e.at(field))))
+        .transpose()
 }
 
 /// Requests the caller may see, newest first: a customer's own, a partner's
@@ -319,6 +334,8 @@ async fn list(
             })
         })
         .transpose()?;
+    let new_partner = csn_param("new_partner", q.new_partner.as_deref())?;
+    let old_partner = csn_param("old_partner", q.old_partner.as_deref())?;
     let limit = page.limit()?;
     let before = page.cursor(|c| uuid::Uuid::parse_str(c).ok())?;
     let items = state
@@ -328,6 +345,8 @@ async fn list(
             &RequestFilter {
                 status,
                 agreement,
+                new_partner,
+                old_partner,
                 before,
                 limit,
             },
