@@ -457,6 +457,12 @@ pub trait DeliveryStore: Send + Sync {
     async fn finish_deliveries(&self, results: &[AttemptResult]) -> StoreResult<()>;
     /// Deliveries, newest last, for the operator.
     async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<DeliveryRecord>>;
+    /// How many deliveries have `status` (for the few that need
+    /// attention: pending and dead).
+    async fn delivery_count(
+        &self,
+        status: crate::domain::delivery::DeliveryStatus,
+    ) -> StoreResult<i64>;
     /// One delivery.
     async fn delivery(&self, id: uuid::Uuid) -> StoreResult<Option<DeliveryRecord>>;
     /// A delivery's attempts, oldest first.

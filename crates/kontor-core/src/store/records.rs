@@ -634,6 +634,8 @@ pub struct DeliveryFilter {
     pub endpoint: Option<Uuid>,
     /// After this position.
     pub after: Option<i64>,
+    /// The newest first (the back office's view) instead of in order.
+    pub newest_first: bool,
     /// At most this many.
     pub limit: u32,
 }

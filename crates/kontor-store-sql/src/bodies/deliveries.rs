@@ -103,8 +103,12 @@ macro_rules! deliveries_body {
                     if let Some(e) = filter.endpoint {
                         q.push(" AND d.endpoint_id = ").push_bind(e.to_string());
                     }
-                    q.push(" ORDER BY d.seq LIMIT ")
-                        .push_bind(i64::from(filter.limit));
+                    q.push(if filter.newest_first {
+                        " ORDER BY d.seq DESC LIMIT "
+                    } else {
+                        " ORDER BY d.seq LIMIT "
+                    })
+                    .push_bind(i64::from(filter.limit));
                     q.build_query_as::<DeliveryRow>()
                         .fetch_all(self.reader())
                         .await
@@ -112,6 +116,14 @@ macro_rules! deliveries_body {
                         .into_iter()
                         .map(TryInto::try_into)
                         .collect()
+                }
+
+                async fn delivery_count(&self, status: kontor_core::domain::delivery::DeliveryStatus) -> StoreResult<i64> {
+                    sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = $1")
+                        .bind(status.as_str())
+                        .fetch_one(self.reader())
+                        .await
+                        .ctx("failed to count deliveries")
                 }
 
                 async fn delivery(&self, id: Uuid) -> StoreResult<Option<DeliveryRecord>> {

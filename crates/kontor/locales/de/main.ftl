@@ -354,7 +354,19 @@ dl-next = Nächster Versuch
 dl-error = Letzter Fehler
 dl-resend = Erneut senden
 dl-resent = Erneut eingereiht; wird in Sekunden gesendet.
-dl-none = Keine Zustellungen.
+dl-count-dead = { $count ->
+    [0] Aufgegeben: keine
+   *[other] Aufgegeben: { $count }
+}
+dl-count-pending = { $count ->
+    [0] Ausstehend: keine
+   *[other] Ausstehend: { $count }
+}
+dl-count-delivered = Zugestellt
+dl-none-dead = Keine aufgegebene Zustellung: Alles ist angekommen oder wird noch versucht.
+dl-none-pending = Nichts wartet auf einen Versuch.
+dl-none-delivered = Noch nichts zugestellt.
+dl-endpoint-deleted = (gelöschter Endpunkt)
 audit-webhook_endpoint_saved = Webhook-Endpunkt gespeichert
 audit-webhook_endpoint_deleted = Webhook-Endpunkt entfernt
 audit-webhook_endpoint_disabled = Webhook-Endpunkt deaktiviert

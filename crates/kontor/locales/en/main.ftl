@@ -354,7 +354,19 @@ dl-next = Next attempt
 dl-error = Last error
 dl-resend = Send again
 dl-resent = Queued again; it is sent within seconds.
-dl-none = No deliveries.
+dl-count-dead = { $count ->
+    [0] Given up: none
+   *[other] Given up: { $count }
+}
+dl-count-pending = { $count ->
+    [0] Pending: none
+   *[other] Pending: { $count }
+}
+dl-count-delivered = Delivered
+dl-none-dead = No delivery was given up: everything arrived or is still being tried.
+dl-none-pending = Nothing is waiting for an attempt.
+dl-none-delivered = Nothing delivered yet.
+dl-endpoint-deleted = (deleted endpoint)
 audit-webhook_endpoint_saved = Webhook endpoint saved
 audit-webhook_endpoint_deleted = Webhook endpoint removed
 audit-webhook_endpoint_disabled = Webhook endpoint disabled

@@ -127,6 +127,16 @@ pub async fn list(services: &Services, actor: &Actor) -> Result<Vec<WebhookEndpo
     Ok(services.store.webhook_endpoints().await?)
 }
 
+/// How many deliveries have `status`.
+pub async fn delivery_count(
+    services: &Services,
+    actor: &Actor,
+    status: kontor_core::domain::delivery::DeliveryStatus,
+) -> Result<i64, Error> {
+    Error::unless_may(actor, Permission::OperateWebhooks)?;
+    Ok(services.store.delivery_count(status).await?)
+}
+
 /// One endpoint.
 pub async fn get(services: &Services, actor: &Actor, id: Uuid) -> Result<WebhookEndpoint, Error> {
     Error::unless_may(actor, Permission::OperateWebhooks)?;

@@ -246,22 +246,23 @@ async fn another_tenants_agreement_page_is_not_found() {
 #[tokio::test]
 async fn partners_see_the_incoming_change() {
     let app = TestApp::spawn().await;
-    json_with(
+    let req = json_with(
         app.submit("anna@muster.example", "110000000001", "5100000002")
             .await,
         StatusCode::ACCEPTED,
     )
     .await;
+    let change = format!("/changes/{}", req["id"].as_str().unwrap());
     let ben = browser(&app, "ben@bim-solutions.example", "de").await;
     let (_, changes) = page(&app, &ben, "/changes").await;
     assert!(changes.contains("110000000001") && changes.contains("In Bearbeitung"));
-    // #18: each partner is linked to the agreement only while it may open
-    // it — the outgoing one until the change is applied, the incoming one
-    // from then on — never to a 404.
+    // #18: each partner's change page links to the agreement only while
+    // it may open it — the outgoing one until the change is applied, the
+    // incoming one from then on — never to a 404.
     let paul = browser(&app, "paul@cad-partner.example", "de").await;
     let link = r#"href="/agreements/110000000001""#;
     let sees = async |who: &reqwest::Client| {
-        let (_, changes) = page(&app, who, "/changes").await;
+        let (_, changes) = page(&app, who, &change).await;
         let (status, _) = page(&app, who, "/agreements/110000000001").await;
         (changes.contains(link), status)
     };
@@ -1047,16 +1048,25 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
         .await;
     let d = app.deliverer(|c| c.delivery_retry_schedule = vec![]);
     d.drain().await.unwrap();
-    let (status, html) = page(&app, &olga, "/back-office/deliveries?status=dead").await;
+    // The page opens on what needs attention: the deliveries given up.
+    let (status, html) = page(&app, &olga, "/back-office/deliveries").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("could not connect"), "{html}");
+    assert!(
+        html.contains(
+            r#"href="/back-office/deliveries?status=dead" aria-current="page">Given up: 1</a>"#
+        ),
+        "{html}"
+    );
+    // The endpoint by its URL (#19), not its id.
+    assert!(html.contains("<td>http://127.0.0.1:9/hook</td>"), "{html}");
     // States and messages in words (#18), in German too.
     assert!(html.contains("<td>Given up</td>") && html.contains("Partner change notice"));
     assert!(!html.contains("<td>dead</td>") && !html.contains("partner_change_emails"));
     let de = browser(&app, "olga@vendor.example", "de").await;
     page(&app, &de, "/lang/de").await; // Olga reads English; she switches
     let (_, german) = page(&app, &de, "/back-office/deliveries?status=dead").await;
-    assert!(german.contains("<td>Aufgegeben</td>") && german.contains(">Zugestellt</option>"));
+    assert!(german.contains("<td>Aufgegeben</td>") && german.contains(">Zugestellt</a>"));
     let form = html.split("/back-office/deliveries/").nth(1).unwrap();
     let id = form.split('/').next().unwrap();
     let res = olga
@@ -1068,6 +1078,14 @@ async fn operators_manage_webhooks_and_resend_failed_deliveries_in_the_back_offi
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &olga, "/back-office/deliveries?status=pending").await;
     assert!(html.contains(id), "queued again");
+    // Nothing given up any more: the page opens on what waits.
+    let (_, html) = page(&app, &olga, "/back-office/deliveries").await;
+    assert!(html.contains(id), "{html}");
+    assert!(html.contains(">Given up: none</a>"));
+    assert!(
+        html.contains(r#"aria-current="page">Pending: 1</a>"#),
+        "{html}"
+    );
 
     // Disabling and deleting say what they did on the page they return to.
     let (_, list) = page(&app, &olga, "/back-office/webhooks").await;

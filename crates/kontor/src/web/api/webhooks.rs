@@ -558,6 +558,7 @@ async fn list_deliveries(
         channel,
         endpoint,
         after,
+        newest_first: false,
         limit,
     };
     let items = endpoints::deliveries(&state.services, &me, &filter).await?;

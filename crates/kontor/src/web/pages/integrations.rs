@@ -23,7 +23,6 @@ use super::session::{SignedIn, verify_form};
 use super::{Chrome, once};
 use crate::delivery::endpoints::{self, EndpointInput, EndpointRules};
 use crate::web::AppState;
-use crate::web::dto::rfc3339;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -372,6 +371,11 @@ struct DeliveriesPage {
     c: Chrome,
     rows: Vec<DeliveryRow>,
     status: String,
+    /// One link per status, the ones that need attention with their
+    /// count: (status, label).
+    summary: Vec<(&'static str, String)>,
+    /// Why the list is empty, for the status shown.
+    empty: String,
     flash: Option<String>,
 }
 
@@ -388,33 +392,66 @@ async fn deliveries(
 ) -> Result<Response, PageError> {
     require(&me, Permission::OperateWebhooks)?;
     let tr = me.tr;
+    let count = |s| endpoints::delivery_count(&state.services, &me.actor, s);
+    let dead = count(DeliveryStatus::Dead)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let pending = count(DeliveryStatus::Pending)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    // What needs attention first: given up, then waiting; the log of
+    // delivered ones when nothing does.
     let status = q
         .status
         .as_deref()
         .and_then(DeliveryStatus::parse)
-        .unwrap_or(DeliveryStatus::Dead);
+        .unwrap_or(if dead > 0 {
+            DeliveryStatus::Dead
+        } else if pending > 0 {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::Delivered
+        });
     let filter = DeliveryFilter {
         status: Some(status),
+        newest_first: true,
         limit: 500,
         ..Default::default()
     };
     let list = endpoints::deliveries(&state.services, &me.actor, &filter)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
+    // Endpoints by their URL, not their id.
+    let urls: std::collections::HashMap<Uuid, String> = endpoints::list(&state.services, &me.actor)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?
+        .into_iter()
+        .map(|e| (e.id, e.url))
+        .collect();
     let rows = list
         .iter()
-        .rev()
         .map(|d| DeliveryRow {
             id: d.id.to_string(),
             created_at: tr.datetime(d.created_at),
             kind: tr.label("message-kind", &d.kind),
             target: match d.channel {
                 Channel::Email => d.recipient.clone().unwrap_or_default(),
-                Channel::Webhook => d.endpoint_id.map(|e| e.to_string()).unwrap_or_default(),
+                Channel::Webhook => d
+                    .endpoint_id
+                    .map(|e| {
+                        urls.get(&e)
+                            .cloned()
+                            .unwrap_or_else(|| tr.t("dl-endpoint-deleted"))
+                    })
+                    .unwrap_or_default(),
             },
             status: tr.label("dl-status", d.status.as_str()),
             attempts: d.attempts,
-            next: d.next_attempt_at.map(rfc3339).unwrap_or_default(),
+            next: d
+                .next_attempt_at
+                .filter(|_| d.status == DeliveryStatus::Pending)
+                .map(|t| tr.datetime(t))
+                .unwrap_or_default(),
             last_error: d.last_error.clone().unwrap_or_default(),
             can_resend: d.status != DeliveryStatus::Delivered,
         })
@@ -423,6 +460,12 @@ async fn deliveries(
         c: Chrome::new(&me, "backoffice", "/back-office/deliveries"),
         rows,
         status: status.as_str().into(),
+        summary: vec![
+            ("dead", tr.tn("dl-count-dead", "count", dead)),
+            ("pending", tr.tn("dl-count-pending", "count", pending)),
+            ("delivered", tr.t("dl-count-delivered")),
+        ],
+        empty: tr.t(&format!("dl-none-{}", status.as_str())),
         flash: q.resent.map(|_| tr.t("dl-resent")),
     }
     .into_response())
