@@ -9,6 +9,8 @@ use kontor_core::domain::roles::Lang;
 use kontor_core::domain::zone::Zone;
 use unic_langid::langid;
 
+mod audit;
+pub use audit::FieldChange;
 mod dates;
 
 static_loader! {

@@ -814,6 +814,12 @@ async fn vendor_staff_search_agreements_and_the_audit_log_across_accounts() {
         audit.contains("dora@example-ltd.example (Primary administrator)")
             && audit.contains("110000000101")
     );
+    // #19: the change as named fields in words, not stored JSON.
+    assert!(
+        audit.contains(r#"<span class="muted">Status:</span> <ins>Pending</ins>"#),
+        "{audit}"
+    );
+    assert!(!audit.contains("&#34;status&#34;"), "no JSON: {audit}");
     let (_, none) = page(
         &app,
         &sam,

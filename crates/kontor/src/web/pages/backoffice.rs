@@ -373,7 +373,8 @@ struct AuditRow {
     what: String,
     account: String,
     agreement: String,
-    change: String,
+    /// Each changed field: name, before, after.
+    changes: Vec<crate::i18n::FieldChange>,
 }
 
 impl AuditRow {
@@ -392,7 +393,7 @@ impl AuditRow {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            change: format!("{} → {}", entry.before, entry.after),
+            changes: tr.audit_changes(&entry.before, &entry.after),
         }
     }
 }
