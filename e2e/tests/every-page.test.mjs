@@ -69,6 +69,7 @@ const PAGES = {
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
     "/back-office/audit", "/back-office/webhooks", "/back-office/deliveries", "/back-office/deliveries?status=pending",
+    "/back-office/accounts", "/back-office/accounts?q=muster", "/back-office/accounts/7000000001", "/agreements?account=7000000002",
   ],
 };
 

@@ -2,6 +2,7 @@
 //! of work (state change + audit + outbox) to the store.
 
 pub mod access;
+pub mod accounts;
 pub mod apply;
 pub mod cache;
 pub mod directory;

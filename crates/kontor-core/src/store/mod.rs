@@ -36,6 +36,14 @@ pub trait DirectoryStore: Send + Sync {
     async fn save_partner(&self, partner: &Partner, audit: &AuditEntry) -> StoreResult<()>;
     /// A customer account.
     async fn account(&self, csn: &Csn) -> StoreResult<Option<Account>>;
+    /// Customer accounts whose CSN or name contains `q`, by CSN, after
+    /// `after`.
+    async fn accounts(
+        &self,
+        q: Option<&str>,
+        after: Option<&Csn>,
+        limit: u32,
+    ) -> StoreResult<Vec<Account>>;
     /// Primary and secondary admins of an account (R10 recipients).
     async fn account_admins(&self, csn: &Csn) -> StoreResult<Vec<Contact>>;
     /// A person by sign-in email (lower-cased).

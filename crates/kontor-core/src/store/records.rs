@@ -136,6 +136,9 @@ pub struct AgreementFilter {
     pub status: Option<AgreementStatus>,
     /// Only where this partner is partner of record.
     pub partner: Option<Csn>,
+    /// Only this customer account's (vendor staff's view of one account;
+    /// it narrows the caller's scope, never widens it).
+    pub account: Option<Csn>,
     /// A number or partner CSN prefix (spaces and dashes allowed), or a
     /// substring of a product or current partner name.
     pub q: Option<String>,

@@ -75,6 +75,10 @@ macro_rules! agreements_body {
                         }
                         (_, None, _) => {}
                     }
+                    if let Some(account) = &f.account {
+                        q.push(" AND a.account_csn = ")
+                            .push_bind(account.as_str().to_owned());
+                    }
                     if let Some(kind) = f.kind {
                         q.push(" AND a.kind = ").push_bind(kind.as_str());
                     }

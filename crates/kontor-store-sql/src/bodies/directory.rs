@@ -63,6 +63,34 @@ macro_rules! directory_body {
                     tx.commit().await.ctx("failed to commit partner")
                 }
 
+                async fn accounts(
+                    &self,
+                    q: Option<&str>,
+                    after: Option<&Csn>,
+                    limit: u32,
+                ) -> StoreResult<Vec<Account>> {
+                    let like = q.map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
+                    let rows: Vec<(String, String, String)> = sqlx::query_as(
+                        "SELECT csn, name, country FROM accounts \
+                         WHERE csn > $1 AND lower(csn || ' ' || name) LIKE $2 ORDER BY csn LIMIT $3",
+                    )
+                    .bind(after.map(|c| c.as_str()).unwrap_or(""))
+                    .bind(like.as_deref().unwrap_or("%"))
+                    .bind(i64::from(limit))
+                    .fetch_all(self.reader())
+                    .await
+                    .ctx("failed to list accounts")?;
+                    rows.into_iter()
+                        .map(|(c, name, country)| {
+                            Ok(Account {
+                                csn: csn(&c)?,
+                                name,
+                                country,
+                            })
+                        })
+                        .collect()
+                }
+
                 async fn account(&self, csn_: &Csn) -> StoreResult<Option<Account>> {
                     let row: Option<(String, String, String)> =
                         sqlx::query_as("SELECT csn, name, country FROM accounts WHERE csn = $1")

@@ -254,6 +254,10 @@ impl World {
             ("delivery", [Some(delivery), None, missing_id()]),
             ("partner", [some("5100000001"), None, some("5100000099")]),
             (
+                "account",
+                [some("7000000001"), some("7000000002"), some("7000000999")],
+            ),
+            (
                 "email",
                 [
                     some("carla@muster.example"),
@@ -382,6 +386,7 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
+        Some("csn") if path.contains("/accounts/") => Some("account"),
         Some("csn") => Some("partner"),
         Some("email") => Some("email"),
         Some("token") => Some("link"),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acceptance;
+mod accounts;
 mod api_language;
 mod authorization;
 mod backup;

@@ -61,7 +61,7 @@ pub struct Row {
 }
 
 /// A row; `account` is the account's label where the page shows it.
-async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
+pub async fn row(state: &AppState, tr: Tr, a: &Agreement, account: String) -> Row {
     let days = a.days_left(today(state.services.clock.now()));
     let mut partners = Vec::with_capacity(a.partners.len());
     for p in &a.partners {
@@ -111,6 +111,10 @@ struct ListPage {
     /// The partner filter's choices (customers only): (CSN, "Name (CSN)").
     partners: Vec<(String, String)>,
     partner: String,
+    /// The account the list is narrowed to (vendor staff), kept in the form.
+    account: String,
+    /// That account as "Name (CSN)".
+    account_name: Option<String>,
     /// The sortable columns' headers.
     by_number: SortHeader,
     by_term_end: SortHeader,
@@ -132,6 +136,8 @@ struct ListQuery {
     status: Option<String>,
     q: Option<String>,
     partner: Option<String>,
+    /// Vendor staff: one account's agreements (from its directory page).
+    account: Option<String>,
     sort: Option<String>,
     after: Option<String>,
     /// With `sort` by term end: the previous page's last term end.
@@ -144,15 +150,17 @@ struct Filters {
     status: String,
     q: String,
     partner: String,
+    account: String,
 }
 
 impl Filters {
     fn link(&self, order: AgreementOrder) -> String {
         format!(
-            "/agreements?kind={}&status={}&partner={}&q={}&sort={}",
+            "/agreements?kind={}&status={}&partner={}&account={}&q={}&sort={}",
             self.kind,
             self.status,
             self.partner,
+            self.account,
             url_escape(&self.q),
             url_escape(order.as_str()),
         )
@@ -189,7 +197,9 @@ async fn list(
         .and_then(AgreementOrder::parse)
         .unwrap_or_default();
     let partner = q.partner.as_deref().and_then(|p| Csn::parse(p).ok());
+    let account = q.account.as_deref().and_then(|a| Csn::parse(a).ok());
     let filter = AgreementFilter {
+        account: account.clone(),
         kind: q.kind.as_deref().and_then(AgreementKind::parse),
         status: q.status.as_deref().and_then(AgreementStatus::parse),
         partner: partner.clone(),
@@ -245,6 +255,7 @@ async fn list(
             .unwrap_or_default(),
         q: q.q.clone().unwrap_or_default(),
         partner: partner.map(|p| p.to_string()).unwrap_or_default(),
+        account: account.map(|a| a.to_string()).unwrap_or_default(),
     };
     let next = next_page(&items, &filters, order);
     let page = ListPage {
@@ -258,6 +269,11 @@ async fn list(
         q: filters.q,
         partners,
         partner: filters.partner,
+        account_name: match &filter.account {
+            Some(csn) => Some(account_label(&state, &mut accounts, csn).await),
+            None => None,
+        },
+        account: filters.account,
         next,
     };
     Ok(page.into_response())
@@ -286,7 +302,11 @@ fn next_page(items: &[Agreement], filters: &Filters, order: AgreementOrder) -> O
 }
 
 /// "Name (CSN)" of an account, looked up once per page in `known`, not per row.
-async fn account_label(state: &AppState, known: &mut HashMap<Csn, String>, csn: &Csn) -> String {
+pub async fn account_label(
+    state: &AppState,
+    known: &mut HashMap<Csn, String>,
+    csn: &Csn,
+) -> String {
     if let Some(label) = known.get(csn) {
         return label.clone();
     }

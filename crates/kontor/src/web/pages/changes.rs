@@ -15,7 +15,7 @@ use kontor_core::store::RequestFilter;
 use serde::Deserialize;
 
 use super::Chrome;
-use super::agreements::partner_label;
+use super::agreements::{account_label, partner_label};
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
@@ -69,14 +69,6 @@ struct ListQuery {
     tab: Option<String>,
 }
 
-/// "Name (CSN)" of a customer account, falling back to the CSN.
-async fn customer_label(state: &AppState, csn: &Csn) -> String {
-    match state.services.account(csn).await {
-        Ok(Some(a)) => format!("{} ({})", a.name, a.csn),
-        _ => csn.to_string(),
-    }
-}
-
 async fn list(
     State(state): State<AppState>,
     me: SignedIn,
@@ -108,14 +100,7 @@ async fn list(
             old.push(partner_label(&state, p).await);
         }
         let customer = if show_customer {
-            match customers.get(&r.account) {
-                Some(c) => c.clone(),
-                None => {
-                    let label = customer_label(&state, &r.account).await;
-                    customers.insert(r.account.clone(), label.clone());
-                    label
-                }
-            }
+            account_label(&state, &mut customers, &r.account).await
         } else {
             String::new()
         };
@@ -215,7 +200,7 @@ async fn detail(
         id: r.id.to_string(),
         agreement: r.agreement.to_string(),
         linkable: sees_agreement(&me.actor, &r),
-        customer: customer_label(&state, &r.account).await,
+        customer: account_label(&state, &mut HashMap::new(), &r.account).await,
         products: agreement
             .as_ref()
             .map(|s| {

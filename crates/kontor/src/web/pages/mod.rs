@@ -1,6 +1,7 @@
 //! The portal: server-rendered pages (askama, compiled in) in German and
 //! English, working without JavaScript.
 
+mod accounts;
 mod agreements;
 mod backoffice;
 mod changes;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(changes::router())
         .merge(levels::router())
         .merge(backoffice::router())
+        .merge(accounts::router())
         .merge(integrations::router())
         .merge(password_reset::router())
         .merge(people::router())
