@@ -134,14 +134,15 @@ export function foreignSentences(lang) {
 
 /**
  * Fails when the visible text of the page (outside code and pre, which
- * show addresses and data as they are) holds a sentence of the other
+ * show addresses and data as they are, and what people wrote themselves) holds a sentence of the other
  * language's bundle or a raw code such as `primary_admin` or
  * `partner_change.submitted`.
  */
 export async function checkLanguage(page, lang, label) {
   const text = await page.evaluate(() => {
     const clone = document.body.cloneNode(true);
-    for (const el of clone.querySelectorAll("code, pre, script, style, .lang")) el.remove();
+    // What people wrote themselves (a support reply) is in their words.
+    for (const el of clone.querySelectorAll("code, pre, script, style, .lang, [data-user-text]")) el.remove();
     return clone.innerText;
   });
   const foreign = foreignSentences(lang).filter((s) => text.includes(s));

@@ -14,7 +14,7 @@ use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::{Contact, MutedEvents};
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
-use kontor_core::domain::support::{CaseStatus, SupportCase};
+use kontor_core::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase};
 use kontor_core::domain::zone::Zone;
 use kontor_core::store::AuditRecord;
 use kontor_core::{StoreError, StoreResult};
@@ -431,6 +431,7 @@ pub struct CaseRow {
     created_at: i64,
     resolved_at: Option<i64>,
     resolved_by: Option<String>,
+    waiting_on: String,
 }
 
 impl TryFrom<CaseRow> for SupportCase {
@@ -449,13 +450,46 @@ impl TryFrom<CaseRow> for SupportCase {
             created_at: from_ms(r.created_at),
             resolved_at: r.resolved_at.map(from_ms),
             resolved_by: r.resolved_by.as_deref().map(uuid).transpose()?.map(UserId),
+            waiting_on: CaseSide::parse(&r.waiting_on)
+                .ok_or_else(|| bad("case side", &r.waiting_on))?,
         })
     }
 }
 
 /// The columns of [`CaseRow`] on support cases aliased `c`.
 pub const CASE_COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
-     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by";
+     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by, c.waiting_on";
+
+/// A reply in a case, with its author's name ([`CASE_MESSAGE_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub struct CaseMessageRow {
+    id: String,
+    case_id: String,
+    author_id: String,
+    author_name: String,
+    side: String,
+    body: String,
+    created_at: i64,
+}
+
+impl TryFrom<CaseMessageRow> for CaseMessage {
+    type Error = StoreError;
+    fn try_from(r: CaseMessageRow) -> StoreResult<CaseMessage> {
+        Ok(CaseMessage {
+            id: uuid(&r.id)?,
+            case_id: uuid(&r.case_id)?,
+            author: UserId(uuid(&r.author_id)?),
+            author_name: r.author_name,
+            side: CaseSide::parse(&r.side).ok_or_else(|| bad("case side", &r.side))?,
+            body: r.body,
+            created_at: from_ms(r.created_at),
+        })
+    }
+}
+
+/// The columns of [`CaseMessageRow`] on `case_messages m` joined with `users u`.
+pub const CASE_MESSAGE_COLUMNS: &str =
+    "m.id, m.case_id, m.author_id, u.name AS author_name, m.side, m.body, m.created_at";
 
 /// A session with its person ([`USER_COLUMNS`] and the session's own).
 #[derive(sqlx::FromRow)]

@@ -210,6 +210,18 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("resolved_at", Int),
             ("resolved_by", Text),
+            ("waiting_on", Text),
+        ],
+    ),
+    (
+        "case_messages",
+        &[
+            ("id", Text),
+            ("case_id", Text),
+            ("author_id", Text),
+            ("side", Text),
+            ("body", Text),
+            ("created_at", Int),
         ],
     ),
     (

@@ -75,6 +75,8 @@ str_enum!(
         InvitationResent = "invitation_resent",
         /// A person chose which partner-change mails they receive.
         NotificationsChanged = "notifications_changed",
+        /// The customer or support replied in a support case.
+        SupportCaseReplied = "support_case_replied",
     }
 );
 

@@ -49,6 +49,8 @@ str_enum!(
         Operator = "operator",
         /// The person a sign-in mail is for.
         Person = "person",
+        /// One of the vendor's support agents (a customer's reply).
+        SupportAgent = "support_agent",
     }
 );
 
@@ -213,6 +215,21 @@ pub enum OutboxMessage {
         #[serde(with = "time::serde::rfc3339")]
         at: time::OffsetDateTime,
     },
+    /// A reply in a support case, for the other side (#19).
+    CaseReply {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The other side: support agents, or the customer.
+        recipients: Vec<Recipient>,
+        /// The case.
+        case: Uuid,
+        /// Its agreement.
+        agreement: AgreementNumber,
+        /// Who wrote.
+        author: String,
+        /// What they wrote.
+        body: String,
+    },
     /// Tells the vendor's operators that a webhook endpoint was disabled.
     WebhookEndpointDisabled {
         /// Stable id of the event.
@@ -237,6 +254,7 @@ impl OutboxMessage {
             OutboxMessage::Invitation { .. } => "invitation",
             OutboxMessage::PasswordReset { .. } => "password_reset",
             OutboxMessage::PasswordChanged { .. } => "password_changed",
+            OutboxMessage::CaseReply { .. } => "case_reply",
         }
     }
 
@@ -247,7 +265,8 @@ impl OutboxMessage {
             | OutboxMessage::WebhookEndpointDisabled { event_id, .. }
             | OutboxMessage::Invitation { event_id, .. }
             | OutboxMessage::PasswordReset { event_id, .. }
-            | OutboxMessage::PasswordChanged { event_id, .. } => *event_id,
+            | OutboxMessage::PasswordChanged { event_id, .. }
+            | OutboxMessage::CaseReply { event_id, .. } => *event_id,
         }
     }
 
@@ -258,7 +277,8 @@ impl OutboxMessage {
             | OutboxMessage::WebhookEndpointDisabled { recipients, .. }
             | OutboxMessage::Invitation { recipients, .. }
             | OutboxMessage::PasswordReset { recipients, .. }
-            | OutboxMessage::PasswordChanged { recipients, .. } => recipients,
+            | OutboxMessage::PasswordChanged { recipients, .. }
+            | OutboxMessage::CaseReply { recipients, .. } => recipients,
         }
     }
 
@@ -274,7 +294,8 @@ impl OutboxMessage {
             OutboxMessage::WebhookEndpointDisabled { .. }
             | OutboxMessage::Invitation { .. }
             | OutboxMessage::PasswordReset { .. }
-            | OutboxMessage::PasswordChanged { .. } => None,
+            | OutboxMessage::PasswordChanged { .. }
+            | OutboxMessage::CaseReply { .. } => None,
         }
     }
 }

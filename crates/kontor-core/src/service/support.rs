@@ -7,9 +7,10 @@ use uuid::Uuid;
 use super::Services;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
-use crate::domain::support::{CaseStatus, SupportCase, replace_one};
+use crate::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase, replace_one};
 use crate::error::{Error, FieldError, Result, StoreError, Text};
 use crate::store::Scope;
 
@@ -100,6 +101,7 @@ impl Services {
             created_at: now,
             resolved_at: None,
             resolved_by: None,
+            waiting_on: CaseSide::Support,
         };
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
             .on(&case.account, &case.agreement)
@@ -145,9 +147,102 @@ impl Services {
             .ok_or(Error::NotFound("support case"))
     }
 
-    /// Cases the caller may see, newest first.
+    /// Cases the caller may see: all newest first, or the open ones
+    /// oldest first (the support queue).
     pub async fn support_cases(&self, actor: &Actor, open_only: bool) -> Result<Vec<SupportCase>> {
         Ok(self.store.cases(&Scope::of(actor), open_only, 200).await?)
+    }
+
+    /// A case the caller may see (R1) with its replies, oldest first.
+    pub async fn case_conversation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(SupportCase, Vec<CaseMessage>)> {
+        let case = self.support_case(actor, id).await?;
+        let messages = self.store.case_messages(case.id).await?;
+        Ok((case, messages))
+    }
+
+    /// The side `actor` writes for in `case`, if they may write in it: the
+    /// account's admins for the customer, support agents and operators
+    /// for support.
+    pub fn case_side(actor: &Actor, case: &SupportCase) -> Option<CaseSide> {
+        if actor.is_admin_of(&case.account) {
+            Some(CaseSide::Customer)
+        } else if actor.may(Permission::ResolveSupportCases) {
+            Some(CaseSide::Support)
+        } else {
+            None
+        }
+    }
+
+    /// `actor` replies in an open case: stored with its audit entry, and
+    /// mailed to the other side in their language — support agents when
+    /// the customer wrote, the admin who opened the case (or, once they
+    /// have left, the account's admins) when support did.
+    pub async fn reply_to_case(&self, actor: &Actor, id: Uuid, body: &str) -> Result<CaseMessage> {
+        let case = self.support_case(actor, id).await?;
+        let side = Self::case_side(actor, &case).ok_or_else(|| {
+            Error::Forbidden(Text::new(
+                "forbidden-case-reply",
+                "only the account's administrators and support reply in a support case",
+            ))
+        })?;
+        let body = reply_body(body).map_err(|e| Error::Invalid(vec![e]))?;
+        if case.status != CaseStatus::Open {
+            return Err(case_resolved());
+        }
+        let now = self.clock.now();
+        let message = CaseMessage {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            author: actor.user_id,
+            author_name: actor.name.clone(),
+            side,
+            body,
+            created_at: now,
+        };
+        let (to, role) = match side {
+            CaseSide::Customer => (
+                self.store.support_agents().await?,
+                RecipientRole::SupportAgent,
+            ),
+            CaseSide::Support => {
+                let opener = self.store.user_contact(case.opened_by).await?;
+                let to = match opener {
+                    Some(c) => vec![c],
+                    None => self.account_admins(&case.account).await?,
+                };
+                (to, RecipientRole::AccountAdmin)
+            }
+        };
+        let mail = OutboxMessage::CaseReply {
+            event_id: Uuid::now_v7(),
+            recipients: to
+                .into_iter()
+                .map(|c| Recipient {
+                    to: c.email,
+                    lang: c.lang,
+                    time_zone: c.time_zone,
+                    role,
+                })
+                .collect(),
+            case: case.id,
+            agreement: case.agreement.clone(),
+            author: actor.name.clone(),
+            body: message.body.clone(),
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseReplied)
+            .on(&case.account, &case.agreement)
+            .change(
+                json!({ "waiting_on": case.waiting_on }),
+                json!({ "case": case.id, "waiting_on": side.other() }),
+            );
+        match self.store.add_case_message(&message, &audit, &[mail]).await {
+            Err(StoreError::NotFound) => Err(case_resolved()),
+            other => other.map(|()| message).map_err(Into::into),
+        }
     }
 
     /// A support agent replaces the single partner the case names (R6).
@@ -210,4 +305,29 @@ fn case_resolved() -> Error {
         code: "not_open",
         detail: Text::new("case-resolved", "the support case is already resolved"),
     }
+}
+
+/// Longest reply kept, in characters.
+pub const MAX_REPLY: usize = 5000;
+
+/// A reply as written: trimmed, not empty, at most [`MAX_REPLY`] characters.
+pub fn reply_body(raw: &str) -> std::result::Result<String, FieldError> {
+    let body = raw.trim();
+    if body.is_empty() {
+        return Err(FieldError::coded(
+            "body",
+            "reply-empty",
+            Vec::new(),
+            "expected the text of the reply",
+        ));
+    }
+    if body.chars().count() > MAX_REPLY {
+        return Err(FieldError::coded(
+            "body",
+            "text-too-long",
+            vec![("max", MAX_REPLY.to_string())],
+            format!("expected at most {MAX_REPLY} characters"),
+        ));
+    }
+    Ok(body.to_owned())
 }

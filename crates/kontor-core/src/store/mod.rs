@@ -344,7 +344,26 @@ pub trait SupportStore: Send + Sync {
         scope: &Scope,
         id: uuid::Uuid,
     ) -> StoreResult<Option<crate::domain::support::SupportCase>>;
-    /// Cases within `scope`, newest first.
+    /// The replies of a case, oldest first, with their authors' names.
+    async fn case_messages(
+        &self,
+        case: uuid::Uuid,
+    ) -> StoreResult<Vec<crate::domain::support::CaseMessage>>;
+    /// Adds a reply to an open case, which now waits on the other side,
+    /// with its audit entry and the mail to the other side. `NotFound`
+    /// when the case is no longer open.
+    async fn add_case_message(
+        &self,
+        message: &crate::domain::support::CaseMessage,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// The vendor's active support agents, to tell of a customer's reply.
+    async fn support_agents(&self) -> StoreResult<Vec<Contact>>;
+    /// A person to tell, while they have access.
+    async fn user_contact(&self, user: UserId) -> StoreResult<Option<Contact>>;
+    /// Cases within `scope`: all newest first, or only the open ones
+    /// oldest first (the support queue).
     async fn cases(
         &self,
         scope: &Scope,

@@ -10,12 +10,16 @@ macro_rules! support_body {
             use kontor_core::domain::agreement::AssignmentSource;
             use kontor_core::domain::audit::AuditEntry;
             use kontor_core::domain::ids::Csn;
-            use kontor_core::domain::support::SupportCase;
+            use kontor_core::domain::notify::{Contact, OutboxMessage};
+            use kontor_core::domain::roles::UserId;
+            use kontor_core::domain::support::{CaseMessage, SupportCase};
             use kontor_core::store::{Scope, SupportStore};
             use kontor_core::{StoreError, StoreResult};
             use sqlx::QueryBuilder;
             use uuid::Uuid;
-            use $crate::rows::{CASE_COLUMNS, CaseRow, ms};
+            use $crate::rows::{
+                CASE_COLUMNS, CASE_MESSAGE_COLUMNS, CONTACT_COLUMNS, CaseMessageRow, CaseRow, ContactRow, ms,
+            };
             use $crate::scope::push_case_scope;
             use $crate::{Backend, Ctx};
 
@@ -75,17 +79,89 @@ macro_rules! support_body {
                     if !push_case_scope(&mut q, scope) {
                         return Ok(Vec::new());
                     }
-                    if open_only {
-                        q.push(" AND c.status = 'open'");
-                    }
-                    q.push(" ORDER BY c.id DESC LIMIT ")
-                        .push_bind(i64::from(limit));
+                    // The queue: open cases, the longest waiting first.
+                    q.push(if open_only {
+                        " AND c.status = 'open' ORDER BY c.id LIMIT "
+                    } else {
+                        " ORDER BY c.id DESC LIMIT "
+                    })
+                    .push_bind(i64::from(limit));
                     let rows: Vec<CaseRow> = q
                         .build_query_as()
                         .fetch_all(self.reader())
                         .await
                         .ctx("failed to list support cases")?;
                     rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn case_messages(&self, case: Uuid) -> StoreResult<Vec<CaseMessage>> {
+                    let rows: Vec<CaseMessageRow> = sqlx::query_as(&format!(
+                        "SELECT {CASE_MESSAGE_COLUMNS} FROM case_messages m JOIN users u ON u.id = m.author_id \
+                         WHERE m.case_id = $1 ORDER BY m.id",
+                    ))
+                    .bind(case.to_string())
+                    .fetch_all(self.reader())
+                    .await
+                    .ctx("failed to read the case's replies")?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn add_case_message(
+                    &self,
+                    m: &CaseMessage,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let open = sqlx::query(
+                        "UPDATE support_cases SET waiting_on = $1 WHERE id = $2 AND status = 'open'",
+                    )
+                    .bind(m.side.other().as_str())
+                    .bind(m.case_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to update the support case")?;
+                    if open.rows_affected() != 1 {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query(
+                        "INSERT INTO case_messages (id, case_id, author_id, side, body, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(m.id.to_string())
+                    .bind(m.case_id.to_string())
+                    .bind(m.author.0.to_string())
+                    .bind(m.side.as_str())
+                    .bind(&m.body)
+                    .bind(ms(m.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to add the reply")?;
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, m.created_at).await?;
+                    tx.commit().await.ctx("failed to commit the reply")
+                }
+
+                async fn support_agents(&self) -> StoreResult<Vec<Contact>> {
+                    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+                        "SELECT {CONTACT_COLUMNS} FROM users u WHERE u.role = 'support_agent' \
+                         AND u.disabled_at IS NULL ORDER BY u.email",
+                    ))
+                    .fetch_all(self.reader())
+                    .await
+                    .ctx("failed to read support agents")?;
+                    Ok(rows.into_iter().map(Contact::from).collect())
+                }
+
+                async fn user_contact(&self, user: UserId) -> StoreResult<Option<Contact>> {
+                    let row: Option<ContactRow> = sqlx::query_as(&format!(
+                        "SELECT {CONTACT_COLUMNS} FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL",
+                    ))
+                    .bind(user.0.to_string())
+                    .fetch_optional(self.reader())
+                    .await
+                    .ctx("failed to read a person to tell")?;
+                    Ok(row.map(Contact::from))
                 }
 
                 async fn resolve_case(

@@ -146,6 +146,30 @@ pub fn render(
             reason,
             ..
         } => endpoint_disabled_notice(&tr, base, endpoint, url, reason),
+        OutboxMessage::CaseReply {
+            case,
+            agreement,
+            author,
+            body,
+            ..
+        } => Notice {
+            subject: tr.t1("mail-subject-case-reply", "agreement", agreement.as_str()),
+            greeting: tr.t("mail-greeting"),
+            lines: std::iter::once(tr.t1("mail-case-reply", "author", author))
+                .chain(body.lines().map(str::to_owned))
+                .collect(),
+            reasons: Vec::new(),
+            facts: Vec::new(),
+            link: Some((
+                tr.t(if recipient.role == RecipientRole::SupportAgent {
+                    "mail-case-reply-link-support"
+                } else {
+                    "mail-case-reply-link"
+                }),
+                format!("{base}/support-cases/{case}"),
+            )),
+            footer: tr.t("mail-footer-case"),
+        },
     }
 }
 
@@ -389,6 +413,52 @@ mod tests {
             time_zone: kontor_core::domain::zone::Zone::UTC,
             role,
         }
+    }
+
+    /// #19: a reply in a support case reaches the other side in their
+    /// language, with the text as written and a link to the case.
+    #[test]
+    fn a_case_reply_reads_in_the_recipients_language_with_the_text_and_the_link() {
+        let reply = OutboxMessage::CaseReply {
+            event_id: Uuid::nil(),
+            recipients: vec![],
+            case: Uuid::nil(),
+            agreement: AgreementNumber::parse("110000000011").unwrap(),
+            author: "Anna Admin".into(),
+            body: "Nur München.\nDanke!".into(),
+        };
+        let names = Names::default();
+        let de = render(
+            &reply,
+            &to(Lang::De, RecipientRole::AccountAdmin),
+            &names,
+            "https://k.example/",
+            90,
+        );
+        assert_eq!(
+            de.subject,
+            "Neue Antwort im Supportfall zu Vertrag 110000000011"
+        );
+        assert_eq!(de.lines, ["Anna Admin schreibt:", "Nur München.", "Danke!"]);
+        assert_eq!(
+            de.link,
+            Some((
+                "Im Supportfall antworten".to_owned(),
+                format!("https://k.example/support-cases/{}", Uuid::nil())
+            ))
+        );
+        let en = render(
+            &reply,
+            &to(Lang::En, RecipientRole::SupportAgent),
+            &names,
+            "https://k.example",
+            90,
+        );
+        assert_eq!(
+            en.subject,
+            "New reply in the support case about agreement 110000000011"
+        );
+        assert_eq!(en.link.unwrap().0, "Open the case and reply");
     }
 
     /// #18: a mail names the account and the partners by name (with the

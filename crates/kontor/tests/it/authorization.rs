@@ -481,6 +481,8 @@ fn body(method: &str, path: &str) -> String {
         }
         ("POST", "/account/settings/tokens") => "label=matrix&valid_days=30".into(),
         ("PUT", "/api/v1/me/notifications") => json(json!({"muted": ["applied"]})),
+        ("POST", "/api/v1/support-cases/{id}/messages") => json(json!({"body": "matrix"})),
+        ("POST", "/support-cases/{id}/reply") => "body=matrix".into(),
         ("POST", "/account/settings/notifications") => "mail=submitted&mail=applied".into(),
         ("POST", "/account/settings/profile") => {
             "name=Matrix+Person&lang=de&time_zone=Europe%2FBerlin".into()

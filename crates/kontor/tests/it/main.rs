@@ -13,6 +13,7 @@ mod bulk;
 mod cli;
 mod concurrency;
 mod connections;
+mod conversations;
 mod copy;
 mod crash;
 mod delivery;

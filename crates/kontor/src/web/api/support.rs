@@ -4,7 +4,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use kontor_core::domain::support::SupportCase;
+use kontor_core::domain::support::{CaseMessage, SupportCase};
 use kontor_core::service::support::NewCase;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open, list))
         .routes(routes!(get_one))
         .routes(routes!(resolve))
+        .routes(routes!(messages, reply))
 }
 
 /// Ask support to replace one partner of a multi-partner agreement.
@@ -60,6 +61,8 @@ pub struct SupportCaseDto {
     pub message: String,
     /// `open` or `resolved`.
     pub status: String,
+    /// Whose turn it is while open: `support` or `customer`.
+    pub waiting_on: String,
     /// Opened at (RFC 3339).
     pub created_at: String,
     /// Resolved at (RFC 3339).
@@ -76,10 +79,54 @@ impl From<&SupportCase> for SupportCaseDto {
             new_partner: c.new_partner.to_string(),
             message: c.message.clone(),
             status: c.status.as_str().into(),
+            waiting_on: c.waiting_on.as_str().into(),
             created_at: rfc3339(c.created_at),
             resolved_at: c.resolved_at.map(rfc3339),
         }
     }
+}
+
+/// One reply in a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseMessageDto {
+    /// Reply id.
+    pub id: String,
+    /// The author's name.
+    pub author: String,
+    /// `customer` or `support`.
+    pub side: String,
+    /// What they wrote.
+    pub body: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// A case's replies, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseMessageList {
+    /// The replies.
+    pub items: Vec<CaseMessageDto>,
+}
+
+impl From<&CaseMessage> for CaseMessageDto {
+    fn from(m: &CaseMessage) -> Self {
+        CaseMessageDto {
+            id: m.id.to_string(),
+            author: m.author_name.clone(),
+            side: m.side.as_str().into(),
+            body: m.body.clone(),
+            created_at: rfc3339(m.created_at),
+        }
+    }
+}
+
+/// A reply.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// The text, 1–5000 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
+    pub body: String,
 }
 
 /// Support cases, newest first.
@@ -194,4 +241,53 @@ async fn resolve(
 ) -> ApiResult<Json<SupportCaseDto>> {
     let case = state.services.resolve_case(&me, case_id(&raw)?).await?;
     Ok(Json(SupportCaseDto::from(&case)))
+}
+
+/// The replies in a case, oldest first (the message it was opened with is
+/// the case's `message`).
+#[utoipa::path(get, path = "/api/v1/support-cases/{id}/messages", tag = "support",
+    params(("id" = uuid::Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseMessageList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn messages(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<CaseMessageList>> {
+    let (_, messages) = state
+        .services
+        .case_conversation(&me, case_id(&raw)?)
+        .await?;
+    Ok(Json(CaseMessageList {
+        items: messages.iter().map(Into::into).collect(),
+    }))
+}
+
+/// Replies in an open case: the account's admins for the customer,
+/// support agents and operators for support. The other side is mailed;
+/// the case then waits on them. Audited as `support_case_replied`.
+#[utoipa::path(post, path = "/api/v1/support-cases/{id}/messages", tag = "support",
+    params(("id" = uuid::Uuid, Path, description = "Case id")),
+    request_body = ReplyRequest,
+    responses((status = 201, body = CaseMessageDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is resolved", body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn reply(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<CaseMessageDto>)> {
+    let id = case_id(&raw)?;
+    let req: ReplyRequest = parse_json(&headers, &body)?;
+    let message = state.services.reply_to_case(&me, id, &req.body).await?;
+    Ok((StatusCode::CREATED, Json(CaseMessageDto::from(&message))))
 }

@@ -3,7 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,11 +13,13 @@ use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::permissions::Permission;
+use kontor_core::domain::support::{CaseSide, CustomerState};
+use kontor_core::service::Services;
 use kontor_core::service::support::NewCase;
 use serde::Deserialize;
 
 use super::Chrome;
-use super::agreements::partner_label;
+use super::agreements::{account_label, partner_label};
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
@@ -26,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/support-cases", get(list))
         .route("/support-cases/{id}", get(show))
         .route("/support-cases/{id}/resolve", post(resolve))
+        .route("/support-cases/{id}/reply", post(reply))
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,10 +130,15 @@ async fn open(
 struct CaseView {
     id: String,
     agreement: String,
+    /// "Muster Bau AG (7000000001)", for support.
+    account: String,
     replace: String,
     new_partner: String,
     message: String,
+    /// Where it stands, as the reader's side reads it.
     status: String,
+    /// The state's code, for the badge's colour.
+    state_code: &'static str,
     open: bool,
     created: String,
 }
@@ -138,13 +148,22 @@ async fn view(
     me: &SignedIn,
     c: &kontor_core::domain::support::SupportCase,
 ) -> CaseView {
+    // The customer reads "waiting for you"; support reads whose turn it is.
+    let state_code = match (me.actor.account().is_some(), c.customer_state()) {
+        (true, s) => s.as_str(),
+        (false, CustomerState::Resolved) => "resolved",
+        (false, CustomerState::WaitingForYou) => "waiting_for_customer",
+        (false, CustomerState::Open) => "waiting_for_support",
+    };
     CaseView {
         id: c.id.to_string(),
         agreement: c.agreement.to_string(),
+        account: account_label(state, &mut HashMap::new(), &c.account).await,
         replace: partner_label(state, &c.replace_partner).await,
         new_partner: partner_label(state, &c.new_partner).await,
         message: c.message.clone(),
-        status: me.tr.t(&format!("case-{}", c.status.as_str())),
+        status: me.tr.t(&format!("case-state-{state_code}")),
+        state_code,
         open: c.status == kontor_core::domain::support::CaseStatus::Open,
         created: me.tr.datetime(c.created_at),
     }
@@ -155,12 +174,29 @@ async fn view(
 struct ListPage {
     c: Chrome,
     cases: Vec<CaseView>,
+    /// Support's view: `Some(true)` for the queue of open cases (oldest
+    /// first), `Some(false)` for every case; `None` for customers.
+    queue: Option<bool>,
+    show_account: bool,
 }
 
-async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    all: Option<String>,
+}
+
+/// Customers see their cases, newest first; support starts at the queue
+/// of open cases, the longest waiting first.
+async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let support = me.actor.may(Permission::ResolveSupportCases);
+    let queue = support && q.all.is_none();
     let cases = state
         .services
-        .support_cases(&me.actor, false)
+        .support_cases(&me.actor, queue)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
     let mut views = Vec::with_capacity(cases.len());
@@ -170,8 +206,21 @@ async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
     Ok(ListPage {
         c: Chrome::new(&me, "cases", "/support-cases"),
         cases: views,
+        queue: support.then_some(queue),
+        show_account: me.actor.account().is_none(),
     }
     .into_response())
+}
+
+/// One message of the conversation, as shown.
+struct MessageView {
+    author: String,
+    /// The side's label ("Support", "Kunde").
+    side: String,
+    from_support: bool,
+    when: String,
+    /// Paragraphs as written.
+    lines: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -180,6 +229,12 @@ struct CasePage {
     c: Chrome,
     case: CaseView,
     can_resolve: bool,
+    messages: Vec<MessageView>,
+    /// Whether the reader may reply (the case is open and they are on a side).
+    can_reply: bool,
+    /// A reply kept after a problem, and the problem.
+    draft: String,
+    error: Option<String>,
 }
 
 fn case_id(raw: &str, me: &SignedIn) -> Result<uuid::Uuid, PageError> {
@@ -191,18 +246,65 @@ async fn show(
     me: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    let case = state
+    Ok(case_page(&state, &me, &raw).await?.into_response())
+}
+
+async fn case_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<CasePage, PageError> {
+    let tr = me.tr;
+    let (case, messages) = state
         .services
-        .support_case(&me.actor, case_id(&raw, &me)?)
+        .case_conversation(&me.actor, case_id(raw, me)?)
         .await
-        .map_err(|e| PageError::from_core(e, me.tr))?;
+        .map_err(|e| PageError::from_core(e, tr))?;
     let can_resolve = me.actor.may(Permission::ResolveSupportCases);
-    let page = CasePage {
-        c: Chrome::new(&me, "cases", &format!("/support-cases/{raw}")),
-        case: view(&state, &me, &case).await,
+    let open = case.status == kontor_core::domain::support::CaseStatus::Open;
+    let can_reply = open && Services::case_side(&me.actor, &case).is_some();
+    let messages = messages
+        .iter()
+        .map(|m| MessageView {
+            author: m.author_name.clone(),
+            side: tr.t(&format!("case-side-{}", m.side.as_str())),
+            from_support: m.side == CaseSide::Support,
+            when: tr.datetime(m.created_at),
+            lines: m.body.lines().map(str::to_owned).collect(),
+        })
+        .collect();
+    Ok(CasePage {
+        c: Chrome::new(me, "cases", &format!("/support-cases/{raw}")),
+        case: view(state, me, &case).await,
         can_resolve,
-    };
-    Ok(page.into_response())
+        messages,
+        can_reply,
+        draft: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplyForm {
+    body: String,
+    csrf: Option<String>,
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(f): Form<ReplyForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let id = case_id(&raw, &me)?;
+    match state.services.reply_to_case(&me.actor, id, &f.body).await {
+        Ok(_) => Ok(Redirect::to(&format!("/support-cases/{id}#reply-h")).into_response()),
+        Err(Error::Invalid(errors)) => {
+            let mut page = case_page(&state, &me, &raw).await?;
+            page.draft = f.body;
+            page.error = errors.first().map(|e| me.tr.field_message(e));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
 }
 
 #[derive(Debug, Deserialize)]
