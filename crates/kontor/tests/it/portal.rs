@@ -1540,3 +1540,84 @@ async fn a_removed_person_comes_back_only_to_their_own_account() {
         "still removed"
     );
 }
+
+/// #19: an account of many agreements is not listed whole for each user;
+/// more are added by number, and a number not of the account is named.
+#[tokio::test]
+async fn a_user_is_given_agreements_by_number_when_the_account_has_many() {
+    let app = TestApp::spawn().await;
+    let agreements: Vec<serde_json::Value> = (0..80)
+        .map(|i| {
+            serde_json::json!({"number": format!("1100000007{i:02}"), "kind": "contract",
+                "account": "7000000001", "products": [{"name": "Inventor", "seats": 1}],
+                "term_start": "2026-01-01", "term_end": "2027-06-30", "auto_renew": false,
+                "program": "standard", "support_level": "standard", "status": "active",
+                "partners": ["5100000001"]})
+        })
+        .collect();
+    json_with(
+        app.post(
+            "olga@vendor.example",
+            "/api/v1/import",
+            &serde_json::json!({ "agreements": agreements }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let anna = browser(&app, "anna@muster.example", "de").await;
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    let carla = people
+        .split("<section")
+        .find(|s| s.contains("carla@muster.example"))
+        .unwrap();
+    assert_eq!(
+        carla.matches(r#"name="agreement""#).count(),
+        50,
+        "her one and the first others, not 94"
+    );
+    assert!(carla.contains("mehr Verträge, als hier zur Auswahl stehen"));
+    let token = hidden(&people, "csrf");
+    let post = |add: &str| {
+        anna.post(format!("{}/account/people/agreements", app.base))
+            .form(&[
+                ("email", "carla@muster.example"),
+                ("agreement", "110000000001"),
+                ("add", add),
+                ("csrf", token.as_str()),
+            ])
+            .send()
+    };
+    // A number of another account is named; nothing is saved.
+    let res = post("110000000779\n110000000101").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("110000000101"));
+    let sees = |v: serde_json::Value| v["items"].as_array().unwrap().len();
+    assert_eq!(
+        sees(
+            json_with(
+                app.get("carla@muster.example", "/api/v1/agreements").await,
+                StatusCode::OK
+            )
+            .await
+        ),
+        1
+    );
+    let res = post("1100-0000-0779, 110000000778").await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sees(
+            json_with(
+                app.get("carla@muster.example", "/api/v1/agreements").await,
+                StatusCode::OK
+            )
+            .await
+        ),
+        3
+    );
+    let (_, people) = page(&app, &anna, "/account/people").await;
+    assert!(
+        people.contains(r#"value="110000000779" checked"#),
+        "what she sees is listed, checked"
+    );
+}

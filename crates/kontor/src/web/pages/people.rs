@@ -46,15 +46,23 @@ struct Person {
     disabled: bool,
     /// Invited, no password chosen yet.
     pending: bool,
-    sees: Vec<String>,
+    /// The agreements offered as checkboxes: every one the user sees
+    /// (checked) and the account's first ones (#19: an account of
+    /// thousands is not listed whole; more are added by number).
+    choices: Vec<(String, bool)>,
 }
+
+/// Agreements of the account offered as checkboxes besides those a user
+/// already sees.
+const OFFERED: u32 = 50;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/people.html")]
 struct PeoplePage {
     c: Chrome,
     people: Vec<Person>,
-    agreements: Vec<String>,
+    /// The account has more agreements than the checkboxes offer.
+    more_agreements: bool,
     error: Option<String>,
     flash: Option<String>,
     /// The invitation link, shown once after adding a person.
@@ -87,7 +95,7 @@ async fn render(
         .agreements(
             &me.actor,
             &AgreementFilter {
-                limit: 500,
+                limit: OFFERED + 1,
                 ..AgreementFilter::default()
             },
         )
@@ -97,18 +105,32 @@ async fn render(
         c: Chrome::new(me, "people", "/account/people"),
         people: people
             .into_iter()
-            .map(|(u, sees)| Person {
-                email: u.actor.email.clone(),
-                name: u.actor.name.clone(),
-                role: u.actor.role.as_str().to_owned(),
-                is_primary: u.actor.role == Role::PrimaryAdmin,
-                is_user: u.actor.role == Role::User,
-                disabled: u.disabled,
-                pending: !u.disabled && u.password_hash.is_none(),
-                sees: sees.iter().map(ToString::to_string).collect(),
+            .map(|(u, sees)| {
+                let sees: Vec<String> = sees.iter().map(ToString::to_string).collect();
+                let mut choices: Vec<(String, bool)> =
+                    sees.iter().map(|n| (n.clone(), true)).collect();
+                choices.extend(
+                    agreements
+                        .iter()
+                        .take(OFFERED as usize)
+                        .map(|a| a.number.to_string())
+                        .filter(|n| !sees.contains(n))
+                        .map(|n| (n, false)),
+                );
+                choices.sort();
+                Person {
+                    email: u.actor.email.clone(),
+                    name: u.actor.name.clone(),
+                    role: u.actor.role.as_str().to_owned(),
+                    is_primary: u.actor.role == Role::PrimaryAdmin,
+                    is_user: u.actor.role == Role::User,
+                    disabled: u.disabled,
+                    pending: !u.disabled && u.password_hash.is_none(),
+                    choices,
+                }
             })
             .collect(),
-        agreements: agreements.iter().map(|a| a.number.to_string()).collect(),
+        more_agreements: agreements.len() > OFFERED as usize,
         error,
         flash,
         invite_link: None,
@@ -254,16 +276,30 @@ async fn set_agreements(
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     verify_form(&headers, get("csrf").as_deref(), &me.csrf, me.tr)?;
     let email = get("email").unwrap_or_default();
-    let chosen: Vec<String> = pairs
+    // Checked boxes, and numbers typed in (separated by commas, spaces or
+    // lines; a number may hold spaces or dashes inside only when alone).
+    let mut chosen: Vec<String> = pairs
         .iter()
         .filter(|(n, _)| n == "agreement")
         .map(|(_, v)| v.clone())
         .collect();
+    chosen.extend(added_numbers(&get("add").unwrap_or_default()));
     let result = state
         .services
         .set_user_agreements(&me.actor, &email, &chosen)
         .await;
     answer(&state, &me, result, &email, "saved").await
+}
+
+/// The agreement numbers typed into the "add" field: one per line or
+/// comma; a line of digits split by single spaces or dashes is one number
+/// ("1100 0000 0001").
+fn added_numbers(raw: &str) -> Vec<String> {
+    raw.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
