@@ -879,6 +879,7 @@ wh-url = Adresse (URL) des Endpunkts
 wh-none = Noch keine Endpunkte. Fügen Sie unten einen hinzu, damit Ihre Systeme von jedem Partnerwechsel erfahren.
 
 # #19: the audit's changes as named fields
+audit-field-waiting_on = Wartet auf
 audit-field-user = Person
 audit-field-status = Status
 audit-field-name = Name

@@ -822,6 +822,7 @@ wh-url = Endpoint address (URL)
 wh-none = No endpoints yet. Add one below so your systems learn of every partner change.
 
 # #19: the audit's changes as named fields
+audit-field-waiting_on = Waiting on
 audit-field-user = Person
 audit-field-status = Status
 audit-field-name = Name

@@ -106,6 +106,7 @@ impl Tr {
             "kind" => "kind",
             "reasons" => "reason-label",
             "muted" | "event_types" => "audit-event",
+            "waiting_on" => "case-side",
             _ => return s.to_owned(),
         };
         self.label(kind, s)
@@ -166,13 +167,25 @@ mod tests {
             &json!({ "expires_at": 1_796_083_200_000_i64, "products": [{ "name": "Revit", "seats": 2 }] }),
         );
         assert_eq!(changes[0].after, "1 December 2026, 12:00 am");
-        // Seconds, as older entries hold them, read the same.
+        // Seconds, as some entries hold them, read the same.
         let seconds = tr.audit_changes(&Value::Null, &json!({ "due_at": 1_796_083_200_i64 }));
         assert_eq!(seconds[0].after, "1 December 2026, 12:00 am");
         assert_eq!(changes[1].after, "Revit (2 seats)");
         assert!(
             tr.audit_changes(&json!({ "a": 1 }), &json!({ "a": 1 }))
                 .is_empty()
+        );
+        let turn = tr.audit_changes(
+            &json!({ "waiting_on": "support" }),
+            &json!({ "waiting_on": "customer" }),
+        );
+        assert_eq!(
+            (
+                turn[0].field.as_str(),
+                turn[0].before.as_str(),
+                turn[0].after.as_str()
+            ),
+            ("Waiting on", "Support", "Customer")
         );
     }
 }
