@@ -216,7 +216,8 @@ pub(crate) async fn insert_outbox(
 
 /// The agreements whose audit entries were written by the transactions
 /// in `[$1, $2)`: read through the b-tree `audit_txid` (migration 0007).
-pub(crate) const FEED: &str = "SELECT 0::bigint, agreement_number FROM audit \
+pub(crate) const FEED: &str = "SELECT 0::bigint, agreement_number, \
+     bool_or(action = 'partner_assignment_changed') FROM audit \
      WHERE txid >= $1 AND txid < $2 GROUP BY agreement_number";
 
 impl ChangeFeedSource for PgStore {
@@ -242,7 +243,7 @@ impl ChangeFeedSource for PgStore {
         .fetch_one(self.reader())
         .await
         .ctx("failed to read the feed position")?;
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(FEED)
+        let rows: Vec<(i64, Option<String>, bool)> = sqlx::query_as(FEED)
             .bind(position)
             .bind(horizon)
             .fetch_all(self.reader())

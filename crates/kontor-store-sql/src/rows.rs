@@ -344,10 +344,11 @@ pub fn tenant_columns(t: &Tenant) -> (Option<&str>, Option<&str>) {
     }
 }
 
-/// A page of the change feed from `(position, agreement)` rows.
+/// A page of the change feed from `(position, agreement, changed partners)`
+/// rows.
 pub fn feed_page(
     from: i64,
-    rows: Vec<(i64, Option<String>)>,
+    rows: Vec<(i64, Option<String>, bool)>,
     page: i64,
 ) -> Result<kontor_core::store::ChangeFeed, StoreError> {
     let mut feed = kontor_core::store::ChangeFeed {
@@ -355,8 +356,9 @@ pub fn feed_page(
         more: rows.len() as i64 >= page,
         ..Default::default()
     };
-    for (pos, agreement) in rows {
+    for (pos, agreement, partners) in rows {
         feed.position = feed.position.max(pos);
+        feed.partners |= partners;
         match agreement {
             Some(n) => feed
                 .agreements

@@ -107,8 +107,9 @@ impl ChangeFeedSource for SqliteStore {
     /// "after the last seen number" misses nothing.
     async fn feed_since(&self, position: i64) -> StoreResult<ChangeFeed> {
         const PAGE: i64 = 1000;
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT seq, agreement_number FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let rows: Vec<(i64, Option<String>, bool)> = sqlx::query_as(
+            "SELECT seq, agreement_number, action = 'partner_assignment_changed' FROM audit \
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(position)
         .bind(PAGE)

@@ -28,7 +28,7 @@ struct Maps {
     admins: HashMap<Csn, Vec<Contact>>,
     /// The partners serving a scope's agreements: read over every
     /// agreement of the scope, so worth keeping; dropped whenever any
-    /// agreement changes.
+    /// agreement's partners of record change.
     serving: HashMap<Scope, Arc<Vec<(Csn, String)>>>,
 }
 
@@ -147,9 +147,16 @@ impl ReadCache {
         });
     }
 
-    /// Forgets one agreement (it changed), and every list of serving
-    /// partners (its partners may be what changed).
+    /// Forgets one agreement (it changed).
     pub fn invalidate_agreement(&self, n: &AgreementNumber) {
+        let mut maps = self.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        maps.agreements.remove(n);
+    }
+
+    /// Forgets one agreement whose partners of record changed, and every
+    /// list of serving partners.
+    pub fn invalidate_partners_of(&self, n: &AgreementNumber) {
         let mut maps = self.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
         maps.agreements.remove(n);
@@ -164,12 +171,18 @@ impl ReadCache {
     }
 
     /// Applies what changed since the last poll: an entry about an
-    /// agreement invalidates it; any other entry (users, partners, imports)
+    /// agreement invalidates it (and the serving partners when partners
+    /// of record changed); any other entry (users, partners, imports)
     /// clears everything.
     pub fn apply_feed(&self, feed: &ChangeFeed) {
         if feed.other {
             self.clear();
             return;
+        }
+        if feed.partners {
+            let mut maps = self.write();
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            maps.serving.clear();
         }
         for n in &feed.agreements {
             self.invalidate_agreement(n);
@@ -209,10 +222,33 @@ mod tests {
                 .into_iter()
                 .collect(),
             other: agreement.is_none(),
+            partners: false,
             position: 1,
             more: false,
             behind: false,
         }
+    }
+
+    #[test]
+    fn serving_partners_survive_a_submit_and_go_when_partners_of_record_change() {
+        let cache = ReadCache::new(true);
+        let scope = Scope::Account(Csn::parse("7000000001").unwrap());
+        let serving = Arc::new(vec![(Csn::parse("5100000001").unwrap(), "CAD".to_owned())]);
+        let n = AgreementNumber::parse("110000000001").unwrap();
+        cache.put_serving(cache.ticket(), &scope, &serving);
+        // A request submitted or withdrawn changes no partner of record.
+        cache.invalidate_agreement(&n);
+        cache.apply_feed(&feed(Some("110000000001")));
+        assert_eq!(cache.serving(&scope), Some(serving.clone()));
+        // Applied here, or by another process (the feed says so).
+        cache.invalidate_partners_of(&n);
+        assert_eq!(cache.serving(&scope), None);
+        cache.put_serving(cache.ticket(), &scope, &serving);
+        cache.apply_feed(&ChangeFeed {
+            partners: true,
+            ..feed(Some("110000000001"))
+        });
+        assert_eq!(cache.serving(&scope), None);
     }
 
     #[test]

@@ -291,7 +291,7 @@ impl Services {
             .change(json!({ "partners": before }), json!({ "partners": after })),
         ];
         let result = self.store.resolve_case(&resolved, &after, &audit).await;
-        self.cache.invalidate_agreement(&resolved.agreement);
+        self.cache.invalidate_partners_of(&resolved.agreement);
         match result {
             Ok(()) => Ok(resolved),
             Err(StoreError::NotFound) => Err(case_resolved()),

@@ -229,7 +229,7 @@ impl Services {
         };
         let audit = transaction_audit(By::Person(actor), now, &tx, before, &after);
         let result = self.store.record_transaction(&tx, &after, &audit).await;
-        self.cache.invalidate_agreement(&after.number);
+        self.cache.invalidate_partners_of(&after.number);
         result?;
         Ok(tx)
     }

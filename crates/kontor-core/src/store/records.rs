@@ -240,6 +240,8 @@ pub struct ChangeFeed {
     pub agreements: Vec<AgreementNumber>,
     /// Some new entry named no agreement (directory, people, imports).
     pub other: bool,
+    /// Some new entry changed an agreement's partners of record.
+    pub partners: bool,
     /// Where to continue from.
     pub position: i64,
     /// More changes wait beyond this page.
