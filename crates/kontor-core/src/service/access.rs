@@ -53,7 +53,7 @@ impl Services {
         if let Some(p) = self.cache.serving(&scope) {
             return Ok(p);
         }
-        let ticket = self.cache.ticket();
+        let ticket = self.cache.serving_ticket();
         let partners = Arc::new(self.store.serving_partners(&scope).await?);
         self.cache.put_serving(ticket, &scope, &partners);
         Ok(partners)

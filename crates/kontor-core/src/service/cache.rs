@@ -37,6 +37,11 @@ struct Maps {
 pub struct ReadCache {
     maps: RwLock<Maps>,
     generation: AtomicU64,
+    /// Moves only when partners of record may have changed: the serving
+    /// lists take long to read on a large account, and a stream of
+    /// unrelated agreement changes (submits) must not keep them from ever
+    /// being cached.
+    serving_generation: AtomicU64,
     enabled: bool,
 }
 
@@ -137,14 +142,30 @@ impl ReadCache {
             .flatten()
     }
 
-    /// Caches the partners serving `scope`'s agreements, read with `ticket`.
+    /// Take before reading the serving partners from the store.
+    pub fn serving_ticket(&self) -> Ticket {
+        Ticket(self.serving_generation.load(Ordering::Acquire))
+    }
+
+    /// Caches the partners serving `scope`'s agreements, read with a
+    /// [`ReadCache::serving_ticket`].
     pub fn put_serving(&self, ticket: Ticket, scope: &Scope, partners: &Arc<Vec<(Csn, String)>>) {
-        self.put(ticket, |m| {
+        if !self.enabled {
+            return;
+        }
+        let mut m = self.write();
+        if self.serving_generation.load(Ordering::Acquire) == ticket.0 {
             if m.serving.len() >= MAX_ENTRIES {
                 m.serving.clear();
             }
             m.serving.insert(scope.clone(), partners.clone());
-        });
+        }
+    }
+
+    /// Drops every serving list (under the write lock `maps`).
+    fn forget_serving(&self, maps: &mut Maps) {
+        self.serving_generation.fetch_add(1, Ordering::AcqRel);
+        maps.serving.clear();
     }
 
     /// Forgets one agreement (it changed).
@@ -160,13 +181,14 @@ impl ReadCache {
         let mut maps = self.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
         maps.agreements.remove(n);
-        maps.serving.clear();
+        self.forget_serving(&mut maps);
     }
 
     /// Forgets everything (imports, user and directory changes, worker rounds).
     pub fn clear(&self) {
         let mut maps = self.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.forget_serving(&mut maps);
         *maps = Maps::default();
     }
 
@@ -180,9 +202,7 @@ impl ReadCache {
             return;
         }
         if feed.partners {
-            let mut maps = self.write();
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            maps.serving.clear();
+            self.forget_serving(&mut self.write());
         }
         for n in &feed.agreements {
             self.invalidate_agreement(n);
@@ -235,15 +255,25 @@ mod tests {
         let scope = Scope::Account(Csn::parse("7000000001").unwrap());
         let serving = Arc::new(vec![(Csn::parse("5100000001").unwrap(), "CAD".to_owned())]);
         let n = AgreementNumber::parse("110000000001").unwrap();
-        cache.put_serving(cache.ticket(), &scope, &serving);
-        // A request submitted or withdrawn changes no partner of record.
+        cache.put_serving(cache.serving_ticket(), &scope, &serving);
+        // A request submitted or withdrawn changes no partner of record,
+        // not even while a slow read of the list is in flight.
+        let ticket = cache.serving_ticket();
         cache.invalidate_agreement(&n);
         cache.apply_feed(&feed(Some("110000000001")));
         assert_eq!(cache.serving(&scope), Some(serving.clone()));
+        cache.put_serving(ticket, &scope, &serving);
+        assert_eq!(cache.serving(&scope), Some(serving.clone()));
+        // A read that raced a change of partners is not kept.
+        let ticket = cache.serving_ticket();
+        cache.invalidate_partners_of(&n);
+        cache.put_serving(ticket, &scope, &serving);
+        assert_eq!(cache.serving(&scope), None);
+        cache.put_serving(cache.serving_ticket(), &scope, &serving);
         // Applied here, or by another process (the feed says so).
         cache.invalidate_partners_of(&n);
         assert_eq!(cache.serving(&scope), None);
-        cache.put_serving(cache.ticket(), &scope, &serving);
+        cache.put_serving(cache.serving_ticket(), &scope, &serving);
         cache.apply_feed(&ChangeFeed {
             partners: true,
             ..feed(Some("110000000001"))
