@@ -5,8 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths, watchFormPosts,
-  mailRecipients, eventually,
+  startServer, launch, signIn, watchFormPosts, mailRecipients, eventually, look,
 } from "./harness.mjs";
 
 let server;
@@ -27,12 +26,6 @@ async function person(email, lang) {
   const page = await signIn(browser, server, email, lang);
   watchFormPosts(page, resubmittable);
   return page;
-}
-
-async function look(page, lang, name) {
-  await checkLanguage(page, lang, name);
-  await checkA11y(page, `${lang} ${name}`);
-  await screenshotsAtBothWidths(page, `${lang}-${name}`);
 }
 
 const mailsTo = (who) => mailRecipients(server).filter((to) => to === who).length;

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths, watchFormPosts,
+  startServer, launch, signIn, watchFormPosts, look, screenshotsAtBothWidths,
 } from "./harness.mjs";
 
 let server;
@@ -43,13 +43,6 @@ async function visitor(lang) {
   // A visitor's language is the browser's; the switcher makes sure.
   await page.goto(`${server.base}/lang/${lang}?back=/signin`);
   return page;
-}
-
-/** Checks the page as it stands: words, accessibility, both widths. */
-async function look(page, lang, name) {
-  await checkLanguage(page, lang, name);
-  await checkA11y(page, `${lang} ${name}`);
-  await screenshotsAtBothWidths(page, `${lang}-${name}`);
 }
 
 const slug = (path) => path.replace(/^\//, "").replace(/[^a-zA-Z0-9]+/g, "-").replace(/-$/, "") || "root";

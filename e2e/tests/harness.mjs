@@ -203,3 +203,10 @@ export async function eventually(done, what, ms = 15000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Checks the page as it stands: words, accessibility, both widths. */
+export async function look(page, lang, name) {
+  await checkLanguage(page, lang, name);
+  await checkA11y(page, `${lang} ${name}`);
+  await screenshotsAtBothWidths(page, `${lang}-${name}`);
+}

@@ -6,8 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths, watchFormPosts,
-  mailRecipients, eventually,
+  startServer, launch, signIn, watchFormPosts, mailRecipients, eventually, look,
 } from "./harness.mjs";
 
 let server;
@@ -28,12 +27,6 @@ async function person(email, lang, password) {
   const page = await signIn(browser, server, email, lang, {}, password);
   watchFormPosts(page, resubmittable);
   return page;
-}
-
-async function look(page, lang, name) {
-  await checkLanguage(page, lang, name);
-  await checkA11y(page, `${lang} ${name}`);
-  await screenshotsAtBothWidths(page, `${lang}-${name}`);
 }
 
 /** Whether the page, reloaded, is still signed in. */

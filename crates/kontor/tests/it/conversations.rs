@@ -3,8 +3,6 @@
 //! language, the customer sees whose turn it is, support a queue of open
 //! cases oldest first.
 
-use kontor_core::domain::delivery::Channel;
-use kontor_core::store::DeliveryFilter;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -29,18 +27,10 @@ async fn open_case(app: &TestApp) -> String {
     c["id"].as_str().unwrap().to_owned()
 }
 
-/// The case-reply mails delivered so far: (recipient, kind).
+/// To whom case-reply mails went so far, in the order sent.
 async fn reply_mails(app: &TestApp) -> Vec<String> {
-    app.deliverer(|_| {}).drain().await.unwrap();
-    app.services
-        .store
-        .deliveries(&DeliveryFilter {
-            channel: Some(Channel::Email),
-            limit: 500,
-            ..Default::default()
-        })
+    app.mails()
         .await
-        .unwrap()
         .into_iter()
         .filter(|d| d.kind == "case_reply")
         .filter_map(|d| d.recipient)

@@ -355,6 +355,46 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Sends what the outbox holds (mails as files in the data folder) and
+    /// returns every email delivery so far, in the order queued.
+    pub async fn mails(&self) -> Vec<kontor_core::store::DeliveryRecord> {
+        self.deliverer(|_| {}).drain().await.expect("delivery");
+        self.services
+            .store
+            .deliveries(&kontor_core::store::DeliveryFilter {
+                channel: Some(kontor_core::domain::delivery::Channel::Email),
+                limit: 500,
+                ..Default::default()
+            })
+            .await
+            .expect("deliveries")
+    }
+
+    /// Imports active contracts of Muster Bau (7000000001), served by CAD
+    /// Partner: each `(number, term end)`.
+    pub async fn import_muster_contracts(&self, contracts: &[(String, &str)]) {
+        let agreements: Vec<Value> = contracts
+            .iter()
+            .map(|(number, term_end)| {
+                serde_json::json!({"number": number, "kind": "contract",
+                    "account": "7000000001", "products": [{"name": "Inventor", "seats": 1}],
+                    "term_start": "2026-01-01", "term_end": term_end, "auto_renew": false,
+                    "program": "standard", "support_level": "standard", "status": "active",
+                    "partners": ["5100000001"]})
+            })
+            .collect();
+        json_with(
+            self.post(
+                "olga@vendor.example",
+                "/api/v1/import",
+                &serde_json::json!({ "agreements": agreements }),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+
     pub async fn submit(&self, who: &str, agreement: &str, partner: &str) -> Response {
         self.post(
             who,
