@@ -424,16 +424,18 @@ impl TryFrom<AuditRow> for AuditRecord {
 pub struct CaseRow {
     id: String,
     account_csn: String,
-    agreement_number: String,
+    agreement_number: Option<String>,
     opened_by: String,
-    replace_partner: String,
-    new_partner: String,
+    replace_partner: Option<String>,
+    new_partner: Option<String>,
     message: String,
     status: String,
     created_at: i64,
     resolved_at: Option<i64>,
     resolved_by: Option<String>,
     waiting_on: String,
+    support_level: Option<String>,
+    respond_by: Option<i64>,
 }
 
 impl TryFrom<CaseRow> for SupportCase {
@@ -442,11 +444,14 @@ impl TryFrom<CaseRow> for SupportCase {
         Ok(SupportCase {
             id: uuid(&r.id)?,
             account: csn(&r.account_csn)?,
-            agreement: AgreementNumber::parse(&r.agreement_number)
-                .map_err(|_| bad("agreement number", &r.agreement_number))?,
+            agreement: r
+                .agreement_number
+                .as_deref()
+                .map(|n| AgreementNumber::parse(n).map_err(|_| bad("agreement number", n)))
+                .transpose()?,
             opened_by: UserId(uuid(&r.opened_by)?),
-            replace_partner: csn(&r.replace_partner)?,
-            new_partner: csn(&r.new_partner)?,
+            replace_partner: r.replace_partner.as_deref().map(csn).transpose()?,
+            new_partner: r.new_partner.as_deref().map(csn).transpose()?,
             message: r.message,
             status: CaseStatus::parse(&r.status).ok_or_else(|| bad("case status", &r.status))?,
             created_at: from_ms(r.created_at),
@@ -454,13 +459,19 @@ impl TryFrom<CaseRow> for SupportCase {
             resolved_by: r.resolved_by.as_deref().map(uuid).transpose()?.map(UserId),
             waiting_on: CaseSide::parse(&r.waiting_on)
                 .ok_or_else(|| bad("case side", &r.waiting_on))?,
+            support_level: r
+                .support_level
+                .as_deref()
+                .map(|l| SupportLevel::parse(l).ok_or_else(|| bad("support level", l)))
+                .transpose()?,
+            respond_by: r.respond_by.map(from_ms),
         })
     }
 }
 
 /// The columns of [`CaseRow`] on support cases aliased `c`.
 pub const CASE_COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
-     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by, c.waiting_on";
+     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by, c.waiting_on, c.support_level, c.respond_by";
 
 /// A reply in a case, with its author's name ([`CASE_MESSAGE_COLUMNS`]).
 #[derive(sqlx::FromRow)]

@@ -86,7 +86,16 @@ where
                 .push_bind(a.as_str().to_owned());
             true
         }
-        Scope::AccountUser(..) | Scope::Partner(_) => false,
+        // A plain user reads the cases they opened themselves (#20: the
+        // assistant hands their questions over).
+        Scope::AccountUser(a, user) => {
+            q.push(" AND c.account_csn = ")
+                .push_bind(a.as_str().to_owned())
+                .push(" AND c.opened_by = ")
+                .push_bind(user.0.to_string());
+            true
+        }
+        Scope::Partner(_) => false,
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use kontor_core::domain::delivery::RetrySchedule;
-use kontor_core::domain::policy::Policy;
+use kontor_core::domain::policy::{FirstResponse, Policy};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -126,6 +126,12 @@ settings! {
     acceptance_required: bool = Policy::default().acceptance_required;
     /// Days the new partner has to accept.
     acceptance_days: i64 = Policy::default().acceptance_days;
+    /// Hours within which support first answers a case, standard level.
+    first_response_hours_standard: i64 = Policy::default().first_response.standard_hours;
+    /// Hours within which support first answers a case, advanced level.
+    first_response_hours_advanced: i64 = Policy::default().first_response.advanced_hours;
+    /// Hours within which support first answers a case, premium level.
+    first_response_hours_premium: i64 = Policy::default().first_response.premium_hours;
     /// Pins the clock (tests, demos): an RFC 3339 instant.
     clock: Option<String> = None;
     /// Seconds the worker sleeps when nothing is due.
@@ -289,6 +295,24 @@ impl Config {
         if self.acceptance_days < 1 {
             bail!("acceptance_days must be 1 or more");
         }
+        for (name, hours) in [
+            (
+                "first_response_hours_standard",
+                self.first_response_hours_standard,
+            ),
+            (
+                "first_response_hours_advanced",
+                self.first_response_hours_advanced,
+            ),
+            (
+                "first_response_hours_premium",
+                self.first_response_hours_premium,
+            ),
+        ] {
+            if !(1..=24 * 30).contains(&hours) {
+                bail!("{name} must be between 1 and 720 hours");
+            }
+        }
         if self.idempotency_hours < 24 {
             bail!("idempotency_hours must be at least 24");
         }
@@ -419,6 +443,11 @@ impl Config {
             expiry_window_days: self.expiry_window_days,
             acceptance_required: self.acceptance_required,
             acceptance_days: self.acceptance_days,
+            first_response: FirstResponse {
+                standard_hours: self.first_response_hours_standard,
+                advanced_hours: self.first_response_hours_advanced,
+                premium_hours: self.first_response_hours_premium,
+            },
         }
     }
 

@@ -211,6 +211,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("resolved_at", Int),
             ("resolved_by", Text),
             ("waiting_on", Text),
+            ("support_level", Text),
+            ("respond_by", Int),
         ],
     ),
     (

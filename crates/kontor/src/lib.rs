@@ -1,6 +1,7 @@
 //! The `kontor` binary's library: configuration, HTTP, worker and CLI.
 
 pub mod app;
+pub mod assistant;
 pub mod auth;
 pub mod cli;
 pub mod config;

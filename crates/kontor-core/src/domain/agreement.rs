@@ -59,6 +59,15 @@ str_enum!(
     }
 );
 
+impl SupportLevel {
+    /// The highest of `levels` (standard < advanced < premium).
+    pub fn highest(levels: impl IntoIterator<Item = SupportLevel>) -> Option<SupportLevel> {
+        levels
+            .into_iter()
+            .max_by_key(|level| SupportLevel::ALL.iter().position(|l| l == level))
+    }
+}
+
 str_enum!(
     /// Status of a partner in the directory.
     PartnerStatus {

@@ -143,6 +143,13 @@ impl AuditEntry {
         self
     }
 
+    /// Sets the account concerned, and the agreement when there is one.
+    pub fn about(mut self, account: &Csn, agreement: Option<&AgreementNumber>) -> Self {
+        self.account = Some(account.clone());
+        self.agreement = agreement.cloned();
+        self
+    }
+
     /// Sets the change request concerned.
     pub fn request(mut self, id: RequestId) -> Self {
         self.request = Some(id);

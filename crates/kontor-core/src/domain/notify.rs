@@ -223,8 +223,12 @@ pub enum OutboxMessage {
         recipients: Vec<Recipient>,
         /// The case.
         case: Uuid,
-        /// Its agreement.
-        agreement: AgreementNumber,
+        /// Its agreement, if it is about one.
+        agreement: Option<AgreementNumber>,
+        /// The message opens the case (a question handed to support, #20)
+        /// rather than answering in it.
+        #[serde(default)]
+        opened: bool,
         /// Who wrote.
         author: String,
         /// What they wrote.

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use super::agreement::SupportLevel;
+
 /// The settings the eligibility rules and the worker depend on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
@@ -14,6 +16,41 @@ pub struct Policy {
     pub acceptance_required: bool,
     /// Days the new partner has to accept.
     pub acceptance_days: i64,
+    /// How soon support answers a new case, by support level.
+    pub first_response: FirstResponse,
+}
+
+/// Support's first-response targets in hours, by support level (#20): a
+/// new case shows when its first answer is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstResponse {
+    /// Standard.
+    pub standard_hours: i64,
+    /// Advanced.
+    pub advanced_hours: i64,
+    /// Premium.
+    pub premium_hours: i64,
+}
+
+impl Default for FirstResponse {
+    fn default() -> Self {
+        FirstResponse {
+            standard_hours: 24,
+            advanced_hours: 4,
+            premium_hours: 1,
+        }
+    }
+}
+
+impl FirstResponse {
+    /// The target for `level`.
+    pub fn of(&self, level: SupportLevel) -> Duration {
+        Duration::hours(match level {
+            SupportLevel::Standard => self.standard_hours,
+            SupportLevel::Advanced => self.advanced_hours,
+            SupportLevel::Premium => self.premium_hours,
+        })
+    }
 }
 
 impl Default for Policy {
@@ -23,6 +60,7 @@ impl Default for Policy {
             expiry_window_days: 90,
             acceptance_required: false,
             acceptance_days: 7,
+            first_response: FirstResponse::default(),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::agreement::str_enum;
+use super::agreement::{SupportLevel, str_enum};
 use super::ids::{AgreementNumber, Csn};
 use super::roles::UserId;
 
@@ -81,22 +81,35 @@ pub struct CaseMessage {
     pub created_at: OffsetDateTime,
 }
 
-/// A request to replace one partner of a multi-partner agreement.
+str_enum!(
+    /// What a case asks of support.
+    CaseTopic {
+        /// Replace one of several partners of an agreement (R6).
+        ReplacePartner = "replace_partner",
+        /// A question: handed over by the help assistant or asked directly.
+        Question = "question",
+    }
+);
+
+/// A case a customer opened with the vendor's support: to replace one of
+/// several partners (R6), or a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupportCase {
     /// Identifier (UUIDv7).
     pub id: Uuid,
     /// The customer account.
     pub account: Csn,
-    /// The agreement.
-    pub agreement: AgreementNumber,
+    /// The agreement it is about, if any (always for a partner swap).
+    pub agreement: Option<AgreementNumber>,
     /// Who opened it.
     pub opened_by: UserId,
-    /// The partner to replace (one of several).
-    pub replace_partner: Csn,
+    /// The partner to replace (one of several); with `new_partner`, or
+    /// neither for a question.
+    pub replace_partner: Option<Csn>,
     /// The partner to put in its place.
-    pub new_partner: Csn,
-    /// The admin's message.
+    pub new_partner: Option<Csn>,
+    /// The opening message (for a hand-off, the conversation with the
+    /// assistant).
     pub message: String,
     /// Open or resolved.
     pub status: CaseStatus,
@@ -111,9 +124,29 @@ pub struct SupportCase {
     /// Who is to answer next while it is open: support after the
     /// customer wrote (and at first), the customer after support wrote.
     pub waiting_on: CaseSide,
+    /// The support level whose first-response target applies (cases
+    /// opened before #20 have none).
+    pub support_level: Option<SupportLevel>,
+    /// When support's first response is due.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub respond_by: Option<OffsetDateTime>,
 }
 
 impl SupportCase {
+    /// What the case asks of support.
+    pub fn topic(&self) -> CaseTopic {
+        if self.swap().is_some() {
+            CaseTopic::ReplacePartner
+        } else {
+            CaseTopic::Question
+        }
+    }
+
+    /// The partner to replace and the one to put in its place (R6).
+    pub fn swap(&self) -> Option<(&Csn, &Csn)> {
+        self.replace_partner.as_ref().zip(self.new_partner.as_ref())
+    }
+
     /// Where the case stands for the customer.
     pub fn customer_state(&self) -> CustomerState {
         match (self.status, self.waiting_on) {

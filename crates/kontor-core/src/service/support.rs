@@ -1,13 +1,17 @@
 //! Support cases: an admin asks to change only one of several partners
-//! (R6); a support agent replaces that single partner.
+//! (R6), and a support agent replaces that single partner; or someone of
+//! the account asks a question — typically handed over by the help
+//! assistant (#20) — and support answers in the case. Every case shows
+//! when support's first response is due, by the support level.
 
 use serde_json::json;
 use uuid::Uuid;
 
 use super::Services;
+use crate::domain::agreement::SupportLevel;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::ids::{AgreementNumber, Csn};
-use crate::domain::notify::{OutboxMessage, Recipient, RecipientRole};
+use crate::domain::notify::{Contact, OutboxMessage, Recipient, RecipientRole};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
 use crate::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase, replace_one};
@@ -89,24 +93,99 @@ impl Services {
             return Err(Error::Refused(refused));
         }
         let now = self.clock.now();
+        let level = a.support_level;
         let case = SupportCase {
             id: Uuid::now_v7(),
             account: a.account.clone(),
-            agreement: a.number.clone(),
+            agreement: Some(a.number.clone()),
             opened_by: actor.user_id,
-            replace_partner: request.old,
-            new_partner: request.new,
+            replace_partner: Some(request.old),
+            new_partner: Some(request.new),
             message: request.message,
             status: CaseStatus::Open,
             created_at: now,
             resolved_at: None,
             resolved_by: None,
             waiting_on: CaseSide::Support,
+            support_level: Some(level),
+            respond_by: Some(now + self.policy.first_response.of(level)),
         };
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
-            .on(&case.account, &case.agreement)
-            .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner }));
-        self.store.insert_case(&case, &audit).await?;
+            .about(&case.account, case.agreement.as_ref())
+            .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }));
+        self.store.insert_case(&case, &audit, &[]).await?;
+        Ok(case)
+    }
+
+    /// Someone of a customer account asks support a question (for the
+    /// help assistant's hand-off, the conversation), about one of their
+    /// agreements or none. The first response is due by the agreement's
+    /// support level, or the account's highest active one. Support agents
+    /// are mailed; the case waits in their queue.
+    pub async fn ask_support(
+        &self,
+        actor: &Actor,
+        message: &str,
+        agreement: Option<&AgreementNumber>,
+    ) -> Result<SupportCase> {
+        let Some(account) = actor.account().cloned() else {
+            return Err(Error::Forbidden(Text::new(
+                "forbidden-ask-support",
+                "only people of a customer account open a support case",
+            )));
+        };
+        let message = case_message(message).map_err(|e| Error::Invalid(vec![e]))?;
+        // R1: an agreement the caller may not see is not found, like a
+        // missing one.
+        let agreement = match agreement {
+            Some(number) => Some(self.agreement(actor, number).await?),
+            None => None,
+        };
+        let level = match &agreement {
+            Some(state) => state.agreement.support_level,
+            None => SupportLevel::highest(
+                self.store
+                    .support_levels(&Scope::Account(account.clone()))
+                    .await?,
+            )
+            .unwrap_or(SupportLevel::Standard),
+        };
+        let now = self.clock.now();
+        let case = SupportCase {
+            id: Uuid::now_v7(),
+            account,
+            agreement: agreement.map(|state| state.agreement.number.clone()),
+            opened_by: actor.user_id,
+            replace_partner: None,
+            new_partner: None,
+            message,
+            status: CaseStatus::Open,
+            created_at: now,
+            resolved_at: None,
+            resolved_by: None,
+            waiting_on: CaseSide::Support,
+            support_level: Some(level),
+            respond_by: Some(now + self.policy.first_response.of(level)),
+        };
+        let mail = OutboxMessage::CaseReply {
+            event_id: Uuid::now_v7(),
+            recipients: recipients(
+                self.store.support_agents().await?,
+                RecipientRole::SupportAgent,
+            ),
+            case: case.id,
+            agreement: case.agreement.clone(),
+            opened: true,
+            author: actor.name.clone(),
+            body: case.message.clone(),
+        };
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
+            .about(&case.account, case.agreement.as_ref())
+            .change(
+                json!(null),
+                json!({ "case": case.id, "support_level": level, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }),
+            );
+        self.store.insert_case(&case, &audit, &[mail]).await?;
         Ok(case)
     }
 
@@ -165,10 +244,10 @@ impl Services {
     }
 
     /// The side `actor` writes for in `case`, if they may write in it: the
-    /// account's admins for the customer, support agents and operators
-    /// for support.
+    /// account's admins and the person who opened it for the customer,
+    /// support agents and operators for support.
     pub fn case_side(actor: &Actor, case: &SupportCase) -> Option<CaseSide> {
-        if actor.is_admin_of(&case.account) {
+        if actor.is_admin_of(&case.account) || actor.user_id == case.opened_by {
             Some(CaseSide::Customer)
         } else if actor.may(Permission::ResolveSupportCases) {
             Some(CaseSide::Support)
@@ -219,22 +298,15 @@ impl Services {
         };
         let mail = OutboxMessage::CaseReply {
             event_id: Uuid::now_v7(),
-            recipients: to
-                .into_iter()
-                .map(|c| Recipient {
-                    to: c.email,
-                    lang: c.lang,
-                    time_zone: c.time_zone,
-                    role,
-                })
-                .collect(),
+            recipients: recipients(to, role),
             case: case.id,
             agreement: case.agreement.clone(),
+            opened: false,
             author: actor.name.clone(),
             body: message.body.clone(),
         };
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseReplied)
-            .on(&case.account, &case.agreement)
+            .about(&case.account, case.agreement.as_ref())
             .change(
                 json!({ "waiting_on": case.waiting_on }),
                 json!({ "case": case.id, "waiting_on": side.other() }),
@@ -245,59 +317,90 @@ impl Services {
         }
     }
 
-    /// A support agent replaces the single partner the case names (R6).
+    /// A support agent resolves a case: for a partner swap by replacing
+    /// the single partner it names (R6), for a question by closing it.
     pub async fn resolve_case(&self, actor: &Actor, id: Uuid) -> Result<SupportCase> {
         Error::unless_may(actor, Permission::ResolveSupportCases)?;
         let case = self.support_case(actor, id).await?;
         if case.status != CaseStatus::Open {
             return Err(case_resolved());
         }
-        let state = self
-            .store
-            .agreement_state(&Scope::All, &case.agreement)
-            .await?
-            .ok_or(Error::NotFound("agreement"))?;
-        let before = state.agreement.partners.clone();
-        if !before.contains(&case.replace_partner) {
-            return Err(Error::Conflict {
-                code: "stale",
-                detail: Text::new(
-                    "partner-no-longer-of-record",
-                    "the partner to replace is no longer a partner of record",
-                ),
-            });
-        }
-        let after = replace_one(&before, &case.replace_partner, &case.new_partner);
         let now = self.clock.now();
+        let mut audit = Vec::new();
+        let swap = match (&case.agreement, case.swap()) {
+            (Some(number), Some((old, new))) => {
+                let state = self
+                    .store
+                    .agreement_state(&Scope::All, number)
+                    .await?
+                    .ok_or(Error::NotFound("agreement"))?;
+                let before = state.agreement.partners.clone();
+                if !before.contains(old) {
+                    return Err(Error::Conflict {
+                        code: "stale",
+                        detail: Text::new(
+                            "partner-no-longer-of-record",
+                            "the partner to replace is no longer a partner of record",
+                        ),
+                    });
+                }
+                let after = replace_one(&before, old, new);
+                audit.push(
+                    AuditEntry::new(
+                        now,
+                        By::Person(actor),
+                        AuditAction::PartnerAssignmentChanged,
+                    )
+                    .on(&case.account, number)
+                    .change(json!({ "partners": before }), json!({ "partners": after })),
+                );
+                Some((number.clone(), after))
+            }
+            _ => None,
+        };
         let resolved = SupportCase {
             status: CaseStatus::Resolved,
             resolved_at: Some(now),
             resolved_by: Some(actor.user_id),
             ..case
         };
-        let audit = vec![
+        audit.insert(
+            0,
             AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseResolved)
-                .on(&resolved.account, &resolved.agreement)
+                .about(&resolved.account, resolved.agreement.as_ref())
                 .change(
                     json!({ "status": "open" }),
                     json!({ "status": "resolved", "case": resolved.id }),
                 ),
-            AuditEntry::new(
-                now,
-                By::Person(actor),
-                AuditAction::PartnerAssignmentChanged,
+        );
+        let result = self
+            .store
+            .resolve_case(
+                &resolved,
+                swap.as_ref().map(|(_, after)| after.as_slice()),
+                &audit,
             )
-            .on(&resolved.account, &resolved.agreement)
-            .change(json!({ "partners": before }), json!({ "partners": after })),
-        ];
-        let result = self.store.resolve_case(&resolved, &after, &audit).await;
-        self.cache.invalidate_partners_of(&resolved.agreement);
+            .await;
+        if let Some((number, _)) = &swap {
+            self.cache.invalidate_partners_of(number);
+        }
         match result {
             Ok(()) => Ok(resolved),
             Err(StoreError::NotFound) => Err(case_resolved()),
             Err(e) => Err(e.into()),
         }
     }
+}
+
+fn recipients(to: Vec<Contact>, role: RecipientRole) -> Vec<Recipient> {
+    to.into_iter()
+        .map(|c| Recipient {
+            to: c.email,
+            lang: c.lang,
+            time_zone: c.time_zone,
+            role,
+        })
+        .collect()
 }
 
 fn case_resolved() -> Error {
@@ -309,6 +412,32 @@ fn case_resolved() -> Error {
 
 /// Longest reply kept, in characters.
 pub const MAX_REPLY: usize = 5000;
+
+/// Longest question handed to support, in characters (room for a
+/// conversation with the assistant).
+pub const MAX_QUESTION: usize = 8000;
+
+/// A question as written: trimmed, not empty, at most [`MAX_QUESTION`].
+pub fn case_message(raw: &str) -> std::result::Result<String, FieldError> {
+    let body = raw.trim();
+    if body.is_empty() {
+        return Err(FieldError::coded(
+            "message",
+            "question-empty",
+            Vec::new(),
+            "expected the question for support",
+        ));
+    }
+    if body.chars().count() > MAX_QUESTION {
+        return Err(FieldError::coded(
+            "message",
+            "text-too-long",
+            vec![("max", MAX_QUESTION.to_string())],
+            format!("expected at most {MAX_QUESTION} characters"),
+        ));
+    }
+    Ok(body.to_owned())
+}
 
 /// A reply as written: trimmed, not empty, at most [`MAX_REPLY`] characters.
 pub fn reply_body(raw: &str) -> std::result::Result<String, FieldError> {

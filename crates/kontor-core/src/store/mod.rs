@@ -332,11 +332,13 @@ pub trait ChangeStore: Send + Sync {
 /// Support cases (R6).
 #[async_trait]
 pub trait SupportStore: Send + Sync {
-    /// Stores a new case with its audit entry.
+    /// Stores a new case with its audit entry and the messages telling
+    /// support, in one transaction.
     async fn insert_case(
         &self,
         case: &crate::domain::support::SupportCase,
         audit: &AuditEntry,
+        outbox: &[OutboxMessage],
     ) -> StoreResult<()>;
     /// One case within `scope` (accounts see theirs, vendor staff all).
     async fn case(
@@ -370,13 +372,14 @@ pub trait SupportStore: Send + Sync {
         open_only: bool,
         limit: u32,
     ) -> StoreResult<Vec<crate::domain::support::SupportCase>>;
-    /// Resolves an open case by making `partners` the agreement's partners
-    /// of record (source `support`), in one transaction with its audit
-    /// entries. `NotFound` when the case is no longer open.
+    /// Resolves an open case — for a partner swap by making `partners` the
+    /// agreement's partners of record (source `support`) — in one
+    /// transaction with its audit entries. `NotFound` when the case is no
+    /// longer open.
     async fn resolve_case(
         &self,
         case: &crate::domain::support::SupportCase,
-        partners: &[Csn],
+        partners: Option<&[Csn]>,
         audit: &[AuditEntry],
     ) -> StoreResult<()>;
 }

@@ -29,25 +29,34 @@ macro_rules! support_body {
 
             #[async_trait]
             impl SupportStore for $store {
-                async fn insert_case(&self, c: &SupportCase, audit: &AuditEntry) -> StoreResult<()> {
+                async fn insert_case(
+                    &self,
+                    c: &SupportCase,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
                     sqlx::query(
                         "INSERT INTO support_cases (id, account_csn, agreement_number, opened_by, replace_partner, new_partner, \
-                         message, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                         message, status, created_at, support_level, respond_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(c.id.to_string())
                     .bind(c.account.as_str())
-                    .bind(c.agreement.as_str())
+                    .bind(c.agreement.as_ref().map(|n| n.as_str().to_owned()))
                     .bind(c.opened_by.0.to_string())
-                    .bind(c.replace_partner.as_str())
-                    .bind(c.new_partner.as_str())
+                    .bind(c.replace_partner.as_ref().map(|p| p.as_str().to_owned()))
+                    .bind(c.new_partner.as_ref().map(|p| p.as_str().to_owned()))
                     .bind(&c.message)
                     .bind(c.status.as_str())
                     .bind(ms(c.created_at))
+                    .bind(c.support_level.map(|l| l.as_str()))
+                    .bind(c.respond_by.map(ms))
                     .execute(&mut *tx)
                     .await
                     .ctx("failed to open support case")?;
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, c.created_at).await?;
                     tx.commit().await.ctx("failed to commit support case")
                 }
 
@@ -167,7 +176,7 @@ macro_rules! support_body {
                 async fn resolve_case(
                     &self,
                     c: &SupportCase,
-                    partners: &[Csn],
+                    partners: Option<&[Csn]>,
                     audit: &[AuditEntry],
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
@@ -183,9 +192,11 @@ macro_rules! support_body {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::NotFound);
                     }
-                    let at = c.resolved_at.unwrap_or(c.created_at);
-                    replace_partners(&mut tx, &c.agreement, partners, at, AssignmentSource::Support, None)
-                        .await?;
+                    if let (Some(agreement), Some(partners)) = (&c.agreement, partners) {
+                        let at = c.resolved_at.unwrap_or(c.created_at);
+                        replace_partners(&mut tx, agreement, partners, at, AssignmentSource::Support, None)
+                            .await?;
+                    }
                     Self::insert_audit(&mut tx, audit).await?;
                     tx.commit().await.ctx("failed to commit support case")
                 }

@@ -161,7 +161,7 @@ levels-own-none-title = Ihre Supportstufe
 levels-own-none = Sie haben zurzeit keinen aktiven Vertrag und damit keine Supportstufe. Fragen zu abgelaufenen Verträgen beantwortet der Support trotzdem.
 levels-yours = Ihre Stufe
 levels-reach = So erreichen Sie den Support
-levels-reach-text = Eröffnen Sie in kontor einen Supportfall: Sie sehen dort, wann der Support antwortet, und lesen die Antworten. Geht es um einen bestimmten Vertrag, nennen Sie seine Nummer.
+levels-reach-text = Fragen Sie den Assistenten: Er beantwortet vieles sofort und eröffnet sonst einen Supportfall mit Ihrer Frage. Im Fall sehen Sie, bis wann der Support antwortet, und lesen die Antworten. Geht es um einen bestimmten Vertrag, nennen Sie seine Nummer.
 levels-reach-cases = Zu Ihren Supportfällen
 list-and = { $first } und { $last }
 levels-intro = Jeder Vertrag enthält eine Supportstufe. Das ist in jeder enthalten.
@@ -175,9 +175,6 @@ level-premium-channels = Web, E-Mail, Telefon und Fernsitzungen
 level-standard-hours = Geschäftszeiten
 level-advanced-hours = Erweiterte Geschäftszeiten
 level-premium-hours = Rund um die Uhr
-level-standard-response = Nächster Werktag
-level-advanced-response = 4 Geschäftsstunden
-level-premium-response = 1 Stunde
 level-standard-contact = Nein
 level-advanced-contact = Nein
 level-premium-contact = Ja
@@ -334,6 +331,10 @@ invite-submit = Passwort speichern
 
 mail-subject-case-reply = Neue Antwort im Supportfall zu Vertrag { $agreement }
 mail-case-reply = { $author } schreibt:
+mail-subject-case-reply-general = Neue Antwort in Ihrem Supportfall
+mail-subject-case-opened = Neuer Supportfall zu Vertrag { $agreement }
+mail-subject-case-opened-general = Neuer Supportfall
+mail-case-opened = { $author } hat einen Supportfall eröffnet:
 mail-case-reply-link = Im Supportfall antworten
 mail-case-reply-link-support = Fall öffnen und antworten
 mail-greeting = Guten Tag,
@@ -977,3 +978,75 @@ reason-label-partner_inactive = Partner inaktiv
 reason-label-partner_unchanged = Partner unverändert
 language-de = Deutsch
 language-en = English
+
+## Spans of time (help articles, support targets).
+duration-minutes = { $count ->
+    [one] 1 Minute
+   *[other] { $count } Minuten
+}
+duration-hours = { $count ->
+    [one] 1 Stunde
+   *[other] { $count } Stunden
+}
+level-response-within = Innerhalb von { $duration }
+case-topic-replace_partner = Einen von mehreren Partnern ersetzen
+case-topic-question = Frage an den Support
+case-subject = Anliegen
+case-agreement = Vertrag
+case-no-agreement = Kein bestimmter Vertrag
+case-level = Supportstufe
+case-respond-by = Erste Antwort bis
+case-respond-by-text = Der Support antwortet bis { $when } ({ $level }: { $duration }).
+case-overdue = überfällig
+case-resolve-question = Als erledigt markieren
+
+## The help center and the assistant (#20).
+nav-help = Hilfe
+help-title = Hilfe
+help-intro = Anleitungen und Antworten zu kontor – für Kunden, Partner und den Support des Herstellers.
+help-search-label = Hilfe durchsuchen
+help-search = Suchen
+help-results = Treffer für „{ $q }“
+help-no-results = Dazu steht nichts in der Hilfe. Versuchen Sie andere Wörter, oder fragen Sie den Assistenten – er verbindet Sie auch mit einem Mitarbeiter.
+help-audience-everyone = Für alle
+help-audience-customer = Für Kunden
+help-audience-partner = Für Partner
+help-audience-vendor = Für Support und Betrieb
+help-related = Verwandte Artikel
+help-back = Alle Hilfeartikel
+help-more = Mehr dazu in der Hilfe
+help-sign-in = Melden Sie sich an, um dem Assistenten Fragen zu Ihren Verträgen zu stellen.
+assistant-title = Fragen Sie den Assistenten
+assistant-intro = Der Assistent antwortet aus der kontor-Hilfe, erklärt, warum sich der Partner eines Vertrags ändern lässt oder nicht, und verbindet Sie mit einem Mitarbeiter.
+assistant-label = Ihre Frage
+assistant-hint = Zum Beispiel: Warum kann ich den Partner von 1100 0000 0011 nicht ändern?
+assistant-ask = Fragen
+assistant-context = Bezogen auf Vertrag { $number }
+assistant-you = Sie
+assistant-name = Assistent
+assistant-answers = Das steht in der Hilfe
+assistant-none = Dazu finde ich in der kontor-Hilfe keine Antwort. Ein Mitarbeiter des Supports hilft Ihnen gern weiter.
+assistant-unknown-agreement = Unter Ihren Verträgen finde ich keinen mit der Nummer { $number }. Vertragsnummern haben 12 Ziffern, Abonnement-IDs 14.
+assistant-eligible = Für { $number } können Sie den Partner jetzt ändern: Öffnen Sie den Vertrag und wählen Sie „{ $action }“.
+assistant-blocked = { $count ->
+    [one] Für { $number } ist ein Partnerwechsel zurzeit nicht möglich. Der Grund:
+   *[other] Für { $number } ist ein Partnerwechsel zurzeit nicht möglich. Es gibt { $count } Gründe:
+}
+assistant-open-agreement = Vertrag { $number } öffnen
+assistant-handoff-title = Mit einem Mitarbeiter sprechen
+assistant-handoff-text = Der Support erhält Ihre Frage und dieses Gespräch als Supportfall und antwortet Ihnen dort. Im Fall sehen Sie, bis wann die erste Antwort kommt.
+assistant-handoff-message = Möchten Sie noch etwas ergänzen? (optional)
+assistant-handoff-submit = Supportfall eröffnen
+assistant-handoff-unavailable = Einen Supportfall eröffnen Personen eines Kundenkontos. Als Partner oder Mitarbeiter des Herstellers wenden Sie sich an Ihren Ansprechpartner beim Hersteller.
+assistant-handoff-opened = Ihr Supportfall ist eröffnet. Der Support antwortet Ihnen hier; Sie bekommen dazu eine E-Mail.
+assistant-transcript-header = Gespräch mit dem Assistenten
+assistant-transcript-person = { $name } fragte
+assistant-transcript-assistant = Der Assistent antwortete
+assistant-transcript-articles = Vorgeschlagene Artikel: { $titles }
+assistant-transcript-note = Nachricht
+error-question-empty = Bitte schreiben Sie Ihre Frage.
+error-assistant-lang = Erwartet wird de oder en.
+error-conversation-empty = Das Gespräch enthält keine Frage.
+problem-forbidden-ask-support = Einen Supportfall eröffnen nur Personen eines Kundenkontos.
+error-conversation-too-long = Höchstens { $max } Beiträge im Gespräch.
+help-notifications = Welche E-Mails Sie bekommen

@@ -161,7 +161,7 @@ levels-own-none-title = Your support level
 levels-own-none = You have no active agreement at the moment, and so no support level. Support still answers questions about expired agreements.
 levels-yours = Your level
 levels-reach = How to reach support
-levels-reach-text = Open a support case in kontor: it shows when support will answer and holds the answers. If it is about a particular agreement, give its number.
+levels-reach-text = Ask the assistant: it answers much at once and otherwise opens a support case with your question. The case shows when support will answer and holds the answers. If it is about a particular agreement, give its number.
 levels-reach-cases = Go to your support cases
 list-and = { $first } and { $last }
 levels-intro = Each agreement includes one support level. This is what each includes.
@@ -175,9 +175,6 @@ level-premium-channels = Web, email, phone and remote sessions
 level-standard-hours = Business hours
 level-advanced-hours = Extended business hours
 level-premium-hours = 24/7
-level-standard-response = Next business day
-level-advanced-response = 4 business hours
-level-premium-response = 1 hour
 level-standard-contact = No
 level-advanced-contact = No
 level-premium-contact = Yes
@@ -334,6 +331,10 @@ invite-submit = Save password
 
 mail-subject-case-reply = New reply in the support case about agreement { $agreement }
 mail-case-reply = { $author } writes:
+mail-subject-case-reply-general = New reply in your support case
+mail-subject-case-opened = New support case about agreement { $agreement }
+mail-subject-case-opened-general = New support case
+mail-case-opened = { $author } opened a support case:
 mail-case-reply-link = Reply in the support case
 mail-case-reply-link-support = Open the case and reply
 mail-greeting = Hello,
@@ -920,3 +921,75 @@ reason-label-partner_inactive = Partner inactive
 reason-label-partner_unchanged = Partner unchanged
 language-de = Deutsch
 language-en = English
+
+## Spans of time (help articles, support targets).
+duration-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+duration-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+}
+level-response-within = Within { $duration }
+case-topic-replace_partner = Replace one of several partners
+case-topic-question = Question for support
+case-subject = Subject
+case-agreement = Agreement
+case-no-agreement = No particular agreement
+case-level = Support level
+case-respond-by = First response by
+case-respond-by-text = Support answers by { $when } ({ $level }: { $duration }).
+case-overdue = overdue
+case-resolve-question = Mark as resolved
+
+## The help center and the assistant (#20).
+nav-help = Help
+help-title = Help
+help-intro = Guides and answers about kontor – for customers, partners and the vendor's support.
+help-search-label = Search the help
+help-search = Search
+help-results = Results for “{ $q }”
+help-no-results = The help has nothing on this. Try other words, or ask the assistant – it can also put you in touch with a person.
+help-audience-everyone = For everyone
+help-audience-customer = For customers
+help-audience-partner = For partners
+help-audience-vendor = For support and operations
+help-related = Related articles
+help-back = All help articles
+help-more = More in the help
+help-sign-in = Sign in to ask the assistant about your agreements.
+assistant-title = Ask the assistant
+assistant-intro = The assistant answers from kontor's help, explains why an agreement's partner can or cannot change, and puts you in touch with a person.
+assistant-label = Your question
+assistant-hint = For example: Why can't I change the partner of 1100 0000 0011?
+assistant-ask = Ask
+assistant-context = About agreement { $number }
+assistant-you = You
+assistant-name = Assistant
+assistant-answers = From the help
+assistant-none = I can't find an answer to that in kontor's help. A person from support will be glad to help.
+assistant-unknown-agreement = None of your agreements has the number { $number }. Contract numbers have 12 digits, subscription IDs 14.
+assistant-eligible = You can change the partner of { $number } now: open the agreement and choose “{ $action }”.
+assistant-blocked = { $count ->
+    [one] The partner of { $number } cannot change right now. The reason:
+   *[other] The partner of { $number } cannot change right now, for { $count } reasons:
+}
+assistant-open-agreement = Open agreement { $number }
+assistant-handoff-title = Talk to a person
+assistant-handoff-text = Support gets your question and this conversation as a support case and answers you there. The case shows when the first answer is due.
+assistant-handoff-message = Anything to add? (optional)
+assistant-handoff-submit = Open a support case
+assistant-handoff-unavailable = Support cases are opened by people of a customer account. As a partner or a member of the vendor's staff, please contact your vendor contact.
+assistant-handoff-opened = Your support case is open. Support answers you here, and you get an email when they do.
+assistant-transcript-header = Conversation with the assistant
+assistant-transcript-person = { $name } asked
+assistant-transcript-assistant = The assistant answered
+assistant-transcript-articles = Suggested articles: { $titles }
+assistant-transcript-note = Message
+error-question-empty = Please write your question.
+error-assistant-lang = Expected de or en.
+error-conversation-empty = The conversation holds no question.
+problem-forbidden-ask-support = Only people of a customer account open a support case.
+error-conversation-too-long = At most { $max } turns in the conversation.
+help-notifications = Which emails you get

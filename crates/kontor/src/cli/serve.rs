@@ -1,7 +1,5 @@
 //! `kontor serve`, `kontor worker`.
 
-use std::sync::Arc;
-
 use anyhow::Context;
 use tokio::net::TcpListener;
 
@@ -9,7 +7,6 @@ use crate::app;
 use crate::config::Config;
 use crate::demo;
 use crate::web::AppState;
-use crate::web::extract::TokenCache;
 
 pub async fn serve(
     mut config: Config,
@@ -36,12 +33,7 @@ pub async fn serve(
         println!("{}", demo::logins_text(&base));
     }
     let metrics = crate::telemetry::metrics_handle();
-    let state = AppState {
-        services,
-        config: Arc::new(config),
-        tokens: Arc::new(TokenCache::default()),
-        metrics,
-    };
+    let state = AppState::new(services, config, metrics)?;
     app::serve(listener, state, !no_worker, app::shutdown_signal()).await
 }
 

@@ -149,15 +149,29 @@ pub fn render(
         OutboxMessage::CaseReply {
             case,
             agreement,
+            opened,
             author,
             body,
             ..
         } => Notice {
-            subject: tr.t1("mail-subject-case-reply", "agreement", agreement.as_str()),
+            subject: match (opened, agreement) {
+                (false, Some(n)) => tr.t1("mail-subject-case-reply", "agreement", n.as_str()),
+                (false, None) => tr.t("mail-subject-case-reply-general"),
+                (true, Some(n)) => tr.t1("mail-subject-case-opened", "agreement", n.as_str()),
+                (true, None) => tr.t("mail-subject-case-opened-general"),
+            },
             greeting: tr.t("mail-greeting"),
-            lines: std::iter::once(tr.t1("mail-case-reply", "author", author))
-                .chain(body.lines().map(str::to_owned))
-                .collect(),
+            lines: std::iter::once(tr.t1(
+                if *opened {
+                    "mail-case-opened"
+                } else {
+                    "mail-case-reply"
+                },
+                "author",
+                author,
+            ))
+            .chain(body.lines().map(str::to_owned))
+            .collect(),
             reasons: Vec::new(),
             facts: Vec::new(),
             link: Some((
@@ -423,7 +437,8 @@ mod tests {
             event_id: Uuid::nil(),
             recipients: vec![],
             case: Uuid::nil(),
-            agreement: AgreementNumber::parse("110000000011").unwrap(),
+            agreement: Some(AgreementNumber::parse("110000000011").unwrap()),
+            opened: false,
             author: "Anna Admin".into(),
             body: "Nur München.\nDanke!".into(),
         };

@@ -128,6 +128,16 @@ impl Tr {
         self.ta(key, &[(name, FluentValue::from(value))])
     }
 
+    /// A span of time as a phrase: "60 Minuten", "1 Stunde", "24 hours"
+    /// (whole hours as hours, else minutes).
+    pub fn duration(&self, minutes: i64) -> String {
+        if minutes >= 60 && minutes % 60 == 0 {
+            self.tn("duration-hours", "count", minutes / 60)
+        } else {
+            self.tn("duration-minutes", "count", minutes)
+        }
+    }
+
     /// The language code, for `<html lang>`.
     pub fn code(&self) -> &'static str {
         self.lang.as_str()

@@ -37,6 +37,27 @@ pub struct AppState {
     pub tokens: Arc<extract::TokenCache>,
     /// Prometheus exporter, when metrics are installed.
     pub metrics: Option<PrometheusHandle>,
+    /// The help center the assistant answers from (#20).
+    pub help: Arc<kontor_help::HelpCenter>,
+}
+
+impl AppState {
+    /// The state for `services` under `config`, with the help center built
+    /// and indexed for the configured policy.
+    pub fn new(
+        services: Services,
+        config: Config,
+        metrics: Option<PrometheusHandle>,
+    ) -> anyhow::Result<AppState> {
+        let help = crate::assistant::help_center(&services.policy)?;
+        Ok(AppState {
+            services,
+            config: Arc::new(config),
+            tokens: Arc::new(extract::TokenCache::default()),
+            metrics,
+            help,
+        })
+    }
 }
 
 /// Security headers on every response: no framing, no MIME sniffing, a

@@ -14,7 +14,6 @@
 //! review and paste after a deliberate change).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -382,7 +381,7 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
     let param = path
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .find(|p| !matches!(*p, "lang" | "answer" | "*rest"));
+        .find(|p| !matches!(*p, "lang" | "answer" | "slug" | "*rest"));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -422,6 +421,7 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
         .map(|s| match s {
             "{lang}" => "en".to_owned(),
             "{answer}" => "accept".to_owned(),
+            "{slug}" => "change-partner".to_owned(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -452,6 +452,10 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/api/v1/password-resets/confirm") => {
             json(json!({"token": "x".repeat(43), "password": "a new password 123"}))
         }
+        ("POST", "/api/v1/assistant/ask") => json(json!({"question": "Wie ändere ich den Partner?"})),
+        ("POST", "/api/v1/assistant/handoff") => json(json!({"agreement": "{object}",
+            "conversation": [{"from": "person", "text": "matrix"}]})),
+        ("POST", "/assistant/handoff") => "question=matrix&agreement={object}".into(),
         ("POST", "/api/v1/support-cases") => json(json!({"agreement": "{object}",
             "replace_partner": "5100000006", "new_partner": "5100000007", "message": "matrix"})),
         ("POST", "/api/v1/tokens") => json(json!({"email": "carla@muster.example",
@@ -711,12 +715,7 @@ async fn every_role_gets_exactly_what_the_authorization_matrix_says() {
 /// The routes the server has: `(method, path)` for every path its router
 /// knows and every method that path answers other than 405.
 async fn served_routes(app: &TestApp) -> BTreeSet<(String, String)> {
-    let state = AppState {
-        services: app.services.clone(),
-        config: Arc::new(app.config.clone()),
-        tokens: Arc::new(Default::default()),
-        metrics: None,
-    };
+    let state = AppState::new(app.services.clone(), app.config.clone(), None).expect("state");
     // axum lists its routes in its debug output (`paths: {RouteId(..): "/…"}`).
     let debug = format!("{:?}", kontor::web::router(state));
     let start = debug.find("paths: {").expect("the router lists its paths") + 8;

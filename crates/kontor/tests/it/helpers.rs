@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use kontor::config::Config;
 use kontor::web::AppState;
-use kontor::web::extract::TokenCache;
 use kontor_core::clock::ManualClock;
 use kontor_core::domain::audit::{AuditAction, AuditEntry, By};
 use kontor_core::service::Services;
@@ -243,12 +242,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState {
-            services: services.clone(),
-            config: Arc::new(config.clone()),
-            tokens: Arc::new(TokenCache::default()),
-            metrics: None,
-        };
+        let state = AppState::new(services.clone(), config.clone(), None).expect("state");
         let (shutdown, rx) = watch::channel(false);
         tokio::spawn(kontor::app::serve(listener, state, false, rx));
         // reqwest is built with rustls but no default crypto provider.
@@ -280,12 +274,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState {
-            services: services.clone(),
-            config: Arc::new(config.clone()),
-            tokens: Arc::new(TokenCache::default()),
-            metrics: None,
-        };
+        let state = AppState::new(services.clone(), config.clone(), None).expect("state");
         let (shutdown, rx) = watch::channel(false);
         tokio::spawn(kontor::app::serve(listener, state, false, rx));
         TestApp {

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json` and a self-hosted docs page at `/api/docs`.
 
 mod agreements;
+mod assistant;
 mod audit;
 mod bulk;
 mod me;
@@ -48,7 +49,8 @@ use super::error::ApiError;
         (name = "transactions", description = "Financial transactions (R3)"),
         (name = "audit", description = "Audit log (R11)"),
         (name = "bulk", description = "Import and export (operators)"),
-        (name = "support", description = "Support cases: change one of several partners (R6)"),
+        (name = "support", description = "Support cases: change one of several partners (R6), questions for support"),
+        (name = "assistant", description = "The help assistant: answers from the help, explains an agreement, hands over to support (#20)"),
         (name = "webhooks", description = "Webhook endpoints, their secrets and the delivery log (operators)")
     ),
     components(schemas(webhooks::WebhookEvent))
@@ -76,6 +78,7 @@ impl Modify for BearerAuth {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(me::router())
+        .merge(assistant::router())
         .merge(settings::router())
         .merge(agreements::router())
         .merge(partners::router())

@@ -1,4 +1,5 @@
-//! Support cases (R6): change only one of several partners.
+//! Support cases: change only one of several partners (R6), and
+//! questions for support (#20).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -49,20 +50,29 @@ pub struct OpenCaseRequest {
 pub struct SupportCaseDto {
     /// Case id.
     pub id: String,
+    /// `replace_partner` (replace one of several partners, R6) or
+    /// `question` (a question for support, e.g. handed over by the help
+    /// assistant).
+    pub topic: String,
     /// Account CSN.
     pub account: String,
-    /// Agreement number.
-    pub agreement: String,
-    /// Partner to replace.
-    pub replace_partner: String,
-    /// Partner to put in its place.
-    pub new_partner: String,
-    /// The admin's message.
+    /// Agreement number, if the case is about one.
+    pub agreement: Option<String>,
+    /// Partner to replace (`replace_partner` cases).
+    pub replace_partner: Option<String>,
+    /// Partner to put in its place (`replace_partner` cases).
+    pub new_partner: Option<String>,
+    /// The opening message (for a hand-off, the conversation with the
+    /// assistant).
     pub message: String,
     /// `open` or `resolved`.
     pub status: String,
     /// Whose turn it is while open: `support` or `customer`.
     pub waiting_on: String,
+    /// The support level whose first-response target applies.
+    pub support_level: Option<String>,
+    /// When support's first response is due (RFC 3339).
+    pub respond_by: Option<String>,
     /// Opened at (RFC 3339).
     pub created_at: String,
     /// Resolved at (RFC 3339).
@@ -73,13 +83,16 @@ impl From<&SupportCase> for SupportCaseDto {
     fn from(c: &SupportCase) -> Self {
         SupportCaseDto {
             id: c.id.to_string(),
+            topic: c.topic().as_str().into(),
             account: c.account.to_string(),
-            agreement: c.agreement.to_string(),
-            replace_partner: c.replace_partner.to_string(),
-            new_partner: c.new_partner.to_string(),
+            agreement: c.agreement.as_ref().map(ToString::to_string),
+            replace_partner: c.replace_partner.as_ref().map(ToString::to_string),
+            new_partner: c.new_partner.as_ref().map(ToString::to_string),
             message: c.message.clone(),
             status: c.status.as_str().into(),
             waiting_on: c.waiting_on.as_str().into(),
+            support_level: c.support_level.map(|l| l.as_str().into()),
+            respond_by: c.respond_by.map(rfc3339),
             created_at: rfc3339(c.created_at),
             resolved_at: c.resolved_at.map(rfc3339),
         }

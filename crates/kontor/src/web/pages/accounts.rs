@@ -154,7 +154,10 @@ async fn detail(
             .iter()
             .map(|c| CaseRow {
                 id: c.id.to_string(),
-                agreement: c.agreement.to_string(),
+                agreement: c
+                    .agreement
+                    .as_ref()
+                    .map_or_else(|| "–".to_owned(), ToString::to_string),
                 status: tr.t(&format!("case-{}", c.status.as_str())),
                 opened: tr.datetime(c.created_at),
             })

@@ -341,6 +341,8 @@ pub struct ReasonView {
     /// What the person can do about it, where kontor has a page for it:
     /// (label, link).
     pub action: Option<(String, String)>,
+    /// The help article that explains it.
+    pub help: String,
 }
 
 /// The page that helps with a reason, if kontor has one (#18: a blocked
@@ -379,6 +381,7 @@ pub fn reason_views(
                 .filter(|d| *d > today)
                 .map(|d| tr.t1("possible-from", "date", &tr.date(d))),
             action: reason_action(tr, r.code, number),
+            help: format!("/help/{}", crate::assistant::reason_article(r.code)),
         })
         .collect()
 }
@@ -440,7 +443,7 @@ async fn detail(
     };
     let window = state.services.policy.expiry_window_days;
     let page = DetailPage {
-        c: Chrome::new(&me, "agreements", &format!("/agreements/{n}")),
+        c: Chrome::new(&me, "agreements", &format!("/agreements/{n}")).about(n.as_str()),
         title: tr.ta(
             "agreement-title",
             &[

@@ -9,6 +9,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use kontor_core::domain::agreement::SupportLevel;
+use kontor_core::domain::policy::FirstResponse;
+
 use super::Chrome;
 use super::error::PageError;
 use super::session::SignedIn;
@@ -27,11 +30,23 @@ struct LevelsPage {
     own: Vec<&'static str>,
     /// Whether the person is a customer (the own-level card is shown).
     customer: bool,
+    /// Support's configured first-response targets.
+    first_response: FirstResponse,
 }
 
 impl LevelsPage {
     fn cell(&self, level: &str, row: &str) -> String {
-        self.c.t(&format!("level-{level}-{row}"))
+        match (row, SupportLevel::parse(level)) {
+            ("response", Some(level)) => {
+                let minutes = self.first_response.of(level).whole_minutes();
+                self.c.tr.t1(
+                    "level-response-within",
+                    "duration",
+                    &self.c.tr.duration(minutes),
+                )
+            }
+            _ => self.c.t(&format!("level-{level}-{row}")),
+        }
     }
 
     fn is_own(&self, level: &str) -> bool {
@@ -83,6 +98,7 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
         c: Chrome::new(&me, "levels", "/support-levels"),
         own,
         customer,
+        first_response: state.services.policy.first_response,
     }
     .into_response())
 }

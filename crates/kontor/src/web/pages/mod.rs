@@ -7,6 +7,7 @@ mod backoffice;
 mod changes;
 mod confirm;
 pub mod error;
+mod help;
 mod import_errors;
 mod integrations;
 mod levels;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(people::router())
         .merge(support::router())
+        .merge(help::router())
         .merge(settings::router())
         .merge(tokens::router())
 }
@@ -76,6 +78,10 @@ pub struct Chrome {
     pub back_office: bool,
     /// The primary admin manages the account's people.
     pub people: bool,
+    /// The assistant's form closes the page (not on the assistant's own).
+    pub assistant: bool,
+    /// The agreement the page is about: the assistant's context.
+    pub agreement: Option<String>,
 }
 
 impl Chrome {
@@ -89,6 +95,8 @@ impl Chrome {
             back: url_escape(path),
             back_office: me.actor.may(Permission::UseBackOffice),
             people: me.actor.may(Permission::ManageAccountPeople),
+            assistant: true,
+            agreement: None,
         }
     }
 
@@ -102,7 +110,15 @@ impl Chrome {
             back: url_escape(path),
             back_office: false,
             people: false,
+            assistant: false,
+            agreement: None,
         }
+    }
+
+    /// The same frame about an agreement (the assistant's context).
+    pub fn about(mut self, number: &str) -> Chrome {
+        self.agreement = Some(number.to_owned());
+        self
     }
 
     /// A message.
@@ -152,7 +168,7 @@ async fn favicon() -> Response {
 }
 
 /// A compiled-in file, cached by browsers for an hour.
-fn asset(content_type: &'static str, body: &'static str) -> Response {
+pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),

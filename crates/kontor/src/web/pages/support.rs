@@ -13,7 +13,7 @@ use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::permissions::Permission;
-use kontor_core::domain::support::{CaseSide, CustomerState};
+use kontor_core::domain::support::{CaseSide, CaseStatus, CaseTopic, CustomerState};
 use kontor_core::service::Services;
 use kontor_core::service::support::NewCase;
 use serde::Deserialize;
@@ -129,18 +129,30 @@ async fn open(
 
 struct CaseView {
     id: String,
-    agreement: String,
+    /// The topic in words ("Frage an den Support").
+    topic: String,
+    /// What it is about: the question's first line, or the partner swap.
+    subject: String,
+    agreement: Option<String>,
     /// "Muster Bau AG (7000000001)", for support.
     account: String,
-    replace: String,
-    new_partner: String,
-    message: String,
+    /// For a partner swap: the partner to replace and the new one.
+    replace: Option<String>,
+    new_partner: Option<String>,
+    /// The opening message, line by line.
+    message: Vec<String>,
     /// Where it stands, as the reader's side reads it.
     status: String,
     /// The state's code, for the badge's colour.
     state_code: &'static str,
     open: bool,
+    question: bool,
     created: String,
+    /// When support's first answer is due, and the sentence saying so.
+    respond_by: Option<String>,
+    respond_by_text: Option<String>,
+    /// Open, waiting for support's first answer, and past its due time.
+    overdue: bool,
 }
 
 async fn view(
@@ -148,6 +160,7 @@ async fn view(
     me: &SignedIn,
     c: &kontor_core::domain::support::SupportCase,
 ) -> CaseView {
+    let tr = me.tr;
     // The customer reads "waiting for you"; support reads whose turn it is.
     let state_code = match (me.actor.account().is_some(), c.customer_state()) {
         (true, s) => s.as_str(),
@@ -155,18 +168,80 @@ async fn view(
         (false, CustomerState::WaitingForYou) => "waiting_for_customer",
         (false, CustomerState::Open) => "waiting_for_support",
     };
+    let open = c.status == CaseStatus::Open;
+    let (replace, new_partner) = match c.swap() {
+        Some((old, new)) => (
+            Some(partner_label(state, old).await),
+            Some(partner_label(state, new).await),
+        ),
+        None => (None, None),
+    };
+    let subject = match (&replace, &new_partner) {
+        (Some(old), Some(new)) => format!("{old} → {new}"),
+        _ => first_line(&c.message),
+    };
+    let respond_by_text = match (c.respond_by, c.support_level) {
+        (Some(at), Some(level)) => Some(
+            tr.ta(
+                "case-respond-by-text",
+                &[
+                    ("when", tr.datetime(at).into()),
+                    ("level", tr.t(&format!("support-{}", level.as_str())).into()),
+                    (
+                        "duration",
+                        tr.duration(
+                            state
+                                .services
+                                .policy
+                                .first_response
+                                .of(level)
+                                .whole_minutes(),
+                        )
+                        .into(),
+                    ),
+                ],
+            ),
+        ),
+        _ => None,
+    };
     CaseView {
         id: c.id.to_string(),
-        agreement: c.agreement.to_string(),
+        topic: tr.t(&format!("case-topic-{}", c.topic().as_str())),
+        subject,
+        agreement: c.agreement.as_ref().map(ToString::to_string),
         account: account_label(state, &mut HashMap::new(), &c.account).await,
-        replace: partner_label(state, &c.replace_partner).await,
-        new_partner: partner_label(state, &c.new_partner).await,
-        message: c.message.clone(),
-        status: me.tr.t(&format!("case-state-{state_code}")),
+        replace,
+        new_partner,
+        message: c.message.lines().map(str::to_owned).collect(),
+        status: tr.t(&format!("case-state-{state_code}")),
         state_code,
-        open: c.status == kontor_core::domain::support::CaseStatus::Open,
-        created: me.tr.datetime(c.created_at),
+        open,
+        question: c.topic() == CaseTopic::Question,
+        created: tr.datetime(c.created_at),
+        respond_by: c.respond_by.map(|at| tr.datetime(at)),
+        respond_by_text,
+        overdue: open
+            && c.waiting_on == CaseSide::Support
+            && c.respond_by
+                .is_some_and(|at| at < state.services.clock.now()),
     }
+}
+
+/// The first line of a text, shortened to 90 characters at a word.
+fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() <= 90 {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(90).collect();
+    format!(
+        "{}…",
+        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
+    )
 }
 
 #[derive(Template, WebTemplate)]
@@ -235,18 +310,29 @@ struct CasePage {
     /// A reply kept after a problem, and the problem.
     draft: String,
     error: Option<String>,
+    /// What just happened.
+    flash: Option<String>,
 }
 
 fn case_id(raw: &str, me: &SignedIn) -> Result<uuid::Uuid, PageError> {
     uuid::Uuid::parse_str(raw).map_err(|_| PageError::not_found(me.tr))
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct ShowQuery {
+    /// Set by the assistant's hand-off: the case was just opened.
+    opened: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
     Path(raw): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    Ok(case_page(&state, &me, &raw).await?.into_response())
+    let mut page = case_page(&state, &me, &raw).await?;
+    page.flash = q.opened.map(|_| me.tr.t("assistant-handoff-opened"));
+    Ok(page.into_response())
 }
 
 async fn case_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<CasePage, PageError> {
@@ -257,7 +343,7 @@ async fn case_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<CasePag
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let can_resolve = me.actor.may(Permission::ResolveSupportCases);
-    let open = case.status == kontor_core::domain::support::CaseStatus::Open;
+    let open = case.status == CaseStatus::Open;
     let can_reply = open && Services::case_side(&me.actor, &case).is_some();
     let messages = messages
         .iter()
@@ -277,6 +363,7 @@ async fn case_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<CasePag
         can_reply,
         draft: String::new(),
         error: None,
+        flash: None,
     })
 }
 

@@ -76,7 +76,8 @@ impl WizardPage {
 
     fn new(me: &SignedIn, number: &AgreementNumber, step: u8) -> Self {
         WizardPage {
-            c: Chrome::new(me, "agreements", &format!("/agreements/{number}/partner")),
+            c: Chrome::new(me, "agreements", &format!("/agreements/{number}/partner"))
+                .about(number.as_str()),
             number: number.to_string(),
             step,
             reasons: Vec::new(),
