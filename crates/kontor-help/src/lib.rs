@@ -279,7 +279,27 @@ impl HelpCenter {
     /// Answers a question from the help: in `lang` when given, else in the
     /// language it is written in (`fallback` when that is unclear).
     pub fn ask(&self, question: &str, lang: Option<Lang>, fallback: Lang) -> Reply {
-        let lang = lang.unwrap_or_else(|| self.detect(question, fallback));
+        // The question is understood in the language it is written in; the
+        // answer comes in the one asked for, if any (the same articles
+        // exist in both).
+        let written = self.detect(question, lang.unwrap_or(fallback));
+        let mut reply = self.ask_in(question, written);
+        if let Some(wanted) = lang.filter(|wanted| *wanted != written) {
+            let library = self.library(wanted);
+            reply.lang = wanted;
+            for answer in &mut reply.answers {
+                if let Some(&i) = library.by_slug.get(&answer.slug) {
+                    let article = &library.articles[i];
+                    answer.title = article.title.clone();
+                    answer.excerpt = article.summary.clone();
+                }
+            }
+        }
+        reply
+    }
+
+    /// Answers a question written in `lang`, in `lang`.
+    fn ask_in(&self, question: &str, lang: Lang) -> Reply {
         let library = self.library(lang);
         let folded: Vec<String> = words(question).collect();
         let wants_person = lexicon::asks_for_person(&folded);

@@ -205,8 +205,17 @@ fn the_language_is_detected_and_can_be_forced() {
         "undecided: the person's language"
     );
     assert_eq!(help().detect("partner reseller", Lang::De), Lang::De);
-    let reply = help().ask("Wie ändere ich den Partner?", Some(Lang::En), Lang::De);
+    // Understood in German, answered in English: the same article.
+    let reply = help().ask(
+        "Wie lange dauert der Partnerwechsel?",
+        Some(Lang::En),
+        Lang::De,
+    );
     assert_eq!(reply.lang, Lang::En);
+    let german = help().ask("Wie lange dauert der Partnerwechsel?", None, Lang::De);
+    assert_eq!(reply.answers[0].slug, german.answers[0].slug);
+    let english = help().article(Lang::En, &reply.answers[0].slug).unwrap();
+    assert_eq!(reply.answers[0].title, english.title);
 }
 
 #[test]

@@ -388,17 +388,6 @@ pub async fn hand_off(
 ) -> Result<kontor_core::domain::support::SupportCase> {
     let tr = Tr::new(actor.lang);
     let mut problems = Vec::new();
-    if !conversation
-        .iter()
-        .any(|t| t.from == Speaker::Person && !t.text.trim().is_empty())
-    {
-        problems.push(FieldError::coded(
-            "conversation",
-            "conversation-empty",
-            Vec::new(),
-            "expected at least one question of the person",
-        ));
-    }
     if conversation.len() > MAX_TURNS {
         problems.push(FieldError::coded(
             "conversation",
@@ -427,6 +416,18 @@ pub async fn hand_off(
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
+    }
+    // Well-formed, but nothing the person asked: nothing to hand over.
+    if !conversation
+        .iter()
+        .any(|t| t.from == Speaker::Person && !t.text.trim().is_empty())
+    {
+        return Err(Error::Refused(vec![FieldError::coded(
+            "conversation",
+            "conversation-empty",
+            Vec::new(),
+            "expected at least one question of the person",
+        )]));
     }
     let mut text = String::new();
     if !note.trim().is_empty() {

@@ -413,9 +413,10 @@ fn case_resolved() -> Error {
 /// Longest reply kept, in characters.
 pub const MAX_REPLY: usize = 5000;
 
-/// Longest question handed to support, in characters (room for a
-/// conversation with the assistant).
-pub const MAX_QUESTION: usize = 8000;
+/// Longest question handed to support, in characters: room for a whole
+/// conversation with the assistant (30 turns of 2000 characters and a
+/// note).
+pub const MAX_QUESTION: usize = 64_000;
 
 /// A question as written: trimmed, not empty, at most [`MAX_QUESTION`].
 pub fn case_message(raw: &str) -> std::result::Result<String, FieldError> {

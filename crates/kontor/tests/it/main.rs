@@ -6,6 +6,7 @@ mod helpers;
 mod acceptance;
 mod accounts;
 mod api_language;
+mod assistant;
 mod authorization;
 mod backup;
 mod bad_input;

@@ -484,7 +484,7 @@ async fn handoff(
         Ok(case) => {
             Ok(Redirect::to(&format!("/support-cases/{}?opened=1", case.id)).into_response())
         }
-        Err(Error::Invalid(errors)) => {
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
             let mut c = Chrome::new(&me, "help", "/assistant");
             c.assistant = false;
             let error = errors.first().map(|e| me.tr.field_message(e));
