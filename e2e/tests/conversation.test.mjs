@@ -41,7 +41,7 @@ test("three replies go back and forth, each side is mailed and sees whose turn i
   await anna.goto(`${server.base}/agreements/110000000011/support-case`);
   await anna.locator("input[name=replace_partner]").first().check();
   await anna.fill("#case-new", "5100000004");
-  await anna.locator("form button[type=submit]").last().click();
+  await anna.locator("main form button[type=submit]").last().click();
   await anna.waitForURL(/\/support-cases\/[0-9a-f-]+$/);
   const caseUrl = anna.url();
   assert.match(await anna.textContent("main"), /Offen – der Support antwortet/);

@@ -55,10 +55,12 @@ const PAGES = {
     "/agreements/110000000011/partner/review?csn=5100000004", "/agreements/110000000011/support-case",
     "/account/people", "/account/people/carla%40muster.example/remove",
     "/support-levels", "/changes", "/support-cases", "/account/settings", "/agreements?sort=-term_end&partner=5100000001",
+    "/help", "/help?q=Partnerwechsel", "/help/change-partner", "/help/expiring-agreements", "/assistant",
+    "/assistant?q=Wie+lange+dauert+es%3F&agreement=110000000002", "/assistant?q=how+long+does+it+take%3F&agreement=110000000012",
   ],
   "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings"],
-  "ben@bim-solutions.example": ["/changes", "/changes?tab=outgoing", "/agreements", "/account/settings", "/support-levels"],
-  "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit"],
+  "ben@bim-solutions.example": ["/changes", "/changes?tab=outgoing", "/agreements", "/account/settings", "/support-levels", "/help/partner-portal"],
+  "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit", "/help"],
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
     "/back-office/audit", "/back-office/webhooks", "/back-office/deliveries", "/back-office/deliveries?status=pending",
@@ -100,7 +102,7 @@ for (const lang of ["de", "en"]) {
       await page.context().close();
     }
     const page = await visitor(lang);
-    for (const path of ["/signin", "/signin?expired=1", "/signin?welcome=1", "/password-reset", "/password-reset/not-a-link", "/invite/not-a-link", "/no-such-page"]) {
+    for (const path of ["/signin", "/signin?expired=1", "/signin?welcome=1", "/password-reset", "/password-reset/not-a-link", "/invite/not-a-link", "/no-such-page", "/help", "/help/sign-in"]) {
       await page.goto(`${server.base}${path}`);
       await look(page, lang, `visitor-${slug(path)}`);
     }
@@ -133,7 +135,7 @@ for (const lang of ["de", "en"]) {
     await anna.goto(`${server.base}/agreements/110000000011/support-case`);
     await anna.locator("input[name=replace_partner]").first().check();
     await anna.fill("#case-new", "5100000099");
-    await anna.locator("form button[type=submit]").last().click();
+    await anna.locator("main form button[type=submit]").last().click();
     await anna.locator(".field-error").first().waitFor();
     await look(anna, lang, "error-support-case");
     await anna.context().close();

@@ -22,9 +22,14 @@ pub async fn serve(
     if with_demo {
         demo::load(&services).await?;
     }
-    let listener = TcpListener::bind(&config.listen)
+    // The help center is indexed before the port opens: a kontor that
+    // listens answers questions.
+    let listen = config.listen.clone();
+    let metrics = crate::telemetry::metrics_handle();
+    let state = AppState::new(services, config, metrics)?;
+    let listener = TcpListener::bind(&listen)
         .await
-        .with_context(|| format!("failed to listen on {}", config.listen))?;
+        .with_context(|| format!("failed to listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
     // Scripts and tests read this line to find a port chosen with :0.
@@ -32,8 +37,6 @@ pub async fn serve(
     if with_demo {
         println!("{}", demo::logins_text(&base));
     }
-    let metrics = crate::telemetry::metrics_handle();
-    let state = AppState::new(services, config, metrics)?;
     app::serve(listener, state, !no_worker, app::shutdown_signal()).await
 }
 

@@ -476,6 +476,62 @@ mod tests {
         assert_eq!(en.link.unwrap().0, "Open the case and reply");
     }
 
+    /// #20: a question handed to support is a new case for the support
+    /// agents, with or without an agreement, and a reply in a case about
+    /// no agreement names none.
+    #[test]
+    fn a_new_question_case_and_its_replies_read_as_such() {
+        let case = |agreement: Option<&str>, opened: bool| OutboxMessage::CaseReply {
+            event_id: Uuid::nil(),
+            recipients: vec![],
+            case: Uuid::nil(),
+            agreement: agreement.map(|n| AgreementNumber::parse(n).unwrap()),
+            opened,
+            author: "Carla Nutzer".into(),
+            body: "Wer darf den Partner ändern?".into(),
+        };
+        let names = Names::default();
+        let support = to(Lang::En, RecipientRole::SupportAgent);
+        let about = render(
+            &case(Some("110000000002"), true),
+            &support,
+            &names,
+            "https://k.example",
+            90,
+        );
+        assert_eq!(
+            about.subject,
+            "New support case about agreement 110000000002"
+        );
+        assert_eq!(
+            about.lines,
+            [
+                "Carla Nutzer opened a support case:",
+                "Wer darf den Partner ändern?"
+            ]
+        );
+        let general = render(
+            &case(None, true),
+            &to(Lang::De, RecipientRole::SupportAgent),
+            &names,
+            "https://k.example",
+            90,
+        );
+        assert_eq!(general.subject, "Neuer Supportfall");
+        assert_eq!(
+            general.lines[0],
+            "Carla Nutzer hat einen Supportfall eröffnet:"
+        );
+        let reply = render(
+            &case(None, false),
+            &to(Lang::De, RecipientRole::AccountAdmin),
+            &names,
+            "https://k.example",
+            90,
+        );
+        assert_eq!(reply.subject, "Neue Antwort in Ihrem Supportfall");
+    }
+
     /// #18: a mail names the account and the partners by name (with the
     /// number after it), and "replaced partner" agrees with their count.
     #[test]
