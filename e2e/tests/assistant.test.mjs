@@ -53,10 +53,10 @@ test("asked in German on a blocked agreement's page, the assistant explains, kee
   // The conversation stays while moving on; a follow-up joins it.
   await anna.goto(`${server.base}/agreements`);
   assert.equal(await anna.locator("#assistant-log .assistant-answer").count(), 1, "kept across pages");
-  const person = await askInPanel(anna, "Ich möchte mit einem Mitarbeiter sprechen");
-  assert.match(await person.textContent(), /Supportfall eröffnen/);
-  await person.locator("textarea[name=message]").fill("Bitte rufen Sie mich an.");
-  await person.locator("button[type=submit]").click();
+  const reply = await askInPanel(anna, "Ich möchte mit einem Mitarbeiter sprechen");
+  assert.match(await reply.textContent(), /Supportfall eröffnen/);
+  await reply.locator("textarea[name=message]").fill("Bitte rufen Sie mich an.");
+  await reply.locator("button[type=submit]").click();
   await anna.waitForURL(/\/support-cases\/[0-9a-f-]+\?opened=1$/);
   const main = await anna.textContent("main");
   assert.match(main, /Ihr Supportfall ist eröffnet/);

@@ -1050,3 +1050,4 @@ error-conversation-empty = Das Gespräch enthält keine Frage.
 problem-forbidden-ask-support = Einen Supportfall eröffnen nur Personen eines Kundenkontos.
 error-conversation-too-long = Höchstens { $max } Beiträge im Gespräch.
 help-notifications = Welche E-Mails Sie bekommen
+nav-assistant = Assistent fragen

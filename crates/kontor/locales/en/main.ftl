@@ -993,3 +993,4 @@ error-conversation-empty = The conversation holds no question.
 problem-forbidden-ask-support = Only people of a customer account open a support case.
 error-conversation-too-long = At most { $max } turns in the conversation.
 help-notifications = Which emails you get
+nav-assistant = Ask the assistant

@@ -226,8 +226,6 @@ pub struct AnswerView {
     context: Option<String>,
     /// Earlier questions of the conversation (the panel sends them).
     earlier: String,
-    /// The answer's language, when it differs from the page's.
-    lang: Option<&'static str>,
     /// The agreement explained: its number, the sentence that sums it up,
     /// and its reasons.
     explained: Option<(String, String, Vec<ReasonView>, bool)>,
@@ -305,9 +303,10 @@ async fn ask(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    // The portal answers in the person's language, whatever the question's.
     let question = Question {
         text: q.clone(),
-        lang: None,
+        lang: Some(me.tr.lang),
         agreement: context.clone(),
     };
     let answered = assistant::ask(
@@ -322,9 +321,7 @@ async fn ask(
     let earlier = query.earlier.unwrap_or_default();
     let view = answer_view(&state, &me, &q, context.as_ref(), &earlier, &answered);
     if query.fragment.is_some() {
-        let mut frame = c;
-        frame.tr = Tr::new(answered.lang).in_zone(me.actor.time_zone);
-        return Ok(AnswerFragment { c: frame, a: view }.into_response());
+        return Ok(AnswerFragment { c, a: view }.into_response());
     }
     Ok(AskPage {
         c,
@@ -344,7 +341,7 @@ fn answer_view(
     earlier: &str,
     answered: &Answered,
 ) -> AnswerView {
-    let tr = Tr::new(answered.lang).in_zone(me.actor.time_zone);
+    let tr = me.tr;
     let policy = &state.services.policy;
     let today = kontor_core::domain::eligibility::today(state.services.clock.now());
     let explained = answered.agreement.as_ref().map(|e| {
@@ -396,7 +393,6 @@ fn answer_view(
         question: question.to_owned(),
         context: context.map(ToString::to_string),
         earlier: earlier.chars().take(assistant::MAX_TURN * 4).collect(),
-        lang: (answered.lang != me.tr.lang).then_some(answered.lang.as_str()),
         explained,
         unknown: answered.unknown_agreement.as_ref().map(ToString::to_string),
         answers: answered
@@ -442,7 +438,7 @@ async fn handoff(
         .and_then(|n| AgreementNumber::parse(n).ok());
     let question = Question {
         text: f.question.trim().to_owned(),
-        lang: None,
+        lang: Some(me.tr.lang),
         agreement: context.clone(),
     };
     let mut conversation: Vec<Turn> = f
