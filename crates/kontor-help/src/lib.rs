@@ -298,6 +298,37 @@ impl HelpCenter {
         reply
     }
 
+    /// How a question is read, for tuning (`help-eval --explain`): its
+    /// language, its terms (`?` unknown to the help, `!` of another
+    /// subject, with their weight) and the best matches with score and
+    /// coverage.
+    pub fn explain(&self, question: &str, fallback: Lang) -> String {
+        let lang = self.detect(question, fallback);
+        let library = self.library(lang);
+        let terms = library.index.analyzer.query_terms(question);
+        let shown: Vec<String> = terms
+            .iter()
+            .map(|term| {
+                let mark = if term.foreign {
+                    "!"
+                } else if term.known {
+                    ""
+                } else {
+                    "?"
+                };
+                format!("{}{mark}:{:.1}", term.stem, library.index.idf(term))
+            })
+            .collect();
+        let mut out = format!("{} terms {}", lang.as_str(), shown.join(" "));
+        for found in library.index.search(&terms, 3) {
+            out.push_str(&format!(
+                "\n  {:28} score {:6.2} coverage {:.2}",
+                library.articles[found.article].slug, found.score, found.coverage
+            ));
+        }
+        out
+    }
+
     /// Answers a question written in `lang`, in `lang`.
     fn ask_in(&self, question: &str, lang: Lang) -> Reply {
         let library = self.library(lang);

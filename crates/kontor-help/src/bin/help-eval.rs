@@ -3,7 +3,8 @@
 //! Markdown report: top-1 accuracy, MRR@3, hand-off precision and recall,
 //! by language, and the time per question.
 //!
-//! `help-eval [--misses] FILE…` — `--misses` also lists every miss.
+//! `help-eval [--misses] [--explain] FILE…` — `--misses` also lists every
+//! miss, `--explain` how each miss was read (terms, weights, matches).
 
 use std::time::Instant;
 
@@ -46,10 +47,11 @@ impl Tally {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let misses = args.iter().any(|arg| arg == "--misses");
+    let explain = args.iter().any(|arg| arg == "--explain");
+    let misses = explain || args.iter().any(|arg| arg == "--misses");
     let files: Vec<&String> = args.iter().filter(|arg| !arg.starts_with("--")).collect();
     if files.is_empty() {
-        return Err("usage: help-eval [--misses] FILE…".into());
+        return Err("usage: help-eval [--misses] [--explain] FILE…".into());
     }
     let started = Instant::now();
     let help = HelpCenter::build(default_values)?;
@@ -123,6 +125,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     },
                     if handed_off { "yes" } else { "no" },
                 ));
+                if explain {
+                    eprintln!("{}\n{}\n", row.question, help.explain(&row.question, Lang::De));
+                }
             }
         }
         times.sort_by(f64::total_cmp);
