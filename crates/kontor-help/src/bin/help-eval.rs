@@ -126,7 +126,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     if handed_off { "yes" } else { "no" },
                 ));
                 if explain {
-                    eprintln!("{}\n{}\n", row.question, help.explain(&row.question, Lang::De));
+                    eprintln!(
+                        "{}\n{}\n",
+                        row.question,
+                        help.explain(&row.question, Lang::De)
+                    );
                 }
             }
         }
