@@ -73,7 +73,7 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// hand off before any ranking.
 ///
 /// Chosen on `bench/assistant/questions.tsv` only (checked, never tuned, on
-/// `holdout.tsv`; see `bench/assistant/RESULTS.md`): from 0.25 to 0.40 the
+/// `holdout.tsv`; see `bench/RESULTS-assistant.md`): from 0.25 to 0.40 the
 /// out-of-scope questions are handed off alike (41–42 of 43), above 0.40
 /// answerable paraphrases start to be handed off (5 of 298 at 0.45, 10 at
 /// 0.50). 0.35 sits inside that plateau, with room on both sides for
