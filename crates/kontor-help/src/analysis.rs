@@ -167,7 +167,9 @@ impl Analyzer {
             {
                 stems = self.known_terms(&corrected);
             }
-            if stems.is_empty() {
+            // A scrap the help does not know ("a", "s", "des" in dialect,
+            // "no." cut from a number) says nothing about the subject.
+            if stems.is_empty() && word.chars().count() >= 3 {
                 push(self.term(&word), false, false);
             }
             for stem in stems {

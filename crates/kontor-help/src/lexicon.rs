@@ -21,6 +21,12 @@ pub(crate) fn synonyms(lang: Lang) -> &'static [&'static [&'static str]] {
 }
 
 const GERMAN_STOPWORDS: &[&str] = &[
+    "unseres",
+    "deines",
+    "eures",
+    "ihres",
+    "firma",
+    "gmbh",
     "aber",
     "alle",
     "allem",
