@@ -278,37 +278,13 @@ fn lead_with_reasons(
 fn explain(services: &Services, lang: Lang, number: &AgreementNumber, e: &Eligibility) -> String {
     let tr = Tr::new(lang);
     let policy = &services.policy;
+    let mut text = summary(tr, number, e);
     if e.eligible {
-        let timing = if policy.acceptance_required {
-            tr.ta(
-                "wizard-timing-acceptance",
-                &[
-                    ("days", policy.acceptance_days.into()),
-                    ("minutes", policy.processing_delay_minutes.into()),
-                ],
-            )
-        } else {
-            tr.tn("wizard-timing", "minutes", policy.processing_delay_minutes)
-        };
-        return format!(
-            "{} {timing}",
-            tr.ta(
-                "assistant-eligible",
-                &[
-                    ("number", number.to_string().into()),
-                    ("action", tr.t("action-update-partner").into())
-                ]
-            )
-        );
+        text.push(' ');
+        text.push_str(&timing(tr, policy));
+        return text;
     }
     let today = today(services.clock.now());
-    let mut text = tr.ta(
-        "assistant-blocked",
-        &[
-            ("number", number.to_string().into()),
-            ("count", (e.reasons.len() as i64).into()),
-        ],
-    );
     for reason in &e.reasons {
         text.push(' ');
         text.push_str(&reason.code.message(lang, policy.expiry_window_days));
@@ -319,6 +295,44 @@ fn explain(services: &Services, lang: Lang, number: &AgreementNumber, e: &Eligib
         }
     }
     text
+}
+
+/// The sentence that sums an agreement up: the change is possible now
+/// (and how to start it), or not, for so many reasons.
+pub fn summary(tr: Tr, number: &AgreementNumber, e: &Eligibility) -> String {
+    if e.eligible {
+        tr.ta(
+            "assistant-eligible",
+            &[
+                ("number", number.to_string().into()),
+                ("action", tr.t("action-update-partner").into()),
+            ],
+        )
+    } else {
+        tr.ta(
+            "assistant-blocked",
+            &[
+                ("number", number.to_string().into()),
+                ("count", (e.reasons.len() as i64).into()),
+            ],
+        )
+    }
+}
+
+/// What happens after submitting, as the wizard says it: the processing
+/// delay, and the partner's days to accept when the policy asks for it.
+pub fn timing(tr: Tr, policy: &Policy) -> String {
+    if policy.acceptance_required {
+        tr.ta(
+            "wizard-timing-acceptance",
+            &[
+                ("days", policy.acceptance_days.into()),
+                ("minutes", policy.processing_delay_minutes.into()),
+            ],
+        )
+    } else {
+        tr.tn("wizard-timing", "minutes", policy.processing_delay_minutes)
+    }
 }
 
 /// Who said something in a conversation with the assistant.

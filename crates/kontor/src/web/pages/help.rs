@@ -226,9 +226,8 @@ pub struct AnswerView {
     context: Option<String>,
     /// Earlier questions of the conversation (the panel sends them).
     earlier: String,
-    /// The agreement explained: its number, the sentence that sums it up,
-    /// and its reasons.
-    explained: Option<(String, String, Vec<ReasonView>, bool)>,
+    /// The agreement explained.
+    explained: Option<ExplainedView>,
     /// A number that is none of the person's agreements.
     unknown: Option<String>,
     /// Help articles: slug, title, excerpt.
@@ -237,8 +236,17 @@ pub struct AnswerView {
     handoff: bool,
     /// The person can open a support case.
     can_hand_off: bool,
-    /// The timing sentence for an eligible agreement.
+}
+
+/// The agreement in context, as the answer shows it.
+pub struct ExplainedView {
+    number: String,
+    /// The change is possible now or not, in a sentence.
+    summary: String,
+    reasons: Vec<ReasonView>,
+    /// What happens after submitting (eligible only).
     timing: Option<String>,
+    eligible: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -346,49 +354,23 @@ fn answer_view(
     let today = kontor_core::domain::eligibility::today(state.services.clock.now());
     let explained = answered.agreement.as_ref().map(|e| {
         let number = e.number.to_string();
-        let summary = if e.eligibility.eligible {
-            tr.ta(
-                "assistant-eligible",
-                &[
-                    ("number", number.clone().into()),
-                    ("action", tr.t("action-update-partner").into()),
-                ],
-            )
-        } else {
-            tr.ta(
-                "assistant-blocked",
-                &[
-                    ("number", number.clone().into()),
-                    ("count", (e.eligibility.reasons.len() as i64).into()),
-                ],
-            )
-        };
-        let reasons = reason_views(
-            tr,
-            &e.eligibility.reasons,
-            policy.expiry_window_days,
-            today,
-            &number,
-        );
-        (number, summary, reasons, e.eligibility.eligible)
+        ExplainedView {
+            summary: assistant::summary(tr, &e.number, &e.eligibility),
+            reasons: reason_views(
+                tr,
+                &e.eligibility.reasons,
+                policy.expiry_window_days,
+                today,
+                &number,
+            ),
+            timing: e
+                .eligibility
+                .eligible
+                .then(|| assistant::timing(tr, policy)),
+            eligible: e.eligibility.eligible,
+            number,
+        }
     });
-    let timing = answered
-        .agreement
-        .as_ref()
-        .filter(|e| e.eligibility.eligible)
-        .map(|_| {
-            if policy.acceptance_required {
-                tr.ta(
-                    "wizard-timing-acceptance",
-                    &[
-                        ("days", policy.acceptance_days.into()),
-                        ("minutes", policy.processing_delay_minutes.into()),
-                    ],
-                )
-            } else {
-                tr.tn("wizard-timing", "minutes", policy.processing_delay_minutes)
-            }
-        });
     AnswerView {
         question: question.to_owned(),
         context: context.map(ToString::to_string),
@@ -406,7 +388,6 @@ fn answer_view(
             .collect(),
         handoff: answered.handoff,
         can_hand_off: me.actor.account().is_some(),
-        timing,
     }
 }
 
