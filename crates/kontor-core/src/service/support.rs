@@ -420,43 +420,45 @@ pub const MAX_QUESTION: usize = 64_000;
 
 /// A question as written: trimmed, not empty, at most [`MAX_QUESTION`].
 pub fn case_message(raw: &str) -> std::result::Result<String, FieldError> {
-    let body = raw.trim();
-    if body.is_empty() {
-        return Err(FieldError::coded(
-            "message",
-            "question-empty",
-            Vec::new(),
-            "expected the question for support",
-        ));
-    }
-    if body.chars().count() > MAX_QUESTION {
-        return Err(FieldError::coded(
-            "message",
-            "text-too-long",
-            vec![("max", MAX_QUESTION.to_string())],
-            format!("expected at most {MAX_QUESTION} characters"),
-        ));
-    }
-    Ok(body.to_owned())
+    written(
+        raw,
+        "message",
+        "question-empty",
+        "expected the question for support",
+        MAX_QUESTION,
+    )
 }
 
 /// A reply as written: trimmed, not empty, at most [`MAX_REPLY`] characters.
 pub fn reply_body(raw: &str) -> std::result::Result<String, FieldError> {
+    written(
+        raw,
+        "body",
+        "reply-empty",
+        "expected the text of the reply",
+        MAX_REPLY,
+    )
+}
+
+/// Text a person wrote into `field`: trimmed; empty is `empty`'s error,
+/// longer than `max` characters `text-too-long`.
+fn written(
+    raw: &str,
+    field: &'static str,
+    empty: &'static str,
+    expected: &'static str,
+    max: usize,
+) -> std::result::Result<String, FieldError> {
     let body = raw.trim();
     if body.is_empty() {
-        return Err(FieldError::coded(
-            "body",
-            "reply-empty",
-            Vec::new(),
-            "expected the text of the reply",
-        ));
+        return Err(FieldError::coded(field, empty, Vec::new(), expected));
     }
-    if body.chars().count() > MAX_REPLY {
+    if body.chars().count() > max {
         return Err(FieldError::coded(
-            "body",
+            field,
             "text-too-long",
-            vec![("max", MAX_REPLY.to_string())],
-            format!("expected at most {MAX_REPLY} characters"),
+            vec![("max", max.to_string())],
+            format!("expected at most {max} characters"),
         ));
     }
     Ok(body.to_owned())

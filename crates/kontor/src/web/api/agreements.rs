@@ -32,7 +32,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Parses an agreement number from the path (R2).
 pub fn number(raw: &str) -> ApiResult<AgreementNumber> {
-    AgreementNumber::parse(raw).map_err(|e| ApiError::field(e.at("number")))
+    number_in(raw, "number")
+}
+
+/// An agreement number given as `field` (a body's `agreement`); a
+/// malformed one is a 422 naming that field (R2).
+pub fn number_in(raw: &str, field: &str) -> ApiResult<AgreementNumber> {
+    AgreementNumber::parse(raw).map_err(|e| ApiError::field(e.at(field)))
 }
 
 /// Filters of the agreement list.

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::agreements::number;
+use super::agreements::number_in;
 use super::support::SupportCaseDto;
 use crate::assistant::{self, Question, Speaker, Turn};
 use crate::web::AppState;
@@ -110,17 +110,7 @@ fn lang_field(raw: Option<&str>) -> ApiResult<Option<Lang>> {
 }
 
 fn agreement_field(raw: Option<&str>) -> ApiResult<Option<AgreementNumber>> {
-    raw.map(|raw| {
-        number(raw).map_err(|_| {
-            ApiError::field(FieldError::coded(
-                "agreement",
-                AgreementNumber::CODE,
-                Vec::new(),
-                AgreementNumber::EXPECTED,
-            ))
-        })
-    })
-    .transpose()
+    raw.map(|raw| number_in(raw, "agreement")).transpose()
 }
 
 /// Asks the assistant. Any signed-in person may ask; an agreement is

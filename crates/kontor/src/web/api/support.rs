@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::agreements::number;
+use super::agreements::number_in;
 use crate::web::AppState;
 use crate::web::dto::rfc3339;
 use crate::web::error::{ApiError, ApiResult, Problem};
@@ -185,14 +185,7 @@ async fn open(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<SupportCaseDto>)> {
     let req: OpenCaseRequest = parse_json(&headers, &body)?;
-    let agreement = number(&req.agreement).map_err(|_| {
-        ApiError::field(kontor_core::FieldError::coded(
-            "agreement",
-            kontor_core::domain::ids::AgreementNumber::CODE,
-            Vec::new(),
-            kontor_core::domain::ids::AgreementNumber::EXPECTED,
-        ))
-    })?;
+    let agreement = number_in(&req.agreement, "agreement")?;
     let input = NewCase {
         agreement,
         replace_partner: req.replace_partner,
