@@ -68,6 +68,8 @@ pub(crate) struct Analyzer {
     stems: HashSet<String>,
     /// Folded words of subjects the help is not about.
     foreign: HashSet<String>,
+    /// Terms of [`lexicon::anchors`].
+    anchors: HashSet<String>,
     stemmer: TextAnalyzer,
 }
 
@@ -91,6 +93,7 @@ impl Analyzer {
             dictionary: HashMap::new(),
             stems: HashSet::new(),
             foreign: lexicon::foreign().iter().map(|word| fold(word)).collect(),
+            anchors: HashSet::new(),
             stemmer,
         };
         for group in lexicon::synonyms(lang) {
@@ -119,7 +122,16 @@ impl Analyzer {
             .flat_map(|text| analyzer.index_terms(text))
             .collect();
         analyzer.stems = stems;
+        analyzer.anchors = lexicon::anchors(lang)
+            .iter()
+            .map(|word| analyzer.term(&fold(word)))
+            .collect();
         analyzer
+    }
+
+    /// Whether a term is one of kontor's subject ([`lexicon::anchors`]).
+    pub(crate) fn is_anchor(&self, term: &str) -> bool {
+        self.anchors.contains(term)
     }
 
     /// Whether a folded word belongs to this language's help or function
@@ -279,10 +291,12 @@ impl Analyzer {
     /// joined directly or by a linking s/es/n/en), preferring the fewest
     /// parts and then the longest last part (the compound's head).
     fn split(&self, word: &str) -> Option<Vec<String>> {
-        if self.lang != Lang::De || word.len() < MIN_COMPOUND || !word.is_ascii() {
+        if word.len() < MIN_COMPOUND || !word.is_ascii() {
             return None;
         }
-        self.split_into(word, 3)
+        // English writes its compounds apart; two words run together
+        // ("tokenflex", "signin") are still two.
+        self.split_into(word, if self.lang == Lang::De { 3 } else { 2 })
     }
 
     fn split_into(&self, word: &str, max_parts: usize) -> Option<Vec<String>> {
@@ -645,6 +659,16 @@ mod tests {
             de.query_terms("Partner ändern")
                 .iter()
                 .all(|term| !term.foreign)
+        );
+    }
+
+    #[test]
+    fn english_words_run_together_are_split_too() {
+        let en = Analyzer::new(Lang::En, ["Token Flex agreements cannot change partner"]);
+        let terms = stems(en.query_terms("tokenflex"));
+        assert!(
+            terms.contains(&en.term("token")) && terms.contains(&en.term("flex")),
+            "{terms:?}"
         );
     }
 

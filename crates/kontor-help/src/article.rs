@@ -62,6 +62,9 @@ pub struct Article {
     pub related: Vec<String>,
     /// How people ask for it (indexed, not shown).
     pub asks: Vec<String>,
+    /// Codes the article explains (`expires_soon`, `not_permitted`): a
+    /// question quoting one is about this article.
+    pub codes: Vec<String>,
     /// The body rendered as HTML (trusted: written in this repository).
     pub html: String,
     /// The body's `##` headings as text.
@@ -108,6 +111,7 @@ pub(crate) fn parse(
     let mut audience = Audience::Everyone;
     let mut related = Vec::new();
     let mut asks = Vec::new();
+    let mut codes = Vec::new();
     for line in header.lines().filter(|line| !line.trim().is_empty()) {
         let (key, value) = line
             .split_once(':')
@@ -120,15 +124,9 @@ pub(crate) fn parse(
                 audience = Audience::parse(value)
                     .ok_or_else(|| fail(format!("unknown audience {value:?}")))?
             }
-            "related" => {
-                related = value
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|slug| !slug.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            }
+            "related" => related = list(value),
             "ask" => asks.push(value.to_owned()),
+            "codes" => codes = list(value),
             other => return Err(fail(format!("unknown header key {other:?}"))),
         }
     }
@@ -141,10 +139,21 @@ pub(crate) fn parse(
         audience,
         related,
         asks,
+        codes,
         html,
         headings,
         passages,
     })
+}
+
+/// A comma-separated header value.
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Replaces every `{{name}}`; an unknown name is an error, so an article

@@ -79,6 +79,9 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// 0.50). 0.35 sits inside that plateau, with room on both sides for
 /// questions worded unlike any seen.
 const MIN_COVERAGE: f32 = 0.35;
+/// The coverage a question needs that uses none of kontor's own words
+/// ([`lexicon::anchors`]).
+const ANCHORLESS_COVERAGE: f32 = 0.8;
 /// Further answers are shown only when they score at least this share of
 /// the best one.
 const RUNNER_UP: f32 = 0.5;
@@ -208,6 +211,16 @@ impl HelpCenter {
     fn check_catalog(&self) -> Result<(), BuildError> {
         for (lang, other) in [(Lang::De, Lang::En), (Lang::En, Lang::De)] {
             for article in self.articles(lang) {
+                if let Some(twin) = self.article(other, &article.slug)
+                    && twin.codes != article.codes
+                {
+                    return Err(BuildError::Catalog(format!(
+                        "{}/{}.md and its {} version explain different codes",
+                        lang.as_str(),
+                        article.slug,
+                        other.as_str()
+                    )));
+                }
                 if self.article(other, &article.slug).is_none() {
                     return Err(BuildError::Catalog(format!(
                         "{}/{}.md has no {} version",
@@ -329,8 +342,39 @@ impl HelpCenter {
         out
     }
 
+    /// The article that explains a code (a reason such as `expires_soon`,
+    /// a status such as `awaiting_partner`).
+    pub fn article_for_code(&self, lang: Lang, code: &str) -> Option<&Article> {
+        self.articles(lang)
+            .iter()
+            .find(|article| article.codes.iter().any(|c| c == code))
+    }
+
     /// Answers a question written in `lang`, in `lang`.
     fn ask_in(&self, question: &str, lang: Lang) -> Reply {
+        let mut reply = self.ask_in_words(question, lang);
+        // A code quoted from the portal or the API ("Fehler not_active")
+        // names its article better than any wording could.
+        let quoted: Vec<&Article> = codes_in(question)
+            .iter()
+            .filter_map(|code| self.article_for_code(lang, code))
+            .collect();
+        for (at, article) in quoted.into_iter().enumerate() {
+            reply.answers.retain(|answer| answer.slug != article.slug);
+            let answer = Answer {
+                slug: article.slug.clone(),
+                title: article.title.clone(),
+                excerpt: article.summary.clone(),
+                score: reply.answers.first().map_or(0.0, |best| best.score),
+            };
+            reply.answers.insert(at.min(reply.answers.len()), answer);
+        }
+        reply.answers.truncate(MAX_ANSWERS);
+        reply
+    }
+
+    /// Answers a question from its words alone.
+    fn ask_in_words(&self, question: &str, lang: Lang) -> Reply {
         let library = self.library(lang);
         let folded: Vec<String> = words(question).collect();
         let wants_person = lexicon::asks_for_person(&folded);
@@ -342,7 +386,15 @@ impl HelpCenter {
             library.index.search(&terms, MAX_ANSWERS + 2)
         };
         let mut answers: Vec<Answer> = Vec::new();
-        if let Some(best) = matches.first().filter(|best| best.coverage >= MIN_COVERAGE) {
+        let anchored = terms
+            .iter()
+            .any(|term| term.known && library.index.analyzer.is_anchor(&term.stem));
+        let min = if anchored {
+            MIN_COVERAGE
+        } else {
+            ANCHORLESS_COVERAGE
+        };
+        if let Some(best) = matches.first().filter(|best| best.coverage >= min) {
             for found in matches
                 .iter()
                 .filter(|found| found.score >= best.score * RUNNER_UP)
@@ -383,6 +435,14 @@ impl HelpCenter {
             wants_person,
         }
     }
+}
+
+/// Codes written in a text: lower-case words joined by underscores.
+fn codes_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.contains('_') && !word.starts_with('_') && !word.ends_with('_'))
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// The passage of an article that shares the most (idf-weighted) terms with

@@ -247,3 +247,74 @@ fn at_most_three_answers_best_first_with_an_excerpt_from_the_article() {
         }
     }
 }
+
+#[test]
+fn a_quoted_code_leads_to_the_article_that_explains_it() {
+    assert_eq!(
+        top("Fehler not_active bei 1100 0000 0009").as_deref(),
+        Some("inactive-agreements")
+    );
+    assert_eq!(
+        top("what does expires_soon mean").as_deref(),
+        Some("expiring-agreements")
+    );
+    assert_eq!(
+        top("Meldung subscription_requires_transaction").as_deref(),
+        Some("subscription-partner-change")
+    );
+    // Each code is explained by exactly one article, the same in both languages.
+    for lang in [Lang::De, Lang::En] {
+        let mut seen = std::collections::HashSet::new();
+        for article in help().articles(lang) {
+            for code in &article.codes {
+                assert!(seen.insert(code.clone()), "{code} is explained twice");
+            }
+        }
+        assert!(seen.contains("not_permitted") && seen.contains("awaiting_partner"));
+    }
+}
+
+#[test]
+fn questions_without_any_of_kontors_words_need_a_close_match() {
+    for question in [
+        "Mein Drucker druckt nicht mehr",
+        "the projector shows no picture",
+        "Wie lange ist die Kantine offen?",
+    ] {
+        let reply = help().ask(question, None, Lang::De);
+        assert!(reply.answers.is_empty(), "{question} → {:?}", reply.answers);
+    }
+    // One word of the subject is enough for an ordinary answer.
+    assert_eq!(
+        top("wie lange dauert ein Partnerwechsel").as_deref(),
+        Some("processing-time")
+    );
+}
+
+#[test]
+fn asking_to_have_a_case_opened_is_asking_for_a_person_asking_how_is_not() {
+    assert!(
+        help()
+            .ask("Bitte eröffnen Sie ein Ticket für mich", None, Lang::De)
+            .wants_person
+    );
+    assert!(
+        help()
+            .ask("please open a case for this", None, Lang::En)
+            .wants_person
+    );
+    assert!(
+        !help()
+            .ask("Wie eröffne ich einen Supportfall?", None, Lang::De)
+            .wants_person
+    );
+    assert!(
+        help()
+            .ask(
+                "Können Sie das an den Support weiterleiten?",
+                None,
+                Lang::De
+            )
+            .wants_person
+    );
+}

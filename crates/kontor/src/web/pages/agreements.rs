@@ -365,6 +365,7 @@ fn reason_action(tr: Tr, code: ReasonCode, number: &str) -> Option<(String, Stri
 /// longer holds is shown when it lies ahead: "possible from today" (a
 /// pending change due within the hour) says nothing the reason does not.
 pub fn reason_views(
+    help: &kontor_help::HelpCenter,
     tr: Tr,
     reasons: &[kontor_core::domain::eligibility::Reason],
     window: i64,
@@ -381,7 +382,7 @@ pub fn reason_views(
                 .filter(|d| *d > today)
                 .map(|d| tr.t1("possible-from", "date", &tr.date(d))),
             action: reason_action(tr, r.code, number),
-            help: format!("/help/{}", crate::assistant::reason_article(r.code)),
+            help: format!("/help/{}", crate::assistant::reason_article(help, r.code)),
         })
         .collect()
 }
@@ -466,6 +467,7 @@ async fn detail(
         is_customer: me.actor.account().is_some(),
         eligible: e.eligible,
         reasons: reasons_to_show(
+            &state.help,
             tr,
             &e,
             window,
@@ -495,6 +497,7 @@ pub fn term_label(tr: Tr, a: &Agreement) -> String {
 /// Why the partner cannot be changed now. A `user` is told to ask their
 /// administrator instead of seeing that they may not.
 fn reasons_to_show(
+    help: &kontor_help::HelpCenter,
     tr: Tr,
     e: &Eligibility,
     window: i64,
@@ -507,7 +510,7 @@ fn reasons_to_show(
         .filter(|r| r.code != ReasonCode::NotPermitted)
         .cloned()
         .collect();
-    reason_views(tr, &reasons, window, today, number)
+    reason_views(help, tr, &reasons, window, today, number)
 }
 
 /// The agreement's partners over time, as shown.

@@ -357,6 +357,7 @@ fn answer_view(
         ExplainedView {
             summary: assistant::summary(tr, &e.number, &e.eligibility),
             reasons: reason_views(
+                &state.help,
                 tr,
                 &e.eligibility.reasons,
                 policy.expiry_window_days,

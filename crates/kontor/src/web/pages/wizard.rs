@@ -124,6 +124,7 @@ async fn start(
     }
     let mut page = WizardPage::new(me, &n, step);
     page.reasons = reason_views(
+        &state.help,
         tr,
         &e.reasons,
         state.services.policy.expiry_window_days,
