@@ -237,12 +237,15 @@ impl LangIndex {
 }
 
 /// How much a word the help never uses weighs against the question's
-/// coverage, as an idf: about a term found in four of 27 articles — a
-/// word the help does not know is a sign the question is about something
-/// else, but a weak one, since people ask with words of their own ("pleite",
-/// "seriously"). (It used to weigh as the rarest term, which handed a
-/// quarter of the answerable questions to a person.)
-pub(crate) const UNKNOWN_WEIGHT: f32 = 1.5;
+/// coverage, as an idf: about an average term's — a word the help does
+/// not know is a sign the question is about something else, but a weak
+/// one, since people ask with words of their own ("pleite", "yesterday",
+/// "seriously"). Questions about something else entirely are caught by
+/// having none of kontor's own words ([`crate::lexicon::anchors`]), so this
+/// weight only has to keep chatty questions answerable. (It weighed as the
+/// rarest term at first, which handed a quarter of the answerable
+/// questions to a person; 1.5 before the anchors came.)
+pub(crate) const UNKNOWN_WEIGHT: f32 = 1.0;
 /// How much the best match with one of an article's own questions (title or
 /// `ask:` line, idf-weighted cosine) adds to its score, where BM25 counts 1
 /// for the best article: the question variants say most directly what an

@@ -820,14 +820,7 @@ const GERMAN_SYNONYMS: &[&[&str]] = &[
         "importiere",
         "importdatei",
     ],
-    &[
-        "exportieren",
-        "export",
-        "herunterladen",
-        "download",
-        "excel",
-        "exel",
-    ],
+    &["exportieren", "export", "herunterladen", "download", "exel"],
     &[
         "ziffern",
         "stellig",
@@ -1393,7 +1386,6 @@ pub(crate) fn anchors(lang: Lang) -> &'static [&'static str] {
             "admin",
             "hauptadministrator",
             "benutzer",
-            "nutzer",
             "token",
             "api",
             "schnittstelle",
@@ -1444,7 +1436,6 @@ pub(crate) fn anchors(lang: Lang) -> &'static [&'static str] {
             "verzeichnis",
             "zustellung",
             "signatur",
-            "plätze",
             "laufzeitende",
         ],
         Lang::En => &[
@@ -1505,7 +1496,6 @@ pub(crate) fn anchors(lang: Lang) -> &'static [&'static str] {
             "delivery",
             "signature",
             "bulk",
-            "seats",
         ],
     }
 }
