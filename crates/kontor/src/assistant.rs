@@ -489,6 +489,32 @@ mod tests {
     }
 
     #[test]
+    fn every_placeholder_gets_its_configured_value_in_both_languages() {
+        let policy = Policy {
+            processing_delay_minutes: 90,
+            expiry_window_days: 45,
+            ..Policy::default()
+        };
+        for lang in [kontor_help::Lang::De, kontor_help::Lang::En] {
+            let values = placeholder_values(&policy, lang);
+            let mut keys: Vec<&str> = values.keys().copied().collect();
+            keys.sort_unstable();
+            let mut expected = kontor_help::PLACEHOLDERS.to_vec();
+            expected.sort_unstable();
+            assert_eq!(keys, expected);
+            assert_eq!(values["expiry_window_days"], "45");
+        }
+        assert_eq!(
+            placeholder_values(&policy, kontor_help::Lang::De)["processing_delay"],
+            "90 Minuten"
+        );
+        assert_eq!(
+            placeholder_values(&policy, kontor_help::Lang::En)["first_response_premium"],
+            "1 hour"
+        );
+    }
+
+    #[test]
     fn every_reason_has_an_article_that_lists_its_code() {
         let help = help_center(&Policy::default()).unwrap();
         for code in ReasonCode::ALL {
