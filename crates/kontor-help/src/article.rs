@@ -130,6 +130,12 @@ pub(crate) fn parse(
             other => return Err(fail(format!("unknown header key {other:?}"))),
         }
     }
+    let (body, linked) = split_related(body);
+    for slug in linked {
+        if !related.contains(&slug) {
+            related.push(slug);
+        }
+    }
     let (html, headings, passages) = render(body);
     Ok(Article {
         lang,
@@ -144,6 +150,33 @@ pub(crate) fn parse(
         headings,
         passages,
     })
+}
+
+/// Headings of a closing list of related articles.
+const RELATED_HEADINGS: &[&str] = &["## Verwandte Artikel", "## Related articles"];
+
+/// The body without a closing "related articles" section, and the slugs
+/// that section links: the page lists related articles itself, once.
+fn split_related(body: &str) -> (&str, Vec<String>) {
+    let Some(start) = RELATED_HEADINGS
+        .iter()
+        .filter_map(|h| body.find(&format!("\n{h}\n")))
+        .min()
+    else {
+        return (body, Vec::new());
+    };
+    let section = &body[start..];
+    // Only when it is the last section: a later heading keeps it in place.
+    if section[1..].contains("\n## ") {
+        return (body, Vec::new());
+    }
+    let slugs = section
+        .split("(/help/")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(|slug| slug.split(['#', '?']).next().unwrap_or(slug).to_owned())
+        .collect();
+    (&body[..start], slugs)
 }
 
 /// A comma-separated header value.
@@ -251,6 +284,19 @@ mod tests {
             article.html
         );
         assert!(article.html.contains("<ol>"));
+    }
+
+    #[test]
+    fn a_closing_list_of_related_articles_joins_the_related_ones() {
+        let text = "title: T\nsummary: S\nrelated: a\n---\nText.\n\n## Verwandte Artikel\n\n- [B](/help/b)\n- [A](/help/a)\n";
+        let article = parse(Lang::De, "x", text, &values()).unwrap();
+        assert_eq!(article.related, ["a", "b"]);
+        assert!(!article.html.contains("Verwandte"), "{}", article.html);
+        // A related section followed by another stays where it is.
+        let text = "title: T\nsummary: S\n---\nText.\n\n## Related articles\n\n- [B](/help/b)\n\n## More\n\nx\n";
+        let article = parse(Lang::En, "x", text, &values()).unwrap();
+        assert!(article.related.is_empty());
+        assert!(article.html.contains("Related articles"));
     }
 
     #[test]
