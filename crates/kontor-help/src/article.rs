@@ -152,6 +152,14 @@ pub(crate) fn parse(
     })
 }
 
+/// Adds a passage, its spacing evened out, unless it is empty.
+fn push_passage(passages: &mut Vec<String>, text: &str) {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !text.is_empty() {
+        passages.push(text);
+    }
+}
+
 /// Headings of a closing list of related articles.
 const RELATED_HEADINGS: &[&str] = &["## Verwandte Artikel", "## Related articles"];
 
@@ -224,8 +232,12 @@ fn render(body: &str) -> (String, Vec<String>, Vec<String>) {
                 in_heading = true;
                 current = Some(String::new());
             }
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) if current.is_none() => {
-                current = Some(String::new())
+            // A list inside an item (or a paragraph inside one) starts a
+            // passage of its own; the text so far is one already.
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) if !in_heading => {
+                if let Some(text) = current.replace(String::new()) {
+                    push_passage(&mut passages, &text);
+                }
             }
             Event::Text(text) | Event::Code(text) => {
                 if let Some(current) = current.as_mut() {
@@ -245,10 +257,7 @@ fn render(body: &str) -> (String, Vec<String>, Vec<String>) {
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) if !in_heading => {
                 if let Some(text) = current.take() {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !text.is_empty() {
-                        passages.push(text);
-                    }
+                    push_passage(&mut passages, &text);
                 }
             }
             _ => {}
@@ -297,6 +306,20 @@ mod tests {
         let article = parse(Lang::En, "x", text, &values()).unwrap();
         assert!(article.related.is_empty());
         assert!(article.html.contains("Related articles"));
+    }
+
+    #[test]
+    fn a_list_inside_an_item_is_never_run_together() {
+        let text = "title: T\nsummary: S\n---\n- Je nach Antwort:\n  - **Angenommen:** weiter.\n  - Abgelehnt: Ende.\n";
+        let nested = parse(Lang::De, "x", text, &values()).unwrap();
+        assert_eq!(
+            nested.passages,
+            [
+                "Je nach Antwort:",
+                "Angenommen: weiter.",
+                "Abgelehnt: Ende."
+            ]
+        );
     }
 
     #[test]
