@@ -113,7 +113,8 @@ impl Services {
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
             .about(&case.account, case.agreement.as_ref())
             .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }));
-        self.store.insert_case(&case, &audit, &[]).await?;
+        let mail = self.new_case_mail(actor, &case).await?;
+        self.store.insert_case(&case, &audit, &[mail]).await?;
         Ok(case)
     }
 
@@ -167,7 +168,20 @@ impl Services {
             support_level: Some(level),
             respond_by: Some(now + self.policy.first_response.of(level)),
         };
-        let mail = OutboxMessage::CaseReply {
+        let mail = self.new_case_mail(actor, &case).await?;
+        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
+            .about(&case.account, case.agreement.as_ref())
+            .change(
+                json!(null),
+                json!({ "case": case.id, "support_level": level, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }),
+            );
+        self.store.insert_case(&case, &audit, &[mail]).await?;
+        Ok(case)
+    }
+
+    /// The mail that tells the support agents of a new case.
+    async fn new_case_mail(&self, actor: &Actor, case: &SupportCase) -> Result<OutboxMessage> {
+        Ok(OutboxMessage::CaseReply {
             event_id: Uuid::now_v7(),
             recipients: recipients(
                 self.store.support_agents().await?,
@@ -178,15 +192,7 @@ impl Services {
             opened: true,
             author: actor.name.clone(),
             body: case.message.clone(),
-        };
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
-            .about(&case.account, case.agreement.as_ref())
-            .change(
-                json!(null),
-                json!({ "case": case.id, "support_level": level, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }),
-            );
-        self.store.insert_case(&case, &audit, &[mail]).await?;
-        Ok(case)
+        })
     }
 
     /// What the agreement's partners and the directory say against the case.
@@ -265,7 +271,7 @@ impl Services {
         let side = Self::case_side(actor, &case).ok_or_else(|| {
             Error::Forbidden(Text::new(
                 "forbidden-case-reply",
-                "only the account's administrators and support reply in a support case",
+                "only the account's administrators, the person who opened the case, and support reply in a support case",
             ))
         })?;
         let body = reply_body(body).map_err(|e| Error::Invalid(vec![e]))?;

@@ -71,8 +71,8 @@ async fn three_replies_go_back_and_forth_each_mailed_to_the_other_side() {
     assert_eq!(case(ANNA).await["waiting_on"], "customer");
     assert_eq!(
         reply_mails(&app).await,
-        [ANNA],
-        "the customer who opened it is told"
+        [SAM, ANNA],
+        "support agents are told of the new case, the customer who opened it of the answer"
     );
     json_with(
         reply(&app, ANNA, &id, "  Nur München.\nDanke!  ").await,
@@ -82,7 +82,7 @@ async fn three_replies_go_back_and_forth_each_mailed_to_the_other_side() {
     assert_eq!(case(SAM).await["waiting_on"], "support");
     assert_eq!(
         reply_mails(&app).await,
-        [ANNA, SAM],
+        [SAM, ANNA, SAM],
         "support agents are told"
     );
     json_with(
@@ -90,7 +90,7 @@ async fn three_replies_go_back_and_forth_each_mailed_to_the_other_side() {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(reply_mails(&app).await, [ANNA, SAM, ANNA]);
+    assert_eq!(reply_mails(&app).await, [SAM, ANNA, SAM, ANNA]);
 
     let list = json_with(
         app.get(ANNA, &format!("/api/v1/support-cases/{id}/messages"))
