@@ -10,6 +10,7 @@ pub mod notify;
 pub mod permissions;
 pub mod policy;
 pub mod roles;
+pub mod second_factor;
 pub mod support;
 pub mod throttle;
 pub mod values;
