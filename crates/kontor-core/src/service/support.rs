@@ -92,25 +92,16 @@ impl Services {
         if !refused.is_empty() {
             return Err(Error::Refused(refused));
         }
-        let now = self.clock.now();
         let level = a.support_level;
-        let case = SupportCase {
-            id: Uuid::now_v7(),
-            account: a.account.clone(),
-            agreement: Some(a.number.clone()),
-            opened_by: actor.user_id,
-            replace_partner: Some(request.old),
-            new_partner: Some(request.new),
-            message: request.message,
-            status: CaseStatus::Open,
-            created_at: now,
-            resolved_at: None,
-            resolved_by: None,
-            waiting_on: CaseSide::Support,
-            support_level: Some(level),
-            respond_by: Some(now + self.policy.first_response.of(level)),
-        };
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
+        let case = self.new_case(
+            actor,
+            a.account.clone(),
+            Some(a.number.clone()),
+            Some((request.old, request.new)),
+            request.message,
+            level,
+        );
+        let audit = AuditEntry::new(case.created_at, By::Person(actor), AuditAction::SupportCaseOpened)
             .about(&case.account, case.agreement.as_ref())
             .change(json!(null), json!({ "case": case.id, "replace_partner": case.replace_partner, "new_partner": case.new_partner, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }));
         let mail = self.new_case_mail(actor, &case).await?;
@@ -151,14 +142,46 @@ impl Services {
             )
             .unwrap_or(SupportLevel::Standard),
         };
+        let case = self.new_case(
+            actor,
+            account,
+            agreement.map(|state| state.agreement.number.clone()),
+            None,
+            message,
+            level,
+        );
+        let mail = self.new_case_mail(actor, &case).await?;
+        let audit = AuditEntry::new(case.created_at, By::Person(actor), AuditAction::SupportCaseOpened)
+            .about(&case.account, case.agreement.as_ref())
+            .change(
+                json!(null),
+                json!({ "case": case.id, "support_level": level, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }),
+            );
+        self.store.insert_case(&case, &audit, &[mail]).await?;
+        Ok(case)
+    }
+
+    /// A case `actor` opens now: waiting for support, its first answer due
+    /// by `level`'s target.
+    fn new_case(
+        &self,
+        actor: &Actor,
+        account: Csn,
+        agreement: Option<AgreementNumber>,
+        swap: Option<(Csn, Csn)>,
+        message: String,
+        level: SupportLevel,
+    ) -> SupportCase {
         let now = self.clock.now();
-        let case = SupportCase {
+        let (replace_partner, new_partner) =
+            swap.map_or((None, None), |(old, new)| (Some(old), Some(new)));
+        SupportCase {
             id: Uuid::now_v7(),
             account,
-            agreement: agreement.map(|state| state.agreement.number.clone()),
+            agreement,
             opened_by: actor.user_id,
-            replace_partner: None,
-            new_partner: None,
+            replace_partner,
+            new_partner,
             message,
             status: CaseStatus::Open,
             created_at: now,
@@ -167,16 +190,7 @@ impl Services {
             waiting_on: CaseSide::Support,
             support_level: Some(level),
             respond_by: Some(now + self.policy.first_response.of(level)),
-        };
-        let mail = self.new_case_mail(actor, &case).await?;
-        let audit = AuditEntry::new(now, By::Person(actor), AuditAction::SupportCaseOpened)
-            .about(&case.account, case.agreement.as_ref())
-            .change(
-                json!(null),
-                json!({ "case": case.id, "support_level": level, "respond_by": case.respond_by.map(|t| t.unix_timestamp()) }),
-            );
-        self.store.insert_case(&case, &audit, &[mail]).await?;
-        Ok(case)
+        }
     }
 
     /// The mail that tells the support agents of a new case.

@@ -179,36 +179,25 @@ async fn another_tenants_agreement_reads_exactly_like_a_missing_one() {
         ("1100 0000 0101", "1100 0000 0199"),
     ] {
         let who = if theirs.ends_with("0001") { DORA } else { ANNA };
+        let app = &app;
+        let raw = |body: Value| async move {
+            app.post(who, "/api/v1/assistant/ask", &body)
+                .await
+                .text()
+                .await
+                .unwrap()
+        };
         let question = |n: &str| json!({ "question": format!("Warum kann ich {n} nicht ändern?") });
-        let a = app
-            .post(who, "/api/v1/assistant/ask", &question(theirs))
-            .await
-            .text()
-            .await
-            .unwrap();
-        let b = app
-            .post(who, "/api/v1/assistant/ask", &question(missing))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert_eq!(a, b, "another tenant's {theirs} differs from a missing one");
+        let a = raw(question(theirs)).await;
+        assert_eq!(
+            a,
+            raw(question(missing)).await,
+            "another tenant's {theirs} differs from a missing one"
+        );
         let a: Value = serde_json::from_str(&a).unwrap();
         assert_eq!(a["agreement"], Value::Null);
         let context = |n: &str| json!({ "question": "Warum geht das nicht?", "agreement": n });
-        let a = app
-            .post(who, "/api/v1/assistant/ask", &context(theirs))
-            .await
-            .text()
-            .await
-            .unwrap();
-        let b = app
-            .post(who, "/api/v1/assistant/ask", &context(missing))
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert_eq!(a, b);
+        assert_eq!(raw(context(theirs)).await, raw(context(missing)).await);
     }
     // The page says the same, apart from the number the person typed.
     let anna = browser(&app, ANNA, "de").await;
