@@ -314,8 +314,9 @@ pub fn summary(tr: Tr, number: &AgreementNumber, e: &Eligibility) -> String {
     }
 }
 
-/// What happens after submitting, as the wizard says it: the processing
-/// delay, and the partner's days to accept when the policy asks for it.
+/// When a submitted change takes effect, under the configured policy: the
+/// processing delay, and the partner's days to accept when the policy asks
+/// for it (the wizard's review step and the assistant say it alike).
 pub fn timing(tr: Tr, policy: &Policy) -> String {
     if policy.acceptance_required {
         tr.ta(

@@ -527,6 +527,23 @@ mod tests {
     }
 
     #[test]
+    fn first_response_targets_are_between_one_hour_and_thirty_days() {
+        for (hours, ok) in [("0", false), ("1", true), ("720", true), ("721", false)] {
+            for level in ["STANDARD", "ADVANCED", "PREMIUM"] {
+                let key = format!("KONTOR_FIRST_RESPONSE_HOURS_{level}");
+                let loaded = Config::load(None, env(&[(key.as_str(), hours)]));
+                assert_eq!(loaded.is_ok(), ok, "{key}={hours}");
+                if let Err(e) = loaded {
+                    assert!(
+                        format!("{e:#}").contains(&key.to_lowercase()["kontor_".len()..]),
+                        "{e:#}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unknown_file_keys_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("k.toml");

@@ -696,3 +696,38 @@ async fn the_help_center_is_open_to_everyone_in_their_language() {
         "redirected to sign in"
     );
 }
+
+/// A case is overdue in support's queue from the first moment after its
+/// first-response time, not at it, and no longer once support answered.
+#[tokio::test]
+async fn a_case_is_marked_overdue_only_after_its_first_response_time() {
+    let app = TestApp::spawn().await;
+    let body = json!({ "conversation": [{ "from": "person", "text": "Frage" }], "agreement": "110000000001" });
+    let case = json_with(
+        app.post(ANNA, "/api/v1/assistant/handoff", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(case["support_level"], "advanced");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let queue_is_overdue = || async {
+        // A fresh sign-in each time: the test clock moves past idle sessions.
+        let sam = browser(&app, SAM, "en").await;
+        let (_, queue) = page(&app, &sam, "/support-cases").await;
+        assert!(queue.contains(&id), "{queue}");
+        queue.contains("badge-overdue")
+    };
+    app.advance(time::Duration::hours(4));
+    assert!(!queue_is_overdue().await, "due now, not yet overdue");
+    app.advance(time::Duration::seconds(1));
+    assert!(queue_is_overdue().await, "one second after its time");
+    let reply = app
+        .post(
+            SAM,
+            &format!("/api/v1/support-cases/{id}/messages"),
+            &json!({ "body": "Wir sehen nach." }),
+        )
+        .await;
+    assert_eq!(reply.status(), StatusCode::CREATED);
+    assert!(!queue_is_overdue().await, "answered: the customer's turn");
+}

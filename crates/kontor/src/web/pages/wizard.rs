@@ -154,21 +154,8 @@ async fn start(
         })
         .collect();
     page.term = super::agreements::term_label(tr, a);
-    page.timing = timing(tr, &state.services.policy);
+    page.timing = crate::assistant::timing(tr, &state.services.policy);
     Ok((s, page))
-}
-
-/// When a submitted change takes effect, under the configured policy.
-fn timing(tr: Tr, policy: &kontor_core::domain::policy::Policy) -> String {
-    let minutes = ("minutes", policy.processing_delay_minutes.into());
-    if policy.acceptance_required {
-        tr.ta(
-            "wizard-timing-acceptance",
-            &[minutes, ("days", policy.acceptance_days.into())],
-        )
-    } else {
-        tr.ta("wizard-timing", &[minutes])
-    }
 }
 
 fn problem_text(tr: Tr, p: &PartnerProblem) -> String {
