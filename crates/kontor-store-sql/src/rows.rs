@@ -14,6 +14,7 @@ use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::{Contact, MutedEvents};
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
+use kontor_core::domain::second_factor::{AccountSecurity, SecondFactorFacts, TwoFactorRule};
 use kontor_core::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase};
 use kontor_core::domain::zone::Zone;
 use kontor_core::store::AuditRecord;
@@ -504,14 +505,66 @@ impl TryFrom<CaseMessageRow> for CaseMessage {
 pub const CASE_MESSAGE_COLUMNS: &str =
     "m.id, m.case_id, m.author_id, u.name AS author_name, m.side, m.body, m.created_at";
 
-/// A session with its person ([`USER_COLUMNS`] and the session's own).
+/// A session with its person ([`USER_COLUMNS`], [`FACTS_COLUMNS`] and
+/// the session's own).
 #[derive(sqlx::FromRow)]
 pub struct SessionRow {
     #[sqlx(flatten)]
     pub user: UserRow,
+    #[sqlx(flatten)]
+    pub facts: FactsRow,
     pub csrf: String,
     pub created_at: i64,
     pub last_seen_at: i64,
+    pub verified_at: i64,
+}
+
+/// The second step of a sign-in with its person ([`USER_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub struct ChallengeRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub challenged_at: i64,
+    pub next: String,
+    pub reported_zone: String,
+}
+
+/// What decides whether a person (as `u`, joined with [`FACTS_JOIN`])
+/// must set up a second factor, for [`FactsRow`].
+pub const FACTS_COLUMNS: &str = "u.created_at AS joined_at, u.second_factor_reset_at, \
+     EXISTS (SELECT 1 FROM totp_keys k WHERE k.user_id = u.id AND k.confirmed_at IS NOT NULL) AS enrolled, \
+     sec.second_factor AS account_rule, sec.grace_days, sec.since AS rule_since";
+
+/// The join [`FACTS_COLUMNS`] reads the account's rule through.
+pub const FACTS_JOIN: &str = "LEFT JOIN account_security sec ON sec.account_csn = u.account_csn";
+
+#[derive(sqlx::FromRow)]
+pub struct FactsRow {
+    pub joined_at: i64,
+    pub second_factor_reset_at: Option<i64>,
+    pub enrolled: bool,
+    pub account_rule: Option<String>,
+    pub grace_days: Option<i64>,
+    pub rule_since: Option<i64>,
+}
+
+impl FactsRow {
+    pub fn facts(&self) -> Result<SecondFactorFacts, StoreError> {
+        let account = match (&self.account_rule, self.grace_days, self.rule_since) {
+            (Some(rule), Some(grace_days), Some(since)) => Some(AccountSecurity {
+                rule: TwoFactorRule::parse(rule).ok_or_else(|| bad("two-factor rule", rule))?,
+                grace_days,
+                since: from_ms(since),
+            }),
+            _ => None,
+        };
+        Ok(SecondFactorFacts {
+            enrolled: self.enrolled,
+            joined_at: from_ms(self.joined_at),
+            reset_at: self.second_factor_reset_at.map(from_ms),
+            account,
+        })
+    }
 }
 
 /// Tables whose row counts `OpsStore::counts` reports (the same on both

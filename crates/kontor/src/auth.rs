@@ -86,6 +86,48 @@ pub async fn sign_in(
     }
 }
 
+/// The outcome of a second factor given at sign-in or to re-authenticate.
+#[derive(Debug)]
+pub enum SecondStep {
+    /// Accepted.
+    Ok(kontor_core::service::second_factor::Proof),
+    /// Not accepted, and why.
+    Refused(kontor_core::service::second_factor::ProofRefused),
+    /// Too many wrong codes: try again after this long. Not checked.
+    Throttled(time::Duration),
+}
+
+/// Checks a second factor of `person`, throttled like passwords: wrong
+/// codes count per person (under their own key, apart from passwords)
+/// and per client address, and are reserved before the check, so
+/// parallel guesses cannot exceed the limit.
+pub async fn second_step(
+    services: &kontor_core::service::Services,
+    policy: &kontor_core::domain::throttle::ThrottlePolicy,
+    person: &kontor_core::domain::roles::Actor,
+    code: &str,
+    client: Option<std::net::IpAddr>,
+) -> anyhow::Result<SecondStep> {
+    use kontor_core::domain::throttle::{Reservation, ThrottleKey, longest_wait};
+    let keys = ThrottleKey::of(policy, &format!("second-factor:{}", person.email), client);
+    let now = services.clock.now();
+    let attempt = uuid::Uuid::now_v7().to_string();
+    let store = &services.store;
+    if let Reservation::Refused(failures) =
+        store.reserve_signin_attempt(&attempt, &keys, now).await?
+    {
+        let wait = longest_wait(&keys, &failures, now).unwrap_or(time::Duration::SECOND);
+        return Ok(SecondStep::Throttled(wait));
+    }
+    match services.prove_second_factor(person, code).await? {
+        Ok(proof) => {
+            store.signin_succeeded(&attempt, &keys[0].key).await?;
+            Ok(SecondStep::Ok(proof))
+        }
+        Err(refused) => Ok(SecondStep::Refused(refused)),
+    }
+}
+
 /// The person with this email and password, or `None`. Takes the same time
 /// whether or not the email exists.
 async fn verify_credentials(

@@ -216,6 +216,14 @@ settings! {
     signin_window_minutes: i64 = 15;
     /// The sliding window of failed sign-ins per client address, in minutes.
     signin_address_window_minutes: i64 = 5;
+    /// Minutes a proof of identity (sign-in, a second factor, the
+    /// password asked again) covers sensitive actions — partner changes,
+    /// people, tokens, webhooks, security settings — before they ask for
+    /// it again.
+    reauth_minutes: i64 = 15;
+    /// Days new vendor staff (support agents, operators) may sign in
+    /// before they must set up a second factor.
+    staff_second_factor_grace_days: i64 = 7;
     /// Seconds a client has to send a request's headers (slow clients are
     /// disconnected after this).
     header_read_timeout_seconds: u64 = 10;
@@ -348,6 +356,14 @@ impl Config {
         if !(1..=24 * 60).contains(&self.signin_address_window_minutes) {
             bail!("signin_address_window_minutes must be from 1 to 1440");
         }
+        if !(1..=24 * 60).contains(&self.reauth_minutes) {
+            bail!("reauth_minutes must be from 1 to 1440");
+        }
+        if !(0..=kontor_core::domain::second_factor::MAX_GRACE_DAYS)
+            .contains(&self.staff_second_factor_grace_days)
+        {
+            bail!("staff_second_factor_grace_days must be from 0 to 90");
+        }
         Ok(())
     }
 
@@ -408,6 +424,16 @@ impl Config {
             window: time::Duration::minutes(self.signin_window_minutes),
             address_window: time::Duration::minutes(self.signin_address_window_minutes),
         }
+    }
+
+    /// How long a proof of identity covers sensitive actions.
+    pub fn reauth_window(&self) -> time::Duration {
+        time::Duration::minutes(self.reauth_minutes)
+    }
+
+    /// How long new vendor staff may go without a second factor.
+    pub fn staff_grace(&self) -> time::Duration {
+        time::Duration::days(self.staff_second_factor_grace_days)
     }
 
     /// The delivery retry schedule.

@@ -62,6 +62,40 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("password_hash", Text),
             ("created_at", Int),
             ("disabled_at", Int),
+            ("second_factor_reset_at", Int),
+        ],
+    ),
+    (
+        "totp_keys",
+        &[
+            ("user_id", Text),
+            ("secret", Text),
+            ("created_at", Int),
+            ("confirmed_at", Int),
+            ("last_step", Int),
+        ],
+    ),
+    (
+        "recovery_codes",
+        &[("user_id", Text), ("code_hash", Text), ("used_at", Int)],
+    ),
+    (
+        "account_security",
+        &[
+            ("account_csn", Text),
+            ("second_factor", Text),
+            ("grace_days", Int),
+            ("since", Int),
+        ],
+    ),
+    (
+        "signin_challenges",
+        &[
+            ("id_hash", Text),
+            ("user_id", Text),
+            ("created_at", Int),
+            ("next", Text),
+            ("time_zone", Text),
         ],
     ),
     (
@@ -193,6 +227,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("csrf", Text),
             ("created_at", Int),
             ("last_seen_at", Int),
+            ("verified_at", Int),
             ("user_agent", Text),
         ],
     ),

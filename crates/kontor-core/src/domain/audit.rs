@@ -77,6 +77,20 @@ str_enum!(
         NotificationsChanged = "notifications_changed",
         /// The customer or support replied in a support case.
         SupportCaseReplied = "support_case_replied",
+        /// A person set up an authenticator app (#21).
+        SecondFactorEnabled = "second_factor_enabled",
+        /// A person removed their own second factor.
+        SecondFactorRemoved = "second_factor_removed",
+        /// An admin or a support agent removed someone's second factor.
+        SecondFactorReset = "second_factor_reset",
+        /// A support agent recorded how they verified a locked-out person.
+        IdentityVerified = "identity_verified",
+        /// A person signed in with a recovery code.
+        RecoveryCodeUsed = "recovery_code_used",
+        /// A person made new recovery codes.
+        RecoveryCodesRenewed = "recovery_codes_renewed",
+        /// The primary admin changed who must use a second factor.
+        SecondFactorRuleChanged = "second_factor_rule_changed",
     }
 );
 

@@ -215,6 +215,27 @@ pub enum OutboxMessage {
         #[serde(with = "time::serde::rfc3339")]
         at: time::OffsetDateTime,
     },
+    /// Tells a person — and, when someone else acted, their account's
+    /// admins — that their second factor changed (#21). A security mail:
+    /// it cannot be switched off.
+    SecondFactorNotice {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The person, and the admins for a reset.
+        recipients: Vec<Recipient>,
+        /// What happened.
+        event: SecondFactorEvent,
+        /// The person concerned: "Name (email)".
+        person: String,
+        /// Who did it, when it was not the person: "Name (email)".
+        by: Option<String>,
+        /// Recovery codes left (after one was used).
+        #[serde(default)]
+        codes_left: Option<u32>,
+        /// When.
+        #[serde(with = "time::serde::rfc3339")]
+        at: time::OffsetDateTime,
+    },
     /// A reply in a support case, for the other side (#19).
     CaseReply {
         /// Stable id of the event.
@@ -258,6 +279,7 @@ impl OutboxMessage {
             OutboxMessage::Invitation { .. } => "invitation",
             OutboxMessage::PasswordReset { .. } => "password_reset",
             OutboxMessage::PasswordChanged { .. } => "password_changed",
+            OutboxMessage::SecondFactorNotice { .. } => "second_factor_notice",
             OutboxMessage::CaseReply { .. } => "case_reply",
         }
     }
@@ -270,6 +292,7 @@ impl OutboxMessage {
             | OutboxMessage::Invitation { event_id, .. }
             | OutboxMessage::PasswordReset { event_id, .. }
             | OutboxMessage::PasswordChanged { event_id, .. }
+            | OutboxMessage::SecondFactorNotice { event_id, .. }
             | OutboxMessage::CaseReply { event_id, .. } => *event_id,
         }
     }
@@ -282,6 +305,7 @@ impl OutboxMessage {
             | OutboxMessage::Invitation { recipients, .. }
             | OutboxMessage::PasswordReset { recipients, .. }
             | OutboxMessage::PasswordChanged { recipients, .. }
+            | OutboxMessage::SecondFactorNotice { recipients, .. }
             | OutboxMessage::CaseReply { recipients, .. } => recipients,
         }
     }
@@ -299,10 +323,27 @@ impl OutboxMessage {
             | OutboxMessage::Invitation { .. }
             | OutboxMessage::PasswordReset { .. }
             | OutboxMessage::PasswordChanged { .. }
+            | OutboxMessage::SecondFactorNotice { .. }
             | OutboxMessage::CaseReply { .. } => None,
         }
     }
 }
+
+str_enum!(
+    /// What happened to a person's second factor (#21).
+    SecondFactorEvent {
+        /// They set up an authenticator app.
+        Enabled = "enabled",
+        /// They removed it themselves.
+        Removed = "removed",
+        /// An admin of their account or a support agent removed it.
+        Reset = "reset",
+        /// They signed in with a recovery code.
+        RecoveryCodeUsed = "recovery_code_used",
+        /// They made new recovery codes (the old ones stopped working).
+        RecoveryCodesRenewed = "recovery_codes_renewed",
+    }
+);
 
 /// The language to write to a partner in: German for the DACH countries.
 pub fn partner_lang(country: &str) -> Lang {

@@ -1,12 +1,16 @@
-//! The second factor's rules (#21, first slice): one-time codes by RFC
-//! 6238 (totp-rs) — the current, the previous and the next 30-second step
-//! accepted, a step once used never again — and recovery codes, each
-//! usable once, kept only as hashes. Pure: the secret's randomness and the
-//! time come from the caller (so tests move the clock).
+//! The second factor's rules (#21): one-time codes by RFC 6238 (totp-rs)
+//! — the current, the previous and the next 30-second step accepted, a
+//! step once used never again; recovery codes, each usable once, kept only
+//! as hashes; who must have a second factor and by when; how long a proof
+//! of identity covers sensitive actions. Pure: the secret's randomness and
+//! the time come from the caller (so tests move the clock).
 
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
+
+use super::agreement::str_enum;
+use super::roles::Role;
 
 /// Bytes of a TOTP secret (160 bits, as RFC 4226 recommends).
 pub const SECRET_BYTES: usize = 20;
@@ -123,6 +127,108 @@ impl TotpKey {
     }
 }
 
+str_enum!(
+    /// Who of a customer account must use a second factor, as the primary
+    /// admin chose (#21).
+    TwoFactorRule {
+        /// Nobody must (each person may).
+        Off = "off",
+        /// The primary and secondary admins.
+        Admins = "admins",
+        /// Everyone of the account.
+        Everyone = "everyone",
+    }
+);
+
+/// Longest enrolment grace period an account can give, in days.
+pub const MAX_GRACE_DAYS: i64 = 90;
+
+/// An account's two-factor rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountSecurity {
+    /// Who must.
+    pub rule: TwoFactorRule,
+    /// Days each person has to set one up, from `since` (or from when they
+    /// joined, if later).
+    pub grace_days: i64,
+    /// When the rule was set.
+    pub since: OffsetDateTime,
+}
+
+/// What decides whether a person must set up a second factor now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecondFactorFacts {
+    /// They have one (an app or a passkey).
+    pub enrolled: bool,
+    /// When the person was created.
+    pub joined_at: OffsetDateTime,
+    /// When someone else removed their second factor (a new one is due at
+    /// once), if that is what happened last.
+    pub reset_at: Option<OffsetDateTime>,
+    /// Their account's rule, for customer staff whose account set one.
+    pub account: Option<AccountSecurity>,
+}
+
+/// Where a person stands with the two-factor rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// They have a second factor.
+    Enrolled,
+    /// Nobody requires one of them.
+    Optional,
+    /// Required; they may still sign in without one until then.
+    Grace {
+        /// The last moment without one.
+        until: OffsetDateTime,
+    },
+    /// Required and overdue: they can do nothing but set one up.
+    Due,
+}
+
+impl SecondFactorFacts {
+    /// Whether a person in `role` must have a second factor: vendor staff
+    /// always, customer staff when their account's rule covers them.
+    pub fn required(&self, role: Role) -> bool {
+        if role.is_vendor() {
+            return true;
+        }
+        match self.account.map(|a| a.rule) {
+            Some(TwoFactorRule::Everyone) => role.tenant_kind() == super::roles::TenantKind::Account,
+            Some(TwoFactorRule::Admins) => role.is_account_admin(),
+            Some(TwoFactorRule::Off) | None => false,
+        }
+    }
+
+    /// The person's standing at `now`; vendor staff get `staff_grace` from
+    /// when they joined.
+    pub fn standing(&self, role: Role, staff_grace: Duration, now: OffsetDateTime) -> Standing {
+        if self.enrolled {
+            return Standing::Enrolled;
+        }
+        if !self.required(role) {
+            return Standing::Optional;
+        }
+        let until = match (self.reset_at, role.is_vendor(), self.account) {
+            (Some(reset), _, _) => reset,
+            (None, true, _) => self.joined_at + staff_grace,
+            (None, false, Some(a)) => a.since.max(self.joined_at) + Duration::days(a.grace_days),
+            // `required` is false without an account rule.
+            (None, false, None) => self.joined_at,
+        };
+        if now < until {
+            Standing::Grace { until }
+        } else {
+            Standing::Due
+        }
+    }
+}
+
+/// Whether a proof of identity given at `verified_at` still covers a
+/// sensitive action at `now` (re-authentication, like GitHub's sudo mode).
+pub fn still_fresh(verified_at: OffsetDateTime, now: OffsetDateTime, window: Duration) -> bool {
+    now - verified_at <= window
+}
+
 fn unix(at: OffsetDateTime) -> u64 {
     u64::try_from(at.unix_timestamp()).unwrap_or(0)
 }
@@ -163,6 +269,78 @@ mod tests {
 
     fn at(unix: i64) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(unix).unwrap()
+    }
+
+    fn facts(rule: Option<TwoFactorRule>) -> SecondFactorFacts {
+        SecondFactorFacts {
+            enrolled: false,
+            joined_at: at(0),
+            reset_at: None,
+            account: rule.map(|rule| AccountSecurity {
+                rule,
+                grace_days: 14,
+                since: at(1_000_000),
+            }),
+        }
+    }
+
+    #[test]
+    fn who_must_have_a_second_factor() {
+        use TwoFactorRule::*;
+        for role in Role::ALL {
+            for rule in [None, Some(Off), Some(Admins), Some(Everyone)] {
+                let expected = role.is_vendor()
+                    || (rule == Some(Admins) && role.is_account_admin())
+                    || (rule == Some(Everyone)
+                        && role.tenant_kind() == super::super::roles::TenantKind::Account);
+                assert_eq!(facts(rule).required(role), expected, "{role:?} {rule:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_grace_period_ends_exactly_at_its_last_second() {
+        let f = facts(Some(TwoFactorRule::Everyone));
+        let until = at(1_000_000) + Duration::days(14);
+        let staff = Duration::days(7);
+        let before = until - Duration::seconds(1);
+        assert_eq!(f.standing(Role::User, staff, before), Standing::Grace { until });
+        assert_eq!(f.standing(Role::User, staff, until), Standing::Due);
+        // Someone who joins after the rule was set gets their own period.
+        let late = SecondFactorFacts { joined_at: at(2_000_000), ..f };
+        assert_eq!(
+            late.standing(Role::User, staff, until),
+            Standing::Grace { until: at(2_000_000) + Duration::days(14) }
+        );
+        // A reset makes it due at once, whatever the period.
+        let reset = SecondFactorFacts { reset_at: Some(at(1_500_000)), ..f };
+        assert_eq!(reset.standing(Role::User, staff, at(1_500_000)), Standing::Due);
+        // Enrolled or not required: nothing is due.
+        let enrolled = SecondFactorFacts { enrolled: true, ..f };
+        assert_eq!(enrolled.standing(Role::User, staff, until), Standing::Enrolled);
+        let admins_only = facts(Some(TwoFactorRule::Admins));
+        assert_eq!(admins_only.standing(Role::User, staff, until), Standing::Optional);
+        assert_eq!(admins_only.standing(Role::PartnerAdmin, staff, until), Standing::Optional);
+    }
+
+    #[test]
+    fn vendor_staff_have_their_own_period_from_joining() {
+        let f = facts(None);
+        let staff = Duration::days(7);
+        let until = at(0) + staff;
+        assert_eq!(
+            f.standing(Role::Operator, staff, until - Duration::seconds(1)),
+            Standing::Grace { until }
+        );
+        assert_eq!(f.standing(Role::SupportAgent, staff, until), Standing::Due);
+        assert_eq!(f.standing(Role::SupportAgent, Duration::ZERO, at(0)), Standing::Due);
+    }
+
+    #[test]
+    fn a_proof_is_fresh_up_to_the_window_and_not_a_second_later() {
+        let window = Duration::minutes(15);
+        assert!(still_fresh(at(0), at(900), window));
+        assert!(!still_fresh(at(0), at(901), window));
     }
 
     #[test]

@@ -188,6 +188,42 @@ impl Services {
         Ok(Some(record))
     }
 
+    /// Stores the second step of a sign-in (the person's earlier ones end).
+    pub async fn start_second_step(&self, challenge: &crate::store::SigninChallenge) -> Result<()> {
+        Ok(self.store.create_challenge(challenge).await?)
+    }
+
+    /// The second step of a sign-in with its person, while it is younger
+    /// than `max_age`; an older one is ended and `None`.
+    pub async fn second_step(
+        &self,
+        id_hash: &str,
+        max_age: Duration,
+    ) -> Result<Option<(crate::store::SigninChallenge, Actor)>> {
+        let Some((challenge, actor)) = self.store.challenge(id_hash).await? else {
+            return Ok(None);
+        };
+        if self.clock.now() - challenge.created_at > max_age {
+            self.store.delete_challenge(id_hash).await?;
+            return Ok(None);
+        }
+        Ok(Some((challenge, actor)))
+    }
+
+    /// Ends the second step of a sign-in.
+    pub async fn end_second_step(&self, id_hash: &str) -> Result<()> {
+        Ok(self.store.delete_challenge(id_hash).await?)
+    }
+
+    /// Records that the session's person just proved who they are
+    /// (re-authentication before a sensitive action).
+    pub async fn reverify_session(&self, id_hash: &str) -> Result<()> {
+        Ok(self
+            .store
+            .reverify_session(id_hash, self.clock.now())
+            .await?)
+    }
+
     /// Ends a portal session.
     pub async fn end_session(&self, id_hash: &str) -> Result<()> {
         Ok(self.store.delete_session(id_hash).await?)

@@ -11,6 +11,7 @@ pub mod import_csv;
 pub mod import_json;
 pub mod partner_change;
 pub mod people;
+pub mod second_factor;
 pub mod settings;
 pub mod support;
 pub mod transaction;

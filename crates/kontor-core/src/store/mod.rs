@@ -246,6 +246,87 @@ pub trait SessionStore: Send + Sync {
     async fn purge_signin_failures(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
+/// Second factors (#21): authenticator apps, recovery codes, the
+/// accounts' rules, the second step of a sign-in, re-authentication.
+#[async_trait]
+pub trait SecondFactorStore: Send + Sync {
+    /// A person's second factors.
+    async fn second_factor(&self, user: UserId) -> StoreResult<SecondFactorRecord>;
+    /// What decides whether `user` must set up a second factor.
+    async fn second_factor_facts(
+        &self,
+        user: UserId,
+    ) -> StoreResult<Option<crate::domain::second_factor::SecondFactorFacts>>;
+    /// Keeps a new app key waiting for its first code, replacing one that
+    /// waits; `Conflict("second_factor")` when a confirmed one exists.
+    async fn stage_totp(&self, user: UserId, secret: &str, at: OffsetDateTime) -> StoreResult<()>;
+    /// Confirms the waiting key with its first code's step and replaces
+    /// the recovery codes, with the audit entry and the security mail.
+    /// `NotFound` when no key waits.
+    async fn confirm_totp(
+        &self,
+        user: UserId,
+        step: u64,
+        at: OffsetDateTime,
+        recovery_hashes: &[String],
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Accepts a code of `step` for a confirmed key when no code of it or
+    /// a later step was accepted before; `false` otherwise. Atomic: of two
+    /// requests with the same code, one gets `true`.
+    async fn use_totp_step(&self, user: UserId, step: u64) -> StoreResult<bool>;
+    /// Uses an unused recovery code (by its hash), with the audit entry
+    /// and the security mail; `false` when it is unknown or used.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+    /// Replaces every recovery code, with the audit entry and the mail.
+    async fn replace_recovery_codes(
+        &self,
+        user: UserId,
+        recovery_hashes: &[String],
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Removes the person's second factors with the audit entries and the
+    /// mails; `reset_at` records that someone else did it (a new one is
+    /// due at once). `NotFound` when there was none.
+    async fn remove_second_factor(
+        &self,
+        user: UserId,
+        reset_at: Option<OffsetDateTime>,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// An account's two-factor rule, when one was set.
+    async fn account_security(
+        &self,
+        account: &Csn,
+    ) -> StoreResult<Option<crate::domain::second_factor::AccountSecurity>>;
+    /// Sets an account's two-factor rule, with its audit entry.
+    async fn set_account_security(
+        &self,
+        account: &Csn,
+        security: &crate::domain::second_factor::AccountSecurity,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Stores the second step of a sign-in (the person's earlier ones end).
+    async fn create_challenge(&self, challenge: &SigninChallenge) -> StoreResult<()>;
+    /// The second step of a sign-in with its person (while they have
+    /// access), by the hash of its id.
+    async fn challenge(&self, id_hash: &str) -> StoreResult<Option<(SigninChallenge, Actor)>>;
+    /// Ends the second step of a sign-in.
+    async fn delete_challenge(&self, id_hash: &str) -> StoreResult<()>;
+    /// Records that the session's person proved who they are at `at`.
+    async fn reverify_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
+}
+
 /// Agreements and partner history.
 #[async_trait]
 pub trait AgreementStore: Send + Sync {
@@ -537,6 +618,7 @@ pub trait Store:
     DirectoryStore
     + TokenStore
     + SessionStore
+    + SecondFactorStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -551,6 +633,7 @@ impl<T> Store for T where
     T: DirectoryStore
         + TokenStore
         + SessionStore
+        + SecondFactorStore
         + SupportStore
         + AgreementStore
         + ChangeStore

@@ -455,6 +455,54 @@ pub struct SessionRecord {
     pub created_at: OffsetDateTime,
     /// Last activity (idle expiry counts from here).
     pub last_seen_at: OffsetDateTime,
+    /// When the person last proved who they are in this session (sign-in,
+    /// a second factor, re-authentication).
+    pub verified_at: OffsetDateTime,
+    /// What decides whether they must set up a second factor.
+    pub second_factor: crate::domain::second_factor::SecondFactorFacts,
+}
+
+/// A person's authenticator-app key as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpRecord {
+    /// The key, base32.
+    pub secret: String,
+    /// When the first code confirmed it; `None` while enrolment waits.
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// The step of the last code accepted.
+    pub last_step: Option<u64>,
+}
+
+/// A person's second factors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecondFactorRecord {
+    /// Their authenticator app, confirmed or waiting for the first code.
+    pub totp: Option<TotpRecord>,
+    /// Recovery codes not used yet.
+    pub recovery_left: u32,
+}
+
+impl SecondFactorRecord {
+    /// A confirmed app key.
+    pub fn confirmed_totp(&self) -> Option<&TotpRecord> {
+        self.totp.as_ref().filter(|t| t.confirmed_at.is_some())
+    }
+}
+
+/// The second step of a sign-in: the password was right, the second
+/// factor is outstanding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigninChallenge {
+    /// SHA-256 of the id the browser holds, hex.
+    pub id_hash: String,
+    /// Who.
+    pub user_id: UserId,
+    /// When the password was accepted.
+    pub created_at: OffsetDateTime,
+    /// Where to go after signing in.
+    pub next: String,
+    /// The browser's zone, as reported with the password.
+    pub time_zone: String,
 }
 
 /// An invitation to store (only the token's hash).

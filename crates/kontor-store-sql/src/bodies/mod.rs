@@ -20,6 +20,7 @@ mod deliveries;
 mod directory;
 mod idempotency;
 mod ops;
+mod second_factor;
 mod sessions;
 mod support;
 mod tokens;
@@ -39,6 +40,7 @@ macro_rules! store_bodies {
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);
         $crate::ops_body!($store, $migrator);
+        $crate::second_factor_body!($store);
         $crate::sessions_body!($store);
         $crate::support_body!($store);
         $crate::tokens_body!($store);

@@ -13,7 +13,7 @@ macro_rules! sessions_body {
             use kontor_core::domain::roles::UserId;
             use kontor_core::store::{NewSession, SessionInfo, SessionRecord, SessionStore};
             use time::OffsetDateTime;
-            use $crate::rows::{SessionRow, USER_COLUMNS, from_ms, ms};
+            use $crate::rows::{FACTS_COLUMNS, FACTS_JOIN, SessionRow, USER_COLUMNS, from_ms, ms};
             use $crate::{Backend, Ctx};
 
             #[async_trait]
@@ -21,8 +21,8 @@ macro_rules! sessions_body {
                 async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
                     let mut tx = self.write().await?;
                     sqlx::query(
-                        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at, user_agent) \
-                         VALUES ($1, $2, $3, $4, $4, $5)",
+                        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at, verified_at, user_agent) \
+                         VALUES ($1, $2, $3, $4, $4, $4, $5)",
                     )
                     .bind(&s.id_hash)
                     .bind(s.user_id.0.to_string())
@@ -37,8 +37,10 @@ macro_rules! sessions_body {
 
                 async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
                     let row = sqlx::query_as::<_, SessionRow>(&format!(
-                        "SELECT {USER_COLUMNS}, s.csrf, s.created_at, s.last_seen_at \
-                         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled_at IS NULL"
+                        "SELECT {USER_COLUMNS}, {FACTS_COLUMNS}, s.csrf, s.created_at, s.last_seen_at, \
+                         COALESCE(s.verified_at, s.created_at) AS verified_at \
+                         FROM sessions s JOIN users u ON u.id = s.user_id {FACTS_JOIN} \
+                         WHERE s.id_hash = $1 AND u.disabled_at IS NULL"
                     ))
                     .bind(id_hash)
                     .fetch_optional(self.reader())
@@ -47,9 +49,11 @@ macro_rules! sessions_body {
                     row.map(|r| {
                         Ok(SessionRecord {
                             actor: r.user.actor()?,
+                            second_factor: r.facts.facts()?,
                             csrf: r.csrf,
                             created_at: from_ms(r.created_at),
                             last_seen_at: from_ms(r.last_seen_at),
+                            verified_at: from_ms(r.verified_at),
                         })
                     })
                     .transpose()

@@ -1051,3 +1051,138 @@ problem-forbidden-ask-support = Einen Supportfall eröffnen nur Personen eines K
 error-conversation-too-long = Höchstens { $max } Beiträge im Gespräch.
 help-notifications = Welche E-Mails Sie bekommen
 nav-assistant = Assistent fragen
+
+## Zweistufige Anmeldung (#21)
+second-step-title = Anmeldung bestätigen
+second-step-intro = Ihr Passwort war richtig. Geben Sie den 6-stelligen Code ein, den Ihre Authenticator-App gerade anzeigt, oder einen Ihrer Wiederherstellungscodes.
+second-step-code = Code
+second-step-hint = 6 Ziffern aus Ihrer App oder ein Wiederherstellungscode wie abcde-fghij.
+second-step-submit = Bestätigen
+second-step-lost = Telefon verloren? So kommen Sie wieder hinein
+second-step-throttled = Zu viele falsche Codes. Versuchen Sie es in { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+} erneut.
+security-title = Zweistufige Anmeldung
+security-back = ← Ihre Einstellungen
+security-app-title = Authenticator-App
+security-standing-enrolled = Die zweistufige Anmeldung ist eingeschaltet: Nach dem Passwort fragt kontor nach einem Code aus Ihrer App.
+security-standing-optional = Die zweistufige Anmeldung ist ausgeschaltet. Schalten Sie sie ein, damit ein gestohlenes Passwort allein Ihr Konto nicht öffnet.
+security-standing-grace = Ihr Konto verlangt die zweistufige Anmeldung. Richten Sie sie bis { $date } ein; danach können Sie sich nur noch anmelden, um sie einzurichten.
+security-standing-due = Ihr Konto verlangt die zweistufige Anmeldung, und die Frist zum Einrichten ist abgelaufen. Richten Sie sie jetzt ein, um weiterzumachen.
+security-required-now = Richten Sie zuerst die zweistufige Anmeldung ein: Bis dahin ist dies die einzige Seite, die Sie öffnen können.
+security-done-removed = Ihre Authenticator-App wurde entfernt. Die Anmeldung fragt jetzt nur nach Ihrem Passwort.
+security-done-rule = Die Regel wurde gespeichert. Wer betroffen ist, wird auf jeder Seite daran erinnert, bis die zweistufige Anmeldung eingerichtet ist.
+security-done-reset = Der zweite Faktor wurde zurückgesetzt. Ihre Kollegin bzw. Ihr Kollege richtet bei der nächsten Anmeldung einen neuen ein; sie bzw. er und die Administratoren des Kontos wurden per E-Mail informiert.
+security-recovery-used = Sie haben sich mit einem Wiederherstellungscode angemeldet. { $left ->
+    [0] Sie haben keine Wiederherstellungscodes mehr: Erstellen Sie jetzt neue.
+    [one] Es ist noch ein Code übrig: Erstellen Sie bald neue.
+   *[other] Es sind noch { $left } Codes übrig.
+}
+security-app-ready = Die zweistufige Anmeldung ist eingeschaltet. Speichern Sie jetzt Ihre Wiederherstellungscodes – sie werden nur dieses eine Mal angezeigt.
+security-codes-renewed = Neue Wiederherstellungscodes wurden erstellt; die alten gelten nicht mehr. Speichern Sie diese jetzt – sie werden nur dieses eine Mal angezeigt.
+security-codes-file-title = kontor-Wiederherstellungscodes für { $email }
+security-codes-file-hint = Jeder Code meldet Sie einmal an, wenn Sie Ihre Authenticator-App nicht nutzen können. Bewahren Sie sie sicher auf.
+security-codes-title = Ihre Wiederherstellungscodes
+security-codes-once = Jeder Code gilt einmal, wenn Ihr Telefon nicht zur Hand ist. Drucken Sie sie aus, laden Sie sie herunter oder legen Sie sie in Ihrem Passwort-Manager ab – kontor kann sie nicht noch einmal anzeigen.
+security-codes-download = Als Textdatei herunterladen
+security-app-since = Eingerichtet am { $date }.
+security-codes-left = { $left ->
+    [0] Keine Wiederherstellungscodes mehr übrig.
+    [one] Noch ein unbenutzter Wiederherstellungscode.
+   *[other] Noch { $left } unbenutzte Wiederherstellungscodes.
+}
+security-codes-renew = Neue Wiederherstellungscodes erstellen
+security-app-remove = Authenticator-App entfernen
+security-app-step-install = Installieren Sie eine Authenticator-App auf Ihrem Telefon, zum Beispiel Microsoft Authenticator, Google Authenticator oder eine andere App für Einmalcodes (TOTP).
+security-app-step-scan = Scannen Sie diesen QR-Code mit der App.
+security-app-key = Scannen klappt nicht? Geben Sie diesen Schlüssel in der App ein:
+security-app-step-code = Geben Sie den 6-stelligen Code ein, den die App gerade anzeigt
+security-app-confirm = Zweistufige Anmeldung einschalten
+security-app-intro = Mit der zweistufigen Anmeldung fragt kontor nach dem Passwort nach einem Code aus einer App auf Ihrem Telefon. Sie erhalten 10 Wiederherstellungscodes für den Fall, dass das Telefon nicht zur Hand ist.
+security-app-start = Authenticator-App einrichten
+security-rule-title = Zweistufige Anmeldung für Ihr Konto
+security-rule-intro = Legen Sie fest, wer in Ihrem Konto die zweistufige Anmeldung nutzen muss. Wer betroffen ist und sie noch nicht eingerichtet hat, wird auf jeder Seite erinnert und kann sich nach der Frist nur noch anmelden, um sie einzurichten.
+security-rule-own-first = Richten Sie oben zuerst Ihre eigene zweistufige Anmeldung ein, bevor Sie sie von anderen verlangen.
+security-rule-who = Wer muss sie nutzen?
+security-rule-off = Niemand (jede Person kann)
+security-rule-admins = Administratoren
+security-rule-everyone = Alle Personen des Kontos
+security-rule-grace = Tage zum Einrichten
+security-rule-grace-hint = 0 bis 90 Tage, ab jetzt gerechnet (oder ab dem Beitritt einer Person, wenn später).
+security-colleagues-title = Ihre Kolleginnen und Kollegen
+security-colleagues-intro = Telefon verloren? Ein Administrator kann den zweiten Faktor einer Kollegin oder eines Kollegen zurücksetzen; bei der nächsten Anmeldung wird ein neuer eingerichtet. Die Person und alle Administratoren erhalten eine E-Mail.
+security-colleagues-status = Zweistufige Anmeldung
+security-colleagues-action = Aktion
+security-colleagues-on = Ein
+security-colleagues-off = Aus
+security-colleagues-reset = Zurücksetzen
+security-colleagues-reset-for = Zweiten Faktor von { $name } zurücksetzen
+security-banner = Ihr Konto verlangt die zweistufige Anmeldung: Richten Sie sie bis { $date } ein.
+security-banner-link = Jetzt einrichten
+settings-security-intro = Schützen Sie Ihr Konto nach dem Passwort mit einem Code aus einer App auf Ihrem Telefon.
+settings-security-link = Zweistufige Anmeldung und Wiederherstellungscodes
+reauth-title = Bestätigen Sie, dass Sie es sind
+reauth-intro = Diese Aktion ändert etwas Wichtiges. Da Ihre Anmeldung schon eine Weile zurückliegt, bestätigen Sie bitte, dass Sie es sind – danach wird sie so ausgeführt, wie Sie sie abgeschickt haben.
+reauth-submit = Bestätigen und fortfahren
+reauth-cancel = Abbrechen
+reauth-password-wrong = Das ist nicht richtig. Bitte versuchen Sie es erneut.
+bo-reset-title = Zweiten Faktor zurücksetzen
+bo-reset-intro = Für eine Person, die ihren zweiten Faktor verloren hat und in deren Konto kein anderer Administrator ihn zurücksetzen kann. Prüfen Sie zuerst, wer anfragt, und halten Sie dann fest, wie: Nachweis und Zurücksetzen werden protokolliert, und die Person sowie die Administratoren ihres Kontos erhalten eine E-Mail.
+bo-reset-method = Wie haben Sie die Person geprüft?
+bo-reset-method-callback = Rückruf unter einer hinterlegten Nummer
+bo-reset-method-contract_details = Vertragsdaten genannt, die nur der Kunde kennt
+bo-reset-method-id_document = Ausweisdokument geprüft
+bo-reset-method-missing = Wählen Sie, wie Sie die Person geprüft haben.
+bo-reset-note = Was Sie geprüft haben
+bo-reset-note-hint = Für das Protokoll, z. B. „+49 30 … aus dem Vertrag angerufen, Vertragsnummer und Datum der letzten Rechnung bestätigt“.
+bo-reset-submit = Zweiten Faktor zurücksetzen
+bo-reset-done = Der zweite Faktor von { $email } wurde zurückgesetzt. Bei der nächsten Anmeldung wird ein neuer eingerichtet.
+bo-reset-unknown = Keine Person mit dieser E-Mail-Adresse hat Zugang.
+bo-reset-link = Zweiten Faktor zurücksetzen
+mail-subject-second-factor-enabled = Zweistufige Anmeldung eingeschaltet
+mail-subject-second-factor-removed = Zweistufige Anmeldung ausgeschaltet
+mail-subject-second-factor-reset = Ein zweiter Faktor wurde zurückgesetzt
+mail-subject-second-factor-recovery-code-used = Ein Wiederherstellungscode wurde verwendet
+mail-subject-second-factor-recovery-codes-renewed = Neue Wiederherstellungscodes erstellt
+mail-second-factor-enabled = Die zweistufige Anmeldung wurde am { $at } für { $person } eingeschaltet.
+mail-second-factor-removed = Die Authenticator-App von { $person } wurde am { $at } entfernt; die Anmeldung fragt jetzt nur nach dem Passwort.
+mail-second-factor-reset = Der zweite Faktor von { $person } wurde am { $at } zurückgesetzt. Bei der nächsten Anmeldung wird ein neuer eingerichtet.
+mail-second-factor-recovery-code-used = { $person } hat sich am { $at } mit einem Wiederherstellungscode angemeldet.
+mail-second-factor-recovery-codes-renewed = Für { $person } wurden am { $at } neue Wiederherstellungscodes erstellt; die alten gelten nicht mehr.
+mail-second-factor-by = Ausgeführt von: { $by }.
+mail-second-factor-codes-left = { $left ->
+    [0] Es sind keine Wiederherstellungscodes mehr übrig.
+    [one] Es ist noch ein Wiederherstellungscode übrig.
+   *[other] Es sind noch { $left } Wiederherstellungscodes übrig.
+}
+mail-second-factor-not-you = Nicht erwartet? Ändern Sie sofort Ihr Passwort und informieren Sie den Administrator Ihres Kontos oder den Support.
+mail-second-factor-link = Zweistufige Anmeldung
+error-code-malformed = Erwartet werden die 6 Ziffern aus Ihrer App oder ein Wiederherstellungscode.
+error-code-wrong = Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Telefons automatisch gestellt wird, und geben Sie den aktuellen Code ein.
+error-code-reused = Dieser Code wurde schon verwendet. Warten Sie auf den nächsten.
+error-recovery-code-wrong = Das ist kein unbenutzter Wiederherstellungscode von Ihnen.
+error-second-factor-none = Es ist kein zweiter Faktor eingerichtet.
+error-reset-own-second-factor = Ihren eigenen zweiten Faktor können Sie nicht zurücksetzen. Verwenden Sie einen Wiederherstellungscode, oder bitten Sie einen anderen Administrator oder den Support.
+error-another-admin-can-reset = Ein anderer Administrator des Kontos kann ihn zurücksetzen: { $names }.
+error-text-length-between = Geben Sie { $min } bis { $max } Zeichen an.
+error-second-factor-own-first = Richten Sie zuerst Ihren eigenen zweiten Faktor ein, bevor Sie ihn von anderen verlangen.
+error-email-colon = Eine E-Mail-Adresse mit „:“ kann keinen Eintrag in einer Authenticator-App benennen.
+problem-second-factor-nothing-waiting = Beginnen Sie zuerst mit dem Einrichten der Authenticator-App.
+problem-second-factor-exists = Es ist bereits eine Authenticator-App eingerichtet; entfernen Sie sie, bevor Sie eine andere einrichten.
+problem-second-factor-none = Es ist kein zweiter Faktor eingerichtet.
+problem-second-factor-required-keep = Ihr Konto verlangt einen zweiten Faktor, daher kann er nicht entfernt werden. Erstellen Sie neue Wiederherstellungscodes, oder bitten Sie bei einem neuen Telefon einen Administrator, ihn zurückzusetzen.
+problem-second-factor-none-to-reset = Diese Person hat keinen zweiten Faktor, der zurückgesetzt werden könnte.
+problem-forbidden-reset-second-factor = Nur ein Administrator des Kontos setzt den zweiten Faktor einer Kollegin oder eines Kollegen zurück.
+problem-forbidden-support-reset = Nur Support-Mitarbeitende und Betreiber setzen einen zweiten Faktor nach einer Prüfung zurück.
+problem-forbidden-reset-staff = Nur ein Betreiber setzt den zweiten Faktor von Mitarbeitenden des Herstellers zurück.
+problem-forbidden-two-factor-rule = Nur der Hauptadministrator des Kontos legt die Regel für die zweistufige Anmeldung fest.
+audit-second_factor_enabled = Zweistufige Anmeldung eingeschaltet
+audit-second_factor_removed = Zweistufige Anmeldung ausgeschaltet
+audit-second_factor_reset = Zweiter Faktor zurückgesetzt
+audit-identity_verified = Identität vom Support geprüft
+audit-recovery_code_used = Wiederherstellungscode verwendet
+audit-recovery_codes_renewed = Neue Wiederherstellungscodes
+audit-second_factor_rule_changed = Regel für zweistufige Anmeldung geändert
+error-second-factor-setup-due = Diese Person muss zuerst im Portal die zweistufige Anmeldung einrichten.
+error-second-factor-needed = Diese Person nutzt die zweistufige Anmeldung: Senden Sie den aktuellen Code der App in „code“.

@@ -994,3 +994,138 @@ problem-forbidden-ask-support = Only people of a customer account open a support
 error-conversation-too-long = At most { $max } turns in the conversation.
 help-notifications = Which emails you get
 nav-assistant = Ask the assistant
+
+## Two-step sign-in (#21)
+second-step-title = Confirm your sign-in
+second-step-intro = Your password was right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.
+second-step-code = Code
+second-step-hint = 6 digits from your app, or a recovery code such as abcde-fghij.
+second-step-submit = Confirm
+second-step-lost = Lost your phone? How to get back in
+second-step-throttled = Too many wrong codes. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+security-title = Two-step sign-in
+security-back = ← Your settings
+security-app-title = Authenticator app
+security-standing-enrolled = Two-step sign-in is on: after your password, kontor asks for a code from your app.
+security-standing-optional = Two-step sign-in is off. Turn it on so a stolen password alone cannot open your account.
+security-standing-grace = Your account requires two-step sign-in. Set it up by { $date }; after that you can only sign in to set it up.
+security-standing-due = Your account requires two-step sign-in, and the time to set it up has passed. Set it up now to continue.
+security-required-now = Set up two-step sign-in first: until then, this is the only page you can open.
+security-done-removed = Your authenticator app was removed. Sign-in asks only for your password now.
+security-done-rule = The rule was saved. Everyone it covers is told on every page until they have set up two-step sign-in.
+security-done-reset = The second factor was reset. Your colleague sets up a new one at their next sign-in; they and the account's admins were mailed.
+security-recovery-used = You signed in with a recovery code. { $left ->
+    [0] You have no recovery codes left: make new ones now.
+    [one] One code is left: make new ones soon.
+   *[other] { $left } codes are left.
+}
+security-app-ready = Two-step sign-in is on. Save your recovery codes now – they are shown only this once.
+security-codes-renewed = New recovery codes were made; the old ones no longer work. Save these now – they are shown only this once.
+security-codes-file-title = kontor recovery codes for { $email }
+security-codes-file-hint = Each code signs you in once when you cannot use your authenticator app. Keep them somewhere safe.
+security-codes-title = Your recovery codes
+security-codes-once = Each code works once, when your phone is not at hand. Print them, download them or keep them in your password manager – kontor cannot show them again.
+security-codes-download = Download as a text file
+security-app-since = Set up on { $date }.
+security-codes-left = { $left ->
+    [0] No recovery codes left.
+    [one] One unused recovery code left.
+   *[other] { $left } unused recovery codes left.
+}
+security-codes-renew = Make new recovery codes
+security-app-remove = Remove the authenticator app
+security-app-step-install = Install an authenticator app on your phone, for example Microsoft Authenticator, Google Authenticator or any app for one-time codes (TOTP).
+security-app-step-scan = Scan this QR code with the app.
+security-app-key = Cannot scan it? Enter this key in the app:
+security-app-step-code = Enter the 6-digit code the app shows now
+security-app-confirm = Turn on two-step sign-in
+security-app-intro = With two-step sign-in, kontor asks for a code from an app on your phone after your password. You get 10 recovery codes for when the phone is not at hand.
+security-app-start = Set up an authenticator app
+security-rule-title = Two-step sign-in for your account
+security-rule-intro = Decide who of your account must use two-step sign-in. People it covers who have not set it up are reminded on every page, and after the grace period can only sign in to set it up.
+security-rule-own-first = Set up your own two-step sign-in above before you require it of others.
+security-rule-who = Who must use it
+security-rule-off = Nobody (each person may)
+security-rule-admins = Administrators
+security-rule-everyone = Everyone of the account
+security-rule-grace = Days to set it up
+security-rule-grace-hint = 0 to 90 days, counted from now (or from when a person joins, if later).
+security-colleagues-title = Your colleagues
+security-colleagues-intro = Lost phone? An administrator can reset a colleague's second factor; they set up a new one at their next sign-in. They and every administrator are mailed.
+security-colleagues-status = Two-step sign-in
+security-colleagues-action = Action
+security-colleagues-on = On
+security-colleagues-off = Off
+security-colleagues-reset = Reset
+security-colleagues-reset-for = Reset the second factor of { $name }
+security-banner = Your account requires two-step sign-in: set it up by { $date }.
+security-banner-link = Set it up now
+settings-security-intro = Protect your account with a code from an app on your phone after your password.
+settings-security-link = Two-step sign-in and recovery codes
+reauth-title = Confirm it's you
+reauth-intro = This action changes something important. Because you signed in a while ago, confirm it's you – then it is carried out as you sent it.
+reauth-submit = Confirm and continue
+reauth-cancel = Cancel
+reauth-password-wrong = That is not right. Try again.
+bo-reset-title = Reset a second factor
+bo-reset-intro = For a person who lost their second factor and has no other administrator in their account to reset it. First verify who is asking, then record how: the record and the reset are audited, and the person and their account's admins are mailed.
+bo-reset-method = How did you verify the person?
+bo-reset-method-callback = Called them back on a number on file
+bo-reset-method-contract_details = They named contract details only the customer knows
+bo-reset-method-id_document = Checked an identity document
+bo-reset-method-missing = Choose how you verified the person.
+bo-reset-note = What you checked
+bo-reset-note-hint = For the audit log, e.g. "Called +49 30 … from the contract, confirmed agreement number and last invoice date".
+bo-reset-submit = Reset the second factor
+bo-reset-done = The second factor of { $email } was reset. They set up a new one at their next sign-in.
+bo-reset-unknown = No person with this email has access.
+bo-reset-link = Reset second factor
+mail-subject-second-factor-enabled = Two-step sign-in is on
+mail-subject-second-factor-removed = Two-step sign-in was turned off
+mail-subject-second-factor-reset = A second factor was reset
+mail-subject-second-factor-recovery-code-used = A recovery code was used
+mail-subject-second-factor-recovery-codes-renewed = New recovery codes were made
+mail-second-factor-enabled = Two-step sign-in was turned on for { $person } on { $at }.
+mail-second-factor-removed = The authenticator app of { $person } was removed on { $at }; sign-in asks only for the password now.
+mail-second-factor-reset = The second factor of { $person } was reset on { $at }. A new one is set up at the next sign-in.
+mail-second-factor-recovery-code-used = { $person } signed in with a recovery code on { $at }.
+mail-second-factor-recovery-codes-renewed = New recovery codes were made for { $person } on { $at }; the old ones no longer work.
+mail-second-factor-by = Done by: { $by }.
+mail-second-factor-codes-left = { $left ->
+    [0] No recovery codes are left.
+    [one] One recovery code is left.
+   *[other] { $left } recovery codes are left.
+}
+mail-second-factor-not-you = Not expected? Change your password at once and tell your account administrator or support.
+mail-second-factor-link = Two-step sign-in
+error-code-malformed = Expected the 6 digits your app shows, or a recovery code.
+error-code-wrong = This code is not right. Check that your phone's time is set automatically and enter the current code.
+error-code-reused = This code was used already. Wait for the next one.
+error-recovery-code-wrong = This is not an unused recovery code of yours.
+error-second-factor-none = No second factor is set up.
+error-reset-own-second-factor = You cannot reset your own second factor. Use a recovery code, or ask another administrator or support.
+error-another-admin-can-reset = Another administrator of the account can reset it: { $names }.
+error-text-length-between = Enter { $min } to { $max } characters.
+error-second-factor-own-first = Set up your own second factor before you require one of others.
+error-email-colon = An email with ':' cannot name an authenticator entry.
+problem-second-factor-nothing-waiting = Start setting up the authenticator app first.
+problem-second-factor-exists = An authenticator app is set up already; remove it before setting up another.
+problem-second-factor-none = No second factor is set up.
+problem-second-factor-required-keep = Your account requires a second factor, so it cannot be removed. Make new recovery codes, or ask an administrator to reset it if you have a new phone.
+problem-second-factor-none-to-reset = This person has no second factor to reset.
+problem-forbidden-reset-second-factor = Only an administrator of the account resets a colleague's second factor.
+problem-forbidden-support-reset = Only support agents and operators reset a second factor after verification.
+problem-forbidden-reset-staff = Only an operator resets the second factor of vendor staff.
+problem-forbidden-two-factor-rule = Only the account's primary administrator sets the two-step sign-in rule.
+audit-second_factor_enabled = Two-step sign-in turned on
+audit-second_factor_removed = Two-step sign-in turned off
+audit-second_factor_reset = Second factor reset
+audit-identity_verified = Identity verified by support
+audit-recovery_code_used = Recovery code used
+audit-recovery_codes_renewed = New recovery codes
+audit-second_factor_rule_changed = Two-step sign-in rule changed
+error-second-factor-setup-due = This person must set up two-step sign-in in the portal first.
+error-second-factor-needed = This person uses two-step sign-in: send the app's current code in “code”.

@@ -140,6 +140,14 @@ pub fn render(
             )),
             footer: tr.t("mail-footer-security"),
         },
+        OutboxMessage::SecondFactorNotice {
+            event,
+            person,
+            by,
+            codes_left,
+            at,
+            ..
+        } => second_factor_notice(&tr, base, *event, person, by.as_deref(), *codes_left, *at),
         OutboxMessage::WebhookEndpointDisabled {
             endpoint,
             url,
@@ -254,6 +262,43 @@ fn change_facts(
 }
 
 /// Operators learn that an endpoint's deliveries stopped.
+/// A change to someone's second factor (#21): what happened, when, and
+/// by whom when it was not the person; what to do when it was not them.
+fn second_factor_notice(
+    tr: &Tr,
+    base: &str,
+    event: kontor_core::domain::notify::SecondFactorEvent,
+    person: &str,
+    by: Option<&str>,
+    codes_left: Option<u32>,
+    at: time::OffsetDateTime,
+) -> Notice {
+    let code = event.as_str().replace('_', "-");
+    let mut lines = vec![tr.tw(
+        &format!("mail-second-factor-{code}"),
+        &[("person", person.to_owned()), ("at", tr.datetime(at))],
+    )];
+    if let Some(by) = by {
+        lines.push(tr.t1("mail-second-factor-by", "by", by));
+    }
+    if let Some(left) = codes_left {
+        lines.push(tr.tn("mail-second-factor-codes-left", "left", i64::from(left)));
+    }
+    lines.push(tr.t("mail-second-factor-not-you"));
+    Notice {
+        subject: tr.t(&format!("mail-subject-second-factor-{code}")),
+        greeting: tr.t("mail-greeting"),
+        lines,
+        reasons: Vec::new(),
+        facts: Vec::new(),
+        link: Some((
+            tr.t("mail-second-factor-link"),
+            format!("{base}/account/security"),
+        )),
+        footer: tr.t("mail-footer-security"),
+    }
+}
+
 fn endpoint_disabled_notice(
     tr: &Tr,
     base: &str,

@@ -66,6 +66,10 @@ pub struct TokenRequest {
     pub email: Option<String>,
     /// Password (not needed when called with a token or session).
     pub password: Option<String>,
+    /// For a person with two-step sign-in: the code their authenticator
+    /// app shows now, or one of their recovery codes (with `password`).
+    #[schema(max_length = 40)]
+    pub code: Option<String>,
     /// Your name for the token, e.g. "CI export".
     #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub label: Option<String>,

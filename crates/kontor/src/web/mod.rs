@@ -110,6 +110,10 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(pages::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::reauth::confirm_identity,
+        ))
         // Each route's own limit instead (`limits`).
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(

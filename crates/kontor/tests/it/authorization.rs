@@ -513,6 +513,17 @@ fn body(method: &str, path: &str) -> String {
             "email=neu%40muster.example&name=Neu&role=user&lang=de".into()
         }
         ("POST", "/account/people/remove" | "/account/people/resend") => "email={object}".into(),
+        ("POST", "/signin/code" | "/account/security/app/confirm") => "code=000000".into(),
+        ("POST", "/account/security/recovery-codes.txt") => "code=abcde-fghij".into(),
+        ("POST", "/account/security/rule") => "rule=admins&grace_days=3".into(),
+        // Carla has no second factor; support is referred to her admins.
+        ("POST", "/account/security/reset") => "email=carla%40muster.example".into(),
+        ("POST", "/back-office/second-factor-reset") => {
+            "email=carla%40muster.example&method=callback&note=Called+back+on+the+number".into()
+        }
+        ("POST", "/account/security/app/start" | "/account/security/app/remove" | "/account/security/recovery-codes") => {
+            String::new()
+        }
         // Routes whose object is in the path take no body.
         _ if path.contains('{') => String::new(),
         ("POST", "/signout" | "/account/settings/sessions") | ("DELETE", "/api/v1/me/sessions") => {

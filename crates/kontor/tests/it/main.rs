@@ -32,6 +32,7 @@ mod openapi;
 mod partner_views;
 mod portal;
 mod scale_out;
+mod second_factor;
 mod settings;
 mod subscription;
 mod support;

@@ -9,7 +9,9 @@ use kontor_core::domain::roles::Actor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{SignIn, new_token, token_hash};
+use crate::auth::{SecondStep, SignIn, new_token, token_hash};
+use kontor_core::FieldError;
+use kontor_core::service::second_factor::code_error;
 use crate::web::AppState;
 use crate::web::dto::{MeResponse, TokenRequest, TokenResponse, rfc3339};
 use crate::web::error::{ApiResult, Problem};
@@ -30,20 +32,58 @@ async fn me(Caller(me): Caller) -> Json<MeResponse> {
     Json(MeResponse::from(&*me))
 }
 
+/// Signs in with email and password — and, for a person with two-step
+/// sign-in, the code (#21): a token must not be a way around it. A
+/// person whose required second factor is overdue sets it up first.
 async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
+    code: Option<&str>,
     client: ClientAddr,
 ) -> ApiResult<Actor> {
+    use kontor_core::domain::second_factor::Standing;
     let policy = state.config.throttle();
-    match crate::auth::sign_in(&state.services, &policy, email, password, client.0)
+    let actor = match crate::auth::sign_in(&state.services, &policy, email, password, client.0)
         .await
         .map_err(Error::Internal)?
     {
-        SignIn::Ok(actor) => Ok(actor),
-        SignIn::Failed => Err(Error::Unauthenticated.into()),
-        SignIn::Throttled(wait) => Err(crate::web::error::ApiError::throttled(wait)),
+        SignIn::Ok(actor) => actor,
+        SignIn::Failed => return Err(Error::Unauthenticated.into()),
+        SignIn::Throttled(wait) => return Err(crate::web::error::ApiError::throttled(wait)),
+    };
+    match state
+        .services
+        .standing(&actor, state.config.staff_grace())
+        .await?
+    {
+        Standing::Due => Err(Error::refused(FieldError::coded(
+            "email",
+            "second-factor-setup-due",
+            Vec::new(),
+            "this person must set up two-step sign-in in the portal first",
+        ))
+        .into()),
+        Standing::Enrolled => {
+            let Some(code) = code else {
+                return Err(Error::refused(FieldError::coded(
+                    "code",
+                    "second-factor-needed",
+                    Vec::new(),
+                    "this person uses two-step sign-in: send the app's current code in `code`",
+                ))
+                .into());
+            };
+            match crate::auth::second_step(&state.services, &policy, &actor, code, client.0)
+                .await
+                .map_err(Error::Internal)?
+            {
+                SecondStep::Ok(_) => Ok(actor),
+                SecondStep::Refused(r) => Err(Error::refused(code_error(r)).into()),
+                SecondStep::Throttled(wait) => Err(crate::web::error::ApiError::throttled(wait)),
+            }
+        }
+        Standing::Optional | Standing::Grace { .. } => Ok(actor),
     }
 }
 
@@ -67,7 +107,9 @@ async fn issue_token(
     let req: TokenRequest = parse_json(&headers, &body)?;
     let actor = match (caller, req.email.as_deref(), req.password) {
         (Some(Caller(a)), _, _) => (*a).clone(),
-        (None, Some(email), Some(password)) => sign_in(&state, email, password, client).await?,
+        (None, Some(email), Some(password)) => {
+            sign_in(&state, email, password, req.code.as_deref(), client).await?
+        }
         (None, _, _) => return Err(Error::Unauthenticated.into()),
     };
     let label = req.label.unwrap_or_else(|| "API token".into());

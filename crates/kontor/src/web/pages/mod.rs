@@ -14,6 +14,9 @@ mod levels;
 mod once;
 mod password_reset;
 mod people;
+pub mod reauth;
+mod second_factor_reset;
+mod security;
 pub mod session;
 mod settings;
 mod signin;
@@ -58,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .merge(support::router())
         .merge(help::router())
         .merge(settings::router())
+        .merge(security::router())
+        .merge(second_factor_reset::router())
         .merge(tokens::router())
 }
 
@@ -82,6 +87,9 @@ pub struct Chrome {
     pub assistant: bool,
     /// The agreement the page is about: the assistant's context.
     pub agreement: Option<String>,
+    /// The last moment to set up a required second factor, while the
+    /// person has none (a banner on every page says so).
+    pub second_factor_by: Option<String>,
 }
 
 impl Chrome {
@@ -97,6 +105,12 @@ impl Chrome {
             people: me.actor.may(Permission::ManageAccountPeople),
             assistant: true,
             agreement: None,
+            second_factor_by: match me.standing {
+                kontor_core::domain::second_factor::Standing::Grace { until } => {
+                    Some(me.tr.datetime(until))
+                }
+                _ => None,
+            },
         }
     }
 
@@ -112,6 +126,7 @@ impl Chrome {
             people: false,
             assistant: false,
             agreement: None,
+            second_factor_by: None,
         }
     }
 

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kontor_core::domain::roles::{Actor, Lang};
+use kontor_core::domain::second_factor::Standing;
 use kontor_core::service::access::SessionLimits;
 use kontor_core::store::NewSession;
 use subtle::ConstantTimeEq;
@@ -33,6 +34,11 @@ pub const SESSION_COOKIE: &str = "kontor_session";
 pub const LANG_COOKIE: &str = "kontor_lang";
 /// The sign-in form's token (before there is a session).
 pub const SIGNIN_CSRF_COOKIE: &str = "kontor_signin";
+/// The second step of a sign-in: password accepted, second factor
+/// outstanding.
+pub const SECOND_STEP_COOKIE: &str = "kontor_second_step";
+/// How long the second step of a sign-in waits for the code.
+pub const SECOND_STEP_MINUTES: i64 = 10;
 
 /// A cookie's name as sent. Served over TLS (`cookie_secure`), the session
 /// and sign-in form cookies carry the `__Host-` prefix: browsers then take
@@ -42,6 +48,7 @@ pub fn cookie_name(state: &AppState, name: &'static str) -> &'static str {
     match (state.config.cookie_secure, name) {
         (true, SESSION_COOKIE) => "__Host-kontor_session",
         (true, SIGNIN_CSRF_COOKIE) => "__Host-kontor_signin",
+        (true, SECOND_STEP_COOKIE) => "__Host-kontor_second_step",
         _ => name,
     }
 }
@@ -74,7 +81,19 @@ pub struct SignedIn {
     pub tr: Tr,
     /// Hash of the session id (sign-out).
     pub sid_hash: String,
+    /// Where they stand with the two-factor rules.
+    pub standing: Standing,
+    /// When they last proved who they are in this session.
+    pub verified_at: time::OffsetDateTime,
 }
+
+/// The only pages a person whose second factor is overdue may open:
+/// setting one up, signing out, help and what pages load.
+const WHILE_DUE: [&str; 5] = ["/account/security", "/signout", "/lang/", "/help", "/static/"];
+
+/// Where a person must go before anything else: setting up the second
+/// factor that is overdue.
+pub const SECURITY_PAGE: &str = "/account/security";
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
@@ -105,11 +124,22 @@ impl FromRequestParts<AppState> for SignedIn {
         };
         let lang = language(&jar, &parts.headers, Some(&record.actor));
         let tr = Tr::new(lang).in_zone(record.actor.time_zone);
+        let standing = record.second_factor.standing(
+            record.actor.role,
+            state.config.staff_grace(),
+            state.services.clock.now(),
+        );
+        let path = parts.uri.path();
+        if standing == Standing::Due && !WHILE_DUE.iter().any(|p| path.starts_with(p)) {
+            return Err(Redirect::to(&format!("{SECURITY_PAGE}?required=1")).into_response());
+        }
         Ok(SignedIn {
             actor: record.actor,
             csrf: record.csrf,
             tr,
             sid_hash: hash,
+            standing,
+            verified_at: record.verified_at,
         })
     }
 }
@@ -255,6 +285,57 @@ pub async fn start_session(
     Ok(jar
         .remove(Cookie::build(cookie_name(state, SIGNIN_CSRF_COOKIE)).path("/"))
         .add(cookie(state, SESSION_COOKIE, id)))
+}
+
+/// Starts the second step of a sign-in for `actor`, whose password was
+/// right: only a hash of the browser's id is stored.
+pub async fn start_second_step(
+    state: &AppState,
+    jar: CookieJar,
+    actor: &Actor,
+    next: &str,
+    time_zone: &str,
+) -> Result<CookieJar, PageError> {
+    let id = new_secret();
+    let challenge = kontor_core::store::SigninChallenge {
+        id_hash: token_hash(&id),
+        user_id: actor.user_id,
+        created_at: state.services.clock.now(),
+        next: next.to_owned(),
+        time_zone: time_zone.chars().take(64).collect(),
+    };
+    state
+        .services
+        .start_second_step(&challenge)
+        .await
+        .map_err(|e| PageError::from_core(e, Tr::new(actor.lang)))?;
+    Ok(jar.add(cookie(state, SECOND_STEP_COOKIE, id)))
+}
+
+/// The second step of a sign-in this browser is in, with its person,
+/// while it lasts.
+pub async fn second_step(
+    state: &AppState,
+    jar: &CookieJar,
+) -> Result<Option<(kontor_core::store::SigninChallenge, Actor)>, PageError> {
+    let Some(c) = jar.get(cookie_name(state, SECOND_STEP_COOKIE)) else {
+        return Ok(None);
+    };
+    state
+        .services
+        .second_step(&token_hash(c.value()), Duration::minutes(SECOND_STEP_MINUTES))
+        .await
+        .map_err(|e| PageError::from_core(e, Tr::new(Lang::En)))
+}
+
+/// Ends the second step of a sign-in and clears its cookie.
+pub async fn end_second_step(state: &AppState, jar: CookieJar) -> CookieJar {
+    if let Some(c) = jar.get(cookie_name(state, SECOND_STEP_COOKIE))
+        && let Err(e) = state.services.end_second_step(&token_hash(c.value())).await
+    {
+        tracing::warn!(error = ?e, "failed to end the second step of a sign-in");
+    }
+    jar.remove(Cookie::build(cookie_name(state, SECOND_STEP_COOKIE)).path("/"))
 }
 
 /// Ends the session server-side and clears the cookie.

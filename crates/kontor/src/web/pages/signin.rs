@@ -13,9 +13,11 @@ use serde::Deserialize;
 use super::Chrome;
 use super::error::PageError;
 use super::session::{
-    SignedIn, end_session, language, local_path, signin_token, start_session, verify_form,
+    SignedIn, end_second_step, end_session, language, local_path, second_step, signin_token,
+    start_second_step, start_session, verify_form,
 };
-use crate::auth::SignIn;
+use crate::auth::{SecondStep, SignIn};
+use kontor_core::service::second_factor::{Proof, code_error};
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
@@ -23,6 +25,7 @@ use crate::web::extract::ClientAddr;
 pub fn router() -> axum::Router<AppState> {
     Router::new()
         .route("/signin", get(show).post(submit))
+        .route("/signin/code", get(show_code).post(submit_code))
         .route("/signout", post(signout))
 }
 
@@ -125,15 +128,16 @@ async fn submit(
     };
     match outcome {
         Ok(SignIn::Ok(actor)) => {
-            if let Err(e) = state
+            let factors = state
                 .services
-                .remember_browser_zone(&actor, &form.time_zone)
+                .second_factor_of(&actor)
                 .await
-            {
-                tracing::warn!(error = ?e, "failed to remember the browser's time zone");
+                .map_err(|e| PageError::from_core(e, tr))?;
+            if factors.confirmed_totp().is_some() {
+                let jar = start_second_step(&state, jar, &actor, &next, &form.time_zone).await?;
+                return Ok((jar, Redirect::to("/signin/code")).into_response());
             }
-            let jar = start_session(&state, jar, &headers, &actor).await?;
-            Ok((jar, Redirect::to(&next)).into_response())
+            signed_in(&state, jar, &headers, &actor, &form.time_zone, &next).await
         }
         Ok(SignIn::Failed) => {
             page.failed = true;
@@ -151,6 +155,114 @@ async fn submit(
                 .into_response())
         }
         Err(e) => Err(PageError::internal(e, tr)),
+    }
+}
+
+/// Starts the session of a person who gave every factor they have.
+async fn signed_in(
+    state: &AppState,
+    jar: CookieJar,
+    headers: &HeaderMap,
+    actor: &kontor_core::domain::roles::Actor,
+    time_zone: &str,
+    next: &str,
+) -> Result<Response, PageError> {
+    if let Err(e) = state.services.remember_browser_zone(actor, time_zone).await {
+        tracing::warn!(error = ?e, "failed to remember the browser's time zone");
+    }
+    let jar = start_session(state, jar, headers, actor).await?;
+    Ok((jar, Redirect::to(next)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/signin_code.html")]
+struct CodePage {
+    c: Chrome,
+    token: String,
+    /// Why the code was not accepted.
+    error: Option<String>,
+}
+
+/// The second step: the code of the person's app, or a recovery code.
+async fn show_code(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let Some((_, actor)) = second_step(&state, &jar).await? else {
+        return Ok(Redirect::to("/signin?expired=1").into_response());
+    };
+    let tr = Tr::new(language(&jar, &headers, Some(&actor)));
+    let (jar, token) = signin_token(&state, jar);
+    let page = CodePage {
+        c: Chrome::anonymous(tr, "/signin/code"),
+        token,
+        error: None,
+    };
+    Ok((jar, page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeForm {
+    code: String,
+    csrf: Option<String>,
+}
+
+async fn submit_code(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    let tr = Tr::new(language(&jar, &headers, None));
+    let expected = super::session::signin_csrf(&state, &jar);
+    verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
+    let Some((challenge, actor)) = second_step(&state, &jar).await? else {
+        return Ok(Redirect::to("/signin?expired=1").into_response());
+    };
+    let tr = Tr::new(language(&jar, &headers, Some(&actor)));
+    let outcome = crate::auth::second_step(
+        &state.services,
+        &state.config.throttle(),
+        &actor,
+        &form.code,
+        client.0,
+    )
+    .await
+    .map_err(|e| PageError::internal(e, tr))?;
+    let page = |error: String| CodePage {
+        c: Chrome::anonymous(tr, "/signin/code"),
+        token: expected.clone(),
+        error: Some(error),
+    };
+    match outcome {
+        SecondStep::Ok(proof) => {
+            let jar = end_second_step(&state, jar).await;
+            // After a recovery code, the security page says how many are
+            // left and offers new ones.
+            let next = match proof {
+                Proof::AppCode => challenge.next.clone(),
+                Proof::RecoveryCode { left } => {
+                    format!("{}?recovery_used={left}", super::session::SECURITY_PAGE)
+                }
+            };
+            signed_in(&state, jar, &headers, &actor, &challenge.time_zone, &next).await
+        }
+        SecondStep::Refused(refused) => {
+            let message = tr.field_message(&code_error(refused));
+            Ok((StatusCode::UNAUTHORIZED, page(message)).into_response())
+        }
+        SecondStep::Throttled(wait) => {
+            let minutes = kontor_core::domain::throttle::minutes(wait);
+            let retry = wait.whole_seconds().max(1).to_string();
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, retry)],
+                page(tr.tn("second-step-throttled", "minutes", minutes)),
+            )
+                .into_response())
+        }
     }
 }
 
