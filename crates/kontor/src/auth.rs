@@ -155,6 +155,20 @@ pub fn new_secret() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Fresh random bytes for a new authenticator-app key.
+pub fn totp_random() -> [u8; kontor_core::domain::second_factor::SECRET_BYTES] {
+    rand::random()
+}
+
+/// Fresh random bytes for ten recovery codes.
+pub fn recovery_random() -> kontor_core::service::second_factor::RecoveryRandom {
+    let mut random = kontor_core::service::second_factor::RecoveryRandom::default();
+    for bytes in &mut random {
+        *bytes = rand::random();
+    }
+    random
+}
+
 /// A new API token: 256 random bits with the recognisable prefix.
 pub fn new_token() -> String {
     format!("{TOKEN_PREFIX}{}", new_secret())

@@ -193,7 +193,9 @@ impl SecondFactorFacts {
             return true;
         }
         match self.account.map(|a| a.rule) {
-            Some(TwoFactorRule::Everyone) => role.tenant_kind() == super::roles::TenantKind::Account,
+            Some(TwoFactorRule::Everyone) => {
+                role.tenant_kind() == super::roles::TenantKind::Account
+            }
             Some(TwoFactorRule::Admins) => role.is_account_admin(),
             Some(TwoFactorRule::Off) | None => false,
         }
@@ -304,23 +306,49 @@ mod tests {
         let until = at(1_000_000) + Duration::days(14);
         let staff = Duration::days(7);
         let before = until - Duration::seconds(1);
-        assert_eq!(f.standing(Role::User, staff, before), Standing::Grace { until });
+        assert_eq!(
+            f.standing(Role::User, staff, before),
+            Standing::Grace { until }
+        );
         assert_eq!(f.standing(Role::User, staff, until), Standing::Due);
         // Someone who joins after the rule was set gets their own period.
-        let late = SecondFactorFacts { joined_at: at(2_000_000), ..f };
+        let late = SecondFactorFacts {
+            joined_at: at(2_000_000),
+            ..f
+        };
         assert_eq!(
             late.standing(Role::User, staff, until),
-            Standing::Grace { until: at(2_000_000) + Duration::days(14) }
+            Standing::Grace {
+                until: at(2_000_000) + Duration::days(14)
+            }
         );
         // A reset makes it due at once, whatever the period.
-        let reset = SecondFactorFacts { reset_at: Some(at(1_500_000)), ..f };
-        assert_eq!(reset.standing(Role::User, staff, at(1_500_000)), Standing::Due);
+        let reset = SecondFactorFacts {
+            reset_at: Some(at(1_500_000)),
+            ..f
+        };
+        assert_eq!(
+            reset.standing(Role::User, staff, at(1_500_000)),
+            Standing::Due
+        );
         // Enrolled or not required: nothing is due.
-        let enrolled = SecondFactorFacts { enrolled: true, ..f };
-        assert_eq!(enrolled.standing(Role::User, staff, until), Standing::Enrolled);
+        let enrolled = SecondFactorFacts {
+            enrolled: true,
+            ..f
+        };
+        assert_eq!(
+            enrolled.standing(Role::User, staff, until),
+            Standing::Enrolled
+        );
         let admins_only = facts(Some(TwoFactorRule::Admins));
-        assert_eq!(admins_only.standing(Role::User, staff, until), Standing::Optional);
-        assert_eq!(admins_only.standing(Role::PartnerAdmin, staff, until), Standing::Optional);
+        assert_eq!(
+            admins_only.standing(Role::User, staff, until),
+            Standing::Optional
+        );
+        assert_eq!(
+            admins_only.standing(Role::PartnerAdmin, staff, until),
+            Standing::Optional
+        );
     }
 
     #[test]
@@ -333,7 +361,10 @@ mod tests {
             Standing::Grace { until }
         );
         assert_eq!(f.standing(Role::SupportAgent, staff, until), Standing::Due);
-        assert_eq!(f.standing(Role::SupportAgent, Duration::ZERO, at(0)), Standing::Due);
+        assert_eq!(
+            f.standing(Role::SupportAgent, Duration::ZERO, at(0)),
+            Standing::Due
+        );
     }
 
     #[test]

@@ -11,10 +11,9 @@ use serde_json::json;
 use time::Duration;
 
 use super::Services;
+use crate::StoreError;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
-use crate::domain::notify::{
-    Contact, OutboxMessage, Recipient, RecipientRole, SecondFactorEvent,
-};
+use crate::domain::notify::{Contact, OutboxMessage, Recipient, RecipientRole, SecondFactorEvent};
 use crate::domain::roles::{Actor, Role, Tenant};
 use crate::domain::second_factor::{
     AccountSecurity, CodeRefused, MAX_GRACE_DAYS, RECOVERY_BYTES, RECOVERY_CODES, SECRET_BYTES,
@@ -22,7 +21,6 @@ use crate::domain::second_factor::{
 };
 use crate::error::{Error, FieldError, Result, Text};
 use crate::store::{SecondFactorRecord, UserRecord};
-use crate::StoreError;
 
 /// Fresh random bytes for ten recovery codes.
 pub type RecoveryRandom = [[u8; RECOVERY_BYTES]; RECOVERY_CODES];
@@ -160,9 +158,18 @@ impl Services {
             .map_err(|refused| Error::invalid(code_error(ProofRefused::Code(refused))))?;
         let codes = recovery_codes(random);
         let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
-        let audit = own_audit(actor, now, AuditAction::SecondFactorEnabled)
-            .change(json!({ "app": false }), json!({ "app": true, "recovery_codes": RECOVERY_CODES }));
-        let mail = notice(actor, vec![me(actor)], SecondFactorEvent::Enabled, None, None, now);
+        let audit = own_audit(actor, now, AuditAction::SecondFactorEnabled).change(
+            json!({ "app": false }),
+            json!({ "app": true, "recovery_codes": RECOVERY_CODES }),
+        );
+        let mail = notice(
+            actor,
+            vec![me(actor)],
+            SecondFactorEvent::Enabled,
+            None,
+            None,
+            now,
+        );
         match self
             .store
             .confirm_totp(actor.user_id, step, now, &hashes, &audit, &[mail])
@@ -272,7 +279,14 @@ impl Services {
         let now = self.clock.now();
         let audit = own_audit(actor, now, AuditAction::SecondFactorRemoved)
             .change(json!({ "app": true }), json!({ "app": false }));
-        let mail = notice(actor, vec![me(actor)], SecondFactorEvent::Removed, None, None, now);
+        let mail = notice(
+            actor,
+            vec![me(actor)],
+            SecondFactorEvent::Removed,
+            None,
+            None,
+            now,
+        );
         self.store
             .remove_second_factor(actor.user_id, None, &[audit], &[mail])
             .await
@@ -385,22 +399,29 @@ impl Services {
         }
         let verified = AuditEntry {
             account: target.actor.account().cloned(),
-            ..AuditEntry::new(self.clock.now(), By::Person(actor), AuditAction::IdentityVerified)
-                .change(
-                    json!(null),
-                    json!({
-                        "user": target.actor.email,
-                        "method": verification.method.as_str(),
-                        "note": note,
-                    }),
-                )
+            ..AuditEntry::new(
+                self.clock.now(),
+                By::Person(actor),
+                AuditAction::IdentityVerified,
+            )
+            .change(
+                json!(null),
+                json!({
+                    "user": target.actor.email,
+                    "method": verification.method.as_str(),
+                    "note": note,
+                }),
+            )
         };
         self.reset(actor, &target, vec![verified]).await
     }
 
     /// The active people of an admin's account, each with whether they
     /// have a second factor (to see who needs help, and reset).
-    pub async fn colleagues_second_factors(&self, actor: &Actor) -> Result<Vec<(UserRecord, bool)>> {
+    pub async fn colleagues_second_factors(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(UserRecord, bool)>> {
         let account = match actor.account() {
             Some(a) if actor.role.is_account_admin() => a,
             _ => return Ok(Vec::new()),
@@ -508,7 +529,12 @@ impl Services {
     /// Removes `target`'s second factor on behalf of `actor`, with the
     /// entries recorded before it (a verification), mailing the person
     /// and their account's admins.
-    async fn reset(&self, actor: &Actor, target: &UserRecord, mut audit: Vec<AuditEntry>) -> Result<()> {
+    async fn reset(
+        &self,
+        actor: &Actor,
+        target: &UserRecord,
+        mut audit: Vec<AuditEntry>,
+    ) -> Result<()> {
         let now = self.clock.now();
         let person = &target.actor;
         audit.push(AuditEntry {
@@ -654,4 +680,3 @@ fn notice(
         at,
     }
 }
-

@@ -1186,3 +1186,5 @@ audit-recovery_codes_renewed = Neue Wiederherstellungscodes
 audit-second_factor_rule_changed = Regel für zweistufige Anmeldung geändert
 error-second-factor-setup-due = Diese Person muss zuerst im Portal die zweistufige Anmeldung einrichten.
 error-second-factor-needed = Diese Person nutzt die zweistufige Anmeldung: Senden Sie den aktuellen Code der App in „code“.
+problem-forbidden-two-factor-rule-read = Nur Personen eines Kundenkontos haben eine Kontoregel für die zweistufige Anmeldung.
+error-verification-needed = Der Support hält fest, wie er die Person geprüft hat: Art und Notiz.

@@ -1129,3 +1129,5 @@ audit-recovery_codes_renewed = New recovery codes
 audit-second_factor_rule_changed = Two-step sign-in rule changed
 error-second-factor-setup-due = This person must set up two-step sign-in in the portal first.
 error-second-factor-needed = This person uses two-step sign-in: send the app's current code in “code”.
+problem-forbidden-two-factor-rule-read = Only people of a customer account have an account rule for two-step sign-in.
+error-verification-needed = Support records how it verified the person: method and note.

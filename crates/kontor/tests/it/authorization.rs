@@ -514,6 +514,13 @@ fn body(method: &str, path: &str) -> String {
         }
         ("POST", "/account/people/remove" | "/account/people/resend") => "email={object}".into(),
         ("POST", "/signin/code" | "/account/security/app/confirm") => "code=000000".into(),
+        ("POST", "/api/v1/me/second-factor/app/confirm") => json(json!({"code": "000000"})),
+        ("PUT", "/api/v1/account/two-factor-rule") => {
+            json(json!({"rule": "admins", "grace_days": 3}))
+        }
+        ("POST", "/api/v1/second-factor-resets") => json(json!({"email": "carla@muster.example"})),
+        ("POST", "/api/v1/me/second-factor/app" | "/api/v1/me/second-factor/recovery-codes")
+        | ("DELETE", "/api/v1/me/second-factor/app") => String::new(),
         ("POST", "/account/security/recovery-codes.txt") => "code=abcde-fghij".into(),
         ("POST", "/account/security/rule") => "rule=admins&grace_days=3".into(),
         // Carla has no second factor; support is referred to her admins.

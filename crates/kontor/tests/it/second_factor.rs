@@ -63,12 +63,26 @@ fn shown_codes(html: &str) -> Vec<String> {
 
 /// Sets up the app for the signed-in `c`; its key and recovery codes.
 async fn set_up(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<String>) {
-    let res = form(app, c, "/account/security", "/account/security/app/start", &[]).await;
+    let res = form(
+        app,
+        c,
+        "/account/security",
+        "/account/security/app/start",
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = page(app, c, "/account/security").await;
     let key = shown_key(&html);
     let code = key.code_at(app.clock_now());
-    let res = form(app, c, "/account/security", "/account/security/app/confirm", &[("code", &code)]).await;
+    let res = form(
+        app,
+        c,
+        "/account/security",
+        "/account/security/app/confirm",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     let codes = shown_codes(&html);
@@ -112,7 +126,11 @@ fn location(res: &reqwest::Response) -> String {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    let v = json_with(app.get(OLGA, "/api/v1/audit?limit=500").await, StatusCode::OK).await;
+    let v = json_with(
+        app.get(OLGA, "/api/v1/audit?limit=500").await,
+        StatusCode::OK,
+    )
+    .await;
     v["items"]
         .as_array()
         .unwrap()
@@ -144,7 +162,14 @@ async fn mailed(app: &TestApp, kind: &str) -> Vec<String> {
 async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_one() {
     let app = TestApp::spawn().await;
     let anna = browser(&app, ANNA, "de").await;
-    let res = form(&app, &anna, "/account/security", "/account/security/app/start", &[]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/app/start",
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &anna, "/account/security").await;
     assert!(html.contains("<svg"), "the QR code is drawn by the server");
@@ -153,23 +178,53 @@ async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_on
 
     // A wrong first code: nothing is set up.
     let wrong = key.code_at(app.clock_now() + Duration::minutes(5));
-    let res = form(&app, &anna, "/account/security", "/account/security/app/confirm", &[("code", &wrong)]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/app/confirm",
+        &[("code", &wrong)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Dieser Code stimmt nicht"));
-    assert!(!audit_actions(&app).await.contains(&"second_factor_enabled".to_owned()));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Dieser Code stimmt nicht")
+    );
+    assert!(
+        !audit_actions(&app)
+            .await
+            .contains(&"second_factor_enabled".to_owned())
+    );
 
     let code = key.code_at(app.clock_now());
-    let res = form(&app, &anna, "/account/security", "/account/security/app/confirm", &[("code", &code)]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/app/confirm",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let codes = shown_codes(&res.text().await.unwrap());
     assert_eq!(codes.len(), 10);
-    assert!(audit_actions(&app).await.contains(&"second_factor_enabled".to_owned()));
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"second_factor_enabled".to_owned())
+    );
     assert_eq!(mailed(&app, "second_factor_notice").await, [ANNA]);
     // Shown once: the page no longer has them.
     let (_, html) = page(&app, &anna, "/account/security").await;
     assert!(shown_codes(&html).is_empty());
-    assert!(html.contains("Noch 10 unbenutzte Wiederherstellungscodes"), "{html}");
+    assert!(
+        html.contains("Noch 10 unbenutzte Wiederherstellungscodes"),
+        "{html}"
+    );
 
     // Sign-in now takes two steps; the password alone gives no session.
     let c = client();
@@ -180,7 +235,10 @@ async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_on
     // The code used to set it up is spent (same 30-second step).
     let res = second(&app, &c, &code).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert!(res.text().await.unwrap().contains("schon verwendet"), "a spent code says so");
+    assert!(
+        res.text().await.unwrap().contains("schon verwendet"),
+        "a spent code says so"
+    );
     let res = second(&app, &c, "12345").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     app.advance(Duration::seconds(30));
@@ -194,7 +252,10 @@ async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_on
     // The same code once more, in another browser: refused.
     let other = client();
     password(&app, &other, ANNA).await;
-    assert_eq!(second(&app, &other, &next).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        second(&app, &other, &next).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -234,14 +295,28 @@ async fn recovery_codes_sign_in_once_each_and_new_ones_replace_them() {
     assert_eq!(location(&res), "/account/security?recovery_used=9");
     let (_, html) = page(&app, &c, &location(&res)).await;
     assert!(html.contains("Es sind noch 9 Codes übrig"), "{html}");
-    assert!(audit_actions(&app).await.contains(&"recovery_code_used".to_owned()));
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"recovery_code_used".to_owned())
+    );
 
     let again = client();
     password(&app, &again, ANNA).await;
-    assert_eq!(second(&app, &again, &codes[0]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        second(&app, &again, &codes[0]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // New codes: the old unused ones stop working.
-    let res = form(&app, &c, "/account/security", "/account/security/recovery-codes", &[]).await;
+    let res = form(
+        &app,
+        &c,
+        "/account/security",
+        "/account/security/recovery-codes",
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     let fresh = shown_codes(&html);
@@ -258,14 +333,25 @@ async fn recovery_codes_sign_in_once_each_and_new_ones_replace_them() {
         .await
         .unwrap();
     assert_eq!(file.status(), StatusCode::OK);
-    assert!(file.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(
+        file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     let text = file.text().await.unwrap();
     assert!(fresh.iter().all(|code| text.contains(code.as_str())));
 
     let old = client();
     password(&app, &old, ANNA).await;
-    assert_eq!(second(&app, &old, &codes[1]).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(second(&app, &old, &fresh[1]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        second(&app, &old, &codes[1]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        second(&app, &old, &fresh[1]).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -277,7 +363,10 @@ async fn wrong_codes_are_throttled_like_passwords() {
     let c = client();
     password(&app, &c, ANNA).await;
     for _ in 0..5 {
-        assert_eq!(second(&app, &c, "000000").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            second(&app, &c, "000000").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     // The right code is not even checked now.
     let res = second(&app, &c, &key.code_at(app.clock_now())).await;
@@ -290,15 +379,45 @@ async fn the_account_rule_gives_a_grace_period_then_only_the_set_up_page_opens()
     let app = TestApp::spawn().await;
     let anna = browser(&app, ANNA, "en").await;
     // Not before her own.
-    let res = form(&app, &anna, "/account/security", "/account/security/rule", &[("rule", "admins"), ("grace_days", "3")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/rule",
+        &[("rule", "admins"), ("grace_days", "3")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Richten Sie zuerst Ihren eigenen zweiten Faktor ein"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Richten Sie zuerst Ihren eigenen zweiten Faktor ein")
+    );
     set_up(&app, &anna).await;
-    let res = form(&app, &anna, "/account/security", "/account/security/rule", &[("rule", "admins"), ("grace_days", "91")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/rule",
+        &[("rule", "admins"), ("grace_days", "91")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "0–90 days");
-    let res = form(&app, &anna, "/account/security", "/account/security/rule", &[("rule", "admins"), ("grace_days", "3")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/rule",
+        &[("rule", "admins"), ("grace_days", "3")],
+    )
+    .await;
     assert_eq!(location(&res), "/account/security?done=rule");
-    assert!(audit_actions(&app).await.contains(&"second_factor_rule_changed".to_owned()));
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"second_factor_rule_changed".to_owned())
+    );
 
     // Bernd (an admin) is reminded on every page; Carla (a user) is not covered.
     let bernd = browser(&app, BERND, "en").await;
@@ -306,7 +425,12 @@ async fn the_account_rule_gives_a_grace_period_then_only_the_set_up_page_opens()
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("Ihr Konto verlangt die zweistufige Anmeldung: Richten Sie sie bis"));
     let carla = browser(&app, CARLA, "en").await;
-    assert!(!page(&app, &carla, "/agreements").await.1.contains("verlangt die zweistufige"));
+    assert!(
+        !page(&app, &carla, "/agreements")
+            .await
+            .1
+            .contains("verlangt die zweistufige")
+    );
 
     // At the period's last second he may still work; at its end not.
     app.advance(Duration::days(3) - Duration::seconds(1));
@@ -314,7 +438,11 @@ async fn the_account_rule_gives_a_grace_period_then_only_the_set_up_page_opens()
     assert_eq!(page(&app, &bernd, "/agreements").await.0, StatusCode::OK);
     app.advance(Duration::seconds(1));
     let bernd = browser(&app, BERND, "en").await;
-    let res = bernd.get(format!("{}/agreements", app.base)).send().await.unwrap();
+    let res = bernd
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&res), "/account/security?required=1");
     let (status, html) = page(&app, &bernd, "/account/security?required=1").await;
     assert_eq!(status, StatusCode::OK);
@@ -332,7 +460,14 @@ async fn the_account_rule_gives_a_grace_period_then_only_the_set_up_page_opens()
     set_up(&app, &bernd).await;
     assert_eq!(page(&app, &bernd, "/agreements").await.0, StatusCode::OK);
     // A required second factor cannot simply be removed.
-    let res = form(&app, &bernd, "/account/security", "/account/security/app/remove", &[]).await;
+    let res = form(
+        &app,
+        &bernd,
+        "/account/security",
+        "/account/security/app/remove",
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
 
@@ -340,10 +475,19 @@ async fn the_account_rule_gives_a_grace_period_then_only_the_set_up_page_opens()
 async fn vendor_staff_always_need_one_after_their_own_period() {
     let app = TestApp::spawn().await;
     let olga = browser(&app, OLGA, "en").await;
-    assert!(page(&app, &olga, "/back-office/partners").await.1.contains("requires two-step sign-in"));
+    assert!(
+        page(&app, &olga, "/back-office/partners")
+            .await
+            .1
+            .contains("requires two-step sign-in")
+    );
     app.advance(Duration::days(7));
     let olga = browser(&app, OLGA, "en").await;
-    let res = olga.get(format!("{}/back-office/partners", app.base)).send().await.unwrap();
+    let res = olga
+        .get(format!("{}/back-office/partners", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&res), "/account/security?required=1");
 }
 
@@ -357,12 +501,30 @@ async fn an_admin_resets_a_colleagues_lost_phone_audited_and_mailed() {
     assert!(html.contains("Zweiten Faktor von Anna Admin zurücksetzen"));
     // Carla (not an admin) may not.
     let carla = browser(&app, CARLA, "en").await;
-    let res = form(&app, &carla, "/account/security", "/account/security/reset", &[("email", ANNA)]).await;
+    let res = form(
+        &app,
+        &carla,
+        "/account/security",
+        "/account/security/reset",
+        &[("email", ANNA)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-    let res = form(&app, &bernd, "/account/security", "/account/security/reset", &[("email", ANNA)]).await;
+    let res = form(
+        &app,
+        &bernd,
+        "/account/security",
+        "/account/security/reset",
+        &[("email", ANNA)],
+    )
+    .await;
     assert_eq!(location(&res), "/account/security?done=reset");
-    assert!(audit_actions(&app).await.contains(&"second_factor_reset".to_owned()));
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"second_factor_reset".to_owned())
+    );
     let mut told = mailed(&app, "second_factor_notice").await;
     told.dedup();
     assert_eq!(told, [ANNA, BERND], "the person and every admin");
@@ -378,13 +540,31 @@ async fn an_admin_resets_a_colleagues_lost_phone_audited_and_mailed() {
     // at the next sign-in, without a grace period.
     let anna = browser(&app, ANNA, "en").await;
     set_up(&app, &anna).await;
-    let res = form(&app, &anna, "/account/security", "/account/security/rule", &[("rule", "everyone"), ("grace_days", "30")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/security",
+        "/account/security/rule",
+        &[("rule", "everyone"), ("grace_days", "30")],
+    )
+    .await;
     assert_eq!(location(&res), "/account/security?done=rule");
     let bernd = browser(&app, BERND, "en").await;
-    form(&app, &bernd, "/account/security", "/account/security/reset", &[("email", ANNA)]).await;
+    form(
+        &app,
+        &bernd,
+        "/account/security",
+        "/account/security/reset",
+        &[("email", ANNA)],
+    )
+    .await;
     let c = client();
     password(&app, &c, ANNA).await;
-    let res = c.get(format!("{}/agreements", app.base)).send().await.unwrap();
+    let res = c
+        .get(format!("{}/agreements", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&res), "/account/security?required=1");
 }
 
@@ -413,26 +593,56 @@ async fn support_resets_a_lone_admin_only_after_a_recorded_verification() {
     assert!(res.text().await.unwrap().contains("Bernd Zweitadmin"));
 
     // Anna removes Bernd's access: now she is the only admin.
-    let res = form(&app, &anna, "/account/people", "/account/people/remove", &[("email", BERND)]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/people",
+        "/account/people/remove",
+        &[("email", BERND)],
+    )
+    .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let res = reset("short").await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "the verification is recorded in words");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the verification is recorded in words"
+    );
     let res = reset("Called back on the number in the contract").await;
-    assert_eq!(location(&res), "/back-office/second-factor-reset?done=anna%40muster.example");
+    assert_eq!(
+        location(&res),
+        "/back-office/second-factor-reset?done=anna%40muster.example"
+    );
 
-    let audit = json_with(app.get(OLGA, "/api/v1/audit?limit=500").await, StatusCode::OK).await;
+    let audit = json_with(
+        app.get(OLGA, "/api/v1/audit?limit=500").await,
+        StatusCode::OK,
+    )
+    .await;
     let items = audit["items"].as_array().unwrap();
     let verified = items
         .iter()
         .find(|e| e["action"] == "identity_verified")
         .expect("the verification is recorded");
     assert_eq!(verified["after"]["method"], "callback");
-    assert_eq!(verified["after"]["note"], "Called back on the number in the contract");
+    assert_eq!(
+        verified["after"]["note"],
+        "Called back on the number in the contract"
+    );
     assert!(items.iter().any(|e| e["action"] == "second_factor_reset"));
-    assert!(mailed(&app, "second_factor_notice").await.contains(&ANNA.to_owned()));
+    assert!(
+        mailed(&app, "second_factor_notice")
+            .await
+            .contains(&ANNA.to_owned())
+    );
     // A plain user may not use support's page.
     let carla = browser(&app, CARLA, "en").await;
-    assert_eq!(page(&app, &carla, "/back-office/second-factor-reset").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        page(&app, &carla, "/back-office/second-factor-reset")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -442,16 +652,33 @@ async fn sensitive_actions_ask_again_after_the_window_and_then_run_as_sent() {
     let before = tokens(&app).await;
     // Within the window (15 minutes, its last second included): no question.
     app.advance(Duration::minutes(15));
-    let res = form(&app, &anna, "/account/settings", "/account/settings/tokens", &[("label", "first"), ("valid_days", "")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/settings",
+        "/account/settings/tokens",
+        &[("label", "first"), ("valid_days", "")],
+    )
+    .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(tokens(&app).await, before + 1);
 
     app.advance(Duration::seconds(1));
-    let res = form(&app, &anna, "/account/settings", "/account/settings/tokens", &[("label", "second"), ("valid_days", "")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/settings",
+        "/account/settings/tokens",
+        &[("label", "second"), ("valid_days", "")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("Bestätigen Sie, dass Sie es sind"), "{html}");
-    assert!(html.contains("name=\"label\" value=\"second\""), "the form is kept");
+    assert!(
+        html.contains("name=\"label\" value=\"second\""),
+        "the form is kept"
+    );
     assert_eq!(tokens(&app).await, before + 1, "nothing done yet");
 
     // A wrong password: asked again, still nothing done.
@@ -471,13 +698,23 @@ async fn sensitive_actions_ask_again_after_the_window_and_then_run_as_sent() {
                 .unwrap()
         }
     };
-    assert_eq!(send("wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send("wrong-password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(tokens(&app).await, before + 1);
     let res = send("kontor-demo").await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(tokens(&app).await, before + 2, "carried out as sent");
     // Fresh again: the next one needs no proof.
-    let res = form(&app, &anna, "/account/settings", "/account/settings/tokens", &[("label", "third"), ("valid_days", "")]).await;
+    let res = form(
+        &app,
+        &anna,
+        "/account/settings",
+        "/account/settings/tokens",
+        &[("label", "third"), ("valid_days", "")],
+    )
+    .await;
     assert!(res.status().is_redirection());
 }
 
@@ -505,7 +742,175 @@ async fn api_tokens_by_password_need_the_code_of_a_person_with_two_step_sign_in(
     let res = ask(None).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_fields(&res.json().await.unwrap()), ["code"]);
-    assert_eq!(ask(Some("000000".into())).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        ask(Some("000000".into())).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let res = ask(Some(key.code_at(app.clock_now()))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_api_sets_up_the_app_renews_codes_sets_the_rule_and_resets() {
+    let app = TestApp::spawn().await;
+    let v = json_with(
+        app.get(ANNA, "/api/v1/me/second-factor").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["standing"], "optional");
+    assert_eq!(v["app"], false);
+    let started = json_with(
+        app.post(ANNA, "/api/v1/me/second-factor/app", &serde_json::json!({}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let key = TotpKey::from_base32(started["secret"].as_str().unwrap()).unwrap();
+    assert!(
+        started["otpauth_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/kontor:anna%40muster.example?")
+    );
+    let res = app
+        .post(
+            ANNA,
+            "/api/v1/me/second-factor/app/confirm",
+            &serde_json::json!({ "code": "000000" }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let codes = json_with(
+        app.post(
+            ANNA,
+            "/api/v1/me/second-factor/app/confirm",
+            &serde_json::json!({ "code": key.code_at(app.clock_now()) }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(codes["recovery_codes"].as_array().unwrap().len(), 10);
+    let v = json_with(
+        app.get(ANNA, "/api/v1/me/second-factor").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (v["standing"].as_str(), v["recovery_codes_left"].as_u64()),
+        (Some("enrolled"), Some(10))
+    );
+    // Set up already: 409.
+    assert_eq!(
+        app.post(ANNA, "/api/v1/me/second-factor/app", &serde_json::json!({}))
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let renewed = json_with(
+        app.post(
+            ANNA,
+            "/api/v1/me/second-factor/recovery-codes",
+            &serde_json::json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_ne!(renewed["recovery_codes"], codes["recovery_codes"]);
+
+    // The rule: only the primary admin; the period in range.
+    let rule = serde_json::json!({ "rule": "admins", "grace_days": 5 });
+    assert_eq!(
+        app.put(BERND, "/api/v1/account/two-factor-rule", &rule)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let saved = json_with(
+        app.put(ANNA, "/api/v1/account/two-factor-rule", &rule)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(saved["rule"], "admins");
+    let v = json_with(
+        app.get(BERND, "/api/v1/me/second-factor").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["standing"], "grace");
+    assert!(v["set_up_by"].is_string());
+    let bad = app
+        .put(
+            ANNA,
+            "/api/v1/account/two-factor-rule",
+            &serde_json::json!({ "rule": "admins", "grace_days": 91 }),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&json_with(bad, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["grace_days"]
+    );
+    // A required app cannot be removed.
+    let res = app
+        .client
+        .delete(format!("{}/api/v1/me/second-factor/app", app.base))
+        .bearer_auth(app.token(ANNA).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // Resets: support needs a verification, and is referred to Bernd.
+    let res = app
+        .post(
+            SAM,
+            "/api/v1/second-factor-resets",
+            &serde_json::json!({ "email": ANNA }),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&json_with(res, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["verification"]
+    );
+    let res = app
+        .post(SAM, "/api/v1/second-factor-resets", &serde_json::json!({ "email": ANNA,
+            "verification": { "method": "callback", "note": "Called back on the number on file" } }))
+        .await;
+    let p = json_with(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "email");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Bernd Zweitadmin"),
+        "{p}"
+    );
+    let res = app
+        .post(
+            BERND,
+            "/api/v1/second-factor-resets",
+            &serde_json::json!({ "email": ANNA }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let v = json_with(
+        app.get(ANNA, "/api/v1/me/second-factor").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        v["standing"], "due",
+        "reset where required: a new one is due at once"
+    );
+    let res = app
+        .post(
+            BERND,
+            "/api/v1/second-factor-resets",
+            &serde_json::json!({ "email": ANNA }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "nothing left to reset");
 }

@@ -10,12 +10,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{SecondStep, SignIn, new_token, token_hash};
-use kontor_core::FieldError;
-use kontor_core::service::second_factor::code_error;
 use crate::web::AppState;
 use crate::web::dto::{MeResponse, TokenRequest, TokenResponse, rfc3339};
 use crate::web::error::{ApiResult, Problem};
 use crate::web::extract::{Caller, ClientAddr, parse_json};
+use kontor_core::FieldError;
+use kontor_core::service::second_factor::code_error;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -9,6 +9,7 @@ mod me;
 mod partner_changes;
 mod partners;
 mod password;
+mod security;
 mod settings;
 mod support;
 mod transactions;
@@ -51,7 +52,8 @@ use super::error::ApiError;
         (name = "bulk", description = "Import and export (operators)"),
         (name = "support", description = "Support cases: change one of several partners (R6), questions for support"),
         (name = "assistant", description = "The help assistant: answers from the help, explains an agreement, hands over to support (#20)"),
-        (name = "webhooks", description = "Webhook endpoints, their secrets and the delivery log (operators)")
+        (name = "webhooks", description = "Webhook endpoints, their secrets and the delivery log (operators)"),
+        (name = "security", description = "Two-step sign-in: one's authenticator app and recovery codes, the account's rule, resets after a lost phone (#21)")
     ),
     components(schemas(webhooks::WebhookEvent))
 )]
@@ -80,6 +82,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(me::router())
         .merge(assistant::router())
         .merge(settings::router())
+        .merge(security::router())
         .merge(agreements::router())
         .merge(partners::router())
         .merge(partner_changes::router())

@@ -140,10 +140,17 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
     let refused = if kind == CODE_FIELD && has_code {
         match crate::auth::second_step(&state.services, &policy, &me.actor, &given, client).await {
             Ok(SecondStep::Ok(_)) => None,
-            Ok(SecondStep::Refused(r)) => Some((StatusCode::UNAUTHORIZED, me.tr.field_message(&code_error(r)))),
+            Ok(SecondStep::Refused(r)) => Some((
+                StatusCode::UNAUTHORIZED,
+                me.tr.field_message(&code_error(r)),
+            )),
             Ok(SecondStep::Throttled(wait)) => Some((
                 StatusCode::TOO_MANY_REQUESTS,
-                me.tr.tn("second-step-throttled", "minutes", kontor_core::domain::throttle::minutes(wait)),
+                me.tr.tn(
+                    "second-step-throttled",
+                    "minutes",
+                    kontor_core::domain::throttle::minutes(wait),
+                ),
             )),
             Err(e) => return PageError::internal(e, me.tr).into_response(),
         }
@@ -155,7 +162,11 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
             }
             Ok(SignIn::Throttled(wait)) => Some((
                 StatusCode::TOO_MANY_REQUESTS,
-                me.tr.tn("signin-throttled", "minutes", kontor_core::domain::throttle::minutes(wait)),
+                me.tr.tn(
+                    "signin-throttled",
+                    "minutes",
+                    kontor_core::domain::throttle::minutes(wait),
+                ),
             )),
             Err(e) => return PageError::internal(e, me.tr).into_response(),
         }

@@ -65,7 +65,12 @@ fn page(me: &SignedIn, email: String, method: String, note: String) -> ResetPage
         note,
         methods: VerificationMethod::ALL
             .iter()
-            .map(|m| (m.as_str(), me.tr.t(&format!("bo-reset-method-{}", m.as_str()))))
+            .map(|m| {
+                (
+                    m.as_str(),
+                    me.tr.t(&format!("bo-reset-method-{}", m.as_str())),
+                )
+            })
             .collect(),
         errors: Vec::new(),
         flash: None,
@@ -74,7 +79,12 @@ fn page(me: &SignedIn, email: String, method: String, note: String) -> ResetPage
 
 async fn show(me: SignedIn, Query(q): Query<Shown>) -> Result<Response, PageError> {
     require(&me, Permission::ResolveSupportCases)?;
-    let mut p = page(&me, q.email.unwrap_or_default(), String::new(), String::new());
+    let mut p = page(
+        &me,
+        q.email.unwrap_or_default(),
+        String::new(),
+        String::new(),
+    );
     if let Some(email) = q.done {
         p.flash = Some(me.tr.t1("bo-reset-done", "email", &email));
     }
@@ -113,10 +123,7 @@ async fn reset(
         .await
     {
         Ok(()) => {
-            let to = format!(
-                "{PAGE}?done={}",
-                super::session::url_escape(f.email.trim())
-            );
+            let to = format!("{PAGE}?done={}", super::session::url_escape(f.email.trim()));
             Ok(Redirect::to(&to).into_response())
         }
         Err(Error::Invalid(errors) | Error::Refused(errors)) => {

@@ -16,10 +16,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::roles::Role;
-use kontor_core::domain::second_factor::{
-    MAX_GRACE_DAYS, RECOVERY_BYTES, RECOVERY_CODES, SECRET_BYTES, Standing, TwoFactorRule,
-};
-use kontor_core::service::second_factor::RecoveryRandom;
+use kontor_core::domain::second_factor::{MAX_GRACE_DAYS, RECOVERY_CODES, Standing, TwoFactorRule};
 use serde::Deserialize;
 
 use super::Chrome;
@@ -155,7 +152,9 @@ async fn show(
     let mut p = page(&state, &me).await?;
     let tr = me.tr;
     p.flash = match (q.done.as_deref(), q.recovery_used, q.required.is_some()) {
-        (Some(done @ ("removed" | "rule" | "reset")), _, _) => Some(tr.t(&format!("security-done-{done}"))),
+        (Some(done @ ("removed" | "rule" | "reset")), _, _) => {
+            Some(tr.t(&format!("security-done-{done}")))
+        }
         (_, Some(left), _) => Some(tr.tn("security-recovery-used", "left", i64::from(left))),
         (_, _, true) if me.standing == Standing::Due => Some(tr.t("security-required-now")),
         _ => None,
@@ -202,8 +201,11 @@ async fn start_app(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
-    let random: [u8; SECRET_BYTES] = rand::random();
-    match state.services.start_totp(&me.actor, random).await {
+    match state
+        .services
+        .start_totp(&me.actor, crate::auth::totp_random())
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("{SECURITY_PAGE}#app")).into_response()),
         Err(e) => {
             let message = refusal(&me, e)?;
@@ -216,14 +218,6 @@ async fn start_app(
 struct CodeForm {
     code: String,
     csrf: Option<String>,
-}
-
-fn recovery_random() -> RecoveryRandom {
-    let mut random = [[0u8; RECOVERY_BYTES]; RECOVERY_CODES];
-    for bytes in &mut random {
-        *bytes = rand::random();
-    }
-    random
 }
 
 /// The page with the recovery codes just made: never cached, never shown
@@ -253,7 +247,7 @@ async fn confirm_app(
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
     match state
         .services
-        .confirm_totp(&me.actor, &f.code, &recovery_random())
+        .confirm_totp(&me.actor, &f.code, &crate::auth::recovery_random())
         .await
     {
         Ok(codes) => {
@@ -266,9 +260,10 @@ async fn confirm_app(
             with_codes(&state, &me, codes, me.tr.t("security-app-ready")).await
         }
         // A refreshed page sends the used code again: the app is set up.
-        Err(Error::Conflict { code: "second_factor_exists", .. }) => {
-            Ok(Redirect::to(SECURITY_PAGE).into_response())
-        }
+        Err(Error::Conflict {
+            code: "second_factor_exists",
+            ..
+        }) => Ok(Redirect::to(SECURITY_PAGE).into_response()),
         Err(e) => {
             let message = refusal(&me, e)?;
             answer(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await
@@ -301,7 +296,7 @@ async fn renew_codes(
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
     match state
         .services
-        .renew_recovery_codes(&me.actor, &recovery_random())
+        .renew_recovery_codes(&me.actor, &crate::auth::recovery_random())
         .await
     {
         Ok(codes) => with_codes(&state, &me, codes, me.tr.t("security-codes-renewed")).await,
@@ -334,7 +329,8 @@ async fn download_codes(
     }
     let mut text = format!(
         "{}\n{}\n\n",
-        me.tr.t1("security-codes-file-title", "email", &me.actor.email),
+        me.tr
+            .t1("security-codes-file-title", "email", &me.actor.email),
         me.tr.t("security-codes-file-hint")
     );
     for code in codes {
@@ -343,7 +339,10 @@ async fn download_codes(
     }
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"kontor-recovery-codes.txt\""),
@@ -358,9 +357,13 @@ async fn download_codes(
 /// `abcde-fghij`: what the page shows (anything else is not echoed).
 fn is_recovery_code(v: &str) -> bool {
     v.len() == 11
-        && v.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 5 { b == b'-' } else { b.is_ascii_alphanumeric() })
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 5 {
+                b == b'-'
+            } else {
+                b.is_ascii_alphanumeric()
+            }
+        })
 }
 
 #[derive(Debug, Deserialize)]
@@ -423,9 +426,7 @@ async fn reset_colleague(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("{SECURITY_PAGE}?done=reset")).into_response()),
-        Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) => {
-            Err(PageError::from_core(e, me.tr))
-        }
+        Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) => Err(PageError::from_core(e, me.tr)),
         Err(e) => {
             let message = refusal(&me, e)?;
             answer(&state, &me, StatusCode::CONFLICT, Some(message)).await
@@ -454,7 +455,9 @@ pub fn qr_svg(url: &str) -> String {
                 .quiet_zone(true)
                 .build();
             match svg.find("<svg") {
-                Some(i) => svg[i..].replacen("<svg", "<svg aria-hidden=\"true\" focusable=\"false\"", 1),
+                Some(i) => {
+                    svg[i..].replacen("<svg", "<svg aria-hidden=\"true\" focusable=\"false\"", 1)
+                }
                 None => String::new(),
             }
         }

@@ -89,7 +89,13 @@ pub struct SignedIn {
 
 /// The only pages a person whose second factor is overdue may open:
 /// setting one up, signing out, help and what pages load.
-const WHILE_DUE: [&str; 5] = ["/account/security", "/signout", "/lang/", "/help", "/static/"];
+const WHILE_DUE: [&str; 5] = [
+    "/account/security",
+    "/signout",
+    "/lang/",
+    "/help",
+    "/static/",
+];
 
 /// Where a person must go before anything else: setting up the second
 /// factor that is overdue.
@@ -323,7 +329,10 @@ pub async fn second_step(
     };
     state
         .services
-        .second_step(&token_hash(c.value()), Duration::minutes(SECOND_STEP_MINUTES))
+        .second_step(
+            &token_hash(c.value()),
+            Duration::minutes(SECOND_STEP_MINUTES),
+        )
         .await
         .map_err(|e| PageError::from_core(e, Tr::new(Lang::En)))
 }

@@ -17,10 +17,10 @@ use super::session::{
     start_second_step, start_session, verify_form,
 };
 use crate::auth::{SecondStep, SignIn};
-use kontor_core::service::second_factor::{Proof, code_error};
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
+use kontor_core::service::second_factor::{Proof, code_error};
 
 pub fn router() -> axum::Router<AppState> {
     Router::new()
