@@ -15,17 +15,40 @@ const BIN = process.env.KONTOR_BIN;
 const SHOTS = new URL("../../target/e2e/", import.meta.url).pathname;
 
 /** Starts `kontor serve --demo` on a free port with a fresh data directory. */
-export async function startServer() {
+/** A port nobody listens on now. */
+async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts kontor with demo data on a fresh database. With `{ localhost:
+ * true }` it is reached as http://localhost:PORT (its public URL too):
+ * passkeys need a host name, never an IP address.
+ */
+export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-e2e-"));
   const env = { ...process.env, KONTOR_CLOCK: CLOCK, KONTOR_CACHE_POLL_MS: "50", RUST_LOG: "warn" };
   delete env.KONTOR_DATABASE_URL;
-  const child = spawn(BIN, ["--data-dir", dir, "serve", "--demo", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  let listen = "127.0.0.1:0";
+  if (options.localhost) {
+    const port = await freePort();
+    listen = `127.0.0.1:${port}`;
+    env.KONTOR_PUBLIC_URL = `http://localhost:${port}`;
+  }
+  const child = spawn(BIN, ["--data-dir", dir, "serve", "--demo", "--listen", listen], { env, stdio: ["ignore", "pipe", "inherit"] });
   const base = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/kontor listening on (http:\/\/[^\s]+)/);
-      if (m) resolve(m[1]);
+      if (m) resolve(options.localhost ? env.KONTOR_PUBLIC_URL : m[1]);
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -59,7 +82,7 @@ export async function signIn(browser, server, email, locale, options = {}, passw
   await page.goto(`${server.base}/signin`);
   await page.getByLabel(locale.startsWith("de") ? "E-Mail" : "Email").fill(email);
   await page.getByLabel(locale.startsWith("de") ? "Passwort" : "Password").fill(password);
-  await page.getByRole("button", { name: locale.startsWith("de") ? "Anmelden" : "Sign in" }).click();
+  await page.getByRole("button", { name: locale.startsWith("de") ? "Anmelden" : "Sign in", exact: true }).click();
   await page.waitForURL(/\/agreements/);
   // The person's own setting would win over the browser's language; the
   // switcher (on every page) picks the language this test wants.

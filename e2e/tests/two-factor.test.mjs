@@ -37,7 +37,7 @@ async function passwordStep(email) {
   await page.goto(`${server.base}/signin`);
   await page.getByLabel("E-Mail").fill(email);
   await page.getByLabel("Passwort").fill("kontor-demo");
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await page.waitForURL(/\/signin\/code$/);
   return page;
 }

@@ -529,10 +529,71 @@ pub struct ChallengeRow {
     pub reported_zone: String,
 }
 
+/// A passkey as stored.
+#[derive(sqlx::FromRow)]
+pub struct PasskeyRow {
+    pub credential_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub algorithm: i64,
+    pub public_key: String,
+    pub sign_count: i64,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl PasskeyRow {
+    pub fn record(self) -> Result<kontor_core::store::PasskeyRecord, StoreError> {
+        Ok(kontor_core::store::PasskeyRecord {
+            public_key: kontor_core::domain::passkey::from_b64url(&self.public_key)
+                .ok_or_else(|| bad("passkey", &self.credential_id))?,
+            user_id: UserId(uuid(&self.user_id)?),
+            credential_id: self.credential_id,
+            name: self.name,
+            algorithm: self.algorithm,
+            sign_count: u32::try_from(self.sign_count).unwrap_or(0),
+            created_at: from_ms(self.created_at),
+            last_used_at: self.last_used_at.map(from_ms),
+        })
+    }
+}
+
+/// A passkey with its person ([`USER_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub struct PasskeyUserRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub credential_id: String,
+    pub owner: String,
+    pub key_name: String,
+    pub algorithm: i64,
+    pub public_key: String,
+    pub sign_count: i64,
+    pub added_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl PasskeyUserRow {
+    pub fn record(&self) -> Result<kontor_core::store::PasskeyRecord, StoreError> {
+        PasskeyRow {
+            credential_id: self.credential_id.clone(),
+            user_id: self.owner.clone(),
+            name: self.key_name.clone(),
+            algorithm: self.algorithm,
+            public_key: self.public_key.clone(),
+            sign_count: self.sign_count,
+            created_at: self.added_at,
+            last_used_at: self.last_used_at,
+        }
+        .record()
+    }
+}
+
 /// What decides whether a person (as `u`, joined with [`FACTS_JOIN`])
 /// must set up a second factor, for [`FactsRow`].
 pub const FACTS_COLUMNS: &str = "u.created_at AS joined_at, u.second_factor_reset_at, \
-     EXISTS (SELECT 1 FROM totp_keys k WHERE k.user_id = u.id AND k.confirmed_at IS NOT NULL) AS enrolled, \
+     (EXISTS (SELECT 1 FROM totp_keys k WHERE k.user_id = u.id AND k.confirmed_at IS NOT NULL) \
+      OR EXISTS (SELECT 1 FROM passkeys pk WHERE pk.user_id = u.id)) AS enrolled, \
      sec.second_factor AS account_rule, sec.grace_days, sec.since AS rule_since";
 
 /// The join [`FACTS_COLUMNS`] reads the account's rule through.

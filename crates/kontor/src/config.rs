@@ -482,6 +482,22 @@ impl Config {
         format!("{}{path}", self.public_url.trim_end_matches('/'))
     }
 
+    /// Who kontor is to browsers for passkeys: `public_url`'s host name
+    /// and origin (an IP address cannot be a relying party: browse by
+    /// name, e.g. `http://localhost:8080`).
+    pub fn relying_party(&self) -> kontor_core::service::passkeys::RelyingParty {
+        let url = url::Url::parse(&self.public_url).ok();
+        let id = url
+            .as_ref()
+            .and_then(|u| u.host_str())
+            .unwrap_or("localhost")
+            .to_owned();
+        let origin = url
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        kontor_core::service::passkeys::RelyingParty { id, origin }
+    }
+
     /// The embedded database file.
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("kontor.db")

@@ -76,6 +76,28 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "passkeys",
+        &[
+            ("credential_id", Text),
+            ("user_id", Text),
+            ("name", Text),
+            ("algorithm", Int),
+            ("public_key", Text),
+            ("sign_count", Int),
+            ("created_at", Int),
+            ("last_used_at", Int),
+        ],
+    ),
+    (
+        "passkey_challenges",
+        &[
+            ("challenge", Text),
+            ("user_id", Text),
+            ("purpose", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
         "recovery_codes",
         &[("user_id", Text), ("code_hash", Text), ("used_at", Int)],
     ),

@@ -91,6 +91,10 @@ str_enum!(
         RecoveryCodesRenewed = "recovery_codes_renewed",
         /// The primary admin changed who must use a second factor.
         SecondFactorRuleChanged = "second_factor_rule_changed",
+        /// A person added a passkey.
+        PasskeyAdded = "passkey_added",
+        /// A person removed a passkey.
+        PasskeyRemoved = "passkey_removed",
     }
 );
 

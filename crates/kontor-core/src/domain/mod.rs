@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod eligibility;
 pub mod ids;
 pub mod notify;
+pub mod passkey;
 pub mod permissions;
 pub mod policy;
 pub mod roles;

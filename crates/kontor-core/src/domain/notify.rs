@@ -342,6 +342,10 @@ str_enum!(
         RecoveryCodeUsed = "recovery_code_used",
         /// They made new recovery codes (the old ones stopped working).
         RecoveryCodesRenewed = "recovery_codes_renewed",
+        /// They added a passkey.
+        PasskeyAdded = "passkey_added",
+        /// They removed a passkey.
+        PasskeyRemoved = "passkey_removed",
     }
 );
 

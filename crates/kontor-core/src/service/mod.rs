@@ -10,6 +10,7 @@ pub mod import;
 pub mod import_csv;
 pub mod import_json;
 pub mod partner_change;
+pub mod passkeys;
 pub mod people;
 pub mod second_factor;
 pub mod settings;

@@ -20,7 +20,7 @@ use crate::domain::second_factor::{
     SecondFactorFacts, Standing, TotpKey, TwoFactorRule, recovery_codes, recovery_hash,
 };
 use crate::error::{Error, FieldError, Result, Text};
-use crate::store::{SecondFactorRecord, UserRecord};
+use crate::store::{FactorRemoval, SecondFactorRecord, UserRecord};
 
 /// Fresh random bytes for ten recovery codes.
 pub type RecoveryRandom = [[u8; RECOVERY_BYTES]; RECOVERY_CODES];
@@ -267,14 +267,9 @@ impl Services {
     /// one of them (they would be locked out of what they do).
     pub async fn remove_own_second_factor(&self, actor: &Actor) -> Result<()> {
         let facts = self.facts(actor).await?;
-        if facts.required(actor.role) {
-            return Err(Error::Conflict {
-                code: "second_factor_required",
-                detail: Text::new(
-                    "second-factor-required-keep",
-                    "your second factor is required and cannot be removed; set up a new one instead",
-                ),
-            });
+        let passkeys = self.store.passkeys_of(actor.user_id).await?;
+        if facts.required(actor.role) && passkeys.is_empty() {
+            return Err(required_keep());
         }
         let now = self.clock.now();
         let audit = own_audit(actor, now, AuditAction::SecondFactorRemoved)
@@ -288,7 +283,7 @@ impl Services {
             now,
         );
         self.store
-            .remove_second_factor(actor.user_id, None, &[audit], &[mail])
+            .remove_second_factor(actor.user_id, FactorRemoval::App, None, &[audit], &[mail])
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => nothing_set_up(),
@@ -565,7 +560,13 @@ impl Services {
         );
         match self
             .store
-            .remove_second_factor(person.user_id, Some(now), &audit, &[mail])
+            .remove_second_factor(
+                person.user_id,
+                FactorRemoval::Everything,
+                Some(now),
+                &audit,
+                &[mail],
+            )
             .await
         {
             Ok(()) => Ok(()),
@@ -620,6 +621,16 @@ fn enrolment(key: &TotpKey, actor: &Actor) -> Result<Enrolment> {
     })
 }
 
+pub(crate) fn required_keep() -> Error {
+    Error::Conflict {
+        code: "second_factor_required",
+        detail: Text::new(
+            "second-factor-required-keep",
+            "your second factor is required and cannot be removed; set up a new one instead",
+        ),
+    }
+}
+
 fn already_set_up() -> Error {
     Error::Conflict {
         code: "second_factor_exists",
@@ -630,21 +641,25 @@ fn already_set_up() -> Error {
     }
 }
 
-fn nothing_set_up() -> Error {
+pub(crate) fn nothing_set_up() -> Error {
     Error::Conflict {
         code: "no_second_factor",
         detail: Text::new("second-factor-none", "no second factor is set up"),
     }
 }
 
-fn own_audit(actor: &Actor, now: time::OffsetDateTime, action: AuditAction) -> AuditEntry {
+pub(crate) fn own_audit(
+    actor: &Actor,
+    now: time::OffsetDateTime,
+    action: AuditAction,
+) -> AuditEntry {
     AuditEntry {
         account: actor.account().cloned(),
         ..AuditEntry::new(now, By::Person(actor), action)
     }
 }
 
-fn me(actor: &Actor) -> Recipient {
+pub(crate) fn me(actor: &Actor) -> Recipient {
     Recipient {
         to: actor.email.clone(),
         lang: actor.lang,
@@ -662,7 +677,7 @@ fn admin(c: &Contact) -> Recipient {
     }
 }
 
-fn notice(
+pub(crate) fn notice(
     person: &Actor,
     recipients: Vec<Recipient>,
     event: SecondFactorEvent,

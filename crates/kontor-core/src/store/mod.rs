@@ -294,16 +294,66 @@ pub trait SecondFactorStore: Send + Sync {
         audit: &AuditEntry,
         outbox: &[OutboxMessage],
     ) -> StoreResult<()>;
-    /// Removes the person's second factors with the audit entries and the
-    /// mails; `reset_at` records that someone else did it (a new one is
-    /// due at once). `NotFound` when there was none.
+    /// Removes the person's second factors (`what`) with the audit
+    /// entries and the mails; `reset_at` records that someone else did it
+    /// (a new one is due at once). `NotFound` when there was none.
     async fn remove_second_factor(
         &self,
         user: UserId,
+        what: FactorRemoval,
         reset_at: Option<OffsetDateTime>,
         audit: &[AuditEntry],
         outbox: &[OutboxMessage],
     ) -> StoreResult<()>;
+    /// A person's passkeys, oldest first.
+    async fn passkeys_of(&self, user: UserId) -> StoreResult<Vec<PasskeyRecord>>;
+    /// A passkey with its person (while they have access).
+    async fn passkey(&self, credential_id: &str) -> StoreResult<Option<(PasskeyRecord, Actor)>>;
+    /// Adds a passkey with the audit entry and the mail;
+    /// `Conflict("passkey")` when the credential is registered already.
+    async fn add_passkey(
+        &self,
+        passkey: &PasskeyRecord,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Records a sign-in with a passkey and its new counter.
+    async fn passkey_used(
+        &self,
+        credential_id: &str,
+        sign_count: u32,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Removes one of the person's passkeys with the audit entry and the
+    /// mail; `NotFound` when they have no such passkey.
+    async fn remove_passkey(
+        &self,
+        user: UserId,
+        credential_id: &str,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Stores a passkey challenge; challenges created before
+    /// `forget_before` are dropped on the way.
+    async fn issue_passkey_challenge(
+        &self,
+        challenge: &str,
+        user: Option<UserId>,
+        purpose: crate::domain::passkey::ChallengePurpose,
+        at: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Takes a challenge (once): its person, purpose and age.
+    async fn take_passkey_challenge(
+        &self,
+        challenge: &str,
+    ) -> StoreResult<
+        Option<(
+            Option<UserId>,
+            crate::domain::passkey::ChallengePurpose,
+            OffsetDateTime,
+        )>,
+    >;
     /// An account's two-factor rule, when one was set.
     async fn account_security(
         &self,

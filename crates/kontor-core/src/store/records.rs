@@ -489,6 +489,37 @@ impl SecondFactorRecord {
     }
 }
 
+/// A passkey as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyRecord {
+    /// The authenticator's credential id, base64url.
+    pub credential_id: String,
+    /// Whose.
+    pub user_id: UserId,
+    /// The person's name for it ("Laptop", "YubiKey").
+    pub name: String,
+    /// COSE algorithm.
+    pub algorithm: i64,
+    /// DER SubjectPublicKeyInfo.
+    pub public_key: Vec<u8>,
+    /// The last counter seen.
+    pub sign_count: u32,
+    /// When added.
+    pub created_at: OffsetDateTime,
+    /// When last used to sign in.
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// What removing a second factor removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorRemoval {
+    /// The authenticator app and its recovery codes (the person's own
+    /// choice; their passkeys stay).
+    App,
+    /// Every second factor: app, recovery codes and passkeys (a reset).
+    Everything,
+}
+
 /// The second step of a sign-in: the password was right, the second
 /// factor is outstanding.
 #[derive(Debug, Clone, PartialEq, Eq)]

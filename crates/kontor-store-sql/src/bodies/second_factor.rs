@@ -13,14 +13,17 @@ macro_rules! second_factor_body {
             use kontor_core::domain::notify::OutboxMessage;
             use kontor_core::domain::roles::UserId;
             use kontor_core::domain::second_factor::{AccountSecurity, SecondFactorFacts};
+            use kontor_core::domain::passkey::{ChallengePurpose, b64url};
             use kontor_core::store::{
-                SecondFactorRecord, SecondFactorStore, SigninChallenge, TotpRecord,
+                FactorRemoval, PasskeyRecord, SecondFactorRecord, SecondFactorStore,
+                SigninChallenge, TotpRecord,
             };
             use kontor_core::{StoreError, StoreResult};
             use time::OffsetDateTime;
             use kontor_core::domain::roles::Actor;
             use $crate::rows::{
-                ChallengeRow, FACTS_COLUMNS, FACTS_JOIN, FactsRow, USER_COLUMNS, bad, from_ms, ms,
+                ChallengeRow, FACTS_COLUMNS, FACTS_JOIN, FactsRow, PasskeyRow, PasskeyUserRow,
+                USER_COLUMNS, bad, from_ms, ms, uuid,
             };
             use $crate::{Backend, Ctx};
 
@@ -200,12 +203,13 @@ macro_rules! second_factor_body {
                 async fn remove_second_factor(
                     &self,
                     user: UserId,
+                    what: FactorRemoval,
                     reset_at: Option<OffsetDateTime>,
                     audit: &[AuditEntry],
                     outbox: &[OutboxMessage],
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
-                    let removed = sqlx::query(
+                    let mut removed = sqlx::query(
                         "DELETE FROM totp_keys WHERE user_id = $1 AND confirmed_at IS NOT NULL",
                     )
                     .bind(user.0.to_string())
@@ -213,6 +217,14 @@ macro_rules! second_factor_body {
                     .await
                     .ctx("failed to remove the authenticator key")?
                     .rows_affected();
+                    if what == FactorRemoval::Everything {
+                        removed += sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
+                            .bind(user.0.to_string())
+                            .execute(&mut *tx)
+                            .await
+                            .ctx("failed to remove passkeys")?
+                            .rows_affected();
+                    }
                     if removed == 0 {
                         return Err(StoreError::NotFound);
                     }
@@ -227,6 +239,180 @@ macro_rules! second_factor_body {
                     let at = audit.first().map_or(OffsetDateTime::UNIX_EPOCH, |a| a.at);
                     Self::insert_outbox(&mut tx, outbox, at).await?;
                     tx.commit().await.ctx("failed to commit the removal")
+                }
+
+                async fn passkeys_of(&self, user: UserId) -> StoreResult<Vec<PasskeyRecord>> {
+                    let rows: Vec<PasskeyRow> = sqlx::query_as(
+                        "SELECT credential_id, user_id, name, algorithm, public_key, sign_count, created_at, last_used_at \
+                         FROM passkeys WHERE user_id = $1 ORDER BY created_at, credential_id",
+                    )
+                    .bind(user.0.to_string())
+                    .fetch_all(self.reader())
+                    .await
+                    .ctx("failed to read passkeys")?;
+                    rows.into_iter().map(PasskeyRow::record).collect()
+                }
+
+                async fn passkey(
+                    &self,
+                    credential_id: &str,
+                ) -> StoreResult<Option<(PasskeyRecord, Actor)>> {
+                    let row = sqlx::query_as::<_, PasskeyUserRow>(&format!(
+                        "SELECT {USER_COLUMNS}, pk.credential_id, pk.user_id AS owner, pk.name AS key_name, \
+                         pk.algorithm, pk.public_key, pk.sign_count, pk.created_at AS added_at, pk.last_used_at \
+                         FROM passkeys pk JOIN users u ON u.id = pk.user_id \
+                         WHERE pk.credential_id = $1 AND u.disabled_at IS NULL"
+                    ))
+                    .bind(credential_id)
+                    .fetch_optional(self.reader())
+                    .await
+                    .ctx("failed to read the passkey")?;
+                    row.map(|r| {
+                        let actor = r.user.actor()?;
+                        Ok((r.record()?, actor))
+                    })
+                    .transpose()
+                }
+
+                async fn add_passkey(
+                    &self,
+                    p: &PasskeyRecord,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let (taken,): (i64,) =
+                        sqlx::query_as("SELECT COUNT(*) FROM passkeys WHERE credential_id = $1")
+                            .bind(&p.credential_id)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .ctx("failed to look up the passkey")?;
+                    if taken > 0 {
+                        return Err(StoreError::Conflict("passkey"));
+                    }
+                    sqlx::query(
+                        "INSERT INTO passkeys (credential_id, user_id, name, algorithm, public_key, sign_count, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(&p.credential_id)
+                    .bind(p.user_id.0.to_string())
+                    .bind(&p.name)
+                    .bind(p.algorithm)
+                    .bind(b64url(&p.public_key))
+                    .bind(i64::from(p.sign_count))
+                    .bind(ms(p.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to store the passkey")?;
+                    sqlx::query("UPDATE users SET second_factor_reset_at = NULL WHERE id = $1")
+                        .bind(p.user_id.0.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to clear the reset")?;
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, p.created_at).await?;
+                    tx.commit().await.ctx("failed to commit the passkey")
+                }
+
+                async fn passkey_used(
+                    &self,
+                    credential_id: &str,
+                    sign_count: u32,
+                    at: OffsetDateTime,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    sqlx::query(
+                        "UPDATE passkeys SET sign_count = $2, last_used_at = $3 WHERE credential_id = $1",
+                    )
+                    .bind(credential_id)
+                    .bind(i64::from(sign_count))
+                    .bind(ms(at))
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to record the passkey's use")?;
+                    tx.commit().await.ctx("failed to commit the passkey's use")
+                }
+
+                async fn remove_passkey(
+                    &self,
+                    user: UserId,
+                    credential_id: &str,
+                    audit: &AuditEntry,
+                    outbox: &[OutboxMessage],
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let removed =
+                        sqlx::query("DELETE FROM passkeys WHERE user_id = $1 AND credential_id = $2")
+                            .bind(user.0.to_string())
+                            .bind(credential_id)
+                            .execute(&mut *tx)
+                            .await
+                            .ctx("failed to remove the passkey")?
+                            .rows_affected();
+                    if removed == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    Self::insert_outbox(&mut tx, outbox, audit.at).await?;
+                    tx.commit().await.ctx("failed to commit the removal")
+                }
+
+                async fn issue_passkey_challenge(
+                    &self,
+                    challenge: &str,
+                    user: Option<UserId>,
+                    purpose: ChallengePurpose,
+                    at: OffsetDateTime,
+                    forget_before: OffsetDateTime,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    sqlx::query("DELETE FROM passkey_challenges WHERE created_at < $1")
+                        .bind(ms(forget_before))
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to forget old challenges")?;
+                    sqlx::query(
+                        "INSERT INTO passkey_challenges (challenge, user_id, purpose, created_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(challenge)
+                    .bind(user.map(|u| u.0.to_string()))
+                    .bind(purpose.as_str())
+                    .bind(ms(at))
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("failed to store the challenge")?;
+                    tx.commit().await.ctx("failed to commit the challenge")
+                }
+
+                async fn take_passkey_challenge(
+                    &self,
+                    challenge: &str,
+                ) -> StoreResult<Option<(Option<UserId>, ChallengePurpose, OffsetDateTime)>> {
+                    let mut tx = self.write().await?;
+                    let row: Option<(Option<String>, String, i64)> = sqlx::query_as(
+                        "SELECT user_id, purpose, created_at FROM passkey_challenges WHERE challenge = $1",
+                    )
+                    .bind(challenge)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .ctx("failed to read the challenge")?;
+                    let Some((user, purpose, created_at)) = row else {
+                        return Ok(None);
+                    };
+                    let taken = sqlx::query("DELETE FROM passkey_challenges WHERE challenge = $1")
+                        .bind(challenge)
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("failed to use the challenge")?
+                        .rows_affected();
+                    tx.commit().await.ctx("failed to commit the challenge")?;
+                    if taken == 0 {
+                        return Ok(None);
+                    }
+                    let user = user.map(|u| uuid(&u).map(UserId)).transpose()?;
+                    let purpose = ChallengePurpose::parse(&purpose)
+                        .ok_or_else(|| bad("challenge purpose", &purpose))?;
+                    Ok(Some((user, purpose, from_ms(created_at))))
                 }
 
                 async fn account_security(

@@ -381,7 +381,7 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
     let param = path
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .find(|p| !matches!(*p, "lang" | "answer" | "slug" | "*rest"));
+        .find(|p| !matches!(*p, "lang" | "answer" | "slug" | "credential" | "*rest"));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -422,6 +422,8 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{lang}" => "en".to_owned(),
             "{answer}" => "accept".to_owned(),
             "{slug}" => "change-partner".to_owned(),
+            // Nobody has a passkey in the demo data.
+            "{credential}" => "no-such-passkey".to_owned(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -514,6 +516,10 @@ fn body(method: &str, path: &str) -> String {
         }
         ("POST", "/account/people/remove" | "/account/people/resend") => "email={object}".into(),
         ("POST", "/signin/code" | "/account/security/app/confirm") => "code=000000".into(),
+        ("POST", "/account/security/passkeys/new") => "name=Laptop".into(),
+        ("POST", "/account/security/passkeys") => "name=Laptop&credential=%7B%7D".into(),
+        ("POST", "/signin/passkey") => "credential=%7B%7D".into(),
+        ("POST", "/signin/passkey/options") => String::new(),
         ("POST", "/api/v1/me/second-factor/app/confirm") => json(json!({"code": "000000"})),
         ("PUT", "/api/v1/account/two-factor-rule") => {
             json(json!({"rule": "admins", "grace_days": 3}))

@@ -12,6 +12,7 @@ mod import_errors;
 mod integrations;
 mod levels;
 mod once;
+mod passkeys;
 mod password_reset;
 mod people;
 pub mod reauth;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/kontor.css", get(stylesheet))
         .route("/static/zone.js", get(zone_script))
         .route("/static/copy.js", get(copy_script))
+        .route("/static/passkeys.js", get(passkeys_script))
         .route("/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))
         .route("/lang/{lang}", get(switch_language))
@@ -62,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(help::router())
         .merge(settings::router())
         .merge(security::router())
+        .merge(passkeys::router())
         .merge(second_factor_reset::router())
         .merge(tokens::router())
 }
@@ -165,6 +168,14 @@ async fn copy_script() -> Response {
     asset(
         "text/javascript; charset=utf-8",
         include_str!("../../../static/copy.js"),
+    )
+}
+
+/// Creates and uses passkeys with the browser's WebAuthn (#21).
+async fn passkeys_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/passkeys.js"),
     )
 }
 

@@ -28,7 +28,7 @@ use crate::web::AppState;
 use crate::web::extract::ClientAddr;
 
 /// Paths of sensitive forms; `*` is one path segment.
-const SENSITIVE: [&str; 14] = [
+const SENSITIVE: [&str; 16] = [
     "/agreements/*/partner",
     "/partner-changes/*/withdraw",
     "/account/people/*",
@@ -43,6 +43,8 @@ const SENSITIVE: [&str; 14] = [
     "/back-office/second-factor-reset",
     "/account/security/app/start",
     "/account/security/app/confirm",
+    "/account/security/passkeys/new",
+    "/account/security/passkeys/*/remove",
 ];
 
 /// Whether a form sent to `path` is a sensitive action.

@@ -45,6 +45,15 @@ struct Colleague {
     me: bool,
 }
 
+/// One of the person's passkeys, as listed.
+struct PasskeyRow {
+    id: String,
+    name: String,
+    added: String,
+    /// "Last used …".
+    used: Option<String>,
+}
+
 /// The account's rule, for the primary admin's form.
 struct RuleForm {
     rule: &'static str,
@@ -72,6 +81,7 @@ struct SecurityPage {
     error: Option<String>,
     rule: Option<RuleForm>,
     colleagues: Vec<Colleague>,
+    passkeys: Vec<PasskeyRow>,
 }
 
 impl SecurityPage {
@@ -126,7 +136,22 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<SecurityPage, PageError
             enrolled,
         })
         .collect();
+    let passkeys = services
+        .passkeys(&me.actor)
+        .await
+        .map_err(core)?
+        .into_iter()
+        .map(|p| PasskeyRow {
+            id: p.credential_id,
+            name: p.name,
+            added: tr.t1("passkey-added-on", "date", &tr.datetime(p.created_at)),
+            used: p
+                .last_used_at
+                .map(|at| tr.t1("passkey-used-on", "date", &tr.datetime(at))),
+        })
+        .collect();
     Ok(SecurityPage {
+        passkeys,
         c: Chrome::new(me, "settings", SECURITY_PAGE),
         urgent: matches!(me.standing, Standing::Grace { .. } | Standing::Due),
         standing,

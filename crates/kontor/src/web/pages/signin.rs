@@ -42,6 +42,8 @@ struct SigninPage {
     notice: Option<&'static str>,
     /// "Try again in N minutes".
     throttled: Option<String>,
+    /// A passkey was just refused.
+    passkey_refused: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +53,7 @@ struct SigninQuery {
     reset: Option<String>,
     welcome: Option<String>,
     expired: Option<String>,
+    passkey: Option<String>,
 }
 
 impl SigninQuery {
@@ -82,6 +85,7 @@ async fn show(
         failed: false,
         notice: q.notice(),
         throttled: None,
+        passkey_refused: q.passkey.is_some(),
     };
     (jar, page).into_response()
 }
@@ -125,6 +129,7 @@ async fn submit(
         failed: false,
         notice: None,
         throttled: None,
+        passkey_refused: false,
     };
     match outcome {
         Ok(SignIn::Ok(actor)) => {
@@ -133,7 +138,7 @@ async fn submit(
                 .second_factor_of(&actor)
                 .await
                 .map_err(|e| PageError::from_core(e, tr))?;
-            if factors.confirmed_totp().is_some() {
+            if factors.confirmed_totp().is_some() || has_passkeys(&state, &actor, tr).await? {
                 let jar = start_second_step(&state, jar, &actor, &next, &form.time_zone).await?;
                 return Ok((jar, Redirect::to("/signin/code")).into_response());
             }
@@ -181,6 +186,8 @@ struct CodePage {
     token: String,
     /// Why the code was not accepted.
     error: Option<String>,
+    /// The person has passkeys: offer them.
+    passkeys: bool,
 }
 
 /// The second step: the code of the person's app, or a recovery code.
@@ -188,16 +195,19 @@ async fn show_code(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
+    Query(q): Query<SigninQuery>,
 ) -> Result<Response, PageError> {
     let Some((_, actor)) = second_step(&state, &jar).await? else {
         return Ok(Redirect::to("/signin?expired=1").into_response());
     };
     let tr = Tr::new(language(&jar, &headers, Some(&actor)));
+    let passkeys = has_passkeys(&state, &actor, tr).await?;
     let (jar, token) = signin_token(&state, jar);
     let page = CodePage {
         c: Chrome::anonymous(tr, "/signin/code"),
         token,
-        error: None,
+        error: q.passkey.is_some().then(|| tr.t("passkey-refused")),
+        passkeys,
     };
     Ok((jar, page).into_response())
 }
@@ -231,10 +241,12 @@ async fn submit_code(
     )
     .await
     .map_err(|e| PageError::internal(e, tr))?;
+    let passkeys = has_passkeys(&state, &actor, tr).await?;
     let page = |error: String| CodePage {
         c: Chrome::anonymous(tr, "/signin/code"),
         token: expected.clone(),
         error: Some(error),
+        passkeys,
     };
     match outcome {
         SecondStep::Ok(proof) => {
@@ -264,6 +276,19 @@ async fn submit_code(
                 .into_response())
         }
     }
+}
+
+async fn has_passkeys(
+    state: &AppState,
+    actor: &kontor_core::domain::roles::Actor,
+    tr: Tr,
+) -> Result<bool, PageError> {
+    Ok(!state
+        .services
+        .passkeys(actor)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?
+        .is_empty())
 }
 
 #[derive(Debug, Deserialize)]
