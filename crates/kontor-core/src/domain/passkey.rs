@@ -153,9 +153,7 @@ fn common(
         .decode(client.challenge.trim_end_matches('='))
         .map_err(|_| PasskeyRefused::WrongChallenge)?;
     // Both are random and short-lived; constant time all the same.
-    if challenge.len() != expected.challenge.len()
-        || !subtle_eq(&challenge, expected.challenge)
-    {
+    if challenge.len() != expected.challenge.len() || !subtle_eq(&challenge, expected.challenge) {
         return Err(PasskeyRefused::WrongChallenge);
     }
     if client.origin != expected.origin || client.cross_origin {

@@ -30,6 +30,7 @@ mod local_time;
 mod notifications;
 mod openapi;
 mod partner_views;
+mod passkeys;
 mod portal;
 mod scale_out;
 mod second_factor;
