@@ -40,6 +40,19 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Break glass (#21): remove a person's second factors — app,
+    /// recovery codes, passkeys — from the server's shell, for the one
+    /// nobody in the portal can help (the last operator). Audited with the
+    /// reason; the person is mailed and sets up a new one at the next
+    /// sign-in where one is required.
+    ResetSecondFactor {
+        /// Whose.
+        #[arg(long)]
+        email: String,
+        /// Why, and how you verified the person (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `kontor token …`
@@ -57,15 +70,20 @@ pub enum TokenCommand {
 }
 
 pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Create {
-        email,
-        name,
-        role,
-        account,
-        partner,
-        lang,
-        password_stdin,
-    } = cmd;
+    let (email, name, role, account, partner, lang, password_stdin) = match cmd {
+        UserCommand::ResetSecondFactor { email, reason } => {
+            return reset_second_factor(config, &email, &reason).await;
+        }
+        UserCommand::Create {
+            email,
+            name,
+            role,
+            account,
+            partner,
+            lang,
+            password_stdin,
+        } => (email, name, role, account, partner, lang, password_stdin),
+    };
     let email = EmailAddress::parse(&email)
         .map(String::from)
         .context("--email: expected an email address such as anna@example.com")?;
@@ -104,6 +122,60 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
             other => anyhow::Error::new(other),
         })?;
     println!("created {email} ({})", role.as_str());
+    Ok(())
+}
+
+async fn reset_second_factor(config: Config, email: &str, reason: &str) -> anyhow::Result<()> {
+    use kontor_core::domain::notify::{OutboxMessage, Recipient, RecipientRole, SecondFactorEvent};
+    let reason = reason.trim();
+    if reason.chars().count() < 10 {
+        bail!("--reason: describe why and how you verified the person (10 characters or more)");
+    }
+    let store = app::open_store(&config).await?;
+    let now = app::clock(&config)?.now();
+    let person = store
+        .user_by_email(&email.trim().to_lowercase())
+        .await?
+        .filter(|u| !u.disabled)
+        .with_context(|| format!("--email: no person with access has the email {email}"))?
+        .actor;
+    let audit = AuditEntry {
+        account: person.account().cloned(),
+        ..AuditEntry::new(now, By::System("cli"), AuditAction::SecondFactorReset).change(
+            json!({ "user": person.email }),
+            json!({ "user": person.email, "second_factors": "removed", "reason": reason }),
+        )
+    };
+    let mail = OutboxMessage::SecondFactorNotice {
+        event_id: uuid::Uuid::now_v7(),
+        recipients: vec![Recipient {
+            to: person.email.clone(),
+            lang: person.lang,
+            time_zone: person.time_zone,
+            role: RecipientRole::Person,
+        }],
+        event: SecondFactorEvent::Reset,
+        person: format!("{} ({})", person.name, person.email),
+        by: Some("kontor CLI".into()),
+        codes_left: None,
+        at: now,
+    };
+    store
+        .remove_second_factor(
+            person.user_id,
+            kontor_core::store::FactorRemoval::Everything,
+            Some(now),
+            &[audit],
+            &[mail],
+        )
+        .await
+        .map_err(|e| match e {
+            kontor_core::StoreError::NotFound => {
+                anyhow::anyhow!("--email: {email} has no second factor to reset")
+            }
+            other => anyhow::Error::new(other),
+        })?;
+    println!("reset the second factors of {}", person.email);
     Ok(())
 }
 

@@ -914,3 +914,77 @@ async fn the_api_sets_up_the_app_renews_codes_sets_the_rule_and_resets() {
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT, "nothing left to reset");
 }
+
+#[tokio::test]
+async fn the_last_operator_is_let_back_in_from_the_servers_shell() {
+    let app = TestApp::spawn().await;
+    let started = json_with(
+        app.post(OLGA, "/api/v1/me/second-factor/app", &serde_json::json!({}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let key = TotpKey::from_base32(started["secret"].as_str().unwrap()).unwrap();
+    let code = serde_json::json!({ "code": key.code_at(app.clock_now()) });
+    json_with(
+        app.post(OLGA, "/api/v1/me/second-factor/app/confirm", &code)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let reset = |reason: &str| {
+        let now = app
+            .clock_now()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        app.kontor_command()
+            .env("KONTOR_CLOCK", now)
+            .args([
+                "user",
+                "reset-second-factor",
+                "--email",
+                OLGA,
+                "--reason",
+                reason,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = reset("lost");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reason"));
+    let out = reset("Phone lost; verified in person by the CTO");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_with(
+        app.get(OLGA, "/api/v1/me/second-factor").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["app"], false);
+    assert_eq!(
+        v["standing"], "due",
+        "vendor staff set up a new one at once"
+    );
+    let audit = json_with(
+        app.get(SAM, "/api/v1/audit?action=second_factor_reset")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(audit["items"][0]["actor"], "cli");
+    assert_eq!(
+        audit["items"][0]["after"]["reason"],
+        "Phone lost; verified in person by the CTO"
+    );
+    // Nothing left to reset.
+    assert!(
+        !reset("Phone lost; verified in person by the CTO")
+            .status
+            .success()
+    );
+}

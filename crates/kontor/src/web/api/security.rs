@@ -74,18 +74,26 @@ pub struct RecoveryCodes {
 }
 
 /// Who of the account must use two-step sign-in.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TwoFactorRuleBody {
+    /// `off`, `admins` or `everyone`.
+    pub rule: String,
+    /// Days each person has to set it up (0–90).
+    pub grace_days: i64,
+    /// When the rule was set (RFC 3339); `null` when none was.
+    pub since: Option<String>,
+}
+
+/// Sets who of the account must use two-step sign-in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwoFactorRuleInput {
     /// `off`, `admins` or `everyone`.
     #[schema(pattern = "^(off|admins|everyone)$")]
     pub rule: String,
     /// Days each person has to set it up (0–90).
     #[schema(minimum = 0, maximum = 90)]
     pub grace_days: i64,
-    /// When the rule was set (RFC 3339); answers only.
-    #[serde(default, skip_deserializing)]
-    pub since: Option<String>,
 }
 
 /// How a support agent verified a locked-out person.
@@ -261,7 +269,7 @@ async fn rule(
 /// Sets who of the account must use two-step sign-in (primary admin
 /// only, with their own set up first).
 #[utoipa::path(put, path = "/api/v1/account/two-factor-rule", tag = "security",
-    request_body = TwoFactorRuleBody,
+    request_body = TwoFactorRuleInput,
     responses((status = 200, body = TwoFactorRuleBody),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -274,7 +282,7 @@ async fn set_rule(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<TwoFactorRuleBody>> {
-    let req: TwoFactorRuleBody = parse_json(&headers, &body)?;
+    let req: TwoFactorRuleInput = parse_json(&headers, &body)?;
     let rule = TwoFactorRule::parse(&req.rule).ok_or_else(|| {
         Error::invalid(FieldError::coded(
             "rule",
