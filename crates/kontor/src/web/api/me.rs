@@ -32,6 +32,10 @@ async fn me(Caller(me): Caller) -> Json<MeResponse> {
     Json(MeResponse::from(&*me))
 }
 
+/// Longest second-factor code accepted (a recovery code with spaces is
+/// well below it).
+const MAX_CODE: usize = 40;
+
 /// Signs in with email and password — and, for a person with two-step
 /// sign-in, the code (#21): a token must not be a way around it. A
 /// person whose required second factor is overdue sets it up first.
@@ -105,6 +109,19 @@ async fn issue_token(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let req: TokenRequest = parse_json(&headers, &body)?;
+    if req
+        .code
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_CODE)
+    {
+        return Err(Error::invalid(FieldError::coded(
+            "code",
+            "text-length",
+            vec![("max", MAX_CODE.to_string())],
+            format!("expected 1–{MAX_CODE} characters"),
+        ))
+        .into());
+    }
     let actor = match (caller, req.email.as_deref(), req.password) {
         (Some(Caller(a)), _, _) => (*a).clone(),
         (None, Some(email), Some(password)) => {

@@ -325,8 +325,10 @@ async fn reset(
 ) -> ApiResult<StatusCode> {
     let req: ResetRequest = parse_json(&headers, &body)?;
     if me.role.is_vendor() {
+        // Optional in the schema (admins send none): its absence is a
+        // refusal of this caller, not malformed input.
         let Some(v) = req.verification else {
-            return Err(Error::invalid(FieldError::coded(
+            return Err(Error::refused(FieldError::coded(
                 "verification",
                 "verification-needed",
                 Vec::new(),
