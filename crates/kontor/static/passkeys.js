@@ -35,7 +35,7 @@
         var credential = box.dataset.passkey === "create"
           ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
           : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
-        form.elements.credential.value = JSON.stringify(credential.toJSON());
+        form.querySelector("[data-passkey-credential]").value = JSON.stringify(credential.toJSON());
         form.submit();
       } catch (e) {
         say(box, box.dataset.failed || String(e));

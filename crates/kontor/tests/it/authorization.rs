@@ -519,7 +519,7 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/account/security/passkeys/new") => "name=Laptop".into(),
         ("POST", "/account/security/passkeys") => "name=Laptop&credential=%7B%7D".into(),
         ("POST", "/signin/passkey") => "credential=%7B%7D".into(),
-        ("POST", "/signin/passkey/options") => String::new(),
+        ("POST", "/signin/passkey/options" | "/account/reauth/passkey-options") => String::new(),
         ("POST", "/api/v1/me/second-factor/app/confirm") => json(json!({"code": "000000"})),
         ("PUT", "/api/v1/account/two-factor-rule") => {
             json(json!({"rule": "admins", "grace_days": 3}))

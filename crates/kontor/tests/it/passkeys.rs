@@ -264,10 +264,63 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
     let res = send(&app, &c, &csrf, &device.assert(ch, 0x01, 2, None)).await;
     assert_eq!(location(&res), "/agreements");
 
-    // Removed: it signs nobody in any more.
-    let (_, html) = page(&app, &anna, "/account/security").await;
+    // "Confirm it's you" before a sensitive form, answered with the passkey.
+    // (`c` signed in with the passkey as the second step, above.)
+    let signed_in = c;
+    app.advance(time::Duration::minutes(16));
+    let (_, html) = page(&app, &signed_in, "/account/settings").await;
     let csrf = hidden(&html, "csrf");
-    let res = anna
+    let fields = [
+        ("label", "by passkey"),
+        ("valid_days", ""),
+        ("csrf", csrf.as_str()),
+    ];
+    let res = signed_in
+        .post(format!("{}/account/settings/tokens", app.base))
+        .header("origin", &app.base)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("data-options-url=\"/account/reauth/passkey-options\""),
+        "{html}"
+    );
+    let options: Value = signed_in
+        .post(format!("{}/account/reauth/passkey-options", app.base))
+        .header("origin", &app.base)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let proof = device.assert(options["challenge"].as_str().unwrap(), 0x01, 3, None);
+    let mut with_proof = fields.to_vec();
+    with_proof.push(("reauth_passkey", &proof));
+    let res = signed_in
+        .post(format!("{}/account/settings/tokens", app.base))
+        .header("origin", &app.base)
+        .form(&with_proof)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let tokens = json_with(app.get(ANNA, "/api/v1/tokens").await, StatusCode::OK).await;
+    assert!(
+        tokens["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["label"] == "by passkey")
+    );
+
+    // Removed: it signs nobody in any more.
+    let (_, html) = page(&app, &signed_in, "/account/security").await;
+    let csrf = hidden(&html, "csrf");
+    let res = signed_in
         .post(format!(
             "{}/account/security/passkeys/{}/remove",
             app.base, device.id
@@ -281,7 +334,7 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
     let c = client();
     let (csrf, options) = signin_options(&app, &c, "/signin").await;
     let ch = options["challenge"].as_str().unwrap();
-    let res = send(&app, &c, &csrf, &device.assert(ch, 0x05, 3, Some(&handle))).await;
+    let res = send(&app, &c, &csrf, &device.assert(ch, 0x05, 4, Some(&handle))).await;
     assert_eq!(location(&res), "/signin?passkey=refused");
 
     let audit = json_with(

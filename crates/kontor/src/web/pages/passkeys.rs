@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/signin/passkey/options", post(signin_options))
         .route("/signin/passkey", post(signin))
+        .route("/account/reauth/passkey-options", post(reauth_options))
 }
 
 /// Milliseconds the browser waits for the person.
@@ -110,7 +111,7 @@ struct CredentialForm {
 
 /// What `PublicKeyCredential.toJSON()` sent, decoded; `None` when it is
 /// not such a thing.
-fn ceremony(raw: &str) -> Option<Ceremony> {
+pub(super) fn ceremony(raw: &str) -> Option<Ceremony> {
     let v: Value = serde_json::from_str(raw).ok()?;
     let r = v.get("response")?;
     let bytes = |field: &str| r.get(field).and_then(Value::as_str).and_then(from_b64url);
@@ -190,7 +191,6 @@ async fn signin_options(
     let tr = Tr::new(language(&jar, &headers, None));
     verify_form(&headers, f.csrf.as_deref(), &signin_csrf(&state, &jar), tr)?;
     let core = |e| PageError::from_core(e, tr);
-    let rp = state.config.relying_party();
     let person = second_step(&state, &jar).await?.map(|(_, actor)| actor);
     let (purpose, allowed) = match &person {
         Some(actor) => (
@@ -204,14 +204,51 @@ async fn signin_options(
         .passkey_challenge(person.as_ref().map(|a| a.user_id), purpose, rand::random())
         .await
         .map_err(core)?;
-    Ok(Json(json!({
+    let verification = if person.is_some() {
+        "preferred"
+    } else {
+        "required"
+    };
+    Ok(Json(request_options(&state, &challenge, verification, &allowed)).into_response())
+}
+
+/// The request options for confirming it's you with a passkey before a
+/// sensitive action (`reauth`).
+async fn reauth_options(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let core = |e| PageError::from_core(e, me.tr);
+    let allowed = state.services.passkeys(&me.actor).await.map_err(core)?;
+    let challenge = state
+        .services
+        .passkey_challenge(
+            Some(me.actor.user_id),
+            ChallengePurpose::SecondFactor,
+            rand::random(),
+        )
+        .await
+        .map_err(core)?;
+    Ok(Json(request_options(&state, &challenge, "preferred", &allowed)).into_response())
+}
+
+/// `PublicKeyCredentialRequestOptionsJSON`.
+fn request_options(
+    state: &AppState,
+    challenge: &str,
+    user_verification: &str,
+    allowed: &[kontor_core::store::PasskeyRecord],
+) -> Value {
+    json!({
         "challenge": challenge,
-        "rpId": rp.id,
+        "rpId": state.config.relying_party().id,
         "timeout": TIMEOUT_MS,
-        "userVerification": if person.is_some() { "preferred" } else { "required" },
+        "userVerification": user_verification,
         "allowCredentials": allowed.iter().map(|p| json!({ "type": "public-key", "id": p.credential_id })).collect::<Vec<_>>(),
-    }))
-    .into_response())
+    })
 }
 
 #[derive(Debug, Deserialize)]

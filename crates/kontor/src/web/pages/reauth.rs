@@ -63,6 +63,7 @@ pub fn is_sensitive(path: &str) -> bool {
 /// Field names of the proof; the original form never uses them.
 const CODE_FIELD: &str = "reauth_code";
 const PASSWORD_FIELD: &str = "reauth_password";
+const PASSKEY_FIELD: &str = "reauth_passkey";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/reauth.html")]
@@ -74,6 +75,8 @@ struct ReauthPage {
     fields: Vec<(String, String)>,
     /// Ask for the app's code (else the password).
     code: bool,
+    /// Offer the person's passkeys.
+    passkeys: bool,
     email: String,
     error: Option<String>,
 }
@@ -108,22 +111,29 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
     let Ok(all) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) else {
         return PageError::bad_request(me.tr).into_response();
     };
-    let (proof, fields): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|(k, _)| k == CODE_FIELD || k == PASSWORD_FIELD || k == "username");
+    let (proof, fields): (Vec<_>, Vec<_>) = all.into_iter().partition(|(k, _)| {
+        [CODE_FIELD, PASSWORD_FIELD, PASSKEY_FIELD, "username"].contains(&k.as_str())
+    });
     let has_code = match state.services.second_factor_of(&me.actor).await {
         Ok(f) => f.confirmed_totp().is_some(),
+        Err(e) => return PageError::from_core(e, me.tr).into_response(),
+    };
+    let has_passkeys = match state.services.passkeys(&me.actor).await {
+        Ok(p) => !p.is_empty(),
         Err(e) => return PageError::from_core(e, me.tr).into_response(),
     };
     let action = parts
         .uri
         .path_and_query()
         .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+    // The language switch goes back to the page the form was on.
+    let back = super::session::return_path(&parts);
     let page = |error: Option<String>| ReauthPage {
-        c: Chrome::new(&me, "", &action),
+        c: Chrome::new(&me, "", &back),
         action: action.clone(),
         fields: fields.clone(),
         code: has_code,
+        passkeys: has_passkeys,
         email: me.actor.email.clone(),
         error,
     };
@@ -139,7 +149,22 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
     }
     let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(&mut parts, &state).await;
     let policy = state.config.throttle();
-    let refused = if kind == CODE_FIELD && has_code {
+    let refused = if kind == PASSKEY_FIELD && has_passkeys {
+        let rp = state.config.relying_party();
+        let proved = match super::passkeys::ceremony(&given) {
+            Some(c) => state
+                .services
+                .sign_in_with_passkey(&rp, &c, Some(me.actor.user_id))
+                .await
+                .map(|r| r.is_ok()),
+            None => Ok(false),
+        };
+        match proved {
+            Ok(true) => None,
+            Ok(false) => Some((StatusCode::UNAUTHORIZED, me.tr.t("passkey-refused"))),
+            Err(e) => return PageError::from_core(e, me.tr).into_response(),
+        }
+    } else if kind == CODE_FIELD && has_code {
         match crate::auth::second_step(&state.services, &policy, &me.actor, &given, client).await {
             Ok(SecondStep::Ok(_)) => None,
             Ok(SecondStep::Refused(r)) => Some((

@@ -154,7 +154,7 @@ impl FromRequestParts<AppState> for SignedIn {
 /// for — or, for a form sent after the session ended, the page the form
 /// was on (its query keeps what was entered there, such as the partner
 /// found in the wizard).
-fn return_path(parts: &Parts) -> String {
+pub fn return_path(parts: &Parts) -> String {
     if parts.method == axum::http::Method::GET {
         return parts
             .uri
