@@ -58,9 +58,10 @@ const PAGES = {
     "/help", "/help?q=Partnerwechsel", "/help/change-partner", "/help/expiring-agreements", "/assistant",
     "/assistant?q=Wie+lange+dauert+es%3F&agreement=110000000002", "/assistant?q=how+long+does+it+take%3F&agreement=110000000012",
   ],
-  "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings"],
+  "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings", "/account/security", "/help/two-factor"],
   "ben@bim-solutions.example": ["/changes", "/changes?tab=outgoing", "/agreements", "/account/settings", "/support-levels", "/help/partner-portal"],
-  "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit", "/help"],
+  "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit", "/help", "/account/security",
+    "/back-office/second-factor-reset", "/back-office/second-factor-reset?email=anna%40muster.example"],
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
     "/back-office/audit", "/back-office/webhooks", "/back-office/deliveries", "/back-office/deliveries?status=pending",
