@@ -63,27 +63,54 @@ pub async fn sign_in(
     password: String,
     client: Option<std::net::IpAddr>,
 ) -> anyhow::Result<SignIn> {
-    use kontor_core::domain::throttle::{Reservation, ThrottleKey, longest_wait};
-    let keys = ThrottleKey::of(policy, email, client);
+    let keys = kontor_core::domain::throttle::ThrottleKey::of(policy, email, client);
+    let checked = counted(services, &keys, async {
+        Ok(verify_credentials(services, email, password)
+            .await?
+            .ok_or(()))
+    })
+    .await?;
+    Ok(match checked {
+        Counted::Checked(Ok(actor)) => SignIn::Ok(actor),
+        Counted::Checked(Err(())) => SignIn::Failed,
+        Counted::Throttled(wait) => SignIn::Throttled(wait),
+    })
+}
+
+/// An attempt counted against the throttle.
+enum Counted<T, E> {
+    /// Checked: accepted or refused.
+    Checked(Result<T, E>),
+    /// Not checked: too many failures; try again after this long.
+    Throttled(time::Duration),
+}
+
+/// Reserves an attempt under `keys` before `check` runs (atomically, so
+/// parallel attempts cannot exceed the limit, #16); an accepted attempt
+/// takes its own count back and forgets the first key's failures, a
+/// refused one stays counted.
+async fn counted<T, E>(
+    services: &kontor_core::service::Services,
+    keys: &[kontor_core::domain::throttle::ThrottleKey],
+    check: impl Future<Output = anyhow::Result<Result<T, E>>>,
+) -> anyhow::Result<Counted<T, E>> {
+    use kontor_core::domain::throttle::{Reservation, longest_wait};
     let now = services.clock.now();
     let attempt = uuid::Uuid::now_v7().to_string();
     let store = &services.store;
     if let Reservation::Refused(failures) =
-        store.reserve_signin_attempt(&attempt, &keys, now).await?
+        store.reserve_signin_attempt(&attempt, keys, now).await?
     {
         // At the limit `wait` is positive: every counted failure is younger
         // than its window. The fallback only guards that arithmetic.
-        let wait = longest_wait(&keys, &failures, now).unwrap_or(time::Duration::SECOND);
-        return Ok(SignIn::Throttled(wait));
+        let wait = longest_wait(keys, &failures, now).unwrap_or(time::Duration::SECOND);
+        return Ok(Counted::Throttled(wait));
     }
-    match verify_credentials(services, email, password).await? {
-        Some(actor) => {
-            store.signin_succeeded(&attempt, &keys[0].key).await?;
-            Ok(SignIn::Ok(actor))
-        }
-        // The reservation stays: it is this failure's count.
-        None => Ok(SignIn::Failed),
+    let outcome = check.await?;
+    if outcome.is_ok() {
+        store.signin_succeeded(&attempt, &keys[0].key).await?;
     }
+    Ok(Counted::Checked(outcome))
 }
 
 /// The outcome of a second factor given at sign-in or to re-authenticate.
@@ -108,24 +135,17 @@ pub async fn second_step(
     code: &str,
     client: Option<std::net::IpAddr>,
 ) -> anyhow::Result<SecondStep> {
-    use kontor_core::domain::throttle::{Reservation, ThrottleKey, longest_wait};
-    let keys = ThrottleKey::of(policy, &format!("second-factor:{}", person.email), client);
-    let now = services.clock.now();
-    let attempt = uuid::Uuid::now_v7().to_string();
-    let store = &services.store;
-    if let Reservation::Refused(failures) =
-        store.reserve_signin_attempt(&attempt, &keys, now).await?
-    {
-        let wait = longest_wait(&keys, &failures, now).unwrap_or(time::Duration::SECOND);
-        return Ok(SecondStep::Throttled(wait));
-    }
-    match services.prove_second_factor(person, code).await? {
-        Ok(proof) => {
-            store.signin_succeeded(&attempt, &keys[0].key).await?;
-            Ok(SecondStep::Ok(proof))
-        }
-        Err(refused) => Ok(SecondStep::Refused(refused)),
-    }
+    let key = format!("second-factor:{}", person.email);
+    let keys = kontor_core::domain::throttle::ThrottleKey::of(policy, &key, client);
+    let checked = counted(services, &keys, async {
+        Ok(services.prove_second_factor(person, code).await?)
+    })
+    .await?;
+    Ok(match checked {
+        Counted::Checked(Ok(proof)) => SecondStep::Ok(proof),
+        Counted::Checked(Err(refused)) => SecondStep::Refused(refused),
+        Counted::Throttled(wait) => SecondStep::Throttled(wait),
+    })
 }
 
 /// The person with this email and password, or `None`. Takes the same time

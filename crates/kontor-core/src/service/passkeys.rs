@@ -255,11 +255,7 @@ impl Services {
             return Err(Error::NotFound("passkey"));
         };
         let record = self.store.second_factor(actor.user_id).await?;
-        let facts = self
-            .store
-            .second_factor_facts(actor.user_id)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
+        let facts = self.facts(actor).await?;
         if facts.required(actor.role) && passkeys.len() == 1 && record.confirmed_totp().is_none() {
             return Err(required_keep());
         }

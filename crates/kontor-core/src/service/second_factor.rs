@@ -89,11 +89,7 @@ impl Services {
 
     /// Where `actor` stands with the two-factor rules now.
     pub async fn standing(&self, actor: &Actor, staff_grace: Duration) -> Result<Standing> {
-        let facts = self
-            .store
-            .second_factor_facts(actor.user_id)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
+        let facts = self.facts(actor).await?;
         Ok(facts.standing(actor.role, staff_grace, self.clock.now()))
     }
 
@@ -507,7 +503,8 @@ impl Services {
         Ok(security)
     }
 
-    async fn facts(&self, actor: &Actor) -> Result<SecondFactorFacts> {
+    /// What decides whether `actor` must have a second factor.
+    pub(crate) async fn facts(&self, actor: &Actor) -> Result<SecondFactorFacts> {
         self.store
             .second_factor_facts(actor.user_id)
             .await?

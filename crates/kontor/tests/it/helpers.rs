@@ -570,3 +570,36 @@ pub fn listening(command: &mut std::process::Command) -> (ChildProcess, String) 
         .to_owned();
     (child, base)
 }
+
+/// A browser without a session: keeps cookies, does not follow redirects.
+pub fn cookie_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Where a redirect points (empty when it is none).
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The actions of the audit log, oldest first (as the operator reads them).
+pub async fn audit_actions(app: &TestApp) -> Vec<String> {
+    let v = json_with(
+        app.get("olga@vendor.example", "/api/v1/audit?limit=500")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -107,21 +107,6 @@ fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// The sign-in page's token, and the options the passkey button fetches.
 async fn signin_options(app: &TestApp, c: &reqwest::Client, from: &str) -> (String, Value) {
     let (_, html) = page(app, c, from).await;
@@ -209,7 +194,7 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
     assert!(html.contains("Laptop"));
 
     // Without a password: user verification and the user handle needed.
-    let c = client();
+    let c = cookie_browser();
     let (csrf, options) = signin_options(&app, &c, "/signin").await;
     assert_eq!(options["userVerification"], "required");
     let ch = options["challenge"].as_str().unwrap();
@@ -226,7 +211,7 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
     assert_eq!(location(&res), "/agreements");
     assert_eq!(page(&app, &c, "/agreements").await.0, StatusCode::OK);
     // The same assertion again: its challenge is spent.
-    let other = client();
+    let other = cookie_browser();
     let (csrf2, _) = signin_options(&app, &other, "/signin").await;
     assert_eq!(
         location(&send(&app, &other, &csrf2, &assertion).await),
@@ -235,7 +220,7 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
 
     // As the second step after the password; a counter that went back is
     // a cloned key.
-    let c = client();
+    let c = cookie_browser();
     let (_, html) = page(&app, &c, "/signin").await;
     let token = hidden(&html, "csrf");
     let res = c
@@ -331,7 +316,7 @@ async fn a_passkey_is_registered_signs_in_with_and_without_a_password_and_is_rem
         .await
         .unwrap();
     assert_eq!(location(&res), "/account/security?done=passkey-removed");
-    let c = client();
+    let c = cookie_browser();
     let (csrf, options) = signin_options(&app, &c, "/signin").await;
     let ch = options["challenge"].as_str().unwrap();
     let res = send(&app, &c, &csrf, &device.assert(ch, 0x05, 4, Some(&handle))).await;

@@ -17,14 +17,6 @@ const CARLA: &str = "carla@muster.example";
 const SAM: &str = "sam@vendor.example";
 const OLGA: &str = "olga@vendor.example";
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// Sends a form from `from` (a page holding the session's token).
 async fn form(
     app: &TestApp,
@@ -118,27 +110,6 @@ async fn second(app: &TestApp, c: &reqwest::Client, code: &str) -> reqwest::Resp
         .unwrap()
 }
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-async fn audit_actions(app: &TestApp) -> Vec<String> {
-    let v = json_with(
-        app.get(OLGA, "/api/v1/audit?limit=500").await,
-        StatusCode::OK,
-    )
-    .await;
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn tokens(app: &TestApp) -> usize {
     json_with(app.get(ANNA, "/api/v1/tokens").await, StatusCode::OK).await["items"]
         .as_array()
@@ -227,7 +198,7 @@ async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_on
     );
 
     // Sign-in now takes two steps; the password alone gives no session.
-    let c = client();
+    let c = cookie_browser();
     let res = password(&app, &c, ANNA).await;
     assert_eq!(location(&res), "/signin/code");
     let (_, list) = page(&app, &c, "/agreements").await;
@@ -250,7 +221,7 @@ async fn an_app_is_set_up_with_a_first_code_and_sign_in_then_asks_for_a_fresh_on
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("110000000001"));
     // The same code once more, in another browser: refused.
-    let other = client();
+    let other = cookie_browser();
     password(&app, &other, ANNA).await;
     assert_eq!(
         second(&app, &other, &next).await.status(),
@@ -266,7 +237,7 @@ async fn the_second_step_accepts_the_previous_current_and_next_step_only() {
     app.advance(Duration::minutes(5));
     let now = app.clock_now();
     for (offset, accepted) in [(-60, false), (90, false), (-30, true), (30, true)] {
-        let c = client();
+        let c = cookie_browser();
         password(&app, &c, ANNA).await;
         let code = key.code_at(now + Duration::seconds(offset));
         let res = second(&app, &c, &code).await;
@@ -287,7 +258,7 @@ async fn recovery_codes_sign_in_once_each_and_new_ones_replace_them() {
     let app = TestApp::spawn().await;
     let anna = browser(&app, ANNA, "en").await;
     let (_, codes) = set_up(&app, &anna).await;
-    let c = client();
+    let c = cookie_browser();
     password(&app, &c, ANNA).await;
     let typed = codes[0].to_uppercase().replace('-', " ");
     let res = second(&app, &c, &typed).await;
@@ -301,7 +272,7 @@ async fn recovery_codes_sign_in_once_each_and_new_ones_replace_them() {
             .contains(&"recovery_code_used".to_owned())
     );
 
-    let again = client();
+    let again = cookie_browser();
     password(&app, &again, ANNA).await;
     assert_eq!(
         second(&app, &again, &codes[0]).await.status(),
@@ -342,7 +313,7 @@ async fn recovery_codes_sign_in_once_each_and_new_ones_replace_them() {
     let text = file.text().await.unwrap();
     assert!(fresh.iter().all(|code| text.contains(code.as_str())));
 
-    let old = client();
+    let old = cookie_browser();
     password(&app, &old, ANNA).await;
     assert_eq!(
         second(&app, &old, &codes[1]).await.status(),
@@ -360,7 +331,7 @@ async fn wrong_codes_are_throttled_like_passwords() {
     let anna = browser(&app, ANNA, "en").await;
     let (key, _) = set_up(&app, &anna).await;
     app.advance(Duration::minutes(1));
-    let c = client();
+    let c = cookie_browser();
     password(&app, &c, ANNA).await;
     for _ in 0..5 {
         assert_eq!(
@@ -530,7 +501,7 @@ async fn an_admin_resets_a_colleagues_lost_phone_audited_and_mailed() {
     assert_eq!(told, [ANNA, BERND], "the person and every admin");
     // Anna signs in with her password alone (nothing requires one of her
     // account) and sees that two-step sign-in is off.
-    let c = client();
+    let c = cookie_browser();
     let res = password(&app, &c, ANNA).await;
     assert_eq!(location(&res), "/agreements");
     let (_, html) = page(&app, &c, "/account/security").await;
@@ -558,7 +529,7 @@ async fn an_admin_resets_a_colleagues_lost_phone_audited_and_mailed() {
         &[("email", ANNA)],
     )
     .await;
-    let c = client();
+    let c = cookie_browser();
     password(&app, &c, ANNA).await;
     let res = c
         .get(format!("{}/agreements", app.base))

@@ -40,21 +40,6 @@ fn browser_as(agent: &str) -> reqwest::Client {
         .unwrap()
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<String> {
-    let v = json_with(
-        app.get("olga@vendor.example", "/api/v1/audit?limit=500")
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn the_profile_sets_name_language_and_zone_and_every_page_follows() {
     let app = TestApp::spawn().await;
