@@ -594,10 +594,12 @@ impl PasskeyUserRow {
 pub const FACTS_COLUMNS: &str = "u.created_at AS joined_at, u.second_factor_reset_at, \
      (EXISTS (SELECT 1 FROM totp_keys k WHERE k.user_id = u.id AND k.confirmed_at IS NOT NULL) \
       OR EXISTS (SELECT 1 FROM passkeys pk WHERE pk.user_id = u.id)) AS enrolled, \
-     sec.second_factor AS account_rule, sec.grace_days, sec.since AS rule_since";
+     sec.second_factor AS account_rule, sec.grace_days, sec.since AS rule_since, \
+     (COALESCE(sso.enabled AND sso.sso_required, FALSE) AND u.role <> 'primary_admin') AS sso_only";
 
 /// The join [`FACTS_COLUMNS`] reads the account's rule through.
-pub const FACTS_JOIN: &str = "LEFT JOIN account_security sec ON sec.account_csn = u.account_csn";
+pub const FACTS_JOIN: &str = "LEFT JOIN account_security sec ON sec.account_csn = u.account_csn \
+     LEFT JOIN account_sso sso ON sso.account_csn = u.account_csn";
 
 #[derive(sqlx::FromRow)]
 pub struct FactsRow {
@@ -607,6 +609,7 @@ pub struct FactsRow {
     pub account_rule: Option<String>,
     pub grace_days: Option<i64>,
     pub rule_since: Option<i64>,
+    pub sso_only: bool,
 }
 
 impl FactsRow {
@@ -624,6 +627,7 @@ impl FactsRow {
             joined_at: from_ms(self.joined_at),
             reset_at: self.second_factor_reset_at.map(from_ms),
             account,
+            sso_only: self.sso_only,
         })
     }
 }

@@ -46,6 +46,9 @@ pub enum SignIn {
     /// Too many failures for this account or from this address: try again
     /// after this long. The password was not checked.
     Throttled(time::Duration),
+    /// The person signs in only at their account's identity provider
+    /// ("SSO required", #21). The password was not checked.
+    SsoOnly,
 }
 
 /// Signs in with email and password, counting failures per account and
@@ -63,6 +66,13 @@ pub async fn sign_in(
     password: String,
     client: Option<std::net::IpAddr>,
 ) -> anyhow::Result<SignIn> {
+    if let kontor_core::domain::sso::SignInRoute::Sso {
+        password_too: false,
+        ..
+    } = services.sign_in_route(email).await?
+    {
+        return Ok(SignIn::SsoOnly);
+    }
     let keys = kontor_core::domain::throttle::ThrottleKey::of(policy, email, client);
     let checked = counted(services, &keys, async {
         Ok(verify_credentials(services, email, password)

@@ -196,6 +196,10 @@ settings! {
     /// Allow webhook endpoints on loopback and private addresses
     /// (refused by default: server-side request forgery).
     webhook_allow_private: bool = false;
+    /// Allow identity providers (single sign-on) on plain http and on
+    /// loopback and private addresses (refused by default: customer admins
+    /// type the issuer in).
+    sso_allow_private: bool = false;
     /// An endpoint failing without a single success for this many hours
     /// is disabled and the operators are told.
     webhook_disable_after_hours: u64 = 120;

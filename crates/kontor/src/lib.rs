@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod i18n;
 pub mod import_file;
+pub mod sso;
 pub mod telemetry;
 pub mod web;
 pub mod worker;

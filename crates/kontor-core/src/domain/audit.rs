@@ -95,6 +95,15 @@ str_enum!(
         PasskeyAdded = "passkey_added",
         /// A person removed a passkey.
         PasskeyRemoved = "passkey_removed",
+        /// The primary admin changed the account's single sign-on.
+        SsoSettingsChanged = "sso_settings_changed",
+        /// An operator bound an email domain to an account's sign-on.
+        SsoDomainBound = "sso_domain_bound",
+        /// An operator unbound an email domain.
+        SsoDomainUnbound = "sso_domain_unbound",
+        /// A person's identity at the account's provider was linked to
+        /// them at their first single sign-on.
+        SsoLinked = "sso_linked",
     }
 );
 

@@ -12,6 +12,7 @@ pub mod permissions;
 pub mod policy;
 pub mod roles;
 pub mod second_factor;
+pub mod sso;
 pub mod support;
 pub mod throttle;
 pub mod values;

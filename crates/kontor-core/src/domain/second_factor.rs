@@ -167,6 +167,10 @@ pub struct SecondFactorFacts {
     pub reset_at: Option<OffsetDateTime>,
     /// Their account's rule, for customer staff whose account set one.
     pub account: Option<AccountSecurity>,
+    /// They can only sign in at their account's identity provider, which
+    /// answers for their second factor (SSO required, not the break-glass
+    /// primary admin).
+    pub sso_only: bool,
 }
 
 /// Where a person stands with the two-factor rules.
@@ -191,6 +195,9 @@ impl SecondFactorFacts {
     pub fn required(&self, role: Role) -> bool {
         if role.is_vendor() {
             return true;
+        }
+        if self.sso_only {
+            return false;
         }
         match self.account.map(|a| a.rule) {
             Some(TwoFactorRule::Everyone) => {
@@ -283,6 +290,7 @@ mod tests {
                 grace_days: 14,
                 since: at(1_000_000),
             }),
+            sso_only: false,
         }
     }
 
@@ -296,6 +304,17 @@ mod tests {
                     || (rule == Some(Everyone)
                         && role.tenant_kind() == super::super::roles::TenantKind::Account);
                 assert_eq!(facts(rule).required(role), expected, "{role:?} {rule:?}");
+                // Signing in only at the account's identity provider, the
+                // provider answers for the second factor (#21 SSO).
+                let sso_only = SecondFactorFacts {
+                    sso_only: true,
+                    ..facts(rule)
+                };
+                assert_eq!(
+                    sso_only.required(role),
+                    role.is_vendor(),
+                    "{role:?} {rule:?}"
+                );
             }
         }
     }

@@ -14,6 +14,7 @@ pub mod passkeys;
 pub mod people;
 pub mod second_factor;
 pub mod settings;
+pub mod sso;
 pub mod support;
 pub mod transaction;
 

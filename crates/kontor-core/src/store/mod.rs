@@ -18,6 +18,7 @@ use crate::domain::change_request::{ChangeRequest, RequestId};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{Contact, MutedEvents, OutboxMessage};
 use crate::domain::roles::{Actor, UserId};
+use crate::domain::sso::{SsoDomain, SsoSettings};
 use crate::error::StoreResult;
 
 /// Accounts, partners and people.
@@ -663,12 +664,64 @@ pub trait DeliveryStore: Send + Sync {
     async fn operators(&self) -> StoreResult<Vec<Contact>>;
 }
 
+/// Single sign-on (#21): each account's identity provider, the email
+/// domains bound to accounts, linked identities and trips under way.
+#[async_trait]
+pub trait SsoStore: Send + Sync {
+    /// The account's identity provider, if one was set up.
+    async fn sso_settings(&self, account: &Csn) -> StoreResult<Option<SsoSettings>>;
+    /// Saves the account's identity provider with its audit entry.
+    async fn save_sso_settings(
+        &self,
+        account: &Csn,
+        settings: &SsoSettings,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// The binding of an email domain, with its account's provider.
+    async fn sso_binding(
+        &self,
+        domain: &str,
+    ) -> StoreResult<Option<(SsoDomain, Option<SsoSettings>)>>;
+    /// Bound domains, of one account or all, by domain.
+    async fn sso_domains(&self, account: Option<&Csn>) -> StoreResult<Vec<SsoDomain>>;
+    /// Binds a domain; `Conflict("unique")` when it is bound already.
+    async fn bind_sso_domain(&self, domain: &SsoDomain, audit: &AuditEntry) -> StoreResult<()>;
+    /// Unbinds a domain; `NotFound` when it was not bound.
+    async fn unbind_sso_domain(&self, domain: &str, audit: &AuditEntry) -> StoreResult<()>;
+    /// Records a trip to a provider, dropping trips started before `stale`.
+    async fn start_sso_trip(&self, trip: &SsoTrip, stale: OffsetDateTime) -> StoreResult<()>;
+    /// Takes a trip by its state's hash: it cannot come back twice.
+    async fn take_sso_trip(&self, state_hash: &str) -> StoreResult<Option<SsoTrip>>;
+    /// The person linked to a provider's subject.
+    async fn sso_identity(&self, issuer: &str, subject: &str) -> StoreResult<Option<UserId>>;
+    /// Links a provider's subject to a person who exists (`person`), or
+    /// creates the person first (`newcomer`), with the audit entries.
+    async fn link_sso_identity(
+        &self,
+        issuer: &str,
+        subject: &str,
+        person: SsoPerson<'_>,
+        at: OffsetDateTime,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
+}
+
+/// Whom [`SsoStore::link_sso_identity`] links.
+#[derive(Debug, Clone, Copy)]
+pub enum SsoPerson<'a> {
+    /// A person who exists.
+    Existing(UserId),
+    /// A person created by their first sign-in.
+    Newcomer(&'a NewUser),
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
     + TokenStore
     + SessionStore
     + SecondFactorStore
+    + SsoStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -684,6 +737,7 @@ impl<T> Store for T where
         + TokenStore
         + SessionStore
         + SecondFactorStore
+        + SsoStore
         + SupportStore
         + AgreementStore
         + ChangeStore

@@ -723,3 +723,21 @@ pub struct DeliveryFilter {
     /// At most this many.
     pub limit: u32,
 }
+
+/// A trip to an account's identity provider, waiting for its answer
+/// (#21): single use, [`crate::domain::sso::STATE_MINUTES`] long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoTrip {
+    /// SHA-256 of the `state` sent along, hex.
+    pub state_hash: String,
+    /// The account whose provider it went to.
+    pub account: crate::domain::ids::Csn,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier for the token endpoint.
+    pub code_verifier: String,
+    /// Where to go after signing in.
+    pub next: String,
+    /// When it started.
+    pub started_at: OffsetDateTime,
+}

@@ -22,6 +22,7 @@ mod idempotency;
 mod ops;
 mod second_factor;
 mod sessions;
+mod sso;
 mod support;
 mod tokens;
 
@@ -42,6 +43,7 @@ macro_rules! store_bodies {
         $crate::ops_body!($store, $migrator);
         $crate::second_factor_body!($store);
         $crate::sessions_body!($store);
+        $crate::sso_body!($store);
         $crate::support_body!($store);
         $crate::tokens_body!($store);
     };

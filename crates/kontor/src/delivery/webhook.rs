@@ -136,8 +136,9 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 /// Resolves names and drops every non-public address, so a name that
-/// points (or is re-pointed) inside the network is refused at connect time.
-struct PublicOnly;
+/// points (or is re-pointed) inside the network is refused at connect time
+/// (webhooks and identity providers).
+pub(crate) struct PublicOnly;
 
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
@@ -149,7 +150,7 @@ impl reqwest::dns::Resolve for PublicOnly {
                 .collect();
             if addrs.is_empty() {
                 return Err(format!(
-                    "{host} resolves only to loopback or private addresses, which webhooks may not reach (webhook_allow_private)"
+                    "{host} resolves only to loopback or private addresses, which kontor may not reach"
                 )
                 .into());
             }

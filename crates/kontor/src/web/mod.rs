@@ -39,6 +39,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// The help center the assistant answers from (#20).
     pub help: Arc<kontor_help::HelpCenter>,
+    /// The accounts' identity providers (single sign-on, #21).
+    pub sso: Arc<crate::sso::OidcClient>,
 }
 
 impl AppState {
@@ -51,6 +53,10 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let help = crate::assistant::help_center(&services.policy)?;
         Ok(AppState {
+            sso: Arc::new(crate::sso::OidcClient::new(
+                std::time::Duration::from_secs(10),
+                config.sso_allow_private,
+            )?),
             services,
             config: Arc::new(config),
             tokens: Arc::new(extract::TokenCache::default()),

@@ -37,7 +37,7 @@ pub struct AuditQuery {
     pub account: Option<String>,
     /// Only this action, e.g. `change_applied`.
     #[param(
-        pattern = "^(change_requested|change_withdrawn|change_applied|change_rejected|partner_assignment_changed|transaction_recorded|user_created|role_changed|token_issued|token_revoked|access_revoked|access_removed|invitation_accepted|import_applied|policy_changed|partner_saved|support_case_opened|support_case_resolved|webhook_endpoint_saved|webhook_endpoint_deleted|webhook_endpoint_disabled|delivery_resent|change_accepted|change_declined|change_expired|password_reset|profile_changed|password_changed|sessions_ended|invitation_resent|notifications_changed|support_case_replied|second_factor_enabled|second_factor_removed|second_factor_reset|identity_verified|recovery_code_used|recovery_codes_renewed|second_factor_rule_changed|passkey_added|passkey_removed)?$"
+        pattern = "^(change_requested|change_withdrawn|change_applied|change_rejected|partner_assignment_changed|transaction_recorded|user_created|role_changed|token_issued|token_revoked|access_revoked|access_removed|invitation_accepted|import_applied|policy_changed|partner_saved|support_case_opened|support_case_resolved|webhook_endpoint_saved|webhook_endpoint_deleted|webhook_endpoint_disabled|delivery_resent|change_accepted|change_declined|change_expired|password_reset|profile_changed|password_changed|sessions_ended|invitation_resent|notifications_changed|support_case_replied|second_factor_enabled|second_factor_removed|second_factor_reset|identity_verified|recovery_code_used|recovery_codes_renewed|second_factor_rule_changed|passkey_added|passkey_removed|sso_settings_changed|sso_domain_bound|sso_domain_unbound|sso_linked)?$"
     )]
     pub action: Option<String>,
 }

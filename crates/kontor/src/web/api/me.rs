@@ -55,6 +55,15 @@ async fn sign_in(
         SignIn::Ok(actor) => actor,
         SignIn::Failed => return Err(Error::Unauthenticated.into()),
         SignIn::Throttled(wait) => return Err(crate::web::error::ApiError::throttled(wait)),
+        SignIn::SsoOnly => {
+            return Err(Error::refused(FieldError::coded(
+                "email",
+                "sso-required",
+                Vec::new(),
+                "this person signs in with single sign-on only: create a token in the portal",
+            ))
+            .into());
+        }
     };
     match state
         .services

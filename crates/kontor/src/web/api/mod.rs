@@ -11,6 +11,7 @@ mod partners;
 mod password;
 mod security;
 mod settings;
+mod sso;
 mod support;
 mod transactions;
 mod webhooks;
@@ -53,7 +54,8 @@ use super::error::ApiError;
         (name = "support", description = "Support cases: change one of several partners (R6), questions for support"),
         (name = "assistant", description = "The help assistant: answers from the help, explains an agreement, hands over to support (#20)"),
         (name = "webhooks", description = "Webhook endpoints, their secrets and the delivery log (operators)"),
-        (name = "security", description = "Two-step sign-in: one's authenticator app and recovery codes, the account's rule, resets after a lost phone (#21)")
+        (name = "security", description = "Two-step sign-in: one's authenticator app and recovery codes, the account's rule, resets after a lost phone (#21)"),
+        (name = "sso", description = "Single sign-on with OpenID Connect: the account's identity provider, email domains bound to accounts (#21)")
     ),
     components(schemas(webhooks::WebhookEvent))
 )]
@@ -83,6 +85,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assistant::router())
         .merge(settings::router())
         .merge(security::router())
+        .merge(sso::router())
         .merge(agreements::router())
         .merge(partners::router())
         .merge(partner_changes::router())

@@ -118,8 +118,9 @@ async fn change_password(
     .map_err(Error::Internal)?
     {
         SignIn::Ok(_) => {}
-        // Well-formed, refused by what is stored.
-        SignIn::Failed => {
+        // Well-formed, refused by what is stored. A person who signs in
+        // only with single sign-on has no password that counts.
+        SignIn::Failed | SignIn::SsoOnly => {
             return Err(ApiError::refused(vec![FieldError::coded(
                 "current_password",
                 "password-current-wrong",

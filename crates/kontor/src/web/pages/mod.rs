@@ -21,6 +21,8 @@ mod security;
 pub mod session;
 mod settings;
 mod signin;
+pub mod sso;
+mod sso_domains;
 mod support;
 mod tokens;
 mod wizard;
@@ -67,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .merge(passkeys::router())
         .merge(second_factor_reset::router())
         .merge(tokens::router())
+        .merge(sso::router())
+        .merge(sso_domains::router())
 }
 
 /// What every page's frame needs: language, the person, the form token.

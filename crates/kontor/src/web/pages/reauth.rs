@@ -28,7 +28,7 @@ use crate::web::AppState;
 use crate::web::extract::ClientAddr;
 
 /// Paths of sensitive forms; `*` is one path segment.
-const SENSITIVE: [&str; 16] = [
+const SENSITIVE: [&str; 19] = [
     "/agreements/*/partner",
     "/partner-changes/*/withdraw",
     "/account/people/*",
@@ -45,6 +45,9 @@ const SENSITIVE: [&str; 16] = [
     "/account/security/app/confirm",
     "/account/security/passkeys/new",
     "/account/security/passkeys/*/remove",
+    "/account/sso",
+    "/back-office/sso-domains",
+    "/back-office/sso-domains/*/remove",
 ];
 
 /// Whether a form sent to `path` is a sensitive action.
@@ -77,6 +80,9 @@ struct ReauthPage {
     code: bool,
     /// Offer the person's passkeys.
     passkeys: bool,
+    /// The person signs in only at their identity provider: send them
+    /// there (`/sso/start?…`) instead of asking for a password.
+    sso: Option<String>,
     email: String,
     error: Option<String>,
 }
@@ -122,6 +128,17 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
         Ok(p) => !p.is_empty(),
         Err(e) => return PageError::from_core(e, me.tr).into_response(),
     };
+    let sso = match state.services.sign_in_route(&me.actor.email).await {
+        Ok(kontor_core::domain::sso::SignInRoute::Sso {
+            password_too: false,
+            ..
+        }) => Some(super::sso::start_link(
+            &me.actor.email,
+            &super::session::return_path(&parts),
+        )),
+        Ok(_) => None,
+        Err(e) => return PageError::from_core(e, me.tr).into_response(),
+    };
     let action = parts
         .uri
         .path_and_query()
@@ -134,6 +151,7 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
         fields: fields.clone(),
         code: has_code,
         passkeys: has_passkeys,
+        sso: sso.clone(),
         email: me.actor.email.clone(),
         error,
     };
@@ -184,6 +202,7 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
     } else if kind == PASSWORD_FIELD && !has_code {
         match crate::auth::sign_in(&state.services, &policy, &me.actor.email, given, client).await {
             Ok(SignIn::Ok(a)) if a.user_id == me.actor.user_id => None,
+            Ok(SignIn::SsoOnly) => Some((StatusCode::UNAUTHORIZED, me.tr.t("sso-password-unused"))),
             Ok(SignIn::Ok(_) | SignIn::Failed) => {
                 Some((StatusCode::UNAUTHORIZED, me.tr.t("reauth-password-wrong")))
             }

@@ -298,6 +298,7 @@ async fn change_password(
         }
         SignIn::Ok(_) => None,
         SignIn::Failed => Some(("current_password", tr.t("settings-password-wrong"))),
+        SignIn::SsoOnly => Some(("current_password", tr.t("sso-password-unused"))),
         SignIn::Throttled(wait) => Some((
             "current_password",
             tr.tn(

@@ -20,6 +20,7 @@ use crate::auth::{SecondStep, SignIn};
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
+use kontor_core::domain::sso::SignInRoute;
 use kontor_core::service::second_factor::{Proof, code_error};
 
 pub fn router() -> axum::Router<AppState> {
@@ -44,6 +45,34 @@ struct SigninPage {
     throttled: Option<String>,
     /// A passkey was just refused.
     passkey_refused: bool,
+    /// Single sign-on was asked for an email without it.
+    no_sso: bool,
+}
+
+/// An email whose account signs in at its identity provider: the link
+/// there (a link, not a redirect of the form: see `sso.rs`).
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/sso_continue.html")]
+struct SsoContinuePage {
+    c: Chrome,
+    email: String,
+    email_escaped: String,
+    link: String,
+    /// The password works as well (the break-glass primary admin, or SSO
+    /// not required).
+    password_too: bool,
+}
+
+fn sso_continue(tr: Tr, email: &str, next: &str, password_too: bool) -> Response {
+    let email = email.trim();
+    SsoContinuePage {
+        c: Chrome::anonymous(tr, "/signin"),
+        email: email.to_owned(),
+        email_escaped: super::session::url_escape(email),
+        link: super::sso::start_link(email, next),
+        password_too,
+    }
+    .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +83,10 @@ struct SigninQuery {
     welcome: Option<String>,
     expired: Option<String>,
     passkey: Option<String>,
+    /// Prefilled (back from the single sign-on step).
+    email: Option<String>,
+    /// `none`: single sign-on was asked for an email without it.
+    sso: Option<String>,
 }
 
 impl SigninQuery {
@@ -79,13 +112,14 @@ async fn show(
     let (jar, token) = signin_token(&state, jar);
     let page = SigninPage {
         c: Chrome::anonymous(tr, "/signin"),
-        email: String::new(),
+        email: q.email.clone().unwrap_or_default(),
         next: local_path(q.next.as_deref()),
         token,
         failed: false,
         notice: q.notice(),
         throttled: None,
         passkey_refused: q.passkey.is_some(),
+        no_sso: q.sso.as_deref() == Some("none"),
     };
     (jar, page).into_response()
 }
@@ -93,7 +127,11 @@ async fn show(
 #[derive(Debug, Deserialize)]
 struct SigninForm {
     email: String,
+    /// Empty when the person chose single sign-on.
+    #[serde(default)]
     password: String,
+    /// Set by the "single sign-on" button.
+    sso: Option<String>,
     next: Option<String>,
     csrf: Option<String>,
     /// The browser's zone (`static/zone.js`), empty without JavaScript.
@@ -112,6 +150,37 @@ async fn submit(
     let expected = super::session::signin_csrf(&state, &jar);
     verify_form(&headers, form.csrf.as_deref(), &expected, tr)?;
     let next = local_path(form.next.as_deref());
+    if form.sso.is_some() || form.password.is_empty() {
+        let route = state
+            .services
+            .sign_in_route(&form.email)
+            .await
+            .map_err(|e| PageError::from_core(e, tr))?;
+        if let SignInRoute::Sso { password_too, .. } = route {
+            return Ok(sso_continue(tr, &form.email, &next, password_too));
+        }
+    }
+    let mut page = SigninPage {
+        c: Chrome::anonymous(tr, "/signin"),
+        email: form.email.clone(),
+        next: next.clone(),
+        token: expected,
+        failed: false,
+        notice: None,
+        throttled: None,
+        passkey_refused: false,
+        no_sso: false,
+    };
+    // Asked for single sign-on without it, or sent no password: nothing
+    // is checked or counted.
+    if form.sso.is_some() {
+        page.no_sso = true;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    if form.password.is_empty() {
+        page.failed = true;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    }
     let policy = state.config.throttle();
     let outcome = crate::auth::sign_in(
         &state.services,
@@ -121,16 +190,6 @@ async fn submit(
         client.0,
     )
     .await;
-    let mut page = SigninPage {
-        c: Chrome::anonymous(tr, "/signin"),
-        email: form.email,
-        next: next.clone(),
-        token: expected,
-        failed: false,
-        notice: None,
-        throttled: None,
-        passkey_refused: false,
-    };
     match outcome {
         Ok(SignIn::Ok(actor)) => {
             let factors = state
@@ -144,6 +203,7 @@ async fn submit(
             }
             signed_in(&state, jar, &headers, &actor, &form.time_zone, &next).await
         }
+        Ok(SignIn::SsoOnly) => Ok(sso_continue(tr, &page.email, &next, false)),
         Ok(SignIn::Failed) => {
             page.failed = true;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
