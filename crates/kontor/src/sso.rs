@@ -101,7 +101,9 @@ impl OidcClient {
                 .then(|| format!("{raw:?} is not an http(s) URL"));
         }
         if url.scheme() != "https" {
-            return Some(format!("{raw:?} must use https"));
+            return Some(format!(
+                "{raw:?} must use https (plain http only with sso_allow_private)"
+            ));
         }
         let literal = match url.host() {
             Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),

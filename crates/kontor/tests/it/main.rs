@@ -35,6 +35,7 @@ mod portal;
 mod scale_out;
 mod second_factor;
 mod settings;
+mod sso;
 mod subscription;
 mod support;
 mod tenancy;
