@@ -30,12 +30,14 @@ async function freePort() {
 /**
  * Starts kontor with demo data on a fresh database. With `{ localhost:
  * true }` it is reached as http://localhost:PORT (its public URL too):
- * passkeys need a host name, never an IP address.
+ * passkeys need a host name, never an IP address. `env` adds settings
+ * (`KONTOR_…`) and may move the clock (`KONTOR_CLOCK`).
  */
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-e2e-"));
   const env = { ...process.env, KONTOR_CLOCK: CLOCK, KONTOR_CACHE_POLL_MS: "50", RUST_LOG: "warn" };
   delete env.KONTOR_DATABASE_URL;
+  Object.assign(env, options.env ?? {});
   let listen = "127.0.0.1:0";
   if (options.localhost) {
     const port = await freePort();

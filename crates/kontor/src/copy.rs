@@ -121,6 +121,48 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "account_sso",
+        &[
+            ("account_csn", Text),
+            ("issuer", Text),
+            ("client_id", Text),
+            ("client_secret", Text),
+            ("enabled", Bool),
+            ("sso_required", Bool),
+            ("default_role", Text),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "sso_domains",
+        &[
+            ("domain", Text),
+            ("account_csn", Text),
+            ("approved_by", Text),
+            ("approved_at", Int),
+        ],
+    ),
+    (
+        "sso_identities",
+        &[
+            ("issuer", Text),
+            ("subject", Text),
+            ("user_id", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "sso_states",
+        &[
+            ("state_hash", Text),
+            ("account_csn", Text),
+            ("nonce", Text),
+            ("code_verifier", Text),
+            ("next", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
         "api_tokens",
         &[
             ("id", Text),

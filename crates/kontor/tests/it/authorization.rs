@@ -381,7 +381,12 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
     let param = path
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .find(|p| !matches!(*p, "lang" | "answer" | "slug" | "credential" | "*rest"));
+        .find(|p| {
+            !matches!(
+                *p,
+                "lang" | "answer" | "slug" | "credential" | "domain" | "*rest"
+            )
+        });
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -424,6 +429,8 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{slug}" => "change-partner".to_owned(),
             // Nobody has a passkey in the demo data.
             "{credential}" => "no-such-passkey".to_owned(),
+            // No domain is bound in the demo data.
+            "{domain}" => "no-such.example".to_owned(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -529,6 +536,18 @@ fn body(method: &str, path: &str) -> String {
         | ("DELETE", "/api/v1/me/second-factor/app") => String::new(),
         ("POST", "/account/security/recovery-codes.txt") => "code=abcde-fghij".into(),
         ("POST", "/account/security/rule") => "rule=admins&grace_days=3".into(),
+        // Switched off: saving reads no discovery document.
+        ("PUT", "/api/v1/account/sso") => json(json!({"issuer": "https://idp.invalid",
+            "client_id": "kontor", "client_secret": "s", "enabled": false, "required": false,
+            "newcomer_role": "user"})),
+        ("POST", "/account/sso") => {
+            "issuer=https%3A%2F%2Fidp.invalid&client_id=kontor&client_secret=s&newcomer_role=user"
+                .into()
+        }
+        ("POST", "/api/v1/sso-domains") => {
+            json(json!({"domain": "matrix.example", "account": "7000000001"}))
+        }
+        ("POST", "/back-office/sso-domains") => "domain=matrix.example&account=7000000001".into(),
         // Carla has no second factor; support is referred to her admins.
         ("POST", "/account/security/reset") => "email=carla%40muster.example".into(),
         ("POST", "/back-office/second-factor-reset") => {
