@@ -67,7 +67,7 @@ pub async fn sign_in(
     client: Option<std::net::IpAddr>,
 ) -> anyhow::Result<SignIn> {
     if let kontor_core::domain::sso::SignInRoute::Sso {
-        password_too: false,
+        password: kontor_core::domain::sso::PasswordWay::No,
         ..
     } = services.sign_in_route(email).await?
     {

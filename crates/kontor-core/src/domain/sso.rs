@@ -83,15 +83,26 @@ pub struct SsoDomain {
 pub enum SignInRoute {
     /// With a password (and a second factor, if they have one).
     Password,
-    /// At the identity provider of `account`; with `password_too` the
-    /// password still works (SSO not required, or the break-glass primary
-    /// admin).
+    /// At the identity provider of `account`.
     Sso {
         /// The account whose provider it is.
         account: Csn,
-        /// The password still works.
-        password_too: bool,
+        /// Whether a password works as well.
+        password: PasswordWay,
     },
+}
+
+/// Whether someone sent to their identity provider may use a password
+/// instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordWay {
+    /// No: SSO is required of them, or they are not known yet (the
+    /// provider creates them).
+    No,
+    /// Yes: SSO is offered, not required.
+    Also,
+    /// Yes, although SSO is required: the primary admin's break glass.
+    BreakGlass,
 }
 
 /// What kontor knows of the person with an email, for [`route`].
@@ -115,7 +126,12 @@ pub fn route(binding: Option<(&Csn, &SsoSettings)>, known: Option<Known<'_>>) ->
         Some(k) if k.account != Some(account) => SignInRoute::Password,
         _ => SignInRoute::Sso {
             account: account.clone(),
-            password_too: !sso.required || known.is_some_and(|k| k.role == Role::PrimaryAdmin),
+            password: match known {
+                None => PasswordWay::No,
+                Some(k) if sso.required && k.role == Role::PrimaryAdmin => PasswordWay::BreakGlass,
+                Some(_) if sso.required => PasswordWay::No,
+                Some(_) => PasswordWay::Also,
+            },
         },
     }
 }
@@ -675,7 +691,7 @@ mod tests {
             route(Some((&account, &on)), known(Role::User, Some(&account))),
             SignInRoute::Sso {
                 account: account.clone(),
-                password_too: false
+                password: PasswordWay::No
             }
         );
         assert_eq!(
@@ -685,7 +701,7 @@ mod tests {
             ),
             SignInRoute::Sso {
                 account: account.clone(),
-                password_too: true
+                password: PasswordWay::BreakGlass
             }
         );
         // Nobody yet: the provider creates them.
@@ -693,7 +709,7 @@ mod tests {
             route(Some((&account, &on)), None),
             SignInRoute::Sso {
                 account: account.clone(),
-                password_too: false
+                password: PasswordWay::No
             }
         );
         // Someone of another tenant with an address at the domain.
@@ -713,7 +729,15 @@ mod tests {
             ),
             SignInRoute::Sso {
                 account: account.clone(),
-                password_too: true
+                password: PasswordWay::Also
+            }
+        );
+        // Nobody yet: nothing to sign in with but the provider.
+        assert_eq!(
+            route(Some((&account, &optional)), None),
+            SignInRoute::Sso {
+                account: account.clone(),
+                password: PasswordWay::No
             }
         );
         let off = settings(false, false);

@@ -1294,3 +1294,6 @@ audit-sso_settings_changed = Single Sign-on geändert
 audit-sso_domain_bound = Single-Sign-on-Domain gebunden
 audit-sso_domain_unbound = Single-Sign-on-Domain gelöst
 audit-sso_linked = Erstmals per Single Sign-on angemeldet
+sso-callback-copy = Weiterleitungs-URI kopieren
+sso-callback-copied = Kopiert.
+sso-password-also = Sie können sich auch mit Ihrem Passwort anmelden.

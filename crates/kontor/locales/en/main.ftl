@@ -1237,3 +1237,6 @@ audit-sso_settings_changed = Single sign-on changed
 audit-sso_domain_bound = Single sign-on domain bound
 audit-sso_domain_unbound = Single sign-on domain unbound
 audit-sso_linked = Signed in with single sign-on for the first time
+sso-callback-copy = Copy redirect URI
+sso-callback-copied = Copied.
+sso-password-also = You can also sign in with your password.

@@ -278,6 +278,8 @@ async fn home_realm_discovery_sends_the_domain_to_its_provider_and_creates_newco
         html.contains("/sso/start?email=Neu%40Muster.Example&#38;next=/agreements/110000000001"),
         "{html}"
     );
+    // Nobody has that address yet: no password to offer.
+    assert!(!html.contains("/signin?email="), "{html}");
 
     // The trip carries PKCE (S256), state, nonce and the email as a hint.
     let authorize = start(&app, &b, "neu@muster.example").await;
@@ -410,7 +412,10 @@ async fn sso_required_refuses_passwords_except_the_primary_admins_break_glass() 
         .await
         .unwrap();
     let html = res.text().await.unwrap();
-    assert!(html.contains("password=1"), "{html}");
+    assert!(
+        html.contains("/signin?email=anna%40muster.example\""),
+        "{html}"
+    );
 
     // Signing in at the provider works, and the provider answers for the
     // second factor: the account's rule ("everyone", overdue) does not

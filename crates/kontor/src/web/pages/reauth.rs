@@ -130,7 +130,7 @@ pub async fn confirm_identity(State(state): State<AppState>, req: Request, next:
     };
     let sso = match state.services.sign_in_route(&me.actor.email).await {
         Ok(kontor_core::domain::sso::SignInRoute::Sso {
-            password_too: false,
+            password: kontor_core::domain::sso::PasswordWay::No,
             ..
         }) => Some(super::sso::start_link(
             &me.actor.email,

@@ -20,7 +20,7 @@ use crate::auth::{SecondStep, SignIn};
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::extract::ClientAddr;
-use kontor_core::domain::sso::SignInRoute;
+use kontor_core::domain::sso::{PasswordWay, SignInRoute};
 use kontor_core::service::second_factor::{Proof, code_error};
 
 pub fn router() -> axum::Router<AppState> {
@@ -58,19 +58,22 @@ struct SsoContinuePage {
     email: String,
     email_escaped: String,
     link: String,
-    /// The password works as well (the break-glass primary admin, or SSO
-    /// not required).
-    password_too: bool,
+    /// Why the password works as well (a message key), if it does.
+    password_way: Option<&'static str>,
 }
 
-fn sso_continue(tr: Tr, email: &str, next: &str, password_too: bool) -> Response {
+fn sso_continue(tr: Tr, email: &str, next: &str, password: PasswordWay) -> Response {
     let email = email.trim();
     SsoContinuePage {
         c: Chrome::anonymous(tr, "/signin"),
         email: email.to_owned(),
         email_escaped: super::session::url_escape(email),
         link: super::sso::start_link(email, next),
-        password_too,
+        password_way: match password {
+            PasswordWay::No => None,
+            PasswordWay::Also => Some("sso-password-also"),
+            PasswordWay::BreakGlass => Some("sso-password-too"),
+        },
     }
     .into_response()
 }
@@ -156,8 +159,8 @@ async fn submit(
             .sign_in_route(&form.email)
             .await
             .map_err(|e| PageError::from_core(e, tr))?;
-        if let SignInRoute::Sso { password_too, .. } = route {
-            return Ok(sso_continue(tr, &form.email, &next, password_too));
+        if let SignInRoute::Sso { password, .. } = route {
+            return Ok(sso_continue(tr, &form.email, &next, password));
         }
     }
     let mut page = SigninPage {
@@ -203,7 +206,7 @@ async fn submit(
             }
             signed_in(&state, jar, &headers, &actor, &form.time_zone, &next).await
         }
-        Ok(SignIn::SsoOnly) => Ok(sso_continue(tr, &page.email, &next, false)),
+        Ok(SignIn::SsoOnly) => Ok(sso_continue(tr, &page.email, &next, PasswordWay::No)),
         Ok(SignIn::Failed) => {
             page.failed = true;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
