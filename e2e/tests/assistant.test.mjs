@@ -81,7 +81,7 @@ test("without JavaScript the question opens the answer as a page", async () => {
   await page.goto(`${server.base}/signin`);
   await page.fill("input[name=email]", "anna@muster.example");
   await page.fill("input[name=password]", "kontor-demo");
-  await page.locator("form[action='/signin'] button[type=submit]").click();
+  await page.locator("form[action='/signin'] button.primary").click();
   await page.waitForURL(/\/agreements/);
   await page.goto(`${server.base}/agreements/110000000003`);
   await page.fill("#assistant-q", "Warum geht kein Partnerwechsel?");

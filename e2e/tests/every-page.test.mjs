@@ -53,7 +53,7 @@ const PAGES = {
     "/agreements/110000000011", "/agreements/110000000012", "/agreements/110000000003", "/agreements/12000000000001",
     "/agreements/110000000001/partner", "/agreements/110000000001/partner?csn=5100000002",
     "/agreements/110000000011/partner/review?csn=5100000004", "/agreements/110000000011/support-case",
-    "/account/people", "/account/people/carla%40muster.example/remove",
+    "/account/people", "/account/people/carla%40muster.example/remove", "/account/security", "/account/sso", "/help/single-sign-on",
     "/support-levels", "/changes", "/support-cases", "/account/settings", "/agreements?sort=-term_end&partner=5100000001",
     "/help", "/help?q=Partnerwechsel", "/help/change-partner", "/help/expiring-agreements", "/assistant",
     "/assistant?q=Wie+lange+dauert+es%3F&agreement=110000000002", "/assistant?q=how+long+does+it+take%3F&agreement=110000000012",
@@ -61,11 +61,12 @@ const PAGES = {
   "carla@muster.example": ["/agreements", "/agreements/110000000001", "/account/settings", "/account/security", "/help/two-factor"],
   "ben@bim-solutions.example": ["/changes", "/changes?tab=outgoing", "/agreements", "/account/settings", "/support-levels", "/help/partner-portal"],
   "sam@vendor.example": ["/support-cases", "/agreements", "/back-office/audit", "/help", "/account/security",
-    "/back-office/second-factor-reset", "/back-office/second-factor-reset?email=anna%40muster.example"],
+    "/back-office/second-factor-reset", "/back-office/second-factor-reset?email=anna%40muster.example", "/back-office/sso-domains"],
   "olga@vendor.example": [
     "/back-office/partners", "/back-office/partners/new", "/back-office/partners/5100000001", "/back-office/import",
     "/back-office/audit", "/back-office/webhooks", "/back-office/deliveries", "/back-office/deliveries?status=pending",
     "/back-office/accounts", "/back-office/accounts?q=muster", "/back-office/accounts/7000000001", "/agreements?account=7000000002",
+    "/back-office/sso-domains",
   ],
 };
 
@@ -116,7 +117,7 @@ for (const lang of ["de", "en"]) {
     await v.goto(`${server.base}/signin`);
     await v.fill("#email", "anna@muster.example");
     await v.fill("#password", "not-the-password");
-    await v.locator("form[action='/signin'] button[type=submit]").click();
+    await v.locator("form[action='/signin'] button.primary").click();
     await v.locator("#signin-error").waitFor();
     await look(v, lang, "error-signin");
     await v.context().close();

@@ -66,7 +66,7 @@ test("a new password signs out the other sessions and the old one stops working"
   await page.goto(`${server.base}/signin`);
   await page.fill("#email", "dora@example-ltd.example");
   await page.fill("#password", "kontor-demo");
-  await page.locator("form[action='/signin'] button[type=submit]").click();
+  await page.locator("form[action='/signin'] button.primary").click();
   await page.locator("#signin-error").waitFor();
   await v.close();
   const again = await person("dora@example-ltd.example", "en", "Kranich-Lavendel-Ostsee-42");
