@@ -63,6 +63,9 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("disabled_at", Int),
             ("second_factor_reset_at", Int),
+            ("external_id", Text),
+            ("scim_profile", Text),
+            ("suspended", Bool),
         ],
     ),
     (
@@ -160,6 +163,19 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("code_verifier", Text),
             ("next", Text),
             ("created_at", Int),
+        ],
+    ),
+    (
+        "scim_tokens",
+        &[
+            ("id", Text),
+            ("account_csn", Text),
+            ("token_hash", Text),
+            ("label", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("revoked_at", Int),
+            ("last_used_at", Int),
         ],
     ),
     (

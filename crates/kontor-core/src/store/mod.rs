@@ -715,6 +715,65 @@ pub enum SsoPerson<'a> {
     Newcomer(&'a NewUser),
 }
 
+/// SCIM provisioning (#21): an account's tokens and its people as the
+/// identity provider writes them.
+#[async_trait]
+pub trait ScimStore: Send + Sync {
+    /// The account of a live token (by hash); notes its use at `at`.
+    async fn scim_token_account(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<Option<Csn>>;
+    /// The account's tokens, newest first.
+    async fn scim_tokens(&self, account: &Csn) -> StoreResult<Vec<ScimTokenRecord>>;
+    /// Stores a new token (its hash) with its audit entry.
+    async fn create_scim_token(
+        &self,
+        account: &Csn,
+        token: &ScimTokenRecord,
+        token_hash: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Revokes a token of the account; `NotFound` when there is no live one.
+    async fn revoke_scim_token(
+        &self,
+        account: &Csn,
+        id: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// The account's people as provisioning sees them, by creation.
+    async fn scim_people(&self, account: &Csn) -> StoreResult<Vec<ScimPerson>>;
+    /// One of them.
+    async fn scim_person(&self, account: &Csn, id: UserId) -> StoreResult<Option<ScimPerson>>;
+    /// Creates a person — or brings back one of the account whose access
+    /// was removed — with `role`; `Conflict("email")` when the email is
+    /// someone else's.
+    async fn scim_create(
+        &self,
+        account: &Csn,
+        id: UserId,
+        role: crate::domain::roles::Role,
+        write: &ScimWrite,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<UserId>;
+    /// Rewrites a person; deactivating ends every session and token in
+    /// the same transaction. `Conflict("email")` when the new email is
+    /// someone else's.
+    async fn scim_update(
+        &self,
+        id: UserId,
+        write: &ScimWrite,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// Removes a person's access (as the portal does): no longer listed.
+    async fn scim_delete(&self, id: UserId, at: OffsetDateTime, audit: &AuditEntry)
+    -> StoreResult<()>;
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
@@ -722,6 +781,7 @@ pub trait Store:
     + SessionStore
     + SecondFactorStore
     + SsoStore
+    + ScimStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -738,6 +798,7 @@ impl<T> Store for T where
         + SessionStore
         + SecondFactorStore
         + SsoStore
+        + ScimStore
         + SupportStore
         + AgreementStore
         + ChangeStore

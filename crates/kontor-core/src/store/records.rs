@@ -741,3 +741,53 @@ pub struct SsoTrip {
     /// When it started.
     pub started_at: OffsetDateTime,
 }
+
+/// A person as SCIM provisioning sees them (#21): everyone of the account
+/// except those whose access was removed (a deactivated person is listed,
+/// with `active: false`).
+#[derive(Debug, Clone)]
+pub struct ScimPerson {
+    /// The person.
+    pub user: UserRecord,
+    /// The provider's id of them.
+    pub external_id: Option<String>,
+    /// The SCIM attributes as last written by the provider.
+    pub profile: Option<serde_json::Value>,
+    /// When they were created.
+    pub created_at: OffsetDateTime,
+}
+
+/// What a provisioning write stores of a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScimWrite {
+    /// Sign-in email, lower case.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Language.
+    pub lang: crate::domain::roles::Lang,
+    /// The provider's id of them.
+    pub external_id: Option<String>,
+    /// The SCIM attributes as written.
+    pub profile: serde_json::Value,
+    /// `false`: access ends (every session and token), the person stays
+    /// listed as deactivated.
+    pub active: bool,
+}
+
+/// A provisioning token of an account (only its hash is stored).
+#[derive(Debug, Clone)]
+pub struct ScimTokenRecord {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// What it is for ("Entra ID").
+    pub label: String,
+    /// Who made it (email).
+    pub created_by: String,
+    /// When.
+    pub created_at: OffsetDateTime,
+    /// When it was revoked.
+    pub revoked_at: Option<OffsetDateTime>,
+    /// When it was last used.
+    pub last_used_at: Option<OffsetDateTime>,
+}

@@ -294,28 +294,7 @@ macro_rules! directory_body {
                     audit: &AuditEntry,
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
-                    let id = user.0.to_string();
-                    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
-                        .bind(ms(at))
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to remove access")?;
-                    end_sessions(&mut tx, &id).await?;
-                    sqlx::query(
-                        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(ms(at))
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("failed to revoke tokens")?;
-                    sqlx::query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-                        .bind(ms(at))
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .ctx("failed to cancel invitations")?;
+                    cut_access(&mut tx, user, at, false).await?;
                     Self::insert_audit(&mut tx, std::slice::from_ref(audit)).await?;
                     tx.commit().await.ctx("failed to commit")
                 }
@@ -590,6 +569,43 @@ macro_rules! directory_body {
                 .execute(conn)
                 .await
                 .ctx("failed to insert user")?;
+                Ok(())
+            }
+
+            /// Ends a person's access at `at`: every session, API token and
+            /// invitation. `suspended` keeps them listed for provisioning
+            /// (deactivated, not removed).
+            pub(crate) async fn cut_access(
+                conn: &mut Conn<$store>,
+                user: UserId,
+                at: OffsetDateTime,
+                suspended: bool,
+            ) -> StoreResult<()> {
+                let id = user.0.to_string();
+                sqlx::query(
+                    "UPDATE users SET disabled_at = COALESCE(disabled_at, $1), suspended = $3 WHERE id = $2",
+                )
+                .bind(ms(at))
+                .bind(&id)
+                .bind(suspended)
+                .execute(&mut *conn)
+                .await
+                .ctx("failed to remove access")?;
+                end_sessions(&mut *conn, &id).await?;
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                )
+                .bind(ms(at))
+                .bind(&id)
+                .execute(&mut *conn)
+                .await
+                .ctx("failed to revoke tokens")?;
+                sqlx::query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(ms(at))
+                    .bind(&id)
+                    .execute(&mut *conn)
+                    .await
+                    .ctx("failed to cancel invitations")?;
                 Ok(())
             }
 

@@ -20,6 +20,7 @@ mod deliveries;
 mod directory;
 mod idempotency;
 mod ops;
+mod scim;
 mod second_factor;
 mod sessions;
 mod sso;
@@ -41,6 +42,7 @@ macro_rules! store_bodies {
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);
         $crate::ops_body!($store, $migrator);
+        $crate::scim_body!($store);
         $crate::second_factor_body!($store);
         $crate::sessions_body!($store);
         $crate::sso_body!($store);
