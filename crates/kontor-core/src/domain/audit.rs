@@ -104,6 +104,12 @@ str_enum!(
         /// A person's identity at the account's provider was linked to
         /// them at their first single sign-on.
         SsoLinked = "sso_linked",
+        /// The primary admin made a provisioning (SCIM) token.
+        ScimTokenCreated = "scim_token_created",
+        /// The primary admin revoked a provisioning token.
+        ScimTokenRevoked = "scim_token_revoked",
+        /// The identity provider changed a person through provisioning.
+        ScimUserUpdated = "scim_user_updated",
     }
 );
 

@@ -105,7 +105,12 @@ pub fn resource(p: &ScimPerson, base: &str) -> Value {
     let id = actor.user_id.0.to_string();
     r["schemas"] = json!([USER_SCHEMA]);
     r["id"] = json!(id);
-    r["active"] = json!(!p.user.disabled);
+    // Deactivated reads `false` whatever was written; an active person
+    // without a written `active` (the provider removed it) reads without.
+    let written = r.get("active").is_some() || p.profile.is_none();
+    if p.user.disabled || written {
+        r["active"] = json!(!p.user.disabled);
+    }
     match &p.external_id {
         Some(e) => r["externalId"] = json!(e),
         None => {
@@ -201,14 +206,14 @@ pub fn write_from(input: &Value, lang: Lang) -> Result<ScimWrite, ScimError> {
         return Err(ScimError::bad("invalidSyntax", "expected a User object"));
     };
     let mut profile = Map::new();
-    let mut active = true;
+    let mut active = None;
     let mut external_id = None;
     for (k, v) in o {
         let Some(attr) = canonical(k, &WRITABLE) else {
             continue;
         };
         match attr {
-            "active" => active = boolean(v, attr)?.unwrap_or(true),
+            "active" => active = boolean(v, attr)?,
             "externalId" => external_id = string(v, attr)?,
             "name" if !v.is_null() => {
                 profile.insert(attr.into(), Value::Object(complex(v, attr, &NAME_PARTS)?));
@@ -256,17 +261,14 @@ pub fn write_from(input: &Value, lang: Lang) -> Result<ScimWrite, ScimError> {
                 .collect()
         })
         .unwrap_or_default();
-    // The sign-in email: the user name when it is one (the usual UPN),
-    // else the primary (or first) email.
+    // The sign-in name: the user name when it is an email address (the
+    // usual UPN), else the primary (or first) email, else the user name
+    // itself (such a person signs in by single sign-on only and gets no
+    // mail).
     let email = std::iter::once(user_name.as_str())
         .chain(emails)
         .find(|e| looks_like_email(e))
-        .ok_or_else(|| {
-            ScimError::bad(
-                "invalidValue",
-                "userName or emails must hold the person's email address, which they sign in with",
-            )
-        })?
+        .unwrap_or(&user_name)
         .trim()
         .to_lowercase();
     let name_part = |part: &str| {
@@ -304,13 +306,18 @@ pub fn write_from(input: &Value, lang: Lang) -> Result<ScimWrite, ScimError> {
         Some(l) if l.starts_with("en") => Lang::En,
         _ => lang,
     };
+    // Kept as written, so that an `active` the provider removed reads back
+    // as absent (the person stays active).
+    if let Some(a) = active {
+        profile.insert("active".into(), Value::Bool(a));
+    }
     Ok(ScimWrite {
         email,
         name,
         lang,
         external_id,
         profile: Value::Object(profile),
-        active,
+        active: active.unwrap_or(true),
     })
 }
 
@@ -756,12 +763,19 @@ mod tests {
             json!({ "givenName": "Alice", "familyName": "Muster" })
         );
         assert!(w.profile.get("nickName").is_none());
-        // A user name that is no email: the primary email signs in.
+        // A user name that is no email: the primary email signs in, or
+        // without any email the user name itself.
         let mut u = user();
         u["userName"] = json!("alice.m");
         assert_eq!(
             write_from(&u, Lang::En).unwrap().email,
             "alice@customer.example"
+        );
+        assert_eq!(
+            write_from(&json!({ "userName": "Alice.M" }), Lang::En)
+                .unwrap()
+                .email,
+            "alice.m"
         );
         // Display name first; active as a string (Entra ID).
         u["displayName"] = json!("Alice M.");
@@ -774,7 +788,6 @@ mod tests {
     fn bad_writes_say_what_is_wrong() {
         let cases = [
             (json!({}), "userName is required"),
-            (json!({ "userName": "x" }), "email address"),
             (json!({ "userName": "a@b.example", "active": 3 }), "active"),
             (json!({ "userName": "a@b.example", "emails": "a@b.example" }), "emails"),
             (json!({ "userName": "a@b.example", "name": "Alice" }), "name"),

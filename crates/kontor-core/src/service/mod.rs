@@ -13,6 +13,7 @@ pub mod partner_change;
 pub mod passkeys;
 pub mod people;
 pub mod second_factor;
+pub mod scim;
 pub mod settings;
 pub mod sso;
 pub mod support;

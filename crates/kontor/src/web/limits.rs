@@ -100,7 +100,9 @@ const MULTIPART_SLACK: usize = 64 * 1024;
 
 /// Whether a path is the portal's (not the API's or an operations endpoint).
 pub(crate) fn is_page(path: &str) -> bool {
-    !(path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics")
+    !(path.starts_with("/api/")
+        || path.starts_with("/scim/")
+        || path == "/healthz" || path == "/readyz" || path == "/metrics")
 }
 
 /// Messages for a visitor not known yet: the switcher's cookie, else

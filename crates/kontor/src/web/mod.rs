@@ -13,6 +13,7 @@ pub mod limits;
 pub mod localize;
 mod ops;
 pub mod pages;
+pub mod scim;
 
 use std::sync::Arc;
 
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         .merge(ops::router())
         .merge(pages::router())
+        .merge(scim::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -24,6 +24,132 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings, save))
         .routes(routes!(domains, bind))
         .routes(routes!(unbind))
+        .routes(routes!(scim_tokens, create_scim_token))
+        .routes(routes!(revoke_scim_token))
+}
+
+/// A provisioning (SCIM) token of the account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScimTokenBody {
+    /// Identifier.
+    pub id: String,
+    /// Its name.
+    pub label: String,
+    /// Who made it.
+    pub created_by: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// When it was last used (RFC 3339).
+    pub last_used_at: Option<String>,
+    /// When it was revoked (RFC 3339).
+    pub revoked_at: Option<String>,
+}
+
+impl From<kontor_core::store::ScimTokenRecord> for ScimTokenBody {
+    fn from(t: kontor_core::store::ScimTokenRecord) -> Self {
+        ScimTokenBody {
+            id: t.id.to_string(),
+            label: t.label,
+            created_by: t.created_by,
+            created_at: rfc3339(t.created_at),
+            last_used_at: t.last_used_at.map(rfc3339),
+            revoked_at: t.revoked_at.map(rfc3339),
+        }
+    }
+}
+
+/// A new provisioning token: the token itself is shown only here.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewScimTokenBody {
+    /// The token.
+    #[serde(flatten)]
+    pub token: ScimTokenBody,
+    /// `kontor_scim_…`: the identity provider sends it as a bearer token
+    /// to `scim_url`.
+    pub secret: String,
+    /// The SCIM endpoint (the identity provider's tenant URL).
+    pub scim_url: String,
+}
+
+/// Makes a provisioning token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScimTokenInput {
+    /// Its name, e.g. the identity provider's.
+    #[schema(min_length = 1, max_length = 60)]
+    pub label: String,
+}
+
+/// The account's provisioning (SCIM) tokens (primary admin only).
+#[utoipa::path(get, path = "/api/v1/account/scim-tokens", tag = "sso",
+    responses((status = 200, body = Vec<ScimTokenBody>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn scim_tokens(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+) -> ApiResult<Json<Vec<ScimTokenBody>>> {
+    let tokens = state.services.scim_tokens(&me).await?;
+    Ok(Json(tokens.into_iter().map(Into::into).collect()))
+}
+
+/// Makes a provisioning token for the account's identity provider
+/// (primary admin only). The secret is in this answer only.
+#[utoipa::path(post, path = "/api/v1/account/scim-tokens", tag = "sso",
+    request_body = ScimTokenInput,
+    responses((status = 201, body = NewScimTokenBody),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_scim_token(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    headers: HeaderMap,
+    body_bytes: Bytes,
+) -> ApiResult<(StatusCode, Json<NewScimTokenBody>)> {
+    let req: ScimTokenInput = parse_json(&headers, &body_bytes)?;
+    let secret = format!(
+        "{}{}",
+        crate::web::scim::TOKEN_PREFIX,
+        crate::auth::new_secret()
+    );
+    let made = state
+        .services
+        .create_scim_token(&me, &req.label, &crate::auth::token_hash(&secret))
+        .await
+        .map_err(as_refusal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewScimTokenBody {
+            token: made.into(),
+            secret,
+            scim_url: format!(
+                "{}/scim/v2",
+                state.config.public_url.trim_end_matches('/')
+            ),
+        }),
+    ))
+}
+
+/// Revokes a provisioning token (primary admin only).
+#[utoipa::path(delete, path = "/api/v1/account/scim-tokens/{id}", tag = "sso",
+    params(("id" = uuid::Uuid, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_scim_token(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<StatusCode> {
+    let Ok(id) = uuid::Uuid::parse_str(&raw) else {
+        return Err(Error::NotFound("provisioning token").into());
+    };
+    state.services.revoke_scim_token(&me, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The account's single sign-on.

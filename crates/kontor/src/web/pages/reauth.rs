@@ -28,7 +28,7 @@ use crate::web::AppState;
 use crate::web::extract::ClientAddr;
 
 /// Paths of sensitive forms; `*` is one path segment.
-const SENSITIVE: [&str; 19] = [
+const SENSITIVE: [&str; 21] = [
     "/agreements/*/partner",
     "/partner-changes/*/withdraw",
     "/account/people/*",
@@ -46,6 +46,8 @@ const SENSITIVE: [&str; 19] = [
     "/account/security/passkeys/new",
     "/account/security/passkeys/*/remove",
     "/account/sso",
+    "/account/sso/scim-tokens",
+    "/account/sso/scim-tokens/*/revoke",
     "/back-office/sso-domains",
     "/back-office/sso-domains/*/remove",
 ];

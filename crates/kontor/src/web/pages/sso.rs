@@ -12,7 +12,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kontor_core::Error;
@@ -36,6 +36,17 @@ pub fn router() -> Router<AppState> {
         .route("/sso/start", get(start))
         .route("/sso/callback", get(callback))
         .route(SETTINGS_PAGE, get(show).post(save))
+        .route("/account/sso/scim-tokens", post(create_token))
+        .route("/account/sso/scim-tokens/{id}/revoke", post(revoke_token))
+}
+
+/// A provisioning token as listed.
+struct TokenRow {
+    id: String,
+    label: String,
+    made: String,
+    used: Option<String>,
+    revoked: bool,
 }
 
 /// The link that sends `email` to their provider and back to `next`.
@@ -198,6 +209,12 @@ struct SettingsPage {
     domains: Vec<String>,
     /// The address to register at the provider.
     callback: String,
+    /// The provisioning (SCIM) endpoint's address.
+    scim_url: String,
+    /// The account's provisioning tokens, newest first.
+    tokens: Vec<TokenRow>,
+    /// A token just made: (label, token), shown once.
+    new_token: Option<(String, String)>,
     errors: Vec<(String, String)>,
     flash: Option<String>,
 }
@@ -214,6 +231,7 @@ impl SettingsPage {
 #[derive(Debug, Default, Deserialize)]
 struct Shown {
     saved: Option<String>,
+    revoked: Option<String>,
 }
 
 async fn settings_page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, PageError> {
@@ -241,6 +259,25 @@ async fn settings_page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, 
             .collect(),
         domains: overview.domains.into_iter().map(|d| d.domain).collect(),
         callback: callback_url(state),
+        scim_url: format!(
+            "{}/scim/v2",
+            state.config.public_url.trim_end_matches('/')
+        ),
+        tokens: state
+            .services
+            .scim_tokens(&me.actor)
+            .await
+            .map_err(|e| PageError::from_core(e, me.tr))?
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id.to_string(),
+                made: format!("{} · {}", me.tr.datetime(t.created_at), t.created_by),
+                used: t.last_used_at.map(|u| me.tr.datetime(u)),
+                revoked: t.revoked_at.is_some(),
+                label: t.label,
+            })
+            .collect(),
+        new_token: None,
         errors: Vec::new(),
         flash: None,
     })
@@ -249,13 +286,93 @@ async fn settings_page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, 
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
+    jar: CookieJar,
     Query(q): Query<Shown>,
 ) -> Result<Response, PageError> {
     let mut page = settings_page(&state, &me).await?;
     if q.saved.is_some() {
         page.flash = Some(me.tr.t("sso-saved"));
     }
-    Ok(page.into_response())
+    if q.revoked.is_some() {
+        page.flash = Some(me.tr.t("scim-token-revoked"));
+    }
+    let (jar, kept) = super::once::take(jar, SETTINGS_PAGE);
+    page.new_token = kept.and_then(|k| {
+        let (label, token) = k.split_once('\n')?;
+        Some((label.to_owned(), token.to_owned()))
+    });
+    Ok((jar, page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    label: String,
+    csrf: Option<String>,
+}
+
+/// Makes a provisioning token; the page after the redirect shows it once.
+async fn create_token(
+    State(state): State<AppState>,
+    me: SignedIn,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let token = format!(
+        "{}{}",
+        crate::web::scim::TOKEN_PREFIX,
+        crate::auth::new_secret()
+    );
+    match state
+        .services
+        .create_scim_token(&me.actor, &f.label, &crate::auth::token_hash(&token))
+        .await
+    {
+        Ok(made) => {
+            let jar = super::once::keep(
+                &state,
+                jar,
+                SETTINGS_PAGE,
+                &format!("{}\n{token}", made.label),
+            );
+            Ok((jar, Redirect::to(&format!("{SETTINGS_PAGE}#scim-h"))).into_response())
+        }
+        Err(Error::Invalid(errors) | Error::Refused(errors)) => {
+            let mut page = settings_page(&state, &me).await?;
+            page.errors = errors
+                .iter()
+                .map(|e| (e.field.clone(), me.tr.field_message(e)))
+                .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return Err(PageError::not_found(me.tr));
+    };
+    state
+        .services
+        .revoke_scim_token(&me.actor, id)
+        .await
+        .map_err(|e| PageError::from_core(e, me.tr))?;
+    Ok(Redirect::to(&format!("{SETTINGS_PAGE}?revoked=1#scim-h")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
