@@ -10,8 +10,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::roles::Lang;
 use crate::store::{ScimPerson, ScimWrite};
-pub use scim_v2::filter::{Filter, PatchPath};
 use scim_v2::filter::{AttrExp, AttrPath, CompValue, CompareOp, ValFilter};
+pub use scim_v2::filter::{Filter, PatchPath};
 
 /// The User schema.
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -220,10 +220,7 @@ pub fn write_from(input: &Value, lang: Lang) -> Result<ScimWrite, ScimError> {
             }
             "emails" if !v.is_null() => {
                 let Value::Array(items) = v else {
-                    return Err(ScimError::bad(
-                        "invalidValue",
-                        "emails: expected a list",
-                    ));
+                    return Err(ScimError::bad("invalidValue", "emails: expected a list"));
                 };
                 let emails = items
                     .iter()
@@ -379,7 +376,11 @@ fn compare(v: &Value, op: &CompareOp, want: &CompValue, exact: bool) -> bool {
         (Value::Bool(b), CompValue::True) => b.cmp(&true),
         (Value::Bool(b), CompValue::False) => b.cmp(&false),
         (Value::Number(n), CompValue::Number(w)) => {
-            match n.as_f64().zip(w.as_f64()).and_then(|(a, b)| a.partial_cmp(&b)) {
+            match n
+                .as_f64()
+                .zip(w.as_f64())
+                .and_then(|(a, b)| a.partial_cmp(&b))
+            {
                 Some(o) => o,
                 None => return false,
             }
@@ -497,9 +498,10 @@ pub fn apply_patch(r: &mut Value, ops: &[PatchOperation]) -> Result<(), ScimErro
         };
         let path = match op.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => None,
-            Some(raw) => Some(raw.parse::<PatchPath>().map_err(|e| {
-                ScimError::bad("invalidPath", format!("path {raw:?}: {e}"))
-            })?),
+            Some(raw) => Some(
+                raw.parse::<PatchPath>()
+                    .map_err(|e| ScimError::bad("invalidPath", format!("path {raw:?}: {e}")))?,
+            ),
         };
         let add = kind == "add";
         match (kind.as_str(), path) {
@@ -588,7 +590,11 @@ pub fn apply_patch(r: &mut Value, ops: &[PatchOperation]) -> Result<(), ScimErro
                         // for a person without a work email): a new item
                         // with what the filter asked for.
                         let mut item = match &vp.filter {
-                            ValFilter::Attr(AttrExp::Comparison(p, CompareOp::Eq, CompValue::Str(s))) => {
+                            ValFilter::Attr(AttrExp::Comparison(
+                                p,
+                                CompareOp::Eq,
+                                CompValue::Str(s),
+                            )) => {
                                 json!({ p.name.as_str(): s })
                             }
                             _ => {
@@ -652,7 +658,9 @@ pub fn project(r: &Value, attributes: Option<&str>, excluded: Option<&str>) -> V
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
-                let s = s.strip_prefix(USER_SCHEMA).map_or(s, |rest| rest.trim_start_matches(':'));
+                let s = s
+                    .strip_prefix(USER_SCHEMA)
+                    .map_or(s, |rest| rest.trim_start_matches(':'));
                 match s.split_once('.') {
                     Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
                     None => (s.to_owned(), None),
@@ -724,9 +732,7 @@ fn without_subs(v: &Value, subs: &[&str]) -> Value {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| without_subs(i, subs)).collect())
-        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| without_subs(i, subs)).collect()),
         v => v.clone(),
     }
 }
@@ -789,8 +795,14 @@ mod tests {
         let cases = [
             (json!({}), "userName is required"),
             (json!({ "userName": "a@b.example", "active": 3 }), "active"),
-            (json!({ "userName": "a@b.example", "emails": "a@b.example" }), "emails"),
-            (json!({ "userName": "a@b.example", "name": "Alice" }), "name"),
+            (
+                json!({ "userName": "a@b.example", "emails": "a@b.example" }),
+                "emails",
+            ),
+            (
+                json!({ "userName": "a@b.example", "name": "Alice" }),
+                "name",
+            ),
             (
                 json!({ "userName": "a@b.example", "displayName": "x".repeat(MAX_STRING + 1) }),
                 "displayName",
@@ -800,7 +812,10 @@ mod tests {
         for (input, words) in cases {
             let e = write_from(&input, Lang::En).unwrap_err();
             assert_eq!(e.status, 400);
-            assert!(matches!(e.scim_type, Some("invalidValue" | "invalidSyntax")));
+            assert!(matches!(
+                e.scim_type,
+                Some("invalidValue" | "invalidSyntax")
+            ));
             assert!(e.detail.contains(words), "{input}: {}", e.detail);
         }
     }
@@ -833,7 +848,10 @@ mod tests {
         for f in no {
             assert!(!matches(&r, &parse_filter(f).unwrap()), "{f}");
         }
-        assert_eq!(parse_filter("userName eq").unwrap_err().scim_type, Some("invalidFilter"));
+        assert_eq!(
+            parse_filter("userName eq").unwrap_err().scim_type,
+            Some("invalidFilter")
+        );
     }
 
     fn op(op: &str, path: Option<&str>, value: Value) -> PatchOperation {
@@ -851,11 +869,23 @@ mod tests {
             &mut r,
             &[
                 op("Replace", Some("name.givenName"), json!("Alicia")),
-                op("replace", Some("emails[type eq \"work\"].value"), json!("alicia@customer.example")),
-                op("add", Some("emails[type eq \"other\"].value"), json!("a@other.example")),
+                op(
+                    "replace",
+                    Some("emails[type eq \"work\"].value"),
+                    json!("alicia@customer.example"),
+                ),
+                op(
+                    "add",
+                    Some("emails[type eq \"other\"].value"),
+                    json!("a@other.example"),
+                ),
                 op("remove", Some("emails[type eq \"home\"]"), Value::Null),
                 // Entra ID: no path, dotted names, booleans as strings.
-                op("Replace", None, json!({ "active": "False", "name.familyName": "Beispiel" })),
+                op(
+                    "Replace",
+                    None,
+                    json!({ "active": "False", "name.familyName": "Beispiel" }),
+                ),
                 op("add", Some("displayName"), json!("Alicia B.")),
             ],
         )
@@ -877,11 +907,24 @@ mod tests {
         for (bad, kind) in [
             (op("replace", Some("id"), json!("x")), "mutability"),
             (op("move", Some("userName"), json!("x")), "invalidSyntax"),
-            (op("replace", Some("emails[type eq"), json!("x")), "invalidPath"),
+            (
+                op("replace", Some("emails[type eq"), json!("x")),
+                "invalidPath",
+            ),
             (op("replace", None, json!("x")), "invalidValue"),
-            (PatchOperation { op: "remove".into(), path: None, value: None }, "noTarget"),
+            (
+                PatchOperation {
+                    op: "remove".into(),
+                    path: None,
+                    value: None,
+                },
+                "noTarget",
+            ),
         ] {
-            assert_eq!(apply_patch(&mut r, &[bad]).unwrap_err().scim_type, Some(kind));
+            assert_eq!(
+                apply_patch(&mut r, &[bad]).unwrap_err().scim_type,
+                Some(kind)
+            );
         }
     }
 

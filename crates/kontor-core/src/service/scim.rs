@@ -96,8 +96,10 @@ impl Services {
         };
         let audit = AuditEntry {
             account: Some(account.clone()),
-            ..AuditEntry::new(now, By::Person(actor), AuditAction::ScimTokenCreated)
-                .change(json!(null), json!({ "token": token.id, "label": token.label }))
+            ..AuditEntry::new(now, By::Person(actor), AuditAction::ScimTokenCreated).change(
+                json!(null),
+                json!({ "token": token.id, "label": token.label }),
+            )
         };
         self.store
             .create_scim_token(&account, &token, token_hash, &audit)
@@ -184,7 +186,12 @@ impl Services {
 
     /// Creates a person from a User resource, with the role the account
     /// gives newcomers (its single sign-on's, else `user`).
-    pub async fn scim_create(&self, account: &Csn, input: &Value, base: &str) -> Result<Scim<Value>> {
+    pub async fn scim_create(
+        &self,
+        account: &Csn,
+        input: &Value,
+        base: &str,
+    ) -> Result<Scim<Value>> {
         let write = match write_from(input, Lang::default()) {
             Ok(w) => w,
             Err(e) => return Ok(Err(e)),

@@ -770,8 +770,12 @@ pub trait ScimStore: Send + Sync {
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     /// Removes a person's access (as the portal does): no longer listed.
-    async fn scim_delete(&self, id: UserId, at: OffsetDateTime, audit: &AuditEntry)
-    -> StoreResult<()>;
+    async fn scim_delete(
+        &self,
+        id: UserId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
 }
 
 /// Everything kontor keeps.

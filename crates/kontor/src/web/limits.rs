@@ -102,7 +102,9 @@ const MULTIPART_SLACK: usize = 64 * 1024;
 pub(crate) fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/")
         || path.starts_with("/scim/")
-        || path == "/healthz" || path == "/readyz" || path == "/metrics")
+        || path == "/healthz"
+        || path == "/readyz"
+        || path == "/metrics")
 }
 
 /// Messages for a visitor not known yet: the switcher's cookie, else

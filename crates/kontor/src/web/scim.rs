@@ -135,13 +135,9 @@ impl FromRequestParts<AppState> for Provisioner {
 }
 
 /// The JSON body of a write.
-fn body(bytes: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        error(ScimError::bad(
-            "invalidSyntax",
-            format!("the body is not JSON: {e}"),
-        ))
-    })
+fn body(bytes: &Bytes) -> Result<Value, ScimError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ScimError::bad("invalidSyntax", format!("the body is not JSON: {e}")))
 }
 
 async fn service_provider_config(_: Provisioner, State(state): State<AppState>) -> Response {
@@ -357,7 +353,7 @@ async fn search(
 ) -> Response {
     let raw = match body(&bytes) {
         Ok(v) => v,
-        Err(res) => return res,
+        Err(e) => return error(e),
     };
     let b: SearchBody = match serde_json::from_value(raw) {
         Ok(b) => b,
@@ -392,7 +388,11 @@ fn answer(
             let location = r["meta"]["location"].as_str().map(str::to_owned);
             let mut res = scim(
                 status,
-                project(&r, p.attributes.as_deref(), p.excluded_attributes.as_deref()),
+                project(
+                    &r,
+                    p.attributes.as_deref(),
+                    p.excluded_attributes.as_deref(),
+                ),
             );
             if status == StatusCode::CREATED
                 && let Some(l) = location.and_then(|l| HeaderValue::from_str(&l).ok())
@@ -427,7 +427,7 @@ async fn create(
 ) -> Response {
     let input = match body(&bytes) {
         Ok(v) => v,
-        Err(res) => return res,
+        Err(e) => return error(e),
     };
     let outcome = state
         .services
@@ -445,7 +445,7 @@ async fn replace(
 ) -> Response {
     let input = match body(&bytes) {
         Ok(v) => v,
-        Err(res) => return res,
+        Err(e) => return error(e),
     };
     let outcome = state
         .services
@@ -505,7 +505,7 @@ async fn patch(
 ) -> Response {
     let input = match body(&bytes) {
         Ok(v) => v,
-        Err(res) => return res,
+        Err(e) => return error(e),
     };
     let ops = match operations(&input) {
         Ok(ops) => ops,

@@ -386,7 +386,10 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
                 *p,
                 "lang" | "answer" | "slug" | "credential" | "domain" | "*rest"
             )
-        });
+        })
+        // Provisioning tokens and SCIM resources are no tenant's objects
+        // here (`fill` names one that does not exist).
+        .filter(|_| !path.contains("scim"));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -431,6 +434,7 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{credential}" => "no-such-passkey".to_owned(),
             // No domain is bound in the demo data.
             "{domain}" => "no-such.example".to_owned(),
+            "{id}" if path.contains("scim") => uuid::Uuid::nil().to_string(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -548,6 +552,10 @@ fn body(method: &str, path: &str) -> String {
             json(json!({"domain": "matrix.example", "account": "7000000001"}))
         }
         ("POST", "/back-office/sso-domains") => "domain=matrix.example&account=7000000001".into(),
+        ("POST", "/api/v1/account/scim-tokens") => json(json!({"label": "matrix"})),
+        ("POST", "/account/sso/scim-tokens") => "label=matrix".into(),
+        ("POST", "/scim/v2/Users" | "/scim/v2/Users/.search" | "/scim/v2/.search")
+        | ("PUT" | "PATCH", "/scim/v2/Users/{id}") => json(json!({})),
         // Carla has no second factor; support is referred to her admins.
         ("POST", "/account/security/reset") => "email=carla%40muster.example".into(),
         ("POST", "/back-office/second-factor-reset") => {

@@ -33,6 +33,7 @@ mod partner_views;
 mod passkeys;
 mod portal;
 mod scale_out;
+mod scim;
 mod second_factor;
 mod settings;
 mod sso;

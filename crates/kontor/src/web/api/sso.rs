@@ -125,10 +125,7 @@ async fn create_scim_token(
         Json(NewScimTokenBody {
             token: made.into(),
             secret,
-            scim_url: format!(
-                "{}/scim/v2",
-                state.config.public_url.trim_end_matches('/')
-            ),
+            scim_url: format!("{}/scim/v2", state.config.public_url.trim_end_matches('/')),
         }),
     ))
 }

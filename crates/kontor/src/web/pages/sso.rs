@@ -259,10 +259,7 @@ async fn settings_page(state: &AppState, me: &SignedIn) -> Result<SettingsPage, 
             .collect(),
         domains: overview.domains.into_iter().map(|d| d.domain).collect(),
         callback: callback_url(state),
-        scim_url: format!(
-            "{}/scim/v2",
-            state.config.public_url.trim_end_matches('/')
-        ),
+        scim_url: format!("{}/scim/v2", state.config.public_url.trim_end_matches('/')),
         tokens: state
             .services
             .scim_tokens(&me.actor)
