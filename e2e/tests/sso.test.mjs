@@ -3,12 +3,16 @@
 // this test with PKCE required and its development login pages. Checked:
 // home-realm discovery from the sign-in page, the first sign-in creating
 // the person, "SSO required" sending a password sign-in to the provider,
-// the primary admin's break glass, an expired ID token and a replayed
-// answer refused. Forged nonces, audiences, issuers and keys are refused in
-// `crates/kontor/tests/it/sso.rs` against a provider that can forge them.
+// the primary admin's break glass, and refusals: an ID token with a wrong
+// nonce, audience or issuer (the provider's own token, its claims changed
+// and signed again with the provider's key by a middleware in front of its
+// token endpoint), an expired one, a replayed answer. More forgeries (a
+// foreign key, an unbound domain, an unverified email, a wrong PKCE
+// verifier) are refused in `crates/kontor/tests/it/sso.rs`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import Provider from "oidc-provider";
+import { generateKeyPair, exportJWK, SignJWT, decodeJwt } from "jose";
 import { startServer, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths } from "./harness.mjs";
 
 const CLIENT_ID = "kontor-e2e";
@@ -26,11 +30,19 @@ async function freePort() {
   });
 }
 
-/** oidc-provider with one client: kontor at `kontorBases`' callbacks. */
+/**
+ * oidc-provider with one client: kontor at `kontorBases`' callbacks. Its
+ * `tamper` (settable) changes the claims of the next ID tokens, which are
+ * then signed again with the provider's own key.
+ */
 async function startProvider(kontorBases) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: "e2e", alg: "RS256", use: "sig" };
+  const op = { issuer, tamper: null };
   const provider = new Provider(issuer, {
+    jwks: { keys: [jwk] },
     clients: [{
       client_id: CLIENT_ID,
       client_secret: SECRET,
@@ -53,9 +65,21 @@ async function startProvider(kontorBases) {
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ["e2e-only-cookie-key"] },
   });
+  provider.use(async (ctx, next) => {
+    await next();
+    if (op.tamper && ctx.path === "/token" && ctx.body?.id_token) {
+      const claims = decodeJwt(ctx.body.id_token);
+      op.tamper(claims);
+      ctx.body = {
+        ...ctx.body,
+        id_token: await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "e2e" }).sign(privateKey),
+      };
+    }
+  });
   const server = provider.listen(port, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
-  return { issuer, close: () => new Promise((r) => server.close(r)) };
+  op.close = () => new Promise((r) => server.close(r));
+  return op;
 }
 
 async function api(server, method, path, token, body) {
@@ -173,6 +197,35 @@ test("the email's domain goes to its provider, the first sign-in creates the per
   // The primary admin keeps the password: break glass.
   const again = await signIn(browser, kontor, "anna@muster.example", "en");
   assert.match(again.url(), /\/agreements/);
+});
+
+test("an ID token with a wrong nonce, audience or issuer is refused; the untouched one signs in", async () => {
+  // After the first test, Muster Bau's single sign-on is set up here.
+  const cases = [
+    ["nonce", (c) => { c.nonce = "not-this-trip"; }],
+    ["audience", (c) => { c.aud = "someone-else"; }],
+    ["issuer", (c) => { c.iss = "https://evil.example"; }],
+  ];
+  for (const [what, tamper] of cases) {
+    op.tamper = tamper;
+    const context = await browser.newContext({ locale: "en", viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${kontor.base}/sso/start?email=carla@muster.example&next=/agreements`);
+    await atProvider(page, "carla");
+    await page.getByRole("heading", { name: "Single sign-on did not work" }).waitFor();
+    assert.ok(await page.getByText("could not be confirmed").count(), what);
+    await page.goto(`${kontor.base}/agreements`);
+    assert.match(page.url(), /\/signin/, `${what}: not signed in`);
+    await context.close();
+  }
+  // The same provider, its token left alone: signed in.
+  op.tamper = null;
+  const context = await browser.newContext({ locale: "en", viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${kontor.base}/sso/start?email=carla@muster.example&next=/agreements`);
+  await atProvider(page, "carla");
+  await page.waitForURL(/\/agreements/);
+  await context.close();
 });
 
 test("an expired ID token and a replayed answer are refused", async () => {
