@@ -14,9 +14,8 @@ export const CLOCK = "2026-11-25T09:00:00Z";
 const BIN = process.env.KONTOR_BIN;
 const SHOTS = new URL("../../target/e2e/", import.meta.url).pathname;
 
-/** Starts `kontor serve --demo` on a free port with a fresh data directory. */
 /** A port nobody listens on now. */
-async function freePort() {
+export async function freePort() {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
     const s = createServer();

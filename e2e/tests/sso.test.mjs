@@ -13,22 +13,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import Provider from "oidc-provider";
 import { generateKeyPair, exportJWK, SignJWT, decodeJwt } from "jose";
-import { startServer, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths } from "./harness.mjs";
+import { startServer, freePort, launch, signIn, checkA11y, checkLanguage, screenshotsAtBothWidths } from "./harness.mjs";
 
 const CLIENT_ID = "kontor-e2e";
 const SECRET = "kontor-e2e-secret";
-
-/** A free port on 127.0.0.1. */
-async function freePort() {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * oidc-provider with one client: kontor at `kontorBases`' callbacks. Its

@@ -38,6 +38,12 @@ fn uniqueness(detail: String) -> ScimError {
     }
 }
 
+/// The email belongs to someone else in kontor (of this account or not:
+/// the answer does not say which).
+fn email_taken(write: &ScimWrite) -> ScimError {
+    uniqueness(format!("{} already has access to kontor", write.email))
+}
+
 fn keeps_primary_admin() -> ScimError {
     ScimError::bad(
         "mutability",
@@ -220,12 +226,7 @@ impl Services {
             .await
         {
             Ok(id) => id,
-            Err(StoreError::Conflict(_)) => {
-                return Ok(Err(uniqueness(format!(
-                    "{} already has access to kontor",
-                    write.email
-                ))));
-            }
+            Err(StoreError::Conflict(_)) => return Ok(Err(email_taken(&write))),
             Err(e) => return Err(e.into()),
         };
         self.cache.clear();
@@ -304,12 +305,7 @@ impl Services {
             .await
         {
             Ok(()) => {}
-            Err(StoreError::Conflict(_)) => {
-                return Ok(Err(uniqueness(format!(
-                    "{} already has access to kontor",
-                    write.email
-                ))));
-            }
+            Err(StoreError::Conflict(_)) => return Ok(Err(email_taken(&write))),
             Err(e) => return Err(e.into()),
         }
         self.cache.clear();

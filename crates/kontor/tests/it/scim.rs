@@ -64,6 +64,18 @@ async fn scim(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// PATCH of a User (the PatchOp message around `ops`' operations).
+async fn patch(app: &TestApp, token: &str, id: &str, message: Value) -> (StatusCode, Value) {
+    scim(
+        app,
+        token,
+        reqwest::Method::PATCH,
+        &format!("/Users/{id}"),
+        Some(message),
+    )
+    .await
+}
+
 fn id_of(users: &Value, user_name: &str) -> String {
     users["Resources"]
         .as_array()
@@ -296,12 +308,11 @@ async fn the_provider_creates_finds_changes_and_deactivates_people_of_its_accoun
     // The primary admin is never deactivated or removed this way.
     let (_, all) = scim(&app, &token, reqwest::Method::GET, "/Users", None).await;
     let anna = id_of(&all, ANNA);
-    let (status, body) = scim(
+    let (status, body) = patch(
         &app,
         &token,
-        reqwest::Method::PATCH,
-        &format!("/Users/{anna}"),
-        Some(json!({ "Operations": [{ "op": "replace", "value": { "active": false } }] })),
+        &anna,
+        json!({ "Operations": [{ "op": "replace", "value": { "active": false } }] }),
     )
     .await;
     assert_eq!(
@@ -356,12 +367,11 @@ async fn a_deactivated_person_loses_every_session_and_token_at_once_on_every_ins
 
     let (_, all) = scim(&app, &token, reqwest::Method::GET, "/Users", None).await;
     let id = id_of(&all, CARLA);
-    let (status, body) = scim(
+    let (status, body) = patch(
         &app,
         &token,
-        reqwest::Method::PATCH,
-        &format!("/Users/{id}"),
-        Some(json!({ "Operations": [{ "op": "replace", "path": "active", "value": false }] })),
+        &id,
+        json!({ "Operations": [{ "op": "replace", "path": "active", "value": false }] }),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -418,12 +428,11 @@ async fn a_deactivated_person_loses_every_session_and_token_at_once_on_every_ins
     )
     .await;
     assert_eq!(one["active"], false);
-    let (status, _) = scim(
+    let (status, _) = patch(
         &app,
         &token,
-        reqwest::Method::PATCH,
-        &format!("/Users/{id}"),
-        Some(json!({ "Operations": [{ "op": "replace", "value": { "active": "True" } }] })),
+        &id,
+        json!({ "Operations": [{ "op": "replace", "value": { "active": "True" } }] }),
     )
     .await;
     assert_eq!(status, StatusCode::OK);

@@ -220,6 +220,15 @@ struct SettingsPage {
 }
 
 impl SettingsPage {
+    /// The page again with what was wrong with the form, field by field.
+    fn refused(mut self, me: &SignedIn, errors: &[kontor_core::FieldError]) -> Response {
+        self.errors = errors
+            .iter()
+            .map(|e| (e.field.clone(), me.tr.field_message(e)))
+            .collect();
+        (StatusCode::UNPROCESSABLE_ENTITY, self).into_response()
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -337,12 +346,7 @@ async fn create_token(
             Ok((jar, Redirect::to(&format!("{SETTINGS_PAGE}#scim-h"))).into_response())
         }
         Err(Error::Invalid(errors) | Error::Refused(errors)) => {
-            let mut page = settings_page(&state, &me).await?;
-            page.errors = errors
-                .iter()
-                .map(|e| (e.field.clone(), me.tr.field_message(e)))
-                .collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(settings_page(&state, &me).await?.refused(&me, &errors))
         }
         Err(e) => Err(PageError::from_core(e, me.tr)),
     }
@@ -415,11 +419,7 @@ async fn save(
             page.enabled = input.enabled;
             page.required = input.required;
             page.newcomer_role = f.newcomer_role;
-            page.errors = errors
-                .iter()
-                .map(|e| (e.field.clone(), me.tr.field_message(e)))
-                .collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(page.refused(&me, &errors))
         }
         Err(e) => Err(PageError::from_core(e, me.tr)),
     }
