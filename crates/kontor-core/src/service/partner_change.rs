@@ -44,7 +44,15 @@ impl Services {
         // Another tenant's agreement, cached or not, costs one store read
         // like a number that does not exist, so that the time of the 404
         // does not tell which of the two it was (R1, #16).
-        if let Some(s) = self.cache.agreement(number)
+        //
+        // Partner staff are never answered from the cache: whom an
+        // agreement's partner is changes when a change is applied — by
+        // another process, which this one learns of only through the feed
+        // (`cache_poll_ms`) — and the replaced partner must lose the
+        // agreement at that moment on every instance, the new one gain it
+        // (#22). The database is what every instance shares at commit.
+        if !matches!(scope, Scope::Partner(_))
+            && let Some(s) = self.cache.agreement(number)
             && scope.admits(&s.agreement) == Some(true)
         {
             return Ok(s);
@@ -448,19 +456,26 @@ impl Services {
     /// A change with what its parties need to judge it (#19): the request
     /// the caller may see (R1: another's is not found) and the agreement's
     /// products and term. A partner sees the agreement of an incoming
-    /// change before it serves it, and of an outgoing one after: the
-    /// request is its business, so the agreement it concerns is too.
+    /// change before it serves it, and of an outgoing one while the change
+    /// is open; once it is applied, the replaced partner keeps the request
+    /// but no longer the agreement (#22: access moves with the change).
     pub async fn change_details(
         &self,
         actor: &Actor,
         id: RequestId,
     ) -> Result<(ChangeRequest, Option<Arc<AgreementState>>)> {
         let request = self.request(actor, id).await?;
+        let scope = Scope::of(actor);
         let state = self
             .store
             .agreement_state(&Scope::All, &request.agreement)
             .await?
             .filter(|s| s.agreement.account == request.account)
+            .filter(|s| {
+                !matches!(scope, Scope::Partner(_))
+                    || request.status.is_open()
+                    || scope.admits(&s.agreement) == Some(true)
+            })
             .map(Arc::new);
         Ok((request, state))
     }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acceptance;
+mod access_moves;
 mod accounts;
 mod api_language;
 mod assistant;
