@@ -34,7 +34,8 @@ export async function freePort() {
  */
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-e2e-"));
-  const env = { ...process.env, KONTOR_CLOCK: CLOCK, KONTOR_CACHE_POLL_MS: "50", RUST_LOG: "warn" };
+  // No reminder mails (#22) unless a test asks: the suites count mails.
+  const env = { ...process.env, KONTOR_CLOCK: CLOCK, KONTOR_CACHE_POLL_MS: "50", KONTOR_REMINDER_DAYS: "", RUST_LOG: "warn" };
   delete env.KONTOR_DATABASE_URL;
   Object.assign(env, options.env ?? {});
   let listen = "127.0.0.1:0";

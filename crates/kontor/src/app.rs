@@ -135,6 +135,8 @@ pub fn worker_config(config: &Config) -> WorkerConfig {
         batch: config.worker_batch,
         poll: std::time::Duration::from_secs(config.worker_poll_seconds.max(1)),
         keep_keys: time::Duration::hours(config.idempotency_hours),
+        // Checked when the configuration was loaded.
+        reminder_days: config.reminder_offsets().unwrap_or_default(),
     }
 }
 

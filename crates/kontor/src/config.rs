@@ -184,6 +184,10 @@ settings! {
     delivery_retry_schedule: Vec<String> = ["5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"]
                     .map(String::from)
                     .to_vec();
+    /// Days before the window for a self-service partner change closes
+    /// (R4's `expiry_window_days`) on which the account's admins are
+    /// reminded, each once; empty: no reminders.
+    reminder_days: Vec<String> = ["30", "7"].map(String::from).to_vec();
     /// Deliveries sent at once by one process.
     delivery_concurrency: usize = 64;
     /// Seconds a claimed delivery is reserved for its sender; then any
@@ -292,6 +296,7 @@ impl Config {
         self.validate_worker_and_database()?;
         self.pinned_clock()?;
         self.retry_schedule()?;
+        self.reminder_offsets()?;
         self.validate_signin()?;
         self.validate_http()?;
         self.validate_delivery()
@@ -438,6 +443,17 @@ impl Config {
     /// How long new vendor staff may go without a second factor.
     pub fn staff_grace(&self) -> time::Duration {
         time::Duration::days(self.staff_second_factor_grace_days)
+    }
+
+    /// The reminder days (#22), each a whole number from 1 to 365.
+    pub fn reminder_offsets(&self) -> anyhow::Result<Vec<i64>> {
+        self.reminder_days
+            .iter()
+            .map(|raw| match raw.parse::<i64>() {
+                Ok(d) if (1..=365).contains(&d) => Ok(d),
+                _ => bail!("reminder_days: {raw:?} is not a whole number of days from 1 to 365"),
+            })
+            .collect()
     }
 
     /// The delivery retry schedule.

@@ -206,6 +206,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "reminders_sent",
+        &[
+            ("agreement_number", Text),
+            ("term_end", Text),
+            ("kind", Text),
+            ("offset_days", Int),
+            ("sent_at", Int),
+        ],
+    ),
+    (
         "user_agreements",
         &[("user_id", Text), ("agreement_number", Text)],
     ),

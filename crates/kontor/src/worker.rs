@@ -15,7 +15,7 @@ use tokio::sync::watch;
 const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 /// Worker settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct WorkerConfig {
     /// Requests per transaction.
     pub batch: u32,
@@ -23,7 +23,12 @@ pub struct WorkerConfig {
     pub poll: Duration,
     /// How long idempotency keys are kept.
     pub keep_keys: time::Duration,
+    /// Days before the change window closes on which admins are reminded.
+    pub reminder_days: Vec<i64>,
 }
+
+/// How often reminders are looked for (each is sent once, whenever).
+const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Applies everything due now; returns what it did.
 pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyReport> {
@@ -68,6 +73,7 @@ pub async fn expire_unanswered(services: &Services, batch: u32) -> anyhow::Resul
 pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(batch = config.batch, "worker started");
     let mut last_purge = std::time::Instant::now() - PURGE_EVERY;
+    let mut last_reminders = std::time::Instant::now() - REMIND_EVERY;
     while !*shutdown.borrow() {
         match drain_due(&services, config.batch).await {
             Ok(r) if r.total() > 0 => {
@@ -84,6 +90,14 @@ pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::
             Ok(n) if n > 0 => tracing::info!(expired = n, "expired unanswered partner changes"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = ?e, "expiring unanswered requests failed; retrying"),
+        }
+        if last_reminders.elapsed() >= REMIND_EVERY {
+            last_reminders = std::time::Instant::now();
+            match services.send_window_reminders(&config.reminder_days).await {
+                Ok(n) if n > 0 => tracing::info!(mails = n, "reminded admins of closing windows"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "sending reminders failed; retrying"),
+            }
         }
         if last_purge.elapsed() >= PURGE_EVERY {
             last_purge = std::time::Instant::now();

@@ -10,6 +10,7 @@ pub mod notify;
 pub mod passkey;
 pub mod permissions;
 pub mod policy;
+pub mod reminder;
 pub mod roles;
 pub mod scim;
 pub mod second_factor;

@@ -268,6 +268,21 @@ pub enum OutboxMessage {
         /// Why, readable.
         reason: String,
     },
+    /// Reminds a customer account's admins that the window for a
+    /// self-service partner change closes soon for some of its agreements
+    /// (#22, R4): each with the last day a change is possible.
+    WindowClosing {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The account's admins.
+        recipients: Vec<Recipient>,
+        /// The customer account.
+        account: Csn,
+        /// Each agreement with its last day (`YYYY-MM-DD`).
+        agreements: Vec<(AgreementNumber, String)>,
+        /// Days before the first window closes.
+        offset_days: i64,
+    },
 }
 
 impl OutboxMessage {
@@ -281,6 +296,7 @@ impl OutboxMessage {
             OutboxMessage::PasswordChanged { .. } => "password_changed",
             OutboxMessage::SecondFactorNotice { .. } => "second_factor_notice",
             OutboxMessage::CaseReply { .. } => "case_reply",
+            OutboxMessage::WindowClosing { .. } => "window_closing",
         }
     }
 
@@ -293,7 +309,8 @@ impl OutboxMessage {
             | OutboxMessage::PasswordReset { event_id, .. }
             | OutboxMessage::PasswordChanged { event_id, .. }
             | OutboxMessage::SecondFactorNotice { event_id, .. }
-            | OutboxMessage::CaseReply { event_id, .. } => *event_id,
+            | OutboxMessage::CaseReply { event_id, .. }
+            | OutboxMessage::WindowClosing { event_id, .. } => *event_id,
         }
     }
 
@@ -306,7 +323,8 @@ impl OutboxMessage {
             | OutboxMessage::PasswordReset { recipients, .. }
             | OutboxMessage::PasswordChanged { recipients, .. }
             | OutboxMessage::SecondFactorNotice { recipients, .. }
-            | OutboxMessage::CaseReply { recipients, .. } => recipients,
+            | OutboxMessage::CaseReply { recipients, .. }
+            | OutboxMessage::WindowClosing { recipients, .. } => recipients,
         }
     }
 
@@ -324,7 +342,8 @@ impl OutboxMessage {
             | OutboxMessage::PasswordReset { .. }
             | OutboxMessage::PasswordChanged { .. }
             | OutboxMessage::SecondFactorNotice { .. }
-            | OutboxMessage::CaseReply { .. } => None,
+            | OutboxMessage::CaseReply { .. }
+            | OutboxMessage::WindowClosing { .. } => None,
         }
     }
 }

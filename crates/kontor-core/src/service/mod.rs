@@ -12,6 +12,7 @@ pub mod import_json;
 pub mod partner_change;
 pub mod passkeys;
 pub mod people;
+pub mod reminders;
 pub mod scim;
 pub mod second_factor;
 pub mod settings;

@@ -778,6 +778,28 @@ pub trait ScimStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Reminders before the window closes (#22): sent once each, whichever
+/// worker sends them and however often it restarts.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// Active contracts whose term ends from `from` to `to` (inclusive),
+    /// with the window-closing reminders sent for that term.
+    async fn closing_agreements(
+        &self,
+        from: time::Date,
+        to: time::Date,
+    ) -> StoreResult<Vec<ClosingAgreement>>;
+    /// Records reminders and their mail in one transaction: all of them,
+    /// or — when any was recorded already (another worker was quicker) —
+    /// none, answering `false`.
+    async fn record_reminders(
+        &self,
+        sent: &[ReminderSent],
+        at: OffsetDateTime,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
@@ -786,6 +808,7 @@ pub trait Store:
     + SecondFactorStore
     + SsoStore
     + ScimStore
+    + ReminderStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -803,6 +826,7 @@ impl<T> Store for T where
         + SecondFactorStore
         + SsoStore
         + ScimStore
+        + ReminderStore
         + SupportStore
         + AgreementStore
         + ChangeStore

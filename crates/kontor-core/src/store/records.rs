@@ -791,3 +791,26 @@ pub struct ScimTokenRecord {
     /// When it was last used.
     pub last_used_at: Option<OffsetDateTime>,
 }
+
+/// An active contract whose window for a partner change closes soon
+/// (#22 reminders), with what was sent about its current term.
+#[derive(Debug, Clone)]
+pub struct ClosingAgreement {
+    /// The agreement.
+    pub agreement: crate::domain::agreement::Agreement,
+    /// A change is open on it (no reminder then).
+    pub open_request: bool,
+    /// Reminder offsets (days) already sent for this term.
+    pub sent: Vec<i64>,
+}
+
+/// A reminder to record as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderSent {
+    /// The agreement.
+    pub agreement: crate::domain::ids::AgreementNumber,
+    /// The term it is about.
+    pub term_end: time::Date,
+    /// Days before the window closes.
+    pub offset_days: i64,
+}

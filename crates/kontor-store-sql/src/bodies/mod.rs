@@ -20,6 +20,7 @@ mod deliveries;
 mod directory;
 mod idempotency;
 mod ops;
+mod reminders;
 mod scim;
 mod second_factor;
 mod sessions;
@@ -42,6 +43,7 @@ macro_rules! store_bodies {
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);
         $crate::ops_body!($store, $migrator);
+        $crate::reminders_body!($store);
         $crate::scim_body!($store);
         $crate::second_factor_body!($store);
         $crate::sessions_body!($store);

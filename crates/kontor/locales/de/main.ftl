@@ -1316,3 +1316,21 @@ problem-forbidden-scim-tokens = Nur der Hauptadministrator des Kontos verwaltet 
 audit-scim_token_created = Bereitstellungs-Token erstellt
 audit-scim_token_revoked = Bereitstellungs-Token widerrufen
 audit-scim_user_updated = Person durch Bereitstellung geändert
+
+## Erinnerungen, bevor das Zeitfenster schließt (#22)
+mail-subject-window-closing = { $count ->
+    [one] Der Partner eines Vertrags kann nur noch wenige Tage gewechselt werden
+   *[other] Der Partner von { $count } Verträgen kann nur noch wenige Tage gewechselt werden
+}
+mail-window-closing = { $count ->
+    [one] Der Partner eines Vertrags von { $account } kann in kontor nur noch bis zum unten genannten letzten Tag gewechselt werden: Danach endet seine Laufzeit innerhalb des Wechselzeitraums.
+   *[other] Der Partner von { $count } Verträgen von { $account } kann in kontor nur noch bis zum jeweils genannten letzten Tag gewechselt werden: Danach endet ihre Laufzeit innerhalb des Wechselzeitraums.
+}
+mail-window-closing-after = Danach ist ein Wechsel erst zur Verlängerung möglich. Wenn Sie Ihren Partner behalten, müssen Sie nichts tun.
+mail-window-closing-last-day = letzter Tag { $date }
+mail-window-closing-more = und { $count } weitere
+mail-window-closing-link = { $count ->
+    [one] Partner wechseln
+   *[other] Verträge ansehen
+}
+mail-footer-reminder = Sie erhalten diese Erinnerung von kontor, weil Sie das Kundenkonto verwalten.

@@ -1259,3 +1259,21 @@ problem-forbidden-scim-tokens = Only the account's primary administrator manages
 audit-scim_token_created = Provisioning token made
 audit-scim_token_revoked = Provisioning token revoked
 audit-scim_user_updated = Person changed by provisioning
+
+## Reminders before the window closes (#22)
+mail-subject-window-closing = { $count ->
+    [one] The partner of an agreement can be changed for a few more days
+   *[other] The partner of { $count } agreements can be changed for a few more days
+}
+mail-window-closing = { $count ->
+    [one] The partner of one agreement of { $account } can be changed in kontor only until the last day below: after that, its term ends within the change window.
+   *[other] The partner of { $count } agreements of { $account } can be changed in kontor only until the last day shown for each: after that, their terms end within the change window.
+}
+mail-window-closing-after = After that, a change is possible only at the renewal. Nothing happens if you keep your partner.
+mail-window-closing-last-day = last day { $date }
+mail-window-closing-more = and { $count } more
+mail-window-closing-link = { $count ->
+    [one] Change the partner
+   *[other] See the agreements
+}
+mail-footer-reminder = You receive this reminder from kontor because you administer the customer account.

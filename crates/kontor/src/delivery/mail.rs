@@ -154,6 +154,11 @@ pub fn render(
             reason,
             ..
         } => endpoint_disabled_notice(&tr, base, endpoint, url, reason),
+        OutboxMessage::WindowClosing {
+            account,
+            agreements,
+            ..
+        } => window_closing_notice(&tr, base, &names.of(account), agreements),
         OutboxMessage::CaseReply {
             case,
             agreement,
@@ -443,6 +448,68 @@ async fn write_eml(dir: &std::path::Path, delivery: Uuid, bytes: &[u8]) -> std::
     let tmp = dir.join(format!(".{delivery}.eml.tmp"));
     tokio::fs::write(&tmp, bytes).await?;
     tokio::fs::rename(&tmp, dir.join(format!("{delivery}.eml"))).await
+}
+
+/// Most agreements a reminder names one by one; the rest are counted.
+const REMINDER_LIST: usize = 20;
+
+/// The window for a partner change closes soon (#22): each agreement with
+/// its last day, and where to start the change.
+fn window_closing_notice(
+    tr: &Tr,
+    base: &str,
+    account: &str,
+    agreements: &[(kontor_core::domain::ids::AgreementNumber, String)],
+) -> Notice {
+    let count = i64::try_from(agreements.len()).unwrap_or(i64::MAX);
+    let mut facts: Vec<(String, String)> = agreements
+        .iter()
+        .take(REMINDER_LIST)
+        .map(|(number, last_day)| {
+            let day = time::Date::parse(
+                last_day,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .map(|d| tr.date(d))
+            .unwrap_or_else(|_| last_day.clone());
+            (
+                number.to_string(),
+                tr.t1("mail-window-closing-last-day", "date", &day),
+            )
+        })
+        .collect();
+    if agreements.len() > REMINDER_LIST {
+        facts.push((
+            String::new(),
+            tr.tn(
+                "mail-window-closing-more",
+                "count",
+                count - REMINDER_LIST as i64,
+            ),
+        ));
+    }
+    let link = match agreements {
+        [(only, _)] => format!("{base}/agreements/{only}/partner"),
+        _ => format!("{base}/agreements?sort=term_end"),
+    };
+    Notice {
+        subject: tr.tn("mail-subject-window-closing", "count", count),
+        greeting: tr.t("mail-greeting"),
+        lines: vec![
+            tr.ta(
+                "mail-window-closing",
+                &[
+                    ("account", account.to_owned().into()),
+                    ("count", count.into()),
+                ],
+            ),
+            tr.t("mail-window-closing-after"),
+        ],
+        reasons: Vec::new(),
+        facts,
+        link: Some((tr.tn("mail-window-closing-link", "count", count), link)),
+        footer: tr.t("mail-footer-reminder"),
+    }
 }
 
 #[cfg(test)]

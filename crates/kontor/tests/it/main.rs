@@ -33,6 +33,7 @@ mod openapi;
 mod partner_views;
 mod passkeys;
 mod portal;
+mod reminders;
 mod scale_out;
 mod scim;
 mod second_factor;
