@@ -455,9 +455,13 @@ impl TestApp {
 
 impl TestApp {
     /// The `kontor` binary pointed at this test's database.
+    /// The binary on this app's data. Its worker sends no reminder mails
+    /// (#22): the tests that run it count outbox messages of partner
+    /// changes; `tests/it/reminders.rs` covers the reminders.
     pub fn kontor_command(&self) -> std::process::Command {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kontor"));
         c.arg("--data-dir").arg(self.dir.path());
+        c.env("KONTOR_REMINDER_DAYS", "");
         match &self.database_url {
             Some(url) => c.env("KONTOR_DATABASE_URL", url),
             None => c.env_remove("KONTOR_DATABASE_URL"),

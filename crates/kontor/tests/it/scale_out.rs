@@ -87,6 +87,8 @@ fn worker(dir: &std::path::Path, url: &str) -> ChildProcess {
             .env("KONTOR_CLOCK", worker_clock())
             .env("KONTOR_WORKER_BATCH", "100")
             .env("KONTOR_WORKER_LEASE_SECONDS", "5")
+            // Only partner changes' outbox messages are counted here.
+            .env("KONTOR_REMINDER_DAYS", "")
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
