@@ -151,6 +151,18 @@ pub struct Recipient {
     pub role: RecipientRole,
 }
 
+impl Recipient {
+    /// `contact`, told as `role`.
+    pub fn of(contact: &Contact, role: RecipientRole) -> Recipient {
+        Recipient {
+            to: contact.email.clone(),
+            lang: contact.lang,
+            time_zone: contact.time_zone,
+            role,
+        }
+    }
+}
+
 /// A message waiting in the outbox: one per event. Delivery fans it out to
 /// its recipients and tracks each of them, so the state change writes one
 /// row however many people are told.
@@ -385,12 +397,7 @@ pub fn partner_change_emails(
     new_partner: Option<&Contact>,
     old_partners: &[Contact],
 ) -> Vec<OutboxMessage> {
-    let to = |c: &Contact, role| Recipient {
-        to: c.email.clone(),
-        lang: c.lang,
-        time_zone: c.time_zone,
-        role,
-    };
+    let to = Recipient::of;
     // An admin who muted this event is not mailed; partners always are
     // (their address belongs to the company, not to one person).
     let mut recipients: Vec<Recipient> = admins

@@ -44,13 +44,8 @@ impl Services {
             let recipients = self
                 .account_admins(&account)
                 .await?
-                .into_iter()
-                .map(|c| Recipient {
-                    to: c.email,
-                    lang: c.lang,
-                    time_zone: c.time_zone,
-                    role: RecipientRole::AccountAdmin,
-                })
+                .iter()
+                .map(|c| Recipient::of(c, RecipientRole::AccountAdmin))
                 .collect();
             let sent: Vec<ReminderSent> = items
                 .iter()

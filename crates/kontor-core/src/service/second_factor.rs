@@ -666,12 +666,7 @@ pub(crate) fn me(actor: &Actor) -> Recipient {
 }
 
 fn admin(c: &Contact) -> Recipient {
-    Recipient {
-        to: c.email.clone(),
-        lang: c.lang,
-        time_zone: c.time_zone,
-        role: RecipientRole::AccountAdmin,
-    }
+    Recipient::of(c, RecipientRole::AccountAdmin)
 }
 
 pub(crate) fn notice(

@@ -413,14 +413,7 @@ impl Services {
 }
 
 fn recipients(to: Vec<Contact>, role: RecipientRole) -> Vec<Recipient> {
-    to.into_iter()
-        .map(|c| Recipient {
-            to: c.email,
-            lang: c.lang,
-            time_zone: c.time_zone,
-            role,
-        })
-        .collect()
+    to.iter().map(|c| Recipient::of(c, role)).collect()
 }
 
 fn case_resolved() -> Error {

@@ -378,13 +378,8 @@ impl Deliverer {
         let recipients: Vec<Recipient> = store
             .operators()
             .await?
-            .into_iter()
-            .map(|c| Recipient {
-                to: c.email,
-                lang: c.lang,
-                time_zone: c.time_zone,
-                role: RecipientRole::Operator,
-            })
+            .iter()
+            .map(|c| Recipient::of(c, RecipientRole::Operator))
             .collect();
         let message = OutboxMessage::WebhookEndpointDisabled {
             event_id: Uuid::now_v7(),
