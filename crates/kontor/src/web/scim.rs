@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kontor_core::domain::ids::Csn;
@@ -522,7 +522,6 @@ async fn remove(
     Provisioner(account): Provisioner,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    _headers: HeaderMap,
 ) -> Response {
     match state.services.scim_delete(&account, &id).await {
         Ok(Ok(())) => {
