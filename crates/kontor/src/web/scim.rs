@@ -377,11 +377,15 @@ struct Projection {
     excluded_attributes: Option<String>,
 }
 
+/// A User as answered. After a write (`wrote`), this instance forgets the
+/// API tokens it verified: a deactivated person's go at once here (other
+/// instances drop them within the token cache's few seconds).
 fn answer(
     state: &AppState,
     outcome: kontor_core::Result<Result<Value, ScimError>>,
     status: StatusCode,
     p: &Projection,
+    wrote: bool,
 ) -> Response {
     match outcome {
         Ok(Ok(r)) => {
@@ -399,9 +403,9 @@ fn answer(
             {
                 res.headers_mut().insert(header::LOCATION, l);
             }
-            // A deactivated person's API tokens go at once on this instance
-            // (others drop them within the token cache's few seconds).
-            state.tokens.clear();
+            if wrote {
+                state.tokens.clear();
+            }
             res
         }
         Ok(Err(e)) => error(e),
@@ -416,7 +420,7 @@ async fn one(
     Query(p): Query<Projection>,
 ) -> Response {
     let outcome = state.services.scim_user(&account, &id, &base(&state)).await;
-    answer(&state, outcome, StatusCode::OK, &p)
+    answer(&state, outcome, StatusCode::OK, &p, false)
 }
 
 async fn create(
@@ -433,7 +437,7 @@ async fn create(
         .services
         .scim_create(&account, &input, &base(&state))
         .await;
-    answer(&state, outcome, StatusCode::CREATED, &p)
+    answer(&state, outcome, StatusCode::CREATED, &p, true)
 }
 
 async fn replace(
@@ -451,7 +455,7 @@ async fn replace(
         .services
         .scim_replace(&account, &id, &input, &base(&state))
         .await;
-    answer(&state, outcome, StatusCode::OK, &p)
+    answer(&state, outcome, StatusCode::OK, &p, true)
 }
 
 /// A PATCH request (RFC 7644 §3.5.2); `Operations` in any case.
@@ -515,7 +519,7 @@ async fn patch(
         .services
         .scim_patch(&account, &id, &ops, &base(&state))
         .await;
-    answer(&state, outcome, StatusCode::OK, &p)
+    answer(&state, outcome, StatusCode::OK, &p, true)
 }
 
 async fn remove(

@@ -255,7 +255,8 @@ async fn save_profile(
     }
 }
 
-fn field_errors(tr: Tr, errors: &[kontor_core::FieldError]) -> Vec<(String, String)> {
+/// Each field's error in the reader's words, for a form answered again.
+pub(super) fn field_errors(tr: Tr, errors: &[kontor_core::FieldError]) -> Vec<(String, String)> {
     errors
         .iter()
         .map(|e| (e.field.clone(), tr.field_message(e)))

@@ -222,10 +222,7 @@ struct SettingsPage {
 impl SettingsPage {
     /// The page again with what was wrong with the form, field by field.
     fn refused(mut self, me: &SignedIn, errors: &[kontor_core::FieldError]) -> Response {
-        self.errors = errors
-            .iter()
-            .map(|e| (e.field.clone(), me.tr.field_message(e)))
-            .collect();
+        self.errors = super::settings::field_errors(me.tr, errors);
         (StatusCode::UNPROCESSABLE_ENTITY, self).into_response()
     }
 

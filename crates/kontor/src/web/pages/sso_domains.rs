@@ -132,10 +132,7 @@ async fn bind(
             let mut p = page(&state, &me).await?;
             p.domain = f.domain;
             p.account = f.account;
-            p.errors = errors
-                .iter()
-                .map(|e| (e.field.clone(), me.tr.field_message(e)))
-                .collect();
+            p.errors = super::settings::field_errors(me.tr, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
         Err(e) => Err(PageError::from_core(e, me.tr)),
