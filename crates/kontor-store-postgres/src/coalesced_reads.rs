@@ -22,7 +22,7 @@ use kontor_core::{StoreError, StoreResult};
 use sqlx::postgres::PgPool;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::rows::{AgreementWithRequestRow, REQUEST_COLUMNS_OPT};
+use crate::rows::{AgreementWithRequestRow, RENEWAL_COLUMNS_OPT, REQUEST_COLUMNS_OPT};
 use crate::shared::agreements::AGREEMENT_COLUMNS;
 use kontor_store_sql::Ctx;
 use kontor_store_sql::batching::{ask, copy_error};
@@ -93,9 +93,11 @@ async fn answer(pool: &PgPool, batch: Vec<ReadJob>) {
 /// The statement [`read`] runs for a batch of agreement numbers.
 pub(crate) static READ: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT {columns}, {REQUEST_COLUMNS_OPT} FROM agreements a \
+        "SELECT {columns}, {REQUEST_COLUMNS_OPT}, {RENEWAL_COLUMNS_OPT} FROM agreements a \
          LEFT JOIN LATERAL (SELECT request_id FROM open_requests WHERE agreement_number = a.number OFFSET 0) o ON true \
          LEFT JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r ON true \
+         LEFT JOIN LATERAL (SELECT * FROM renewal_partners WHERE agreement_number = a.number \
+             AND status = 'scheduled' OFFSET 0) n ON true \
          WHERE a.number = ANY($1)",
         columns = *AGREEMENT_COLUMNS
     )
@@ -119,12 +121,7 @@ async fn read(
         .into_iter()
         .map(|row| {
             let number = row.agreement.number.clone();
-            let state = row.open_request().and_then(|open| {
-                Ok(AgreementState {
-                    agreement: row.agreement.try_into()?,
-                    open_request: open,
-                })
-            });
+            let state = row.state();
             (number, state)
         })
         .collect())

@@ -5,7 +5,7 @@ use kontor_core::StoreError;
 /// The unique constraints a caller tells apart (what [`StoreError::Conflict`]
 /// names): PostgreSQL reports a violated constraint by name, SQLite by its
 /// columns in the message.
-const UNIQUE_RULES: [(&str, &str, &str); 3] = [
+const UNIQUE_RULES: [(&str, &str, &str); 4] = [
     (
         "open_requests_pkey",
         "change_requests.agreement_number",
@@ -17,6 +17,11 @@ const UNIQUE_RULES: [(&str, &str, &str); 3] = [
         "primary_admin",
     ),
     ("users_email_key", "users.email", "email"),
+    (
+        "renewal_one_scheduled",
+        "renewal_partners.agreement_number",
+        "renewal_partner",
+    ),
 ];
 
 /// Maps driver errors: unique violations to `Conflict` naming the rule.

@@ -13,11 +13,12 @@ use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatu
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::{Contact, MutedEvents};
+use kontor_core::domain::renewal::{RenewalPartner, RenewalStatus};
 use kontor_core::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 use kontor_core::domain::second_factor::{AccountSecurity, SecondFactorFacts, TwoFactorRule};
 use kontor_core::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase};
 use kontor_core::domain::zone::Zone;
-use kontor_core::store::AuditRecord;
+use kontor_core::store::{AgreementState, AuditRecord};
 use kontor_core::{StoreError, StoreResult};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -162,6 +163,67 @@ impl TryFrom<RequestRow> for ChangeRequest {
     }
 }
 
+/// The columns of [`RenewalRow`] on `renewal_partners n`.
+pub const RENEWAL_COLUMNS: &str = "n.id, n.agreement_number, n.account_csn, n.new_partner_csn, n.named_by, \
+     n.named_at, n.term_end, n.due_at, n.status, n.decided_at, n.decided_by, n.reasons, n.transaction_id";
+
+/// A partner named for an agreement's renewal (#22).
+#[derive(sqlx::FromRow)]
+pub struct RenewalRow {
+    pub id: String,
+    pub agreement_number: String,
+    pub account_csn: String,
+    pub new_partner_csn: String,
+    pub named_by: String,
+    pub named_at: i64,
+    pub term_end: String,
+    pub due_at: i64,
+    pub status: String,
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<String>,
+    pub reasons: String,
+    pub transaction_id: Option<String>,
+}
+
+impl TryFrom<RenewalRow> for RenewalPartner {
+    type Error = StoreError;
+    fn try_from(r: RenewalRow) -> Result<RenewalPartner, StoreError> {
+        let reasons: Vec<String> =
+            serde_json::from_str(&r.reasons).map_err(|_| bad("reasons", &r.reasons))?;
+        Ok(RenewalPartner {
+            id: uuid(&r.id)?,
+            agreement: AgreementNumber::parse(&r.agreement_number)
+                .map_err(|_| bad("agreement number", &r.agreement_number))?,
+            account: csn(&r.account_csn)?,
+            new_partner: csn(&r.new_partner_csn)?,
+            named_by: UserId(uuid(&r.named_by)?),
+            named_at: from_ms(r.named_at),
+            term_end: date(&r.term_end)?,
+            due_at: from_ms(r.due_at),
+            status: RenewalStatus::parse(&r.status)
+                .ok_or_else(|| bad("renewal status", &r.status))?,
+            decided_at: r.decided_at.map(from_ms),
+            decided_by: r.decided_by.as_deref().map(uuid).transpose()?.map(UserId),
+            reasons: reasons
+                .iter()
+                .filter_map(|c| ReasonCode::parse(c))
+                .collect(),
+            transaction: r.transaction_id.as_deref().map(uuid).transpose()?,
+        })
+    }
+}
+
+/// The scheduled renewal partner's columns under `n_` names, for a LEFT
+/// JOIN that may find none (only the ones a scheduled one has).
+pub const RENEWAL_COLUMNS_OPT: &str = "n.id AS n_id, n.account_csn AS n_account_csn, \
+     n.new_partner_csn AS n_new_partner_csn, n.named_by AS n_named_by, n.named_at AS n_named_at, \
+     n.term_end AS n_term_end, n.due_at AS n_due_at";
+
+/// The join that finds an agreement's scheduled renewal partner (one at
+/// most: a partial unique index).
+pub const RENEWAL_JOIN: &str =
+    "LEFT JOIN renewal_partners n ON n.agreement_number = a.number AND n.status = 'scheduled'";
+
 /// The request columns under `r_` names, for a LEFT JOIN that may find none.
 pub const REQUEST_COLUMNS_OPT: &str = "r.id AS r_id, r.agreement_number AS r_agreement_number, \
      r.account_csn AS r_account_csn, r.old_partners AS r_old_partners, r.new_partner_csn AS r_new_partner_csn, \
@@ -187,9 +249,68 @@ pub struct AgreementWithRequestRow {
     pub r_decided_by: Option<String>,
     pub r_reasons: Option<String>,
     pub r_idempotency_key: Option<String>,
+    pub n_id: Option<String>,
+    pub n_account_csn: Option<String>,
+    pub n_new_partner_csn: Option<String>,
+    pub n_named_by: Option<String>,
+    pub n_named_at: Option<i64>,
+    pub n_term_end: Option<String>,
+    pub n_due_at: Option<i64>,
 }
 
 impl AgreementWithRequestRow {
+    /// The agreement with its open request and scheduled renewal partner.
+    pub fn state(self) -> Result<AgreementState, StoreError> {
+        let open_request = self.open_request()?;
+        let renewal_partner = self.renewal_partner()?;
+        Ok(AgreementState {
+            agreement: self.agreement.try_into()?,
+            open_request,
+            renewal_partner,
+        })
+    }
+
+    /// The scheduled renewal partner, when the join found one.
+    fn renewal_partner(&self) -> Result<Option<RenewalPartner>, StoreError> {
+        let (
+            Some(id),
+            Some(account_csn),
+            Some(new_partner_csn),
+            Some(named_by),
+            Some(named_at),
+            Some(term_end),
+            Some(due_at),
+        ) = (
+            self.n_id.clone(),
+            self.n_account_csn.clone(),
+            self.n_new_partner_csn.clone(),
+            self.n_named_by.clone(),
+            self.n_named_at,
+            self.n_term_end.clone(),
+            self.n_due_at,
+        )
+        else {
+            return Ok(None);
+        };
+        RenewalRow {
+            id,
+            agreement_number: self.agreement.number.clone(),
+            account_csn,
+            new_partner_csn,
+            named_by,
+            named_at,
+            term_end,
+            due_at,
+            status: "scheduled".into(),
+            decided_at: None,
+            decided_by: None,
+            reasons: "[]".into(),
+            transaction_id: None,
+        }
+        .try_into()
+        .map(Some)
+    }
+
     /// The open request, when the join found one.
     pub fn open_request(&self) -> Result<Option<ChangeRequest>, StoreError> {
         let (

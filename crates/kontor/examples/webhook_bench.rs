@@ -181,6 +181,7 @@ async fn main() -> anyhow::Result<()> {
                     new_partner: request.new_partner.clone(),
                     old_partners: request.old_partners.clone(),
                     reasons: vec![],
+                    renews_on: None,
                 };
                 store.insert_request(&request, &[], &[message]).await?;
             }

@@ -65,6 +65,7 @@ fn placeholder_values(policy: &Policy, lang: kontor_help::Lang) -> HashMap<&'sta
         ),
         ("expiry_window_days", policy.expiry_window_days.to_string()),
         ("acceptance_days", policy.acceptance_days.to_string()),
+        ("renewal_grace_days", policy.renewal_grace_days.to_string()),
         ("first_response_standard", response(SupportLevel::Standard)),
         ("first_response_advanced", response(SupportLevel::Advanced)),
         ("first_response_premium", response(SupportLevel::Premium)),

@@ -126,6 +126,9 @@ settings! {
     acceptance_required: bool = Policy::default().acceptance_required;
     /// Days the new partner has to accept.
     acceptance_days: i64 = Policy::default().acceptance_days;
+    /// Days after the renewal date a partner named for the renewal waits
+    /// for a contract that does not renew by itself to be renewed.
+    renewal_grace_days: i64 = Policy::default().renewal_grace_days;
     /// Hours within which support first answers a case, standard level.
     first_response_hours_standard: i64 = Policy::default().first_response.standard_hours;
     /// Hours within which support first answers a case, advanced level.
@@ -309,6 +312,9 @@ impl Config {
         if self.expiry_window_days < 0 {
             bail!("expiry_window_days must be 0 or more");
         }
+        if !(0..=366).contains(&self.renewal_grace_days) {
+            bail!("renewal_grace_days must be from 0 to 366");
+        }
         if self.acceptance_days < 1 {
             bail!("acceptance_days must be 1 or more");
         }
@@ -489,6 +495,7 @@ impl Config {
             expiry_window_days: self.expiry_window_days,
             acceptance_required: self.acceptance_required,
             acceptance_days: self.acceptance_days,
+            renewal_grace_days: self.renewal_grace_days,
             first_response: FirstResponse {
                 standard_hours: self.first_response_hours_standard,
                 advanced_hours: self.first_response_hours_advanced,

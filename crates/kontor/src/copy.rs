@@ -250,6 +250,25 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "renewal_partners",
+        &[
+            ("id", Text),
+            ("agreement_number", Text),
+            ("account_csn", Text),
+            ("new_partner_csn", Text),
+            ("named_by", Text),
+            ("named_at", Int),
+            ("term_end", Text),
+            ("due_at", Int),
+            ("check_at", Int),
+            ("status", Text),
+            ("decided_at", Int),
+            ("decided_by", Text),
+            ("reasons", Text),
+            ("transaction_id", Text),
+        ],
+    ),
+    (
         "transactions",
         &[
             ("id", Text),

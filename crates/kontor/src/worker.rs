@@ -27,8 +27,10 @@ pub struct WorkerConfig {
     pub reminder_days: Vec<i64>,
 }
 
-/// How often reminders are looked for (each is sent once, whenever).
-const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// How often reminders and renewals are looked for: each reminder is sent
+/// once, whenever; a partner named for a renewal takes over within this
+/// time after the renewal date.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Applies everything due now; returns what it did.
 pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyReport> {
@@ -73,7 +75,7 @@ pub async fn expire_unanswered(services: &Services, batch: u32) -> anyhow::Resul
 pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(batch = config.batch, "worker started");
     let mut last_purge = std::time::Instant::now() - PURGE_EVERY;
-    let mut last_reminders = std::time::Instant::now() - REMIND_EVERY;
+    let mut last_sweep = std::time::Instant::now() - SWEEP_EVERY;
     while !*shutdown.borrow() {
         match drain_due(&services, config.batch).await {
             Ok(r) if r.total() > 0 => {
@@ -91,12 +93,27 @@ pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::
             Ok(_) => {}
             Err(e) => tracing::error!(error = ?e, "expiring unanswered requests failed; retrying"),
         }
-        if last_reminders.elapsed() >= REMIND_EVERY {
-            last_reminders = std::time::Instant::now();
+        if last_sweep.elapsed() >= SWEEP_EVERY {
+            last_sweep = std::time::Instant::now();
             match services.send_window_reminders(&config.reminder_days).await {
                 Ok(n) if n > 0 => tracing::info!(mails = n, "reminded admins of closing windows"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "sending reminders failed; retrying"),
+            }
+            match services.apply_due_renewals(config.batch).await {
+                Ok(r) => {
+                    metrics::counter!("kontor_renewals_applied_total")
+                        .increment(u64::from(r.applied));
+                    if r.applied + r.rejected + r.lapsed > 0 {
+                        tracing::info!(
+                            applied = r.applied,
+                            rejected = r.rejected,
+                            lapsed = r.lapsed,
+                            "decided partners named for renewals"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = ?e, "deciding renewals failed; retrying"),
             }
         }
         if last_purge.elapsed() >= PURGE_EVERY {

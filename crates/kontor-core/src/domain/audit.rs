@@ -25,6 +25,18 @@ str_enum!(
         PartnerAssignmentChanged = "partner_assignment_changed",
         /// A financial transaction was recorded (R3).
         TransactionRecorded = "transaction_recorded",
+        /// An admin named the partner for the next renewal (#22).
+        RenewalPartnerNamed = "renewal_partner_named",
+        /// An admin named another partner for the renewal instead.
+        RenewalPartnerReplaced = "renewal_partner_replaced",
+        /// The partner named for the renewal was withdrawn.
+        RenewalPartnerWithdrawn = "renewal_partner_withdrawn",
+        /// The renewal made the named partner the partner of record.
+        RenewalPartnerApplied = "renewal_partner_applied",
+        /// At the renewal the named partner could not take over.
+        RenewalPartnerRejected = "renewal_partner_rejected",
+        /// The agreement was not renewed in time for the named partner.
+        RenewalPartnerLapsed = "renewal_partner_lapsed",
         /// A user was created or imported.
         UserCreated = "user_created",
         /// A user's role changed.

@@ -39,6 +39,11 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "partner_change.accepted",
     "partner_change.declined",
     "partner_change.expired",
+    "partner_change.renewal_named",
+    "partner_change.renewal_withdrawn",
+    "partner_change.renewal_applied",
+    "partner_change.renewal_rejected",
+    "partner_change.renewal_lapsed",
 ];
 
 /// The copies one outbox message fans out to.

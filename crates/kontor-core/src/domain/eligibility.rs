@@ -34,6 +34,8 @@ pub enum ReasonCode {
     ChangePending,
     /// The person is not an admin of the account.
     NotPermitted,
+    /// A partner is named for the next renewal (#22): withdraw it first.
+    RenewalScheduled,
     /// R5 at apply time: the new partner no longer exists.
     PartnerUnknown,
     /// R5 at apply time: the new partner is no longer active.
@@ -44,7 +46,7 @@ pub enum ReasonCode {
 
 impl ReasonCode {
     /// Every code, in the order they are reported.
-    pub const ALL: [ReasonCode; 11] = [
+    pub const ALL: [ReasonCode; 12] = [
         ReasonCode::AutoRenew,
         ReasonCode::TokenFlexEba,
         ReasonCode::Expired,
@@ -53,6 +55,7 @@ impl ReasonCode {
         ReasonCode::SubscriptionRequiresTransaction,
         ReasonCode::ChangePending,
         ReasonCode::NotPermitted,
+        ReasonCode::RenewalScheduled,
         ReasonCode::PartnerUnknown,
         ReasonCode::PartnerInactive,
         ReasonCode::PartnerUnchanged,
@@ -69,6 +72,7 @@ impl ReasonCode {
             ReasonCode::SubscriptionRequiresTransaction => "subscription_requires_transaction",
             ReasonCode::ChangePending => "change_pending",
             ReasonCode::NotPermitted => "not_permitted",
+            ReasonCode::RenewalScheduled => "renewal_scheduled",
             ReasonCode::PartnerUnknown => "partner_unknown",
             ReasonCode::PartnerInactive => "partner_inactive",
             ReasonCode::PartnerUnchanged => "partner_unchanged",
@@ -99,6 +103,8 @@ impl ReasonCode {
             (ReasonCode::ChangePending, Lang::De) => "Für diesen Vertrag wird bereits ein Partnerwechsel bearbeitet. Warten Sie, bis er abgeschlossen ist, oder ziehen Sie ihn zurück.".into(),
             (ReasonCode::NotPermitted, Lang::En) => "Only an administrator of this account can change the partner. Please ask your administrator.".into(),
             (ReasonCode::NotPermitted, Lang::De) => "Nur ein Administrator dieses Kontos kann den Partner ändern. Bitte wenden Sie sich an Ihren Administrator.".into(),
+            (ReasonCode::RenewalScheduled, Lang::En) => "A partner is already named for the next renewal. Withdraw it first if you want to change the partner now.".into(),
+            (ReasonCode::RenewalScheduled, Lang::De) => "Für die nächste Verlängerung ist bereits ein Partner benannt. Ziehen Sie die Benennung zuerst zurück, wenn Sie den Partner jetzt wechseln möchten.".into(),
             (ReasonCode::PartnerUnknown, Lang::En) => "The chosen partner no longer exists. Please choose another partner.".into(),
             (ReasonCode::PartnerUnknown, Lang::De) => "Der gewählte Partner existiert nicht mehr. Bitte wählen Sie einen anderen Partner.".into(),
             (ReasonCode::PartnerInactive, Lang::En) => "The chosen partner is no longer active. Please choose another partner.".into(),
@@ -149,11 +155,13 @@ pub fn today(now: OffsetDateTime) -> Date {
 /// R3/R4: may the self-service change be requested for `agreement` now?
 ///
 /// `is_admin` is whether the caller is an admin of the agreement's account;
-/// `pending` describes the request already pending for it, if any.
+/// `pending` describes the request already pending for it, if any;
+/// `renewal_named` whether a partner is named for its next renewal.
 pub fn check(
     agreement: &Agreement,
     is_admin: bool,
     pending: Option<PendingFacts>,
+    renewal_named: bool,
     today: Date,
     policy: &Policy,
 ) -> Eligibility {
@@ -191,6 +199,9 @@ pub fn check(
     }
     if !is_admin {
         add(ReasonCode::NotPermitted, None);
+    }
+    if renewal_named {
+        add(ReasonCode::RenewalScheduled, None);
     }
     Eligibility {
         eligible: reasons.is_empty(),
@@ -305,6 +316,7 @@ mod tests {
             &eligible_contract(),
             true,
             None,
+            false,
             date!(2026 - 01 - 01),
             &Policy::default(),
         );
@@ -326,7 +338,7 @@ mod tests {
         ];
         for (days, expected) in cases {
             let (a, today) = ending_in(days);
-            let e = check(&a, true, None, today, &Policy::default());
+            let e = check(&a, true, None, false, today, &Policy::default());
             assert_eq!(codes(&e), expected, "days_left = {days}");
             assert_eq!(e.eligible, expected.is_empty(), "days_left = {days}");
         }
@@ -339,9 +351,9 @@ mod tests {
             ..Policy::default()
         };
         let (a, today) = ending_in(31);
-        assert!(check(&a, true, None, today, &policy).eligible);
+        assert!(check(&a, true, None, false, today, &policy).eligible);
         let (a, today) = ending_in(30);
-        assert!(!check(&a, true, None, today, &policy).eligible);
+        assert!(!check(&a, true, None, false, today, &policy).eligible);
     }
 
     #[test]
@@ -350,9 +362,26 @@ mod tests {
         a.term_end = date!(2028 - 02 - 29);
         // 2027-11-30 → 2028-02-29 is 91 days (Dec 31 + Jan 31 + Feb 29).
         assert_eq!(a.days_left(date!(2027 - 11 - 30)), 91);
-        assert!(check(&a, true, None, date!(2027 - 11 - 30), &Policy::default()).eligible);
+        assert!(
+            check(
+                &a,
+                true,
+                None,
+                false,
+                date!(2027 - 11 - 30),
+                &Policy::default()
+            )
+            .eligible
+        );
         assert_eq!(a.days_left(date!(2027 - 12 - 01)), 90);
-        let e = check(&a, true, None, date!(2027 - 12 - 01), &Policy::default());
+        let e = check(
+            &a,
+            true,
+            None,
+            false,
+            date!(2027 - 12 - 01),
+            &Policy::default(),
+        );
         assert_eq!(codes(&e), vec![ReasonCode::ExpiresSoon]);
         // The last day of the term is still "0 days left", the next is expired.
         assert_eq!(
@@ -360,6 +389,7 @@ mod tests {
                 &a,
                 true,
                 None,
+                false,
                 date!(2028 - 02 - 29),
                 &Policy::default()
             )),
@@ -370,6 +400,7 @@ mod tests {
                 &a,
                 true,
                 None,
+                false,
                 date!(2028 - 03 - 01),
                 &Policy::default()
             )),
@@ -386,8 +417,8 @@ mod tests {
         let after = today(datetime!(2026-01-01 00:00 UTC));
         assert_eq!(a.days_left(before), 91);
         assert_eq!(a.days_left(after), 90);
-        assert!(check(&a, true, None, before, &Policy::default()).eligible);
-        assert!(!check(&a, true, None, after, &Policy::default()).eligible);
+        assert!(check(&a, true, None, false, before, &Policy::default()).eligible);
+        assert!(!check(&a, true, None, false, after, &Policy::default()).eligible);
         // An instant given in another offset is converted to UTC first.
         assert_eq!(today(datetime!(2026-01-01 00:30 +01:00)), before);
     }
@@ -399,35 +430,42 @@ mod tests {
         let mut a = eligible_contract();
         a.auto_renew = true;
         assert_eq!(
-            codes(&check(&a, true, None, today, &policy)),
+            codes(&check(&a, true, None, false, today, &policy)),
             [ReasonCode::AutoRenew]
         );
         let mut a = eligible_contract();
         a.program = Program::parse("eba_token_flex").unwrap();
         assert_eq!(
-            codes(&check(&a, true, None, today, &policy)),
+            codes(&check(&a, true, None, false, today, &policy)),
             [ReasonCode::TokenFlexEba]
         );
         for status in [AgreementStatus::Canceled, AgreementStatus::Suspended] {
             let mut a = eligible_contract();
             a.status = status;
             assert_eq!(
-                codes(&check(&a, true, None, today, &policy)),
+                codes(&check(&a, true, None, false, today, &policy)),
                 [ReasonCode::NotActive]
             );
         }
         // `expired` status with a term still running is not `not_active`.
         let mut a = eligible_contract();
         a.status = AgreementStatus::Expired;
-        assert!(check(&a, true, None, today, &policy).eligible);
+        assert!(check(&a, true, None, false, today, &policy).eligible);
         let mut a = eligible_contract();
         a.number = AgreementNumber::parse("12000000000001").unwrap();
         assert_eq!(
-            codes(&check(&a, true, None, today, &policy)),
+            codes(&check(&a, true, None, false, today, &policy)),
             [ReasonCode::SubscriptionRequiresTransaction]
         );
         assert_eq!(
-            codes(&check(&eligible_contract(), false, None, today, &policy)),
+            codes(&check(
+                &eligible_contract(),
+                false,
+                None,
+                false,
+                today,
+                &policy
+            )),
             [ReasonCode::NotPermitted]
         );
     }
@@ -441,6 +479,7 @@ mod tests {
             &eligible_contract(),
             true,
             Some(pending),
+            false,
             date!(2026 - 01 - 01),
             &Policy::default(),
         );
@@ -453,13 +492,13 @@ mod tests {
         );
     }
 
-    /// Every one of the 2^8 combinations of conditions yields exactly the
+    /// Every one of the 2^9 combinations of conditions yields exactly the
     /// reasons whose condition holds, in stable order.
     #[test]
     fn every_combination_of_reasons_is_listed_together() {
         let today = date!(2026 - 01 - 01);
         let policy = Policy::default();
-        for mask in 0u16..(1 << 8) {
+        for mask in 0u16..(1 << 9) {
             let on = |bit: u16| mask & (1 << bit) != 0;
             let mut a = eligible_contract();
             a.auto_renew = on(0);
@@ -482,7 +521,7 @@ mod tests {
             let pending = on(6).then_some(PendingFacts {
                 due_at: datetime!(2026-01-01 12:00 UTC),
             });
-            let e = check(&a, !on(7), pending, today, &policy);
+            let e = check(&a, !on(7), pending, on(8), today, &policy);
             let mut expected = Vec::new();
             let flags = [
                 (on(0), ReasonCode::AutoRenew),
@@ -493,6 +532,7 @@ mod tests {
                 (on(5), ReasonCode::SubscriptionRequiresTransaction),
                 (on(6), ReasonCode::ChangePending),
                 (on(7), ReasonCode::NotPermitted),
+                (on(8), ReasonCode::RenewalScheduled),
             ];
             for (holds, code) in flags {
                 if holds {

@@ -11,6 +11,7 @@ pub mod passkey;
 pub mod permissions;
 pub mod policy;
 pub mod reminder;
+pub mod renewal;
 pub mod roles;
 pub mod scim;
 pub mod second_factor;

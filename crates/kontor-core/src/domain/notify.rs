@@ -10,6 +10,7 @@ use super::agreement::str_enum;
 use super::change_request::ChangeRequest;
 use super::eligibility::ReasonCode;
 use super::ids::{AgreementNumber, Csn};
+use super::renewal::RenewalPartner;
 use super::roles::Lang;
 use super::zone::Zone;
 use crate::error::FieldError;
@@ -33,6 +34,16 @@ str_enum!(
         Declined = "declined",
         /// The new partner did not answer in time.
         Expired = "expired",
+        /// A partner was named for the next renewal (#22).
+        RenewalNamed = "renewal_named",
+        /// The partner named for the renewal was withdrawn (or replaced).
+        RenewalWithdrawn = "renewal_withdrawn",
+        /// The renewal made the named partner the partner of record.
+        RenewalApplied = "renewal_applied",
+        /// At the renewal the named partner could not take over.
+        RenewalRejected = "renewal_rejected",
+        /// The agreement was not renewed in time for the named partner.
+        RenewalLapsed = "renewal_lapsed",
     }
 );
 
@@ -189,6 +200,9 @@ pub enum OutboxMessage {
         old_partners: Vec<Csn>,
         /// Reasons, for rejections.
         reasons: Vec<ReasonCode>,
+        /// The first day of the renewal, for a partner named for it (#22).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        renews_on: Option<time::Date>,
     },
     /// Invites a new person to set their password (one-time link).
     Invitation {
@@ -388,15 +402,14 @@ pub fn partner_lang(country: &str) -> Lang {
     }
 }
 
-/// R10: every admin of the account, the new partner, and each partner
-/// being replaced, each in their language.
-pub fn partner_change_emails(
+/// Who is told of `event`: the account's admins (unless they muted it),
+/// the new partner and the partners being replaced.
+fn change_recipients(
     event: ChangeEvent,
-    request: &ChangeRequest,
     admins: &[Contact],
     new_partner: Option<&Contact>,
     old_partners: &[Contact],
-) -> Vec<OutboxMessage> {
+) -> Vec<Recipient> {
     let to = Recipient::of;
     // An admin who muted this event is not mailed; partners always are
     // (their address belongs to the company, not to one person).
@@ -411,18 +424,54 @@ pub fn partner_change_emails(
             .iter()
             .map(|c| to(c, RecipientRole::OldPartner)),
     );
-    // Sent even without email recipients: webhook endpoints may subscribe.
+    recipients
+}
+
+/// The outbox message for `event` on `request` (R10): one, even without
+/// email recipients, since webhook endpoints may subscribe.
+pub fn partner_change_emails(
+    event: ChangeEvent,
+    request: &ChangeRequest,
+    admins: &[Contact],
+    new_partner: Option<&Contact>,
+    old_partners: &[Contact],
+) -> Vec<OutboxMessage> {
     vec![OutboxMessage::PartnerChangeEmails {
         event_id: Uuid::now_v7(),
         event,
-        recipients,
+        recipients: change_recipients(event, admins, new_partner, old_partners),
         request: request.id.0,
         agreement: request.agreement.clone(),
         account: request.account.clone(),
         new_partner: request.new_partner.clone(),
         old_partners: request.old_partners.clone(),
         reasons: request.reasons.clone(),
+        renews_on: None,
     }]
+}
+
+/// The outbox message for `event` on a partner named for the renewal
+/// (#22), told like a partner change: `old_partners` are the partners of
+/// record it replaces (or would have).
+pub fn renewal_emails(
+    event: ChangeEvent,
+    named: &RenewalPartner,
+    old_partners: &[Csn],
+    recipients: (&[Contact], Option<&Contact>, &[Contact]),
+) -> OutboxMessage {
+    let (admins, new_partner, old) = recipients;
+    OutboxMessage::PartnerChangeEmails {
+        event_id: Uuid::now_v7(),
+        event,
+        recipients: change_recipients(event, admins, new_partner, old),
+        request: named.id,
+        agreement: named.agreement.clone(),
+        account: named.account.clone(),
+        new_partner: named.new_partner.clone(),
+        old_partners: old_partners.to_vec(),
+        reasons: named.reasons.clone(),
+        renews_on: Some(named.renews_on()),
+    }
 }
 
 #[cfg(test)]

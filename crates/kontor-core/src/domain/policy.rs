@@ -18,6 +18,15 @@ pub struct Policy {
     pub acceptance_days: i64,
     /// How soon support answers a new case, by support level.
     pub first_response: FirstResponse,
+    /// Days after the renewal date within which a contract that does not
+    /// renew by itself may still be renewed for a partner named for the
+    /// renewal to take over (#22); after that the naming lapses.
+    #[serde(default = "default_renewal_grace_days")]
+    pub renewal_grace_days: i64,
+}
+
+fn default_renewal_grace_days() -> i64 {
+    30
 }
 
 /// Support's first-response targets in hours, by support level (#20): a
@@ -61,6 +70,7 @@ impl Default for Policy {
             acceptance_required: false,
             acceptance_days: 7,
             first_response: FirstResponse::default(),
+            renewal_grace_days: default_renewal_grace_days(),
         }
     }
 }

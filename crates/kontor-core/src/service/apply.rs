@@ -30,7 +30,16 @@ pub fn recheck(item: &DueItem<'_>, policy: &Policy, now: OffsetDateTime) -> Vec<
     let is_admin = item.requester.is_some_and(|r| {
         r.is_admin_of(&agreement.account) && agreement.account == item.request.account
     });
-    let e = eligibility::check(agreement, is_admin, None, eligibility::today(now), policy);
+    // A partner named for the renewal cannot be named while a change is
+    // open, nor a change submitted while one is named.
+    let e = eligibility::check(
+        agreement,
+        is_admin,
+        None,
+        false,
+        eligibility::today(now),
+        policy,
+    );
     let mut reasons: Vec<ReasonCode> = e.reasons.iter().map(|r| r.code).collect();
     if let Err(problem) = eligibility::check_new_partner(
         &agreement.partners,

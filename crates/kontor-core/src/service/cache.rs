@@ -232,6 +232,7 @@ mod tests {
                 partners: vec![Csn::parse("5100000001").unwrap()],
             },
             open_request: None,
+            renewal_partner: None,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod partner_change;
 pub mod passkeys;
 pub mod people;
 pub mod reminders;
+pub mod renewal;
 pub mod scim;
 pub mod second_factor;
 pub mod settings;

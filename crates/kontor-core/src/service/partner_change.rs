@@ -137,6 +137,7 @@ impl Services {
             a,
             actor.is_admin_of(&a.account),
             pending,
+            state.renewal_partner.is_some(),
             today,
             &self.policy,
         )

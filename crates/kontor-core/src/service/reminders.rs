@@ -29,7 +29,9 @@ impl Services {
         for c in self.store.closing_agreements(from, to).await? {
             // Only what an admin could change today (R3, R4): nothing when
             // a change is open already.
-            if c.open_request || !check(&c.agreement, true, None, today, &self.policy).eligible {
+            if c.open_request
+                || !check(&c.agreement, true, None, false, today, &self.policy).eligible
+            {
                 continue;
             }
             let closes = closes_on(c.agreement.term_end, window);

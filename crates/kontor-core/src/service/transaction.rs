@@ -5,13 +5,16 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
 use super::Services;
+use super::renewal::renewal_changed;
 use crate::domain::agreement::{Agreement, AgreementStatus, ProductLine};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::eligibility;
 use crate::domain::ids::{AgreementNumber, Csn};
+use crate::domain::notify::{ChangeEvent, renewal_emails};
+use crate::domain::renewal::{RenewalPartner, RenewalStatus};
 use crate::domain::roles::{Actor, Role};
-use crate::error::{Error, FieldError, Result, Text};
-use crate::store::{Transaction, TransactionKind};
+use crate::error::{Error, FieldError, Result, StoreError, Text};
+use crate::store::{RenewalAtTransaction, Transaction, TransactionKind};
 
 /// A transaction as entered.
 #[derive(Debug, Clone)]
@@ -191,7 +194,9 @@ impl Services {
         if !malformed.is_empty() {
             return Err(Error::Invalid(malformed));
         }
-        let state = self.agreement(actor, &input.agreement).await?;
+        // The partner named for the renewal places it before it serves the
+        // agreement (#22).
+        let state = self.agreement_for_renewal(actor, &input.agreement).await?;
         may_record(actor, &input.partner)?;
         let before = &state.agreement;
         let mut errors = Vec::new();
@@ -210,6 +215,23 @@ impl Services {
         if let Err(e) = input.apply_to(&mut after, eligibility::today(self.clock.now())) {
             errors.push(e);
         }
+        let named = state.renewal_partner.as_ref();
+        // R3 with a partner named for the renewal (#22): the renewal is
+        // placed by that partner — or the admins withdraw the naming first.
+        if let Some(n) = named
+            && input.kind == TransactionKind::Renewal
+            && n.new_partner != input.partner
+        {
+            errors.push(FieldError::coded(
+                "partner",
+                "renewal-partner-named",
+                vec![("csn", n.new_partner.to_string())],
+                format!(
+                    "the customer named partner {} for this renewal; it places the renewal, or the customer's administrator withdraws the naming first",
+                    n.new_partner
+                ),
+            ));
+        }
         if !errors.is_empty() {
             return Err(Error::Refused(errors));
         }
@@ -227,11 +249,46 @@ impl Services {
             product: input.product,
             replaces: input.replaces,
         };
-        let audit = transaction_audit(By::Person(actor), now, &tx, before, &after);
-        let result = self.store.record_transaction(&tx, &after, &audit).await;
+        let mut audit = transaction_audit(By::Person(actor), now, &tx, before, &after);
+        let mut outbox = Vec::new();
+        let renewal = match named {
+            // Placed by the named partner: the naming is done (R3 made it
+            // the partner of record), and everyone is told as for a change.
+            Some(n) if n.new_partner == tx.partner => {
+                let applied = RenewalPartner {
+                    transaction: Some(tx.id),
+                    ..n.decided(RenewalStatus::Applied, now, Some(actor.user_id), vec![])
+                };
+                audit.push(
+                    AuditEntry::new(now, By::Person(actor), AuditAction::RenewalPartnerApplied)
+                        .on(&after.account, &after.number)
+                        .change(
+                            json!({ "status": "scheduled", "new_partner": n.new_partner }),
+                            json!({ "status": "applied", "renewal_partner": n.id, "transaction": tx.id }),
+                        ),
+                );
+                let parties = self.parties(n, &before.partners).await?;
+                outbox.push(renewal_emails(
+                    ChangeEvent::RenewalApplied,
+                    &applied,
+                    &before.partners,
+                    parties.all(),
+                ));
+                RenewalAtTransaction::Applies(Box::new(applied))
+            }
+            None if tx.kind == TransactionKind::Renewal => RenewalAtTransaction::NoneNamed,
+            _ => RenewalAtTransaction::Unaffected,
+        };
+        let result = self
+            .store
+            .record_transaction(&tx, &after, &audit, &renewal, &outbox)
+            .await;
         self.cache.invalidate_partners_of(&after.number);
-        result?;
-        Ok(tx)
+        match result {
+            Ok(()) => Ok(tx),
+            Err(StoreError::Conflict("renewal_partner")) => Err(renewal_changed()),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

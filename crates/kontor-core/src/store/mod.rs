@@ -17,6 +17,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestId};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{Contact, MutedEvents, OutboxMessage};
+use crate::domain::renewal::RenewalPartner;
 use crate::domain::roles::{Actor, UserId};
 use crate::domain::sso::{SsoDomain, SsoSettings};
 use crate::error::StoreResult;
@@ -406,11 +407,18 @@ pub trait AgreementStore: Send + Sync {
     ) -> StoreResult<Vec<PartnerAssignment>>;
     /// Records a financial transaction and its effects on the agreement
     /// (term, seats, partner of record) in one transaction (R3).
+    ///
+    /// `renewal` says what the service saw of a partner named for the
+    /// renewal; the store checks it still holds (`Conflict("renewal_partner")`
+    /// when a worker or an admin changed it meanwhile) and, when the
+    /// transaction applies it, records it applied with its `outbox`.
     async fn record_transaction(
         &self,
         tx: &Transaction,
         updated: &Agreement,
         audit: &[AuditEntry],
+        renewal: &RenewalAtTransaction,
+        outbox: &[OutboxMessage],
     ) -> StoreResult<()>;
 }
 
@@ -800,6 +808,49 @@ pub trait ReminderStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// Partners named for an agreement's next renewal (#22).
+#[async_trait]
+pub trait RenewalStore: Send + Sync {
+    /// Schedules `named`, first marking `replaced` (the one it replaces)
+    /// as decided, with the audit and the mails, in one transaction.
+    /// `Conflict("renewal_partner")` when another is scheduled (or the
+    /// replaced one no longer is), `Conflict("open_request")` when a
+    /// change request is open on the agreement.
+    async fn name_renewal_partner(
+        &self,
+        named: &RenewalPartner,
+        replaced: Option<&RenewalPartner>,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Every partner named for `agreement`'s renewals, newest first.
+    async fn renewal_partners(
+        &self,
+        agreement: &AgreementNumber,
+    ) -> StoreResult<Vec<RenewalPartner>>;
+    /// Scheduled ones that name `partner`, by renewal date.
+    async fn renewals_naming(&self, partner: &Csn) -> StoreResult<Vec<RenewalPartner>>;
+    /// Scheduled ones to look at now (`check_at <= now`), oldest first,
+    /// each with the person who named it as they are now (`None` when
+    /// their access was removed).
+    async fn due_renewals(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<DueRenewal>>;
+    /// Records the worker's or an admin's decision on a scheduled one:
+    /// its new state, when `partners` is given the agreement's new
+    /// partners of record (from `decided.decided_at`), the audit and the
+    /// mails, in one transaction. `false` when it was no longer scheduled
+    /// (someone else decided first): then nothing is written.
+    async fn decide_renewal(
+        &self,
+        decided: &RenewalPartner,
+        partners: Option<&[Csn]>,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+    /// A scheduled one that is to wait: looked at again at `check_at`.
+    async fn recheck_renewal_at(&self, id: uuid::Uuid, check_at: OffsetDateTime)
+    -> StoreResult<()>;
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
@@ -809,6 +860,7 @@ pub trait Store:
     + SsoStore
     + ScimStore
     + ReminderStore
+    + RenewalStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -827,6 +879,7 @@ impl<T> Store for T where
         + SsoStore
         + ScimStore
         + ReminderStore
+        + RenewalStore
         + SupportStore
         + AgreementStore
         + ChangeStore

@@ -11,6 +11,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::change_request::{ChangeRequest, RequestStatus};
 use crate::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use crate::domain::notify::{Contact, OutboxMessage};
+use crate::domain::renewal::RenewalPartner;
 use crate::domain::roles::{Actor, Lang, Role, Tenant, UserId};
 
 /// Which tenant's data a read may return (R1).
@@ -125,6 +126,30 @@ pub struct AgreementState {
     pub agreement: Agreement,
     /// Pending or awaiting-partner request, if any.
     pub open_request: Option<ChangeRequest>,
+    /// The partner named for the next renewal, if any (#22).
+    pub renewal_partner: Option<RenewalPartner>,
+}
+
+/// What a transaction does to a partner named for the renewal (#22), as
+/// the service saw it; the store checks it still holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenewalAtTransaction {
+    /// Nothing: the transaction is no renewal and not placed by a named partner.
+    Unaffected,
+    /// A renewal, with no partner named for it.
+    NoneNamed,
+    /// Placed by the named partner: it is applied (the decided record).
+    Applies(Box<RenewalPartner>),
+}
+
+/// A scheduled renewal partner to look at, with the person who named it
+/// as they are now.
+#[derive(Debug, Clone)]
+pub struct DueRenewal {
+    /// The partner named.
+    pub named: RenewalPartner,
+    /// The person who named it, unless their access was removed.
+    pub named_by: Option<Actor>,
 }
 
 /// Filters of the agreement list.

@@ -16,14 +16,16 @@ macro_rules! agreements_body {
             use kontor_core::domain::change_request::RequestId;
             use kontor_core::domain::ids::{AgreementNumber, Csn};
             use kontor_core::store::{
-                AgreementFilter, AgreementOrder, AgreementState, AgreementStore, Scope, Transaction,
+                AgreementFilter, AgreementOrder, AgreementState, AgreementStore, RenewalAtTransaction, Scope,
+                Transaction,
             };
+            use kontor_core::domain::notify::OutboxMessage;
             use serde_json::json;
             use sqlx::QueryBuilder;
             use time::OffsetDateTime;
             use $crate::backend::Conn;
             use $crate::rows::{
-                AgreementRow, AgreementWithRequestRow, REQUEST_COLUMNS_OPT, bad, csn, from_ms, json, ms,
+                AgreementRow, AgreementWithRequestRow, RENEWAL_COLUMNS_OPT, RENEWAL_JOIN, REQUEST_COLUMNS_OPT, bad, csn, from_ms, json, ms,
             };
             use $crate::scope::push_agreement_scope;
             use $crate::{Backend, Ctx};
@@ -208,8 +210,30 @@ macro_rules! agreements_body {
                     t: &Transaction,
                     updated: &Agreement,
                     audit: &[AuditEntry],
+                    renewal: &RenewalAtTransaction,
+                    outbox: &[OutboxMessage],
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
+                    // What the service saw of a partner named for the
+                    // renewal must still hold: the worker may have applied
+                    // it, or an admin named or withdrawn one, meanwhile.
+                    let seen = match renewal {
+                        RenewalAtTransaction::Unaffected => None,
+                        RenewalAtTransaction::NoneNamed => Some(None),
+                        RenewalAtTransaction::Applies(r) => Some(Some(r.id.to_string())),
+                    };
+                    if let Some(seen) = seen {
+                        <$store as Backend>::lock_partners_of(&mut tx, &t.agreement).await?;
+                        let now = super::renewals::scheduled_for(&mut tx, &t.agreement).await?;
+                        if now != seen {
+                            return Err(kontor_core::StoreError::Conflict("renewal_partner"));
+                        }
+                    }
+                    if let RenewalAtTransaction::Applies(decided) = renewal
+                        && !super::renewals::mark_decided(&mut tx, decided).await?
+                    {
+                        return Err(kontor_core::StoreError::Conflict("renewal_partner"));
+                    }
                     let details = json(
                         &json!({ "term_end": t.term_end.map(|d| d.to_string()), "product": t.product, "replaces": t.replaces }),
                     )?;
@@ -238,6 +262,7 @@ macro_rules! agreements_body {
                     )
                     .await?;
                     <$store as Backend>::insert_audit(&mut tx, audit).await?;
+                    Self::insert_outbox(&mut tx, outbox, t.recorded_at).await?;
                     tx.commit().await.ctx("failed to commit transaction")
                 }
             }
@@ -316,7 +341,8 @@ macro_rules! agreements_body {
                 number: &AgreementNumber,
             ) -> StoreResult<Option<AgreementState>> {
                 let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
-                    "SELECT {}, {REQUEST_COLUMNS_OPT} FROM agreements a {} WHERE a.number = ",
+                    "SELECT {}, {REQUEST_COLUMNS_OPT}, {RENEWAL_COLUMNS_OPT} FROM agreements a {} \
+                     {RENEWAL_JOIN} WHERE a.number = ",
                     *AGREEMENT_COLUMNS,
                     <$store as Backend>::OPEN_REQUEST_JOIN,
                 ));
@@ -330,11 +356,7 @@ macro_rules! agreements_body {
                 else {
                     return Ok(None);
                 };
-                let open = row.open_request()?;
-                Ok(Some(AgreementState {
-                    agreement: row.agreement.try_into()?,
-                    open_request: open,
-                }))
+                row.state().map(Some)
             }
 
         }

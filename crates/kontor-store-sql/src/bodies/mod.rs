@@ -21,6 +21,7 @@ mod directory;
 mod idempotency;
 mod ops;
 mod reminders;
+mod renewals;
 mod scim;
 mod second_factor;
 mod sessions;
@@ -44,6 +45,7 @@ macro_rules! store_bodies {
         $crate::idempotency_body!($store);
         $crate::ops_body!($store, $migrator);
         $crate::reminders_body!($store);
+        $crate::renewals_body!($store);
         $crate::scim_body!($store);
         $crate::second_factor_body!($store);
         $crate::sessions_body!($store);

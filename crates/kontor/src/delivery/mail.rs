@@ -88,10 +88,25 @@ pub fn render(
             new_partner,
             old_partners,
             reasons,
+            renews_on,
             ..
         } => {
             let (subject, line) =
                 change_text(&tr, *event, recipient.role, agreement, &names.of(account));
+            let mut facts = change_facts(
+                &tr,
+                names,
+                agreement,
+                account,
+                new_partner,
+                old_partners,
+                request,
+            );
+            if let Some(day) = renews_on {
+                // A naming is no request: its id means nothing to the reader.
+                facts.pop();
+                facts.push((tr.t("mail-fact-renews-on"), tr.date(*day)));
+            }
             Notice {
                 subject,
                 greeting: tr.t("mail-greeting"),
@@ -100,15 +115,7 @@ pub fn render(
                     .iter()
                     .map(|r| r.message(recipient.lang, window_days))
                     .collect(),
-                facts: change_facts(
-                    &tr,
-                    names,
-                    agreement,
-                    account,
-                    new_partner,
-                    old_partners,
-                    request,
-                ),
+                facts,
                 link: Some((
                     tr.t("mail-link"),
                     change_link(base, recipient.role, agreement),
@@ -219,14 +226,21 @@ fn change_text(
     };
     // The events that ask something of someone say it differently to each role.
     let line_key = match event {
-        ChangeEvent::Submitted | ChangeEvent::Applied | ChangeEvent::AwaitingPartner => {
+        ChangeEvent::Submitted
+        | ChangeEvent::Applied
+        | ChangeEvent::AwaitingPartner
+        | ChangeEvent::RenewalNamed
+        | ChangeEvent::RenewalApplied => {
             format!("mail-{}-{}", event.as_str(), role.as_str())
         }
         ChangeEvent::Withdrawn
         | ChangeEvent::Rejected
         | ChangeEvent::Accepted
         | ChangeEvent::Declined
-        | ChangeEvent::Expired => format!("mail-{}", event.as_str()),
+        | ChangeEvent::Expired
+        | ChangeEvent::RenewalWithdrawn
+        | ChangeEvent::RenewalRejected
+        | ChangeEvent::RenewalLapsed => format!("mail-{}", event.as_str()),
     };
     (
         text(&format!("mail-subject-{}", event.as_str())),
@@ -529,6 +543,7 @@ mod tests {
             new_partner: Csn::parse("5100000002").unwrap(),
             old_partners: vec![Csn::parse("5100000001").unwrap()],
             reasons,
+            renews_on: None,
         }
     }
 

@@ -3,8 +3,9 @@
 use kontor_core::domain::agreement::{Agreement, Partner, PartnerAssignment, ProductLine};
 use kontor_core::domain::change_request::ChangeRequest;
 use kontor_core::domain::eligibility::{Eligibility, ReasonCode, today};
+use kontor_core::domain::renewal::{RenewalOption, RenewalPartner};
 use kontor_core::domain::roles::{Actor, Lang, Tenant};
-use kontor_core::store::AuditRecord;
+use kontor_core::store::{AgreementState, AuditRecord};
 
 pub use super::error::ReasonDto;
 use serde::{Deserialize, Serialize};
@@ -169,6 +170,9 @@ pub struct AgreementDto {
     /// The open partner change, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_change: Option<ChangeRequestDto>,
+    /// The partner named for the next renewal, if any (#22).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal_partner: Option<RenewalPartnerDto>,
 }
 
 impl AgreementDto {
@@ -188,8 +192,114 @@ impl AgreementDto {
             status: a.status.as_str().into(),
             partners: a.partners.iter().map(ToString::to_string).collect(),
             open_change: open.map(ChangeRequestDto::from),
+            renewal_partner: None,
         }
     }
+
+    /// The agreement with its open change and the partner named for its
+    /// next renewal.
+    pub fn of_state(s: &AgreementState, now: OffsetDateTime) -> Self {
+        AgreementDto {
+            renewal_partner: s.renewal_partner.as_ref().map(RenewalPartnerDto::from),
+            ..AgreementDto::new(&s.agreement, s.open_request.as_ref(), now)
+        }
+    }
+}
+
+/// A partner named for an agreement's next renewal (#22).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RenewalPartnerDto {
+    /// Id of the naming.
+    pub id: String,
+    /// The agreement.
+    pub agreement: String,
+    /// Its customer account (CSN).
+    pub account: String,
+    /// The partner named (CSN).
+    pub new_partner: String,
+    /// The admin who named it (user id).
+    pub named_by: String,
+    /// When (RFC 3339).
+    pub named_at: String,
+    /// The term end it was named for (YYYY-MM-DD).
+    pub term_end: String,
+    /// First day of the renewed term, from which the partner serves (YYYY-MM-DD).
+    pub renews_on: String,
+    /// When the renewal applies it (RFC 3339): 00:00 UTC of `renews_on`.
+    pub due_at: String,
+    /// `scheduled`, `applied`, `replaced`, `withdrawn`, `rejected` or `lapsed`.
+    pub status: String,
+    /// When it left `scheduled` (RFC 3339).
+    pub decided_at: Option<String>,
+    /// Why it was rejected (reason codes).
+    pub reasons: Vec<String>,
+    /// The renewal transaction that applied it.
+    pub transaction: Option<String>,
+}
+
+impl From<&RenewalPartner> for RenewalPartnerDto {
+    fn from(n: &RenewalPartner) -> Self {
+        RenewalPartnerDto {
+            id: n.id.to_string(),
+            agreement: n.agreement.to_string(),
+            account: n.account.to_string(),
+            new_partner: n.new_partner.to_string(),
+            named_by: n.named_by.0.to_string(),
+            named_at: rfc3339(n.named_at),
+            term_end: n.term_end.to_string(),
+            renews_on: n.renews_on().to_string(),
+            due_at: rfc3339(n.due_at),
+            status: n.status.as_str().into(),
+            decided_at: n.decided_at.map(rfc3339),
+            reasons: n.reasons.iter().map(|r| r.as_str().to_owned()).collect(),
+            transaction: n.transaction.map(|t| t.to_string()),
+        }
+    }
+}
+
+/// Whether a partner can be named for the next renewal (#22).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeAtRenewalDto {
+    /// True when the caller may name (or replace) the partner for the renewal.
+    pub available: bool,
+    /// First day of the renewed term (YYYY-MM-DD).
+    pub renews_on: String,
+    /// Why not: `change_now_possible`, `not_permitted`, `token_flex_eba`,
+    /// `expired`, `not_active` or `change_pending`.
+    pub reasons: Vec<String>,
+}
+
+impl From<&RenewalOption> for ChangeAtRenewalDto {
+    fn from(o: &RenewalOption) -> Self {
+        ChangeAtRenewalDto {
+            available: o.available,
+            renews_on: o.renews_on.to_string(),
+            reasons: o.reasons.iter().map(|r| r.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+/// The partner for an agreement's next renewal: whether one can be named,
+/// the one named now, and every naming, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RenewalPartnerResponse {
+    /// The agreement.
+    pub agreement: String,
+    /// Whether the caller may name one.
+    pub change_at_renewal: ChangeAtRenewalDto,
+    /// The partner named now, if any.
+    pub scheduled: Option<RenewalPartnerDto>,
+    /// Every naming, newest first.
+    pub items: Vec<RenewalPartnerDto>,
+}
+
+/// Names the partner for the next renewal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NameRenewalPartnerRequest {
+    /// CSN of the partner (10 digits).
+    #[schema(pattern = r"^(?:[ -]*[0-9]){10}[ -]*$")]
+    pub new_partner: String,
 }
 
 /// A page of agreements.
@@ -250,12 +360,22 @@ pub struct EligibilityResponse {
     pub current_partners: Vec<String>,
     /// True when several partners would all be replaced by one (R6).
     pub replaces_several_partners: bool,
+    /// Where the change cannot be made now: whether the partner can be
+    /// named for the next renewal instead (#22).
+    pub change_at_renewal: ChangeAtRenewalDto,
 }
 
 impl EligibilityResponse {
     /// Builds the answer in `lang`.
-    pub fn new(a: &Agreement, e: &Eligibility, lang: Lang, window_days: i64) -> Self {
+    pub fn new(
+        a: &Agreement,
+        e: &Eligibility,
+        renewal: &RenewalOption,
+        lang: Lang,
+        window_days: i64,
+    ) -> Self {
         EligibilityResponse {
+            change_at_renewal: renewal.into(),
             agreement: a.number.to_string(),
             eligible: e.eligible,
             reasons: e

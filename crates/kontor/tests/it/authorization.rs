@@ -461,6 +461,9 @@ fn body(method: &str, path: &str) -> String {
             json(json!({"agreements": ["{object}"], "new_partner": "5100000002"}))
         }
         ("POST", "/api/v1/partner-changes/preview") => json(json!({"agreements": ["{object}"]})),
+        ("PUT", "/api/v1/agreements/{number}/renewal-partner") => {
+            json(json!({"new_partner": "5100000002"}))
+        }
         ("POST", "/api/v1/password-resets") => json(json!({"email": "carla@muster.example"})),
         ("POST", "/api/v1/password-resets/confirm") => {
             json(json!({"token": "x".repeat(43), "password": "a new password 123"}))

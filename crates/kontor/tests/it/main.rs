@@ -34,6 +34,7 @@ mod partner_views;
 mod passkeys;
 mod portal;
 mod reminders;
+mod renewal;
 mod scale_out;
 mod scim;
 mod second_factor;

@@ -193,11 +193,7 @@ async fn detail(
 ) -> ApiResult<Json<AgreementDto>> {
     let n = number(&raw)?;
     let s = state.services.agreement(&me, &n).await?;
-    Ok(Json(AgreementDto::new(
-        &s.agreement,
-        s.open_request.as_ref(),
-        state.services.clock.now(),
-    )))
+    Ok(Json(AgreementDto::of_state(&s, state.services.clock.now())))
 }
 
 /// Partner assignments with date ranges, oldest first (`?format=csv` for a download).
@@ -247,6 +243,7 @@ async fn eligibility(
     Ok(Json(EligibilityResponse::new(
         &s.agreement,
         &e,
+        &state.services.renewal_option_of(&me, &s),
         lang,
         state.services.policy.expiry_window_days,
     )))

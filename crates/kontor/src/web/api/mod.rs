@@ -9,6 +9,7 @@ mod me;
 mod partner_changes;
 mod partners;
 mod password;
+mod renewals;
 mod security;
 mod settings;
 mod sso;
@@ -87,6 +88,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(security::router())
         .merge(sso::router())
         .merge(agreements::router())
+        .merge(renewals::router())
         .merge(partners::router())
         .merge(partner_changes::router())
         .merge(transactions::router())
