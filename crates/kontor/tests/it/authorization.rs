@@ -521,6 +521,7 @@ fn body(method: &str, path: &str) -> String {
             "replace_partner=5100000006&new_partner=5100000007&message=matrix".into()
         }
         ("POST", "/agreements/{number}/partner") => "csn=5100000002".into(),
+        ("POST", "/agreements/{number}/renewal-partner") => "csn=5100000002".into(),
         ("POST", "/account/people/role") => "email={object}&role=secondary_admin".into(),
         ("POST", "/account/people/agreements") => {
             "email={object}&agreement=110000000001".into()

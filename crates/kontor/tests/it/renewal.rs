@@ -446,3 +446,67 @@ async fn a_renewal_transaction_racing_the_worker_applies_the_naming_once() {
         .count();
     assert_eq!(applied, 1);
 }
+
+#[tokio::test]
+async fn the_portal_names_and_withdraws_the_partner_for_the_renewal_in_german() {
+    use crate::portal::{browser, hidden, page};
+    let app = TestApp::spawn().await;
+    let anna = browser(&app, ANNA, "de").await;
+    let agreement = format!("/agreements/{AUTO}");
+    let (_, html) = page(&app, &anna, &agreement).await;
+    assert!(
+        html.contains("Partner für die Verlängerung benennen"),
+        "{html}"
+    );
+    let form = format!("/agreements/{AUTO}/renewal-partner");
+    let (s, html) = page(&app, &anna, &format!("{form}?csn=5100 0000 02")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("BIM Solutions AG") && html.contains("Diesen Partner benennen"));
+    // R5 on the page: the current partner is no change.
+    let (_, html) = page(&app, &anna, &format!("{form}?csn={CAD}")).await;
+    assert!(html.contains("aria-invalid=\"true\""), "{html}");
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let anna = anna.clone();
+        let base = app.base.clone();
+        async move {
+            anna.post(format!("{base}{path}"))
+                .header("origin", &base)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (_, html) = page(&app, &anna, &form).await;
+    let csrf = hidden(&html, "csrf");
+    let res = post(
+        form.clone(),
+        vec![("csn", BIM.into()), ("csrf", csrf.clone())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &anna, &format!("{agreement}?flash=renewal-named")).await;
+    assert!(
+        html.contains("Der Partner für die Verlängerung ist benannt."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Ab der Verlängerung am") && html.contains("betreut Sie BIM Solutions AG"),
+        "{html}"
+    );
+    // Withdraw: asked first, then done; sent again it only leads back.
+    let withdraw = format!("/agreements/{AUTO}/renewal-partner/withdraw");
+    let (s, html) = page(&app, &anna, &withdraw).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Benennung für die Verlängerung zurückziehen?"),
+        "{html}"
+    );
+    for _ in 0..2 {
+        let res = post(withdraw.clone(), vec![("csrf", csrf.clone())]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let log = json_with(app.get(ANNA, &renewal_path(AUTO)).await, StatusCode::OK).await;
+    assert_eq!(log["items"][0]["status"], "withdrawn");
+    assert_eq!(log["items"].as_array().unwrap().len(), 1);
+}

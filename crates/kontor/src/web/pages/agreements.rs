@@ -357,6 +357,10 @@ fn reason_action(tr: Tr, code: ReasonCode, number: &str) -> Option<(String, Stri
             tr.t("reason-action-pending"),
             format!("/agreements/{number}#pending-h"),
         )),
+        ReasonCode::RenewalScheduled => Some((
+            tr.t("reason-action-renewal"),
+            format!("/agreements/{number}#renewal-h"),
+        )),
         _ => None,
     }
 }
@@ -410,6 +414,10 @@ struct DetailPage {
     is_customer: bool,
     eligible: bool,
     reasons: Vec<ReasonView>,
+    /// The partner named for the next renewal, as a sentence (#22).
+    renewal: Option<String>,
+    /// An admin may name (or replace) the partner for the renewal.
+    renewal_offer: bool,
     flash: Option<String>,
 }
 
@@ -443,6 +451,20 @@ async fn detail(
         None => None,
     };
     let window = state.services.policy.expiry_window_days;
+    let renewal = match &s.renewal_partner {
+        Some(r) => Some(tr.ta(
+            "renewal-scheduled",
+            &[
+                ("date", tr.date(r.renews_on()).into()),
+                (
+                    "partner",
+                    partner_label(&state, &r.new_partner).await.into(),
+                ),
+            ],
+        )),
+        None => None,
+    };
+    let renewal_offer = state.services.renewal_option_of(&me.actor, &s).available;
     let page = DetailPage {
         c: Chrome::new(&me, "agreements", &format!("/agreements/{n}")).about(n.as_str()),
         title: tr.ta(
@@ -474,11 +496,14 @@ async fn detail(
             state.services.clock.now().date(),
             a.number.as_str(),
         ),
-        flash: q
-            .flash
-            .as_deref()
-            .filter(|f| *f == "withdrawn")
-            .map(|_| tr.t("withdrawn-flash")),
+        renewal,
+        renewal_offer,
+        flash: q.flash.as_deref().and_then(|f| match f {
+            "withdrawn" => Some(tr.t("withdrawn-flash")),
+            "renewal-named" => Some(tr.t("renewal-named-flash")),
+            "renewal-withdrawn" => Some(tr.t("renewal-withdrawn-flash")),
+            _ => None,
+        }),
     };
     Ok(page.into_response())
 }

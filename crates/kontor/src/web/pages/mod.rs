@@ -16,6 +16,7 @@ mod passkeys;
 mod password_reset;
 mod people;
 pub mod reauth;
+mod renewal;
 mod second_factor_reset;
 mod security;
 pub mod session;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(signin::router())
         .merge(agreements::router())
         .merge(wizard::router())
+        .merge(renewal::router())
         .merge(changes::router())
         .merge(levels::router())
         .merge(backoffice::router())

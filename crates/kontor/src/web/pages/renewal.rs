@@ -1,0 +1,250 @@
+//! Change at renewal (#22): on an agreement whose partner cannot change
+//! now (R3, R4), an admin names the partner for the next renewal — enter
+//! the CSN → Search → the partner found → Name this partner — and can
+//! withdraw it again (asked first).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use kontor_core::domain::eligibility::check_new_partner;
+use kontor_core::domain::ids::{AgreementNumber, Csn};
+use kontor_core::domain::renewal::RenewalBlock;
+use kontor_core::store::AgreementState;
+use serde::Deserialize;
+
+use super::Chrome;
+use super::agreements::partner_label;
+use super::error::PageError;
+use super::session::{SignedIn, verify_form};
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/agreements/{number}/renewal-partner",
+            get(search).post(name),
+        )
+        .route(
+            "/agreements/{number}/renewal-partner/withdraw",
+            get(confirm_withdraw).post(withdraw),
+        )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/renewal.html")]
+struct RenewalPage {
+    c: Chrome,
+    number: String,
+    /// Why no partner can be named (the form is not shown).
+    blocked: Vec<String>,
+    /// What the page does, with the day the named partner starts.
+    intro: String,
+    /// What naming the partner found does.
+    effect: String,
+    current_label: String,
+    current: Vec<String>,
+    /// The partner named now, if any.
+    named: Option<String>,
+    csn: String,
+    csn_error: Option<String>,
+    /// The partner found: label and CSN.
+    found: Option<(String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsnQuery {
+    csn: Option<String>,
+}
+
+/// The agreement for the page: only its admins name partners.
+async fn start(
+    state: &AppState,
+    me: &SignedIn,
+    raw: &str,
+) -> Result<(std::sync::Arc<AgreementState>, RenewalPage), PageError> {
+    let tr = me.tr;
+    let n = AgreementNumber::parse(raw).map_err(|_| PageError::not_found(tr))?;
+    let s = state
+        .services
+        .agreement(&me.actor, &n)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let offer = state.services.renewal_option_of(&me.actor, &s);
+    if offer.reasons.contains(&RenewalBlock::NotPermitted) {
+        return Err(PageError::forbidden(tr));
+    }
+    let mut current = Vec::new();
+    for p in &s.agreement.partners {
+        current.push(partner_label(state, p).await);
+    }
+    let named = match &s.renewal_partner {
+        Some(r) => Some(partner_label(state, &r.new_partner).await),
+        None => None,
+    };
+    let page = RenewalPage {
+        c: Chrome::new(
+            me,
+            "agreements",
+            &format!("/agreements/{n}/renewal-partner"),
+        )
+        .about(n.as_str()),
+        number: n.to_string(),
+        blocked: offer
+            .reasons
+            .iter()
+            .map(|b| tr.t(&format!("error-renewal-{}", b.as_str().replace('_', "-"))))
+            .collect(),
+        intro: tr.t1("renewal-intro", "date", &tr.date(offer.renews_on)),
+        effect: tr.t1("renewal-effect", "date", &tr.date(offer.renews_on)),
+        current_label: tr.tn("wizard-current", "count", current.len() as i64),
+        current,
+        named,
+        csn: String::new(),
+        csn_error: None,
+        found: None,
+    };
+    Ok((s, page))
+}
+
+/// Checks the CSN typed in: format (R2), then R5, and fills the page.
+async fn look_up(
+    state: &AppState,
+    page: &mut RenewalPage,
+    s: &AgreementState,
+    raw: &str,
+) -> Result<Option<Csn>, PageError> {
+    let tr = page.c.tr;
+    page.csn = raw.to_owned();
+    let Ok(csn) = Csn::parse(raw) else {
+        page.csn_error = Some(tr.t("csn-format"));
+        return Ok(None);
+    };
+    let partner = state
+        .services
+        .partner(&csn)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    if let Err(p) = check_new_partner(&s.agreement.partners, &csn, partner.as_ref()) {
+        page.csn_error = Some(tr.t(match p {
+            kontor_core::domain::eligibility::PartnerProblem::Unknown(_) => "partner-unknown",
+            kontor_core::domain::eligibility::PartnerProblem::Inactive(_) => "partner-inactive",
+            kontor_core::domain::eligibility::PartnerProblem::Unchanged(_) => "partner-unchanged",
+        }));
+        return Ok(None);
+    }
+    if let Some(p) = partner {
+        page.found = Some((
+            format!("{} ({}, {})", p.name, p.city, p.country),
+            p.csn.to_string(),
+        ));
+    }
+    Ok(Some(csn))
+}
+
+async fn search(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+    Query(q): Query<CsnQuery>,
+) -> Result<Response, PageError> {
+    let (s, mut page) = start(&state, &me, &raw).await?;
+    if page.blocked.is_empty()
+        && let Some(csn) = q.csn.as_deref()
+    {
+        look_up(&state, &mut page, &s, csn).await?;
+    }
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct NameForm {
+    csn: String,
+    csrf: Option<String>,
+}
+
+async fn name(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<NameForm>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;
+    let (s, mut page) = start(&state, &me, &raw).await?;
+    if !page.blocked.is_empty() {
+        return Ok(page.into_response());
+    }
+    let Some(csn) = look_up(&state, &mut page, &s, &form.csn).await? else {
+        return Ok(page.into_response());
+    };
+    state
+        .services
+        .name_renewal_partner(&me.actor, &s.agreement.number, &csn)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(Redirect::to(&format!(
+        "/agreements/{}?flash=renewal-named#renewal-h",
+        s.agreement.number
+    ))
+    .into_response())
+}
+
+/// Asks before withdrawing (the first step is a link to here).
+async fn confirm_withdraw(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let (s, page) = start(&state, &me, &raw).await?;
+    let Some(named) = page.named else {
+        return Err(PageError::not_found(tr));
+    };
+    let n = s.agreement.number.to_string();
+    Ok(super::confirm::ConfirmPage {
+        c: page.c,
+        question: tr.t("renewal-withdraw-confirm"),
+        consequence: tr.ta(
+            "renewal-withdraw-confirm-text",
+            &[("partner", named.into()), ("agreement", n.clone().into())],
+        ),
+        action: format!("/agreements/{n}/renewal-partner/withdraw"),
+        fields: Vec::new(),
+        confirm: tr.t("renewal-withdraw"),
+        back: format!("/agreements/{n}"),
+    }
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct WithdrawForm {
+    csrf: Option<String>,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;
+    let n = AgreementNumber::parse(&raw).map_err(|_| PageError::not_found(tr))?;
+    match state.services.withdraw_renewal_partner(&me.actor, &n).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/agreements/{n}?flash=renewal-withdrawn")).into_response())
+        }
+        // Sent twice (a double click, a reload): it is withdrawn already.
+        Err(kontor_core::Error::Conflict {
+            code: "renewal_not_named",
+            ..
+        }) => Ok(Redirect::to(&format!("/agreements/{n}")).into_response()),
+        Err(e) => Err(PageError::from_core(e, tr)),
+    }
+}
