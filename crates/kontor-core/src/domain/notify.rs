@@ -86,6 +86,9 @@ pub struct Contact {
 pub struct MutedEvents(Vec<ChangeEvent>);
 
 impl MutedEvents {
+    /// The most codes a list may hold (repeats included), as documented.
+    pub const MAX_LISTED: usize = 64;
+
     /// The set of `events`, each once, in declaration order.
     pub fn of(events: &[ChangeEvent]) -> Self {
         MutedEvents(
@@ -126,6 +129,14 @@ impl MutedEvents {
     /// Parses codes as entered (API or form): every unknown one is named
     /// by its position in `field`.
     pub fn parse_codes(field: &str, codes: &[String]) -> Result<Self, Vec<FieldError>> {
+        if codes.len() > Self::MAX_LISTED {
+            return Err(vec![FieldError::coded(
+                field,
+                "expected-at-most-events",
+                vec![("max", Self::MAX_LISTED.to_string())],
+                format!("expected at most {} events", Self::MAX_LISTED),
+            )]);
+        }
         let mut events = Vec::with_capacity(codes.len());
         let mut errors = Vec::new();
         for (i, code) in codes.iter().enumerate() {

@@ -52,6 +52,18 @@ async fn a_muted_event_is_not_mailed_to_that_admin_and_every_other_mail_still_is
     )
     .await;
     assert_eq!(error_fields(&problem), ["muted[1]"]);
+    // More codes than the documented 64, repeats included: refused whole.
+    let problem = json_with(
+        app.put(
+            ANNA,
+            NOTIFICATIONS,
+            &json!({ "muted": vec!["applied"; 65] }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["muted"]);
     let settings = json_with(app.get(ANNA, NOTIFICATIONS).await, StatusCode::OK).await;
     assert_eq!(settings["muted"], json!([]), "nothing was written");
 

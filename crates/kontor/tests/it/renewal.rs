@@ -494,6 +494,13 @@ async fn the_portal_names_and_withdraws_the_partner_for_the_renewal_in_german() 
         html.contains("Ab der Verlängerung am") && html.contains("betreut Sie BIM Solutions AG"),
         "{html}"
     );
+    // The partner named sees it among its incoming changes.
+    let ben = browser(&app, BEN, "de").await;
+    let (_, html) = page(&app, &ben, "/changes").await;
+    assert!(
+        html.contains("Für die nächste Verlängerung benannt") && html.contains(AUTO),
+        "{html}"
+    );
     // Withdraw: asked first, then done; sent again it only leads back.
     let withdraw = format!("/agreements/{AUTO}/renewal-partner/withdraw");
     let (s, html) = page(&app, &anna, &withdraw).await;

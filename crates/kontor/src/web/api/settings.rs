@@ -206,7 +206,7 @@ fn events_schema(description: &str) -> utoipa::openapi::schema::Array {
         .enum_values(Some(ChangeEvent::ALL.iter().map(|e| e.as_str())));
     ArrayBuilder::new()
         .items(item)
-        .max_items(Some(64))
+        .max_items(Some(MutedEvents::MAX_LISTED))
         .description(Some(description))
         .build()
 }

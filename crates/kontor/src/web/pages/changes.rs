@@ -60,7 +60,19 @@ struct ChangesPage {
     /// `Some` for partners: the tab shown.
     tab: Option<&'static str>,
     show_customer: bool,
+    /// A partner's incoming tab: the agreements it is named for at their
+    /// next renewal (#22).
+    renewals: Vec<RenewalRow>,
     flash: Option<String>,
+}
+
+/// An agreement whose next renewal names the partner.
+struct RenewalRow {
+    agreement: String,
+    customer: String,
+    renews_on: String,
+    /// A subscription: the partner places the renewal (R3).
+    by_transaction: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,9 +131,27 @@ async fn list(
             .then(|| r.id.to_string()),
         });
     }
+    let mut renewals = Vec::new();
+    if tab == Some(Tab::Incoming) {
+        let named = state
+            .services
+            .renewals_naming(&me.actor)
+            .await
+            .map_err(|e| PageError::from_core(e, tr))?;
+        for n in named {
+            renewals.push(RenewalRow {
+                customer: account_label(&state, &mut customers, &n.account).await,
+                renews_on: tr.date(n.renews_on()),
+                by_transaction: n.agreement.kind()
+                    == kontor_core::domain::ids::AgreementKind::Subscription,
+                agreement: n.agreement.to_string(),
+            });
+        }
+    }
     Ok(ChangesPage {
         c: Chrome::new(&me, "changes", "/changes"),
         rows,
+        renewals,
         tab: tab.map(|t| match t {
             Tab::Incoming => "incoming",
             Tab::Outgoing => "outgoing",

@@ -10,7 +10,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use kontor_core::domain::eligibility::check_new_partner;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::renewal::RenewalBlock;
 use kontor_core::store::AgreementState;
@@ -20,6 +19,7 @@ use super::Chrome;
 use super::agreements::partner_label;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
+use super::wizard::find_partner;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -110,39 +110,27 @@ async fn start(
     Ok((s, page))
 }
 
-/// Checks the CSN typed in: format (R2), then R5, and fills the page.
+/// Checks the CSN typed in (R2, R5) and fills the page either way.
 async fn look_up(
     state: &AppState,
     page: &mut RenewalPage,
     s: &AgreementState,
     raw: &str,
 ) -> Result<Option<Csn>, PageError> {
-    let tr = page.c.tr;
     page.csn = raw.to_owned();
-    let Ok(csn) = Csn::parse(raw) else {
-        page.csn_error = Some(tr.t("csn-format"));
-        return Ok(None);
-    };
-    let partner = state
-        .services
-        .partner(&csn)
-        .await
-        .map_err(|e| PageError::from_core(e, tr))?;
-    if let Err(p) = check_new_partner(&s.agreement.partners, &csn, partner.as_ref()) {
-        page.csn_error = Some(tr.t(match p {
-            kontor_core::domain::eligibility::PartnerProblem::Unknown(_) => "partner-unknown",
-            kontor_core::domain::eligibility::PartnerProblem::Inactive(_) => "partner-inactive",
-            kontor_core::domain::eligibility::PartnerProblem::Unchanged(_) => "partner-unchanged",
-        }));
-        return Ok(None);
+    match find_partner(state, page.c.tr, &s.agreement.partners, raw).await? {
+        Ok(p) => {
+            page.found = Some((
+                format!("{} ({}, {})", p.name, p.city, p.country),
+                p.csn.to_string(),
+            ));
+            Ok(Some(p.csn))
+        }
+        Err(text) => {
+            page.csn_error = Some(text);
+            Ok(None)
+        }
     }
-    if let Some(p) = partner {
-        page.found = Some((
-            format!("{} ({}, {})", p.name, p.city, p.country),
-            p.csn.to_string(),
-        ));
-    }
-    Ok(Some(csn))
 }
 
 async fn search(

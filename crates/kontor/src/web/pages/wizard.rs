@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use kontor_core::Error;
+use kontor_core::domain::agreement::Partner;
 use kontor_core::domain::eligibility::{PartnerProblem, check_new_partner};
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::store::AgreementState;
@@ -166,37 +167,52 @@ fn problem_text(tr: Tr, p: &PartnerProblem) -> String {
     })
 }
 
-/// Checks the CSN typed in: format (R2), then R5. Fills the page either way.
-async fn look_up(
+/// The new partner typed in, checked: format (R2), then R5 against the
+/// agreement's `current` partners. `Err` holds what to show at the field.
+pub(super) async fn find_partner(
     state: &AppState,
-    page: &mut WizardPage,
-    s: &AgreementState,
+    tr: Tr,
+    current: &[Csn],
     raw: &str,
-) -> Result<Option<Csn>, PageError> {
-    let tr = page.c.tr;
-    page.csn = raw.to_owned();
+) -> Result<Result<Partner, String>, PageError> {
     let Ok(csn) = Csn::parse(raw) else {
-        page.csn_error = Some(tr.t("csn-format"));
-        return Ok(None);
+        return Ok(Err(tr.t("csn-format")));
     };
     let partner = state
         .services
         .partner(&csn)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
-    if let Err(p) = check_new_partner(&s.agreement.partners, &csn, partner.as_ref()) {
-        page.csn_error = Some(problem_text(tr, &p));
-        return Ok(None);
+    Ok(match check_new_partner(current, &csn, partner.as_ref()) {
+        Err(p) => Err(problem_text(tr, &p)),
+        Ok(()) => partner.ok_or_else(|| tr.t("partner-unknown")),
+    })
+}
+
+/// Checks the CSN typed in and fills the page either way.
+async fn look_up(
+    state: &AppState,
+    page: &mut WizardPage,
+    s: &AgreementState,
+    raw: &str,
+) -> Result<Option<Csn>, PageError> {
+    page.csn = raw.to_owned();
+    match find_partner(state, page.c.tr, &s.agreement.partners, raw).await? {
+        Ok(p) => {
+            let csn = p.csn.clone();
+            page.found = Some(Found {
+                csn: p.csn.to_string(),
+                name: p.name,
+                city: p.city,
+                country: p.country,
+            });
+            Ok(Some(csn))
+        }
+        Err(text) => {
+            page.csn_error = Some(text);
+            Ok(None)
+        }
     }
-    if let Some(p) = partner {
-        page.found = Some(Found {
-            csn: p.csn.to_string(),
-            name: p.name,
-            city: p.city,
-            country: p.country,
-        });
-    }
-    Ok(Some(csn))
 }
 
 async fn step_search(
