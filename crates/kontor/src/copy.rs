@@ -269,6 +269,28 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "bulk_runs",
+        &[
+            ("id", Text),
+            ("account_csn", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("new_partner_csn", Text),
+            ("submitted_at", Int),
+        ],
+    ),
+    (
+        "bulk_run_items",
+        &[
+            ("run_id", Text),
+            ("pos", Int),
+            ("agreement_number", Text),
+            ("outcome", Text),
+            ("request_id", Text),
+            ("reasons", Text),
+        ],
+    ),
+    (
         "transactions",
         &[
             ("id", Text),

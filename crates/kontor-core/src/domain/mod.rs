@@ -2,6 +2,7 @@
 
 pub mod agreement;
 pub mod audit;
+pub mod bulk_run;
 pub mod change_request;
 pub mod delivery;
 pub mod eligibility;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod apply;
+pub mod bulk_run;
 pub mod cache;
 pub mod directory;
 pub mod import;

@@ -14,6 +14,7 @@ pub use records::*;
 
 use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment, SupportLevel};
 use crate::domain::audit::AuditEntry;
+use crate::domain::bulk_run::BulkRun;
 use crate::domain::change_request::{ChangeRequest, RequestId};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{Contact, MutedEvents, OutboxMessage};
@@ -851,6 +852,19 @@ pub trait RenewalStore: Send + Sync {
     -> StoreResult<()>;
 }
 
+/// Changes of partner for many agreements at once in the portal (#22).
+#[async_trait]
+pub trait BulkRunStore: Send + Sync {
+    /// Stores a new run with its agreements.
+    async fn create_bulk_run(&self, run: &BulkRun) -> StoreResult<()>;
+    /// A run with its items, each with its request's status now.
+    async fn bulk_run(&self, id: uuid::Uuid) -> StoreResult<Option<BulkRun>>;
+    /// Records the submitted run: its partner, time and each item's
+    /// outcome, in one transaction. `false` when it was submitted already
+    /// (another tab was quicker): then nothing is written.
+    async fn finish_bulk_run(&self, run: &BulkRun) -> StoreResult<bool>;
+}
+
 /// Everything kontor keeps.
 pub trait Store:
     DirectoryStore
@@ -861,6 +875,7 @@ pub trait Store:
     + ScimStore
     + ReminderStore
     + RenewalStore
+    + BulkRunStore
     + SupportStore
     + AgreementStore
     + ChangeStore
@@ -880,6 +895,7 @@ impl<T> Store for T where
         + ScimStore
         + ReminderStore
         + RenewalStore
+        + BulkRunStore
         + SupportStore
         + AgreementStore
         + ChangeStore

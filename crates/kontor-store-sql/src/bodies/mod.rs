@@ -15,6 +15,7 @@
 mod agreements;
 mod audit;
 mod bulk;
+mod bulk_runs;
 mod changes;
 mod deliveries;
 mod directory;
@@ -39,6 +40,7 @@ macro_rules! store_bodies {
         $crate::agreements_body!($store);
         $crate::audit_body!($store);
         $crate::bulk_body!($store);
+        $crate::bulk_runs_body!($store);
         $crate::changes_body!($store);
         $crate::deliveries_body!($store);
         $crate::directory_body!($store);

@@ -1401,3 +1401,31 @@ col-renews-on = Verlängerung am
 col-how = Wie
 changes-renewal-by-transaction = Sie erfassen die Verlängerung (Abonnement)
 changes-renewal-by-itself = Mit der Verlängerung, sobald der Vertrag verlängert wird
+bulk-title = Partner mehrerer Verträge wechseln
+bulk-chosen = { $count ->
+    [one] Ein Vertrag ausgewählt. Geben Sie den neuen Partner ein, um zu sehen, welche wechseln können.
+   *[other] { $count } Verträge ausgewählt. Geben Sie den neuen Partner ein, um zu sehen, welche wechseln können.
+}
+bulk-preview = Verträge prüfen
+bulk-eligible = Kann wechseln
+bulk-submit = { $count ->
+    [one] Partner des einen Vertrags wechseln, der wechseln kann
+   *[other] Partner der { $count } Verträge wechseln, die wechseln können
+}
+bulk-none-eligible = Keiner der ausgewählten Verträge kann jetzt zu diesem Partner wechseln; jede Zeile nennt den Grund.
+bulk-result = { $submitted ->
+    [one] Ein Wechsel wurde beantragt
+   *[other] { $submitted } Wechsel wurden beantragt
+}; { $skipped ->
+    [0] kein Vertrag wurde ausgelassen.
+    [one] ein Vertrag wurde ausgelassen (Grund siehe unten).
+   *[other] { $skipped } Verträge wurden ausgelassen (Gründe siehe unten).
+}
+bulk-failed = Nicht beantragt: Etwas ist schiefgegangen; versuchen Sie diesen Vertrag auf seiner eigenen Seite.
+bulk-to-changes = Alle Partnerwechsel ansehen
+bulk-chosen-button = Partner der ausgewählten wechseln
+bulk-all-button = Partner aller Verträge dieser Liste wechseln
+bulk-choose = Auswählen
+bulk-choose-one = Vertrag { $agreement } auswählen
+bulk-none-chosen = Wählen Sie zuerst mindestens einen Vertrag aus.
+bulk-too-many = Höchstens { $max } Verträge können auf einmal wechseln; grenzen Sie die Liste mit den Filtern ein.

@@ -1344,3 +1344,31 @@ col-renews-on = Renewal on
 col-how = How
 changes-renewal-by-transaction = You place the renewal (subscription)
 changes-renewal-by-itself = At the renewal, when the agreement renews
+bulk-title = Change the partner of several agreements
+bulk-chosen = { $count ->
+    [one] One agreement chosen. Enter the new partner to see which can change.
+   *[other] { $count } agreements chosen. Enter the new partner to see which can change.
+}
+bulk-preview = Check the agreements
+bulk-eligible = Can change
+bulk-submit = { $count ->
+    [one] Change the partner of the one agreement that can change
+   *[other] Change the partner of the { $count } agreements that can change
+}
+bulk-none-eligible = None of the chosen agreements can change to this partner now; each row says why.
+bulk-result = { $submitted ->
+    [one] One change was requested
+   *[other] { $submitted } changes were requested
+}; { $skipped ->
+    [0] none was left out.
+    [one] one agreement was left out (see why below).
+   *[other] { $skipped } agreements were left out (see why below).
+}
+bulk-failed = Not requested: something went wrong; try this agreement on its own page.
+bulk-to-changes = See all partner changes
+bulk-chosen-button = Change partner of the chosen
+bulk-all-button = Change partner of all in this list
+bulk-choose = Choose
+bulk-choose-one = Choose agreement { $agreement }
+bulk-none-chosen = Choose at least one agreement first.
+bulk-too-many = At most { $max } agreements can change at once; narrow the list with the filters.

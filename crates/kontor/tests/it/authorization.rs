@@ -387,9 +387,9 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
                 "lang" | "answer" | "slug" | "credential" | "domain" | "*rest"
             )
         })
-        // Provisioning tokens and SCIM resources are no tenant's objects
-        // here (`fill` names one that does not exist).
-        .filter(|_| !path.contains("scim"));
+        // Provisioning tokens, SCIM resources and bulk changes are no
+        // tenant's objects here (`fill` names one that does not exist).
+        .filter(|_| !path.contains("scim") && !path.starts_with("/agreements/bulk/"));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -434,7 +434,9 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{credential}" => "no-such-passkey".to_owned(),
             // No domain is bound in the demo data.
             "{domain}" => "no-such.example".to_owned(),
-            "{id}" if path.contains("scim") => uuid::Uuid::nil().to_string(),
+            "{id}" if path.contains("scim") || path.starts_with("/agreements/bulk/") => {
+                uuid::Uuid::nil().to_string()
+            }
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -522,6 +524,8 @@ fn body(method: &str, path: &str) -> String {
         }
         ("POST", "/agreements/{number}/partner") => "csn=5100000002".into(),
         ("POST", "/agreements/{number}/renewal-partner") => "csn=5100000002".into(),
+        ("POST", "/agreements/bulk") => "agreement={object}".into(),
+        ("POST", "/agreements/bulk/{id}") => "csn=5100000002".into(),
         ("POST", "/account/people/role") => "email={object}&role=secondary_admin".into(),
         ("POST", "/account/people/agreements") => {
             "email={object}&agreement=110000000001".into()

@@ -12,6 +12,7 @@ mod authorization;
 mod backup;
 mod bad_input;
 mod bulk;
+mod bulk_portal;
 mod cli;
 mod concurrency;
 mod connections;

@@ -119,6 +119,10 @@ struct ListPage {
     by_number: SortHeader,
     by_term_end: SortHeader,
     next: Option<String>,
+    /// An admin of the account: rows can be chosen for a bulk change (#22).
+    bulk: bool,
+    /// Why nothing was started from the list's choice.
+    bulk_error: Option<String>,
 }
 
 /// A column header that sorts the list: where it leads and how the list
@@ -139,6 +143,8 @@ struct ListQuery {
     /// Vendor staff: one account's agreements (from its directory page).
     account: Option<String>,
     sort: Option<String>,
+    /// Back from a bulk change that could not start: `none` or `many`.
+    bulk: Option<String>,
     after: Option<String>,
     /// With `sort` by term end: the previous page's last term end.
     after_end: Option<String>,
@@ -275,6 +281,16 @@ async fn list(
         },
         account: filters.account,
         next,
+        bulk: me.actor.account().is_some_and(|a| me.actor.is_admin_of(a)),
+        bulk_error: match q.bulk.as_deref() {
+            Some("none") => Some(tr.t("bulk-none-chosen")),
+            Some("many") => Some(tr.t1(
+                "bulk-too-many",
+                "max",
+                &kontor_core::domain::bulk_run::MAX_AGREEMENTS.to_string(),
+            )),
+            _ => None,
+        },
     };
     Ok(page.into_response())
 }

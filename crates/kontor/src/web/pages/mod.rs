@@ -4,6 +4,7 @@
 mod accounts;
 mod agreements;
 mod backoffice;
+mod bulk_run;
 mod changes;
 mod confirm;
 pub mod error;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(agreements::router())
         .merge(wizard::router())
         .merge(renewal::router())
+        .merge(bulk_run::router())
         .merge(changes::router())
         .merge(levels::router())
         .merge(backoffice::router())
