@@ -73,9 +73,9 @@ test("500 agreements of a filtered list are previewed, submitted and downloaded 
   // The CSV: the same agreements in the same order, each submitted and pending.
   const csv = await (await page.request.get(`${page.url()}/result.csv`)).text();
   const lines = csv.trim().split("\n");
-  assert.equal(lines[0], "agreement,outcome,request,request_status,reasons");
+  assert.equal(lines[0], "Vertrag,Ergebnis,Anfrage,Stand der Anfrage,Warum nicht");
   assert.deepEqual(lines.slice(1).map((l) => l.split(",")[0]), rows.map(([n]) => n));
-  assert.ok(lines.slice(1).every((l) => /,submitted,[0-9a-f-]{36},pending,$/.test(l)), lines[1]);
+  assert.ok(lines.slice(1).every((l) => /,Beantragt,[0-9a-f-]{36},In Bearbeitung,$/.test(l)), lines[1]);
   await page.context().close();
 });
 
@@ -85,7 +85,7 @@ test("two ticked agreements, one of which cannot change (en)", async () => {
   await page.goto(`${server.base}/agreements`);
   await page.getByLabel("Choose agreement 110000000002").check();
   await page.getByLabel("Choose agreement 110000000001").check();
-  await page.getByRole("button", { name: "Change partner of the chosen" }).click();
+  await page.getByRole("button", { name: "Change partner of selected agreements" }).click();
   await page.waitForURL(/\/agreements\/bulk\/[0-9a-f-]+$/);
   await page.fill("#csn", "5100000004");
   await page.getByRole("button", { name: "Check the agreements" }).click();

@@ -161,10 +161,13 @@ pub fn option(
     if agreement.program.is_token_flex_eba() {
         reasons.push(RenewalBlock::TokenFlexEba);
     }
-    if days_left < 0 {
+    if days_left < 0 || agreement.status == AgreementStatus::Expired {
         reasons.push(RenewalBlock::Expired);
     }
-    if agreement.status != AgreementStatus::Active {
+    if matches!(
+        agreement.status,
+        AgreementStatus::Canceled | AgreementStatus::Suspended
+    ) {
         reasons.push(RenewalBlock::NotActive);
     }
     if open_request {

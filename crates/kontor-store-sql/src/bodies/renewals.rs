@@ -166,6 +166,10 @@ macro_rules! renewals_body {
                 ) -> StoreResult<bool> {
                     let at = decided.decided_at.unwrap_or(decided.named_at);
                     let mut tx = self.write().await?;
+                    // The agreement first, then the naming: the order a
+                    // renewal transaction takes them in, so the two never
+                    // wait for each other (PostgreSQL would abort one).
+                    <$store as Backend>::lock_partners_of(&mut tx, &decided.agreement).await?;
                     if !mark_decided(&mut tx, decided).await? {
                         return Ok(false);
                     }

@@ -1423,9 +1423,16 @@ bulk-result = { $submitted ->
 }
 bulk-failed = Nicht beantragt: Etwas ist schiefgegangen; versuchen Sie diesen Vertrag auf seiner eigenen Seite.
 bulk-to-changes = Alle Partnerwechsel ansehen
-bulk-chosen-button = Partner der ausgewählten wechseln
+bulk-chosen-button = Partner der ausgewählten Verträge wechseln
 bulk-all-button = Partner aller Verträge dieser Liste wechseln
 bulk-choose = Auswählen
 bulk-choose-one = Vertrag { $agreement } auswählen
 bulk-none-chosen = Wählen Sie zuerst mindestens einen Vertrag aus.
 bulk-too-many = Höchstens { $max } Verträge können auf einmal wechseln; grenzen Sie die Liste mit den Filtern ein.
+renewal-same-flash = Dieser Partner ist für die Verlängerung bereits benannt; es hat sich nichts geändert.
+csv-outcome = Ergebnis
+csv-request_status = Stand der Anfrage
+csv-reasons = Warum nicht
+bulk-outcome-submitted = Beantragt
+bulk-outcome-not_eligible = Nicht möglich
+bulk-outcome-error = Fehlgeschlagen

@@ -1366,9 +1366,16 @@ bulk-result = { $submitted ->
 }
 bulk-failed = Not requested: something went wrong; try this agreement on its own page.
 bulk-to-changes = See all partner changes
-bulk-chosen-button = Change partner of the chosen
+bulk-chosen-button = Change partner of selected agreements
 bulk-all-button = Change partner of all in this list
 bulk-choose = Choose
 bulk-choose-one = Choose agreement { $agreement }
 bulk-none-chosen = Choose at least one agreement first.
 bulk-too-many = At most { $max } agreements can change at once; narrow the list with the filters.
+renewal-same-flash = This partner is named for the renewal already; nothing changed.
+csv-outcome = Outcome
+csv-request_status = Request status
+csv-reasons = Why not
+bulk-outcome-submitted = Requested
+bulk-outcome-not_eligible = Not possible
+bulk-outcome-error = Failed

@@ -69,6 +69,39 @@ pub fn csv_response(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, 
 }
 
 /// Partner history as the CSV download the API and the portal both offer.
+pub fn bulk_run_csv(
+    run: &kontor_core::domain::bulk_run::BulkRun,
+    columns: Columns,
+) -> Result<Response, ApiError> {
+    let mut rows = vec![columns.header(&[
+        "agreement",
+        "outcome",
+        "request",
+        "request_status",
+        "reasons",
+    ])];
+    for i in &run.items {
+        let reasons: Vec<String> = i
+            .reasons
+            .iter()
+            .map(|r| columns.code("reason-label", r.as_str().to_owned()))
+            .collect();
+        rows.push(vec![
+            i.agreement.to_string(),
+            i.outcome
+                .map(|o| columns.code("bulk-outcome", o.as_str().to_owned()))
+                .unwrap_or_default(),
+            i.request.map(|r| r.to_string()).unwrap_or_default(),
+            i.request_status
+                .map(|s| columns.code("request", s.as_str().to_owned()))
+                .unwrap_or_default(),
+            reasons.join("; "),
+        ]);
+    }
+    csv_response(&format!("bulk-change-{}.csv", run.id), rows)
+}
+
+/// Partner history as CSV: one row per assignment, oldest first.
 pub fn history_csv(
     number: &kontor_core::domain::ids::AgreementNumber,
     items: Vec<super::dto::HistoryEntryDto>,

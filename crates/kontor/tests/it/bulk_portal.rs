@@ -138,15 +138,22 @@ async fn five_hundred_agreements_are_previewed_submitted_once_and_downloaded_as_
         .await
         .unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "agreement,outcome,request,request_status,reasons");
-    assert_eq!(lines.len(), 503);
-    assert!(lines[1].starts_with("119900000000,submitted,") && lines[1].ends_with(",pending,"));
-    assert_eq!(lines[501], "110000000002,not_eligible,,,auto_renew");
-    assert!(
-        lines[502].starts_with("110000000004,not_eligible,,,expired"),
-        "{}",
-        lines[502]
+    // In Anna's words, as the portal's other downloads.
+    assert_eq!(
+        lines[0],
+        "Vertrag,Ergebnis,Anfrage,Stand der Anfrage,Warum nicht"
     );
+    assert_eq!(lines.len(), 503);
+    assert!(
+        lines[1].starts_with("119900000000,Beantragt,") && lines[1].ends_with(",In Bearbeitung,"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[501],
+        "110000000002,Nicht möglich,,,Verlängert sich automatisch"
+    );
+    assert_eq!(lines[502], "110000000004,Nicht möglich,,,Laufzeit beendet");
 
     // The worker applies them: the result shows where each stands now.
     app.advance(Duration::minutes(61));

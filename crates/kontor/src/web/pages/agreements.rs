@@ -517,6 +517,7 @@ async fn detail(
         flash: q.flash.as_deref().and_then(|f| match f {
             "withdrawn" => Some(tr.t("withdrawn-flash")),
             "renewal-named" => Some(tr.t("renewal-named-flash")),
+            "renewal-same" => Some(tr.t("renewal-same-flash")),
             "renewal-withdrawn" => Some(tr.t("renewal-withdrawn-flash")),
             _ => None,
         }),

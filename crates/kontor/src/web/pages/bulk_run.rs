@@ -266,7 +266,8 @@ async fn submit(
     Ok(Redirect::to(&format!("/agreements/bulk/{id}")).into_response())
 }
 
-/// The result as CSV: one row per agreement, in the run's order.
+/// The result as CSV, in the person's words: one row per agreement, in
+/// the run's order.
 async fn result_csv(
     State(state): State<AppState>,
     me: SignedIn,
@@ -278,29 +279,6 @@ async fn result_csv(
         .bulk_run(&me.actor, run_id(&raw, tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
-    let mut rows = vec![
-        [
-            "agreement",
-            "outcome",
-            "request",
-            "request_status",
-            "reasons",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
-    for i in &run.items {
-        let reasons: Vec<&str> = i.reasons.iter().map(|r| r.as_str()).collect();
-        rows.push(vec![
-            i.agreement.to_string(),
-            i.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
-            i.request.map(|r| r.to_string()).unwrap_or_default(),
-            i.request_status
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            reasons.join(" "),
-        ]);
-    }
-    crate::web::csv::csv_response(&format!("bulk-change-{}.csv", run.id), rows)
+    crate::web::csv::bulk_run_csv(&run, crate::web::csv::Columns::Words(tr))
         .map_err(|_| PageError::internal(anyhow::anyhow!("csv"), tr))
 }

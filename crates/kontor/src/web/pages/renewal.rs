@@ -170,13 +170,22 @@ async fn name(
     let Some(csn) = look_up(&state, &mut page, &s, &form.csn).await? else {
         return Ok(page.into_response());
     };
+    let same = s
+        .renewal_partner
+        .as_ref()
+        .is_some_and(|r| r.new_partner == csn);
     state
         .services
         .name_renewal_partner(&me.actor, &s.agreement.number, &csn)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
+    let flash = if same {
+        "renewal-same"
+    } else {
+        "renewal-named"
+    };
     Ok(Redirect::to(&format!(
-        "/agreements/{}?flash=renewal-named#renewal-h",
+        "/agreements/{}?flash={flash}#renewal-h",
         s.agreement.number
     ))
     .into_response())
@@ -191,7 +200,8 @@ async fn confirm_withdraw(
     let tr = me.tr;
     let (s, page) = start(&state, &me, &raw).await?;
     let Some(named) = page.named else {
-        return Err(PageError::not_found(tr));
+        // Withdrawn already (another tab, another admin): nothing to ask.
+        return Ok(Redirect::to(&format!("/agreements/{}", s.agreement.number)).into_response());
     };
     let n = s.agreement.number.to_string();
     Ok(super::confirm::ConfirmPage {
