@@ -1436,3 +1436,5 @@ csv-reasons = Warum nicht
 bulk-outcome-submitted = Beantragt
 bulk-outcome-not_eligible = Nicht möglich
 bulk-outcome-error = Fehlgeschlagen
+bulk-new-partner = Neuer Partner
+bulk-withdraw-hint = Jeden Wechsel können Sie bis zu seiner Durchführung auf seiner Seite zurückziehen.

@@ -1379,3 +1379,5 @@ csv-reasons = Why not
 bulk-outcome-submitted = Requested
 bulk-outcome-not_eligible = Not possible
 bulk-outcome-error = Failed
+bulk-new-partner = New partner
+bulk-withdraw-hint = You can withdraw each change on its page until it is applied.

@@ -121,6 +121,10 @@ async fn five_hundred_agreements_are_previewed_submitted_once_and_downloaded_as_
         html.contains("500 Wechsel wurden beantragt; 2 Verträge wurden ausgelassen"),
         "{html}"
     );
+    assert!(
+        html.contains("Neuer Partner: <strong>BIM Solutions AG (Berlin, 5100000002)</strong>"),
+        "the partner chosen is named"
+    );
     assert_eq!(
         html.matches("In Bearbeitung").count(),
         500,

@@ -155,6 +155,9 @@ async fn show(
     if run.submitted_at.is_some() {
         page.rows = result_rows(tr, &run);
         page.summary = result_summary(tr, &run);
+        if let Some(p) = &run.new_partner {
+            page.found = Some(super::agreements::partner_label(&state, p).await);
+        }
         return Ok(page.into_response());
     }
     let Some(raw_csn) = q.csn.as_deref() else {
