@@ -47,7 +47,18 @@ impl Services {
         actor: &Actor,
         number: &AgreementNumber,
     ) -> Result<Arc<AgreementState>> {
+        Ok(self.agreement_or_naming(actor, number).await?.0)
+    }
+
+    /// [`Self::agreement_for_renewal`], and whether the caller sees the
+    /// agreement itself (`false`: only as the partner named for it).
+    async fn agreement_or_naming(
+        &self,
+        actor: &Actor,
+        number: &AgreementNumber,
+    ) -> Result<(Arc<AgreementState>, bool)> {
         match self.agreement(actor, number).await {
+            Ok(s) => Ok((s, true)),
             Err(Error::NotFound(what)) => {
                 let Some(partner) = actor.partner() else {
                     return Err(Error::NotFound(what));
@@ -55,18 +66,20 @@ impl Services {
                 // Read again: the renewal may have made it the partner of
                 // record since the first read, which then admits it.
                 match self.store.agreement_state(&Scope::All, number).await? {
+                    Some(s) if Scope::of(actor).admits(&s.agreement) == Some(true) => {
+                        Ok((Arc::new(s), true))
+                    }
                     Some(s)
                         if s.renewal_partner
                             .as_ref()
-                            .is_some_and(|n| &n.new_partner == partner)
-                            || Scope::of(actor).admits(&s.agreement) == Some(true) =>
+                            .is_some_and(|n| &n.new_partner == partner) =>
                     {
-                        Ok(Arc::new(s))
+                        Ok((Arc::new(s), false))
                     }
                     _ => Err(Error::NotFound(what)),
                 }
             }
-            other => other,
+            Err(e) => Err(e),
         }
     }
 
@@ -93,10 +106,7 @@ impl Services {
         let state = self.agreement(actor, number).await?;
         let offer = self.renewal_option_of(actor, &state);
         if offer.reasons.contains(&RenewalBlock::NotPermitted) {
-            return Err(Error::Forbidden(Text::new(
-                "forbidden-renewal-partner",
-                "only an administrator of this account can name the partner for the renewal",
-            )));
+            return Err(not_admin());
         }
         if !offer.available {
             return Err(Error::Refused(
@@ -176,10 +186,7 @@ impl Services {
         let state = self.agreement(actor, number).await?;
         let agreement = &state.agreement;
         if !(actor.is_admin_of(&agreement.account) || actor.role == Role::Operator) {
-            return Err(Error::Forbidden(Text::new(
-                "forbidden-renewal-partner",
-                "only an administrator of this account can name the partner for the renewal",
-            )));
+            return Err(not_admin());
         }
         let Some(named) = state.renewal_partner.as_ref() else {
             return Err(nothing_named());
@@ -217,12 +224,11 @@ impl Services {
         actor: &Actor,
         number: &AgreementNumber,
     ) -> Result<(Arc<AgreementState>, Vec<RenewalPartner>)> {
-        let state = self.agreement_for_renewal(actor, number).await?;
+        let (state, sees_agreement) = self.agreement_or_naming(actor, number).await?;
         let all = self.store.renewal_partners(number).await?;
         // A partner named now sees its own naming, not the agreement's
         // earlier ones.
-        let sees_all = self.agreement(actor, number).await.is_ok();
-        let all = if sees_all {
+        let all = if sees_agreement {
             all
         } else {
             all.into_iter()
@@ -380,6 +386,14 @@ impl Parties {
     pub(crate) fn all(&self) -> (&[Contact], Option<&Contact>, &[Contact]) {
         (&self.admins, self.new_partner.as_ref(), &self.old)
     }
+}
+
+/// 403 for anyone but the account's admins (and, to withdraw, operators).
+fn not_admin() -> Error {
+    Error::Forbidden(Text::new(
+        "forbidden-renewal-partner",
+        "only an administrator of this account can name the partner for the renewal",
+    ))
 }
 
 /// Why a partner cannot be named for the renewal, as a refused field.

@@ -16,12 +16,11 @@ use kontor_core::domain::bulk_run::{BulkOutcome, BulkRun, MAX_AGREEMENTS};
 use kontor_core::domain::eligibility::ReasonCode;
 use kontor_core::domain::ids::{AgreementKind, AgreementNumber, Csn};
 use kontor_core::store::AgreementFilter;
-use serde::Deserialize;
 
 use super::Chrome;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
-use super::wizard::find_partner;
+use super::wizard::{CsnForm, CsnQuery, find_partner};
 use crate::i18n::Tr;
 use crate::web::AppState;
 
@@ -113,11 +112,6 @@ async fn start(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     Ok(Redirect::to(&format!("/agreements/bulk/{}", run.id)).into_response())
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CsnQuery {
-    csn: Option<String>,
 }
 
 fn reasons_text(tr: Tr, reasons: &[ReasonCode]) -> String {
@@ -240,18 +234,12 @@ fn result_summary(tr: Tr, run: &BulkRun) -> String {
     )
 }
 
-#[derive(Debug, Deserialize)]
-struct SubmitForm {
-    csn: String,
-    csrf: Option<String>,
-}
-
 async fn submit(
     State(state): State<AppState>,
     me: SignedIn,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<SubmitForm>,
+    Form(form): Form<CsnForm>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;

@@ -19,7 +19,7 @@ use super::Chrome;
 use super::agreements::partner_label;
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
-use super::wizard::find_partner;
+use super::wizard::{CsnForm, CsnQuery, find_partner};
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -53,11 +53,6 @@ struct RenewalPage {
     csn_error: Option<String>,
     /// The partner found: label and CSN.
     found: Option<(String, String)>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CsnQuery {
-    csn: Option<String>,
 }
 
 /// The agreement for the page: only its admins name partners.
@@ -148,18 +143,12 @@ async fn search(
     Ok(page.into_response())
 }
 
-#[derive(Debug, Deserialize)]
-struct NameForm {
-    csn: String,
-    csrf: Option<String>,
-}
-
 async fn name(
     State(state): State<AppState>,
     me: SignedIn,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<NameForm>,
+    Form(form): Form<CsnForm>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;

@@ -100,9 +100,10 @@ impl WizardPage {
     }
 }
 
+/// A partner search step's query: the CSN typed in, once searched.
 #[derive(Debug, Default, Deserialize)]
-struct CsnQuery {
-    csn: Option<String>,
+pub(super) struct CsnQuery {
+    pub csn: Option<String>,
 }
 
 /// Loads the agreement for the wizard: only its admins may run it, and only
@@ -248,10 +249,11 @@ async fn step_review(
     Ok(page.into_response())
 }
 
+/// The form that confirms the partner found: its CSN and the form token.
 #[derive(Debug, Deserialize)]
-struct SubmitForm {
-    csn: String,
-    csrf: Option<String>,
+pub(super) struct CsnForm {
+    pub csn: String,
+    pub csrf: Option<String>,
 }
 
 async fn submit(
@@ -259,7 +261,7 @@ async fn submit(
     me: SignedIn,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<SubmitForm>,
+    Form(form): Form<CsnForm>,
 ) -> Result<Response, PageError> {
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
     let (s, mut page) = start(&state, &me, &raw, 2).await?;
