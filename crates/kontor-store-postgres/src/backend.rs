@@ -32,6 +32,10 @@ impl Backend for PgStore {
          LEFT JOIN change_requests r ON r.id = o.request_id";
     const AWAITING_DUE_FROM: &'static str = "FROM open_requests o JOIN change_requests r ON r.id = o.request_id \
          WHERE o.status = 'awaiting_partner' AND o.due_at <= $1 ORDER BY o.due_at LIMIT $2";
+    const AWAITING_UNESCALATED_FROM: &'static str = "FROM open_requests o JOIN change_requests r ON r.id = o.request_id \
+         WHERE o.status = 'awaiting_partner' AND o.due_at > $1 AND o.due_at <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM request_escalations e WHERE e.request_id = o.request_id) \
+         ORDER BY o.due_at LIMIT $3";
 
     fn json_values(json: &str) -> String {
         format!("jsonb_array_elements_text({json}::jsonb) AS value")

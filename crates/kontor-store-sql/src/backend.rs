@@ -46,6 +46,10 @@ pub trait Backend: Send + Sync + Sized + 'static {
     /// Requests awaiting the new partner whose answer is due by `$1`, at
     /// most `$2`, oldest first, as `SELECT {REQUEST_COLUMNS}` reads them.
     const AWAITING_DUE_FROM: &'static str;
+    /// Requests awaiting the new partner whose answer is due after `$1`
+    /// and at or before `$2`, not escalated yet, at most `$3`, the earliest
+    /// first, as `SELECT {REQUEST_COLUMNS}` reads them (#22).
+    const AWAITING_UNESCALATED_FROM: &'static str;
 
     /// A table expression with one `value` row per text of the JSON array
     /// in `json` (a bound parameter such as `$3`, or a column).

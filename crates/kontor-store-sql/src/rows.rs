@@ -558,6 +558,8 @@ pub struct CaseRow {
     waiting_on: String,
     support_level: Option<String>,
     respond_by: Option<i64>,
+    resolve_by: Option<i64>,
+    first_response_at: Option<i64>,
 }
 
 impl TryFrom<CaseRow> for SupportCase {
@@ -587,13 +589,16 @@ impl TryFrom<CaseRow> for SupportCase {
                 .map(|l| SupportLevel::parse(l).ok_or_else(|| bad("support level", l)))
                 .transpose()?,
             respond_by: r.respond_by.map(from_ms),
+            resolve_by: r.resolve_by.map(from_ms),
+            first_response_at: r.first_response_at.map(from_ms),
         })
     }
 }
 
 /// The columns of [`CaseRow`] on support cases aliased `c`.
 pub const CASE_COLUMNS: &str = "c.id, c.account_csn, c.agreement_number, c.opened_by, c.replace_partner, c.new_partner, \
-     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by, c.waiting_on, c.support_level, c.respond_by";
+     c.message, c.status, c.created_at, c.resolved_at, c.resolved_by, c.waiting_on, c.support_level, c.respond_by, \
+     c.resolve_by, c.first_response_at";
 
 /// A reply in a case, with its author's name ([`CASE_MESSAGE_COLUMNS`]).
 #[derive(sqlx::FromRow)]

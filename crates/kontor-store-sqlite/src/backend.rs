@@ -32,6 +32,10 @@ impl Backend for SqliteStore {
          AND r.status IN ('pending', 'awaiting_partner')";
     const AWAITING_DUE_FROM: &'static str = "FROM change_requests r \
          WHERE r.status = 'awaiting_partner' AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2";
+    const AWAITING_UNESCALATED_FROM: &'static str = "FROM change_requests r \
+         WHERE r.status = 'awaiting_partner' AND r.due_at > $1 AND r.due_at <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM request_escalations e WHERE e.request_id = r.id) \
+         ORDER BY r.due_at LIMIT $3";
 
     fn json_values(json: &str) -> String {
         format!("json_each({json})")

@@ -182,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
                     old_partners: request.old_partners.clone(),
                     reasons: vec![],
                     renews_on: None,
+                    answer_by: None,
                 };
                 store.insert_request(&request, &[], &[message]).await?;
             }

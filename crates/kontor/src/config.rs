@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use kontor_core::domain::delivery::RetrySchedule;
-use kontor_core::domain::policy::{FirstResponse, Policy};
+use kontor_core::domain::policy::{LevelHours, Policy};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -135,6 +135,15 @@ settings! {
     first_response_hours_advanced: i64 = Policy::default().first_response.advanced_hours;
     /// Hours within which support first answers a case, premium level.
     first_response_hours_premium: i64 = Policy::default().first_response.premium_hours;
+    /// Hours within which support resolves a case, standard level.
+    resolution_hours_standard: i64 = Policy::default().resolution.standard_hours;
+    /// Hours within which support resolves a case, advanced level.
+    resolution_hours_advanced: i64 = Policy::default().resolution.advanced_hours;
+    /// Hours within which support resolves a case, premium level.
+    resolution_hours_premium: i64 = Policy::default().resolution.premium_hours;
+    /// Hours before an unanswered acceptance request expires at which the
+    /// new partner and support are told (0: never).
+    acceptance_escalate_hours: i64 = Policy::default().acceptance_escalate_hours;
     /// Pins the clock (tests, demos): an RFC 3339 instant.
     clock: Option<String> = None;
     /// Seconds the worker sleeps when nothing is due.
@@ -318,23 +327,35 @@ impl Config {
         if self.acceptance_days < 1 {
             bail!("acceptance_days must be 1 or more");
         }
-        for (name, hours) in [
+        let levels = [
             (
-                "first_response_hours_standard",
+                "standard",
                 self.first_response_hours_standard,
+                self.resolution_hours_standard,
             ),
             (
-                "first_response_hours_advanced",
+                "advanced",
                 self.first_response_hours_advanced,
+                self.resolution_hours_advanced,
             ),
             (
-                "first_response_hours_premium",
+                "premium",
                 self.first_response_hours_premium,
+                self.resolution_hours_premium,
             ),
-        ] {
-            if !(1..=24 * 30).contains(&hours) {
-                bail!("{name} must be between 1 and 720 hours");
+        ];
+        for (level, first, resolution) in levels {
+            if !(1..=24 * 30).contains(&first) {
+                bail!("first_response_hours_{level} must be between 1 and 720 hours");
             }
+            if !(first..=24 * 90).contains(&resolution) {
+                bail!(
+                    "resolution_hours_{level} must be between first_response_hours_{level} ({first}) and 2160 hours"
+                );
+            }
+        }
+        if !(0..=24 * 30).contains(&self.acceptance_escalate_hours) {
+            bail!("acceptance_escalate_hours must be between 0 (never) and 720 hours");
         }
         if self.idempotency_hours < 24 {
             bail!("idempotency_hours must be at least 24");
@@ -496,11 +517,17 @@ impl Config {
             acceptance_required: self.acceptance_required,
             acceptance_days: self.acceptance_days,
             renewal_grace_days: self.renewal_grace_days,
-            first_response: FirstResponse {
+            first_response: LevelHours {
                 standard_hours: self.first_response_hours_standard,
                 advanced_hours: self.first_response_hours_advanced,
                 premium_hours: self.first_response_hours_premium,
             },
+            resolution: LevelHours {
+                standard_hours: self.resolution_hours_standard,
+                advanced_hours: self.resolution_hours_advanced,
+                premium_hours: self.resolution_hours_premium,
+            },
+            acceptance_escalate_hours: self.acceptance_escalate_hours,
         }
     }
 
@@ -600,7 +627,12 @@ mod tests {
         for (hours, ok) in [("0", false), ("1", true), ("720", true), ("721", false)] {
             for level in ["STANDARD", "ADVANCED", "PREMIUM"] {
                 let key = format!("KONTOR_FIRST_RESPONSE_HOURS_{level}");
-                let loaded = Config::load(None, env(&[(key.as_str(), hours)]));
+                // The resolution target is never below the first response's.
+                let resolution = format!("KONTOR_RESOLUTION_HOURS_{level}");
+                let loaded = Config::load(
+                    None,
+                    env(&[(key.as_str(), hours), (resolution.as_str(), "2160")]),
+                );
                 assert_eq!(loaded.is_ok(), ok, "{key}={hours}");
                 if let Err(e) = loaded {
                     assert!(
@@ -609,6 +641,27 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn resolution_targets_are_at_least_the_first_response_and_at_most_ninety_days() {
+        // Premium answers within 1 h by default: resolving within 1 h is
+        // the least, within 2160 h (90 days) the most.
+        for (hours, ok) in [("0", false), ("1", true), ("2160", true), ("2161", false)] {
+            let loaded = Config::load(None, env(&[("KONTOR_RESOLUTION_HOURS_PREMIUM", hours)]));
+            assert_eq!(loaded.is_ok(), ok, "{hours}");
+        }
+        // Standard answers within 24 h: a 23 h resolution target is refused.
+        let err =
+            Config::load(None, env(&[("KONTOR_RESOLUTION_HOURS_STANDARD", "23")])).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("resolution_hours_standard"),
+            "{err:#}"
+        );
+        for (hours, ok) in [("-1", false), ("0", true), ("720", true), ("721", false)] {
+            let loaded = Config::load(None, env(&[("KONTOR_ACCEPTANCE_ESCALATE_HOURS", hours)]));
+            assert_eq!(loaded.is_ok(), ok, "escalate {hours}");
         }
     }
 

@@ -250,6 +250,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "request_escalations",
+        &[("request_id", Text), ("escalated_at", Int)],
+    ),
+    (
         "renewal_partners",
         &[
             ("id", Text),
@@ -379,6 +383,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("waiting_on", Text),
             ("support_level", Text),
             ("respond_by", Int),
+            ("resolve_by", Int),
+            ("first_response_at", Int),
+            ("respond_breach_mailed_at", Int),
+            ("resolve_breach_mailed_at", Int),
         ],
     ),
     (

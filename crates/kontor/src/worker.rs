@@ -27,9 +27,10 @@ pub struct WorkerConfig {
     pub reminder_days: Vec<i64>,
 }
 
-/// How often reminders and renewals are looked for: each reminder is sent
-/// once, whenever; a partner named for a renewal takes over within this
-/// time after the renewal date.
+/// How often reminders, renewals, passed deadlines and escalations are
+/// looked for: each reminder, breach and escalation is told once,
+/// whenever; a partner named for a renewal takes over within this time
+/// after the renewal date.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Applies everything due now; returns what it did.
@@ -114,6 +115,26 @@ pub async fn run(services: Services, config: WorkerConfig, mut shutdown: watch::
                     }
                 }
                 Err(e) => tracing::warn!(error = ?e, "deciding renewals failed; retrying"),
+            }
+            match services.tell_breaches().await {
+                Ok(n) => {
+                    metrics::counter!("kontor_deadlines_breached_total").increment(u64::from(n));
+                    if n > 0 {
+                        tracing::warn!(breaches = n, "told operators of passed support deadlines");
+                    }
+                }
+                Err(e) => tracing::warn!(error = ?e, "telling breached deadlines failed; retrying"),
+            }
+            match services.escalate_unanswered().await {
+                Ok(n) => {
+                    metrics::counter!("kontor_requests_escalated_total").increment(u64::from(n));
+                    if n > 0 {
+                        tracing::info!(escalated = n, "escalated unanswered partner changes");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = ?e, "escalating unanswered changes failed; retrying")
+                }
             }
         }
         if last_purge.elapsed() >= PURGE_EVERY {

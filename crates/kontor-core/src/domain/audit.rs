@@ -75,6 +75,9 @@ str_enum!(
         ChangeDeclined = "change_declined",
         /// The new partner did not answer in time (acceptance policy).
         ChangeExpired = "change_expired",
+        /// A change the new partner had not answered was escalated to it
+        /// and to support before it expires (#22).
+        ChangeEscalated = "change_escalated",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
         /// A person changed their own name, language or time zone.

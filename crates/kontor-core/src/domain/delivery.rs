@@ -39,6 +39,7 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "partner_change.accepted",
     "partner_change.declined",
     "partner_change.expired",
+    "partner_change.escalated",
     "partner_change.renewal_named",
     "partner_change.renewal_withdrawn",
     "partner_change.renewal_applied",

@@ -16,6 +16,7 @@ pub mod renewal;
 pub mod roles;
 pub mod scim;
 pub mod second_factor;
+pub mod sla;
 pub mod sso;
 pub mod support;
 pub mod throttle;

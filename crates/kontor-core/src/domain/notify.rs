@@ -12,6 +12,7 @@ use super::eligibility::ReasonCode;
 use super::ids::{AgreementNumber, Csn};
 use super::renewal::RenewalPartner;
 use super::roles::Lang;
+use super::sla::Breach;
 use super::zone::Zone;
 use crate::error::FieldError;
 
@@ -34,6 +35,9 @@ str_enum!(
         Declined = "declined",
         /// The new partner did not answer in time.
         Expired = "expired",
+        /// The new partner has not answered and the time to answer runs
+        /// out soon: the partner and support are told (#22).
+        Escalated = "escalated",
         /// A partner was named for the next renewal (#22).
         RenewalNamed = "renewal_named",
         /// The partner named for the renewal was withdrawn (or replaced).
@@ -214,6 +218,14 @@ pub enum OutboxMessage {
         /// The first day of the renewal, for a partner named for it (#22).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         renews_on: Option<time::Date>,
+        /// When the new partner's time to answer runs out, for an
+        /// escalation (#22).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "time::serde::rfc3339::option"
+        )]
+        answer_by: Option<time::OffsetDateTime>,
     },
     /// Invites a new person to set their password (one-time link).
     Invitation {
@@ -305,6 +317,16 @@ pub enum OutboxMessage {
         /// Why, readable.
         reason: String,
     },
+    /// Tells the vendor's operators of support deadlines that passed
+    /// (#22): each breach once, those a sweep found in one mail.
+    DeadlinesBreached {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The operators.
+        recipients: Vec<Recipient>,
+        /// What is overdue, the earliest deadline first.
+        breaches: Vec<BreachNotice>,
+    },
     /// Reminds a customer account's admins that the window for a
     /// self-service partner change closes soon for some of its agreements
     /// (#22, R4): each with the last day a change is possible.
@@ -334,6 +356,7 @@ impl OutboxMessage {
             OutboxMessage::SecondFactorNotice { .. } => "second_factor_notice",
             OutboxMessage::CaseReply { .. } => "case_reply",
             OutboxMessage::WindowClosing { .. } => "window_closing",
+            OutboxMessage::DeadlinesBreached { .. } => "deadlines_breached",
         }
     }
 
@@ -347,7 +370,8 @@ impl OutboxMessage {
             | OutboxMessage::PasswordChanged { event_id, .. }
             | OutboxMessage::SecondFactorNotice { event_id, .. }
             | OutboxMessage::CaseReply { event_id, .. }
-            | OutboxMessage::WindowClosing { event_id, .. } => *event_id,
+            | OutboxMessage::WindowClosing { event_id, .. }
+            | OutboxMessage::DeadlinesBreached { event_id, .. } => *event_id,
         }
     }
 
@@ -361,7 +385,8 @@ impl OutboxMessage {
             | OutboxMessage::PasswordChanged { recipients, .. }
             | OutboxMessage::SecondFactorNotice { recipients, .. }
             | OutboxMessage::CaseReply { recipients, .. }
-            | OutboxMessage::WindowClosing { recipients, .. } => recipients,
+            | OutboxMessage::WindowClosing { recipients, .. }
+            | OutboxMessage::DeadlinesBreached { recipients, .. } => recipients,
         }
     }
 
@@ -380,9 +405,26 @@ impl OutboxMessage {
             | OutboxMessage::PasswordChanged { .. }
             | OutboxMessage::SecondFactorNotice { .. }
             | OutboxMessage::CaseReply { .. }
-            | OutboxMessage::WindowClosing { .. } => None,
+            | OutboxMessage::WindowClosing { .. }
+            | OutboxMessage::DeadlinesBreached { .. } => None,
         }
     }
+}
+
+/// One passed deadline of a support case, as the operators are told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreachNotice {
+    /// The case.
+    pub case: Uuid,
+    /// Its customer account.
+    pub account: Csn,
+    /// Its agreement, if it is about one.
+    pub agreement: Option<AgreementNumber>,
+    /// Which deadline passed.
+    pub breach: Breach,
+    /// When it was due.
+    #[serde(with = "time::serde::rfc3339")]
+    pub due_at: time::OffsetDateTime,
 }
 
 str_enum!(
@@ -458,7 +500,39 @@ pub fn partner_change_emails(
         old_partners: request.old_partners.clone(),
         reasons: request.reasons.clone(),
         renews_on: None,
+        answer_by: None,
     }]
+}
+
+/// The outbox message escalating `request`, which the new partner has not
+/// answered (#22): to the account's admins (unless they muted it), the new
+/// partner and the vendor's support agents — not the partners it replaces.
+pub fn escalation_emails(
+    request: &ChangeRequest,
+    admins: &[Contact],
+    new_partner: Option<&Contact>,
+    support_agents: &[Contact],
+) -> OutboxMessage {
+    let event = ChangeEvent::Escalated;
+    let mut recipients = change_recipients(event, admins, new_partner, &[]);
+    recipients.extend(
+        support_agents
+            .iter()
+            .map(|c| Recipient::of(c, RecipientRole::SupportAgent)),
+    );
+    OutboxMessage::PartnerChangeEmails {
+        event_id: Uuid::now_v7(),
+        event,
+        recipients,
+        request: request.id.0,
+        agreement: request.agreement.clone(),
+        account: request.account.clone(),
+        new_partner: request.new_partner.clone(),
+        old_partners: request.old_partners.clone(),
+        reasons: Vec::new(),
+        renews_on: None,
+        answer_by: Some(request.due_at),
+    }
 }
 
 /// The outbox message for `event` on a partner named for the renewal
@@ -482,6 +556,7 @@ pub fn renewal_emails(
         old_partners: old_partners.to_vec(),
         reasons: named.reasons.clone(),
         renews_on: Some(named.renews_on()),
+        answer_by: None,
     }
 }
 

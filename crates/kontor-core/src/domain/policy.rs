@@ -17,7 +17,14 @@ pub struct Policy {
     /// Days the new partner has to accept.
     pub acceptance_days: i64,
     /// How soon support answers a new case, by support level.
-    pub first_response: FirstResponse,
+    pub first_response: LevelHours,
+    /// How soon support resolves a case, by support level (#22).
+    #[serde(default = "LevelHours::resolution")]
+    pub resolution: LevelHours,
+    /// Hours before a request waiting for the new partner's answer expires
+    /// at which it is escalated to the partner and support (#22).
+    #[serde(default = "default_acceptance_escalate_hours")]
+    pub acceptance_escalate_hours: i64,
     /// Days after the renewal date within which a contract that does not
     /// renew by itself may still be renewed for a partner named for the
     /// renewal to take over (#22); after that the naming lapses.
@@ -29,10 +36,14 @@ fn default_renewal_grace_days() -> i64 {
     30
 }
 
-/// Support's first-response targets in hours, by support level (#20): a
-/// new case shows when its first answer is due.
+fn default_acceptance_escalate_hours() -> i64 {
+    24
+}
+
+/// Support's targets in hours, by support level: the first response
+/// (#20) and the resolution (#22) of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FirstResponse {
+pub struct LevelHours {
     /// Standard.
     pub standard_hours: i64,
     /// Advanced.
@@ -41,17 +52,25 @@ pub struct FirstResponse {
     pub premium_hours: i64,
 }
 
-impl Default for FirstResponse {
-    fn default() -> Self {
-        FirstResponse {
+impl LevelHours {
+    /// The default first-response targets.
+    pub fn first_response() -> Self {
+        LevelHours {
             standard_hours: 24,
             advanced_hours: 4,
             premium_hours: 1,
         }
     }
-}
 
-impl FirstResponse {
+    /// The default resolution targets.
+    pub fn resolution() -> Self {
+        LevelHours {
+            standard_hours: 72,
+            advanced_hours: 24,
+            premium_hours: 8,
+        }
+    }
+
     /// The target for `level`.
     pub fn of(&self, level: SupportLevel) -> Duration {
         Duration::hours(match level {
@@ -69,7 +88,9 @@ impl Default for Policy {
             expiry_window_days: 90,
             acceptance_required: false,
             acceptance_days: 7,
-            first_response: FirstResponse::default(),
+            first_response: LevelHours::first_response(),
+            resolution: LevelHours::resolution(),
+            acceptance_escalate_hours: default_acceptance_escalate_hours(),
             renewal_grace_days: default_renewal_grace_days(),
         }
     }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::agreement::{SupportLevel, str_enum};
 use super::ids::{AgreementNumber, Csn};
 use super::roles::UserId;
+use super::sla::{self, Deadlines, Progress, SlaState};
 
 str_enum!(
     /// Where a support case stands.
@@ -130,6 +131,13 @@ pub struct SupportCase {
     /// When support's first response is due.
     #[serde(with = "time::serde::rfc3339::option")]
     pub respond_by: Option<OffsetDateTime>,
+    /// When the case is to be resolved (#22; cases opened before have none
+    /// unless the upgrade gave them one).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub resolve_by: Option<OffsetDateTime>,
+    /// Support's first reply.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub first_response_at: Option<OffsetDateTime>,
 }
 
 impl SupportCase {
@@ -145,6 +153,28 @@ impl SupportCase {
     /// The partner to replace and the one to put in its place (R6).
     pub fn swap(&self) -> Option<(&Csn, &Csn)> {
         self.replace_partner.as_ref().zip(self.new_partner.as_ref())
+    }
+
+    /// The case's deadlines, when it has them (#22).
+    pub fn deadlines(&self) -> Option<Deadlines> {
+        Some(Deadlines {
+            opened_at: self.created_at,
+            respond_by: self.respond_by?,
+            resolve_by: self.resolve_by?,
+        })
+    }
+
+    /// What support has done against the deadlines.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            first_response_at: self.first_response_at,
+            resolved_at: self.resolved_at,
+        }
+    }
+
+    /// Where the case stands against its deadlines at `now`.
+    pub fn sla_state(&self, now: OffsetDateTime) -> Option<SlaState> {
+        Some(sla::state(now, &self.deadlines()?, &self.progress()))
     }
 
     /// Where the case stands for the customer.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod apply;
 pub mod bulk_run;
 pub mod cache;
+pub mod deadlines;
 pub mod directory;
 pub mod import;
 pub mod import_csv;

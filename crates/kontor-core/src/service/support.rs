@@ -14,6 +14,7 @@ use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{Contact, OutboxMessage, Recipient, RecipientRole};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
+use crate::domain::sla::Deadlines;
 use crate::domain::support::{CaseMessage, CaseSide, CaseStatus, SupportCase, replace_one};
 use crate::error::{Error, FieldError, Result, StoreError, Text};
 use crate::store::Scope;
@@ -175,6 +176,12 @@ impl Services {
         let now = self.clock.now();
         let (replace_partner, new_partner) =
             swap.map_or((None, None), |(old, new)| (Some(old), Some(new)));
+        let due = Deadlines::of(
+            level,
+            now,
+            &self.policy.first_response,
+            &self.policy.resolution,
+        );
         SupportCase {
             id: Uuid::now_v7(),
             account,
@@ -189,7 +196,9 @@ impl Services {
             resolved_by: None,
             waiting_on: CaseSide::Support,
             support_level: Some(level),
-            respond_by: Some(now + self.policy.first_response.of(level)),
+            respond_by: Some(due.respond_by),
+            resolve_by: Some(due.resolve_by),
+            first_response_at: None,
         }
     }
 

@@ -809,6 +809,48 @@ pub trait ReminderStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// Service-level deadlines (#22): breaches told once, and requests
+/// waiting for the new partner escalated once, whichever worker finds them.
+#[async_trait]
+pub trait DeadlineStore: Send + Sync {
+    /// Open cases with a deadline passed before `now` whose breach was not
+    /// told yet, at most `limit`, the earliest deadline first.
+    async fn untold_breaches(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<CaseBreach>>;
+    /// Records `breaches` as told, with the mail telling them, in one
+    /// transaction: all of them, or — when any was told already (another
+    /// worker was quicker) — none, answering `false`.
+    async fn record_breaches(
+        &self,
+        breaches: &[CaseBreach],
+        at: OffsetDateTime,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+    /// Requests still waiting for the new partner's answer that expire
+    /// after `now` and at or before `until`, not escalated yet, at most
+    /// `limit`, the earliest first.
+    async fn unescalated_requests(
+        &self,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ChangeRequest>>;
+    /// Records the escalation of `request` at `at` with its audit entry and
+    /// mail, when it is still waiting for the partner's answer, has not
+    /// expired and was not escalated yet; else writes nothing and answers
+    /// `false`.
+    async fn record_escalation(
+        &self,
+        request: RequestId,
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<bool>;
+}
+
 /// Partners named for an agreement's next renewal (#22).
 #[async_trait]
 pub trait RenewalStore: Send + Sync {
@@ -874,6 +916,7 @@ pub trait Store:
     + SsoStore
     + ScimStore
     + ReminderStore
+    + DeadlineStore
     + RenewalStore
     + BulkRunStore
     + SupportStore
@@ -894,6 +937,7 @@ impl<T> Store for T where
         + SsoStore
         + ScimStore
         + ReminderStore
+        + DeadlineStore
         + RenewalStore
         + BulkRunStore
         + SupportStore

@@ -17,6 +17,7 @@ mod audit;
 mod bulk;
 mod bulk_runs;
 mod changes;
+mod deadlines;
 mod deliveries;
 mod directory;
 mod idempotency;
@@ -42,6 +43,7 @@ macro_rules! store_bodies {
         $crate::bulk_body!($store);
         $crate::bulk_runs_body!($store);
         $crate::changes_body!($store);
+        $crate::deadlines_body!($store);
         $crate::deliveries_body!($store);
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);

@@ -27,6 +27,13 @@ macro_rules! support_body {
 
             type Db = <$store as Backend>::Db;
 
+            /// The deadline support is to meet next on an open case: the
+            /// first response while it is awaited (or the resolution, when
+            /// that is due earlier), else the resolution (#22).
+            const NEXT_DUE: &str = "(CASE WHEN c.first_response_at IS NULL AND \
+                (c.resolve_by IS NULL OR c.respond_by < c.resolve_by) THEN c.respond_by \
+                ELSE c.resolve_by END)";
+
             #[async_trait]
             impl SupportStore for $store {
                 async fn insert_case(
@@ -38,8 +45,8 @@ macro_rules! support_body {
                     let mut tx = self.write().await?;
                     sqlx::query(
                         "INSERT INTO support_cases (id, account_csn, agreement_number, opened_by, replace_partner, new_partner, \
-                         message, status, created_at, support_level, respond_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         message, status, created_at, support_level, respond_by, resolve_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(c.id.to_string())
                     .bind(c.account.as_str())
@@ -52,6 +59,7 @@ macro_rules! support_body {
                     .bind(ms(c.created_at))
                     .bind(c.support_level.map(|l| l.as_str()))
                     .bind(c.respond_by.map(ms))
+                    .bind(c.resolve_by.map(ms))
                     .execute(&mut *tx)
                     .await
                     .ctx("failed to open support case")?;
@@ -88,13 +96,17 @@ macro_rules! support_body {
                     if !push_case_scope(&mut q, scope) {
                         return Ok(Vec::new());
                     }
-                    // The queue: open cases, the longest waiting first.
-                    q.push(if open_only {
-                        " AND c.status = 'open' ORDER BY c.id LIMIT "
+                    // The queue: open cases, the deadline support is to meet
+                    // next first; cases without deadlines last, the longest
+                    // waiting first.
+                    if open_only {
+                        q.push(format!(
+                            " AND c.status = 'open' ORDER BY {NEXT_DUE} IS NULL, {NEXT_DUE}, c.id LIMIT "
+                        ));
                     } else {
-                        " ORDER BY c.id DESC LIMIT "
-                    })
-                    .push_bind(i64::from(limit));
+                        q.push(" ORDER BY c.id DESC LIMIT ");
+                    }
+                    q.push_bind(i64::from(limit));
                     let rows: Vec<CaseRow> = q
                         .build_query_as()
                         .fetch_all(self.reader())
@@ -122,11 +134,16 @@ macro_rules! support_body {
                     outbox: &[OutboxMessage],
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
+                    // Support's first reply is its first response (#22).
                     let open = sqlx::query(
-                        "UPDATE support_cases SET waiting_on = $1 WHERE id = $2 AND status = 'open'",
+                        "UPDATE support_cases SET waiting_on = $1, first_response_at = \
+                         CASE WHEN $3 = 'support' THEN COALESCE(first_response_at, $4) ELSE first_response_at END \
+                         WHERE id = $2 AND status = 'open'",
                     )
                     .bind(m.side.other().as_str())
                     .bind(m.case_id.to_string())
+                    .bind(m.side.as_str())
+                    .bind(ms(m.created_at))
                     .execute(&mut *tx)
                     .await
                     .ctx("failed to update the support case")?;

@@ -290,7 +290,7 @@ case-state-waiting_for_customer = Wartet auf den Kunden
 cases-views = Ansicht der Supportfälle
 cases-queue = Offene Fälle
 cases-all = Alle Fälle
-cases-queue-intro = Offene Fälle, die am längsten wartenden zuerst.
+cases-queue-intro = Offene Fälle, die nächste Frist zuerst; überschrittene Fristen sind markiert.
 error-reply-empty = Bitte schreiben Sie Ihre Antwort.
 case-title = Nur einen von mehreren Partnern ändern
 case-intro = Dieser Vertrag hat mehrere Partner. Ein Wechsel per Selbstbedienung ersetzt alle; um nur einen zu ersetzen, wenden Sie sich hier an den Support.
@@ -1004,7 +1004,6 @@ case-no-agreement = Kein bestimmter Vertrag
 case-level = Supportstufe
 case-respond-by = Erste Antwort bis
 case-respond-by-text = Der Support antwortet bis { $when } ({ $level }: { $duration }).
-case-overdue = überfällig
 case-resolve-question = Als erledigt markieren
 
 ## The help center and the assistant (#20).
@@ -1438,3 +1437,36 @@ bulk-outcome-not_eligible = Nicht möglich
 bulk-outcome-error = Fehlgeschlagen
 bulk-new-partner = Neuer Partner
 bulk-withdraw-hint = Jeden Wechsel können Sie bis zu seiner Durchführung auf seiner Seite zurückziehen.
+
+## Fristen, Eskalation (#22)
+level-row-resolution = Lösung
+level-resolution-within = Innerhalb von { $duration }
+sla-on_track = im Plan
+sla-due_soon = Frist bald erreicht
+sla-response_overdue = Frist überschritten: erste Antwort
+sla-resolution_overdue = Frist überschritten: Lösung
+sla-met = Fristen eingehalten
+sla-missed = Frist verfehlt
+case-resolve-by = Lösung bis
+case-first-response-at = Erste Antwort am
+case-next-due = Nächste Frist
+mail-fact-answer-by = Antwort bis
+mail-subject-escalated = Partnerwechsel für Vertrag { $agreement } wartet noch auf Antwort
+mail-escalated-account_admin = Der neue Partner hat den Partnerwechsel für den Vertrag { $agreement } noch nicht angenommen. Wir haben ihn und unseren Support erinnert; ohne Antwort bis zum unten genannten Zeitpunkt verfällt der Wechsel.
+mail-escalated-new_partner = Das Kundenkonto { $account } wartet noch auf Ihre Antwort zum Partnerwechsel für den Vertrag { $agreement }. Bitte nehmen Sie ihn in kontor unter Partnerwechsel an oder lehnen Sie ihn ab – ohne Antwort bis zum unten genannten Zeitpunkt verfällt er.
+mail-escalated-support_agent = Der neue Partner hat den Partnerwechsel für den Vertrag { $agreement } von { $account } noch nicht beantwortet; ohne Antwort bis zum unten genannten Zeitpunkt verfällt er. Bitte vermitteln Sie.
+settings-notify-escalated = … der neue Partner kurz vor Ablauf noch nicht geantwortet hat
+event-partner_change-escalated = Ohne Antwort eskaliert
+audit-change_escalated = Wechsel ohne Antwort eskaliert
+mail-subject-deadlines-breached = { $count ->
+    [one] Supportfrist überschritten
+   *[other] { $count } Supportfristen überschritten
+}
+mail-deadlines-breached = { $count ->
+    [one] Eine Frist für einen Supportfall ist überschritten:
+   *[other] { $count } Fristen für Supportfälle sind überschritten:
+}
+mail-breach-first-response = Erste Antwort fällig seit { $due }
+mail-breach-resolution = Lösung fällig seit { $due }
+mail-breach-about-agreement = { $account }, Vertrag { $agreement }
+mail-deadlines-breached-link = Warteschlange öffnen

@@ -290,7 +290,7 @@ case-state-waiting_for_customer = Waiting for the customer
 cases-views = Support case views
 cases-queue = Open cases
 cases-all = All cases
-cases-queue-intro = Open cases, the longest waiting first.
+cases-queue-intro = Open cases, the next deadline first; missed deadlines are marked.
 error-reply-empty = Please write your reply.
 case-title = Change only one of several partners
 case-intro = This agreement has several partners. A self-service change replaces all of them; to replace only one, ask support here.
@@ -947,7 +947,6 @@ case-no-agreement = No particular agreement
 case-level = Support level
 case-respond-by = First response by
 case-respond-by-text = Support answers by { $when } ({ $level }: { $duration }).
-case-overdue = overdue
 case-resolve-question = Mark as resolved
 
 ## The help center and the assistant (#20).
@@ -1381,3 +1380,36 @@ bulk-outcome-not_eligible = Not possible
 bulk-outcome-error = Failed
 bulk-new-partner = New partner
 bulk-withdraw-hint = You can withdraw each change on its page until it is applied.
+
+## Deadlines, escalation (#22)
+level-row-resolution = Resolution
+level-resolution-within = Within { $duration }
+sla-on_track = on track
+sla-due_soon = due soon
+sla-response_overdue = Overdue: first response
+sla-resolution_overdue = Overdue: resolution
+sla-met = deadlines met
+sla-missed = deadline missed
+case-resolve-by = Resolve by
+case-first-response-at = First answered
+case-next-due = Next deadline
+mail-fact-answer-by = Answer by
+mail-subject-escalated = Partner change for agreement { $agreement } still awaits an answer
+mail-escalated-account_admin = The new partner has not yet accepted the partner change for agreement { $agreement }. We reminded them and our support; without an answer by the time below, the change expires.
+mail-escalated-new_partner = Customer account { $account } is still waiting for your answer to the partner change for agreement { $agreement }. Please accept or decline it in kontor under Partner changes; without an answer by the time below it expires.
+mail-escalated-support_agent = The new partner has not yet answered the partner change for agreement { $agreement } of { $account }; without an answer by the time below it expires. Please mediate.
+settings-notify-escalated = … the new partner has still not answered shortly before it expires
+event-partner_change-escalated = Escalated without an answer
+audit-change_escalated = Change escalated without an answer
+mail-subject-deadlines-breached = { $count ->
+    [one] Support deadline missed
+   *[other] { $count } support deadlines missed
+}
+mail-deadlines-breached = { $count ->
+    [one] A support case's deadline has passed:
+   *[other] { $count } support case deadlines have passed:
+}
+mail-breach-first-response = First response due since { $due }
+mail-breach-resolution = Resolution due since { $due }
+mail-breach-about-agreement = { $account }, agreement { $agreement }
+mail-deadlines-breached-link = Open the queue

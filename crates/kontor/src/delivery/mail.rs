@@ -89,6 +89,7 @@ pub fn render(
             old_partners,
             reasons,
             renews_on,
+            answer_by,
             ..
         } => {
             let (subject, line) =
@@ -107,6 +108,9 @@ pub fn render(
                 facts.pop();
                 facts.push((tr.t("mail-fact-renews-on"), tr.date(*day)));
             }
+            if let Some(at) = answer_by {
+                facts.push((tr.t("mail-fact-answer-by"), tr.datetime(*at)));
+            }
             Notice {
                 subject,
                 greeting: tr.t("mail-greeting"),
@@ -118,7 +122,7 @@ pub fn render(
                 facts,
                 link: Some((
                     tr.t("mail-link"),
-                    change_link(base, recipient.role, agreement),
+                    change_link(base, recipient.role, agreement, request),
                 )),
                 footer: tr.t("mail-footer"),
             }
@@ -166,6 +170,9 @@ pub fn render(
             agreements,
             ..
         } => window_closing_notice(&tr, base, &names.of(account), agreements),
+        OutboxMessage::DeadlinesBreached { breaches, .. } => {
+            deadlines_breached_notice(&tr, base, names, breaches)
+        }
         OutboxMessage::CaseReply {
             case,
             agreement,
@@ -230,7 +237,8 @@ fn change_text(
         | ChangeEvent::Applied
         | ChangeEvent::AwaitingPartner
         | ChangeEvent::RenewalNamed
-        | ChangeEvent::RenewalApplied => {
+        | ChangeEvent::RenewalApplied
+        | ChangeEvent::Escalated => {
             format!("mail-{}-{}", event.as_str(), role.as_str())
         }
         ChangeEvent::Withdrawn
@@ -249,10 +257,18 @@ fn change_text(
 }
 
 /// Admins of the account look at the agreement; partners at their list of
-/// changes.
-fn change_link(base: &str, role: RecipientRole, agreement: &AgreementNumber) -> String {
+/// changes; support at the change itself.
+fn change_link(
+    base: &str,
+    role: RecipientRole,
+    agreement: &AgreementNumber,
+    request: &Uuid,
+) -> String {
     match role {
         RecipientRole::AccountAdmin => format!("{base}/agreements/{}", agreement.as_str()),
+        RecipientRole::SupportAgent | RecipientRole::Operator => {
+            format!("{base}/changes/{request}")
+        }
         _ => format!("{base}/changes"),
     }
 }
@@ -280,7 +296,6 @@ fn change_facts(
     ]
 }
 
-/// Operators learn that an endpoint's deliveries stopped.
 /// A change to someone's second factor (#21): what happened, when, and
 /// by whom when it was not the person; what to do when it was not them.
 fn second_factor_notice(
@@ -318,6 +333,7 @@ fn second_factor_notice(
     }
 }
 
+/// Operators learn that an endpoint's deliveries stopped.
 fn endpoint_disabled_notice(
     tr: &Tr,
     base: &str,
@@ -464,8 +480,9 @@ async fn write_eml(dir: &std::path::Path, delivery: Uuid, bytes: &[u8]) -> std::
     tokio::fs::rename(&tmp, dir.join(format!("{delivery}.eml"))).await
 }
 
-/// Most agreements a reminder names one by one; the rest are counted.
-const REMINDER_LIST: usize = 20;
+/// Most items (agreements of a reminder, breaches) a mail names one by
+/// one; the rest are counted.
+pub const LISTED_AT_MOST: usize = 20;
 
 /// The window for a partner change closes soon (#22): each agreement with
 /// its last day, and where to start the change.
@@ -478,7 +495,7 @@ fn window_closing_notice(
     let count = i64::try_from(agreements.len()).unwrap_or(i64::MAX);
     let mut facts: Vec<(String, String)> = agreements
         .iter()
-        .take(REMINDER_LIST)
+        .take(LISTED_AT_MOST)
         .map(|(number, last_day)| {
             let day = time::Date::parse(
                 last_day,
@@ -492,13 +509,13 @@ fn window_closing_notice(
             )
         })
         .collect();
-    if agreements.len() > REMINDER_LIST {
+    if agreements.len() > LISTED_AT_MOST {
         facts.push((
             String::new(),
             tr.tn(
                 "mail-window-closing-more",
                 "count",
-                count - REMINDER_LIST as i64,
+                count - LISTED_AT_MOST as i64,
             ),
         ));
     }
@@ -526,6 +543,62 @@ fn window_closing_notice(
     }
 }
 
+/// Operators learn which support deadlines passed (#22): each case with
+/// the deadline missed and when it was due, and the queue to work from.
+fn deadlines_breached_notice(
+    tr: &Tr,
+    base: &str,
+    names: &Names,
+    breaches: &[kontor_core::domain::notify::BreachNotice],
+) -> Notice {
+    let count = i64::try_from(breaches.len()).unwrap_or(i64::MAX);
+    let mut facts: Vec<(String, String)> = breaches
+        .iter()
+        .take(LISTED_AT_MOST)
+        .map(|b| {
+            let about = match &b.agreement {
+                Some(n) => tr.ta(
+                    "mail-breach-about-agreement",
+                    &[
+                        ("account", names.of(&b.account).into()),
+                        ("agreement", n.to_string().into()),
+                    ],
+                ),
+                None => names.of(&b.account),
+            };
+            (
+                tr.ta(
+                    &format!("mail-breach-{}", b.breach.as_str().replace('_', "-")),
+                    &[("due", tr.datetime(b.due_at).into())],
+                ),
+                format!("{about} — {base}/support-cases/{}", b.case),
+            )
+        })
+        .collect();
+    if breaches.len() > LISTED_AT_MOST {
+        facts.push((
+            String::new(),
+            tr.tn(
+                "mail-window-closing-more",
+                "count",
+                count - LISTED_AT_MOST as i64,
+            ),
+        ));
+    }
+    Notice {
+        subject: tr.tn("mail-subject-deadlines-breached", "count", count),
+        greeting: tr.t("mail-greeting"),
+        lines: vec![tr.tn("mail-deadlines-breached", "count", count)],
+        reasons: Vec::new(),
+        facts,
+        link: Some((
+            tr.t("mail-deadlines-breached-link"),
+            format!("{base}/support-cases"),
+        )),
+        footer: tr.t("mail-footer-operator"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +617,7 @@ mod tests {
             old_partners: vec![Csn::parse("5100000001").unwrap()],
             reasons,
             renews_on: None,
+            answer_by: None,
         }
     }
 
@@ -761,10 +835,16 @@ mod tests {
     #[test]
     fn each_event_and_role_reads_in_the_recipients_language() {
         for event in ChangeEvent::ALL {
+            // An escalation asks the new partner and support, not the
+            // partners being replaced.
+            let third = match event {
+                ChangeEvent::Escalated => RecipientRole::SupportAgent,
+                _ => RecipientRole::OldPartner,
+            };
             for role in [
                 RecipientRole::AccountAdmin,
                 RecipientRole::NewPartner,
-                RecipientRole::OldPartner,
+                third,
             ] {
                 for lang in [Lang::De, Lang::En] {
                     let n = render(

@@ -310,6 +310,13 @@ impl Deliverer {
         {
             names.by_csn.insert(a.csn.clone(), a.name);
         }
+        if let OutboxMessage::DeadlinesBreached { breaches, .. } = message {
+            for b in breaches.iter().take(mail::LISTED_AT_MOST) {
+                if let Ok(Some(a)) = self.services.account(&b.account).await {
+                    names.by_csn.insert(a.csn.clone(), a.name);
+                }
+            }
+        }
         let OutboxMessage::PartnerChangeEmails {
             account,
             new_partner,

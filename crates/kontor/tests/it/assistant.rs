@@ -715,7 +715,7 @@ async fn a_case_is_marked_overdue_only_after_its_first_response_time() {
         let sam = browser(&app, SAM, "en").await;
         let (_, queue) = page(&app, &sam, "/support-cases").await;
         assert!(queue.contains(&id), "{queue}");
-        queue.contains("badge-overdue")
+        queue.contains("badge-sla-response_overdue")
     };
     app.advance(time::Duration::hours(4));
     assert!(!queue_is_overdue().await, "due now, not yet overdue");

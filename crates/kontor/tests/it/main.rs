@@ -19,6 +19,7 @@ mod connections;
 mod conversations;
 mod copy;
 mod crash;
+mod deadlines;
 mod delivery;
 mod disk_full;
 mod finding;

@@ -262,5 +262,8 @@ async fn handoff(
         &req.message,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(SupportCaseDto::from(&case))))
+    Ok((
+        StatusCode::CREATED,
+        Json(SupportCaseDto::of(&case, state.services.clock.now())),
+    ))
 }

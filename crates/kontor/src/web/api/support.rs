@@ -73,14 +73,26 @@ pub struct SupportCaseDto {
     pub support_level: Option<String>,
     /// When support's first response is due (RFC 3339).
     pub respond_by: Option<String>,
+    /// When support first answered (RFC 3339): its first reply, or the
+    /// resolution when it came first.
+    pub first_response_at: Option<String>,
+    /// When the case is to be resolved (RFC 3339), by the support level.
+    pub resolve_by: Option<String>,
+    /// Where the case stands against its deadlines now: `on_track`,
+    /// `due_soon` (less than a quarter of the target left),
+    /// `response_overdue`, `resolution_overdue`, or once resolved `met` or
+    /// `missed`; none for a case without deadlines.
+    #[schema(pattern = "^(on_track|due_soon|response_overdue|resolution_overdue|met|missed)$")]
+    pub sla_state: Option<String>,
     /// Opened at (RFC 3339).
     pub created_at: String,
     /// Resolved at (RFC 3339).
     pub resolved_at: Option<String>,
 }
 
-impl From<&SupportCase> for SupportCaseDto {
-    fn from(c: &SupportCase) -> Self {
+impl SupportCaseDto {
+    /// `c` as the API shows it at `now`.
+    pub fn of(c: &SupportCase, now: time::OffsetDateTime) -> Self {
         SupportCaseDto {
             id: c.id.to_string(),
             topic: c.topic().as_str().into(),
@@ -93,6 +105,9 @@ impl From<&SupportCase> for SupportCaseDto {
             waiting_on: c.waiting_on.as_str().into(),
             support_level: c.support_level.map(|l| l.as_str().into()),
             respond_by: c.respond_by.map(rfc3339),
+            first_response_at: c.progress().responded_at().map(rfc3339),
+            resolve_by: c.resolve_by.map(rfc3339),
+            sla_state: c.sla_state(now).map(|s| s.as_str().into()),
             created_at: rfc3339(c.created_at),
             resolved_at: c.resolved_at.map(rfc3339),
         }
@@ -142,7 +157,8 @@ pub struct ReplyRequest {
     pub body: String,
 }
 
-/// Support cases, newest first.
+/// Support cases: all newest first, or the open ones (the support queue)
+/// the deadline to meet next first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupportCaseListResponse {
     /// The cases.
@@ -153,8 +169,9 @@ pub struct SupportCaseListResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
-    /// `true` for open cases only; `false` or empty (as forms send it)
-    /// for all.
+    /// `true` for open cases only, the deadline to meet next first (the
+    /// support queue); `false` or empty (as forms send it) for all, newest
+    /// first.
     #[param(value_type = Option<String>, pattern = "^(true|false)?$")]
     pub open: Option<bool>,
 }
@@ -193,7 +210,10 @@ async fn open(
         message: req.message,
     };
     let case = state.services.open_case(&me, input).await?;
-    Ok((StatusCode::CREATED, Json(SupportCaseDto::from(&case))))
+    Ok((
+        StatusCode::CREATED,
+        Json(SupportCaseDto::of(&case, state.services.clock.now())),
+    ))
 }
 
 /// Cases the caller may see: an account's admins theirs, vendor staff all.
@@ -210,8 +230,9 @@ async fn list(
         .services
         .support_cases(&me, q.open.unwrap_or(false))
         .await?;
+    let now = state.services.clock.now();
     Ok(Json(SupportCaseListResponse {
-        items: cases.iter().map(Into::into).collect(),
+        items: cases.iter().map(|c| SupportCaseDto::of(c, now)).collect(),
     }))
 }
 
@@ -228,7 +249,7 @@ async fn get_one(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<SupportCaseDto>> {
     let case = state.services.support_case(&me, case_id(&raw)?).await?;
-    Ok(Json(SupportCaseDto::from(&case)))
+    Ok(Json(SupportCaseDto::of(&case, state.services.clock.now())))
 }
 
 /// A support agent replaces the single partner the case names (R6).
@@ -246,7 +267,7 @@ async fn resolve(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<SupportCaseDto>> {
     let case = state.services.resolve_case(&me, case_id(&raw)?).await?;
-    Ok(Json(SupportCaseDto::from(&case)))
+    Ok(Json(SupportCaseDto::of(&case, state.services.clock.now())))
 }
 
 /// The replies in a case, oldest first (the message it was opened with is

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use kontor_core::domain::agreement::SupportLevel;
-use kontor_core::domain::policy::FirstResponse;
+use kontor_core::domain::policy::LevelHours;
 
 use super::Chrome;
 use super::error::PageError;
@@ -30,8 +30,9 @@ struct LevelsPage {
     own: Vec<&'static str>,
     /// Whether the person is a customer (the own-level card is shown).
     customer: bool,
-    /// Support's configured first-response targets.
-    first_response: FirstResponse,
+    /// Support's configured first-response and resolution targets.
+    first_response: LevelHours,
+    resolution: LevelHours,
 }
 
 impl LevelsPage {
@@ -41,6 +42,14 @@ impl LevelsPage {
                 let minutes = self.first_response.of(level).whole_minutes();
                 self.c.tr.t1(
                     "level-response-within",
+                    "duration",
+                    &self.c.tr.duration(minutes),
+                )
+            }
+            ("resolution", Some(level)) => {
+                let minutes = self.resolution.of(level).whole_minutes();
+                self.c.tr.t1(
+                    "level-resolution-within",
                     "duration",
                     &self.c.tr.duration(minutes),
                 )
@@ -99,6 +108,7 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
         own,
         customer,
         first_response: state.services.policy.first_response,
+        resolution: state.services.policy.resolution,
     }
     .into_response())
 }

@@ -13,7 +13,8 @@ use axum::{Form, Router};
 use kontor_core::Error;
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::permissions::Permission;
-use kontor_core::domain::support::{CaseSide, CaseStatus, CaseTopic, CustomerState};
+use kontor_core::domain::sla::{self, SlaState};
+use kontor_core::domain::support::{CaseSide, CaseStatus, CaseTopic, CustomerState, SupportCase};
 use kontor_core::service::Services;
 use kontor_core::service::support::NewCase;
 use serde::Deserialize;
@@ -22,6 +23,7 @@ use super::Chrome;
 use super::agreements::{account_label, partner_label};
 use super::error::PageError;
 use super::session::{SignedIn, verify_form};
+use crate::i18n::Tr;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -151,16 +153,21 @@ struct CaseView {
     /// When support's first answer is due, and the sentence saying so.
     respond_by: Option<String>,
     respond_by_text: Option<String>,
-    /// Open, waiting for support's first answer, and past its due time.
-    overdue: bool,
+    /// When support first answered.
+    first_response_at: Option<String>,
+    /// When the case is to be resolved.
+    resolve_by: Option<String>,
+    /// The deadline to meet next, as "First response by …" (open cases).
+    next_due: Option<String>,
+    /// A badge for where the case stands against its deadlines: its code
+    /// (the colour) and label. Support sees each state; the customer sees
+    /// only what is overdue.
+    sla: Option<(&'static str, String)>,
 }
 
-async fn view(
-    state: &AppState,
-    me: &SignedIn,
-    c: &kontor_core::domain::support::SupportCase,
-) -> CaseView {
+async fn view(state: &AppState, me: &SignedIn, c: &SupportCase) -> CaseView {
     let tr = me.tr;
+    let now = state.services.clock.now();
     // The customer reads "waiting for you"; support reads whose turn it is.
     let state_code = match (me.actor.account().is_some(), c.customer_state()) {
         (true, s) => s.as_str(),
@@ -220,11 +227,41 @@ async fn view(
         created: tr.datetime(c.created_at),
         respond_by: c.respond_by.map(|at| tr.datetime(at)),
         respond_by_text,
-        overdue: open
-            && c.waiting_on == CaseSide::Support
-            && c.respond_by
-                .is_some_and(|at| at < state.services.clock.now()),
+        first_response_at: c.progress().responded_at().map(|at| tr.datetime(at)),
+        resolve_by: c.resolve_by.map(|at| tr.datetime(at)),
+        next_due: next_due(tr, c),
+        sla: sla_badge(tr, c, now, me.actor.account().is_none()),
     }
+}
+
+/// "Erste Antwort bis …" / "Lösung bis …": the deadline an open case is
+/// to meet next.
+fn next_due(tr: Tr, c: &SupportCase) -> Option<String> {
+    let d = c.deadlines()?;
+    let at = sla::next_deadline(&d, &c.progress())?;
+    let key = if c.progress().responded_at().is_none() && at == d.respond_by {
+        "case-respond-by"
+    } else {
+        "case-resolve-by"
+    };
+    Some(format!("{} {}", tr.t(key), tr.datetime(at)))
+}
+
+/// The badge for where `c` stands against its deadlines at `now`: every
+/// state for support, only an overdue one for the customer.
+fn sla_badge(
+    tr: Tr,
+    c: &SupportCase,
+    now: time::OffsetDateTime,
+    support: bool,
+) -> Option<(&'static str, String)> {
+    let state = c.sla_state(now)?;
+    let shown = match state {
+        SlaState::ResponseOverdue | SlaState::ResolutionOverdue => true,
+        SlaState::DueSoon | SlaState::Missed | SlaState::Met => support,
+        SlaState::OnTrack => false,
+    };
+    shown.then(|| (state.as_str(), tr.t(&format!("sla-{}", state.as_str()))))
 }
 
 /// The first line of a text, shortened to 90 characters at a word.
