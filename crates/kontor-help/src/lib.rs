@@ -62,6 +62,10 @@ pub const PLACEHOLDERS: &[&str] = &[
     "first_response_standard",
     "first_response_advanced",
     "first_response_premium",
+    "resolution_standard",
+    "resolution_advanced",
+    "resolution_premium",
+    "acceptance_escalation",
 ];
 
 /// The share of a question's weight the best article must cover to count
@@ -482,9 +486,17 @@ fn shorten(text: &str, max: usize) -> String {
 /// Values for the placeholders as the defaults configure them (tests, the
 /// evaluation command).
 pub fn default_values(lang: Lang) -> HashMap<&'static str, String> {
-    let (minutes, hours) = match lang {
-        Lang::De => ("60 Minuten", ["24 Stunden", "4 Stunden", "1 Stunde"]),
-        Lang::En => ("60 minutes", ["24 hours", "4 hours", "1 hour"]),
+    let (minutes, hours, resolution) = match lang {
+        Lang::De => (
+            "60 Minuten",
+            ["24 Stunden", "4 Stunden", "1 Stunde"],
+            ["3 Tage", "24 Stunden", "8 Stunden"],
+        ),
+        Lang::En => (
+            "60 minutes",
+            ["24 hours", "4 hours", "1 hour"],
+            ["3 days", "24 hours", "8 hours"],
+        ),
     };
     HashMap::from([
         ("processing_delay", minutes.to_owned()),
@@ -494,6 +506,10 @@ pub fn default_values(lang: Lang) -> HashMap<&'static str, String> {
         ("first_response_standard", hours[0].to_owned()),
         ("first_response_advanced", hours[1].to_owned()),
         ("first_response_premium", hours[2].to_owned()),
+        ("resolution_standard", resolution[0].to_owned()),
+        ("resolution_advanced", resolution[1].to_owned()),
+        ("resolution_premium", resolution[2].to_owned()),
+        ("acceptance_escalation", hours[0].to_owned()),
     ])
 }
 

@@ -57,6 +57,7 @@ pub fn help_center(policy: &Policy) -> anyhow::Result<Arc<HelpCenter>> {
 fn placeholder_values(policy: &Policy, lang: kontor_help::Lang) -> HashMap<&'static str, String> {
     let tr = Tr::new(core_lang(lang));
     let response = |level| tr.duration(policy.first_response.of(level).whole_minutes());
+    let resolution = |level| tr.duration(policy.resolution.of(level).whole_minutes());
     use kontor_core::domain::agreement::SupportLevel;
     HashMap::from([
         (
@@ -69,6 +70,13 @@ fn placeholder_values(policy: &Policy, lang: kontor_help::Lang) -> HashMap<&'sta
         ("first_response_standard", response(SupportLevel::Standard)),
         ("first_response_advanced", response(SupportLevel::Advanced)),
         ("first_response_premium", response(SupportLevel::Premium)),
+        ("resolution_standard", resolution(SupportLevel::Standard)),
+        ("resolution_advanced", resolution(SupportLevel::Advanced)),
+        ("resolution_premium", resolution(SupportLevel::Premium)),
+        (
+            "acceptance_escalation",
+            tr.duration(policy.acceptance_escalate_hours * 60),
+        ),
     ])
 }
 
