@@ -52,7 +52,7 @@ pub(crate) const CLAIM: &str = "SELECT r.id, r.agreement_number AS agreement, r.
          WHERE agreement_number = a.number AND valid_to IS NULL) AS partners, \
        u.email AS u_email, u.name AS u_name, u.role AS u_role, u.account_csn AS u_account, \
        u.partner_csn AS u_partner, u.lang AS u_lang, u.disabled_at AS u_disabled \
-     FROM (SELECT request_id FROM open_requests WHERE status = 'pending' AND due_at <= $1 \
+     FROM (SELECT request_id FROM open_requests WHERE status = 'pending' AND NOT held AND due_at <= $1 \
            ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) o \
      CROSS JOIN LATERAL (SELECT * FROM change_requests WHERE id = o.request_id OFFSET 0) r \
      CROSS JOIN LATERAL (SELECT * FROM agreements WHERE number = r.agreement_number OFFSET 0) a \

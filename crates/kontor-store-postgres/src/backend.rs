@@ -7,7 +7,7 @@
 
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::change_request::{ChangeRequest, RequestId};
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
@@ -114,6 +114,36 @@ impl Backend for PgStore {
 
     async fn request_decided(conn: &mut PgConnection, decided: &ChangeRequest) -> StoreResult<()> {
         apply::request_decided(conn, decided).await
+    }
+
+    /// Marks the worker's queue entry: a worker whose batch claims it waits
+    /// for this update (and then finds it held), and one whose batch holds
+    /// it makes this wait until the request is decided (and then no longer
+    /// pending).
+    async fn hold_request(
+        conn: &mut PgConnection,
+        id: RequestId,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let held = sqlx::query(
+            "UPDATE open_requests SET held = true \
+             WHERE request_id = $1 AND status = 'pending' AND due_at > $2",
+        )
+        .bind(id.0.to_string())
+        .bind(kontor_store_sql::rows::ms(now))
+        .execute(&mut *conn)
+        .await
+        .ctx("failed to hold the request")?;
+        Ok(held.rows_affected() == 1)
+    }
+
+    async fn release_request(conn: &mut PgConnection, id: RequestId) -> StoreResult<()> {
+        sqlx::query("UPDATE open_requests SET held = false WHERE request_id = $1")
+            .bind(id.0.to_string())
+            .execute(&mut *conn)
+            .await
+            .ctx("failed to release the request")?;
+        Ok(())
     }
 
     async fn unscoped_agreement_state(

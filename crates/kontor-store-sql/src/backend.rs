@@ -6,7 +6,7 @@ use std::future::Future;
 
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::change_request::{ChangeRequest, RequestId};
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
@@ -95,6 +95,20 @@ pub trait Backend: Send + Sync + Sized + 'static {
     fn request_decided(
         conn: &mut Conn<Self>,
         decided: &ChangeRequest,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Holds a request for a dispute (#22) inside `conn`'s transaction when
+    /// it is still pending and not due at `now`, so the worker passes over
+    /// it; `false` when it is not.
+    fn hold_request(
+        conn: &mut Conn<Self>,
+        id: RequestId,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Lets the worker take a held request again.
+    fn release_request(
+        conn: &mut Conn<Self>,
+        id: RequestId,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// An agreement with its open request, for callers that see every

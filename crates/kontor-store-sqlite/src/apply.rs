@@ -38,7 +38,9 @@ impl DueBatches for SqliteStore {
                             WHERE agreement_number = a.number AND valid_to IS NULL), \
                'u_email', u.email, 'u_name', u.name, 'u_role', u.role, 'u_account', u.account_csn, \
                'u_partner', u.partner_csn, 'u_lang', u.lang, 'u_disabled', u.disabled_at)) \
-             FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) r \
+             FROM (SELECT * FROM change_requests WHERE status = 'pending' AND due_at <= ? \
+               AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.request_id = change_requests.id AND d.status = 'open') \
+               ORDER BY due_at LIMIT ?) r \
              JOIN agreements a ON a.number = r.agreement_number \
              JOIN users u ON u.id = r.requested_by",
         )

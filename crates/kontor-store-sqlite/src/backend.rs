@@ -6,7 +6,7 @@
 
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
+use kontor_core::domain::change_request::{ChangeRequest, RequestId};
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
@@ -91,6 +91,28 @@ impl Backend for SqliteStore {
 
     /// The partial unique index follows the request's status by itself.
     async fn request_decided(_: &mut SqliteConnection, _: &ChangeRequest) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// One writer at a time: the worker's next batch, read in its own
+    /// write transaction, sees the dispute (it passes over a request with
+    /// an open one).
+    async fn hold_request(
+        conn: &mut SqliteConnection,
+        id: RequestId,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM change_requests WHERE id = $1 AND status = 'pending' AND due_at > $2)",
+        )
+        .bind(id.0.to_string())
+        .bind(kontor_store_sql::rows::ms(now))
+        .fetch_one(&mut *conn)
+        .await
+        .ctx("failed to check the request to hold")
+    }
+
+    async fn release_request(_: &mut SqliteConnection, _: RequestId) -> StoreResult<()> {
         Ok(())
     }
 

@@ -254,6 +254,28 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("request_id", Text), ("escalated_at", Int)],
     ),
     (
+        "disputes",
+        &[
+            ("id", Text),
+            ("request_id", Text),
+            ("agreement_number", Text),
+            ("account_csn", Text),
+            ("partner_csn", Text),
+            ("filed_by", Text),
+            ("reason", Text),
+            ("filed_at", Int),
+            ("support_level", Text),
+            ("respond_by", Int),
+            ("resolve_by", Int),
+            ("status", Text),
+            ("decided_by", Text),
+            ("decided_at", Int),
+            ("decision_note", Text),
+            ("respond_breach_mailed_at", Int),
+            ("resolve_breach_mailed_at", Int),
+        ],
+    ),
+    (
         "renewal_partners",
         &[
             ("id", Text),
@@ -636,6 +658,13 @@ async fn complete_postgres_only_state(to: &mut PgConnection) -> anyhow::Result<(
     .execute(&mut *to)
     .await
     .context("failed to list the open requests")?;
+    sqlx::query(
+        "UPDATE open_requests o SET held = true FROM disputes d \
+         WHERE d.request_id = o.request_id AND d.status = 'open'",
+    )
+    .execute(&mut *to)
+    .await
+    .context("failed to hold the disputed requests")?;
     for (table, column) in IDENTITIES {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \

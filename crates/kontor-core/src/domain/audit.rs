@@ -78,6 +78,12 @@ str_enum!(
         /// A change the new partner had not answered was escalated to it
         /// and to support before it expires (#22).
         ChangeEscalated = "change_escalated",
+        /// A partner the change would replace disputed it; it is held.
+        ChangeDisputed = "change_disputed",
+        /// Support let a disputed change proceed.
+        DisputeReleased = "dispute_released",
+        /// Support agreed with the disputing partner; the change is rejected.
+        DisputeUpheld = "dispute_upheld",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
         /// A person changed their own name, language or time zone.

@@ -40,6 +40,8 @@ pub const WEBHOOK_EVENT_TYPES: &[&str] = &[
     "partner_change.declined",
     "partner_change.expired",
     "partner_change.escalated",
+    "partner_change.disputed",
+    "partner_change.dispute_released",
     "partner_change.renewal_named",
     "partner_change.renewal_withdrawn",
     "partner_change.renewal_applied",

@@ -42,11 +42,14 @@ pub enum ReasonCode {
     PartnerInactive,
     /// R5 at apply time: the new partner is already the partner of record.
     PartnerUnchanged,
+    /// A partner the change would replace objected, and support agreed
+    /// (#22 disputes): the agent's note says why.
+    DisputeUpheld,
 }
 
 impl ReasonCode {
     /// Every code, in the order they are reported.
-    pub const ALL: [ReasonCode; 12] = [
+    pub const ALL: [ReasonCode; 13] = [
         ReasonCode::AutoRenew,
         ReasonCode::TokenFlexEba,
         ReasonCode::Expired,
@@ -59,6 +62,7 @@ impl ReasonCode {
         ReasonCode::PartnerUnknown,
         ReasonCode::PartnerInactive,
         ReasonCode::PartnerUnchanged,
+        ReasonCode::DisputeUpheld,
     ];
 
     /// Stable snake_case code.
@@ -76,6 +80,7 @@ impl ReasonCode {
             ReasonCode::PartnerUnknown => "partner_unknown",
             ReasonCode::PartnerInactive => "partner_inactive",
             ReasonCode::PartnerUnchanged => "partner_unchanged",
+            ReasonCode::DisputeUpheld => "dispute_upheld",
         }
     }
 
@@ -111,6 +116,8 @@ impl ReasonCode {
             (ReasonCode::PartnerInactive, Lang::De) => "Der gewählte Partner ist nicht mehr aktiv. Bitte wählen Sie einen anderen Partner.".into(),
             (ReasonCode::PartnerUnchanged, Lang::En) => "The chosen partner already is the partner of record; nothing to change.".into(),
             (ReasonCode::PartnerUnchanged, Lang::De) => "Der gewählte Partner ist bereits Ihr Partner; es gibt nichts zu ändern.".into(),
+            (ReasonCode::DisputeUpheld, Lang::En) => "The partner being replaced objected to the change, and the vendor's support agreed; its note says why. Talk to your partner, or contact support if you disagree.".into(),
+            (ReasonCode::DisputeUpheld, Lang::De) => "Der bisherige Partner hat dem Wechsel widersprochen, und der Support des Herstellers hat ihm recht gegeben; seine Begründung steht dabei. Sprechen Sie mit Ihrem Partner, oder wenden Sie sich an den Support, wenn Sie anderer Meinung sind.".into(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk_run;
 pub mod change_request;
 pub mod delivery;
+pub mod dispute;
 pub mod eligibility;
 pub mod ids;
 pub mod notify;

@@ -38,6 +38,11 @@ str_enum!(
         /// The new partner has not answered and the time to answer runs
         /// out soon: the partner and support are told (#22).
         Escalated = "escalated",
+        /// A partner the change would replace objected: the change is held
+        /// for support to decide (#22).
+        Disputed = "disputed",
+        /// Support let a disputed change proceed.
+        DisputeReleased = "dispute_released",
         /// A partner was named for the next renewal (#22).
         RenewalNamed = "renewal_named",
         /// The partner named for the renewal was withdrawn (or replaced).
@@ -504,16 +509,17 @@ pub fn partner_change_emails(
     }]
 }
 
-/// The outbox message escalating `request`, which the new partner has not
-/// answered (#22): to the account's admins (unless they muted it), the new
-/// partner and the vendor's support agents — not the partners it replaces.
-pub fn escalation_emails(
+/// The outbox message for `event` on `request` when support is to act
+/// (#22: an escalation, a dispute): to the account's admins (unless they
+/// muted it), the new partner and the vendor's support agents — not the
+/// partners it replaces. `answer_by` is when the new partner's time to
+/// answer runs out, for an escalation.
+pub fn support_emails(
+    event: ChangeEvent,
     request: &ChangeRequest,
-    admins: &[Contact],
-    new_partner: Option<&Contact>,
-    support_agents: &[Contact],
+    (admins, new_partner, support_agents): (&[Contact], Option<&Contact>, &[Contact]),
+    answer_by: Option<time::OffsetDateTime>,
 ) -> OutboxMessage {
-    let event = ChangeEvent::Escalated;
     let mut recipients = change_recipients(event, admins, new_partner, &[]);
     recipients.extend(
         support_agents
@@ -531,7 +537,7 @@ pub fn escalation_emails(
         old_partners: request.old_partners.clone(),
         reasons: Vec::new(),
         renews_on: None,
-        answer_by: Some(request.due_at),
+        answer_by,
     }
 }
 

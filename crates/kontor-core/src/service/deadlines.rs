@@ -10,7 +10,7 @@ use super::Services;
 use super::partner_change::contact;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::notify::{
-    BreachNotice, OutboxMessage, Recipient, RecipientRole, escalation_emails,
+    BreachNotice, ChangeEvent, OutboxMessage, Recipient, RecipientRole, support_emails,
 };
 use crate::domain::sla::escalation_window;
 use crate::error::Result;
@@ -86,7 +86,12 @@ impl Services {
                 .partner(&request.new_partner)
                 .await?
                 .map(|p| contact(&p));
-            let message = escalation_emails(&request, &admins, new_partner.as_ref(), &agents);
+            let message = support_emails(
+                ChangeEvent::Escalated,
+                &request,
+                (&admins, new_partner.as_ref(), &agents),
+                Some(request.due_at),
+            );
             let audit = AuditEntry::new(now, By::System("worker"), AuditAction::ChangeEscalated)
                 .on(&request.account, &request.agreement)
                 .request(request.id)

@@ -8,6 +8,7 @@ pub mod bulk_run;
 pub mod cache;
 pub mod deadlines;
 pub mod directory;
+pub mod dispute;
 pub mod import;
 pub mod import_csv;
 pub mod import_json;

@@ -491,7 +491,7 @@ impl Services {
     }
 
     /// R10 recipients of an event about `request`.
-    async fn emails(
+    pub(crate) async fn emails(
         &self,
         event: ChangeEvent,
         request: &ChangeRequest,

@@ -464,7 +464,7 @@ pub fn reply_body(raw: &str) -> std::result::Result<String, FieldError> {
 
 /// Text a person wrote into `field`: trimmed; empty is `empty`'s error,
 /// longer than `max` characters `text-too-long`.
-fn written(
+pub(crate) fn written(
     raw: &str,
     field: &'static str,
     empty: &'static str,

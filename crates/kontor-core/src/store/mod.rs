@@ -851,6 +851,54 @@ pub trait DeadlineStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// Disputes of pending changes (#22).
+#[async_trait]
+pub trait DisputeStore: Send + Sync {
+    /// Files `dispute` and holds its request, with the audit entry and the
+    /// mail, in one transaction. `NotFound` when the request is no longer
+    /// pending or already due at `dispute.filed_at`; `Conflict("dispute")`
+    /// when it was disputed before.
+    async fn file_dispute(
+        &self,
+        dispute: &crate::domain::dispute::Dispute,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Records support's decision on an open dispute: released, the
+    /// request may be applied again; upheld, `rejected` is written as the
+    /// request's decision. One transaction with the audit entries and the
+    /// mails; `NotFound` when the dispute is no longer open (or the request
+    /// no longer pending).
+    async fn decide_dispute(
+        &self,
+        decided: &crate::domain::dispute::Dispute,
+        rejected: Option<&ChangeRequest>,
+        audit: &[AuditEntry],
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// One dispute within `scope`: vendor staff see every one, partner
+    /// staff their partner's, customers none.
+    async fn dispute(
+        &self,
+        scope: &Scope,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<crate::domain::dispute::Dispute>>;
+    /// The dispute of a request, if any (unscoped: the caller saw the
+    /// request).
+    async fn dispute_of(
+        &self,
+        request: RequestId,
+    ) -> StoreResult<Option<crate::domain::dispute::Dispute>>;
+    /// Disputes within `scope`: all newest first, or the open ones the
+    /// deadline to meet next first.
+    async fn disputes(
+        &self,
+        scope: &Scope,
+        open_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::domain::dispute::Dispute>>;
+}
+
 /// Partners named for an agreement's next renewal (#22).
 #[async_trait]
 pub trait RenewalStore: Send + Sync {
@@ -917,6 +965,7 @@ pub trait Store:
     + ScimStore
     + ReminderStore
     + DeadlineStore
+    + DisputeStore
     + RenewalStore
     + BulkRunStore
     + SupportStore
@@ -938,6 +987,7 @@ impl<T> Store for T where
         + ScimStore
         + ReminderStore
         + DeadlineStore
+        + DisputeStore
         + RenewalStore
         + BulkRunStore
         + SupportStore

@@ -30,7 +30,7 @@ macro_rules! changes_body {
 
             type Db = <$store as Backend>::Db;
 
-            async fn write_decision(
+            pub(super) async fn write_decision(
                 conn: &mut Conn<$store>,
                 decided: &ChangeRequest,
                 expected: &[RequestStatus],
@@ -59,6 +59,18 @@ macro_rules! changes_body {
                     return Ok(false);
                 }
                 <$store as Backend>::request_decided(&mut *conn, decided).await?;
+                if !decided.status.is_open() {
+                    // A change withdrawn while held ends its dispute (#22).
+                    sqlx::query(
+                        "UPDATE disputes SET status = 'withdrawn', decided_at = $1 \
+                         WHERE request_id = $2 AND status = 'open'",
+                    )
+                    .bind(decided.decided_at.map(ms))
+                    .bind(decided.id.0.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .ctx("failed to end the dispute")?;
+                }
                 Ok(true)
             }
 

@@ -20,6 +20,7 @@ mod changes;
 mod deadlines;
 mod deliveries;
 mod directory;
+mod disputes;
 mod idempotency;
 mod ops;
 mod reminders;
@@ -44,6 +45,7 @@ macro_rules! store_bodies {
         $crate::bulk_runs_body!($store);
         $crate::changes_body!($store);
         $crate::deadlines_body!($store);
+        $crate::disputes_body!($store);
         $crate::deliveries_body!($store);
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);

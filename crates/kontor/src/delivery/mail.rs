@@ -238,7 +238,8 @@ fn change_text(
         | ChangeEvent::AwaitingPartner
         | ChangeEvent::RenewalNamed
         | ChangeEvent::RenewalApplied
-        | ChangeEvent::Escalated => {
+        | ChangeEvent::Escalated
+        | ChangeEvent::Disputed => {
             format!("mail-{}-{}", event.as_str(), role.as_str())
         }
         ChangeEvent::Withdrawn
@@ -248,7 +249,8 @@ fn change_text(
         | ChangeEvent::Expired
         | ChangeEvent::RenewalWithdrawn
         | ChangeEvent::RenewalRejected
-        | ChangeEvent::RenewalLapsed => format!("mail-{}", event.as_str()),
+        | ChangeEvent::RenewalLapsed
+        | ChangeEvent::DisputeReleased => format!("mail-{}", event.as_str()),
     };
     (
         text(&format!("mail-subject-{}", event.as_str())),
@@ -838,7 +840,7 @@ mod tests {
             // An escalation asks the new partner and support, not the
             // partners being replaced.
             let third = match event {
-                ChangeEvent::Escalated => RecipientRole::SupportAgent,
+                ChangeEvent::Escalated | ChangeEvent::Disputed => RecipientRole::SupportAgent,
                 _ => RecipientRole::OldPartner,
             };
             for role in [

@@ -457,6 +457,71 @@ pub struct ChangeRequestDto {
     pub decided_at: Option<String>,
     /// Reason codes of a rejection.
     pub reasons: Vec<String>,
+    /// The dispute of a partner it would replace (#22), when one was filed
+    /// (one request read alone): while it is `open` the change is held and
+    /// not applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<DisputeDto>,
+}
+
+/// A dispute as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisputeDto {
+    /// Dispute id.
+    pub id: String,
+    /// The change held (request id).
+    pub request: String,
+    /// Its agreement.
+    pub agreement: String,
+    /// Its customer account.
+    pub account: String,
+    /// The partner that objects.
+    pub partner: String,
+    /// Why — for the vendor's staff and the disputing partner; absent for
+    /// others.
+    pub reason: Option<String>,
+    /// Filed at (RFC 3339).
+    pub filed_at: String,
+    /// The agreement's support level: the deadlines follow it.
+    pub support_level: String,
+    /// Support's answer is due (RFC 3339).
+    pub respond_by: String,
+    /// Support's decision is due (RFC 3339).
+    pub resolve_by: String,
+    /// `on_track`, `due_soon`, `response_overdue`, `resolution_overdue`,
+    /// or once decided `met` or `missed`.
+    #[schema(pattern = "^(on_track|due_soon|response_overdue|resolution_overdue|met|missed)$")]
+    pub sla_state: String,
+    /// `open` (the change is held), `released`, `upheld` (the change was
+    /// rejected) or `withdrawn` (the change was withdrawn while held).
+    #[schema(pattern = "^(open|released|upheld|withdrawn)$")]
+    pub status: String,
+    /// Decided (or withdrawn) at (RFC 3339).
+    pub decided_at: Option<String>,
+    /// Support's note: for an upheld dispute, why the change was rejected.
+    pub decision_note: Option<String>,
+}
+
+impl DisputeDto {
+    /// `d` at `now`.
+    pub fn of(d: &kontor_core::domain::dispute::Dispute, now: time::OffsetDateTime) -> Self {
+        DisputeDto {
+            id: d.id.to_string(),
+            request: d.request.to_string(),
+            agreement: d.agreement.to_string(),
+            account: d.account.to_string(),
+            partner: d.partner.to_string(),
+            reason: (!d.reason.is_empty()).then(|| d.reason.clone()),
+            filed_at: rfc3339(d.filed_at),
+            support_level: d.support_level.as_str().into(),
+            respond_by: rfc3339(d.respond_by),
+            resolve_by: rfc3339(d.resolve_by),
+            sla_state: d.sla_state(now).as_str().into(),
+            status: d.status.as_str().into(),
+            decided_at: d.decided_at.map(rfc3339),
+            decision_note: d.decision_note.clone(),
+        }
+    }
 }
 
 impl From<&ChangeRequest> for ChangeRequestDto {
@@ -476,6 +541,7 @@ impl From<&ChangeRequest> for ChangeRequestDto {
                 .then(|| rfc3339(r.due_at)),
             decided_at: r.decided_at.map(rfc3339),
             reasons: r.reasons.iter().map(|c| c.as_str().to_owned()).collect(),
+            dispute: None,
         }
     }
 }

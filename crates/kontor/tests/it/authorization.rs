@@ -387,9 +387,10 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
                 "lang" | "answer" | "slug" | "credential" | "domain" | "*rest"
             )
         })
-        // Provisioning tokens, SCIM resources and bulk changes are no
-        // tenant's objects here (`fill` names one that does not exist).
-        .filter(|_| !path.contains("scim") && !path.starts_with("/agreements/bulk/"));
+        // Provisioning tokens, SCIM resources, bulk changes and disputes
+        // are no tenant's objects here (`fill` names one that does not
+        // exist; tests/it/disputes.rs covers who sees which dispute).
+        .filter(|_| !nil_object(path));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
         Some("number") => Some("agreement"),
@@ -434,9 +435,7 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{credential}" => "no-such-passkey".to_owned(),
             // No domain is bound in the demo data.
             "{domain}" => "no-such.example".to_owned(),
-            "{id}" if path.contains("scim") || path.starts_with("/agreements/bulk/") => {
-                uuid::Uuid::nil().to_string()
-            }
+            "{id}" if nil_object(path) => uuid::Uuid::nil().to_string(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
                 assert!(kind.is_some(), "{path}");
@@ -446,6 +445,13 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Routes whose object the matrix names by the nil id (see `kind_of`).
+fn nil_object(path: &str) -> bool {
+    path.contains("scim")
+        || path.starts_with("/agreements/bulk/")
+        || path.starts_with("/api/v1/disputes/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the
@@ -465,6 +471,10 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/api/v1/partner-changes/preview") => json(json!({"agreements": ["{object}"]})),
         ("PUT", "/api/v1/agreements/{number}/renewal-partner") => {
             json(json!({"new_partner": "5100000002"}))
+        }
+        ("POST", "/api/v1/partner-changes/{id}/dispute") => json(json!({"reason": "matrix"})),
+        ("POST", "/api/v1/disputes/{id}/release" | "/api/v1/disputes/{id}/uphold") => {
+            json(json!({"note": "matrix"}))
         }
         ("POST", "/api/v1/password-resets") => json(json!({"email": "carla@muster.example"})),
         ("POST", "/api/v1/password-resets/confirm") => {

@@ -22,6 +22,7 @@ mod crash;
 mod deadlines;
 mod delivery;
 mod disk_full;
+mod disputes;
 mod finding;
 mod flow;
 mod frame;

@@ -34,7 +34,7 @@ async fn a_muted_event_is_not_mailed_to_that_admin_and_every_other_mail_still_is
     let settings = json_with(app.get(ANNA, NOTIFICATIONS).await, StatusCode::OK).await;
     assert_eq!(settings["partner_change_mails"], true);
     assert_eq!(settings["muted"], json!([]));
-    assert_eq!(settings["mutable"].as_array().unwrap().len(), 14);
+    assert_eq!(settings["mutable"].as_array().unwrap().len(), 16);
     assert_eq!(
         settings["always_sent"],
         json!(["invitation", "password_reset", "password_changed"])
@@ -154,10 +154,10 @@ async fn roles_without_change_mails_are_told_so_and_the_portal_form_saves_the_bo
     // Anna keeps every box but "applied" checked.
     let anna = browser(&app, ANNA, "de").await;
     let (_, html) = page(&app, &anna, "/account/settings").await;
-    assert_eq!(html.matches("name=\"mail\"").count(), 14);
+    assert_eq!(html.matches("name=\"mail\"").count(), 16);
     assert_eq!(
         html.matches(" checked>").count(),
-        14,
+        16,
         "every mail by default"
     );
     let token = hidden(&html, "csrf");
@@ -170,6 +170,8 @@ async fn roles_without_change_mails_are_told_so_and_the_portal_form_saves_the_bo
         "declined",
         "expired",
         "escalated",
+        "disputed",
+        "dispute_released",
         "renewal_named",
         "renewal_withdrawn",
         "renewal_applied",
@@ -191,7 +193,7 @@ async fn roles_without_change_mails_are_told_so_and_the_portal_form_saves_the_bo
     let (_, html) = page(&app, &anna, "/account/settings?saved=notifications").await;
     assert!(html.contains("Ihre Benachrichtigungen sind gespeichert."));
     assert!(html.contains("value=\"applied\">"), "unchecked: {html}");
-    assert_eq!(html.matches(" checked>").count(), 13);
+    assert_eq!(html.matches(" checked>").count(), 15);
     let api = json_with(app.get(ANNA, NOTIFICATIONS).await, StatusCode::OK).await;
     assert_eq!(api["muted"], json!(["applied"]));
 

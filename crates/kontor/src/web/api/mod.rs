@@ -5,6 +5,7 @@ mod agreements;
 mod assistant;
 mod audit;
 mod bulk;
+mod disputes;
 mod me;
 mod partner_changes;
 mod partners;
@@ -91,6 +92,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(renewals::router())
         .merge(partners::router())
         .merge(partner_changes::router())
+        .merge(disputes::router())
         .merge(transactions::router())
         .merge(audit::router())
         .merge(bulk::router())

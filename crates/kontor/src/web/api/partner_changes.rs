@@ -22,7 +22,7 @@ use super::{Page, next_cursor};
 use crate::web::AppState;
 use crate::web::dto::{
     BulkItemResult, BulkRequest, BulkResponse, ChangeRequestDto, ChangeRequestListResponse,
-    PreviewRequest, ReasonDto, SubmitRequest,
+    DisputeDto, PreviewRequest, ReasonDto, SubmitRequest,
 };
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::{Caller, lang_for, parse_json};
@@ -372,7 +372,12 @@ async fn get_one(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<ChangeRequestDto>> {
     let r = state.services.request(&me, request_id(&raw)?).await?;
-    Ok(Json(ChangeRequestDto::from(&r)))
+    let dispute = state.services.dispute_of(&me, &r).await?;
+    let now = state.services.clock.now();
+    Ok(Json(ChangeRequestDto {
+        dispute: dispute.map(|d| DisputeDto::of(&d, now)),
+        ..ChangeRequestDto::from(&r)
+    }))
 }
 
 /// Withdraws a pending request (R9): the requester or another admin of the account.

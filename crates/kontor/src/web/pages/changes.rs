@@ -6,11 +6,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
+use kontor_core::Error;
 use kontor_core::domain::change_request::RequestStatus;
+use kontor_core::domain::dispute::{Dispute, DisputeStatus, may_dispute};
 use kontor_core::domain::ids::Csn;
+use kontor_core::domain::permissions::Permission;
 use kontor_core::store::RequestFilter;
 use serde::Deserialize;
 
@@ -24,6 +28,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/changes", get(list))
         .route("/changes/{id}", get(detail))
+        .route("/changes/{id}/dispute", post(file_dispute))
+        .route("/changes/{id}/dispute/{decision}", post(decide_dispute))
         .route("/changes/{id}/{answer}", get(confirm_answer).post(answer))
 }
 
@@ -190,6 +196,37 @@ struct ChangePage {
     reasons: Vec<String>,
     answerable: bool,
     withdrawable: bool,
+    /// The dispute of a partner the change would replace (#22), as shown.
+    dispute: Option<DisputeView>,
+    /// The person may dispute the change now (a partner it would replace).
+    disputable: bool,
+    /// A reason or note kept after a problem, and the problem.
+    draft: String,
+    error: Option<String>,
+    /// What just happened.
+    flash: Option<String>,
+    /// Why the step could not be taken (the state changed meanwhile).
+    problem: Option<String>,
+}
+
+/// A dispute on the change's page.
+struct DisputeView {
+    /// Where it stands, in a sentence.
+    text: String,
+    /// The partner's reason, for support and the disputing partner.
+    reason: Option<String>,
+    /// Support's note.
+    note: Option<String>,
+    /// Held: support may decide.
+    decidable: bool,
+    /// A deadline badge for support: its code and label.
+    sla: Option<(&'static str, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DetailQuery {
+    /// Set after a dispute was filed or decided.
+    done: Option<String>,
 }
 
 /// A change's own page (#19): what it moves, between whom, when, and what
@@ -199,19 +236,38 @@ async fn detail(
     State(state): State<AppState>,
     me: SignedIn,
     Path(raw): Path<String>,
+    Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
+    let mut page = change_page(&state, &me, &raw).await?;
+    page.flash = match q.done.as_deref() {
+        Some(done @ ("disputed" | "released" | "upheld")) => {
+            Some(me.tr.t(&format!("dispute-done-{done}")))
+        }
+        _ => None,
+    };
+    Ok(page.into_response())
+}
+
+async fn change_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<ChangePage, PageError> {
     let tr = me.tr;
-    let id = super::request_id(&raw, tr)?;
+    let id = super::request_id(raw, tr)?;
     let (r, agreement) = state
         .services
         .change_details(&me.actor, id)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
+    let dispute = state
+        .services
+        .dispute_of(&me.actor, &r)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let now = state.services.clock.now();
+    let disputable = dispute.is_none() && may_dispute(&me.actor, &r, now).is_ok();
     let mut old_partners = Vec::new();
     for p in &r.old_partners {
-        old_partners.push(partner_label(&state, p).await);
+        old_partners.push(partner_label(state, p).await);
     }
-    let new_partner = partner_label(&state, &r.new_partner).await;
+    let new_partner = partner_label(state, &r.new_partner).await;
     let when_label = match r.status {
         RequestStatus::AwaitingPartner => "change-answer-by",
         RequestStatus::Pending => "change-takes-effect",
@@ -225,12 +281,12 @@ async fn detail(
         ],
     );
     let page = ChangePage {
-        c: Chrome::new(&me, "changes", "/changes"),
+        c: Chrome::new(me, "changes", "/changes"),
         title: tr.t1("change-title", "agreement", r.agreement.as_str()),
         id: r.id.to_string(),
         agreement: r.agreement.to_string(),
         linkable: sees_agreement(&me.actor, &r),
-        customer: account_label(&state, &mut HashMap::new(), &r.account).await,
+        customer: account_label(state, &mut HashMap::new(), &r.account).await,
         products: agreement
             .as_ref()
             .map(|s| {
@@ -271,8 +327,131 @@ async fn detail(
             r.status,
             RequestStatus::Pending | RequestStatus::AwaitingPartner
         ) && me.actor.is_admin_of(&r.account),
+        dispute: dispute.map(|d| dispute_view(me, &d, now)),
+        disputable,
+        draft: String::new(),
+        error: None,
+        flash: None,
+        problem: None,
     };
-    Ok(page.into_response())
+    Ok(page)
+}
+
+/// How `d` reads on the change's page for `me`.
+fn dispute_view(me: &SignedIn, d: &Dispute, now: time::OffsetDateTime) -> DisputeView {
+    let tr = me.tr;
+    let support = me.actor.may(Permission::ResolveSupportCases);
+    let text = tr.ta(
+        &format!("dispute-state-{}", d.status.as_str()),
+        &[("when", tr.datetime(d.resolve_by).into())],
+    );
+    let state = d.sla_state(now);
+    DisputeView {
+        text,
+        reason: (!d.reason.is_empty()).then(|| d.reason.clone()),
+        note: d.decision_note.clone(),
+        decidable: support && d.status == DisputeStatus::Open,
+        sla: (support
+            && d.status == DisputeStatus::Open
+            && state != kontor_core::domain::sla::SlaState::OnTrack)
+            .then(|| (state.as_str(), tr.t(&format!("sla-{}", state.as_str())))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DisputeForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    text: String,
+}
+
+/// A partner the change would replace disputes it (#22).
+async fn file_dispute(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(f): Form<DisputeForm>,
+) -> Result<Response, PageError> {
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
+    let id = super::request_id(&raw, me.tr)?;
+    let result = state.services.file_dispute(&me.actor, id, &f.text).await;
+    after_dispute_step(&state, &me, &raw, result.map(|_| "disputed"), f.text).await
+}
+
+/// Support lets a held change proceed, or upholds the dispute (#22).
+async fn decide_dispute(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Path((raw, decision)): Path<(String, String)>,
+    Form(f): Form<DisputeForm>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    verify_form(&headers, f.csrf.as_deref(), &me.csrf, tr)?;
+    let id = super::request_id(&raw, tr)?;
+    let r = state
+        .services
+        .request(&me.actor, id)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let Some(d) = state
+        .services
+        .dispute_of(&me.actor, &r)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?
+    else {
+        return Err(PageError::not_found(tr));
+    };
+    let result = match decision.as_str() {
+        "release" => {
+            state
+                .services
+                .release_dispute(&me.actor, d.id, &f.text)
+                .await
+        }
+        "uphold" => {
+            state
+                .services
+                .uphold_dispute(&me.actor, d.id, &f.text)
+                .await
+        }
+        _ => return Err(PageError::not_found(tr)),
+    };
+    let done = if decision == "release" {
+        "released"
+    } else {
+        "upheld"
+    };
+    after_dispute_step(&state, &me, &raw, result.map(|_| done), f.text).await
+}
+
+/// Back to the change's page: after the step (Post/Redirect/Get), or with
+/// the text kept and the problem named when the input was refused.
+async fn after_dispute_step(
+    state: &AppState,
+    me: &SignedIn,
+    raw: &str,
+    result: Result<&'static str, Error>,
+    text: String,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(done) => Ok(Redirect::to(&format!("/changes/{raw}?done={done}")).into_response()),
+        Err(Error::Invalid(errors)) => {
+            let mut page = change_page(state, me, raw).await?;
+            page.draft = text;
+            page.error = errors.first().map(|e| me.tr.field_message(e));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        // The window closed or someone decided first while the person
+        // wrote: the page as it is now, saying so.
+        Err(Error::Conflict { detail, .. }) => {
+            let mut page = change_page(state, me, raw).await?;
+            page.problem = Some(me.tr.tw(&format!("problem-{}", detail.code), &detail.args));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(PageError::from_core(e, me.tr)),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -290,6 +290,19 @@ struct ListPage {
     /// first), `Some(false)` for every case; `None` for customers.
     queue: Option<bool>,
     show_account: bool,
+    /// Open disputes (#22), in support's queue: the deadline first.
+    disputes: Vec<DisputeRow>,
+}
+
+/// An open dispute in support's queue.
+struct DisputeRow {
+    request: String,
+    agreement: String,
+    partner: String,
+    account: String,
+    /// "Erste Antwort bis …".
+    next_due: String,
+    sla: Option<(&'static str, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -315,11 +328,38 @@ async fn list(
     for c in &cases {
         views.push(view(&state, &me, c).await);
     }
+    let mut disputes = Vec::new();
+    if queue {
+        let now = state.services.clock.now();
+        let mut accounts = HashMap::new();
+        for d in state
+            .services
+            .disputes(&me.actor, true)
+            .await
+            .map_err(|e| PageError::from_core(e, me.tr))?
+        {
+            let sla = d.sla_state(now);
+            disputes.push(DisputeRow {
+                request: d.request.to_string(),
+                agreement: d.agreement.to_string(),
+                partner: partner_label(&state, &d.partner).await,
+                account: account_label(&state, &mut accounts, &d.account).await,
+                next_due: format!(
+                    "{} {}",
+                    me.tr.t("case-respond-by"),
+                    me.tr.datetime(d.respond_by)
+                ),
+                sla: (sla != SlaState::OnTrack)
+                    .then(|| (sla.as_str(), me.tr.t(&format!("sla-{}", sla.as_str())))),
+            });
+        }
+    }
     Ok(ListPage {
         c: Chrome::new(&me, "cases", "/support-cases"),
         cases: views,
         queue: support.then_some(queue),
         show_account: me.actor.account().is_none(),
+        disputes,
     }
     .into_response())
 }
