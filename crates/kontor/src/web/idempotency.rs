@@ -191,12 +191,13 @@ fn release_in_background(services: Services, key: IdempotencyKey) {
     });
 }
 
-/// The request's `Idempotency-Key` (trimmed), if it sent one; `Err` when
-/// the header is not 1–255 visible ASCII characters.
+/// The request's `Idempotency-Key`, if it sent one; `Err` when the header
+/// is not 1–255 visible ASCII characters (a space is not one).
 pub fn key_of(headers: &HeaderMap) -> Option<Result<&str, ()>> {
     let raw = headers.get(HEADER)?;
+    // As documented: 1–255 visible ASCII characters, no spaces.
     Some(match raw.to_str() {
-        Ok(k) if !k.trim().is_empty() && k.len() <= 255 => Ok(k.trim()),
+        Ok(k) if (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(k),
         _ => Err(()),
     })
 }
