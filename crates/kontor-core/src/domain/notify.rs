@@ -12,7 +12,7 @@ use super::eligibility::ReasonCode;
 use super::ids::{AgreementNumber, Csn};
 use super::renewal::RenewalPartner;
 use super::roles::Lang;
-use super::sla::Breach;
+use super::sla::{Breach, BreachOf};
 use super::zone::Zone;
 use crate::error::FieldError;
 
@@ -416,11 +416,19 @@ impl OutboxMessage {
     }
 }
 
-/// One passed deadline of a support case, as the operators are told.
+/// One passed deadline of a support case or a dispute, as the operators
+/// are told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreachNotice {
-    /// The case.
-    pub case: Uuid,
+    /// A case or a dispute.
+    #[serde(default)]
+    pub of: BreachOf,
+    /// The case's or the dispute's id.
+    #[serde(alias = "case")]
+    pub id: Uuid,
+    /// The change a dispute holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Uuid>,
     /// Its customer account.
     pub account: Csn,
     /// Its agreement, if it is about one.

@@ -134,6 +134,23 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// What a breached deadline belongs to.
+    BreachOf {
+        /// A support case.
+        Case = "case",
+        /// A dispute of a partner change.
+        Dispute = "dispute",
+    }
+);
+
+impl Default for BreachOf {
+    /// Messages queued before disputes had deadlines were about cases.
+    fn default() -> Self {
+        BreachOf::Case
+    }
+}
+
 /// When a request waiting for the new partner's answer is escalated:
 /// `hours` before it expires at `due_at`, or at once when it was made
 /// with less time than that.

@@ -9,9 +9,7 @@ use serde_json::json;
 use super::Services;
 use super::partner_change::contact;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
-use crate::domain::notify::{
-    BreachNotice, ChangeEvent, OutboxMessage, Recipient, RecipientRole, support_emails,
-};
+use crate::domain::notify::{ChangeEvent, OutboxMessage, Recipient, RecipientRole, support_emails};
 use crate::domain::sla::escalation_window;
 use crate::error::Result;
 
@@ -19,8 +17,9 @@ use crate::error::Result;
 const BATCH: u32 = 200;
 
 impl Services {
-    /// Tells the operators of every support deadline that passed and was
-    /// not told yet, in one mail per round; the number of breaches told.
+    /// Tells the operators of every deadline of a support case or a dispute
+    /// that passed and was not told yet, in one mail per round; the number
+    /// of breaches told.
     pub async fn tell_breaches(&self) -> Result<u32> {
         let mut told = 0;
         loop {
@@ -36,22 +35,10 @@ impl Services {
                 .iter()
                 .map(|c| Recipient::of(c, RecipientRole::Operator))
                 .collect();
-            let notices = breaches
-                .iter()
-                .filter_map(|b| {
-                    Some(BreachNotice {
-                        case: b.case.id,
-                        account: b.case.account.clone(),
-                        agreement: b.case.agreement.clone(),
-                        breach: b.breach,
-                        due_at: b.due_at()?,
-                    })
-                })
-                .collect();
             let message = OutboxMessage::DeadlinesBreached {
                 event_id: uuid::Uuid::now_v7(),
                 recipients,
-                breaches: notices,
+                breaches: breaches.clone(),
             };
             if !self
                 .store

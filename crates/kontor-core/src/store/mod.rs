@@ -813,19 +813,19 @@ pub trait ReminderStore: Send + Sync {
 /// waiting for the new partner escalated once, whichever worker finds them.
 #[async_trait]
 pub trait DeadlineStore: Send + Sync {
-    /// Open cases with a deadline passed before `now` whose breach was not
-    /// told yet, at most `limit`, the earliest deadline first.
+    /// Deadlines of open cases and open disputes that passed before `now`
+    /// and were not told yet, at most `limit`, cases first.
     async fn untold_breaches(
         &self,
         now: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<CaseBreach>>;
+    ) -> StoreResult<Vec<crate::domain::notify::BreachNotice>>;
     /// Records `breaches` as told, with the mail telling them, in one
     /// transaction: all of them, or — when any was told already (another
     /// worker was quicker) — none, answering `false`.
     async fn record_breaches(
         &self,
-        breaches: &[CaseBreach],
+        breaches: &[crate::domain::notify::BreachNotice],
         at: OffsetDateTime,
         outbox: &[OutboxMessage],
     ) -> StoreResult<bool>;

@@ -817,25 +817,6 @@ pub struct ScimTokenRecord {
     pub last_used_at: Option<OffsetDateTime>,
 }
 
-/// A deadline of an open support case that passed (#22).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseBreach {
-    /// The case.
-    pub case: crate::domain::support::SupportCase,
-    /// Which deadline.
-    pub breach: crate::domain::sla::Breach,
-}
-
-impl CaseBreach {
-    /// When the deadline was.
-    pub fn due_at(&self) -> Option<time::OffsetDateTime> {
-        match self.breach {
-            crate::domain::sla::Breach::FirstResponse => self.case.respond_by,
-            crate::domain::sla::Breach::Resolution => self.case.resolve_by,
-        }
-    }
-}
-
 /// An active contract whose window for a partner change closes soon
 /// (#22 reminders), with what was sent about its current term.
 #[derive(Debug, Clone)]

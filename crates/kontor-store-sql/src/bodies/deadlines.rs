@@ -11,21 +11,58 @@ macro_rules! deadlines_body {
             use kontor_core::StoreResult;
             use kontor_core::domain::audit::AuditEntry;
             use kontor_core::domain::change_request::{ChangeRequest, RequestId};
-            use kontor_core::domain::notify::OutboxMessage;
-            use kontor_core::domain::sla::Breach;
-            use kontor_core::domain::support::SupportCase;
-            use kontor_core::store::{CaseBreach, DeadlineStore};
+            use kontor_core::domain::ids::AgreementNumber;
+            use kontor_core::domain::notify::{BreachNotice, OutboxMessage};
+            use kontor_core::domain::sla::{Breach, BreachOf};
+            use kontor_core::store::DeadlineStore;
             use time::OffsetDateTime;
-            use $crate::rows::{CASE_COLUMNS, CaseRow, REQUEST_COLUMNS, RequestRow, ms};
+            use $crate::rows::{REQUEST_COLUMNS, RequestRow, bad, csn, from_ms, ms, uuid};
             use $crate::{Backend, Ctx};
 
-            /// A case row with which of its deadlines passed untold.
+            /// An open case or dispute with which of its deadlines passed
+            /// untold.
             #[derive(sqlx::FromRow)]
             struct BreachRow {
-                #[sqlx(flatten)]
-                case: CaseRow,
+                id: String,
+                request_id: Option<String>,
+                account_csn: String,
+                agreement_number: Option<String>,
+                respond_by: i64,
+                resolve_by: i64,
                 response_breached: bool,
                 resolution_breached: bool,
+            }
+
+            /// The deadlines of `table`'s open rows passed before `$1` and
+            /// not told, at most `$2`. A case's first response counts as
+            /// given once support replied; a dispute's decision closes it.
+            fn untold(of: BreachOf) -> String {
+                let (select, response) = match of {
+                    BreachOf::Case => (
+                        "SELECT c.id, NULL AS request_id, c.account_csn, c.agreement_number, \
+                         c.respond_by, c.resolve_by",
+                        "c.first_response_at IS NULL AND c.respond_breach_mailed_at IS NULL AND c.respond_by < $1",
+                    ),
+                    BreachOf::Dispute => (
+                        "SELECT c.id, c.request_id, c.account_csn, c.agreement_number, \
+                         c.respond_by, c.resolve_by",
+                        "c.respond_breach_mailed_at IS NULL AND c.respond_by < $1",
+                    ),
+                };
+                let resolution = "c.resolve_breach_mailed_at IS NULL AND c.resolve_by < $1";
+                format!(
+                    "{select}, ({response}) AS response_breached, ({resolution}) AS resolution_breached \
+                     FROM {} c WHERE c.status = 'open' AND (({response}) OR ({resolution})) \
+                     ORDER BY c.respond_by, c.id LIMIT $2",
+                    table(of)
+                )
+            }
+
+            fn table(of: BreachOf) -> &'static str {
+                match of {
+                    BreachOf::Case => "support_cases",
+                    BreachOf::Dispute => "disputes",
+                }
             }
 
             #[async_trait]
@@ -34,37 +71,41 @@ macro_rules! deadlines_body {
                     &self,
                     now: OffsetDateTime,
                     limit: u32,
-                ) -> StoreResult<Vec<CaseBreach>> {
-                    // A first response counts as given once support replied;
-                    // a resolved case is answered and resolved.
-                    let rows: Vec<BreachRow> = sqlx::query_as(&format!(
-                        "SELECT {CASE_COLUMNS}, \
-                         (c.first_response_at IS NULL AND c.respond_breach_mailed_at IS NULL \
-                          AND c.respond_by < $1) AS response_breached, \
-                         (c.resolve_breach_mailed_at IS NULL AND c.resolve_by < $1) AS resolution_breached \
-                         FROM support_cases c WHERE c.status = 'open' AND (\
-                         (c.first_response_at IS NULL AND c.respond_breach_mailed_at IS NULL AND c.respond_by < $1) \
-                         OR (c.resolve_breach_mailed_at IS NULL AND c.resolve_by < $1)) \
-                         ORDER BY c.respond_by, c.id LIMIT $2"
-                    ))
-                    .bind(ms(now))
-                    .bind(i64::from(limit))
-                    .fetch_all(self.reader())
-                    .await
-                    .ctx("failed to find breached deadlines")?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for r in rows {
-                        let (response, resolution) = (r.response_breached, r.resolution_breached);
-                        let case = SupportCase::try_from(r.case)?;
-                        for (breached, breach) in [
-                            (response, Breach::FirstResponse),
-                            (resolution, Breach::Resolution),
-                        ] {
-                            if breached {
-                                out.push(CaseBreach {
-                                    case: case.clone(),
-                                    breach,
-                                });
+                ) -> StoreResult<Vec<BreachNotice>> {
+                    let mut out = Vec::new();
+                    for of in [BreachOf::Case, BreachOf::Dispute] {
+                        let left = i64::from(limit) - out.len() as i64;
+                        if left <= 0 {
+                            break;
+                        }
+                        let rows: Vec<BreachRow> = sqlx::query_as(&untold(of))
+                            .bind(ms(now))
+                            .bind(left)
+                            .fetch_all(self.reader())
+                            .await
+                            .ctx("failed to find breached deadlines")?;
+                        for r in rows {
+                            let agreement = r
+                                .agreement_number
+                                .as_deref()
+                                .map(|n| AgreementNumber::parse(n).map_err(|_| bad("agreement number", n)))
+                                .transpose()?;
+                            let request = r.request_id.as_deref().map(uuid).transpose()?;
+                            for (breached, breach, due_at) in [
+                                (r.response_breached, Breach::FirstResponse, r.respond_by),
+                                (r.resolution_breached, Breach::Resolution, r.resolve_by),
+                            ] {
+                                if breached {
+                                    out.push(BreachNotice {
+                                        of,
+                                        id: uuid(&r.id)?,
+                                        request,
+                                        account: csn(&r.account_csn)?,
+                                        agreement: agreement.clone(),
+                                        breach,
+                                        due_at: from_ms(due_at),
+                                    });
+                                }
                             }
                         }
                     }
@@ -73,7 +114,7 @@ macro_rules! deadlines_body {
 
                 async fn record_breaches(
                     &self,
-                    breaches: &[CaseBreach],
+                    breaches: &[BreachNotice],
                     at: OffsetDateTime,
                     outbox: &[OutboxMessage],
                 ) -> StoreResult<bool> {
@@ -84,10 +125,11 @@ macro_rules! deadlines_body {
                             Breach::Resolution => "resolve_breach_mailed_at",
                         };
                         let told = sqlx::query(&format!(
-                            "UPDATE support_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+                            "UPDATE {} SET {column} = $1 WHERE id = $2 AND {column} IS NULL",
+                            table(b.of)
                         ))
                         .bind(ms(at))
-                        .bind(b.case.id.to_string())
+                        .bind(b.id.to_string())
                         .execute(&mut *tx)
                         .await
                         .ctx("failed to record a breach as told")?

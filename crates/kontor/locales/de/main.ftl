@@ -1468,7 +1468,6 @@ mail-deadlines-breached = { $count ->
 }
 mail-breach-first-response = Erste Antwort fällig seit { $due }
 mail-breach-resolution = Lösung fällig seit { $due }
-mail-breach-about-agreement = { $account }, Vertrag { $agreement }
 mail-deadlines-breached-link = Warteschlange öffnen
 
 ## Einsprüche (#22)
@@ -1513,3 +1512,7 @@ dispute-done-released = Der Wechsel geht weiter.
 dispute-done-upheld = Dem Einspruch wurde stattgegeben; der Wechsel ist abgelehnt.
 cases-disputes = Einsprüche gegen Partnerwechsel
 cases-disputing-partner = Partner mit Einspruch
+mail-breach-about-case = { $account }, Vertrag { $agreement }
+mail-breach-about-dispute = Einspruch zu Vertrag { $agreement } von { $account }
+change-held-since = Angehalten seit
+change-state-held = Der Wechsel zu { $partner } ist angehalten: Der bisherige Partner hat widersprochen, und der Support entscheidet, ob er durchgeführt wird.

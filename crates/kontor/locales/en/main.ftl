@@ -1411,7 +1411,6 @@ mail-deadlines-breached = { $count ->
 }
 mail-breach-first-response = First response due since { $due }
 mail-breach-resolution = Resolution due since { $due }
-mail-breach-about-agreement = { $account }, agreement { $agreement }
 mail-deadlines-breached-link = Open the queue
 
 ## Disputes (#22)
@@ -1456,3 +1455,7 @@ dispute-done-released = The change goes ahead.
 dispute-done-upheld = The dispute was upheld; the change is rejected.
 cases-disputes = Disputed partner changes
 cases-disputing-partner = Disputing partner
+mail-breach-about-case = { $account }, agreement { $agreement }
+mail-breach-about-dispute = Dispute on agreement { $agreement } of { $account }
+change-held-since = On hold since
+change-state-held = The change to { $partner } is on hold: the current partner objected, and support decides whether it is made.

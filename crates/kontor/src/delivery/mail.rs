@@ -11,6 +11,7 @@ use kontor_core::domain::delivery::Verdict;
 use kontor_core::domain::ids::{AgreementNumber, Csn};
 use kontor_core::domain::notify::{ChangeEvent, OutboxMessage, Recipient, RecipientRole};
 use kontor_core::domain::roles::Lang;
+use kontor_core::domain::sla::BreachOf;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
@@ -545,8 +546,9 @@ fn window_closing_notice(
     }
 }
 
-/// Operators learn which support deadlines passed (#22): each case with
-/// the deadline missed and when it was due, and the queue to work from.
+/// Operators learn which support deadlines passed (#22): each case or
+/// dispute with the deadline missed and when it was due, and the queue to
+/// work from.
 fn deadlines_breached_notice(
     tr: &Tr,
     base: &str,
@@ -558,22 +560,27 @@ fn deadlines_breached_notice(
         .iter()
         .take(LISTED_AT_MOST)
         .map(|b| {
-            let about = match &b.agreement {
-                Some(n) => tr.ta(
-                    "mail-breach-about-agreement",
+            let about = match (&b.agreement, b.of) {
+                (Some(n), of) => tr.ta(
+                    &format!("mail-breach-about-{}", of.as_str()),
                     &[
                         ("account", names.of(&b.account).into()),
                         ("agreement", n.to_string().into()),
                     ],
                 ),
-                None => names.of(&b.account),
+                (None, _) => names.of(&b.account),
+            };
+            // A dispute is decided on the change's page.
+            let link = match (b.of, b.request) {
+                (BreachOf::Dispute, Some(request)) => format!("{base}/changes/{request}"),
+                _ => format!("{base}/support-cases/{}", b.id),
             };
             (
                 tr.ta(
                     &format!("mail-breach-{}", b.breach.as_str().replace('_', "-")),
                     &[("due", tr.datetime(b.due_at).into())],
                 ),
-                format!("{about} — {base}/support-cases/{}", b.case),
+                format!("{about} — {link}"),
             )
         })
         .collect();

@@ -444,3 +444,52 @@ async fn the_change_page_files_and_decides_a_dispute_in_each_persons_language() 
         "{html}"
     );
 }
+
+/// A dispute's deadlines are the support level's (advanced: first answer
+/// within 4 hours): a decision not made by then is mailed to the operators
+/// once, with the change's page to decide on; none once it is decided.
+#[tokio::test]
+async fn a_dispute_not_decided_in_time_is_told_to_the_operators_once() {
+    let app = TestApp::spawn().await;
+    let id = submit(&app, "110000000001").await;
+    let filed = json_with(
+        dispute(&app, PAUL, &id, "bitte prüfen").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    app.advance(Duration::hours(4));
+    assert_eq!(
+        app.services.tell_breaches().await.unwrap(),
+        0,
+        "at the deadline"
+    );
+    app.advance(Duration::seconds(1));
+    assert_eq!(app.services.tell_breaches().await.unwrap(), 1);
+    assert_eq!(app.services.tell_breaches().await.unwrap(), 0);
+    let mails: Vec<_> = app
+        .mails()
+        .await
+        .into_iter()
+        .filter(|d| d.kind == "deadlines_breached")
+        .collect();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].recipient.as_deref(), Some("olga@vendor.example"));
+    let mut text = None;
+    for f in std::fs::read_dir(app.dir.path().join("mail")).unwrap() {
+        let raw = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let raw = raw.replace("=\r\n", "").replace("=\n", "");
+        if raw.contains("Dispute on agreement 110000000001") {
+            text = Some(raw);
+        }
+    }
+    let text = text.expect("the breach mail names the dispute");
+    assert!(text.contains(&format!("/changes/{id}")), "{text}");
+    // Decided, even late: nothing more is told.
+    let dispute_id = filed["id"].as_str().unwrap();
+    assert_eq!(
+        decide(&app, dispute_id, "release", "").await.status(),
+        StatusCode::OK
+    );
+    app.advance(Duration::days(2));
+    assert_eq!(app.services.tell_breaches().await.unwrap(), 0);
+}

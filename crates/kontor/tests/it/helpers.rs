@@ -23,6 +23,13 @@ use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{OnceCell, watch};
 
+/// How long test clients keep an idle connection: well below the server's
+/// limits for idle connections (`keep_alive_idle_seconds`, 60 s, and
+/// `header_read_timeout_seconds`, 10 s), so a client never reuses a
+/// connection the server is closing (seen as `IncompleteMessage` on a
+/// loaded box).
+pub const CLIENT_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The instant every test starts at.
 pub const START: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
 
@@ -249,6 +256,7 @@ impl TestApp {
         kontor::delivery::install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(CLIENT_IDLE)
             .build()
             .expect("client");
         TestApp {
@@ -578,6 +586,7 @@ pub fn listening(command: &mut std::process::Command) -> (ChildProcess, String) 
 /// A browser without a session: keeps cookies, does not follow redirects.
 pub fn cookie_browser() -> reqwest::Client {
     reqwest::Client::builder()
+        .pool_idle_timeout(CLIENT_IDLE)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -9,6 +9,7 @@ use crate::helpers::*;
 pub(crate) async fn browser(app: &TestApp, email: &str, lang: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        .pool_idle_timeout(CLIENT_IDLE)
         .redirect(reqwest::redirect::Policy::none())
         .default_headers({
             let mut h = reqwest::header::HeaderMap::new();

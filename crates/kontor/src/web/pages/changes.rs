@@ -268,13 +268,27 @@ async fn change_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<Chang
         old_partners.push(partner_label(state, p).await);
     }
     let new_partner = partner_label(state, &r.new_partner).await;
+    // A held change is not made at its time: say so rather than when.
+    let held = dispute
+        .as_ref()
+        .is_some_and(|d| d.status == DisputeStatus::Open);
     let when_label = match r.status {
         RequestStatus::AwaitingPartner => "change-answer-by",
+        RequestStatus::Pending if held => "change-held-since",
         RequestStatus::Pending => "change-takes-effect",
         _ => "change-decided",
     };
+    let state_key = if held {
+        "change-state-held".to_owned()
+    } else {
+        format!("change-state-{}", r.status.as_str())
+    };
+    let when_at = match &dispute {
+        Some(d) if held => d.filed_at,
+        _ => r.decided_at.unwrap_or(r.due_at),
+    };
     let state_text = tr.ta(
-        &format!("change-state-{}", r.status.as_str()),
+        &state_key,
         &[
             ("partner", new_partner.clone().into()),
             ("when", tr.datetime(r.decided_at.unwrap_or(r.due_at)).into()),
@@ -312,10 +326,7 @@ async fn change_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<Chang
         status_code: r.status.as_str(),
         state_text,
         submitted: tr.datetime(r.created_at),
-        when: (
-            tr.t(when_label),
-            tr.datetime(r.decided_at.unwrap_or(r.due_at)),
-        ),
+        when: (tr.t(when_label), tr.datetime(when_at)),
         reasons: r
             .reasons
             .iter()
