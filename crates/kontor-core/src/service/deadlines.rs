@@ -65,9 +65,14 @@ impl Services {
         }
         let now = self.clock.now();
         let (after, until) = escalation_window(now, hours);
+        let due = self.store.unescalated_requests(after, until, BATCH).await?;
+        if due.is_empty() {
+            // The minute's usual answer: no need to read the agents.
+            return Ok(0);
+        }
         let agents = self.store.support_agents().await?;
         let mut escalated = 0;
-        for request in self.store.unescalated_requests(after, until, BATCH).await? {
+        for request in due {
             let admins = self.account_admins(&request.account).await?;
             let new_partner = self
                 .partner(&request.new_partner)

@@ -15,7 +15,7 @@ use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
 use crate::domain::dispute::{Dispute, DisputeStatus, MAX_TEXT, Refusal, may_dispute};
 use crate::domain::eligibility::ReasonCode;
-use crate::domain::notify::{ChangeEvent, support_emails};
+use crate::domain::notify::{ChangeEvent, OutboxMessage, support_emails};
 use crate::domain::permissions::Permission;
 use crate::domain::roles::Actor;
 use crate::domain::sla::Deadlines;
@@ -252,8 +252,8 @@ impl Services {
         &self,
         decided: Dispute,
         rejected: Option<&ChangeRequest>,
-        audit: Vec<crate::domain::audit::AuditEntry>,
-        outbox: Vec<crate::domain::notify::OutboxMessage>,
+        audit: Vec<AuditEntry>,
+        outbox: Vec<OutboxMessage>,
         request: &ChangeRequest,
     ) -> Result<Dispute> {
         let result = self

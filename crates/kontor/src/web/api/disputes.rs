@@ -5,12 +5,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use kontor_core::domain::change_request::RequestId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::partner_changes::request_id;
 use crate::web::AppState;
 use crate::web::dto::DisputeDto;
 use crate::web::error::{ApiError, ApiResult, Problem};
@@ -96,13 +96,7 @@ async fn file(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<DisputeDto>)> {
-    let id = uuid::Uuid::parse_str(&raw).map(RequestId).map_err(|_| {
-        ApiError::field(super::expected_uuid(
-            "id",
-            "request",
-            "expected a request id (UUID)",
-        ))
-    })?;
+    let id = request_id(&raw)?;
     let req: FileDisputeRequest = parse_json(&headers, &body)?;
     let d = state.services.file_dispute(&me, id, &req.reason).await?;
     Ok((

@@ -46,7 +46,7 @@ fn new_partner(raw: &str) -> ApiResult<Csn> {
     Csn::parse(raw).map_err(|e| ApiError::field(e.at("new_partner")))
 }
 
-fn request_id(raw: &str) -> ApiResult<RequestId> {
+pub(super) fn request_id(raw: &str) -> ApiResult<RequestId> {
     uuid::Uuid::parse_str(raw).map(RequestId).map_err(|_| {
         ApiError::field(super::expected_uuid(
             "id",
