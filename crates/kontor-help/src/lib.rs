@@ -66,6 +66,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "resolution_advanced",
     "resolution_premium",
     "acceptance_escalation",
+    "transfer_code_validity",
 ];
 
 /// The share of a question's weight the best article must cover to count
@@ -510,6 +511,14 @@ pub fn default_values(lang: Lang) -> HashMap<&'static str, String> {
         ("resolution_advanced", resolution[1].to_owned()),
         ("resolution_premium", resolution[2].to_owned()),
         ("acceptance_escalation", hours[0].to_owned()),
+        (
+            "transfer_code_validity",
+            match lang {
+                Lang::De => "3 Tage",
+                Lang::En => "3 days",
+            }
+            .to_owned(),
+        ),
     ])
 }
 

@@ -137,6 +137,13 @@ impl Backend for PgStore {
         Ok(held.rows_affected() == 1)
     }
 
+    async fn insert_submits(
+        conn: &mut PgConnection,
+        submits: &[&kontor_store_sql::batching::Submit],
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        crate::group_commit::insert_submits(conn, submits).await
+    }
+
     async fn release_request(conn: &mut PgConnection, id: RequestId) -> StoreResult<()> {
         sqlx::query("UPDATE open_requests SET held = false WHERE request_id = $1")
             .bind(id.0.to_string())

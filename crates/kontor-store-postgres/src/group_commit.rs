@@ -10,13 +10,13 @@ use std::collections::HashSet;
 
 use kontor_core::{StoreError, StoreResult};
 use sqlx::Row;
-use sqlx::postgres::PgPool;
+use sqlx::postgres::{PgConnection, PgPool};
 use tokio::sync::mpsc;
 
 use crate::rows::{json, ms};
 use crate::writes::{AuditArrays, OutboxArrays};
 use kontor_store_sql::Ctx;
-use kontor_store_sql::batching::{GroupCommit, SubmitJob, start_group_commit};
+use kontor_store_sql::batching::{GroupCommit, Submit, SubmitJob, start_group_commit};
 
 /// Extra attempts for a batch that lost a deadlock or serialisation race.
 const RETRIES: usize = 3;
@@ -121,7 +121,21 @@ impl GroupCommit for Committer {
 /// deadlock. `open_requests` (one row per agreement, R7) turns a second
 /// request into "not inserted", also within this batch.
 async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
-    let mut jobs: Vec<&SubmitJob> = batch.iter().collect();
+    let mut conn = writer
+        .acquire()
+        .await
+        .ctx("failed to get a connection for requests")?;
+    let submits: Vec<&Submit> = batch.iter().map(|j| &j.submit).collect();
+    insert_submits(&mut conn, &submits).await
+}
+
+/// See [`kontor_store_sql::Backend::insert_submits`]: the statement of
+/// [`commit`], inside the caller's transaction when there is one.
+pub(crate) async fn insert_submits(
+    conn: &mut PgConnection,
+    batch: &[&Submit],
+) -> StoreResult<HashSet<String>> {
+    let mut jobs: Vec<&Submit> = batch.to_vec();
     jobs.sort_by(|a, b| {
         a.request
             .agreement
@@ -208,7 +222,7 @@ async fn commit(writer: &PgPool, batch: &[SubmitJob]) -> StoreResult<HashSet<Str
     // Outside an explicit transaction the statement is its own: all of it
     // commits, or none.
     let inserted = q
-        .fetch_all(writer)
+        .fetch_all(&mut *conn)
         .await
         .ctx("failed to insert requests")?
         .iter()

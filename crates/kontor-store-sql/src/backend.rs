@@ -2,6 +2,7 @@
 //! [`crate::store_bodies`]): its pools, the few pieces of SQL in which the
 //! two dialects differ, and the steps whose locking or batching differs.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use kontor_core::StoreResult;
@@ -15,7 +16,7 @@ use sqlx::{Database, Pool, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use crate::batching::SubmitJob;
+use crate::batching::{Submit, SubmitJob};
 use crate::due::{DueBatch, PlannedBatch};
 
 /// A connection of the backend's database.
@@ -96,6 +97,16 @@ pub trait Backend: Send + Sync + Sized + 'static {
         conn: &mut Conn<Self>,
         decided: &ChangeRequest,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Inserts the requests of `submits` inside `conn`'s transaction, with
+    /// the audit entries and outbox messages of those inserted; a request
+    /// whose agreement has an open one already is not (R7). The ids of the
+    /// inserted. The group committer's batches and a redeemed transfer
+    /// code (#22) both write through this.
+    fn insert_submits(
+        conn: &mut Conn<Self>,
+        submits: &[&Submit],
+    ) -> impl Future<Output = StoreResult<HashSet<String>>> + Send;
 
     /// Holds a request for a dispute (#22) inside `conn`'s transaction when
     /// it is still pending and not due at `now`, so the worker passes over

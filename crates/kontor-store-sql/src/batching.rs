@@ -15,19 +15,24 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use kontor_core::domain::audit::AuditEntry;
-use kontor_core::domain::change_request::ChangeRequest;
-use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::{StoreError, StoreResult};
 use tokio::sync::{mpsc, oneshot};
 
-/// One queued submit (R7): the request with its audit entries and outbox
+/// One submit (R7): the request with its audit entries and outbox
 /// messages, committed together or not at all.
+pub use kontor_core::store::NewRequest as Submit;
+
+/// A submit queued to the group committer, with where its answer goes.
 pub struct SubmitJob {
-    pub request: ChangeRequest,
-    pub audit: Vec<AuditEntry>,
-    pub outbox: Vec<OutboxMessage>,
+    pub submit: Submit,
     pub reply: oneshot::Sender<StoreResult<()>>,
+}
+
+impl std::ops::Deref for SubmitJob {
+    type Target = Submit;
+    fn deref(&self) -> &Submit {
+        &self.submit
+    }
 }
 
 /// Most submits committed together.

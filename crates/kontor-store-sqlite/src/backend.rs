@@ -112,6 +112,13 @@ impl Backend for SqliteStore {
         .ctx("failed to check the request to hold")
     }
 
+    async fn insert_submits(
+        conn: &mut SqliteConnection,
+        submits: &[&kontor_store_sql::batching::Submit],
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        crate::group_commit::insert_submits(conn, submits).await
+    }
+
     async fn release_request(_: &mut SqliteConnection, _: RequestId) -> StoreResult<()> {
         Ok(())
     }

@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
 use kontor_store_sql::Ctx;
-use kontor_store_sql::batching::{GroupCommit, SubmitJob, start_group_commit};
-use sqlx::sqlite::SqlitePool;
+use kontor_store_sql::batching::{GroupCommit, Submit, SubmitJob, start_group_commit};
+use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use sqlx::{QueryBuilder, Row, Sqlite};
 use tokio::sync::mpsc;
 
@@ -38,6 +38,18 @@ async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet
         .begin_with("BEGIN IMMEDIATE")
         .await
         .ctx("failed to begin write transaction")?;
+    let submits: Vec<&Submit> = batch.iter().map(|j| &j.submit).collect();
+    let inserted = insert_submits(&mut tx, &submits).await?;
+    tx.commit().await.ctx("failed to commit requests")?;
+    Ok(inserted)
+}
+
+/// See [`kontor_store_sql::Backend::insert_submits`]: multi-row inserts in
+/// the caller's transaction.
+pub(crate) async fn insert_submits(
+    tx: &mut SqliteConnection,
+    batch: &[&Submit],
+) -> StoreResult<HashSet<String>> {
     let mut rows = Vec::with_capacity(batch.len());
     for job in batch {
         rows.push((&job.request, json(&job.request.old_partners)?));
@@ -75,12 +87,11 @@ async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet
             .filter(|j| inserted.contains(&j.request.id.0.to_string()))
     };
     let audit: Vec<AuditEntry> = winners().flat_map(|j| j.audit.iter().cloned()).collect();
-    insert_audit(&mut tx, &audit).await?;
+    insert_audit(&mut *tx, &audit).await?;
     // Outbox rows carry their job's submit time; one statement for the batch.
     let outbox: Vec<_> = winners()
         .flat_map(|j| j.outbox.iter().map(move |m| (m, j.request.created_at)))
         .collect();
-    insert_outbox_at(&mut tx, &outbox).await?;
-    tx.commit().await.ctx("failed to commit requests")?;
+    insert_outbox_at(&mut *tx, &outbox).await?;
     Ok(inserted)
 }

@@ -77,6 +77,10 @@ fn placeholder_values(policy: &Policy, lang: kontor_help::Lang) -> HashMap<&'sta
             "acceptance_escalation",
             tr.duration(policy.acceptance_escalate_hours * 60),
         ),
+        (
+            "transfer_code_validity",
+            tr.duration(policy.transfer_code_valid_hours * 60),
+        ),
     ])
 }
 

@@ -88,7 +88,7 @@ pub async fn sign_in(
 }
 
 /// An attempt counted against the throttle.
-enum Counted<T, E> {
+pub enum Counted<T, E> {
     /// Checked: accepted or refused.
     Checked(Result<T, E>),
     /// Not checked: too many failures; try again after this long.
@@ -121,6 +121,41 @@ async fn counted<T, E>(
         store.signin_succeeded(&attempt, &keys[0].key).await?;
     }
     Ok(Counted::Checked(outcome))
+}
+
+/// What redeeming a transfer code gives: the code and each agreement's
+/// outcome.
+pub type Redemption = (
+    kontor_core::domain::transfer_code::TransferCode,
+    Vec<(
+        kontor_core::domain::ids::AgreementNumber,
+        kontor_core::service::transfer_code::Redeemed,
+    )>,
+);
+
+/// Redeems a transfer code for `partner_staff`, throttled like passwords
+/// (#22): failed attempts count per partner and per client address and
+/// are reserved before the code is looked up, so parallel guesses cannot
+/// exceed the limit; a redeemed code forgets the partner's failures.
+pub async fn redeem_transfer_code(
+    services: &kontor_core::service::Services,
+    policy: &kontor_core::domain::throttle::ThrottlePolicy,
+    partner_staff: &kontor_core::domain::roles::Actor,
+    typed: &str,
+    client: Option<std::net::IpAddr>,
+) -> anyhow::Result<Counted<Redemption, kontor_core::Error>> {
+    let who = partner_staff
+        .partner()
+        .map_or_else(|| partner_staff.email.clone(), |p| p.as_str().to_owned());
+    let keys = kontor_core::domain::throttle::ThrottleKey::of(
+        policy,
+        &format!("transfer-code:{who}"),
+        client,
+    );
+    counted(services, &keys, async {
+        Ok(services.redeem_transfer_code(partner_staff, typed).await)
+    })
+    .await
 }
 
 /// The outcome of a second factor given at sign-in or to re-authenticate.

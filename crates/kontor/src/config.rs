@@ -129,6 +129,9 @@ settings! {
     /// Days after the renewal date a partner named for the renewal waits
     /// for a contract that does not renew by itself to be renewed.
     renewal_grace_days: i64 = Policy::default().renewal_grace_days;
+    /// Hours a transfer code is valid where the program's consent is not by
+    /// code (#22); a program with the code model sets its own.
+    transfer_code_valid_hours: i64 = Policy::default().transfer_code_valid_hours;
     /// Hours within which support first answers a case, standard level.
     first_response_hours_standard: i64 = Policy::default().first_response.standard_hours;
     /// Hours within which support first answers a case, advanced level.
@@ -320,6 +323,14 @@ impl Config {
         }
         if self.expiry_window_days < 0 {
             bail!("expiry_window_days must be 0 or more");
+        }
+        if !(1..=kontor_core::domain::consent::MAX_CODE_VALID_HOURS)
+            .contains(&self.transfer_code_valid_hours)
+        {
+            bail!(
+                "transfer_code_valid_hours must be from 1 to {}",
+                kontor_core::domain::consent::MAX_CODE_VALID_HOURS
+            );
         }
         if !(0..=366).contains(&self.renewal_grace_days) {
             bail!("renewal_grace_days must be from 0 to 366");
@@ -517,6 +528,7 @@ impl Config {
             acceptance_required: self.acceptance_required,
             acceptance_days: self.acceptance_days,
             renewal_grace_days: self.renewal_grace_days,
+            transfer_code_valid_hours: self.transfer_code_valid_hours,
             first_response: LevelHours {
                 standard_hours: self.first_response_hours_standard,
                 advanced_hours: self.first_response_hours_advanced,

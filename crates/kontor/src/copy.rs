@@ -317,6 +317,38 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "program_consent",
+        &[
+            ("program", Text),
+            ("model", Text),
+            ("acceptance_days", Int),
+            ("code_valid_hours", Int),
+            ("updated_at", Int),
+            ("updated_by", Text),
+        ],
+    ),
+    (
+        "transfer_codes",
+        &[
+            ("id", Text),
+            ("code_hash", Text),
+            ("hint", Text),
+            ("account_csn", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("redeemed_at", Int),
+            ("redeemed_by", Text),
+            ("redeemed_partner", Text),
+            ("revoked_at", Int),
+            ("revoked_by", Text),
+        ],
+    ),
+    (
+        "transfer_code_agreements",
+        &[("code_id", Text), ("agreement_number", Text)],
+    ),
+    (
         "transactions",
         &[
             ("id", Text),

@@ -84,6 +84,12 @@ str_enum!(
         DisputeReleased = "dispute_released",
         /// Support agreed with the disputing partner; the change is rejected.
         DisputeUpheld = "dispute_upheld",
+        /// An admin created a transfer code for an agreement (#22).
+        TransferCodeCreated = "transfer_code_created",
+        /// An admin revoked a transfer code before it was redeemed.
+        TransferCodeRevoked = "transfer_code_revoked",
+        /// A partner redeemed a transfer code for an agreement.
+        TransferCodeRedeemed = "transfer_code_redeemed",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
         /// A person changed their own name, language or time zone.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use super::agreement::{Agreement, AgreementStatus, Partner, PartnerStatus};
+use super::consent::{ConsentKind, ConsentModel};
 use super::ids::{AgreementKind, Csn};
 use super::policy::Policy;
 use super::roles::Lang;
@@ -36,6 +37,9 @@ pub enum ReasonCode {
     NotPermitted,
     /// A partner is named for the next renewal (#22): withdraw it first.
     RenewalScheduled,
+    /// The program's consent model is the transfer code (#22): the admin
+    /// creates a code and hands it to the new partner instead.
+    TransferCodeRequired,
     /// R5 at apply time: the new partner no longer exists.
     PartnerUnknown,
     /// R5 at apply time: the new partner is no longer active.
@@ -49,7 +53,7 @@ pub enum ReasonCode {
 
 impl ReasonCode {
     /// Every code, in the order they are reported.
-    pub const ALL: [ReasonCode; 13] = [
+    pub const ALL: [ReasonCode; 14] = [
         ReasonCode::AutoRenew,
         ReasonCode::TokenFlexEba,
         ReasonCode::Expired,
@@ -59,6 +63,7 @@ impl ReasonCode {
         ReasonCode::ChangePending,
         ReasonCode::NotPermitted,
         ReasonCode::RenewalScheduled,
+        ReasonCode::TransferCodeRequired,
         ReasonCode::PartnerUnknown,
         ReasonCode::PartnerInactive,
         ReasonCode::PartnerUnchanged,
@@ -77,6 +82,7 @@ impl ReasonCode {
             ReasonCode::ChangePending => "change_pending",
             ReasonCode::NotPermitted => "not_permitted",
             ReasonCode::RenewalScheduled => "renewal_scheduled",
+            ReasonCode::TransferCodeRequired => "transfer_code_required",
             ReasonCode::PartnerUnknown => "partner_unknown",
             ReasonCode::PartnerInactive => "partner_inactive",
             ReasonCode::PartnerUnchanged => "partner_unchanged",
@@ -110,6 +116,8 @@ impl ReasonCode {
             (ReasonCode::NotPermitted, Lang::De) => "Nur ein Administrator dieses Kontos kann den Partner ändern. Bitte wenden Sie sich an Ihren Administrator.".into(),
             (ReasonCode::RenewalScheduled, Lang::En) => "A partner is already named for the next renewal. If the agreement can change now after all (for example because automatic renewal was turned off), withdraw the naming first.".into(),
             (ReasonCode::RenewalScheduled, Lang::De) => "Für die nächste Verlängerung ist bereits ein Partner benannt. Kann der Vertrag inzwischen sofort wechseln (etwa weil die automatische Verlängerung ausgeschaltet wurde), ziehen Sie die Benennung zuerst zurück.".into(),
+            (ReasonCode::TransferCodeRequired, Lang::En) => "For this program the new partner confirms the change with a transfer code: create a code for this agreement and give it to the new partner, who redeems it in the partner portal.".into(),
+            (ReasonCode::TransferCodeRequired, Lang::De) => "In diesem Programm bestätigt der neue Partner den Wechsel mit einem Übertragungscode: Erstellen Sie einen Code für diesen Vertrag und geben Sie ihn dem neuen Partner, der ihn im Partnerportal einlöst.".into(),
             (ReasonCode::PartnerUnknown, Lang::En) => "The chosen partner no longer exists. Please choose another partner.".into(),
             (ReasonCode::PartnerUnknown, Lang::De) => "Der gewählte Partner existiert nicht mehr. Bitte wählen Sie einen anderen Partner.".into(),
             (ReasonCode::PartnerInactive, Lang::En) => "The chosen partner is no longer active. Please choose another partner.".into(),
@@ -214,6 +222,23 @@ pub fn check(
         eligible: reasons.is_empty(),
         reasons,
     }
+}
+
+/// Adds R4 `transfer_code_required` to a self-service check when the
+/// agreement's program takes its consent by transfer code (#22): the
+/// admin cannot submit directly but creates a code. Only submitting is
+/// refused — a request made by redeeming a code is applied as any other.
+pub fn with_consent(mut e: Eligibility, model: ConsentModel) -> Eligibility {
+    if model.kind() == ConsentKind::TransferCode {
+        // After every reason `check` reports, before the apply-time ones:
+        // the order of `ReasonCode::ALL` holds.
+        e.reasons.push(Reason {
+            code: ReasonCode::TransferCodeRequired,
+            possible_from: None,
+        });
+        e.eligible = false;
+    }
+    e
 }
 
 /// Why a chosen new partner cannot be used (R5).
@@ -329,6 +354,47 @@ mod tests {
         );
         assert!(e.eligible);
         assert!(e.reasons.is_empty());
+    }
+
+    // R4 transfer_code_required (#22): only the code model refuses a
+    // direct submit, and it comes after every other reason, in ALL order.
+    #[test]
+    fn r4_the_code_model_refuses_a_direct_submit() {
+        use crate::domain::consent::ConsentModel;
+        let today = date!(2026 - 01 - 01);
+        let plain = || {
+            check(
+                &eligible_contract(),
+                true,
+                None,
+                false,
+                today,
+                &Policy::default(),
+            )
+        };
+        assert!(with_consent(plain(), ConsentModel::None).eligible);
+        assert!(with_consent(plain(), ConsentModel::Acceptance { acceptance_days: 7 }).eligible);
+        let coded = with_consent(
+            plain(),
+            ConsentModel::TransferCode {
+                code_valid_hours: 72,
+            },
+        );
+        assert!(!coded.eligible);
+        assert_eq!(codes(&coded), vec![ReasonCode::TransferCodeRequired]);
+        let mut a = eligible_contract();
+        a.auto_renew = true;
+        let both = with_consent(
+            check(&a, false, None, true, today, &Policy::default()),
+            ConsentModel::TransferCode {
+                code_valid_hours: 72,
+            },
+        );
+        let got = codes(&both);
+        let mut sorted = got.clone();
+        sorted.sort_by_key(|c| ReasonCode::ALL.iter().position(|x| x == c));
+        assert_eq!(got, sorted);
+        assert_eq!(got.last(), Some(&ReasonCode::TransferCodeRequired));
     }
 
     // R4 expires_soon / expired boundaries: -1 expired, 0..=90 soon, 91 allowed.

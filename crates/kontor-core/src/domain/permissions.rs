@@ -26,11 +26,13 @@ pub enum Permission {
     ManageAccountPeople,
     /// Revoke anyone's tokens and sessions, not only one's own.
     RevokeAnyonesAccess,
+    /// Choose how the new partner consents, per program (#22).
+    ChooseConsent,
 }
 
 impl Permission {
     /// Every permission (for exhaustive tests and the docs).
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ReadAudit,
         Permission::UseBackOffice,
         Permission::ManagePartners,
@@ -39,6 +41,7 @@ impl Permission {
         Permission::ResolveSupportCases,
         Permission::ManageAccountPeople,
         Permission::RevokeAnyonesAccess,
+        Permission::ChooseConsent,
     ];
 }
 
@@ -79,6 +82,10 @@ impl Permission {
                 "permission-revoke-anyones-access",
                 "only operators end other people's access",
             ),
+            Permission::ChooseConsent => (
+                "permission-choose-consent",
+                "only operators choose how partners consent to a change",
+            ),
         };
         crate::Text::new(code, english)
     }
@@ -97,9 +104,11 @@ impl Role {
             P::UseBackOffice => self.is_vendor(),
             P::ResolveSupportCases => matches!(self, R::SupportAgent | R::Operator),
             P::ManageAccountPeople => self == R::PrimaryAdmin,
-            P::ManagePartners | P::ImportExport | P::OperateWebhooks | P::RevokeAnyonesAccess => {
-                self == R::Operator
-            }
+            P::ManagePartners
+            | P::ImportExport
+            | P::OperateWebhooks
+            | P::RevokeAnyonesAccess
+            | P::ChooseConsent => self == R::Operator,
         }
     }
 }
@@ -139,6 +148,7 @@ mod tests {
                     P::OperateWebhooks,
                     P::ResolveSupportCases,
                     P::RevokeAnyonesAccess,
+                    P::ChooseConsent,
                 ],
             ),
         ];

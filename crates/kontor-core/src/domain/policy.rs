@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 
 use super::agreement::SupportLevel;
+use super::consent::ConsentModel;
 
 /// The settings the eligibility rules and the worker depend on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +31,14 @@ pub struct Policy {
     /// renewal to take over (#22); after that the naming lapses.
     #[serde(default = "default_renewal_grace_days")]
     pub renewal_grace_days: i64,
+    /// Hours a transfer code is valid when the agreement's program does not
+    /// take its consent by code (there, the program's own period holds).
+    #[serde(default = "default_transfer_code_valid_hours")]
+    pub transfer_code_valid_hours: i64,
+}
+
+fn default_transfer_code_valid_hours() -> i64 {
+    72
 }
 
 fn default_renewal_grace_days() -> i64 {
@@ -92,6 +101,7 @@ impl Default for Policy {
             resolution: LevelHours::resolution(),
             acceptance_escalate_hours: default_acceptance_escalate_hours(),
             renewal_grace_days: default_renewal_grace_days(),
+            transfer_code_valid_hours: default_transfer_code_valid_hours(),
         }
     }
 }
@@ -102,8 +112,15 @@ impl Policy {
         Duration::minutes(self.processing_delay_minutes)
     }
 
-    /// How long the new partner has to answer (acceptance policy).
-    pub fn acceptance_period(&self) -> Duration {
-        Duration::days(self.acceptance_days)
+    /// The consent model of a program without a choice of its own (#22):
+    /// acceptance when the configuration requires it, otherwise none.
+    pub fn default_consent(&self) -> ConsentModel {
+        if self.acceptance_required {
+            ConsentModel::Acceptance {
+                acceptance_days: self.acceptance_days,
+            }
+        } else {
+            ConsentModel::None
+        }
     }
 }

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::domain::agreement::Partner;
+use crate::domain::consent::ProgramConsent;
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::Contact;
 use crate::store::{AgreementState, ChangeFeed, Scope};
@@ -30,6 +31,9 @@ struct Maps {
     /// agreement of the scope, so worth keeping; dropped whenever any
     /// agreement's partners of record change.
     serving: HashMap<Scope, Arc<Vec<(Csn, String)>>>,
+    /// The operator's consent choices per program (#22): few, read on
+    /// every submit, changed rarely (`policy_changed` clears every cache).
+    consents: Option<Arc<Vec<ProgramConsent>>>,
 }
 
 /// The cache. Cheap to share (`Arc`), safe to use from any task.
@@ -133,6 +137,16 @@ impl ReadCache {
             }
             m.admins.insert(account.clone(), admins.to_vec());
         });
+    }
+
+    /// The cached consent choices per program.
+    pub fn consents(&self) -> Option<Arc<Vec<ProgramConsent>>> {
+        self.enabled.then(|| self.read().consents.clone()).flatten()
+    }
+
+    /// Caches the consent choices read with `ticket`.
+    pub fn put_consents(&self, ticket: Ticket, consents: &Arc<Vec<ProgramConsent>>) {
+        self.put(ticket, |m| m.consents = Some(consents.clone()));
     }
 
     /// The cached partners serving `scope`'s agreements.

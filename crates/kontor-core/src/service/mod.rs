@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod apply;
 pub mod bulk_run;
 pub mod cache;
+pub mod consent;
 pub mod deadlines;
 pub mod directory;
 pub mod dispute;
@@ -23,6 +24,7 @@ pub mod settings;
 pub mod sso;
 pub mod support;
 pub mod transaction;
+pub mod transfer_code;
 
 use std::sync::Arc;
 

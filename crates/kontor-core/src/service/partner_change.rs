@@ -12,6 +12,7 @@ use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::{
     ChangeRequest, InvalidTransition, RequestEvent, RequestId, RequestStatus, transition,
 };
+use crate::domain::consent::ConsentModel;
 use crate::domain::eligibility::{self, Eligibility, PendingFacts, ReasonCode};
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{
@@ -122,25 +123,31 @@ impl Services {
         number: &AgreementNumber,
     ) -> Result<(Arc<AgreementState>, Eligibility)> {
         let state = self.agreement(actor, number).await?;
-        let e = self.eligibility_of(actor, &state);
+        let e = self.eligibility_of(actor, &state).await?;
         Ok((state, e))
     }
 
-    fn eligibility_of(&self, actor: &Actor, state: &AgreementState) -> Eligibility {
+    /// R3/R4 for `actor` now, with the consent model of the agreement's
+    /// program (#22: under the transfer code a direct submit is refused).
+    async fn eligibility_of(&self, actor: &Actor, state: &AgreementState) -> Result<Eligibility> {
         let a = &state.agreement;
         let pending = state
             .open_request
             .as_ref()
             .map(|r| PendingFacts { due_at: r.due_at });
         let today = eligibility::today(self.clock.now());
-        eligibility::check(
+        let e = eligibility::check(
             a,
             actor.is_admin_of(&a.account),
             pending,
             state.renewal_partner.is_some(),
             today,
             &self.policy,
-        )
+        );
+        Ok(eligibility::with_consent(
+            e,
+            self.consent_of(&a.program).await?,
+        ))
     }
 
     /// The partner lookup step: any signed-in person may look a partner up.
@@ -171,15 +178,16 @@ impl Services {
         if let Some(own) = own_earlier_attempt(&state, actor, new_partner, idempotency_key) {
             return Ok(own);
         }
-        let e = self.eligibility_of(actor, &state);
+        let e = self.eligibility_of(actor, &state).await?;
         refuse_unless_eligible(actor, &e)?;
         let agreement = &state.agreement;
         let found = self.partner(new_partner).await?;
         eligibility::check_new_partner(&agreement.partners, new_partner, found.as_ref())
             .map_err(|p| Error::refused(p.at("new_partner")))?;
         let now = self.clock.now();
+        let consent = self.consent_of(&agreement.program).await?;
         let (request, event) =
-            self.new_request(actor, agreement, new_partner, idempotency_key, now);
+            self.new_request(actor, agreement, new_partner, idempotency_key, now, consent);
         let audit = AuditEntry::new(now, By::Person(actor), AuditAction::ChangeRequested)
             .on(&request.account, &request.agreement)
             .request(request.id)
@@ -212,28 +220,29 @@ impl Services {
 
     /// The request `actor` makes to give `agreement` the new partner, and
     /// the event its mails announce.
-    fn new_request(
+    pub(super) fn new_request(
         &self,
         actor: &Actor,
         agreement: &Agreement,
         new_partner: &Csn,
         idempotency_key: Option<&str>,
         now: OffsetDateTime,
+        consent: ConsentModel,
     ) -> (ChangeRequest, ChangeEvent) {
-        // With the acceptance policy the new partner answers first, by
-        // `due_at`; the processing delay starts when they accept.
-        let (status, due_at, event) = if self.policy.acceptance_required {
-            (
+        // With the acceptance model the new partner answers first, by
+        // `due_at`; the processing delay starts when they accept. A
+        // redeemed transfer code is the partner's consent already.
+        let (status, due_at, event) = match consent {
+            ConsentModel::Acceptance { acceptance_days } => (
                 RequestStatus::AwaitingPartner,
-                now + self.policy.acceptance_period(),
+                now + time::Duration::days(acceptance_days),
                 ChangeEvent::AwaitingPartner,
-            )
-        } else {
-            (
+            ),
+            ConsentModel::None | ConsentModel::TransferCode { .. } => (
                 RequestStatus::Pending,
                 now + self.policy.processing_delay(),
                 ChangeEvent::Submitted,
-            )
+            ),
         };
         let request = ChangeRequest {
             id: RequestId(uuid::Uuid::now_v7()),
@@ -543,7 +552,7 @@ fn own_earlier_attempt(
     .then(|| open.clone())
 }
 
-fn change_pending() -> Error {
+pub(super) fn change_pending() -> Error {
     Error::Conflict {
         code: "change_pending",
         detail: Text::new(

@@ -12,15 +12,18 @@ use time::OffsetDateTime;
 
 pub use records::*;
 
+use crate::domain::agreement::Program;
 use crate::domain::agreement::{Account, Agreement, Partner, PartnerAssignment, SupportLevel};
 use crate::domain::audit::AuditEntry;
 use crate::domain::bulk_run::BulkRun;
 use crate::domain::change_request::{ChangeRequest, RequestId};
+use crate::domain::consent::ProgramConsent;
 use crate::domain::ids::{AgreementNumber, Csn};
 use crate::domain::notify::{Contact, MutedEvents, OutboxMessage};
 use crate::domain::renewal::RenewalPartner;
 use crate::domain::roles::{Actor, UserId};
 use crate::domain::sso::{SsoDomain, SsoSettings};
+use crate::domain::transfer_code::TransferCode;
 use crate::error::StoreResult;
 
 /// Accounts, partners and people.
@@ -899,6 +902,91 @@ pub trait DisputeStore: Send + Sync {
     ) -> StoreResult<Vec<crate::domain::dispute::Dispute>>;
 }
 
+/// A new request with its audit entries and outbox messages, written
+/// together or not at all.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    /// The request.
+    pub request: ChangeRequest,
+    /// Its audit entries.
+    pub audit: Vec<AuditEntry>,
+    /// Its mails and webhooks.
+    pub outbox: Vec<OutboxMessage>,
+}
+
+/// Consent per program (#22): the operator's choices.
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    /// Every program with a choice of its own, by program.
+    async fn program_consents(&self) -> StoreResult<Vec<ProgramConsent>>;
+    /// Sets the choice for `program` (`Some`) or returns it to the default
+    /// (`None`), with its audit entry.
+    async fn set_program_consent(
+        &self,
+        program: &Program,
+        consent: Option<&ProgramConsent>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+}
+
+/// Which transfer codes to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeOwner {
+    /// Those of one customer account.
+    Account(Csn),
+    /// Those a partner redeemed.
+    RedeemedBy(Csn),
+    /// Every one (vendor staff).
+    All,
+}
+
+/// Transfer codes (#22): kept as their hash only.
+#[async_trait]
+pub trait TransferCodeStore: Send + Sync {
+    /// Stores a new code by its hash, with one audit entry per agreement.
+    async fn insert_transfer_code(
+        &self,
+        code: &TransferCode,
+        code_hash: &str,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
+    /// One code.
+    async fn transfer_code(&self, id: uuid::Uuid) -> StoreResult<Option<TransferCode>>;
+    /// The code with this hash.
+    async fn transfer_code_by_hash(&self, code_hash: &str) -> StoreResult<Option<TransferCode>>;
+    /// Codes of `owner`, newest first, before `before` when given.
+    async fn transfer_codes(
+        &self,
+        owner: &CodeOwner,
+        before: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> StoreResult<Vec<TransferCode>>;
+    /// Revokes a code still usable at `at`, with its audit entries;
+    /// `false` (and nothing written) when it is not.
+    async fn revoke_transfer_code(
+        &self,
+        id: uuid::Uuid,
+        by: UserId,
+        at: OffsetDateTime,
+        audit: &[AuditEntry],
+    ) -> StoreResult<bool>;
+    /// Redeems a code still usable at `at` for `partner` and writes the
+    /// requests it makes, each with its audit entries and mails, and the
+    /// code's own audit entries — all in one transaction. `None` (and
+    /// nothing written) when the code is no longer usable: of two
+    /// concurrent redemptions exactly one wins. Otherwise the requests
+    /// inserted; one whose agreement has an open request is not (R7).
+    async fn redeem_transfer_code(
+        &self,
+        id: uuid::Uuid,
+        by: UserId,
+        partner: &Csn,
+        at: OffsetDateTime,
+        requests: &[NewRequest],
+        audit: &[AuditEntry],
+    ) -> StoreResult<Option<Vec<RequestId>>>;
+}
+
 /// Partners named for an agreement's next renewal (#22).
 #[async_trait]
 pub trait RenewalStore: Send + Sync {
@@ -966,6 +1054,8 @@ pub trait Store:
     + ReminderStore
     + DeadlineStore
     + DisputeStore
+    + ConsentStore
+    + TransferCodeStore
     + RenewalStore
     + BulkRunStore
     + SupportStore
@@ -988,6 +1078,8 @@ impl<T> Store for T where
         + ReminderStore
         + DeadlineStore
         + DisputeStore
+        + ConsentStore
+        + TransferCodeStore
         + RenewalStore
         + BulkRunStore
         + SupportStore

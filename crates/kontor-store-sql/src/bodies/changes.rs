@@ -21,7 +21,7 @@ macro_rules! changes_body {
             use sqlx::QueryBuilder;
             use time::OffsetDateTime;
             use $crate::backend::Conn;
-            use $crate::batching::{SubmitJob, ask};
+            use $crate::batching::{Submit, SubmitJob, ask};
             use $crate::due::{DueBatch, Laps, plan_batch};
             use $crate::rows::{AdminContactRow, CONTACT_COLUMNS, PartnerRow, REQUEST_COLUMNS, RequestRow, json, ms};
             use $crate::scope::push_request_scope;
@@ -83,9 +83,11 @@ macro_rules! changes_body {
                     outbox: &[OutboxMessage],
                 ) -> StoreResult<()> {
                     ask(self.submits(), "submit committer", |reply| SubmitJob {
-                        request: r.clone(),
-                        audit: audit.to_vec(),
-                        outbox: outbox.to_vec(),
+                        submit: Submit {
+                            request: r.clone(),
+                            audit: audit.to_vec(),
+                            outbox: outbox.to_vec(),
+                        },
                         reply,
                     })
                     .await

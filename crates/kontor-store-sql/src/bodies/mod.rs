@@ -31,6 +31,7 @@ mod sessions;
 mod sso;
 mod support;
 mod tokens;
+mod transfer_codes;
 
 /// Expands every shared store body for `$store` (an absolute path such as
 /// `crate::SqliteStore`, which implements [`Backend`](crate::Backend)),
@@ -58,5 +59,6 @@ macro_rules! store_bodies {
         $crate::sso_body!($store);
         $crate::support_body!($store);
         $crate::tokens_body!($store);
+        $crate::transfer_codes_body!($store);
     };
 }

@@ -652,6 +652,7 @@ problem-invalid-import = { $count ->
 problem-permission-read-audit = Nur Administratoren des Kontos und Mitarbeitende des Herstellers sehen das Protokoll.
 problem-permission-use-back-office = Nur Mitarbeitende des Herstellers nutzen das Backoffice.
 problem-permission-manage-partners = Nur Betreiber ändern das Partnerverzeichnis.
+problem-permission-choose-consent = Nur Betreiber legen fest, wie Partner einem Wechsel zustimmen.
 problem-permission-import-export = Nur Betreiber importieren und exportieren Daten.
 problem-permission-operate-webhooks = Nur Betreiber verwalten Webhooks und Zustellungen.
 problem-permission-resolve-support-cases = Nur Supportmitarbeitende lösen Supportfälle.
@@ -710,6 +711,7 @@ error-expected-uuid = Erwartet wird die ID { $what ->
     [support-case] eines Supportfalls
     [endpoint] eines Webhook-Endpunkts
     [delivery] einer Zustellung
+    [transfer-code] eines Übertragungscodes
    *[other] eines Objekts
 } (eine UUID).
 error-expected-whole-number = Erwartet wird eine ganze Zahl von { $min } bis { $max }.
@@ -980,6 +982,7 @@ reason-label-subscription_requires_transaction = Abonnement: Wechsel nur mit ein
 reason-label-change_pending = Wechsel läuft bereits
 reason-label-not_permitted = Keine Berechtigung
 reason-label-renewal_scheduled = Partner für die Verlängerung benannt
+reason-label-transfer_code_required = Nur mit Übertragungscode
 reason-label-partner_unknown = Partner unbekannt
 reason-label-partner_inactive = Partner inaktiv
 reason-label-partner_unchanged = Partner unverändert
@@ -1484,6 +1487,9 @@ event-partner_change-dispute_released = Einspruch geprüft, Wechsel geht weiter
 audit-change_disputed = Einspruch gegen den Wechsel
 audit-dispute_released = Einspruch geprüft: Wechsel geht weiter
 audit-dispute_upheld = Einspruch stattgegeben: Wechsel abgelehnt
+audit-transfer_code_created = Übertragungscode erstellt
+audit-transfer_code_revoked = Übertragungscode widerrufen
+audit-transfer_code_redeemed = Übertragungscode eingelöst
 reason-label-dispute_upheld = Einspruch des bisherigen Partners
 problem-forbidden-dispute = Einspruch erheben kann nur ein Partner, den der Wechsel ersetzen würde.
 problem-forbidden-disputes = Einsprüche sehen nur die Mitarbeiter des Herstellers und der Partner, der sie eingelegt hat.
@@ -1516,3 +1522,17 @@ mail-breach-about-case = { $account }, Vertrag { $agreement }
 mail-breach-about-dispute = Einspruch zu Vertrag { $agreement } von { $account }
 change-held-since = Angehalten seit
 change-state-held = Der Wechsel zu { $partner } ist angehalten: Der bisherige Partner hat widersprochen, und der Support entscheidet, ob er durchgeführt wird.
+
+## #22 Übertragungscodes und Zustimmung je Programm
+problem-forbidden-transfer-code = Übertragungscodes erstellt nur ein Administrator des Kontos.
+problem-forbidden-redeem = Übertragungscodes lösen nur Mitarbeiter eines Partners ein.
+problem-transfer-code-spent = Dieser Übertragungscode wurde inzwischen eingelöst, widerrufen oder ist abgelaufen.
+error-transfer-code-invalid = Dieser Übertragungscode ist nicht gültig: Er ist vielleicht vertippt, schon benutzt, widerrufen oder abgelaufen. Bitten Sie den Kunden um einen neuen.
+error-transfer-code-agreements = Wählen Sie 1 bis { $max } Verträge.
+error-agreement-unknown = In diesem Konto gibt es keinen Vertrag { $number }.
+error-agreement-cannot-change = Für Vertrag { $number } ist jetzt kein Partnerwechsel möglich; die Vertragsseite nennt die Gründe.
+error-expected-program = Erwartet wird ein Programmname aus 1–40 Kleinbuchstaben, Ziffern oder Unterstrichen, etwa standard.
+problem-too-many-failed-codes = Zu viele falsche Übertragungscodes für diesen Partner oder von dieser Adresse; versuchen Sie es in { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+} erneut.

@@ -638,6 +638,7 @@ problem-invalid-import = { $count } invalid field(s); nothing was imported
 problem-permission-read-audit = only account administrators and vendor staff read the audit log
 problem-permission-use-back-office = only vendor staff use the back office
 problem-permission-manage-partners = only operators change the partner directory
+problem-permission-choose-consent = only operators choose how partners consent to a change
 problem-permission-import-export = only operators import and export data
 problem-permission-operate-webhooks = only operators manage webhooks and deliveries
 problem-permission-resolve-support-cases = only support agents resolve support cases
@@ -673,6 +674,7 @@ error-expected-uuid = expected { $what ->
     [support-case] a support case
     [endpoint] an endpoint
     [delivery] a delivery
+    [transfer-code] a transfer code
    *[other] an
 } id (UUID)
 error-expected-whole-number = expected a whole number from { $min } to { $max }
@@ -923,6 +925,7 @@ reason-label-subscription_requires_transaction = Subscription: changes only with
 reason-label-change_pending = A change is already pending
 reason-label-not_permitted = Not permitted
 reason-label-renewal_scheduled = Partner named for the renewal
+reason-label-transfer_code_required = Needs a transfer code
 reason-label-partner_unknown = Partner unknown
 reason-label-partner_inactive = Partner inactive
 reason-label-partner_unchanged = Partner unchanged
@@ -1427,6 +1430,9 @@ event-partner_change-dispute_released = Dispute reviewed, change goes ahead
 audit-change_disputed = Change disputed
 audit-dispute_released = Dispute reviewed: change goes ahead
 audit-dispute_upheld = Dispute upheld: change rejected
+audit-transfer_code_created = Transfer code created
+audit-transfer_code_revoked = Transfer code revoked
+audit-transfer_code_redeemed = Transfer code redeemed
 reason-label-dispute_upheld = Current partner's dispute
 problem-forbidden-dispute = Only a partner the change would replace can dispute it.
 problem-forbidden-disputes = Disputes are read by the vendor's staff and the partner that filed them.
@@ -1459,3 +1465,17 @@ mail-breach-about-case = { $account }, agreement { $agreement }
 mail-breach-about-dispute = Dispute on agreement { $agreement } of { $account }
 change-held-since = On hold since
 change-state-held = The change to { $partner } is on hold: the current partner objected, and support decides whether it is made.
+
+## #22 transfer codes and consent per program
+problem-forbidden-transfer-code = Only an administrator of the account creates transfer codes.
+problem-forbidden-redeem = Only partner staff redeem transfer codes.
+problem-transfer-code-spent = This transfer code was redeemed, revoked or has expired meanwhile.
+error-transfer-code-invalid = This transfer code is not valid: it may be mistyped, used, revoked or expired. Ask the customer for a new one.
+error-transfer-code-agreements = Choose 1 to { $max } agreements.
+error-agreement-unknown = There is no agreement { $number } in this account.
+error-agreement-cannot-change = Agreement { $number } cannot change partner now; its page says why.
+error-expected-program = expected a program name of 1–40 lower-case letters, digits or underscores, such as standard
+problem-too-many-failed-codes = too many wrong transfer codes for this partner or from this address; try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}

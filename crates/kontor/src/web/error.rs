@@ -128,8 +128,8 @@ impl ApiError {
     /// 429 for too many failed sign-ins, with `Retry-After`.
     pub fn throttled(wait: time::Duration) -> ApiError {
         let minutes = kontor_core::domain::throttle::minutes(wait);
-        let mut e = ApiError::text(
-            StatusCode::TOO_MANY_REQUESTS,
+        Self::retry_after(
+            wait,
             "too_many_failed_signins",
             Text::with(
                 "too-many-failed-signins",
@@ -139,7 +139,28 @@ impl ApiError {
                     if minutes == 1 { "" } else { "s" }
                 ),
             ),
-        );
+        )
+    }
+
+    /// 429 for too many wrong transfer codes (#22), with `Retry-After`.
+    pub fn throttled_codes(wait: time::Duration) -> ApiError {
+        let minutes = kontor_core::domain::throttle::minutes(wait);
+        Self::retry_after(
+            wait,
+            "too_many_failed_codes",
+            Text::with(
+                "too-many-failed-codes",
+                vec![("minutes", minutes.to_string())],
+                format!(
+                    "too many wrong transfer codes for this partner or from this address; try again in {minutes} minute{}",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ),
+        )
+    }
+
+    fn retry_after(wait: time::Duration, code: &'static str, detail: Text) -> ApiError {
+        let mut e = ApiError::text(StatusCode::TOO_MANY_REQUESTS, code, detail);
         e.0.retry_after = Some(wait.whole_seconds().max(1));
         e
     }

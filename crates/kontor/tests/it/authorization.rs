@@ -384,12 +384,13 @@ fn kind_of(method: &str, path: &str) -> Option<&'static str> {
         .find(|p| {
             !matches!(
                 *p,
-                "lang" | "answer" | "slug" | "credential" | "domain" | "*rest"
+                "lang" | "answer" | "slug" | "credential" | "domain" | "program" | "*rest"
             )
         })
-        // Provisioning tokens, SCIM resources, bulk changes and disputes
-        // are no tenant's objects here (`fill` names one that does not
-        // exist; tests/it/disputes.rs covers who sees which dispute).
+        // Provisioning tokens, SCIM resources, bulk changes, disputes and
+        // transfer codes are no tenant's objects here (`fill` names one
+        // that does not exist; tests/it/disputes.rs and transfer_codes.rs
+        // cover who sees which).
         .filter(|_| !nil_object(path));
     match param {
         Some("number") if path.ends_with("/support-case") => Some("multi"),
@@ -435,6 +436,7 @@ fn fill(path: &str, kind: Option<&str>, object: Option<&str>) -> String {
             "{credential}" => "no-such-passkey".to_owned(),
             // No domain is bound in the demo data.
             "{domain}" => "no-such.example".to_owned(),
+            "{program}" => "standard".to_owned(),
             "{id}" if nil_object(path) => uuid::Uuid::nil().to_string(),
             "{*rest}" => "swagger-ui.css".to_owned(),
             s if s.starts_with('{') => {
@@ -452,6 +454,7 @@ fn nil_object(path: &str) -> bool {
     path.contains("scim")
         || path.starts_with("/agreements/bulk/")
         || path.starts_with("/api/v1/disputes/")
+        || path.starts_with("/api/v1/transfer-codes/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the
@@ -476,6 +479,11 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/api/v1/disputes/{id}/release" | "/api/v1/disputes/{id}/uphold") => {
             json(json!({"note": "matrix"}))
         }
+        ("POST", "/api/v1/transfer-codes") => json(json!({"agreements": ["{object}"]})),
+        ("POST", "/api/v1/transfer-codes/redeem") => {
+            json(json!({"code": "AAAA-BBBB-CCCC-DDDD-EEEE"}))
+        }
+        ("PUT", "/api/v1/programs/{program}/consent") => json(json!({"model": "none"})),
         ("POST", "/api/v1/password-resets") => json(json!({"email": "carla@muster.example"})),
         ("POST", "/api/v1/password-resets/confirm") => {
             json(json!({"token": "x".repeat(43), "password": "a new password 123"}))

@@ -48,4 +48,5 @@ mod support;
 mod tenancy;
 mod throttle;
 mod tokens;
+mod transfer_codes;
 mod validation;

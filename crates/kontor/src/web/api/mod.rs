@@ -16,6 +16,7 @@ mod settings;
 mod sso;
 mod support;
 mod transactions;
+mod transfer_codes;
 mod webhooks;
 
 use axum::Router;
@@ -51,6 +52,7 @@ use super::error::ApiError;
         (name = "partners", description = "Partner lookup"),
         (name = "partner-changes", description = "Self-service partner changes (R5–R9)"),
         (name = "transactions", description = "Financial transactions (R3)"),
+        (name = "transfer-codes", description = "Consent per program, and transfer codes a customer hands to the new partner (#22)"),
         (name = "audit", description = "Audit log (R11)"),
         (name = "bulk", description = "Import and export (operators)"),
         (name = "support", description = "Support cases: change one of several partners (R6), questions for support"),
@@ -93,6 +95,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(partners::router())
         .merge(partner_changes::router())
         .merge(disputes::router())
+        .merge(transfer_codes::router())
         .merge(transactions::router())
         .merge(audit::router())
         .merge(bulk::router())
