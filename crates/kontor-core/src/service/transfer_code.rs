@@ -15,15 +15,16 @@ use uuid::Uuid;
 use super::Services;
 use super::partner_change::change_pending;
 use crate::FieldError;
+use crate::domain::agreement::{Agreement, AgreementStatus};
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::change_request::RequestId;
 use crate::domain::consent::ConsentModel;
 use crate::domain::eligibility::{self, ReasonCode};
-use crate::domain::ids::AgreementNumber;
+use crate::domain::ids::{AgreementKind, AgreementNumber};
 use crate::domain::roles::Actor;
 use crate::domain::transfer_code::{self, MAX_AGREEMENTS, RANDOM_BYTES, TransferCode};
 use crate::error::{Error, Result, Text};
-use crate::store::{CodeOwner, NewRequest};
+use crate::store::{AgreementFilter, CodeOwner, NewRequest};
 
 /// Most codes listed at once.
 const LISTED: u32 = 200;
@@ -139,6 +140,29 @@ impl Services {
             .insert_transfer_code(&code, &transfer_code::hash(&canonical), &audit)
             .await?;
         Ok(NewCode { code, secret })
+    }
+
+    /// The caller's agreements a code could be created for now (at most
+    /// [`MAX_AGREEMENTS`] × 5 are looked at, active contracts by number):
+    /// each could change partner but for its consent model.
+    pub async fn codeable_agreements(&self, actor: &Actor) -> Result<Vec<Agreement>> {
+        let filter = AgreementFilter {
+            kind: Some(AgreementKind::Contract),
+            status: Some(AgreementStatus::Active),
+            limit: (5 * MAX_AGREEMENTS) as u32,
+            ..AgreementFilter::default()
+        };
+        let mut codeable = Vec::new();
+        for a in self.agreements(actor, &filter).await? {
+            let (state, e) = self.eligibility(actor, &a.number).await?;
+            if e.reasons
+                .iter()
+                .all(|r| r.code == ReasonCode::TransferCodeRequired)
+            {
+                codeable.push(state.agreement.clone());
+            }
+        }
+        Ok(codeable)
     }
 
     /// A code the caller may see: an admin their account's, partner staff

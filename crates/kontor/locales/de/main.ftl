@@ -1536,3 +1536,58 @@ problem-too-many-failed-codes = Zu viele falsche Übertragungscodes für diesen 
     [one] einer Minute
    *[other] { $minutes } Minuten
 } erneut.
+codes-title = Übertragungscodes
+codes-intro = In manchen Programmen bestätigt der neue Partner einen Partnerwechsel mit einem Übertragungscode. Erstellen Sie einen Code für die Verträge, die der neue Partner übernehmen soll, und geben Sie ihn weiter; er löst ihn im Partnerportal ein.
+codes-new = Ihr neuer Übertragungscode.
+codes-new-once = Kopieren Sie ihn jetzt und geben Sie ihn dem neuen Partner: Er wird nur dieses eine Mal angezeigt.
+codes-copy = Code kopieren
+codes-copied = Der Code ist in der Zwischenablage.
+codes-create = Code erstellen
+codes-none-codeable = Derzeit kann keiner Ihrer Verträge den Partner wechseln. Die Seite des jeweiligen Vertrags nennt die Gründe.
+codes-choose = Verträge, die der neue Partner übernimmt
+codes-create-button = Code erstellen
+codes-list = Ihre Codes
+codes-list-empty = Noch keine Übertragungscodes.
+codes-col-code = Code
+codes-col-agreements = Verträge
+codes-col-created = Erstellt
+codes-col-expires = Gültig bis
+code-status-active = Gültig
+code-status-redeemed = Eingelöst
+code-status-revoked = Widerrufen
+code-status-expired = Abgelaufen
+codes-redeemed-by = von Partner { $csn }
+codes-revoke = Widerrufen
+code-agreement-not-found = Dieser Vertrag wurde nicht gefunden.
+codes-link = Übertragungscode erstellen
+redeem-title = Übertragungscode einlösen
+redeem-intro = Geben Sie den Übertragungscode ein, den Ihnen der Kunde gegeben hat. Für jeden seiner Verträge startet ein Partnerwechsel zu Ihrem Unternehmen.
+redeem-code = Übertragungscode
+redeem-button = Einlösen
+redeem-col-result = Ergebnis
+redeem-done = Code …{ $hint } eingelöst. Die Partnerwechsel werden wie jeder andere bearbeitet.
+redeem-nothing = Für keinen Vertrag des Codes ist jetzt ein Partnerwechsel möglich. Es wurde nichts gestartet, und der Code bleibt gültig.
+redeem-not-started = Nicht gestartet
+consent-title = Zustimmung je Programm
+consent-intro = Wie der neue Partner der Übernahme eines Vertrags zustimmt, je Programm: gar nicht, durch Annahme innerhalb einiger Tage oder mit einem Übertragungscode vom Kunden. Bereits beantragte Wechsel bleiben bei der Art, mit der sie beantragt wurden.
+consent-default = Programme ohne eigene Festlegung: { $model }
+consent-program = Programm
+consent-program-hint = 1–40 Kleinbuchstaben, Ziffern oder Unterstriche, wie die Verträge es nennen (etwa standard).
+consent-model = Zustimmung
+consent-updated = Festgelegt
+consent-reset = Auf Standard zurücksetzen
+consent-none = Alle Programme folgen dem Standard.
+consent-set = Für ein Programm festlegen
+consent-kind-none = Keine: Der Wechsel erfolgt nach der Bearbeitungszeit
+consent-kind-acceptance = Der neue Partner nimmt an
+consent-kind-transfer_code = Übertragungscode vom Kunden
+consent-acceptance-days = Tage für die Annahme (1–90, bei Annahme)
+consent-code-valid-hours = Gültigkeit eines Codes in Stunden (1–720, bei Übertragungscodes)
+consent-save = Speichern
+consent-model-none = keine
+consent-model-acceptance-days = der neue Partner nimmt innerhalb von { $count ->
+    [one] 1 Tag
+   *[other] { $count } Tagen
+} an
+consent-model-transfer-code-valid = Übertragungscode, gültig für { $duration }
+bo-consent-link = Zustimmung je Programm

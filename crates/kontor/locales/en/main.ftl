@@ -1479,3 +1479,58 @@ problem-too-many-failed-codes = too many wrong transfer codes for this partner o
     [one] 1 minute
    *[other] { $minutes } minutes
 }
+codes-title = Transfer codes
+codes-intro = For some programs the new partner confirms a partner change with a transfer code. Create a code for the agreements the new partner should take over and give it to them; they redeem it in the partner portal.
+codes-new = Your new transfer code.
+codes-new-once = Copy it now and give it to the new partner: it is shown only this once.
+codes-copy = Copy code
+codes-copied = The code is on the clipboard.
+codes-create = Create a code
+codes-none-codeable = None of your agreements can change partner at the moment. Each agreement's page says why.
+codes-choose = Agreements the new partner takes over
+codes-create-button = Create code
+codes-list = Your codes
+codes-list-empty = No transfer codes yet.
+codes-col-code = Code
+codes-col-agreements = Agreements
+codes-col-created = Created
+codes-col-expires = Valid until
+code-status-active = Valid
+code-status-redeemed = Redeemed
+code-status-revoked = Revoked
+code-status-expired = Expired
+codes-redeemed-by = by partner { $csn }
+codes-revoke = Revoke
+code-agreement-not-found = This agreement was not found.
+codes-link = Create a transfer code
+redeem-title = Redeem a transfer code
+redeem-intro = Enter the transfer code the customer gave you. A partner change to your company starts for each of its agreements.
+redeem-code = Transfer code
+redeem-button = Redeem
+redeem-col-result = Result
+redeem-done = Code …{ $hint } redeemed. The partner changes are processed like any other.
+redeem-nothing = None of the code's agreements can change partner now, so nothing was started and the code stays valid.
+redeem-not-started = Not started
+consent-title = Consent per program
+consent-intro = How the new partner agrees to take over an agreement, for each program: not at all, by accepting within a number of days, or with a transfer code the customer gives them. Changes already requested keep the way they were requested.
+consent-default = Programs without a choice of their own: { $model }
+consent-program = Program
+consent-program-hint = 1–40 lower-case letters, digits or underscores, as the agreements name it (for example standard).
+consent-model = Consent
+consent-updated = Chosen
+consent-reset = Back to the default
+consent-none = Every program follows the default.
+consent-set = Choose for a program
+consent-kind-none = None: the change is made after the processing time
+consent-kind-acceptance = The new partner accepts
+consent-kind-transfer_code = Transfer code from the customer
+consent-acceptance-days = Days to accept (1–90, for acceptance)
+consent-code-valid-hours = Hours a code is valid (1–720, for transfer codes)
+consent-save = Save
+consent-model-none = none
+consent-model-acceptance-days = the new partner accepts within { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+consent-model-transfer-code-valid = transfer code, valid for { $duration }
+bo-consent-link = Consent per program

@@ -455,6 +455,8 @@ fn nil_object(path: &str) -> bool {
         || path.starts_with("/agreements/bulk/")
         || path.starts_with("/api/v1/disputes/")
         || path.starts_with("/api/v1/transfer-codes/")
+        || path.starts_with("/account/transfer-codes/")
+        || path.starts_with("/changes/redeem/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the
@@ -543,6 +545,9 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/agreements/{number}/partner") => "csn=5100000002".into(),
         ("POST", "/agreements/{number}/renewal-partner") => "csn=5100000002".into(),
         ("POST", "/agreements/bulk") => "agreement={object}".into(),
+        ("POST", "/account/transfer-codes") => "agreement={object}".into(),
+        ("POST", "/changes/redeem") => "code=AAAA-BBBB-CCCC-DDDD-EEEE".into(),
+        ("POST", "/back-office/consent") => "program=standard&model=none".into(),
         ("POST", "/agreements/bulk/{id}") => "csn=5100000002".into(),
         ("POST", "/account/people/role") => "email={object}&role=secondary_admin".into(),
         ("POST", "/account/people/agreements") => {

@@ -598,3 +598,132 @@ async fn codes_are_their_accounts_and_only_admins_create_them() {
     .await;
     assert_eq!(listed["items"], json!([]));
 }
+
+/// The three pages as a browser without JavaScript uses them: the operator
+/// chooses the code model in the back office, the admin follows the
+/// agreement's reason to the codes page and sees the code once (a reload
+/// shows it no more), the partner redeems it and reads what started.
+#[tokio::test]
+async fn the_portal_walks_from_the_back_office_to_the_redeemed_code() {
+    use crate::portal::{browser, hidden, page};
+    let app = TestApp::spawn().await;
+    let olga = browser(&app, OLGA, "en").await;
+    let (status, html) = page(&app, &olga, "/back-office/consent").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Programs without a choice of their own: none"),
+        "{html}"
+    );
+    let token = hidden(&html, "csrf");
+    // A wrong period comes back with what was expected; nothing is saved.
+    let res = olga
+        .post(format!("{}/back-office/consent", app.base))
+        .form(&[
+            ("program", "standard"),
+            ("model", "transfer_code"),
+            ("code_valid_hours", "0"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("expected a whole number from 1 to 720"),
+        "{html}"
+    );
+    let res = olga
+        .post(format!("{}/back-office/consent", app.base))
+        .form(&[
+            ("program", "standard"),
+            ("model", "transfer_code"),
+            ("code_valid_hours", "48"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &olga, "/back-office/consent").await;
+    assert!(html.contains("transfer code, valid for 48 hours"), "{html}");
+
+    // The admin's agreement names the reason and the way on.
+    let anna = browser(&app, ANNA, "de").await;
+    let (_, html) = page(&app, &anna, "/agreements/110000000001").await;
+    assert!(html.contains("Übertragungscode"), "{html}");
+    assert!(
+        html.contains("/account/transfer-codes?agreement=110000000001"),
+        "{html}"
+    );
+    let (status, html) = page(
+        &app,
+        &anna,
+        "/account/transfer-codes?agreement=110000000001",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"110000000001\" checked"), "{html}");
+    assert!(html.contains("value=\"110000000008\">"), "{html}");
+    assert!(
+        !html.contains("value=\"110000000002\""),
+        "an auto-renewing agreement is not offered"
+    );
+    let token = hidden(&html, "csrf");
+    let res = anna
+        .post(format!("{}/account/transfer-codes", app.base))
+        .form(&[("agreement", "110000000001"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "Post/Redirect/Get");
+    let (_, html) = page(&app, &anna, "/account/transfer-codes").await;
+    let start = html
+        .find("id=\"new-code-value\" class=\"code-big\">")
+        .expect("shown")
+        + 37;
+    let code = html[start..start + 24].to_owned();
+    assert!(html.contains("Gültig"), "{html}");
+    let (_, again) = page(&app, &anna, "/account/transfer-codes").await;
+    assert!(
+        !again.contains(&code),
+        "shown once: a reload shows it no more"
+    );
+    assert!(
+        again.contains(&format!("…{}", &code[20..])),
+        "the hint stays"
+    );
+
+    // The partner mistypes, then redeems.
+    let ben = browser(&app, BEN, "de").await;
+    let (status, html) = page(&app, &ben, "/changes/redeem").await;
+    assert_eq!(status, StatusCode::OK);
+    let token = hidden(&html, "csrf");
+    let res = ben
+        .post(format!("{}/changes/redeem", app.base))
+        .form(&[("code", "AAAA-BBBB-CCCC-DDDD-EEEE"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains(INVALID));
+    let res = ben
+        .post(format!("{}/changes/redeem", app.base))
+        .form(&[("code", code.as_str()), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    let (status, html) = page(&app, &ben, &to).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("eingelöst"), "{html}");
+    assert!(html.contains("110000000001"), "{html}");
+    assert!(html.contains("In Bearbeitung"), "{html}");
+    // Another partner does not see it (R1).
+    let paul = browser(&app, PAUL, "de").await;
+    assert_eq!(page(&app, &paul, &to).await.0, StatusCode::NOT_FOUND);
+    let (_, html) = page(&app, &anna, "/account/transfer-codes").await;
+    assert!(html.contains("Eingelöst"), "{html}");
+    assert!(html.contains("von Partner 5100000002"), "{html}");
+}

@@ -377,6 +377,10 @@ fn reason_action(tr: Tr, code: ReasonCode, number: &str) -> Option<(String, Stri
             tr.t("reason-action-renewal"),
             format!("/agreements/{number}#renewal-h"),
         )),
+        ReasonCode::TransferCodeRequired => Some((
+            tr.t("codes-link"),
+            format!("/account/transfer-codes?agreement={number}"),
+        )),
         _ => None,
     }
 }

@@ -27,6 +27,7 @@ pub mod sso;
 mod sso_domains;
 mod support;
 mod tokens;
+mod transfer_codes;
 mod wizard;
 
 use axum::Router;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(passkeys::router())
         .merge(second_factor_reset::router())
         .merge(tokens::router())
+        .merge(transfer_codes::router())
         .merge(sso::router())
         .merge(sso_domains::router())
 }

@@ -18,10 +18,10 @@ const ONCE_COOKIE: &str = "kontor_once";
 const KEPT_FOR: time::Duration = time::Duration::minutes(5);
 
 /// Keeps `value` for the next visit of `path`.
-pub fn keep(state: &AppState, jar: CookieJar, path: &'static str, value: &str) -> CookieJar {
+pub fn keep(state: &AppState, jar: CookieJar, path: &str, value: &str) -> CookieJar {
     jar.add(
         Cookie::build((ONCE_COOKIE, URL_SAFE_NO_PAD.encode(value)))
-            .path(path)
+            .path(path.to_owned())
             .http_only(true)
             .same_site(SameSite::Strict)
             .secure(state.config.cookie_secure)
@@ -31,10 +31,13 @@ pub fn keep(state: &AppState, jar: CookieJar, path: &'static str, value: &str) -
 }
 
 /// The value kept for `path`, if any, and the jar that forgets it.
-pub fn take(jar: CookieJar, path: &'static str) -> (CookieJar, Option<String>) {
+pub fn take(jar: CookieJar, path: &str) -> (CookieJar, Option<String>) {
     let value = jar
         .get(ONCE_COOKIE)
         .and_then(|c| URL_SAFE_NO_PAD.decode(c.value()).ok())
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    (jar.remove(Cookie::build(ONCE_COOKIE).path(path)), value)
+    (
+        jar.remove(Cookie::build(ONCE_COOKIE).path(path.to_owned())),
+        value,
+    )
 }
