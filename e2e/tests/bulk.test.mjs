@@ -6,7 +6,7 @@
 // every form post redirects.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, signIn, watchFormPosts, look } from "./harness.mjs";
+import { startServer, launch, signIn, watchFormPosts, look, api } from "./harness.mjs";
 
 let server;
 let browser;
@@ -22,19 +22,9 @@ after(async () => {
   assert.deepEqual(resubmittable, [], "every form post redirects");
 });
 
-async function api(method, path, token, body) {
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 /** 500 contracts of Muster Bau with the product "Vault", served by CAD Partner. */
 async function import500() {
-  const t = await api("POST", "/api/v1/tokens", null, { email: "olga@vendor.example", password: "kontor-demo" });
+  const t = await api(server, "POST", "/api/v1/tokens", null, { email: "olga@vendor.example", password: "kontor-demo" });
   assert.equal(t.status, 201, JSON.stringify(t.body));
   const agreements = Array.from({ length: 500 }, (_, i) => ({
     number: `1199${String(i).padStart(8, "0")}`, kind: "contract", account: "7000000001",
@@ -42,7 +32,7 @@ async function import500() {
     auto_renew: false, program: "standard", support_level: "standard", status: "active",
     partners: ["5100000001"],
   }));
-  const res = await api("POST", "/api/v1/import", t.body.token, { agreements });
+  const res = await api(server, "POST", "/api/v1/import", t.body.token, { agreements });
   assert.equal(res.status, 200, JSON.stringify(res.body));
 }
 

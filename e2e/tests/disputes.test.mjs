@@ -5,7 +5,7 @@
 // and 390 px of each state; every form post redirects.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, signIn, watchFormPosts, look } from "./harness.mjs";
+import { startServer, launch, signIn, watchFormPosts, look, api } from "./harness.mjs";
 
 let server;
 let browser;
@@ -21,20 +21,10 @@ after(async () => {
   assert.deepEqual(resubmittable, [], "every form post redirects");
 });
 
-async function api(method, path, token, body) {
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 test("a partner disputes a change, the customer sees it held, support upholds it with a note", async () => {
-  const t = await api("POST", "/api/v1/tokens", null, { email: "anna@muster.example", password: "kontor-demo" });
+  const t = await api(server, "POST", "/api/v1/tokens", null, { email: "anna@muster.example", password: "kontor-demo" });
   assert.equal(t.status, 201, JSON.stringify(t.body));
-  const submitted = await api("POST", "/api/v1/partner-changes", t.body.token, { agreement: "110000000001", new_partner: "5100000002" });
+  const submitted = await api(server, "POST", "/api/v1/partner-changes", t.body.token, { agreement: "110000000001", new_partner: "5100000002" });
   assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
   const id = submitted.body.id;
 

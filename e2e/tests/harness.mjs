@@ -235,3 +235,14 @@ export async function look(page, lang, name) {
   await checkA11y(page, `${lang} ${name}`);
   await screenshotsAtBothWidths(page, `${lang}-${name}`);
 }
+
+/** Calls the JSON API of `server` as `token` (or anonymously): status and body. */
+export async function api(server, method, path, token, body) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
