@@ -115,7 +115,8 @@ impl Services {
             valid_hours = valid_hours.min(hours);
         }
         if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
+            // Well-formed numbers the stored data turns down.
+            return Err(Error::Refused(errors));
         }
         let secret = transfer_code::encode(random);
         // `encode` writes only the alphabet and separators.

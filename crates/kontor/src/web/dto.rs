@@ -123,7 +123,9 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error>
 }
 
 /// [`whole_number`] for an optional field (`null` or left out: `None`).
-fn optional_whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn optional_whole_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i64>, D::Error> {
     match Option::<f64>::deserialize(d)? {
         None => Ok(None),
         Some(n) if n.fract() == 0.0 && n.abs() <= 1e15 => Ok(Some(n as i64)),

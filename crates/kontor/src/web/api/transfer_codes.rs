@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Counted;
 use crate::web::AppState;
-use crate::web::dto::{BulkItemResult, ChangeRequestDto, rfc3339};
+use crate::web::dto::{BulkItemResult, ChangeRequestDto, optional_whole_number, rfc3339};
 use crate::web::error::{ApiError, ApiResult, Problem};
 use crate::web::extract::{Caller, ClientAddr, parse_json};
 
@@ -85,9 +85,16 @@ impl TransferCodeDto {
 pub struct CreateCodeRequest {
     /// Agreement numbers of your account (1–100), each of which could
     /// change partner now but for needing a transfer code.
-    #[schema(min_items = 1, max_items = 100)]
+    #[schema(min_items = 1, max_items = 100, value_type = Vec<AgreementNumberText>)]
     pub agreements: Vec<String>,
 }
+
+/// A contract number (12 digits) or subscription ID (14 digits); spaces
+/// and dashes between the digits are allowed.
+#[derive(ToSchema)]
+#[schema(pattern = r"^(?:[ -]*[0-9]){12}(?:(?:[ -]*[0-9]){2})?[ -]*$")]
+#[allow(dead_code)]
+struct AgreementNumberText(String);
 
 /// A new code, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,7 +118,7 @@ pub struct CodeListResponse {
 #[into_params(parameter_in = Query)]
 pub struct CodeQuery {
     /// Only codes older than this one (its id): the next page.
-    #[param(value_type = Option<String>, format = "uuid")]
+    #[param(value_type = Option<String>, pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub before: Option<String>,
 }
 
@@ -187,9 +194,11 @@ pub struct SetConsentRequest {
     /// Days the new partner has to accept (1–90): required for
     /// `acceptance`.
     #[schema(minimum = 1, maximum = 90)]
+    #[serde(default, deserialize_with = "optional_whole_number")]
     pub acceptance_days: Option<i64>,
     /// Hours a new code is valid (1–720): required for `transfer_code`.
     #[schema(minimum = 1, maximum = 720)]
+    #[serde(default, deserialize_with = "optional_whole_number")]
     pub code_valid_hours: Option<i64>,
 }
 
@@ -273,7 +282,12 @@ async fn list(
     Caller(me): Caller,
     Query(q): Query<CodeQuery>,
 ) -> ApiResult<Json<CodeListResponse>> {
-    let before = q.before.as_deref().map(code_id).transpose()?;
+    let before = q
+        .before
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .map(code_id)
+        .transpose()?;
     let items = state.services.transfer_codes(&me, before).await?;
     let now = state.services.clock.now();
     Ok(Json(CodeListResponse {
@@ -469,6 +483,24 @@ pub fn consent_model(req: &SetConsentRequest) -> ApiResult<ConsentModel> {
             format!("expected one of {}", ConsentKind::expected()),
         ))
     })?;
+    // A period out of range is refused even where the model does not use it.
+    for (field, value, max) in [
+        ("acceptance_days", req.acceptance_days, MAX_ACCEPTANCE_DAYS),
+        (
+            "code_valid_hours",
+            req.code_valid_hours,
+            MAX_CODE_VALID_HOURS,
+        ),
+    ] {
+        if value.is_some_and(|v| !(1..=max).contains(&v)) {
+            return Err(ApiError::field(FieldError::coded(
+                field,
+                "expected-whole-number",
+                vec![("min", "1".into()), ("max", max.to_string())],
+                format!("expected a whole number from 1 to {max}"),
+            )));
+        }
+    }
     ConsentModel::of(kind, req.acceptance_days, req.code_valid_hours).map_err(|(field, max)| {
         ApiError::field(FieldError::coded(
             field,
