@@ -349,6 +349,34 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("code_id", Text), ("agreement_number", Text)],
     ),
     (
+        "partner_proposals",
+        &[
+            ("id", Text),
+            ("from_partner", Text),
+            ("to_partner", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "proposal_accounts",
+        &[
+            ("proposal_id", Text),
+            ("account_csn", Text),
+            ("mailed_at", Int),
+            ("reminded_at", Int),
+            ("reminders", Int),
+        ],
+    ),
+    (
+        "proposal_agreements",
+        &[
+            ("proposal_id", Text),
+            ("agreement_number", Text),
+            ("account_csn", Text),
+        ],
+    ),
+    (
         "transactions",
         &[
             ("id", Text),

@@ -90,6 +90,11 @@ str_enum!(
         TransferCodeRevoked = "transfer_code_revoked",
         /// A partner redeemed a transfer code for an agreement.
         TransferCodeRedeemed = "transfer_code_redeemed",
+        /// An operator proposed a new partner to a replaced partner's
+        /// customers (#22).
+        PartnerProposed = "partner_proposed",
+        /// The customers who had not acted on a proposal were reminded.
+        ProposalReminded = "proposal_reminded",
         /// A person set a new password with a reset link.
         PasswordReset = "password_reset",
         /// A person changed their own name, language or time zone.

@@ -13,6 +13,7 @@ pub mod notify;
 pub mod passkey;
 pub mod permissions;
 pub mod policy;
+pub mod proposal;
 pub mod reminder;
 pub mod renewal;
 pub mod roles;

@@ -332,6 +332,24 @@ pub enum OutboxMessage {
         /// What is overdue, the earliest deadline first.
         breaches: Vec<BreachNotice>,
     },
+    /// Proposes a new partner to a customer account's admins (#22): the
+    /// vendor replaces the partner serving some of its agreements.
+    PartnerProposal {
+        /// Stable id of the event.
+        event_id: Uuid,
+        /// The account's admins.
+        recipients: Vec<Recipient>,
+        /// The customer account.
+        account: Csn,
+        /// The partner being replaced: CSN and name.
+        from: (Csn, String),
+        /// The partner proposed: CSN, name and city.
+        to: (Csn, String, String),
+        /// The account's agreements the replaced partner serves.
+        agreements: Vec<AgreementNumber>,
+        /// A reminder of an earlier proposal.
+        reminder: bool,
+    },
     /// Reminds a customer account's admins that the window for a
     /// self-service partner change closes soon for some of its agreements
     /// (#22, R4): each with the last day a change is possible.
@@ -362,6 +380,7 @@ impl OutboxMessage {
             OutboxMessage::CaseReply { .. } => "case_reply",
             OutboxMessage::WindowClosing { .. } => "window_closing",
             OutboxMessage::DeadlinesBreached { .. } => "deadlines_breached",
+            OutboxMessage::PartnerProposal { .. } => "partner_proposal",
         }
     }
 
@@ -376,6 +395,7 @@ impl OutboxMessage {
             | OutboxMessage::SecondFactorNotice { event_id, .. }
             | OutboxMessage::CaseReply { event_id, .. }
             | OutboxMessage::WindowClosing { event_id, .. }
+            | OutboxMessage::PartnerProposal { event_id, .. }
             | OutboxMessage::DeadlinesBreached { event_id, .. } => *event_id,
         }
     }
@@ -391,6 +411,7 @@ impl OutboxMessage {
             | OutboxMessage::SecondFactorNotice { recipients, .. }
             | OutboxMessage::CaseReply { recipients, .. }
             | OutboxMessage::WindowClosing { recipients, .. }
+            | OutboxMessage::PartnerProposal { recipients, .. }
             | OutboxMessage::DeadlinesBreached { recipients, .. } => recipients,
         }
     }
@@ -411,6 +432,7 @@ impl OutboxMessage {
             | OutboxMessage::SecondFactorNotice { .. }
             | OutboxMessage::CaseReply { .. }
             | OutboxMessage::WindowClosing { .. }
+            | OutboxMessage::PartnerProposal { .. }
             | OutboxMessage::DeadlinesBreached { .. } => None,
         }
     }

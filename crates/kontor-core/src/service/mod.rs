@@ -16,6 +16,7 @@ pub mod import_json;
 pub mod partner_change;
 pub mod passkeys;
 pub mod people;
+pub mod proposal;
 pub mod reminders;
 pub mod renewal;
 pub mod scim;

@@ -987,6 +987,46 @@ pub trait TransferCodeStore: Send + Sync {
     ) -> StoreResult<Option<Vec<RequestId>>>;
 }
 
+/// The vendor's proposals of a new partner (#22).
+#[async_trait]
+pub trait ProposalStore: Send + Sync {
+    /// The agreements `partner` serves now, each with its account, by
+    /// account and number.
+    async fn served_by(&self, partner: &Csn) -> StoreResult<Vec<(AgreementNumber, Csn)>>;
+    /// Stores a proposal with its agreements (one row per account, mailed
+    /// at its creation), the audit entry and one mail per account, in one
+    /// transaction. `Conflict("proposal")` when `from_partner` has one.
+    async fn insert_proposal(
+        &self,
+        proposal: &crate::domain::proposal::Proposal,
+        agreements: &[(AgreementNumber, Csn)],
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+    /// Every proposal, newest first.
+    async fn proposals(&self) -> StoreResult<Vec<crate::domain::proposal::Proposal>>;
+    /// One proposal with each of its accounts as it stands now.
+    async fn proposal(
+        &self,
+        id: uuid::Uuid,
+    ) -> StoreResult<
+        Option<(
+            crate::domain::proposal::Proposal,
+            Vec<crate::domain::proposal::ProposalAccount>,
+        )>,
+    >;
+    /// Records that `accounts` were reminded at `at`, with the audit entry
+    /// and their mails, in one transaction.
+    async fn record_proposal_reminders(
+        &self,
+        id: uuid::Uuid,
+        accounts: &[Csn],
+        at: OffsetDateTime,
+        audit: &AuditEntry,
+        outbox: &[OutboxMessage],
+    ) -> StoreResult<()>;
+}
+
 /// Partners named for an agreement's next renewal (#22).
 #[async_trait]
 pub trait RenewalStore: Send + Sync {
@@ -1056,6 +1096,7 @@ pub trait Store:
     + DisputeStore
     + ConsentStore
     + TransferCodeStore
+    + ProposalStore
     + RenewalStore
     + BulkRunStore
     + SupportStore
@@ -1080,6 +1121,7 @@ impl<T> Store for T where
         + DisputeStore
         + ConsentStore
         + TransferCodeStore
+        + ProposalStore
         + RenewalStore
         + BulkRunStore
         + SupportStore

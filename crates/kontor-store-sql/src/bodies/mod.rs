@@ -23,6 +23,7 @@ mod directory;
 mod disputes;
 mod idempotency;
 mod ops;
+mod proposals;
 mod reminders;
 mod renewals;
 mod scim;
@@ -51,6 +52,7 @@ macro_rules! store_bodies {
         $crate::directory_body!($store);
         $crate::idempotency_body!($store);
         $crate::ops_body!($store, $migrator);
+        $crate::proposals_body!($store);
         $crate::reminders_body!($store);
         $crate::renewals_body!($store);
         $crate::scim_body!($store);

@@ -712,6 +712,7 @@ error-expected-uuid = Erwartet wird die ID { $what ->
     [endpoint] eines Webhook-Endpunkts
     [delivery] einer Zustellung
     [transfer-code] eines Übertragungscodes
+    [proposal] eines Vorschlags
    *[other] eines Objekts
 } (eine UUID).
 error-expected-whole-number = Erwartet wird eine ganze Zahl von { $min } bis { $max }.
@@ -1490,6 +1491,8 @@ audit-dispute_upheld = Einspruch stattgegeben: Wechsel abgelehnt
 audit-transfer_code_created = Übertragungscode erstellt
 audit-transfer_code_revoked = Übertragungscode widerrufen
 audit-transfer_code_redeemed = Übertragungscode eingelöst
+audit-partner_proposed = Neuer Partner vorgeschlagen
+audit-proposal_reminded = An vorgeschlagenen Partner erinnert
 reason-label-dispute_upheld = Einspruch des bisherigen Partners
 problem-forbidden-dispute = Einspruch erheben kann nur ein Partner, den der Wechsel ersetzen würde.
 problem-forbidden-disputes = Einsprüche sehen nur die Mitarbeiter des Herstellers und der Partner, der sie eingelegt hat.
@@ -1591,3 +1594,19 @@ consent-model-acceptance-days = der neue Partner nimmt innerhalb von { $count ->
 } an
 consent-model-transfer-code-valid = Übertragungscode, gültig für { $duration }
 bo-consent-link = Zustimmung je Programm
+mail-subject-proposal = Ihr neuer Partner: { $partner }
+mail-subject-proposal-reminder = Erinnerung: Ihr neuer Partner { $partner }
+mail-proposal = { $from } betreut { $account } künftig nicht mehr. Der Hersteller schlägt für { $count ->
+    [one] Ihren Vertrag
+   *[other] Ihre { $count } Verträge
+}, die dieser Partner betreut hat, den unten genannten Partner vor.
+mail-proposal-after = Ändern Sie den Partner in kontor mit der Kundennummer (CSN) des vorgeschlagenen Partners, oder wählen Sie einen anderen. Bis dahin ändert sich nichts.
+mail-proposal-partner = Vorgeschlagener Partner
+mail-proposal-csn = Seine Kundennummer (CSN)
+mail-proposal-agreement = Vertrag
+mail-proposal-link = { $count ->
+    [one] Partner jetzt ändern
+   *[other] Diese Verträge öffnen
+}
+problem-proposal-exists = Für die Kunden dieses Partners wurde bereits ein neuer Partner vorgeschlagen.
+mail-footer-admin = Sie erhalten diese Nachricht von kontor, weil Sie das Kundenkonto verwalten.

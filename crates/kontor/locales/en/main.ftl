@@ -675,6 +675,7 @@ error-expected-uuid = expected { $what ->
     [endpoint] an endpoint
     [delivery] a delivery
     [transfer-code] a transfer code
+    [proposal] a proposal
    *[other] an
 } id (UUID)
 error-expected-whole-number = expected a whole number from { $min } to { $max }
@@ -1433,6 +1434,8 @@ audit-dispute_upheld = Dispute upheld: change rejected
 audit-transfer_code_created = Transfer code created
 audit-transfer_code_revoked = Transfer code revoked
 audit-transfer_code_redeemed = Transfer code redeemed
+audit-partner_proposed = New partner proposed
+audit-proposal_reminded = Reminded of the proposed partner
 reason-label-dispute_upheld = Current partner's dispute
 problem-forbidden-dispute = Only a partner the change would replace can dispute it.
 problem-forbidden-disputes = Disputes are read by the vendor's staff and the partner that filed them.
@@ -1534,3 +1537,19 @@ consent-model-acceptance-days = the new partner accepts within { $count ->
 }
 consent-model-transfer-code-valid = transfer code, valid for { $duration }
 bo-consent-link = Consent per program
+mail-subject-proposal = Your new partner: { $partner }
+mail-subject-proposal-reminder = Reminder: your new partner { $partner }
+mail-proposal = { $from } will no longer serve { $account }. The vendor proposes the partner below for { $count ->
+    [one] your agreement
+   *[other] your { $count } agreements
+} it served.
+mail-proposal-after = Change the partner in kontor with the proposed partner's CSN, or choose another partner. Until you do, nothing changes.
+mail-proposal-partner = Proposed partner
+mail-proposal-csn = Its customer number (CSN)
+mail-proposal-agreement = Agreement
+mail-proposal-link = { $count ->
+    [one] Change the partner now
+   *[other] Open these agreements
+}
+problem-proposal-exists = A new partner was proposed for this partner's customers already.
+mail-footer-admin = You receive this message from kontor because you administer the customer account.

@@ -171,6 +171,22 @@ pub fn render(
             agreements,
             ..
         } => window_closing_notice(&tr, base, &names.of(account), agreements),
+        OutboxMessage::PartnerProposal {
+            account,
+            from,
+            to,
+            agreements,
+            reminder,
+            ..
+        } => proposal_notice(
+            &tr,
+            base,
+            &names.of(account),
+            from,
+            to,
+            agreements,
+            *reminder,
+        ),
         OutboxMessage::DeadlinesBreached { breaches, .. } => {
             deadlines_breached_notice(&tr, base, names, breaches)
         }
@@ -543,6 +559,82 @@ fn window_closing_notice(
         facts,
         link: Some((tr.tn("mail-window-closing-link", "count", count), link)),
         footer: tr.t("mail-footer-reminder"),
+    }
+}
+
+/// A customer's admins learn the partner the vendor proposes instead of
+/// the one it replaces (#22): who, where, for which agreements, and a link
+/// that opens the change with the proposed partner found (one agreement)
+/// or the agreements the replaced partner serves (several).
+fn proposal_notice(
+    tr: &Tr,
+    base: &str,
+    account: &str,
+    from: &(kontor_core::domain::ids::Csn, String),
+    to: &(kontor_core::domain::ids::Csn, String, String),
+    agreements: &[kontor_core::domain::ids::AgreementNumber],
+    reminder: bool,
+) -> Notice {
+    let count = i64::try_from(agreements.len()).unwrap_or(i64::MAX);
+    let (to_csn, to_name, to_city) = to;
+    let mut facts = vec![
+        (
+            tr.t("mail-proposal-partner"),
+            format!("{to_name}, {to_city}"),
+        ),
+        (tr.t("mail-proposal-csn"), to_csn.to_string()),
+    ];
+    facts.extend(
+        agreements
+            .iter()
+            .take(LISTED_AT_MOST)
+            .map(|n| (tr.t("mail-proposal-agreement"), n.to_string())),
+    );
+    if agreements.len() > LISTED_AT_MOST {
+        facts.push((
+            String::new(),
+            tr.tn(
+                "mail-window-closing-more",
+                "count",
+                count - LISTED_AT_MOST as i64,
+            ),
+        ));
+    }
+    let link = match agreements {
+        [only] => format!("{base}/agreements/{only}/partner/review?csn={to_csn}"),
+        _ => format!("{base}/agreements?partner={}", from.0),
+    };
+    let from_name = if from.1.is_empty() {
+        from.0.to_string()
+    } else {
+        from.1.clone()
+    };
+    Notice {
+        subject: tr.t1(
+            if reminder {
+                "mail-subject-proposal-reminder"
+            } else {
+                "mail-subject-proposal"
+            },
+            "partner",
+            to_name,
+        ),
+        greeting: tr.t("mail-greeting"),
+        lines: vec![
+            tr.ta(
+                "mail-proposal",
+                &[
+                    ("account", account.to_owned().into()),
+                    ("from", from_name.into()),
+                    ("count", count.into()),
+                ],
+            ),
+            tr.t("mail-proposal-after"),
+        ],
+        reasons: Vec::new(),
+        facts,
+        link: Some((tr.tn("mail-proposal-link", "count", count), link)),
+        footer: tr.t("mail-footer-admin"),
     }
 }
 

@@ -305,7 +305,8 @@ impl Deliverer {
     /// now leaves the number in the mail rather than holding it back.
     async fn names(&self, message: &OutboxMessage) -> mail::Names {
         let mut names = mail::Names::default();
-        if let OutboxMessage::WindowClosing { account, .. } = message
+        if let OutboxMessage::WindowClosing { account, .. }
+        | OutboxMessage::PartnerProposal { account, .. } = message
             && let Ok(Some(a)) = self.services.account(account).await
         {
             names.by_csn.insert(a.csn.clone(), a.name);

@@ -457,6 +457,7 @@ fn nil_object(path: &str) -> bool {
         || path.starts_with("/api/v1/transfer-codes/")
         || path.starts_with("/account/transfer-codes/")
         || path.starts_with("/changes/redeem/")
+        || path.starts_with("/api/v1/partner-proposals/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the
@@ -486,6 +487,10 @@ fn body(method: &str, path: &str) -> String {
             json(json!({"code": "AAAA-BBBB-CCCC-DDDD-EEEE"}))
         }
         ("PUT", "/api/v1/programs/{program}/consent") => json(json!({"model": "none"})),
+        // CAD Partner's customers are proposed BIM Solutions.
+        ("POST", "/api/v1/partner-proposals") => {
+            json(json!({"from_partner": "5100000001", "to_partner": "5100000002"}))
+        }
         ("POST", "/api/v1/password-resets") => json(json!({"email": "carla@muster.example"})),
         ("POST", "/api/v1/password-resets/confirm") => {
             json(json!({"token": "x".repeat(43), "password": "a new password 123"}))

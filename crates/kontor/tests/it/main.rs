@@ -36,6 +36,7 @@ mod openapi;
 mod partner_views;
 mod passkeys;
 mod portal;
+mod proposals;
 mod reminders;
 mod renewal;
 mod scale_out;

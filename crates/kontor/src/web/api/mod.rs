@@ -10,6 +10,7 @@ mod me;
 mod partner_changes;
 mod partners;
 mod password;
+mod proposals;
 mod renewals;
 mod security;
 mod settings;
@@ -93,6 +94,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(agreements::router())
         .merge(renewals::router())
         .merge(partners::router())
+        .merge(proposals::router())
         .merge(partner_changes::router())
         .merge(disputes::router())
         .merge(transfer_codes::router())
