@@ -102,6 +102,20 @@ impl Services {
         self.proposal(actor, proposal.id).await
     }
 
+    /// Why `to` cannot succeed `from` (R5: unknown, inactive or the same),
+    /// as a field error on `successor`; nothing is written.
+    pub async fn successor_problem(
+        &self,
+        from: &Option<Csn>,
+        to: &Csn,
+    ) -> Result<Option<crate::FieldError>> {
+        let found = self.partner(to).await?;
+        let current: Vec<Csn> = from.iter().cloned().collect();
+        Ok(eligibility::check_new_partner(&current, to, found.as_ref())
+            .err()
+            .map(|p| p.at("successor")))
+    }
+
     /// Every proposal, newest first (the vendor's staff).
     pub async fn proposals(&self, actor: &Actor) -> Result<Vec<Proposal>> {
         Error::unless_may(actor, Permission::UseBackOffice)?;

@@ -990,8 +990,9 @@ pub trait TransferCodeStore: Send + Sync {
 /// The vendor's proposals of a new partner (#22).
 #[async_trait]
 pub trait ProposalStore: Send + Sync {
-    /// The agreements `partner` serves now, each with its account, by
-    /// account and number.
+    /// The agreements `partner` serves now that are in force (active or
+    /// suspended: an expired or canceled one has no partner to change),
+    /// each with its account, by account and number.
     async fn served_by(&self, partner: &Csn) -> StoreResult<Vec<(AgreementNumber, Csn)>>;
     /// Stores a proposal with its agreements (one row per account, mailed
     /// at its creation), the audit entry and one mail per account, in one

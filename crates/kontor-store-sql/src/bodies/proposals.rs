@@ -59,6 +59,7 @@ macro_rules! proposals_body {
                         "SELECT a.number, a.account_csn FROM partner_assignments pa \
                          JOIN agreements a ON a.number = pa.agreement_number \
                          WHERE pa.partner_csn = $1 AND pa.valid_to IS NULL \
+                         AND a.status IN ('active', 'suspended') \
                          ORDER BY a.account_csn, a.number",
                     )
                     .bind(partner.as_str())

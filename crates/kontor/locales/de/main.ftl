@@ -1610,3 +1610,36 @@ mail-proposal-link = { $count ->
 }
 problem-proposal-exists = Für die Kunden dieses Partners wurde bereits ein neuer Partner vorgeschlagen.
 mail-footer-admin = Sie erhalten diese Nachricht von kontor, weil Sie das Kundenkonto verwalten.
+bo-successor = Seinen Kunden einen Nachfolger vorschlagen (CSN)
+bo-successor-hint = Optional. Jedes Kundenkonto, das dieser Partner betreut, erhält einmal eine E-Mail mit Name, CSN und Ort des Nachfolgers und einem Link zum Partnerwechsel. Meist zusammen mit dem Status „inaktiv“ angegeben.
+proposals-title = Vorgeschlagene Partner
+proposals-intro = Die Partner, die den Kunden eines ersetzten Partners vorgeschlagen wurden, und wer darauf reagiert hat.
+proposals-none = Bisher wurde kein Partner vorgeschlagen.
+proposals-new = Partner vorschlagen
+proposals-from = Ersetzter Partner (CSN)
+proposals-to = Vorgeschlagener Partner (CSN)
+proposals-propose = Vorschlagen und Kunden benachrichtigen
+proposals-col-from = Ersetzter Partner
+proposals-col-to = Vorgeschlagener Partner
+proposals-col-created = Vorgeschlagen am
+proposal-title = { $from } → { $to }
+proposal-summary = { $count ->
+    [one] 1 Konto
+   *[other] { $count } Konten
+}: { $changed } gewechselt, { $requested } beantragt, { $none } noch ohne Reaktion.
+proposal-col-account = Kundenkonto
+proposal-col-progress = Stand
+proposal-col-mailed = Benachrichtigt
+proposal-col-reminded = Erinnert
+proposal-progress-changed = Gewechselt
+proposal-progress-requested = Beantragt
+proposal-progress-none = Noch ohne Reaktion
+proposal-remind = Alle ohne Reaktion erinnern
+proposal-reminded = { $count ->
+    [one] 1 Konto wurde erinnert.
+   *[other] { $count } Konten wurden erinnert.
+}
+proposal-reminders = { $count ->
+    [one] einmal
+   *[other] { $count }-mal
+}

@@ -1553,3 +1553,36 @@ mail-proposal-link = { $count ->
 }
 problem-proposal-exists = A new partner was proposed for this partner's customers already.
 mail-footer-admin = You receive this message from kontor because you administer the customer account.
+bo-successor = Propose a successor to its customers (CSN)
+bo-successor-hint = Optional. Every customer account this partner serves is mailed once with the successor's name, CSN and city and a link to change the partner. Usually given when the partner is set to inactive.
+proposals-title = Proposed partners
+proposals-intro = The partners proposed to the customers of a partner that is replaced, and who has acted on it.
+proposals-none = No partner has been proposed yet.
+proposals-new = Propose a partner
+proposals-from = Replaced partner (CSN)
+proposals-to = Proposed partner (CSN)
+proposals-propose = Propose and mail the customers
+proposals-col-from = Replaced partner
+proposals-col-to = Proposed partner
+proposals-col-created = Proposed on
+proposal-title = { $from } → { $to }
+proposal-summary = { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}: { $changed } changed, { $requested } requested, { $none } not acted yet.
+proposal-col-account = Customer account
+proposal-col-progress = Progress
+proposal-col-mailed = Mailed
+proposal-col-reminded = Reminded
+proposal-progress-changed = Changed
+proposal-progress-requested = Requested
+proposal-progress-none = Not acted yet
+proposal-remind = Remind those who have not acted
+proposal-reminded = { $count ->
+    [one] 1 account was reminded.
+   *[other] { $count } accounts were reminded.
+}
+proposal-reminders = { $count ->
+    [one] once
+   *[other] { $count } times
+}

@@ -458,6 +458,7 @@ fn nil_object(path: &str) -> bool {
         || path.starts_with("/account/transfer-codes/")
         || path.starts_with("/changes/redeem/")
         || path.starts_with("/api/v1/partner-proposals/")
+        || path.starts_with("/back-office/proposals/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the
@@ -553,6 +554,8 @@ fn body(method: &str, path: &str) -> String {
         ("POST", "/account/transfer-codes") => "agreement={object}".into(),
         ("POST", "/changes/redeem") => "code=AAAA-BBBB-CCCC-DDDD-EEEE".into(),
         ("POST", "/back-office/consent") => "program=standard&model=none".into(),
+        // Design Systems' customers are proposed BIM Solutions.
+        ("POST", "/back-office/proposals") => "from_partner=5100000004&to_partner=5100000002".into(),
         ("POST", "/agreements/bulk/{id}") => "csn=5100000002".into(),
         ("POST", "/account/people/role") => "email={object}&role=secondary_admin".into(),
         ("POST", "/account/people/agreements") => {

@@ -117,6 +117,8 @@ struct FormPage {
     /// (field, label key, value) of the text inputs.
     inputs: Vec<(&'static str, &'static str, String)>,
     errors: Vec<(String, String)>,
+    /// The successor proposed to the partner's customers (#22), as typed.
+    successor: String,
 }
 
 impl FormPage {
@@ -133,6 +135,7 @@ impl FormPage {
             p,
             inputs,
             errors,
+            successor: String::new(),
         }
     }
 
@@ -197,6 +200,10 @@ struct PartnerForm {
     country: String,
     status: String,
     email: String,
+    /// CSN of the partner proposed to this one's customers (#22), when it
+    /// is deactivated; empty for none.
+    #[serde(default)]
+    successor: String,
     csrf: Option<String>,
 }
 
@@ -218,22 +225,62 @@ async fn save(
         status: form.status,
         email: form.email,
     };
-    match state.services.save_partner(&me.actor, &input, create).await {
-        Ok(p) => {
-            Ok(Redirect::to(&format!("/back-office/partners?saved={}", p.csn)).into_response())
+    let successor = form.successor.trim().to_owned();
+    let refused = |input: PartnerInput, errors: Vec<(String, String)>, successor: String| {
+        let mut page = FormPage::new(
+            Chrome::new(me, "backoffice", "/back-office/partners"),
+            create,
+            input,
+            errors,
+        );
+        page.successor = successor;
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    // The successor is checked before anything is saved (R5 on it).
+    let successor_csn = if successor.is_empty() || create {
+        None
+    } else {
+        let checked = match Csn::parse(&successor) {
+            Ok(to) => state
+                .services
+                .successor_problem(&Csn::parse(&input.csn).ok(), &to)
+                .await
+                .map_err(|e| PageError::from_core(e, me.tr))?
+                .map_or(Ok(to), Err),
+            Err(e) => Err(e.at("successor")),
+        };
+        match checked {
+            Ok(to) => Some(to),
+            Err(e) => {
+                let errors = vec![("successor".to_owned(), me.tr.field_message(&e))];
+                return refused(input, errors, successor);
+            }
         }
+    };
+    match state.services.save_partner(&me.actor, &input, create).await {
+        Ok(p) => match successor_csn {
+            Some(to) => match state.services.propose_partner(&me.actor, &p.csn, &to).await {
+                Ok((proposal, _)) => Ok(Redirect::to(&format!(
+                    "/back-office/proposals/{}",
+                    proposal.id
+                ))
+                .into_response()),
+                // Proposed before: that proposal stands.
+                Err(Error::Conflict { .. }) => {
+                    Ok(Redirect::to("/back-office/proposals").into_response())
+                }
+                Err(e) => Err(PageError::from_core(e, me.tr)),
+            },
+            None => {
+                Ok(Redirect::to(&format!("/back-office/partners?saved={}", p.csn)).into_response())
+            }
+        },
         Err(Error::Invalid(errors)) => {
             let errors = errors
                 .iter()
                 .map(|e| (e.field.clone(), me.tr.field_message(e)))
                 .collect();
-            let page = FormPage::new(
-                Chrome::new(me, "backoffice", "/back-office/partners"),
-                create,
-                input,
-                errors,
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            refused(input, errors, successor)
         }
         Err(e) => Err(PageError::from_core(e, me.tr)),
     }

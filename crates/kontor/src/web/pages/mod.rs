@@ -16,6 +16,7 @@ mod once;
 mod passkeys;
 mod password_reset;
 mod people;
+mod proposals;
 pub mod reauth;
 mod renewal;
 mod second_factor_reset;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(second_factor_reset::router())
         .merge(tokens::router())
         .merge(transfer_codes::router())
+        .merge(proposals::router())
         .merge(sso::router())
         .merge(sso_domains::router())
 }
