@@ -34,6 +34,7 @@ test("the operator proposes a successor, the customer opens the change with it",
   await olga.fill("#p-successor", "5100000002");
   await olga.getByRole("button", { name: "Save" }).click();
   await olga.waitForURL(/\/back-office\/proposals\/[0-9a-f-]{36}$/);
+  const proposal = new URL(olga.url()).pathname.split("/").pop();
   const detail = await olga.textContent("main");
   assert.match(detail, /CAD Partner GmbH \(5100000001\) → BIM Solutions AG \(5100000002\)/);
   assert.match(detail, /Muster Bau AG/);
@@ -50,4 +51,16 @@ test("the operator proposes a successor, the customer opens the change with it",
   await anna.goto(`${server.base}/agreements/110000000001/partner/review?csn=5100000002`);
   assert.match(await anna.textContent("main"), /BIM Solutions AG/);
   await look(anna, "de", "proposal-review");
+
+  // Several agreements: the mail's link opens a change of all of them
+  // with the proposed partner found.
+  await anna.goto(`${server.base}/agreements/proposed/${proposal}`);
+  await anna.waitForURL(/\/agreements\/bulk\/[0-9a-f-]{36}\?csn=5100000002$/);
+  assert.match(await anna.textContent("main"), /BIM Solutions AG/);
+  await look(anna, "de", "proposal-bulk");
+
+  // The back office in German too.
+  await olga.goto(`${server.base}/lang/de?back=/back-office/proposals`);
+  await olga.getByRole("heading", { name: "Vorgeschlagene Partner" }).waitFor();
+  await look(olga, "de", "proposals");
 });

@@ -69,4 +69,15 @@ test("the operator chooses transfer codes, the admin creates one, the partner re
   await anna.goto(`${server.base}/account/transfer-codes`);
   assert.match(await anna.textContent("main"), /von Partner 5100000002/);
   await look(anna, "de", "codes-list");
+
+  // Each page in the other language too.
+  await anna.goto(`${server.base}/lang/en?back=/account/transfer-codes`);
+  await anna.getByRole("heading", { name: "Transfer codes", level: 1 }).waitFor();
+  await look(anna, "en", "codes-list");
+  await ben.goto(`${server.base}/lang/en?back=/changes/redeem`);
+  await ben.getByRole("heading", { name: "Redeem a transfer code" }).waitFor();
+  await look(ben, "en", "redeem");
+  await olga.goto(`${server.base}/lang/de?back=/back-office/consent`);
+  await olga.getByRole("heading", { name: "Zustimmung je Programm" }).waitFor();
+  await look(olga, "de", "consent");
 });

@@ -337,6 +337,9 @@ pub enum OutboxMessage {
     PartnerProposal {
         /// Stable id of the event.
         event_id: Uuid,
+        /// The proposal: its link opens the change for every agreement.
+        #[serde(default)]
+        proposal: Uuid,
         /// The account's admins.
         recipients: Vec<Recipient>,
         /// The customer account.

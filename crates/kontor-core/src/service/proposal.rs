@@ -53,10 +53,12 @@ impl Services {
                 .or_default()
                 .push(n.clone());
         }
+        let id = Uuid::now_v7();
         let mut outbox = Vec::with_capacity(by_account.len());
         for (account, numbers) in &by_account {
             outbox.push(OutboxMessage::PartnerProposal {
                 event_id: Uuid::now_v7(),
+                proposal: id,
                 recipients: self.admin_recipients(account).await?,
                 account: account.clone(),
                 from: (replaced.csn.clone(), replaced.name.clone()),
@@ -71,7 +73,7 @@ impl Services {
         }
         let now = self.clock.now();
         let proposal = Proposal {
-            id: Uuid::now_v7(),
+            id,
             from_partner: from.clone(),
             to_partner: to.clone(),
             created_by: actor.user_id,
@@ -156,6 +158,7 @@ impl Services {
         for a in &waiting {
             outbox.push(OutboxMessage::PartnerProposal {
                 event_id: Uuid::now_v7(),
+                proposal: id,
                 recipients: self.admin_recipients(&a.account).await?,
                 account: a.account.clone(),
                 from: (
@@ -182,6 +185,27 @@ impl Services {
             .record_proposal_reminders(id, &reminded, now, &audit, &outbox)
             .await?;
         Ok(reminded.len())
+    }
+
+    /// What a proposal offers the caller's account: the proposed partner
+    /// and the account's agreements the replaced partner served. Only an
+    /// admin of an account the proposal was mailed to finds it (R1).
+    pub async fn proposed_to_me(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(Csn, Vec<AgreementNumber>)> {
+        let not_found = || Error::NotFound("proposal");
+        let account = actor
+            .account()
+            .filter(|a| actor.is_admin_of(a))
+            .ok_or_else(not_found)?;
+        let (proposal, accounts) = self.store.proposal(id).await?.ok_or_else(not_found)?;
+        let mine = accounts
+            .into_iter()
+            .find(|a| &a.account == account)
+            .ok_or_else(not_found)?;
+        Ok((proposal.to_partner, mine.agreements))
     }
 
     /// An account's admins as mail recipients.

@@ -172,6 +172,7 @@ pub fn render(
             ..
         } => window_closing_notice(&tr, base, &names.of(account), agreements),
         OutboxMessage::PartnerProposal {
+            proposal,
             account,
             from,
             to,
@@ -182,8 +183,7 @@ pub fn render(
             &tr,
             base,
             &names.of(account),
-            from,
-            to,
+            (*proposal, from, to),
             agreements,
             *reminder,
         ),
@@ -564,14 +564,17 @@ fn window_closing_notice(
 
 /// A customer's admins learn the partner the vendor proposes instead of
 /// the one it replaces (#22): who, where, for which agreements, and a link
-/// that opens the change with the proposed partner found (one agreement)
-/// or the agreements the replaced partner serves (several).
+/// that opens the change with the proposed partner found: for one
+/// agreement its review step, for several a change of all of them at once.
 fn proposal_notice(
     tr: &Tr,
     base: &str,
     account: &str,
-    from: &(kontor_core::domain::ids::Csn, String),
-    to: &(kontor_core::domain::ids::Csn, String, String),
+    (proposal, from, to): (
+        uuid::Uuid,
+        &(kontor_core::domain::ids::Csn, String),
+        &(kontor_core::domain::ids::Csn, String, String),
+    ),
     agreements: &[kontor_core::domain::ids::AgreementNumber],
     reminder: bool,
 ) -> Notice {
@@ -602,7 +605,7 @@ fn proposal_notice(
     }
     let link = match agreements {
         [only] => format!("{base}/agreements/{only}/partner/review?csn={to_csn}"),
-        _ => format!("{base}/agreements?partner={}", from.0),
+        _ => format!("{base}/agreements/proposed/{proposal}"),
     };
     let from_name = if from.1.is_empty() {
         from.0.to_string()

@@ -459,6 +459,7 @@ fn nil_object(path: &str) -> bool {
         || path.starts_with("/changes/redeem/")
         || path.starts_with("/api/v1/partner-proposals/")
         || path.starts_with("/back-office/proposals/")
+        || path.starts_with("/agreements/proposed/")
 }
 
 /// The body each state-changing route is called with (`{object}` is the

@@ -252,3 +252,50 @@ async fn only_operators_propose_an_active_other_partner() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// An account with several agreements of the replaced partner: the mail's
+/// link opens a change of all of them with the proposed partner found;
+/// nobody else finds the proposal (R1).
+#[tokio::test]
+async fn the_link_for_several_agreements_opens_them_all_with_the_partner_found() {
+    use crate::portal::{browser, page};
+    let app = TestApp::spawn().await;
+    let made = json_with(
+        propose(&app, OLGA, "5100000001", NEW).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = made["id"].as_str().unwrap();
+    let muster = &made["accounts"][0];
+    assert_eq!(muster["account"], "7000000001");
+    // In force only: the expired and the canceled contract are left out.
+    let numbers = muster["agreements"].as_array().unwrap();
+    assert!(!numbers.contains(&json!("110000000004")), "{numbers:?}");
+    assert!(!numbers.contains(&json!("110000000009")), "{numbers:?}");
+    assert!(numbers.contains(&json!("110000000001")));
+
+    let anna = browser(&app, ANNA, "de").await;
+    let res = anna
+        .get(format!("{}/agreements/proposed/{id}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    assert!(to.ends_with(&format!("?csn={NEW}")), "{to}");
+    let (status, html) = page(&app, &anna, &to).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("BIM Solutions"), "{html}");
+    assert!(html.contains("110000000008"), "{html}");
+
+    for who in ["dora@example-ltd.example", "carla@muster.example"] {
+        let other = browser(&app, who, "en").await;
+        assert_eq!(
+            page(&app, &other, &format!("/agreements/proposed/{id}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+    }
+}

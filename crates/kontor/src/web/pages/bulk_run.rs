@@ -27,6 +27,7 @@ use crate::web::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/agreements/bulk", post(start))
+        .route("/agreements/proposed/{id}", get(proposed))
         .route("/agreements/bulk/{id}", get(show).post(submit))
         .route("/agreements/bulk/{id}/result.csv", get(result_csv))
 }
@@ -112,6 +113,29 @@ async fn start(
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     Ok(Redirect::to(&format!("/agreements/bulk/{}", run.id)).into_response())
+}
+
+/// The link of the vendor's proposal mail for several agreements (#22):
+/// a change of all of the account's agreements the replaced partner
+/// served, with the proposed partner found.
+async fn proposed(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = me.tr;
+    let id = uuid::Uuid::parse_str(&raw).map_err(|_| PageError::not_found(tr))?;
+    let (to, agreements) = state
+        .services
+        .proposed_to_me(&me.actor, id)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    let run = state
+        .services
+        .start_bulk_run(&me.actor, agreements)
+        .await
+        .map_err(|e| PageError::from_core(e, tr))?;
+    Ok(Redirect::to(&format!("/agreements/bulk/{}?csn={to}", run.id)).into_response())
 }
 
 fn reasons_text(tr: Tr, reasons: &[ReasonCode]) -> String {
