@@ -63,4 +63,9 @@ test("the operator proposes a successor, the customer opens the change with it",
   await olga.goto(`${server.base}/lang/de?back=/back-office/proposals`);
   await olga.getByRole("heading", { name: "Vorgeschlagene Partner" }).waitFor();
   await look(olga, "de", "proposals");
+  await olga.goto(`${server.base}/back-office/proposals/${proposal}`);
+  assert.match(await olga.textContent("main"), /1 Konto: 0 gewechselt/);
+  await look(olga, "de", "proposal");
+  await olga.goto(`${server.base}/back-office/partners/5100000004`);
+  await look(olga, "de", "partner-successor");
 });

@@ -74,7 +74,11 @@ test("the operator chooses transfer codes, the admin creates one, the partner re
   await anna.goto(`${server.base}/lang/en?back=/account/transfer-codes`);
   await anna.getByRole("heading", { name: "Transfer codes", level: 1 }).waitFor();
   await look(anna, "en", "codes-list");
-  await ben.goto(`${server.base}/lang/en?back=/changes/redeem`);
+  const resultPath = new URL(ben.url()).pathname;
+  await ben.goto(`${server.base}/lang/en?back=${resultPath}`);
+  await ben.getByText(/Code …\w{4} redeemed/).waitFor();
+  await look(ben, "en", "redeem-done");
+  await ben.goto(`${server.base}/changes/redeem`);
   await ben.getByRole("heading", { name: "Redeem a transfer code" }).waitFor();
   await look(ben, "en", "redeem");
   await olga.goto(`${server.base}/lang/de?back=/back-office/consent`);

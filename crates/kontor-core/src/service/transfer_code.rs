@@ -227,8 +227,8 @@ impl Services {
     /// that can change partner now, to the caller's partner, pending for the
     /// processing delay (redeeming is the consent). Every unusable code —
     /// unknown, redeemed, revoked, expired, or one whose creator is no
-    /// longer an admin — gets the same answer, 422 `transfer_code_invalid`,
-    /// so that guessing learns nothing. When none of its agreements can
+    /// longer an admin — gets the same answer, a refusal on `code`
+    /// (`transfer-code-invalid`), so that guessing learns nothing. When none of its agreements can
     /// change, the code is not spent.
     pub async fn redeem_transfer_code(
         &self,
