@@ -11,6 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::Services;
+use crate::domain::agreement::Partner;
 use crate::domain::audit::{AuditAction, AuditEntry, By};
 use crate::domain::eligibility;
 use crate::domain::ids::{AgreementNumber, Csn};
@@ -56,20 +57,11 @@ impl Services {
         let id = Uuid::now_v7();
         let mut outbox = Vec::with_capacity(by_account.len());
         for (account, numbers) in &by_account {
-            outbox.push(OutboxMessage::PartnerProposal {
-                event_id: Uuid::now_v7(),
-                proposal: id,
-                recipients: self.admin_recipients(account).await?,
-                account: account.clone(),
-                from: (replaced.csn.clone(), replaced.name.clone()),
-                to: (
-                    proposed.csn.clone(),
-                    proposed.name.clone(),
-                    proposed.city.clone(),
-                ),
-                agreements: numbers.clone(),
-                reminder: false,
-            });
+            let from = (replaced.csn.clone(), replaced.name.clone());
+            outbox.push(
+                self.proposal_mail(id, account, from, &proposed, numbers, false)
+                    .await?,
+            );
         }
         let now = self.clock.now();
         let proposal = Proposal {
@@ -156,26 +148,17 @@ impl Services {
             .ok_or(Error::NotFound("partner"))?;
         let mut outbox = Vec::with_capacity(waiting.len());
         for a in &waiting {
-            outbox.push(OutboxMessage::PartnerProposal {
-                event_id: Uuid::now_v7(),
-                proposal: id,
-                recipients: self.admin_recipients(&a.account).await?,
-                account: a.account.clone(),
-                from: (
-                    proposal.from_partner.clone(),
-                    replaced
-                        .as_ref()
-                        .map(|p| p.name.clone())
-                        .unwrap_or_default(),
-                ),
-                to: (
-                    proposed.csn.clone(),
-                    proposed.name.clone(),
-                    proposed.city.clone(),
-                ),
-                agreements: a.agreements.clone(),
-                reminder: true,
-            });
+            let from = (
+                proposal.from_partner.clone(),
+                replaced
+                    .as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+            );
+            outbox.push(
+                self.proposal_mail(id, &a.account, from, &proposed, &a.agreements, true)
+                    .await?,
+            );
         }
         let now = self.clock.now();
         let reminded: Vec<Csn> = waiting.iter().map(|a| a.account.clone()).collect();
@@ -208,13 +191,32 @@ impl Services {
         Ok((proposal.to_partner, mine.agreements))
     }
 
-    /// An account's admins as mail recipients.
-    async fn admin_recipients(&self, account: &Csn) -> Result<Vec<Recipient>> {
-        Ok(self
+    /// The mail of proposal `id` to `account`'s admins: the replaced
+    /// partner (CSN, name), the proposed one and the account's agreements.
+    async fn proposal_mail(
+        &self,
+        id: Uuid,
+        account: &Csn,
+        from: (Csn, String),
+        to: &Partner,
+        agreements: &[AgreementNumber],
+        reminder: bool,
+    ) -> Result<OutboxMessage> {
+        let recipients = self
             .account_admins(account)
             .await?
             .iter()
             .map(|c| Recipient::of(c, RecipientRole::AccountAdmin))
-            .collect())
+            .collect();
+        Ok(OutboxMessage::PartnerProposal {
+            event_id: Uuid::now_v7(),
+            proposal: id,
+            recipients,
+            account: account.clone(),
+            from,
+            to: (to.csn.clone(), to.name.clone(), to.city.clone()),
+            agreements: agreements.to_vec(),
+            reminder,
+        })
     }
 }

@@ -60,10 +60,7 @@ impl Services {
         random: &[u8; RANDOM_BYTES],
     ) -> Result<NewCode> {
         let Some(account) = actor.account().filter(|a| actor.is_admin_of(a)).cloned() else {
-            return Err(Error::Forbidden(Text::new(
-                "forbidden-transfer-code",
-                "only an administrator of the account creates transfer codes",
-            )));
+            return Err(only_admins());
         };
         let mut numbers: Vec<AgreementNumber> = Vec::with_capacity(agreements.len());
         for n in agreements {
@@ -196,10 +193,7 @@ impl Services {
     pub async fn revoke_transfer_code(&self, actor: &Actor, id: Uuid) -> Result<TransferCode> {
         let code = self.transfer_code(actor, id).await?;
         if !actor.is_admin_of(&code.account) {
-            return Err(Error::Forbidden(Text::new(
-                "forbidden-transfer-code",
-                "only an administrator of the account creates transfer codes",
-            )));
+            return Err(only_admins());
         }
         let now = self.clock.now();
         let revoked = TransferCode {
@@ -378,11 +372,16 @@ fn code_owner(actor: &Actor) -> Result<CodeOwner> {
     }
     match actor.account() {
         Some(a) if actor.is_admin_of(a) => Ok(CodeOwner::Account(a.clone())),
-        _ => Err(Error::Forbidden(Text::new(
-            "forbidden-transfer-code",
-            "only an administrator of the account creates transfer codes",
-        ))),
+        _ => Err(only_admins()),
     }
+}
+
+/// Codes are their account's admins' to make and revoke.
+fn only_admins() -> Error {
+    Error::Forbidden(Text::new(
+        "forbidden-transfer-code",
+        "only an administrator of the account creates transfer codes",
+    ))
 }
 
 /// One audit entry per agreement of `code`.

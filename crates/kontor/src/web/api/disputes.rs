@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::partner_changes::request_id;
 use crate::web::AppState;
 use crate::web::dto::DisputeDto;
-use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::error::{ApiResult, Problem};
 use crate::web::extract::{Caller, parse_json};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -65,13 +65,7 @@ pub struct DisputeQuery {
 }
 
 fn dispute_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw).map_err(|_| {
-        ApiError::field(super::expected_uuid(
-            "id",
-            "dispute",
-            "expected a dispute id (UUID)",
-        ))
-    })
+    super::path_id(raw, "dispute", "expected a dispute id (UUID)")
 }
 
 /// Disputes a pending change: staff of a partner the change would replace,

@@ -32,7 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use kontor_core::{FieldError, Text};
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -309,6 +309,12 @@ pub fn expected_one_of(field: &str, list: &str, english: impl Into<String>) -> F
         vec![("list", list.to_owned())],
         english,
     )
+}
+
+/// The path's `{id}` of `what` (a key of `expected_uuid`), or a 422 on
+/// `id` saying what was expected (`english`: "expected a … id (UUID)").
+pub(super) fn path_id(raw: &str, what: &'static str, english: &str) -> ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(raw).map_err(|_| ApiError::field(expected_uuid("id", what, english)))
 }
 
 /// `field` is not the id (a UUID) of `what`: `request`, `token`,

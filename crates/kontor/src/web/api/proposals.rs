@@ -109,13 +109,7 @@ pub struct Reminded {
 }
 
 fn proposal_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw).map_err(|_| {
-        ApiError::field(super::expected_uuid(
-            "id",
-            "proposal",
-            "expected a proposal id (UUID)",
-        ))
-    })
+    super::path_id(raw, "proposal", "expected a proposal id (UUID)")
 }
 
 fn csn(raw: &str, field: &str) -> ApiResult<Csn> {

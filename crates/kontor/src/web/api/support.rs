@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use super::agreements::number_in;
 use crate::web::AppState;
 use crate::web::dto::rfc3339;
-use crate::web::error::{ApiError, ApiResult, Problem};
+use crate::web::error::{ApiResult, Problem};
 use crate::web::extract::{Caller, parse_json};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -177,13 +177,7 @@ pub struct CaseQuery {
 }
 
 fn case_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw).map_err(|_| {
-        ApiError::field(super::expected_uuid(
-            "id",
-            "support-case",
-            "expected a support case id (UUID)",
-        ))
-    })
+    super::path_id(raw, "support-case", "expected a support case id (UUID)")
 }
 
 /// Opens a case asking support to replace one of several partners (R6).

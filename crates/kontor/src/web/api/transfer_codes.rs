@@ -203,13 +203,7 @@ pub struct SetConsentRequest {
 }
 
 fn code_id(raw: &str) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw).map_err(|_| {
-        ApiError::field(super::expected_uuid(
-            "id",
-            "transfer-code",
-            "expected a transfer code id (UUID)",
-        ))
-    })
+    super::path_id(raw, "transfer-code", "expected a transfer code id (UUID)")
 }
 
 fn program(raw: &str) -> ApiResult<Program> {

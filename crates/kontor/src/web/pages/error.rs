@@ -103,3 +103,24 @@ impl IntoResponse for PageError {
         (self.status, page).into_response()
     }
 }
+
+/// What a person reads for a refused step.
+pub fn refusal_words(tr: Tr, e: &Error) -> String {
+    match e {
+        Error::Conflict { detail, .. } | Error::Forbidden(detail) => {
+            tr.tw(&format!("problem-{}", detail.code), &detail.args)
+        }
+        Error::Invalid(errors) | Error::Refused(errors) => errors
+            .iter()
+            .map(|e| tr.field_message(e))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Error::Ineligible(reasons) => reasons
+            .iter()
+            .map(|r| tr.t(&format!("reason-label-{}", r.code.as_str())))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Error::NotFound(_) => tr.t("code-agreement-not-found"),
+        Error::Unauthenticated | Error::Internal(_) => tr.t("error-500-text"),
+    }
+}

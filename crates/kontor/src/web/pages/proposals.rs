@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::Chrome;
 use super::backoffice::require;
-use super::error::PageError;
+use super::error::{PageError, refusal_words};
 use super::session::{SignedIn, verify_form};
 use crate::web::AppState;
 
@@ -124,13 +124,8 @@ async fn propose(
         Err(e) => tr.field_message(&e),
         Ok((from, to)) => match state.services.propose_partner(&me.actor, &from, &to).await {
             Ok((p, _)) => return Ok(Redirect::to(&format!("{LIST}/{}", p.id)).into_response()),
-            Err(Error::Refused(errors) | Error::Invalid(errors)) => errors
-                .iter()
-                .map(|e| tr.field_message(e))
-                .collect::<Vec<_>>()
-                .join(" "),
-            Err(Error::Conflict { detail, .. }) => {
-                tr.tw(&format!("problem-{}", detail.code), &detail.args)
+            Err(e @ (Error::Refused(_) | Error::Invalid(_) | Error::Conflict { .. })) => {
+                refusal_words(tr, &e)
             }
             Err(e) => return Err(PageError::from_core(e, tr)),
         },

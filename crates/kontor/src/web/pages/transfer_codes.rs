@@ -23,7 +23,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Chrome;
-use super::error::PageError;
+use super::error::{PageError, refusal_words};
 use super::once;
 use super::session::{SignedIn, verify_form};
 use crate::auth::Counted;
@@ -46,27 +46,6 @@ pub fn router() -> Router<AppState> {
         .route("/changes/redeem/{id}", get(redeemed))
         .route(CONSENT, get(consent).post(set_consent))
         .route("/back-office/consent/{program}/reset", post(reset_consent))
-}
-
-/// What a person reads for a refused step.
-fn words(tr: Tr, e: &Error) -> String {
-    match e {
-        Error::Conflict { detail, .. } | Error::Forbidden(detail) => {
-            tr.tw(&format!("problem-{}", detail.code), &detail.args)
-        }
-        Error::Invalid(errors) | Error::Refused(errors) => errors
-            .iter()
-            .map(|e| tr.field_message(e))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Error::Ineligible(reasons) => reasons
-            .iter()
-            .map(|r| tr.t(&format!("reason-label-{}", r.code.as_str())))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Error::NotFound(_) => tr.t("code-agreement-not-found"),
-        Error::Unauthenticated | Error::Internal(_) => tr.t("error-500-text"),
-    }
 }
 
 /// A code as listed.
@@ -220,7 +199,7 @@ async fn create(
             Ok((jar, Redirect::to(&format!("{CODES}#new-code"))).into_response())
         }
         Err(e @ (Error::Invalid(_) | Error::Refused(_))) => {
-            let page = codes_page(&state, &me, &chosen, None, Some(words(tr, &e))).await?;
+            let page = codes_page(&state, &me, &chosen, None, Some(refusal_words(tr, &e))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::from_core(e, tr)),
@@ -245,7 +224,7 @@ async fn revoke(
     match state.services.revoke_transfer_code(&me.actor, id).await {
         Ok(_) => Ok(Redirect::to(CODES).into_response()),
         Err(e @ Error::Conflict { .. }) => {
-            let page = codes_page(&state, &me, &[], None, Some(words(tr, &e))).await?;
+            let page = codes_page(&state, &me, &[], None, Some(refusal_words(tr, &e))).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(PageError::from_core(e, tr)),
@@ -323,7 +302,7 @@ async fn redeem(
             return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
         }
         Counted::Checked(Err(e @ (Error::Invalid(_) | Error::Refused(_)))) => {
-            page.problem = Some(words(tr, &e));
+            page.problem = Some(refusal_words(tr, &e));
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         Counted::Checked(Err(e)) => return Err(PageError::from_core(e, tr)),
@@ -332,7 +311,7 @@ async fn redeem(
     let refused: Vec<(String, String)> = outcomes
         .iter()
         .filter_map(|(n, o)| match o {
-            Redeemed::Refused(e) => Some((n.to_string(), words(tr, e))),
+            Redeemed::Refused(e) => Some((n.to_string(), refusal_words(tr, e))),
             Redeemed::Requested(_) => None,
         })
         .collect();
