@@ -10,7 +10,7 @@ use kontor_core::domain::change_request::{ChangeRequest, RequestId};
 use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use kontor_core::domain::throttle::ThrottleKey;
-use kontor_core::store::{AgreementState, Scope};
+use kontor_core::store::AgreementState;
 use kontor_store_sql::batching::SubmitJob;
 use kontor_store_sql::{Backend, Ctx};
 use sqlx::{Pool, Sqlite, SqliteConnection, Transaction};
@@ -127,6 +127,8 @@ impl Backend for SqliteStore {
         &self,
         number: &AgreementNumber,
     ) -> StoreResult<Option<AgreementState>> {
-        crate::shared::agreements::read_agreement_state(self, &Scope::All, number).await
+        // Inline, not through sqlx's connection thread (see `inline_reads`).
+        self.inline
+            .agreement_state(&crate::shared::agreements::UNSCOPED_STATE, number)
     }
 }

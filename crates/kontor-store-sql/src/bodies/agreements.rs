@@ -333,6 +333,26 @@ macro_rules! agreements_body {
                 Ok(())
             }
 
+            /// The agreement-state query up to the agreement's number: an
+            /// agreement with its current partners, its open request and its
+            /// scheduled renewal partner in one query (the eligibility read
+            /// path is the hottest route). A scope's condition may follow
+            /// the number.
+            pub(crate) static STATE_SELECT: LazyLock<String> = LazyLock::new(|| {
+                format!(
+                    "SELECT {}, {REQUEST_COLUMNS_OPT}, {RENEWAL_COLUMNS_OPT} FROM agreements a {} \
+                     {RENEWAL_JOIN} WHERE a.number = ",
+                    *AGREEMENT_COLUMNS,
+                    <$store as Backend>::OPEN_REQUEST_JOIN,
+                )
+            });
+
+            /// The unscoped agreement-state query, for a backend that runs
+            /// it outside sqlx (SQLite's inline reads).
+            #[allow(dead_code)]
+            pub(crate) static UNSCOPED_STATE: LazyLock<String> =
+                LazyLock::new(|| format!("{}$1", *STATE_SELECT));
+
             /// An agreement in `scope` with its current partners and its open request,
             /// in one query: the eligibility read path is the hottest route.
             pub(crate) async fn read_agreement_state(
@@ -340,12 +360,7 @@ macro_rules! agreements_body {
                 scope: &Scope,
                 number: &AgreementNumber,
             ) -> StoreResult<Option<AgreementState>> {
-                let mut q: QueryBuilder<Db> = QueryBuilder::new(format!(
-                    "SELECT {}, {REQUEST_COLUMNS_OPT}, {RENEWAL_COLUMNS_OPT} FROM agreements a {} \
-                     {RENEWAL_JOIN} WHERE a.number = ",
-                    *AGREEMENT_COLUMNS,
-                    <$store as Backend>::OPEN_REQUEST_JOIN,
-                ));
+                let mut q: QueryBuilder<Db> = QueryBuilder::new(STATE_SELECT.as_str());
                 q.push_bind(number.as_str().to_owned());
                 push_agreement_scope(&mut q, scope);
                 let Some(row) = q
