@@ -118,6 +118,25 @@ impl OptionalFromRequestParts<AppState> for Caller {
     }
 }
 
+/// The first supported language of `Accept-Language`, read in place: a
+/// `HeaderMap` argument would copy every header of the request (#23).
+pub struct AcceptLanguage(pub Option<Lang>);
+
+impl AcceptLanguage {
+    /// The language for messages: the one asked for, else the caller's own.
+    pub fn or_of(&self, caller: &Actor) -> Lang {
+        self.0.unwrap_or(caller.lang)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptLanguage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(AcceptLanguage(accept_language(&parts.headers)))
+    }
+}
+
 /// The language for messages: the first of de/en in `Accept-Language`,
 /// else the caller's own setting.
 pub fn lang_for(headers: &HeaderMap, caller: &Actor) -> Lang {

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -60,18 +60,26 @@ pub fn limits_of(config: &crate::config::Config, method: &Method, path: &str) ->
 }
 
 /// Applies the limits of each route (axum's own default body limit is off).
-pub async fn request_limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn request_limits(state: &AppState, req: Request, next: Next) -> Response {
     let RouteLimits {
         bytes: limit,
         setting,
         time,
     } = limits_of(&state.config, req.method(), req.uri().path());
     let api = !is_page(req.uri().path());
-    let headers = req.headers().clone();
-    let declared = headers
+    let declared = req
+        .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // A page's refusal is in the visitor's language, read from the headers
+    // after the request has gone on; an API answer needs none of them, and
+    // copying every header of every API request cost (#23).
+    let headers = if api {
+        HeaderMap::new()
+    } else {
+        req.headers().clone()
+    };
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(api, &headers, limit, setting);
     }

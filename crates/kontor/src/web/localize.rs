@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
-use axum::middleware::Next;
 use axum::response::Response;
 use kontor_core::domain::roles::Lang;
 
@@ -33,26 +32,47 @@ impl CallerLang {
 }
 
 /// Writes an API problem document again in the caller's language.
-pub async fn localize_problems(mut req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
+///
+/// Split in two around the rest of the request: [`ProblemLanguage::of`]
+/// before it runs, [`ProblemLanguage::localize`] on its response.
+pub struct ProblemLanguage {
+    /// `Accept-Language`'s choice, else the slot the `Caller` extractor
+    /// fills; `None` for a request outside `/api/`.
+    choice: Option<(Option<Lang>, Option<CallerLang>)>,
+}
+
+impl ProblemLanguage {
+    /// Notes the language asked for, or leaves a slot for the caller's own.
+    pub fn of(req: &mut Request) -> ProblemLanguage {
+        if !req.uri().path().starts_with("/api/") {
+            return ProblemLanguage { choice: None };
+        }
+        let accepted = accept_language(req.headers());
+        let setting = accepted.is_none().then(CallerLang::default);
+        if let Some(slot) = &setting {
+            req.extensions_mut().insert(slot.clone());
+        }
+        ProblemLanguage {
+            choice: Some((accepted, setting)),
+        }
     }
-    let accepted = accept_language(req.headers());
-    let setting = accepted.is_none().then(CallerLang::default);
-    if let Some(slot) = &setting {
-        req.extensions_mut().insert(slot.clone());
+
+    /// The response, with its problem document (if any) in that language.
+    pub fn localize(self, mut res: Response) -> Response {
+        let Some((accepted, setting)) = self.choice else {
+            return res;
+        };
+        let lang = accepted
+            .or_else(|| setting.and_then(|s| s.0.get().copied()))
+            .unwrap_or(Lang::En);
+        if let Some(problem) = res.extensions_mut().remove::<Box<Problem>>()
+            && let Some(body) = localized(&problem, lang)
+        {
+            res.headers_mut().remove(CONTENT_LENGTH);
+            *res.body_mut() = Body::from(body);
+        }
+        res
     }
-    let mut res = next.run(req).await;
-    let lang = accepted
-        .or_else(|| setting.and_then(|s| s.0.get().copied()))
-        .unwrap_or(Lang::En);
-    if let Some(problem) = res.extensions_mut().remove::<Box<Problem>>()
-        && let Some(body) = localized(&problem, lang)
-    {
-        res.headers_mut().remove(CONTENT_LENGTH);
-        *res.body_mut() = Body::from(body);
-    }
-    res
 }
 
 /// The problem document in `lang`, unless that is English (the body the

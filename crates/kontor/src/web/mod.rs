@@ -27,21 +27,34 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
-/// Shared state of every handler.
+/// Shared state of every handler: one `Arc`, because every middleware
+/// layer and extractor clones the state for each request — with a field
+/// per `Arc` that was eight atomic increments and decrements per clone, on
+/// counters both cores keep taking from each other (#23).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares.
+pub struct Shared {
     /// Use cases, store, clock and policy.
     pub services: Services,
     /// The effective configuration.
-    pub config: Arc<Config>,
+    pub config: Config,
     /// Verified API tokens.
-    pub tokens: Arc<extract::TokenCache>,
+    pub tokens: extract::TokenCache,
     /// Prometheus exporter, when metrics are installed.
     pub metrics: Option<PrometheusHandle>,
     /// The help center the assistant answers from (#20).
     pub help: Arc<kontor_help::HelpCenter>,
     /// The accounts' identity providers (single sign-on, #21).
-    pub sso: Arc<crate::sso::OidcClient>,
+    pub sso: crate::sso::OidcClient,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
@@ -53,43 +66,52 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> anyhow::Result<AppState> {
         let help = crate::assistant::help_center(&services.policy)?;
-        Ok(AppState {
-            sso: Arc::new(crate::sso::OidcClient::new(
+        Ok(AppState(Arc::new(Shared {
+            sso: crate::sso::OidcClient::new(
                 std::time::Duration::from_secs(10),
                 config.sso_allow_private,
-            )?),
+            )?,
             services,
-            config: Arc::new(config),
-            tokens: Arc::new(extract::TokenCache::default()),
+            config,
+            tokens: extract::TokenCache::default(),
             metrics,
             help,
-        })
+        })))
     }
 }
 
-/// Security headers on every response: no framing, no MIME sniffing, a
-/// content security policy without inline scripts (the Swagger UI page
-/// needs inline styles and data: images, nothing else).
-async fn security_headers(
-    req: axum::extract::Request,
+/// What every request passes through, as one layer (each `from_fn` layer
+/// costs every request a boxed future and a copy of the inner service,
+/// #23), in this order: the route's limits on size and time ([`limits`]),
+/// problems in the caller's language ([`localize`]), and security headers
+/// on every response: no framing, no MIME sniffing, a content security
+/// policy without inline scripts (the Swagger UI page needs inline styles
+/// and data: images, nothing else).
+async fn edges(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::HeaderValue;
+    use axum::http::header::{
+        CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
     let docs = req.uri().path().starts_with("/api/docs");
-    let mut res = next.run(req).await;
+    let language = localize::ProblemLanguage::of(&mut req);
+    let res = limits::request_limits(&state, req, next).await;
+    let mut res = language.localize(res);
     let h = res.headers_mut();
     let csp = if docs {
         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     } else {
         "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     };
-    h.insert("content-security-policy", HeaderValue::from_static(csp));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    // The header names as constants: a `&str` name is parsed and checked
+    // on every insert, on every response.
+    h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     res
 }
 
@@ -109,35 +131,32 @@ async fn not_found(req: axum::extract::Request) -> axum::response::Response {
     api::not_found(req.uri().clone()).await
 }
 
+/// Each request's id, made here unless the client sent one.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ops::router())
-        .merge(pages::router())
-        .merge(scim::router())
-        .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
+        // Sensitive forms are pages: the API does not pass through this.
+        .merge(pages::router().layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::reauth::confirm_identity,
-        ))
+        )))
+        .merge(scim::router())
+        .fallback(not_found)
         // Each route's own limit instead (`limits`).
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            limits::request_limits,
-        ))
-        .layer(axum::middleware::from_fn(localize::localize_problems))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), edges))
         .with_state(state)
-        .layer(axum::middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::new())
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
 #[cfg(test)]

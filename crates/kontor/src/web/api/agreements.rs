@@ -20,7 +20,7 @@ use crate::web::dto::{
     PartnerHistoryResponse,
 };
 use crate::web::error::{ApiError, ApiResult, Problem};
-use crate::web::extract::{Caller, lang_for};
+use crate::web::extract::{AcceptLanguage, Caller};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -234,12 +234,12 @@ async fn history(
 async fn eligibility(
     State(state): State<AppState>,
     Caller(me): Caller,
-    headers: axum::http::HeaderMap,
+    accepted: AcceptLanguage,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<EligibilityResponse>> {
     let n = number(&raw)?;
     let (s, e) = state.services.eligibility(&me, &n).await?;
-    let lang = lang_for(&headers, &me);
+    let lang = accepted.or_of(&me);
     Ok(Json(EligibilityResponse::new(
         &s.agreement,
         &e,

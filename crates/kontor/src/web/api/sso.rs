@@ -295,7 +295,7 @@ async fn save(
     };
     state
         .services
-        .save_sso_settings(&me, &input, state.sso.as_ref())
+        .save_sso_settings(&me, &input, &state.sso)
         .await
         .map_err(as_refusal)?;
     let overview = state.services.sso_overview(&me).await?;

@@ -258,7 +258,7 @@ async fn create(
         &state.services,
         &me,
         input,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await?;
     Ok((
@@ -318,7 +318,7 @@ async fn update(
         &me,
         endpoint,
         input,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await?;
     Ok(Json((&e).into()))
@@ -361,7 +361,7 @@ async fn rotate_secret(
         &state.services,
         &me,
         id(&raw, "webhook endpoint")?,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await?;
     Ok(Json(WebhookEndpointWithSecret {

@@ -196,7 +196,7 @@ async fn create(
         &state.services,
         &me.actor,
         input,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await
     {
@@ -289,7 +289,7 @@ async fn set_enabled(
         &me.actor,
         endpoint_id(raw, me)?,
         input,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;
@@ -331,7 +331,7 @@ async fn rotate(
         &state.services,
         &me.actor,
         endpoint_id(&raw, &me)?,
-        EndpointRules::from(&*state.config),
+        EndpointRules::from(&state.config),
     )
     .await
     .map_err(|e| PageError::from_core(e, me.tr))?;

@@ -115,7 +115,7 @@ async fn start(
             &next,
             &callback_url(&state),
             random,
-            state.sso.as_ref(),
+            &state.sso,
         )
         .await;
     let (trip_state, url) = match started {
@@ -176,7 +176,7 @@ async fn callback(
             &answer,
             browser_state.as_deref(),
             &callback_url(&state),
-            state.sso.as_ref(),
+            &state.sso,
         )
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
@@ -405,7 +405,7 @@ async fn save(
     };
     match state
         .services
-        .save_sso_settings(&me.actor, &input, state.sso.as_ref())
+        .save_sso_settings(&me.actor, &input, &state.sso)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("{SETTINGS_PAGE}?saved=1")).into_response()),
