@@ -24,13 +24,22 @@ const READ_PRAGMAS: &str = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -1
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, what: &str| -> Result<&str> {
-        args.get(i).map(String::as_str).with_context(|| format!("missing {what}"))
+        args.get(i)
+            .map(String::as_str)
+            .with_context(|| format!("missing {what}"))
     };
     let num = |i: usize, what: &str| -> Result<u64> {
-        arg(i, what)?.parse().with_context(|| format!("{what} must be a whole number"))
+        arg(i, what)?
+            .parse()
+            .with_context(|| format!("{what} must be a whole number"))
     };
     match arg(0, "command (reads, writes, insert)")? {
-        "reads" => reads(arg(1, "DB")?, num(2, "THREADS")?, secs(num(3, "SECONDS")?), num(4, "COUNT")?),
+        "reads" => reads(
+            arg(1, "DB")?,
+            num(2, "THREADS")?,
+            secs(num(3, "SECONDS")?),
+            num(4, "COUNT")?,
+        ),
         "writes" => writes(arg(1, "DIR")?, num(2, "GROUP")?, secs(num(3, "SECONDS")?)),
         "insert" => insert(arg(1, "SRC")?, arg(2, "DEST")?, &args[3..]),
         "options" => options(),
@@ -90,7 +99,9 @@ fn reads(db: &str, threads: u64, run: Duration, count: u64) -> Result<()> {
         .collect();
     let mut total = 0;
     for h in handles {
-        total += h.join().map_err(|_| anyhow::anyhow!("a reader panicked"))??;
+        total += h
+            .join()
+            .map_err(|_| anyhow::anyhow!("a reader panicked"))??;
     }
     println!("reads_per_s {:.0}", total as f64 / run.as_secs_f64());
     Ok(())
@@ -147,14 +158,17 @@ fn insert(src: &str, dest: &str, tables: &[String]) -> Result<()> {
     let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let _ = std::fs::remove_file(dest);
     let to = Connection::open(dest)?;
-    to.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    to.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )?;
     // Tables first, then indexes and triggers, as the migrations left them.
     let schema: Vec<(String, String)> = from
         .prepare("SELECT type, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (_, sql) in &schema {
-        to.execute_batch(sql).with_context(|| format!("schema: {sql}"))?;
+        to.execute_batch(sql)
+            .with_context(|| format!("schema: {sql}"))?;
     }
     let mut loaded = Vec::new();
     for table in tables {

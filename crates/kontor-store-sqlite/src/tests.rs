@@ -232,3 +232,74 @@ async fn a_running_claim_is_taken_over_once_its_process_stops_beating() {
     })
     .await;
 }
+
+/// The inline read decodes columns by position (`inline_reads`): the
+/// query must list them in exactly that order.
+#[tokio::test]
+async fn the_inline_agreement_read_lists_its_columns_in_the_decoded_order() {
+    let (d, _s) = store().await;
+    let conn = rusqlite::Connection::open(d.path().join("k.db")).unwrap();
+    let stmt = conn
+        .prepare(&crate::shared::agreements::UNSCOPED_STATE)
+        .unwrap();
+    assert_eq!(stmt.column_names(), crate::inline_reads::STATE_COLUMNS);
+}
+
+/// The inline read answers what sqlx's read of the same query answers,
+/// and sees a write the moment it is committed (read-your-writes).
+#[tokio::test]
+async fn the_inline_agreement_read_matches_sqlx_and_sees_each_commit() {
+    use kontor_core::domain::ids::AgreementNumber;
+    use kontor_core::store::Scope;
+    use kontor_store_sql::Backend;
+
+    let (_d, s) = store().await;
+    seed(&s).await;
+    let number = AgreementNumber::parse("110000000001").unwrap();
+    let both = async |s: &SqliteStore| {
+        let inline = s.unscoped_agreement_state(&number).await.unwrap();
+        let sqlx = crate::shared::agreements::read_agreement_state(s, &Scope::All, &number)
+            .await
+            .unwrap();
+        assert_eq!(format!("{inline:?}"), format!("{sqlx:?}"));
+        inline.unwrap()
+    };
+    let before = both(&s).await;
+    assert!(before.open_request.is_none());
+    assert_eq!(before.agreement.partners.len(), 1);
+
+    exec(
+        &s,
+        "INSERT INTO users (id, email, name, role, account_csn, lang, created_at) VALUES \
+         ('0190c0de-0000-7000-8000-0000000000aa', 'b@a.example', 'B', 'secondary_admin', '7000000001', 'de', 1)",
+    )
+    .await
+    .unwrap();
+    exec(
+        &s,
+        "INSERT INTO change_requests (id, agreement_number, account_csn, old_partners, new_partner_csn, \
+         status, requested_by, created_at, due_at) VALUES ('0190c0de-0000-7000-8000-000000000001', \
+         '110000000001', '7000000001', '[\"5100000001\"]', '5100000001', 'pending', \
+         '0190c0de-0000-7000-8000-0000000000aa', 1, 2)",
+    )
+    .await
+    .unwrap();
+    let open = both(&s).await.open_request.expect("the new request");
+    assert_eq!(
+        open.id.0.to_string(),
+        "0190c0de-0000-7000-8000-000000000001"
+    );
+
+    exec(&s, "UPDATE change_requests SET status = 'withdrawn'")
+        .await
+        .unwrap();
+    assert!(both(&s).await.open_request.is_none());
+
+    let unknown = AgreementNumber::parse("110000000002").unwrap();
+    assert!(
+        s.unscoped_agreement_state(&unknown)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

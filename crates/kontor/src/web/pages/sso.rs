@@ -110,13 +110,7 @@ async fn start(
     let random = [rand::random(), rand::random(), rand::random()];
     let started = state
         .services
-        .start_sso(
-            &account,
-            &next,
-            &callback_url(&state),
-            random,
-            &state.sso,
-        )
+        .start_sso(&account, &next, &callback_url(&state), random, &state.sso)
         .await;
     let (trip_state, url) = match started {
         Ok(s) => s,
