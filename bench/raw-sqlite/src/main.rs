@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OpenFlags, params, types::Value};
 
 /// kontor's read-connection settings (see kontor-store-sqlite's `options`).
-const READ_PRAGMAS: &str = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;";
+const READ_PRAGMAS: &str = "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

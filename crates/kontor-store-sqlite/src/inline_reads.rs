@@ -12,7 +12,7 @@
 //!
 //! Inline is right only for reads that are short by construction: one
 //! primary-key lookup and a few index probes, microseconds with the file
-//! in memory (mapped, see `MMAP_SIZE`). Anything that scans stays on sqlx,
+//! in memory (mapped, see `CACHE_PRAGMAS`). Anything that scans stays on sqlx,
 //! where a slow query blocks a connection thread, not the runtime.
 
 use std::path::PathBuf;
@@ -69,6 +69,11 @@ impl InlineReads {
             .unwrap_or_else(|p| p.into_inner())
             .push(conn);
         Ok(result)
+    }
+
+    /// Closes the idle connections (a read after this opens a new one).
+    pub(crate) fn close(&self) {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {

@@ -62,7 +62,7 @@ pub fn lock_path(db: &Path) -> std::path::PathBuf {
 
 /// Page-cache and mapping settings of every connection (sqlx's and the
 /// inline readers'), measured in #23 on the bench database (300k
-/// agreements, about 250 MB):
+/// agreements, about 130 MB):
 /// - `mmap_size`: reads take pages straight from the mapped file instead
 ///   of copying them through SQLite's page cache: cold eligibility reads
 ///   (every read a different agreement) were the gain. The mapping is
@@ -183,7 +183,7 @@ impl SqliteStore {
         &self.reader
     }
 
-    /// Closes both pools (graceful shutdown). This process's claims are
+    /// Closes the pools and the inline readers (graceful shutdown). This process's claims are
     /// given up first, so retries elsewhere need not wait for its lease.
     pub async fn close(&self) {
         if let Err(e) = self.leave().await {
@@ -192,6 +192,7 @@ impl SqliteStore {
         self.writer.close().await;
         self.reader.close().await;
         self.checkpoints.close().await;
+        self.inline.close();
     }
 }
 
