@@ -279,7 +279,7 @@ impl IntoResponse for ApiError {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        // For `localize_problems`, which writes it again in the caller's
+        // For `ProblemLanguage::localize`, which writes it again in the caller's
         // language.
         res.extensions_mut().insert(self.0);
         res

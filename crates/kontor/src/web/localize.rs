@@ -3,9 +3,10 @@
 //! else English.
 //!
 //! `ApiError` writes its body in English and leaves its `Problem` (with
-//! the translations' keys) in the response's extensions; this middleware,
-//! around every `/api/` request, writes the body again when the caller's
-//! language is not English. Status and headers stay as they are.
+//! the translations' keys) in the response's extensions; this step of the
+//! `edges` layer, around every `/api/` request, writes the body again
+//! when the caller's language is not English. Status and headers stay as
+//! they are.
 
 use std::sync::{Arc, OnceLock};
 
