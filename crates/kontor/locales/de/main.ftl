@@ -713,6 +713,7 @@ error-expected-uuid = Erwartet wird die ID { $what ->
     [delivery] einer Zustellung
     [transfer-code] eines Übertragungscodes
     [proposal] eines Vorschlags
+    [dispute] eines Einspruchs
    *[other] eines Objekts
 } (eine UUID).
 error-expected-whole-number = Erwartet wird eine ganze Zahl von { $min } bis { $max }.

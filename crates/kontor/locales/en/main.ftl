@@ -676,6 +676,7 @@ error-expected-uuid = expected { $what ->
     [delivery] a delivery
     [transfer-code] a transfer code
     [proposal] a proposal
+    [dispute] a dispute
    *[other] an
 } id (UUID)
 error-expected-whole-number = expected a whole number from { $min } to { $max }

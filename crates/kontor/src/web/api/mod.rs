@@ -324,8 +324,9 @@ pub(super) fn path_id(raw: &str, what: &'static str, english: &str) -> ApiResult
     uuid::Uuid::parse_str(raw).map_err(|_| ApiError::field(expected_uuid("id", what, english)))
 }
 
-/// `field` is not the id (a UUID) of `what`: `request`, `token`,
-/// `support-case`, `endpoint`, `delivery`.
+/// `field` is not the id (a UUID) of `what`, a kind that
+/// `error-expected-uuid` names in both languages (a test holds every kind
+/// used here to that).
 pub fn expected_uuid(field: &str, what: &'static str, english: impl Into<String>) -> FieldError {
     FieldError::coded(
         field,
@@ -333,4 +334,34 @@ pub fn expected_uuid(field: &str, what: &'static str, english: impl Into<String>
         vec![("what", what.to_owned())],
         english,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use kontor_core::domain::roles::Lang;
+
+    use crate::i18n::Tr;
+
+    /// Every kind of id the API expects has its own words in both
+    /// languages: a kind missing from `error-expected-uuid` falls back to
+    /// "an id" / "eines Objekts", which tells the client nothing.
+    #[test]
+    fn every_expected_id_is_named_in_both_languages() {
+        let calls =
+            regex::Regex::new(r#"(?:path_id\(\s*[^,]+,|expected_uuid\(\s*"[^"]*",)\s*"([a-z-]+)""#)
+                .unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/api");
+        let mut kinds = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            kinds.extend(calls.captures_iter(&text).map(|c| c[1].to_owned()));
+        }
+        assert!(kinds.len() >= 6, "the scan found too few kinds: {kinds:?}");
+        for kind in &kinds {
+            for (lang, other) in [(Lang::De, "eines Objekts"), (Lang::En, "expected an id")] {
+                let words = Tr::new(lang).tw("error-expected-uuid", &[("what", kind.clone())]);
+                assert!(!words.contains(other), "{kind} in {lang:?}: {words}");
+            }
+        }
+    }
 }

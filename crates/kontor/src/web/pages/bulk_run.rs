@@ -58,10 +58,6 @@ struct BulkPage {
     submit_label: String,
 }
 
-fn run_id(raw: &str, tr: Tr) -> Result<uuid::Uuid, PageError> {
-    uuid::Uuid::parse_str(raw).map_err(|_| PageError::not_found(tr))
-}
-
 /// The list's form: the agreements ticked, or `all` with the list's filter.
 async fn start(
     State(state): State<AppState>,
@@ -124,7 +120,7 @@ async fn proposed(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
-    let id = uuid::Uuid::parse_str(&raw).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(&raw, tr)?;
     let (to, agreements) = state
         .services
         .proposed_to_me(&me.actor, id)
@@ -155,7 +151,7 @@ async fn show(
     let tr = me.tr;
     let run = state
         .services
-        .bulk_run(&me.actor, run_id(&raw, tr)?)
+        .bulk_run(&me.actor, PageError::path_id(&raw, tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let mut page = BulkPage {
@@ -267,7 +263,7 @@ async fn submit(
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, tr)?;
-    let id = run_id(&raw, tr)?;
+    let id = PageError::path_id(&raw, tr)?;
     let Ok(csn) = Csn::parse(&form.csn) else {
         // Back to the preview, which names the format at the field.
         let csn = super::url_escape(&form.csn);
@@ -291,7 +287,7 @@ async fn result_csv(
     let tr = me.tr;
     let run = state
         .services
-        .bulk_run(&me.actor, run_id(&raw, tr)?)
+        .bulk_run(&me.actor, PageError::path_id(&raw, tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     crate::web::csv::bulk_run_csv(&run, crate::web::csv::Columns::Words(tr))

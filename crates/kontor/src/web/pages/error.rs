@@ -39,6 +39,12 @@ impl PageError {
         }
     }
 
+    /// The id (a UUID) in a page's path, or the not-found page: an id that
+    /// does not parse names nothing, like an id that exists nowhere.
+    pub fn path_id(raw: &str, tr: Tr) -> Result<uuid::Uuid, PageError> {
+        uuid::Uuid::parse_str(raw).map_err(|_| PageError::not_found(tr))
+    }
+
     /// 403.
     pub fn forbidden(tr: Tr) -> Self {
         PageError {

@@ -218,10 +218,6 @@ struct CsrfForm {
     csrf: Option<String>,
 }
 
-fn endpoint_id(raw: &str, me: &SignedIn) -> Result<Uuid, PageError> {
-    Uuid::parse_str(raw).map_err(|_| PageError::not_found(me.tr))
-}
-
 /// Asks before an endpoint is disabled, given a new secret or deleted
 /// (`act`: the last part of both paths; the first step is a link).
 async fn confirm_webhook(
@@ -231,7 +227,7 @@ async fn confirm_webhook(
     act: &'static str,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
-    let endpoint = endpoints::get(&state.services, &me.actor, endpoint_id(raw, me)?)
+    let endpoint = endpoints::get(&state.services, &me.actor, PageError::path_id(raw, me.tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     Ok(super::confirm::ConfirmPage {
@@ -287,7 +283,7 @@ async fn set_enabled(
     endpoints::update(
         &state.services,
         &me.actor,
-        endpoint_id(raw, me)?,
+        PageError::path_id(raw, me.tr)?,
         input,
         EndpointRules::from(&state.config),
     )
@@ -330,7 +326,7 @@ async fn rotate(
     let e = endpoints::rotate_secret(
         &state.services,
         &me.actor,
-        endpoint_id(&raw, &me)?,
+        PageError::path_id(&raw, me.tr)?,
         EndpointRules::from(&state.config),
     )
     .await
@@ -347,7 +343,7 @@ async fn remove(
 ) -> Result<Response, PageError> {
     require(&me, Permission::OperateWebhooks)?;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
-    endpoints::delete(&state.services, &me.actor, endpoint_id(&raw, &me)?)
+    endpoints::delete(&state.services, &me.actor, PageError::path_id(&raw, me.tr)?)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
     Ok(Redirect::to(&format!("{WEBHOOKS}?done=deleted")).into_response())
@@ -480,7 +476,7 @@ async fn resend(
 ) -> Result<Response, PageError> {
     require(&me, Permission::OperateWebhooks)?;
     verify_form(&headers, form.csrf.as_deref(), &me.csrf, me.tr)?;
-    endpoints::resend(&state.services, &me.actor, endpoint_id(&raw, &me)?)
+    endpoints::resend(&state.services, &me.actor, PageError::path_id(&raw, me.tr)?)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
     Ok(Redirect::to("/back-office/deliveries?status=pending&resent=1").into_response())

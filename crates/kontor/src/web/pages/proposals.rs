@@ -15,7 +15,6 @@ use kontor_core::domain::ids::Csn;
 use kontor_core::domain::permissions::Permission;
 use kontor_core::domain::proposal::Progress;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::Chrome;
 use super::backoffice::require;
@@ -166,7 +165,7 @@ async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
-    let id = Uuid::parse_str(&raw).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(&raw, tr)?;
     let (p, accounts) = state
         .services
         .proposal(&me.actor, id)
@@ -242,7 +241,7 @@ async fn remind(
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, tr)?;
-    let id = Uuid::parse_str(&raw).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(&raw, tr)?;
     let n = state
         .services
         .remind_proposal(&me.actor, id)

@@ -391,10 +391,6 @@ struct CasePage {
     flash: Option<String>,
 }
 
-fn case_id(raw: &str, me: &SignedIn) -> Result<uuid::Uuid, PageError> {
-    uuid::Uuid::parse_str(raw).map_err(|_| PageError::not_found(me.tr))
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct ShowQuery {
     /// Set by the assistant's hand-off: the case was just opened.
@@ -416,7 +412,7 @@ async fn case_page(state: &AppState, me: &SignedIn, raw: &str) -> Result<CasePag
     let tr = me.tr;
     let (case, messages) = state
         .services
-        .case_conversation(&me.actor, case_id(raw, me)?)
+        .case_conversation(&me.actor, PageError::path_id(raw, me.tr)?)
         .await
         .map_err(|e| PageError::from_core(e, tr))?;
     let can_resolve = me.actor.may(Permission::ResolveSupportCases);
@@ -458,7 +454,7 @@ async fn reply(
     Form(f): Form<ReplyForm>,
 ) -> Result<Response, PageError> {
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
-    let id = case_id(&raw, &me)?;
+    let id = PageError::path_id(&raw, me.tr)?;
     match state.services.reply_to_case(&me.actor, id, &f.body).await {
         Ok(_) => Ok(Redirect::to(&format!("/support-cases/{id}#reply-h")).into_response()),
         Err(Error::Invalid(errors)) => {
@@ -486,7 +482,7 @@ async fn resolve(
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, me.tr)?;
     let case = state
         .services
-        .resolve_case(&me.actor, case_id(&raw, &me)?)
+        .resolve_case(&me.actor, PageError::path_id(&raw, me.tr)?)
         .await
         .map_err(|e| PageError::from_core(e, me.tr))?;
     Ok(Redirect::to(&format!("/support-cases/{}", case.id)).into_response())

@@ -146,7 +146,7 @@ async fn own_active_token(
     raw: &str,
 ) -> Result<kontor_core::store::TokenRecord, PageError> {
     let tr = me.tr;
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(raw, tr)?;
     let now = state.services.clock.now();
     state
         .services

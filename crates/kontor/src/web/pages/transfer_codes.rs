@@ -20,7 +20,6 @@ use kontor_core::domain::permissions::Permission;
 use kontor_core::domain::transfer_code::{RANDOM_BYTES, TransferCode};
 use kontor_core::service::transfer_code::Redeemed;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::Chrome;
 use super::error::{PageError, refusal_words};
@@ -220,7 +219,7 @@ async fn revoke(
 ) -> Result<Response, PageError> {
     let tr = me.tr;
     verify_form(&headers, f.csrf.as_deref(), &me.csrf, tr)?;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(&id, tr)?;
     match state.services.revoke_transfer_code(&me.actor, id).await {
         Ok(_) => Ok(Redirect::to(CODES).into_response()),
         Err(e @ Error::Conflict { .. }) => {
@@ -341,7 +340,7 @@ async fn redeemed(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let tr = me.tr;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found(tr))?;
+    let id = PageError::path_id(&id, tr)?;
     let code = state
         .services
         .transfer_code(&me.actor, id)
