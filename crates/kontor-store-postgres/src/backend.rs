@@ -55,6 +55,11 @@ impl Backend for PgStore {
         self.pool.begin().await.ctx("failed to begin transaction")
     }
 
+    /// Writers do not take turns on PostgreSQL: a batch locks its own rows.
+    async fn write_background(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.write().await
+    }
+
     fn instance(&self) -> &str {
         &self.instance
     }

@@ -62,6 +62,13 @@ pub trait Backend: Send + Sync + Sized + 'static {
     fn writer(&self) -> &Pool<Self::Db>;
     /// A write transaction.
     fn write(&self) -> impl Future<Output = StoreResult<Transaction<'static, Self::Db>>> + Send;
+    /// A write transaction for a background batch (the worker's apply,
+    /// the delivery queue). Where every write takes turns on one
+    /// connection (SQLite), interactive writes waiting for it go first,
+    /// for a short while at most.
+    fn write_background(
+        &self,
+    ) -> impl Future<Output = StoreResult<Transaction<'static, Self::Db>>> + Send;
     /// This process's id as the owner of Idempotency-Key claims.
     fn instance(&self) -> &str;
     /// The queue of the group-committed submits.

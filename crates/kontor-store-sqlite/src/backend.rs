@@ -53,6 +53,19 @@ impl Backend for SqliteStore {
     /// reads first and then writes could fail with `SQLITE_BUSY` when
     /// another process (a separate `kontor worker`) wrote in between.
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.turns
+            .interactive(self.writer.begin_with("BEGIN IMMEDIATE"))
+            .await
+            .ctx("failed to begin write transaction")
+    }
+
+    /// After the interactive writers waiting and the submits queued (see
+    /// `turns`).
+    async fn write_background(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        let submits = &self.submits;
+        self.turns
+            .yield_to_interactive(|| submits.capacity() < submits.max_capacity())
+            .await;
         self.writer
             .begin_with("BEGIN IMMEDIATE")
             .await

@@ -33,7 +33,7 @@ impl DeliveryQueue for SqliteStore {
         if !pending {
             return Ok(0);
         }
-        let mut tx = self.write().await?;
+        let mut tx = self.write_background().await?;
         let (ids, planned) = pending_fan_out(&mut tx, limit).await?;
         if ids.is_empty() {
             return Ok(0);
@@ -61,7 +61,7 @@ impl DeliveryQueue for SqliteStore {
     }
 
     async fn finish_delivery_batch(&self, results: &[AttemptResult]) -> StoreResult<()> {
-        let mut tx = self.write().await?;
+        let mut tx = self.write_background().await?;
         for r in results {
             let at = ms(r.at);
             let (status, next, delivered) = result_columns(r.next, at + i64::from(r.latency_ms));

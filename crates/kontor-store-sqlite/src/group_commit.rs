@@ -7,6 +7,7 @@
 //! (`ON CONFLICT DO NOTHING … RETURNING id`).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use kontor_core::StoreResult;
 use kontor_core::domain::audit::AuditEntry;
@@ -17,31 +18,32 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use tokio::sync::mpsc;
 
 use crate::rows::{json, ms};
+use crate::turns::WriterTurns;
 use crate::writes::{insert_audit, insert_outbox_at};
 
 /// Starts the committer task; it ends when every sender is gone.
-pub(crate) fn start(writer: SqlitePool) -> mpsc::Sender<SubmitJob> {
-    start_group_commit(Committer(writer))
+pub(crate) fn start(writer: SqlitePool, turns: Arc<WriterTurns>) -> mpsc::Sender<SubmitJob> {
+    start_group_commit(Committer { writer, turns })
 }
 
-/// Commits on its own connection of the pool.
-struct Committer(SqlitePool);
+/// Commits on the writer connection, as an interactive writer.
+struct Committer {
+    writer: SqlitePool,
+    turns: Arc<WriterTurns>,
+}
 
 impl GroupCommit for Committer {
     async fn commit(&self, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
-        commit(&self.0, batch).await
+        let mut tx = self
+            .turns
+            .interactive(self.writer.begin_with("BEGIN IMMEDIATE"))
+            .await
+            .ctx("failed to begin write transaction")?;
+        let submits: Vec<&Submit> = batch.iter().map(|j| &j.submit).collect();
+        let inserted = insert_submits(&mut tx, &submits).await?;
+        tx.commit().await.ctx("failed to commit requests")?;
+        Ok(inserted)
     }
-}
-
-async fn commit(writer: &SqlitePool, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
-    let mut tx = writer
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("failed to begin write transaction")?;
-    let submits: Vec<&Submit> = batch.iter().map(|j| &j.submit).collect();
-    let inserted = insert_submits(&mut tx, &submits).await?;
-    tx.commit().await.ctx("failed to commit requests")?;
-    Ok(inserted)
 }
 
 /// See [`kontor_store_sql::Backend::insert_submits`]: multi-row inserts in

@@ -14,6 +14,7 @@ mod deliveries;
 mod group_commit;
 mod import;
 mod inline_reads;
+mod turns;
 mod writes;
 
 /// Every store operation whose SQL is the same on PostgreSQL.
@@ -42,6 +43,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Queue of the group-committed submits.
     submits: tokio::sync::mpsc::Sender<kontor_store_sql::batching::SubmitJob>,
+    /// Interactive writes before background batches on the writer.
+    turns: std::sync::Arc<turns::WriterTurns>,
     /// The background checkpointer's connection.
     checkpoints: SqlitePool,
     /// Synchronous read-only connections for the hottest point reads.
@@ -135,7 +138,8 @@ impl SqliteStore {
             .connect_with(options(path).read_only(true))
             .await
             .with_context(|| format!("failed to open database {} for reading", path.display()))?;
-        let submits = group_commit::start(writer.clone());
+        let turns = std::sync::Arc::new(turns::WriterTurns::default());
+        let submits = group_commit::start(writer.clone(), turns.clone());
         let checkpoints = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options(path))
@@ -148,6 +152,7 @@ impl SqliteStore {
             writer,
             reader,
             submits,
+            turns,
             checkpoints,
             inline: std::sync::Arc::new(inline_reads::InlineReads::new(path.to_path_buf())),
             instance: uuid::Uuid::now_v7().to_string().into(),

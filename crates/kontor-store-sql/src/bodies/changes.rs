@@ -189,7 +189,7 @@ macro_rules! changes_body {
                     planner: &dyn ApplyPlanner,
                 ) -> StoreResult<ApplyReport> {
                     let mut laps = Laps::start();
-                    let mut tx = self.write().await?;
+                    let mut tx = self.write_background().await?;
                     let batch = Self::take_due(&mut tx, now, limit).await?;
                     if batch.due.is_empty() {
                         return Ok(ApplyReport::default());
