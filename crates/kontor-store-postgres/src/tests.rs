@@ -658,3 +658,15 @@ async fn a_commit_that_fails_leaves_the_pool_usable() {
         s.ready().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn attempts_are_recorded_under_their_claims() {
+    use kontor_store_sql::fixtures::{
+        attempts_are_recorded_under_their_claims, claimed_deliveries,
+    };
+    let Some(db) = db().await else { return };
+    for sql in claimed_deliveries() {
+        exec(&db.store, &sql).await.unwrap();
+    }
+    attempts_are_recorded_under_their_claims(&db.store).await;
+}

@@ -173,3 +173,167 @@ pub fn assert_named_conflicts(same_email: sqlx::Error, second_primary: sqlx::Err
 
 /// The statement that makes a process's beat lapse, for the tests above.
 pub const END_BEAT_OF_LIVE: &str = "UPDATE _instances SET alive_until = 0 WHERE id = 'live'";
+
+/// Delivery ids, claims and webhook endpoints of [`CLAIMED_DELIVERIES`].
+pub mod claimed {
+    pub const D1: &str = "00000000-0000-7000-8000-0000000000d1";
+    pub const D2: &str = "00000000-0000-7000-8000-0000000000d2";
+    pub const D3: &str = "00000000-0000-7000-8000-0000000000d3";
+    pub const D4: &str = "00000000-0000-7000-8000-0000000000d4";
+    pub const D5: &str = "00000000-0000-7000-8000-0000000000d5";
+    pub const E1: &str = "00000000-0000-7000-8000-0000000000e1";
+    pub const E2: &str = "00000000-0000-7000-8000-0000000000e2";
+    /// The claim each delivery is held under: `c` followed by its number.
+    pub fn claim(n: u8) -> String {
+        format!("00000000-0000-7000-8000-0000000000c{n}")
+    }
+}
+
+/// Two sent outbox messages and five deliveries of them, each claimed under
+/// its own claim: `D1` and `D2` mails, `D3` to endpoint `E1` (healthy), `D4`
+/// and `D5` to `E2` (failing since 5 ms after the epoch).
+pub fn claimed_deliveries() -> Vec<String> {
+    use claimed::*;
+    let payload = r#"{"kind":"password_reset","event_id":"00000000-0000-7000-8000-0000000000ee","recipients":[],"link":"x","expires_at":"2026-01-01T00:00:00Z"}"#;
+    let outbox = |id: &str| {
+        format!(
+            "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at, status) \
+             VALUES ('{id}', 'password_reset', '{payload}', 1, 1, 'delivered')"
+        )
+    };
+    let mut rows = vec![
+        outbox("o1"),
+        outbox("o2"),
+        format!(
+            "INSERT INTO webhook_endpoints (id, url, secret, created_at, updated_at) \
+             VALUES ('{E1}', 'https://e1.example/', 's', 1, 1)"
+        ),
+        format!(
+            "INSERT INTO webhook_endpoints (id, url, secret, failing_since, created_at, updated_at) \
+             VALUES ('{E2}', 'https://e2.example/', 's', 5, 1, 1)"
+        ),
+    ];
+    // An endpoint gets one delivery of a message: D5 is of a second one.
+    for (n, id, endpoint, message) in [
+        (1, D1, None, "o1"),
+        (2, D2, None, "o1"),
+        (3, D3, Some(E1), "o1"),
+        (4, D4, Some(E2), "o1"),
+        (5, D5, Some(E2), "o2"),
+    ] {
+        let (channel, recipient, endpoint) = match endpoint {
+            None => (
+                "email",
+                format!(r#"'{{"to":"r{n}@a.example","lang":"de","role":"account_admin"}}'"#),
+                "NULL".to_owned(),
+            ),
+            Some(e) => ("webhook", "NULL".to_owned(), format!("'{e}'")),
+        };
+        rows.push(format!(
+            "INSERT INTO deliveries (id, outbox_id, channel, recipient, endpoint_id, attempts, next_attempt_at, \
+             claim, created_at) VALUES ('{id}', '{message}', '{channel}', {recipient}, {endpoint}, 1, 100, '{}', 1)",
+            claimed::claim(n)
+        ));
+    }
+    rows
+}
+
+/// A batch of attempt results is recorded under each delivery's claim:
+/// its new state only under the claim it holds (a late answer under an
+/// earlier claim changes nothing), every attempt in the log, and each
+/// endpoint's run of failures started by its first failure or ended by a
+/// success in the batch. `store` holds [`claimed_deliveries`].
+pub async fn attempts_are_recorded_under_their_claims(store: &dyn kontor_core::store::Store) {
+    use claimed::*;
+    use kontor_core::domain::delivery::DeliveryStatus;
+    use kontor_core::store::{AttemptNext, AttemptResult};
+    let uuid = |s: &str| uuid::Uuid::parse_str(s).unwrap();
+    let at = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap()
+    };
+    let result = |id: &str, claim: String, at_ms: i64, error: Option<&str>, next| AttemptResult {
+        id: uuid(id),
+        claim: uuid(&claim),
+        at: at(at_ms),
+        status_code: Some(if error.is_none() { 250 } else { 500 }),
+        latency_ms: 20,
+        error: error.map(str::to_owned),
+        next,
+    };
+    store
+        .finish_deliveries(&[
+            result(D1, claimed::claim(1), 1000, None, AttemptNext::Delivered),
+            // An answer under a claim D2 no longer holds.
+            result(D2, claimed::claim(9), 1000, Some("late"), AttemptNext::Dead),
+            result(
+                D3,
+                claimed::claim(3),
+                2000,
+                Some("timeout"),
+                AttemptNext::RetryAt(at(5000)),
+            ),
+            result(D4, claimed::claim(4), 3000, Some("gone"), AttemptNext::Dead),
+            result(D5, claimed::claim(5), 3500, None, AttemptNext::Delivered),
+        ])
+        .await
+        .unwrap();
+    let delivery = async |id: &str| store.delivery(uuid(id)).await.unwrap().unwrap();
+
+    let d1 = delivery(D1).await;
+    assert_eq!(d1.status, DeliveryStatus::Delivered);
+    assert_eq!(d1.delivered_at, Some(at(1020)), "the attempt's end");
+    assert_eq!(d1.last_status, Some(250));
+
+    let d2 = delivery(D2).await;
+    assert_eq!(
+        d2.status,
+        DeliveryStatus::Pending,
+        "a stale claim changes nothing"
+    );
+    assert_eq!(d2.next_attempt_at, Some(at(100)));
+    assert_eq!(d2.last_error, None);
+
+    let d3 = delivery(D3).await;
+    assert_eq!(d3.status, DeliveryStatus::Pending);
+    assert_eq!(d3.next_attempt_at, Some(at(5000)));
+    assert_eq!(d3.last_error.as_deref(), Some("timeout"));
+    assert_eq!(d3.last_status, Some(500));
+
+    assert_eq!(delivery(D4).await.status, DeliveryStatus::Dead);
+    assert_eq!(delivery(D5).await.status, DeliveryStatus::Delivered);
+
+    for id in [D1, D2, D3, D4, D5] {
+        assert_eq!(
+            store.delivery_attempts(uuid(id)).await.unwrap().len(),
+            1,
+            "every attempt is logged ({id})"
+        );
+    }
+    let endpoint = async |id: &str| store.webhook_endpoint(uuid(id)).await.unwrap().unwrap();
+    assert_eq!(
+        endpoint(E1).await.failing_since,
+        Some(at(2000)),
+        "a healthy endpoint's run of failures starts with its first"
+    );
+    assert_eq!(
+        endpoint(E2).await.failing_since,
+        None,
+        "a success in the batch ends the run"
+    );
+
+    // A second answer under D3's claim, released by the first: logged, its
+    // endpoint's run keeps its first failure, the delivery stays as it was.
+    store
+        .finish_deliveries(&[result(
+            D3,
+            claimed::claim(3),
+            6000,
+            Some("timeout"),
+            AttemptNext::Dead,
+        )])
+        .await
+        .unwrap();
+    assert_eq!(endpoint(E1).await.failing_since, Some(at(2000)));
+    assert_eq!(delivery(D3).await.status, DeliveryStatus::Pending);
+    assert_eq!(store.delivery_attempts(uuid(D3)).await.unwrap().len(), 2);
+}

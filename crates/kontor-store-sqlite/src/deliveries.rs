@@ -3,8 +3,8 @@
 //!
 //! Why this differs from PostgreSQL: deliveries are inserted as multi-row
 //! VALUES lists, an empty outbox is answered by a reader without taking
-//! the one write lock, and results are recorded one statement per delivery
-//! (PostgreSQL: one statement per batch, over arrays).
+//! the one write lock, and a batch's results are recorded in three
+//! statements over one JSON array (PostgreSQL: one statement over arrays).
 
 use kontor_core::StoreResult;
 use kontor_core::store::AttemptResult;
@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 
 use crate::SqliteStore;
-use crate::rows::ms;
+use crate::rows::{json, ms};
 use crate::shared::deliveries::{hand_over, pending_fan_out};
 
 /// Deliveries per multi-row INSERT (six values each).
@@ -61,50 +61,81 @@ impl DeliveryQueue for SqliteStore {
     }
 
     async fn finish_delivery_batch(&self, results: &[AttemptResult]) -> StoreResult<()> {
+        let rows = results
+            .iter()
+            .map(|r| {
+                let at = ms(r.at);
+                let (status, next, delivered) =
+                    result_columns(r.next, at + i64::from(r.latency_ms));
+                ResultRow {
+                    id: r.id.to_string(),
+                    claim: r.claim.to_string(),
+                    status,
+                    next,
+                    delivered,
+                    error: r.error.as_deref(),
+                    code: r.status_code,
+                    at,
+                    latency: r.latency_ms,
+                }
+            })
+            .collect::<Vec<_>>();
+        let rows = json(&rows)?;
+        // Three statements for the batch, not three per result: the batch
+        // holds the one writer, and submits wait meanwhile (#23).
         let mut tx = self.write_background().await?;
-        for r in results {
-            let at = ms(r.at);
-            let (status, next, delivered) = result_columns(r.next, at + i64::from(r.latency_ms));
-            let id = r.id.to_string();
-            sqlx::query(
-                "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
-                 delivered_at = ?, last_error = ?, last_status = ?, claim = NULL \
-                 WHERE id = ? AND claim = ? AND status = 'pending'",
-            )
-            .bind(status)
-            .bind(next)
-            .bind(delivered)
-            .bind(&r.error)
-            .bind(r.status_code.map(i64::from))
-            .bind(&id)
-            .bind(r.claim.to_string())
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to record a delivery attempt")?;
-            sqlx::query(
-                "INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(at)
-            .bind(r.status_code.map(i64::from))
-            .bind(i64::from(r.latency_ms))
-            .bind(&r.error)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to log a delivery attempt")?;
-            // An endpoint's run of failures ends with any success.
-            let failing_since = if r.error.is_none() { None } else { Some(at) };
-            sqlx::query(
-                "UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END \
-                 WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)",
-            )
-            .bind(failing_since)
-            .bind(failing_since)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .ctx("failed to update the endpoint's health")?;
-        }
+        sqlx::query(&format!(
+            "UPDATE deliveries SET status = r.status, next_attempt_at = COALESCE(r.next, next_attempt_at), \
+             delivered_at = r.delivered, last_error = r.error, last_status = r.code, claim = NULL \
+             FROM ({RESULTS}) r WHERE deliveries.id = r.id AND deliveries.claim = r.claim \
+             AND deliveries.status = 'pending'"
+        ))
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to record delivery attempts")?;
+        sqlx::query(&format!(
+            "INSERT INTO delivery_attempts (delivery_id, at, status_code, latency_ms, error) \
+             SELECT id, at, code, latency, error FROM ({RESULTS})"
+        ))
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to log delivery attempts")?;
+        // An endpoint's run of failures ends with any success of the batch,
+        // or starts with its first failure (as on PostgreSQL).
+        sqlx::query(&format!(
+            "UPDATE webhook_endpoints SET failing_since = CASE WHEN h.ok THEN NULL \
+             ELSE COALESCE(failing_since, h.first_failure) END \
+             FROM (SELECT d.endpoint_id, max(r.error IS NULL) AS ok, \
+                     min(CASE WHEN r.error IS NOT NULL THEN r.at END) AS first_failure \
+                   FROM ({RESULTS}) r JOIN deliveries d ON d.id = r.id \
+                   WHERE d.endpoint_id IS NOT NULL GROUP BY d.endpoint_id) h \
+             WHERE webhook_endpoints.id = h.endpoint_id"
+        ))
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await
+        .ctx("failed to update the endpoints' health")?;
         tx.commit().await.ctx("failed to commit delivery results")
     }
+}
+
+/// The attempts of a batch as rows, from the JSON array bound as `?1`.
+const RESULTS: &str = "SELECT value ->> 'id' AS id, value ->> 'claim' AS claim, value ->> 'status' AS status, \
+     value ->> 'next' AS next, value ->> 'delivered' AS delivered, value ->> 'error' AS error, \
+     value ->> 'code' AS code, value ->> 'at' AS at, value ->> 'latency' AS latency FROM json_each(?1)";
+
+/// One attempt's result, as [`RESULTS`] reads it.
+#[derive(serde::Serialize)]
+struct ResultRow<'a> {
+    id: String,
+    claim: String,
+    status: &'static str,
+    next: Option<i64>,
+    delivered: Option<i64>,
+    error: Option<&'a str>,
+    code: Option<u16>,
+    at: i64,
+    latency: u32,
 }

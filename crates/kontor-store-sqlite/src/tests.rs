@@ -303,3 +303,15 @@ async fn the_inline_agreement_read_matches_sqlx_and_sees_each_commit() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn attempts_are_recorded_under_their_claims() {
+    use kontor_store_sql::fixtures::{
+        attempts_are_recorded_under_their_claims, claimed_deliveries,
+    };
+    let (_d, s) = store().await;
+    for sql in claimed_deliveries() {
+        exec(&s, &sql).await.unwrap();
+    }
+    attempts_are_recorded_under_their_claims(&s).await;
+}

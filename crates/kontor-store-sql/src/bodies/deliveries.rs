@@ -48,7 +48,7 @@ macro_rules! deliveries_body {
                     // by themselves), and only the claim's holder may record the
                     // result. Rows another process is claiming are skipped.
                     let claim = Uuid::now_v7().to_string();
-                    let mut tx = self.write().await?;
+                    let mut tx = self.write_background().await?;
                     let seqs: Vec<i64> = sqlx::query_scalar(&format!(
                         "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
                          WHERE seq IN (SELECT d.seq FROM deliveries d \
