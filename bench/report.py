@@ -122,7 +122,8 @@ def main() -> None:
     w(f"| submit | {spread(col('submit', 1, ms), '{:.2f}')} | {spread(submit_p99, '{:.2f}')} | ≥ 5,000/s, p99 < 10 ms |")
     if all("mixed" in f for f in figures):
         w(f"| submit while serve's worker applies the submit stage's backlog (batches of 500; "
-          f"{spread(col('mixed'))} submits/s, {spread(col('mixed', 4))} requests applied meanwhile) | "
+          f"{spread(col('mixed'))} submits/s, answers other than 202 per run: "
+          f"{', '.join(f['mixed'][3] for f in figures)}; {spread(col('mixed', 4))} requests applied meanwhile) | "
           f"{spread(col('mixed', 1, ms), '{:.2f}')} | {spread(col('mixed', 2, ms), '{:.2f}')} | — |")
     w("")
     errors = [int(f["submit_errors"][0]) for f in figures]

@@ -174,7 +174,7 @@ pub fn assert_named_conflicts(same_email: sqlx::Error, second_primary: sqlx::Err
 /// The statement that makes a process's beat lapse, for the tests above.
 pub const END_BEAT_OF_LIVE: &str = "UPDATE _instances SET alive_until = 0 WHERE id = 'live'";
 
-/// Delivery ids, claims and webhook endpoints of [`CLAIMED_DELIVERIES`].
+/// Delivery ids, claims and webhook endpoints of [`claimed_deliveries`].
 pub mod claimed {
     pub const D1: &str = "00000000-0000-7000-8000-0000000000d1";
     pub const D2: &str = "00000000-0000-7000-8000-0000000000d2";
