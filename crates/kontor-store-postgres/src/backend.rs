@@ -26,6 +26,7 @@ impl Backend for PgStore {
     const NOW_MS: &'static str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
     const FOR_UPDATE: &'static str = "FOR UPDATE";
     const FOR_UPDATE_SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+    const DUE_DELIVERIES_INDEX: &'static str = "";
     const CURRENT_PARTNERS: &'static str = "(SELECT COALESCE(json_agg(partner_csn ORDER BY partner_csn), '[]')::text \
          FROM partner_assignments WHERE agreement_number = a.number AND valid_to IS NULL)";
     const OPEN_REQUEST_JOIN: &'static str = "LEFT JOIN open_requests o ON o.agreement_number = a.number \

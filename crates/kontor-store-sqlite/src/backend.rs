@@ -25,6 +25,7 @@ impl Backend for SqliteStore {
     const NOW_MS: &'static str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
     const FOR_UPDATE: &'static str = "";
     const FOR_UPDATE_SKIP_LOCKED: &'static str = "";
+    const DUE_DELIVERIES_INDEX: &'static str = "INDEXED BY deliveries_due";
     const CURRENT_PARTNERS: &'static str = "(SELECT json_group_array(partner_csn) FROM \
          (SELECT partner_csn FROM partner_assignments \
           WHERE agreement_number = a.number AND valid_to IS NULL ORDER BY partner_csn))";

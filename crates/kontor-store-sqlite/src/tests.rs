@@ -315,3 +315,33 @@ async fn attempts_are_recorded_under_their_claims() {
     }
     attempts_are_recorded_under_their_claims(&s).await;
 }
+
+/// Recording attempts finds each delivery by its id. A plan that reads
+/// deliveries through another index (all pending ones, by status) and
+/// matches the results against each held the writer for over a minute
+/// with a million deliveries pending.
+#[tokio::test]
+async fn recording_attempts_probes_each_delivery_by_its_id() {
+    let (_d, s) = store().await;
+    for (sql, _) in crate::deliveries::RECORD_RESULTS {
+        let plan: Vec<String> =
+            sqlx::query_as::<_, (i64, i64, i64, String)>(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind("[]")
+                .fetch_all(&s.writer)
+                .await
+                .unwrap_or_else(|e| panic!("{e}: {sql}"))
+                .into_iter()
+                .map(|(_, _, _, detail)| detail)
+                .collect();
+        assert!(
+            plan.iter().any(|step| step.contains("json_each")),
+            "{plan:?}"
+        );
+        for step in plan.iter().filter(|step| step.contains("deliveries")) {
+            assert!(
+                step.contains("sqlite_autoindex_deliveries_1 (id=?)"),
+                "{step} in {plan:?}"
+            );
+        }
+    }
+}

@@ -51,11 +51,12 @@ macro_rules! deliveries_body {
                     let mut tx = self.write_background().await?;
                     let seqs: Vec<i64> = sqlx::query_scalar(&format!(
                         "UPDATE deliveries SET claim = $1, next_attempt_at = $2, attempts = attempts + 1 \
-                         WHERE seq IN (SELECT d.seq FROM deliveries d \
+                         WHERE seq IN (SELECT d.seq FROM deliveries d {} \
                            WHERE d.status = 'pending' AND d.next_attempt_at <= $3 \
                              AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND NOT e.enabled) \
                            ORDER BY d.next_attempt_at LIMIT $4 {}) \
                          RETURNING seq",
+                        Self::DUE_DELIVERIES_INDEX,
                         Self::FOR_UPDATE_SKIP_LOCKED
                     ))
                     .bind(&claim)
