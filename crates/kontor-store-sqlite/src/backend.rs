@@ -17,6 +17,7 @@ use sqlx::{Pool, Sqlite, SqliteConnection, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
+use crate::turns::begin_immediate;
 use crate::{SqliteStore, writes};
 
 impl Backend for SqliteStore {
@@ -54,10 +55,7 @@ impl Backend for SqliteStore {
     /// reads first and then writes could fail with `SQLITE_BUSY` when
     /// another process (a separate `kontor worker`) wrote in between.
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.turns
-            .interactive(self.writer.begin_with("BEGIN IMMEDIATE"))
-            .await
-            .ctx("failed to begin write transaction")
+        self.turns.interactive(begin_immediate(&self.writer)).await
     }
 
     /// After the interactive writers waiting and the submits queued (see
@@ -67,10 +65,7 @@ impl Backend for SqliteStore {
         self.turns
             .yield_to_interactive(|| submits.capacity() < submits.max_capacity())
             .await;
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .ctx("failed to begin write transaction")
+        begin_immediate(&self.writer).await
     }
 
     fn instance(&self) -> &str {

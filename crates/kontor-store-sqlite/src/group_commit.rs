@@ -18,7 +18,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use tokio::sync::mpsc;
 
 use crate::rows::{json, ms};
-use crate::turns::WriterTurns;
+use crate::turns::{WriterTurns, begin_immediate};
 use crate::writes::{insert_audit, insert_outbox_at};
 
 /// Starts the committer task; it ends when every sender is gone.
@@ -36,9 +36,8 @@ impl GroupCommit for Committer {
     async fn commit(&self, batch: &[SubmitJob]) -> StoreResult<HashSet<String>> {
         let mut tx = self
             .turns
-            .interactive(self.writer.begin_with("BEGIN IMMEDIATE"))
-            .await
-            .ctx("failed to begin write transaction")?;
+            .interactive(begin_immediate(&self.writer))
+            .await?;
         let submits: Vec<&Submit> = batch.iter().map(|j| &j.submit).collect();
         let inserted = insert_submits(&mut tx, &submits).await?;
         tx.commit().await.ctx("failed to commit requests")?;

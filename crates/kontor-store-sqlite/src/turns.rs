@@ -17,6 +17,9 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use kontor_core::StoreResult;
+use kontor_store_sql::Ctx;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::time::Instant;
 
 /// The longest a background batch lets interactive writes go first.
@@ -48,6 +51,18 @@ impl WriterTurns {
             tokio::time::sleep(LOOK_EVERY).await;
         }
     }
+}
+
+/// A write transaction on the writer, holding the write lock from the start
+/// (see `SqliteStore::write`); what each turn, interactive or background,
+/// begins with.
+pub(crate) async fn begin_immediate(
+    writer: &SqlitePool,
+) -> StoreResult<Transaction<'static, Sqlite>> {
+    writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("failed to begin write transaction")
 }
 
 /// Counts one waiting interactive writer while it lives.
