@@ -40,14 +40,15 @@ pub async fn drain_due(services: &Services, batch: u32) -> anyhow::Result<ApplyR
     };
     let mut total = ApplyReport::default();
     loop {
-        let report = services
+        let done = services
             .store
             .apply_due(services.clock.now(), batch, &planner)
             .await?;
-        if report.total() > 0 {
-            // What changed is not listed per agreement; start the cache afresh.
-            services.cache.clear();
-        }
+        let report = done.report;
+        // Only the decided agreements changed — and, where a change was
+        // applied, which partners serve their accounts. The rest of the
+        // cache stays warm while a backlog drains.
+        services.cache.forget(&done.agreements, report.applied > 0);
         total.applied += report.applied;
         total.rejected += report.rejected;
         metrics::counter!("kontor_requests_applied_total").increment(u64::from(report.applied));

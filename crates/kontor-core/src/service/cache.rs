@@ -203,7 +203,24 @@ impl ReadCache {
         self.forget_serving(&mut maps);
     }
 
-    /// Forgets everything (imports, user and directory changes, worker rounds).
+    /// Forgets the agreements named (they changed) and, when `partners` —
+    /// some of their partners of record changed — every list of serving
+    /// partners; under one lock.
+    pub fn forget(&self, agreements: &[AgreementNumber], partners: bool) {
+        if agreements.is_empty() && !partners {
+            return;
+        }
+        let mut maps = self.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        for n in agreements {
+            maps.agreements.remove(n);
+        }
+        if partners {
+            self.forget_serving(&mut maps);
+        }
+    }
+
+    /// Forgets everything (imports, user and directory changes).
     pub fn clear(&self) {
         let mut maps = self.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -220,12 +237,7 @@ impl ReadCache {
             self.clear();
             return;
         }
-        if feed.partners {
-            self.forget_serving(&mut self.write());
-        }
-        for n in &feed.agreements {
-            self.invalidate_agreement(n);
-        }
+        self.forget(&feed.agreements, feed.partners);
     }
 }
 
@@ -298,6 +310,33 @@ mod tests {
             partners: true,
             ..feed(Some("110000000001"))
         });
+        assert_eq!(cache.serving(&scope), None);
+    }
+
+    #[test]
+    fn a_worker_batch_forgets_its_agreements_and_the_serving_lists_only_when_partners_changed() {
+        let cache = ReadCache::new(true);
+        let scope = Scope::Account(Csn::parse("7000000001").unwrap());
+        let serving = Arc::new(vec![(Csn::parse("5100000001").unwrap(), "CAD".to_owned())]);
+        let (a, b, c) = ("110000000001", "110000000011", "110000000021");
+        for n in [a, b, c] {
+            cache.put_agreement(cache.ticket(), &Arc::new(state(n)));
+        }
+        cache.put_serving(cache.serving_ticket(), &scope, &serving);
+        let number = |n: &str| AgreementNumber::parse(n).unwrap();
+        // A batch that only rejected: partners of record stay.
+        let ticket = cache.ticket();
+        cache.forget(&[number(a)], false);
+        assert!(cache.agreement(&number(a)).is_none());
+        assert!(cache.agreement(&number(b)).is_some());
+        assert_eq!(cache.serving(&scope), Some(serving.clone()));
+        // A read that was in flight during the batch is not kept.
+        cache.put_agreement(ticket, &Arc::new(state(a)));
+        assert!(cache.agreement(&number(a)).is_none());
+        // A batch that applied: the serving lists go too, the rest stays.
+        cache.forget(&[number(b)], true);
+        assert!(cache.agreement(&number(b)).is_none());
+        assert!(cache.agreement(&number(c)).is_some());
         assert_eq!(cache.serving(&scope), None);
     }
 

@@ -470,7 +470,7 @@ pub trait ChangeStore: Send + Sync {
         now: OffsetDateTime,
         limit: u32,
         planner: &dyn ApplyPlanner,
-    ) -> StoreResult<ApplyReport>;
+    ) -> StoreResult<AppliedBatch>;
 }
 
 /// Support cases (R6).

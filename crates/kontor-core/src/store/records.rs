@@ -370,6 +370,16 @@ impl ApplyReport {
     }
 }
 
+/// What one worker batch did, and to which agreements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppliedBatch {
+    /// How many requests were applied and rejected.
+    pub report: ApplyReport,
+    /// The agreement of every request the batch decided: what a cache of
+    /// agreements must forget.
+    pub agreements: Vec<AgreementNumber>,
+}
+
 /// Key and fingerprint of an idempotent request, scoped to the caller.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {

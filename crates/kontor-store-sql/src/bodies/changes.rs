@@ -16,7 +16,7 @@ macro_rules! changes_body {
             use kontor_core::domain::change_request::{ChangeRequest, RequestId, RequestStatus};
             use kontor_core::domain::notify::{Contact, OutboxMessage};
             use kontor_core::domain::roles::Lang;
-            use kontor_core::store::{ApplyPlanner, ApplyReport, ChangeStore, RequestFilter, Scope};
+            use kontor_core::store::{AppliedBatch, ApplyPlanner, ChangeStore, RequestFilter, Scope};
             use kontor_core::{StoreError, StoreResult};
             use sqlx::QueryBuilder;
             use time::OffsetDateTime;
@@ -187,12 +187,12 @@ macro_rules! changes_body {
                     now: OffsetDateTime,
                     limit: u32,
                     planner: &dyn ApplyPlanner,
-                ) -> StoreResult<ApplyReport> {
+                ) -> StoreResult<AppliedBatch> {
                     let mut laps = Laps::start();
                     let mut tx = self.write_background().await?;
                     let batch = Self::take_due(&mut tx, now, limit).await?;
                     if batch.due.is_empty() {
-                        return Ok(ApplyReport::default());
+                        return Ok(AppliedBatch::default());
                     }
                     let (partners, admins) = batch_context(&mut tx, &batch).await?;
                     laps.lap("read");
@@ -205,7 +205,10 @@ macro_rules! changes_body {
                     laps.lap("logged");
                     tx.commit().await.ctx("failed to commit applied requests")?;
                     laps.log(plan.report.total());
-                    Ok(plan.report)
+                    Ok(AppliedBatch {
+                        report: plan.report,
+                        agreements: plan.agreements,
+                    })
                 }
             }
 

@@ -153,7 +153,8 @@ async fn copy_to_postgres_moves_everything_and_verifies_counts() {
     let report = target
         .apply_due(START + Duration::hours(3), 100, &planner)
         .await
-        .unwrap();
+        .unwrap()
+        .report;
     assert_eq!(report.applied, 1);
 
     // A second copy into a database that has data is refused, changing nothing.

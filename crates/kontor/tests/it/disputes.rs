@@ -313,7 +313,7 @@ async fn a_dispute_racing_the_worker_either_holds_the_change_or_finds_it_applied
             dispute(&app, PAUL, &id, "Wettlauf"),
             app.services.store.apply_due(worker_now, 100, &planner)
         );
-        let report = report.unwrap();
+        let report = report.unwrap().report;
         let status = request(&app, ANNA, &id).await["status"]
             .as_str()
             .unwrap()

@@ -1,5 +1,6 @@
 //! The seed's flow for a contract, end to end over HTTP (R4–R11).
 
+use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::OutboxMessage;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -651,4 +652,52 @@ async fn partners_see_incoming_and_outgoing_changes_and_customers_only_their_own
     )
     .await;
     assert_eq!(vendor["items"].as_array().unwrap().len(), 1);
+}
+
+/// A worker round forgets only what it decided (R8, #23): the agreement it
+/// applied a change to is read afresh — with its new partner at once —
+/// while every other cached agreement stays cached, so reads stay warm
+/// while a backlog drains.
+#[tokio::test]
+async fn a_worker_round_forgets_only_the_agreements_it_decided() {
+    let app = TestApp::spawn().await;
+    json_with(
+        app.submit(ANNA, "110000000001", "5100000002").await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let cached = |n: &str| {
+        app.services
+            .cache
+            .agreement(&AgreementNumber::parse(n).unwrap())
+            .is_some()
+    };
+    for n in ["110000000001", "110000000011"] {
+        json_with(
+            app.get(
+                ANNA,
+                &format!("/api/v1/agreements/{n}/partner-change/eligibility"),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(cached(n), "{n} is cached once read");
+    }
+    app.advance(Duration::hours(1));
+    assert_eq!(app.run_worker().await.applied, 1);
+    assert!(
+        !cached("110000000001"),
+        "the applied agreement is forgotten"
+    );
+    assert!(
+        cached("110000000011"),
+        "an agreement the round did not touch stays cached"
+    );
+    let a = json_with(
+        app.get(ANNA, "/api/v1/agreements/110000000001").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(a["partners"], json!(["5100000002"]));
 }
