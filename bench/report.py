@@ -125,6 +125,11 @@ def main() -> None:
           f"{spread(col('mixed'))} submits/s, answers other than 202 per run: "
           f"{', '.join(f['mixed'][3] for f in figures)}; {spread(col('mixed', 4))} requests applied meanwhile) | "
           f"{spread(col('mixed', 1, ms), '{:.2f}')} | {spread(col('mixed', 2, ms), '{:.2f}')} | — |")
+    if all("drain_elig" in f for f in figures):
+        w(f"| eligibility of {hot_set} agreements the backlog does not touch, while serve's worker applies it "
+          f"(batches of 500; {spread(col('drain_elig'))} req/s, answers other than 200 per run: "
+          f"{', '.join(f['drain_elig'][3] for f in figures)}; {spread(col('drain_elig', 4))} requests applied meanwhile) | "
+          f"{spread(col('drain_elig', 1, ms), '{:.2f}')} | {spread(col('drain_elig', 2, ms), '{:.2f}')} | p99 < 10 ms |")
     w("")
     errors = [int(f["submit_errors"][0]) for f in figures]
     w(f"- Submit answers other than 202: {', '.join(map(str, errors))} (per run).")
