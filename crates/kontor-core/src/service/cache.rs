@@ -189,18 +189,13 @@ impl ReadCache {
 
     /// Forgets one agreement (it changed).
     pub fn invalidate_agreement(&self, n: &AgreementNumber) {
-        let mut maps = self.write();
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        maps.agreements.remove(n);
+        self.forget(std::slice::from_ref(n), false);
     }
 
     /// Forgets one agreement whose partners of record changed, and every
     /// list of serving partners.
     pub fn invalidate_partners_of(&self, n: &AgreementNumber) {
-        let mut maps = self.write();
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        maps.agreements.remove(n);
-        self.forget_serving(&mut maps);
+        self.forget(std::slice::from_ref(n), true);
     }
 
     /// Forgets the agreements named (they changed) and, when `partners` —
