@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use kontor_core::domain::agreement::{Agreement, Partner};
 use kontor_core::domain::audit::AuditEntry;
 use kontor_core::domain::change_request::{ChangeRequest, RequestStatus};
-use kontor_core::domain::ids::AgreementNumber;
 use kontor_core::domain::notify::{Contact, OutboxMessage};
 use kontor_core::domain::roles::Actor;
 use kontor_core::store::{ApplyPlanner, ApplyReport, DueItem};
@@ -187,8 +186,6 @@ pub struct Applied {
 pub struct PlannedBatch {
     /// Counts of applied and rejected requests.
     pub report: ApplyReport,
-    /// The agreement of every request, in the batch's order.
-    pub agreements: Vec<AgreementNumber>,
     /// One per request.
     pub decisions: Vec<Decision>,
     /// The applied ones.
@@ -211,7 +208,6 @@ pub fn plan_batch(
     let mut audit = Vec::new();
     let mut outbox = Vec::new();
     let mut decisions = Vec::with_capacity(batch.due.len());
-    let mut agreements = Vec::with_capacity(batch.due.len());
     let mut applied = Vec::new();
     for request in &batch.due {
         let agreement = batch.agreements.get(request.agreement.as_str());
@@ -255,13 +251,11 @@ pub fn plan_batch(
         } else {
             report.rejected += 1;
         }
-        agreements.push(request.agreement.clone());
         audit.extend(plan.audit);
         outbox.extend(plan.outbox);
     }
     Ok(PlannedBatch {
         report,
-        agreements,
         decisions,
         applied,
         audit,

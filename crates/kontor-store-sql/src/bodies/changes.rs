@@ -207,7 +207,7 @@ macro_rules! changes_body {
                     laps.log(plan.report.total());
                     Ok(AppliedBatch {
                         report: plan.report,
-                        agreements: plan.agreements,
+                        agreements: batch.due.iter().map(|r| r.agreement.clone()).collect(),
                     })
                 }
             }
